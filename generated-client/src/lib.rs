@@ -1,0 +1,16 @@
+//! A typed async client for Intercom's REST API, and typed webhook notifications.
+//!
+//! Everything under [`generated`] is written by `cargo xtask codegen` from the
+//! descriptions in `specs/`; the rest of this crate is the small hand-written
+//! runtime the generated code calls into.
+
+pub mod client;
+pub mod error;
+pub mod timestamp;
+
+pub mod generated;
+
+pub use client::{Client, ClientBuilder, Region};
+pub use error::Error;
+pub use generated::types;
+pub use timestamp::Timestamp;
