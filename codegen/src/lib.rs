@@ -1,1 +1,89 @@
-//! Generator library
+//! The generator: reads OpenAPI (REST) and AsyncAPI (webhooks) descriptions, writes a typed Rust client.
+//!
+//! The pipeline, one module a stage: [`load`] -> [`resolve`] -> [`model`] -> [`name`] -> [`emit`] -> [`write`].
+//! Everything up to `emit` happens in memory; `write` touches the disk only when all of it succeeded.
+
+pub mod diagnostics;
+pub mod emit;
+pub mod load;
+pub mod model;
+pub mod name;
+pub mod resolve;
+pub mod write;
+
+use std::path::PathBuf;
+
+pub use diagnostics::{Error, ErrorKind, Location, Warning};
+pub use emit::GeneratedFile;
+
+use diagnostics::Diagnostics;
+use load::Format;
+use resolve::{Documents, FileId};
+
+/// What to generate from.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The OpenAPI 3.0 description of the REST API.
+    pub openapi: PathBuf,
+    /// The AsyncAPI description of the webhooks, if any.
+    pub asyncapi: Option<PathBuf>,
+    /// Turn every warning into an error.
+    pub strict: bool,
+}
+
+/// The model of the descriptions and the warnings met on the way.
+#[derive(Debug)]
+pub struct Model {
+    pub api: model::Api,
+    pub warnings: Vec<Warning>,
+}
+
+/// The generated files and the warnings met on the way.
+#[derive(Debug)]
+pub struct Output {
+    pub files: Vec<GeneratedFile>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Runs load -> resolve -> model -> name.
+pub fn build_model(config: &Config) -> Result<Model, Error> {
+    let mut diags = Diagnostics::new(config.strict);
+    let openapi = load::load_file(&config.openapi)?;
+    match openapi.format()? {
+        Format::OpenApi30 => {}
+        _ => {
+            return Err(Error::at(ErrorKind::InvalidDocument, openapi.locate(""), "expected an OpenAPI description here"));
+        }
+    }
+    load::check_openapi(&openapi)?;
+    let mut roots = vec![openapi];
+    if let Some(path) = &config.asyncapi {
+        let asyncapi = load::load_file(path)?;
+        if !matches!(asyncapi.format()?, Format::AsyncApi2 | Format::AsyncApi3) {
+            return Err(Error::at(ErrorKind::InvalidDocument, asyncapi.locate(""), "expected an AsyncAPI description here"));
+        }
+        roots.push(asyncapi);
+    }
+    let webhooks = (roots.len() > 1).then_some(FileId(1));
+    let docs = Documents::resolve(roots, &mut diags)?;
+    let mut api = model::build(&docs, FileId(0), webhooks, &mut diags)?;
+    name::assign(&mut api);
+    let mut warnings = diags.warnings;
+    warnings.sort();
+    Ok(Model { api, warnings })
+}
+
+/// Runs the whole pipeline in memory: the files to write, or the first error.
+pub fn generate(config: &Config) -> Result<Output, Error> {
+    let model = build_model(config)?;
+    let mut sources = vec![file_name(&config.openapi)];
+    if let Some(path) = &config.asyncapi {
+        sources.push(file_name(path));
+    }
+    let files = emit::emit(&model.api, &sources)?;
+    Ok(Output { files, warnings: model.warnings })
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| format!("`{}`", n.to_string_lossy()))
+}

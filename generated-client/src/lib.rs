@@ -5,6 +5,7 @@
 //! runtime the generated code calls into.
 
 pub mod client;
+mod codec;
 pub mod error;
 pub mod timestamp;
 

@@ -1,0 +1,135 @@
+//! Diagnostics: located errors and warnings shared by every stage.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where in an input document something was found.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    /// The file, as given to the generator.
+    pub file: PathBuf,
+    /// JSON pointer into the document (`""` for the whole document).
+    pub pointer: String,
+    /// 1-based line and column, when they could be found in the source text.
+    pub line: Option<(usize, usize)>,
+}
+
+impl Location {
+    pub fn new(file: &Path, pointer: impl Into<String>) -> Self {
+        Location { file: file.to_path_buf(), pointer: pointer.into(), line: None }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some((line, col)) = self.line {
+            write!(f, ":{line}:{col}")?;
+        }
+        if !self.pointer.is_empty() {
+            write!(f, " (at #{})", self.pointer)?;
+        }
+        Ok(())
+    }
+}
+
+/// Appends one reference token to a JSON pointer, escaping `~` and `/`.
+pub fn pointer_push(pointer: &str, token: &str) -> String {
+    let escaped = token.replace('~', "~0").replace('/', "~1");
+    format!("{pointer}/{escaped}")
+}
+
+/// Splits a JSON pointer into its unescaped reference tokens.
+pub fn pointer_tokens(pointer: &str) -> Vec<String> {
+    pointer
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+/// What went wrong, as a kind a caller can match on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The file could not be read.
+    Io,
+    /// The text is not valid YAML or JSON.
+    Syntax,
+    /// The document is not an OpenAPI/AsyncAPI version this generator reads.
+    UnsupportedVersion,
+    /// The document does not have the shape its specification requires.
+    InvalidDocument,
+    /// A `$ref` points into a file that cannot be loaded.
+    MissingFile,
+    /// Two operations share an operationId, or another name clash that cannot be resolved.
+    Conflict,
+    /// A warning promoted to an error by `--strict`.
+    Strict,
+    /// Writing the output failed.
+    Write,
+}
+
+/// A located, fatal problem: generation stops and nothing is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub location: Option<Location>,
+    pub message: String,
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind, location: Option<Location>, message: impl Into<String>) -> Self {
+        Error { kind, location, message: message.into() }
+    }
+
+    pub fn at(kind: ErrorKind, location: Location, message: impl Into<String>) -> Self {
+        Error::new(kind, Some(location), message)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.location {
+            Some(location) => write!(f, "error: {location}: {}", self.message),
+            None => write!(f, "error: {}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// A located, recoverable problem: generation goes on with a sound fallback.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Warning {
+    pub location: Location,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "warning: {}: {}", self.location, self.message)
+    }
+}
+
+/// Collects warnings; under `strict` the first one becomes an error.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    pub strict: bool,
+    pub warnings: Vec<Warning>,
+}
+
+impl Diagnostics {
+    pub fn new(strict: bool) -> Self {
+        Diagnostics { strict, warnings: Vec::new() }
+    }
+
+    /// Records a warning, or fails when strict.
+    pub fn warn(&mut self, location: Location, message: impl Into<String>) -> Result<(), Error> {
+        let message = message.into();
+        if self.strict {
+            return Err(Error::at(ErrorKind::Strict, location, format!("{message} (a warning, denied by --strict)")));
+        }
+        self.warnings.push(Warning { location, message });
+        Ok(())
+    }
+}

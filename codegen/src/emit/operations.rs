@@ -1,0 +1,240 @@
+//! Emits `operations.rs`: one accessor per resource group on `Client`, one async function per operation.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{definition, doc_attrs, ty_tokens, unalias};
+use crate::model::{Api, Method, Operation, Param, Ty, TypeKind};
+
+pub fn emit(api: &Api) -> TokenStream {
+    let mut groups: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
+    for op in &api.operations {
+        groups.entry(op.group_rust_name.as_str()).or_default().push(op);
+    }
+    let accessors = groups.values().map(|ops| {
+        let first = ops[0];
+        let group = format_ident!("{}", first.group_rust_name);
+        let accessor = format_ident!("{}", first.group_accessor);
+        let doc = format!(" Operations on {}.", first.tag);
+        quote! {
+            #[doc = #doc]
+            pub fn #accessor(&self) -> #group<'_> {
+                #group { client: self }
+            }
+        }
+    });
+    let group_items = groups.values().map(|ops| emit_group(api, ops));
+    let uses_types = api.operations.iter().any(|op| {
+        let named = |ty: &Ty| matches!(ty, Ty::Named(_)) || matches!(ty, Ty::Array(inner) if matches!(**inner, Ty::Named(_)));
+        op.response.as_ref().is_some_and(named)
+            || op.body.as_ref().is_some_and(|b| named(&b.ty))
+            || op.path_params.iter().chain(&op.query_params).any(|p| mentions_named(&p.ty))
+    });
+    let types_import = uses_types.then(|| quote!(use super::types;));
+    let any_query = api.operations.iter().any(|op| !op.query_params.is_empty());
+    let serde_import = any_query.then(|| quote!(use serde::Serialize;));
+    quote! {
+        //! One async function per operation, grouped by resource: `client.contacts().list(..)`.
+        use reqwest::Method;
+        #serde_import
+        #types_import
+        use crate::client::{encode_path_segment, Client};
+        use crate::Error;
+
+        impl Client {
+            #(#accessors)*
+        }
+
+        #(#group_items)*
+    }
+}
+
+fn mentions_named(ty: &Ty) -> bool {
+    match ty {
+        Ty::Named(_) => true,
+        Ty::Array(inner) | Ty::Map(inner) => mentions_named(inner),
+        _ => false,
+    }
+}
+
+fn emit_group(api: &Api, ops: &[&Operation]) -> TokenStream {
+    let first = ops[0];
+    let group = format_ident!("{}", first.group_rust_name);
+    let docs = doc_attrs(Some(&match api.tag_docs.get(&first.tag) {
+        Some(text) => format!("{}: {text}", first.tag),
+        None => format!("Operations on {}.", first.tag),
+    }));
+    let functions = ops.iter().map(|op| emit_operation(api, op));
+    let params = ops.iter().filter(|op| !op.query_params.is_empty()).map(|op| emit_params(api, op));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy)]
+        pub struct #group<'a> {
+            client: &'a Client,
+        }
+
+        impl #group<'_> {
+            #(#functions)*
+        }
+
+        #(#params)*
+    }
+}
+
+/// How a path parameter is taken: strings by reference, numbers by value, enums by reference.
+fn path_arg(api: &Api, ty: &Ty) -> TokenStream {
+    match unalias(api, ty) {
+        Ty::Integer => quote!(i64),
+        Ty::Number => quote!(f64),
+        Ty::Boolean => quote!(bool),
+        Ty::Timestamp => quote!(crate::Timestamp),
+        named @ Ty::Named(id) if matches!(api.types[id.0].kind, TypeKind::Enum(_)) => {
+            let ty = ty_tokens(api, named, false);
+            quote!(&#ty)
+        }
+        _ => quote!(&str),
+    }
+}
+
+fn method_tokens(method: Method) -> TokenStream {
+    match method {
+        Method::Get => quote!(Method::GET),
+        Method::Put => quote!(Method::PUT),
+        Method::Post => quote!(Method::POST),
+        Method::Delete => quote!(Method::DELETE),
+        Method::Patch => quote!(Method::PATCH),
+        Method::Head => quote!(Method::HEAD),
+        Method::Options => quote!(Method::OPTIONS),
+        Method::Trace => quote!(Method::TRACE),
+    }
+}
+
+fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
+    let name = format_ident!("{}", op.rust_name);
+    let mut doc = String::new();
+    if let Some(summary) = &op.summary {
+        doc.push_str(summary);
+        doc.push_str("\n\n");
+    }
+    if let Some(description) = &op.description {
+        if op.summary.as_deref() != Some(description.as_str()) {
+            doc.push_str(description);
+            doc.push_str("\n\n");
+        }
+    }
+    doc.push_str(&format!("`{} {}` (operation `{}`).", op.method.key().to_uppercase(), op.path, op.id));
+    let docs = doc_attrs(Some(&doc));
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+
+    let mut args = Vec::new();
+    for param in &op.path_params {
+        let arg = format_ident!("{}", param.rust_name);
+        let ty = path_arg(api, &param.ty);
+        args.push(quote!(#arg: #ty));
+    }
+    if !op.query_params.is_empty() {
+        let params = format_ident!("{}", op.params_rust_name);
+        args.push(quote!(params: &#params));
+    }
+    if let Some(body) = &op.body {
+        let ty = match unalias(api, &body.ty) {
+            Ty::String => quote!(str),
+            Ty::Array(item) => {
+                let item = ty_tokens(api, item, false);
+                quote!([#item])
+            }
+            _ => ty_tokens(api, &body.ty, false),
+        };
+        args.push(if body.required { quote!(body: &#ty) } else { quote!(body: Option<&#ty>) });
+    }
+
+    // The path template with each `{name}` replaced by an encoded argument.
+    let mut template = String::new();
+    let mut values = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        template.push_str("{}");
+        let name = &rest[start + 1..start + len];
+        if let Some(param) = op.path_params.iter().find(|p| p.name == name) {
+            let arg = format_ident!("{}", param.rust_name);
+            values.push(quote!(encode_path_segment(&#arg)));
+        } else {
+            values.push(quote!(encode_path_segment(&"")));
+        }
+        rest = &rest[start + len + 1..];
+    }
+    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    let path = if values.is_empty() { quote!(#template.to_owned()) } else { quote!(format!(#template, #(#values),*)) };
+
+    let method = method_tokens(op.method);
+    let id = &op.id;
+    let idempotent = op.method.is_idempotent();
+    let query = (!op.query_params.is_empty()).then(|| quote!(.query(params)));
+    let output = match &op.response {
+        Some(ty) => ty_tokens(api, ty, false),
+        None => quote!(()),
+    };
+    let send = match &op.body {
+        Some(body) if !body.required => quote! {
+            let mut request = self.client.request(#method, #id, #path).idempotent(#idempotent) #query;
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            request.send().await
+        },
+        Some(_) => quote! {
+            self.client.request(#method, #id, #path).idempotent(#idempotent) #query .json(body).send().await
+        },
+        None => quote! {
+            self.client.request(#method, #id, #path).idempotent(#idempotent) #query .send().await
+        },
+    };
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #name(&self, #(#args),*) -> Result<#output, Error> {
+            #send
+        }
+    }
+}
+
+fn emit_params(api: &Api, op: &Operation) -> TokenStream {
+    let name = format_ident!("{}", op.params_rust_name);
+    let doc = format!(" Query parameters of `{}`.", op.id);
+    let all_optional = op.query_params.iter().all(|p| !p.required);
+    let fields = op.query_params.iter().map(|p| param_field(api, p));
+    let default = all_optional.then(|| quote!(Default,));
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, #default Serialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn param_field(api: &Api, param: &Param) -> TokenStream {
+    let rust = format_ident!("{}", param.rust_name);
+    let wire = &param.name;
+    let ty = ty_tokens(api, &param.ty, false);
+    let docs = doc_attrs(param.docs.as_deref());
+    // An object-valued parameter is spread into one query pair per property (style=form, explode).
+    let flatten = definition(api, &param.ty).is_some_and(|d| matches!(d.kind, TypeKind::Struct(_) | TypeKind::Union(_)));
+    let mut attrs = Vec::new();
+    if flatten {
+        attrs.push(quote!(flatten));
+    } else if wire != &param.rust_name {
+        attrs.push(quote!(rename = #wire));
+    }
+    if param.required {
+        let attr = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));
+        quote! { #docs #attr pub #rust: #ty, }
+    } else {
+        attrs.push(quote!(skip_serializing_if = "Option::is_none"));
+        quote! { #docs #[serde(#(#attrs),*)] pub #rust: Option<#ty>, }
+    }
+}

@@ -1,0 +1,199 @@
+//! Emits `types.rs`: one Rust type per model type.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc_attrs, ty_tokens};
+use crate::model::{Api, StringEnum, Struct, TypeDef, TypeKind, Union};
+use crate::name::UNKNOWN_VARIANT;
+
+pub fn emit(api: &Api) -> TokenStream {
+    let mut order: Vec<&TypeDef> = api.types.iter().collect();
+    order.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+    let items = order.into_iter().map(|def| emit_type(api, def));
+    quote! {
+        //! Request and response types, one per schema of the description.
+        use serde::{Deserialize, Serialize};
+        #(#items)*
+    }
+}
+
+fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
+    let name = format_ident!("{}", def.rust_name);
+    let mut doc_text = def.docs.clone().unwrap_or_default();
+    if let Some(schema) = &def.schema_name {
+        if !doc_text.is_empty() {
+            doc_text.push_str("\n\n");
+        }
+        doc_text.push_str(&format!("Schema `{schema}`."));
+    }
+    let docs = doc_attrs((!doc_text.is_empty()).then_some(doc_text.as_str()));
+    match &def.kind {
+        TypeKind::Struct(s) => emit_struct(api, &name, docs, s),
+        TypeKind::Enum(e) => emit_enum(&name, docs, e),
+        TypeKind::Union(u) => emit_union(api, &name, docs, u),
+        TypeKind::Alias(ty) => {
+            let ty = ty_tokens(api, ty, true);
+            quote! { #docs pub type #name = #ty; }
+        }
+    }
+}
+
+fn emit_struct(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, s: &Struct) -> TokenStream {
+    let mut all_optional = true;
+    let fields = s.fields.iter().map(|field| {
+        let rust = format_ident!("{}", field.rust_name);
+        let wire = &field.wire_name;
+        let mut ty = ty_tokens(api, &field.ty, true);
+        if field.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let rename = (wire != &field.rust_name).then(|| quote!(rename = #wire,));
+        let docs = doc_attrs(field.docs.as_deref());
+        if field.required && !field.nullable {
+            all_optional = false;
+            let attr = rename.map(|r| quote!(#[serde(#r)]));
+            quote! { #docs #attr pub #rust: #ty, }
+        } else if field.required {
+            // Required but nullable: always sent, `null` when `None`.
+            quote! { #docs #[serde(#rename default)] pub #rust: Option<#ty>, }
+        } else {
+            quote! { #docs #[serde(#rename default, skip_serializing_if = "Option::is_none")] pub #rust: Option<#ty>, }
+        }
+    });
+    let fields: Vec<TokenStream> = fields.collect();
+    let additional = s.additional.as_ref().map(|value| {
+        let value = ty_tokens(api, value, true);
+        quote! {
+            /// Keys beyond the ones listed above.
+            #[serde(flatten)]
+            pub additional_properties: std::collections::BTreeMap<String, #value>,
+        }
+    });
+    let default = all_optional.then(|| quote!(Default,));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+fn emit_enum(name: &proc_macro2::Ident, docs: TokenStream, e: &StringEnum) -> TokenStream {
+    let unknown = format_ident!("{}", UNKNOWN_VARIANT);
+    let variants = e.values.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust_name);
+        let doc = format!(" `{}`", v.value);
+        quote!(#[doc = #doc] #variant,)
+    });
+    let to_str = e.values.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust_name);
+        let value = &v.value;
+        quote!(Self::#variant => #value,)
+    });
+    let from_str = e.values.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust_name);
+        let value = &v.value;
+        quote!(#value => Self::#variant,)
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the client does not know yet.
+            #unknown(String),
+        }
+
+        impl #name {
+            /// The value as it is sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::#unknown(other.to_owned()),
+                }
+            }
+        }
+
+        crate::codec::string_enum!(#name);
+    }
+}
+
+fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, u: &Union) -> TokenStream {
+    let variant_ty = |v: &crate::model::Variant| {
+        let ty = ty_tokens(api, &v.ty, true);
+        if v.boxed {
+            quote!(Box<#ty>)
+        } else {
+            ty
+        }
+    };
+    let variants: Vec<TokenStream> = u
+        .variants
+        .iter()
+        .map(|v| {
+            let variant = format_ident!("{}", v.rust_name);
+            let ty = variant_ty(v);
+            let doc = match &v.tag_value {
+                Some(tag) => format!(" `{}: {tag}`", u.tag.as_deref().unwrap_or_default()),
+                None => String::new(),
+            };
+            let doc = (!doc.is_empty()).then(|| quote!(#[doc = #doc]));
+            quote!(#doc #variant(#ty),)
+        })
+        .collect();
+    let Some(tag) = &u.tag else {
+        // No property tells the variants apart: serde tries them in order.
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+            }
+        };
+    };
+    let unknown = format_ident!("{}", UNKNOWN_VARIANT);
+    let arms = u.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust_name);
+        let value = v.tag_value.as_deref().unwrap_or_default();
+        let decode = if v.boxed {
+            quote!(Box::new(crate::codec::from_value(value)?))
+        } else {
+            quote!(crate::codec::from_value(value)?)
+        };
+        quote!(Some(#value) => Self::#variant(#decode),)
+    });
+    let unknown_doc = format!(" A `{tag}` this version of the client does not know yet, kept as JSON.");
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+            #[doc = #unknown_doc]
+            #unknown(serde_json::Value),
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                Ok(match crate::codec::tag(&value, #tag).as_deref() {
+                    #(#arms)*
+                    _ => Self::#unknown(value),
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! Intermediate model: takes resolved descriptions, gives language-neutral types, operations and webhook topics.
+//!
+//! Nothing here knows about Rust syntax. Names stay as the descriptions spell them
+//! (`rust_name` fields are filled later by the naming stage).
+
+pub mod asyncapi;
+pub mod openapi;
+mod recursion;
+mod schema;
+
+pub use schema::TypeSpace;
+
+/// Everything the emitter needs, from one OpenAPI description and optionally one AsyncAPI description.
+#[derive(Debug, Clone, Default)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub servers: Vec<Server>,
+    /// Descriptions of the resource groups (tags), by tag name.
+    pub tag_docs: std::collections::BTreeMap<String, String>,
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+    pub webhooks: Option<Webhooks>,
+}
+
+/// One base URL the API is served from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    pub url: String,
+    pub description: Option<String>,
+}
+
+/// Index into [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
+
+/// A type that gets a name of its own in the output.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// Words to name it from, e.g. `["contact"]` or `["createContact", "Request"]`.
+    pub name_hint: Vec<String>,
+    /// The component name when the type is a named schema of a description.
+    pub schema_name: Option<String>,
+    pub docs: Option<String>,
+    /// `file#pointer` where the schema was found.
+    pub origin: String,
+    pub kind: TypeKind,
+    /// Filled by the naming stage.
+    pub rust_name: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Struct(Struct),
+    Enum(StringEnum),
+    Union(Union),
+    /// A named schema that is only another type (e.g. `type: string`).
+    Alias(Ty),
+}
+
+/// A reference to a type, as a field or parameter uses it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Ty {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    /// Unix seconds (`integer` with `format: date-time` or `timestamp`).
+    Timestamp,
+    /// Anything: free-form JSON.
+    Any,
+    Named(TypeId),
+    Array(Box<Ty>),
+    /// A JSON object with arbitrary keys.
+    Map(Box<Ty>),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// Extra keys beyond the named fields (`additionalProperties` next to `properties`).
+    pub additional: Option<Ty>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The key on the wire.
+    pub wire_name: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub nullable: bool,
+    pub docs: Option<String>,
+    /// Set when the field closes a cycle of by-value types and must be boxed.
+    pub boxed: bool,
+    pub rust_name: String,
+}
+
+/// A string enum; the output keeps a catch-all for values not listed.
+#[derive(Debug, Clone, Default)]
+pub struct StringEnum {
+    pub values: Vec<EnumValue>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    pub value: String,
+    pub rust_name: String,
+}
+
+/// `oneOf`/`anyOf`.
+#[derive(Debug, Clone)]
+pub struct Union {
+    /// The property whose fixed value tells the variants apart, if there is one.
+    pub tag: Option<String>,
+    pub variants: Vec<Variant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// The tag's value for this variant, when the union is tagged.
+    pub tag_value: Option<String>,
+    pub ty: Ty,
+    pub name_hint: Vec<String>,
+    pub boxed: bool,
+    pub rust_name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Patch,
+    Head,
+    Options,
+    Trace,
+}
+
+impl Method {
+    pub const ALL: [Method; 8] =
+        [Method::Get, Method::Put, Method::Post, Method::Delete, Method::Patch, Method::Head, Method::Options, Method::Trace];
+
+    /// The lower-case key OpenAPI uses for it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Put => "put",
+            Method::Post => "post",
+            Method::Delete => "delete",
+            Method::Patch => "patch",
+            Method::Head => "head",
+            Method::Options => "options",
+            Method::Trace => "trace",
+        }
+    }
+
+    /// Whether repeating the request has no further effect (RFC 9110).
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Method::Post | Method::Patch)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The operationId, or one derived from method and path when missing.
+    pub id: String,
+    pub method: Method,
+    pub path: String,
+    /// The resource group (first tag).
+    pub tag: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub path_params: Vec<Param>,
+    pub query_params: Vec<Param>,
+    pub body: Option<Body>,
+    /// The success response's type; `None` when the success response has no body.
+    pub response: Option<Ty>,
+    /// How to walk pages of results, when the operation returns a list.
+    pub pagination: Option<Pagination>,
+    /// `file#pointer` of the operation.
+    pub origin: String,
+    /// Filled by the naming stage: the method, its query-parameter struct, and its group's type and accessor.
+    pub rust_name: String,
+    pub params_rust_name: String,
+    pub group_rust_name: String,
+    pub group_accessor: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub docs: Option<String>,
+    pub rust_name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub ty: Ty,
+    pub required: bool,
+}
+
+/// Intercom's two pagination styles, as detected from the response schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pagination {
+    /// `pages.next.starting_after` is sent back as the `starting_after` query parameter.
+    Cursor { items_field: String, item: Ty },
+    /// `pages.page` of `pages.total_pages`, sent back as the `page` query parameter.
+    PageNumber { items_field: String, item: Ty },
+}
+
+/// Webhook topics from an AsyncAPI description.
+#[derive(Debug, Clone, Default)]
+pub struct Webhooks {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub topics: Vec<Topic>,
+    /// The notification envelope every message shares, when the description names one.
+    pub envelope: Option<TypeId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Topic {
+    /// The dotted topic string, e.g. `contact.user.created`.
+    pub topic: String,
+    /// The message's name in the description, e.g. `ContactUserCreatedNotification`.
+    pub message_name: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    /// The type of `data.item`.
+    pub item: Ty,
+    /// Filled by the naming stage.
+    pub rust_name: String,
+}
+
+use crate::diagnostics::{Diagnostics, Error};
+use crate::resolve::{Documents, FileId};
+
+/// Builds the model from an OpenAPI document and, optionally, an AsyncAPI document of webhooks.
+pub fn build(docs: &Documents, openapi: FileId, webhooks: Option<FileId>, diags: &mut Diagnostics) -> Result<Api, Error> {
+    let mut space = TypeSpace::new(docs);
+    let mut api = openapi::lower(&mut space, openapi, diags)?;
+    if let Some(file) = webhooks {
+        api.webhooks = Some(asyncapi::lower(&mut space, file, diags)?);
+    }
+    api.types = space.types;
+    recursion::break_alias_cycles(&mut api.types);
+    recursion::mark_boxed(&mut api.types);
+    Ok(api)
+}

@@ -1,0 +1,73 @@
+//! Marks the fields and variants that close a cycle of by-value types, so the output can box them.
+
+use super::{Ty, TypeDef, TypeId, TypeKind};
+
+/// The named type a value of `ty` holds inline (not behind a `Vec` or map).
+fn inline_target(ty: &Ty) -> Option<TypeId> {
+    match ty {
+        Ty::Named(id) => Some(*id),
+        _ => None,
+    }
+}
+
+fn inline_edges(types: &[TypeDef], id: TypeId) -> Vec<TypeId> {
+    match &types[id.0].kind {
+        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| inline_target(&f.ty)).collect(),
+        TypeKind::Union(u) => u.variants.iter().filter_map(|v| inline_target(&v.ty)).collect(),
+        TypeKind::Alias(ty) => inline_target(ty).into_iter().collect(),
+        TypeKind::Enum(_) => Vec::new(),
+    }
+}
+
+/// Whether `from` reaches `to` through inline edges.
+fn reaches(types: &[TypeDef], from: TypeId, to: TypeId) -> bool {
+    let mut seen = vec![false; types.len()];
+    let mut stack = vec![from];
+    while let Some(id) = stack.pop() {
+        if id == to {
+            return true;
+        }
+        if std::mem::replace(&mut seen[id.0], true) {
+            continue;
+        }
+        stack.extend(inline_edges(types, id));
+    }
+    false
+}
+
+/// Boxes every struct field and union variant whose type leads back to its owner.
+pub fn mark_boxed(types: &mut [TypeDef]) {
+    for index in 0..types.len() {
+        let owner = TypeId(index);
+        let targets: Vec<Option<TypeId>> = match &types[index].kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| inline_target(&f.ty)).collect(),
+            TypeKind::Union(u) => u.variants.iter().map(|v| inline_target(&v.ty)).collect(),
+            _ => continue,
+        };
+        let boxed: Vec<bool> = targets.iter().map(|t| t.is_some_and(|t| reaches(types, t, owner))).collect();
+        match &mut types[index].kind {
+            TypeKind::Struct(s) => s.fields.iter_mut().zip(boxed).for_each(|(f, b)| f.boxed = b),
+            TypeKind::Union(u) => u.variants.iter_mut().zip(boxed).for_each(|(v, b)| v.boxed = b),
+            _ => {}
+        }
+    }
+}
+
+/// `a: {$ref: b}` and `b: {$ref: a}` describe nothing; such alias loops become free-form JSON.
+pub fn break_alias_cycles(types: &mut [TypeDef]) {
+    for index in 0..types.len() {
+        let mut current = TypeId(index);
+        for _ in 0..=types.len() {
+            match &types[current.0].kind {
+                TypeKind::Alias(Ty::Named(next)) => {
+                    current = *next;
+                    if current.0 == index {
+                        types[index].kind = TypeKind::Alias(Ty::Any);
+                        break;
+                    }
+                }
+                _ => break,
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! Naming: takes the model, gives every type, field, variant, operation and parameter a Rust identifier.
+//!
+//! Rules: heck's case conversions over ASCII words; a leading digit gets an `N`/`n` prefix;
+//! keywords get a `_` suffix; clashes get a number suffix (`2`, `3`, ...) in model order,
+//! with schema-named types served before inline ones so their names never move.
+
+use std::collections::HashSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+use crate::model::{Api, TypeKind};
+
+/// Identifiers that cannot be fields, parameters or functions as they are.
+const KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in", "let",
+    "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final",
+    "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen", "union",
+];
+
+/// Type names the generated modules use for themselves or from std and serde.
+const RESERVED_TYPES: &[&str] =
+    &[
+    "Self", "Option", "Result", "Vec", "String", "Box", "Value", "Timestamp", "Client", "Error", "Method", "Map", "BTreeMap",
+    "Serialize", "Deserialize", "Topic", "WebhookEvent",
+];
+
+/// Keeps ASCII letters and digits, turning everything else into word breaks.
+fn ascii_words(raw: &str) -> String {
+    raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+}
+
+/// An UpperCamelCase identifier from several words, e.g. `["createContact", "Request"]` -> `CreateContactRequest`.
+pub fn type_name(words: &[String], fallback: &str) -> String {
+    let joined: String = words.iter().map(|w| ascii_words(w).to_upper_camel_case()).collect();
+    let mut name = if joined.is_empty() { fallback.to_owned() } else { joined };
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'N');
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// A snake_case identifier, e.g. `fooBar` -> `foo_bar`, `type` -> `type_`.
+pub fn snake_name(raw: &str, fallback: &str) -> String {
+    let mut name = ascii_words(raw).to_snake_case();
+    if name.is_empty() {
+        name = fallback.to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'n');
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// Hands out names, numbering the ones already taken.
+#[derive(Default)]
+pub struct Scope {
+    taken: HashSet<String>,
+}
+
+impl Scope {
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Scope { taken: reserved.iter().map(|s| (*s).to_owned()).collect() }
+    }
+
+    pub fn claim(&mut self, wanted: String) -> String {
+        if self.taken.insert(wanted.clone()) {
+            return wanted;
+        }
+        let separator = if wanted.contains('_') || wanted.starts_with(|c: char| c.is_ascii_lowercase()) { "_" } else { "" };
+        (2..)
+            .map(|n| format!("{wanted}{separator}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .unwrap_or(wanted)
+    }
+}
+
+/// The catch-all variant of enums, unions and topics.
+pub const UNKNOWN_VARIANT: &str = "Unknown";
+
+/// Fills every `rust_name` of the model.
+pub fn assign(api: &mut Api) {
+    let mut types = Scope::with_reserved(RESERVED_TYPES);
+    let order: Vec<usize> = (0..api.types.len())
+        .filter(|&i| api.types[i].schema_name.is_some())
+        .chain((0..api.types.len()).filter(|&i| api.types[i].schema_name.is_none()))
+        .collect();
+    for index in order {
+        let def = &mut api.types[index];
+        def.rust_name = types.claim(type_name(&def.name_hint, "Schema"));
+    }
+
+    for def in &mut api.types {
+        match &mut def.kind {
+            TypeKind::Struct(s) => {
+                let mut fields = Scope::default();
+                for field in &mut s.fields {
+                    field.rust_name = fields.claim(snake_name(&field.wire_name, "field"));
+                }
+                // The flattened map of extra keys is named after the remaining fields.
+                if s.additional.is_some() {
+                    fields.claim("additional_properties".to_owned());
+                }
+            }
+            TypeKind::Enum(e) => {
+                let mut variants = Scope::with_reserved(&[UNKNOWN_VARIANT]);
+                for value in &mut e.values {
+                    let wanted = if value.value.is_empty() { "Empty".to_owned() } else { type_name(&[value.value.clone()], "Value") };
+                    value.rust_name = variants.claim(wanted);
+                }
+            }
+            TypeKind::Union(u) => {
+                let mut variants = Scope::with_reserved(&[UNKNOWN_VARIANT]);
+                for variant in &mut u.variants {
+                    variant.rust_name = variants.claim(type_name(&variant.name_hint, "Variant"));
+                }
+            }
+            TypeKind::Alias(_) => {}
+        }
+    }
+
+    // Operations: grouped by tag; `listContacts` in `Contacts` becomes `list`.
+    let mut group_names = Scope::with_reserved(RESERVED_TYPES);
+    let mut accessors = Scope::with_reserved(&["new", "builder", "request", "clone"]);
+    let mut groups: Vec<(String, String, String)> = Vec::new();
+    let mut tags: Vec<String> = api.operations.iter().map(|o| o.tag.clone()).collect();
+    tags.sort();
+    tags.dedup();
+    for tag in &tags {
+        groups.push((
+            tag.clone(),
+            group_names.claim(type_name(&[tag.clone()], "Default")),
+            accessors.claim(snake_name(tag, "default")),
+        ));
+    }
+    for tag in &tags {
+        let group_word = snake_name(tag, "default");
+        let singular = group_word.trim_end_matches('s').to_owned();
+        let mut methods = Scope::with_reserved(&["new", "client"]);
+        let short_names: Vec<Option<String>> = api
+            .operations
+            .iter()
+            .filter(|o| &o.tag == tag)
+            .map(|o| {
+                let full = snake_name(&o.id, "call");
+                let (verb, rest) = full.split_once('_')?;
+                (rest == group_word || rest == singular).then(|| verb.to_owned())
+            })
+            .collect();
+        let mut shorts_used: Vec<String> = Vec::new();
+        for (op, short) in api.operations.iter_mut().filter(|o| &o.tag == tag).zip(short_names) {
+            let full = snake_name(&op.id, "call");
+            let wanted = match short {
+                Some(short) if !shorts_used.contains(&short) && !KEYWORDS.contains(&short.as_str()) => {
+                    shorts_used.push(short.clone());
+                    short
+                }
+                _ => full,
+            };
+            op.rust_name = methods.claim(wanted);
+        }
+    }
+    for op in &mut api.operations {
+        if let Some((_, group, accessor)) = groups.iter().find(|(tag, _, _)| tag == &op.tag) {
+            op.group_rust_name = group.clone();
+            op.group_accessor = accessor.clone();
+        }
+        op.params_rust_name = group_names.claim(type_name(&[op.id.clone(), "Params".to_owned()], "Params"));
+        let mut args = Scope::with_reserved(&["self", "params", "body", "options"]);
+        for param in op.path_params.iter_mut() {
+            param.rust_name = args.claim(snake_name(&param.name, "param"));
+        }
+        let mut fields = Scope::default();
+        for param in op.query_params.iter_mut() {
+            param.rust_name = fields.claim(snake_name(&param.name, "param"));
+        }
+    }
+
+    if let Some(webhooks) = &mut api.webhooks {
+        let mut topics = Scope::with_reserved(&[UNKNOWN_VARIANT]);
+        for topic in &mut webhooks.topics {
+            topic.rust_name = topics.claim(type_name(&[topic.topic.clone()], "Topic"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers() {
+        assert_eq!(snake_name("type", "f"), "type_");
+        assert_eq!(snake_name("fooBar", "f"), "foo_bar");
+        assert_eq!(snake_name("2fa", "f"), "n2fa");
+        assert_eq!(snake_name("café-au/lait", "f"), "caf_au_lait");
+        assert_eq!(snake_name("日本", "field"), "field");
+        assert_eq!(type_name(&["contact.user.created".into()], "T"), "ContactUserCreated");
+        assert_eq!(type_name(&["self".into()], "T"), "Self_");
+        let mut scope = Scope::default();
+        assert_eq!(scope.claim("foo_bar".into()), "foo_bar");
+        assert_eq!(scope.claim("foo_bar".into()), "foo_bar_2");
+    }
+}

@@ -1,0 +1,201 @@
+//! Resolve: takes the root document, gives every document reachable through `$ref`s and a way to follow each `$ref`.
+//!
+//! A `$ref` into a file that cannot be loaded is an error; a `$ref` to a place that
+//! does not exist is a located warning, and the model falls back to free-form JSON.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::diagnostics::{pointer_push, Diagnostics, Error, ErrorKind, Location};
+use crate::load::{self, Source};
+
+/// Index into [`Documents::sources`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub usize);
+
+/// A place in one of the documents.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Node {
+    pub file: FileId,
+    pub pointer: String,
+}
+
+impl Node {
+    pub fn child(&self, token: &str) -> Node {
+        Node { file: self.file, pointer: pointer_push(&self.pointer, token) }
+    }
+}
+
+/// All loaded documents; the root is `FileId(0)`.
+#[derive(Debug)]
+pub struct Documents {
+    pub sources: Vec<Source>,
+    by_path: HashMap<PathBuf, FileId>,
+    /// `$ref` sites whose target is missing.
+    dangling: BTreeSet<Node>,
+}
+
+impl Documents {
+    /// Takes the root documents (they get `FileId(0)`, `FileId(1)`, ... in order), loads every file
+    /// their `$ref`s reach, and checks every `$ref`.
+    pub fn resolve(roots: Vec<Source>, diagnostics: &mut Diagnostics) -> Result<Documents, Error> {
+        let mut docs = Documents { sources: Vec::new(), by_path: HashMap::new(), dangling: BTreeSet::new() };
+        for root in roots {
+            let id = FileId(docs.sources.len());
+            docs.by_path.insert(canonical(&root.path), id);
+            docs.sources.push(root);
+        }
+        // Breadth-first over files; each file's refs are checked once.
+        let mut next = 0;
+        while next < docs.sources.len() {
+            let file = FileId(next);
+            let mut sites = Vec::new();
+            collect_refs(&docs.sources[next].value, "", &mut sites);
+            for (pointer, reference) in sites {
+                let site = Node { file, pointer };
+                let (target_file, fragment) = docs.load_target(&site, &reference)?;
+                let ok = match target_file {
+                    Some(f) => docs.sources[f.0].value.pointer(&fragment).is_some(),
+                    None => false,
+                };
+                if !ok {
+                    let location = docs.locate(&site);
+                    diagnostics.warn(
+                        location,
+                        format!("`$ref: {reference}` points to nothing; using free-form JSON in its place"),
+                    )?;
+                    docs.dangling.insert(site);
+                }
+            }
+            next += 1;
+        }
+        Ok(docs)
+    }
+
+    /// Loads the file a reference names (relative to the referring file), giving it and the fragment pointer.
+    fn load_target(&mut self, site: &Node, reference: &str) -> Result<(Option<FileId>, String), Error> {
+        let (file_part, fragment) = split_reference(reference);
+        if file_part.is_empty() {
+            return Ok((Some(site.file), fragment));
+        }
+        if file_part.contains("://") {
+            // Remote references are not fetched; treat them as dangling.
+            return Ok((None, fragment));
+        }
+        let base = self.sources[site.file.0].path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let path = base.join(file_part);
+        let key = canonical(&path);
+        if let Some(&id) = self.by_path.get(&key) {
+            return Ok((Some(id), fragment));
+        }
+        let source = load::load_file(&path).map_err(|err| {
+            let location = self.locate(&site.child("$ref"));
+            let kind = if err.kind == ErrorKind::Io { ErrorKind::MissingFile } else { err.kind.clone() };
+            Error::at(kind, location, format!("`$ref: {reference}` names a file that cannot be loaded: {err}"))
+        })?;
+        let id = FileId(self.sources.len());
+        self.by_path.insert(key, id);
+        self.sources.push(source);
+        Ok((Some(id), fragment))
+    }
+
+    /// Follows the `$ref` at `site` (a node that holds `$ref`), giving the target node, or `None` when dangling.
+    pub fn follow(&self, site: &Node, reference: &str) -> Option<Node> {
+        if self.dangling.contains(site) {
+            return None;
+        }
+        let (file_part, fragment) = split_reference(reference);
+        let file = if file_part.is_empty() {
+            site.file
+        } else {
+            let base = self.sources[site.file.0].path.parent().map(Path::to_path_buf).unwrap_or_default();
+            *self.by_path.get(&canonical(&base.join(file_part)))?
+        };
+        Some(Node { file, pointer: fragment })
+    }
+
+    /// Follows `$ref` chains from a node until a node that is not a reference; `None` if one dangles or they loop.
+    pub fn deref(&self, node: &Node) -> Option<Node> {
+        let mut current = node.clone();
+        for _ in 0..64 {
+            match self.get(&current).and_then(|v| v.get("$ref")).and_then(Value::as_str) {
+                Some(reference) => current = self.follow(&current, reference)?,
+                None => return Some(current),
+            }
+        }
+        None
+    }
+
+    pub fn get(&self, node: &Node) -> Option<&Value> {
+        self.sources.get(node.file.0)?.value.pointer(&node.pointer)
+    }
+
+    pub fn locate(&self, node: &Node) -> Location {
+        self.sources[node.file.0].locate(&node.pointer)
+    }
+
+    /// `file#pointer`, for origins and messages.
+    pub fn describe(&self, node: &Node) -> String {
+        let file = self.sources[node.file.0].path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        format!("{file}#{}", node.pointer)
+    }
+
+    /// The whole document of a file.
+    pub fn root(&self, file: FileId) -> Node {
+        Node { file, pointer: String::new() }
+    }
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Splits `file.yaml#/a/b` into the file part and a decoded JSON pointer.
+fn split_reference(reference: &str) -> (&str, String) {
+    let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+    (file, percent_decode(fragment))
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn collect_refs(value: &Value, pointer: &str, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                out.push((pointer.to_owned(), reference.clone()));
+            }
+            for (key, child) in map {
+                // An `example` holds data, not description: a `$ref` key there is just data.
+                if key == "example" {
+                    continue;
+                }
+                collect_refs(child, &pointer_push(pointer, key), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                collect_refs(child, &pointer_push(pointer, &i.to_string()), out);
+            }
+        }
+        _ => {}
+    }
+}
