@@ -87,3 +87,11 @@ pub fn generate(config: &Config) -> Result<Output, Error> {
 fn file_name(path: &std::path::Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| format!("`{}`", n.to_string_lossy()))
 }
+
+/// Generates and replaces the contents of `dir`, or with `check`, only reports what would change.
+/// On any error nothing in `dir` is touched.
+pub fn generate_into(config: &Config, dir: &std::path::Path, check: bool) -> Result<(Output, Vec<write::Change>), Error> {
+    let output = generate(config)?;
+    let changes = if check { write::changes(dir, &output.files)? } else { write::write(dir, &output.files)? };
+    Ok((output, changes))
+}

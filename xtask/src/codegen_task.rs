@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use codegen::{write, Config};
+use codegen::Config;
 
 /// The vendored descriptions and the folder the generated code lives in, relative to the workspace root.
 pub const OPENAPI: &str = "specs/openapi.yaml";
@@ -25,29 +25,22 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         asyncapi: asyncapi.exists().then_some(asyncapi),
         strict,
     };
-    let output = codegen::generate(&config).map_err(|e| e.to_string())?;
+    let dir = root.join(OUTPUT);
+    let (output, changes) = codegen::generate_into(&config, &dir, check).map_err(|e| e.to_string())?;
     for warning in &output.warnings {
         eprintln!("{warning}");
     }
-    let dir = root.join(OUTPUT);
+    if changes.is_empty() {
+        println!("generated code is up to date ({} files)", output.files.len());
+        return Ok(());
+    }
+    let list: Vec<String> = changes.iter().map(|c| format!("  {c}")).collect();
     if check {
-        let changes = write::changes(&dir, &output.files).map_err(|e| e.to_string())?;
-        if changes.is_empty() {
-            println!("generated code is up to date ({} files)", output.files.len());
-            return Ok(());
-        }
-        let list: Vec<String> = changes.iter().map(|c| format!("  {c}")).collect();
         return Err(format!(
             "the committed generated code is stale; run `cargo xtask codegen` and commit the result:\n{}",
             list.join("\n")
         ));
     }
-    let changes = write::write(&dir, &output.files).map_err(|e| e.to_string())?;
-    if changes.is_empty() {
-        println!("generated code is up to date ({} files)", output.files.len());
-    }
-    for change in changes {
-        println!("{change}");
-    }
+    println!("{}", list.join("\n"));
     Ok(())
 }

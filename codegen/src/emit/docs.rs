@@ -35,7 +35,20 @@ fn escape_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let chars: Vec<char> = line.chars().collect();
     let mut i = 0;
+    let mut in_code = false;
     while i < chars.len() {
+        // Inline code is shown as written.
+        if chars[i] == '`' {
+            in_code = !in_code;
+            out.push('`');
+            i += 1;
+            continue;
+        }
+        if in_code {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
         let rest: String = chars[i..].iter().take(8).collect();
         if rest.starts_with("http://") || rest.starts_with("https://") {
             let start = i;
@@ -91,11 +104,11 @@ mod tests {
 
     #[test]
     fn sanitizes() {
-        let lines = doc_lines("See https://x.io/a. Use <b>bold</b> and [id] or [link](https://y.io)\n\n    indented\n```\n{\"a\": 1}\n```");
+        let lines = doc_lines("See https://x.io/a. Use <b>bold</b> and [id] or [link](https://y.io) `<a>`\n\n    indented\n```\n{\"a\": 1}\n```");
         assert_eq!(
             lines,
             vec![
-                "See <https://x.io/a>. Use &lt;b&gt;bold&lt;/b&gt; and \\[id\\] or [link](https://y.io)",
+                "See <https://x.io/a>. Use &lt;b&gt;bold&lt;/b&gt; and \\[id\\] or [link](https://y.io) `<a>`",
                 "",
                 "indented",
                 "```text",

@@ -35,6 +35,11 @@ pub fn emit(api: &Api) -> TokenStream {
     let types_import = uses_types.then(|| quote!(use super::types;));
     let any_query = api.operations.iter().any(|op| !op.query_params.is_empty());
     let serde_import = any_query.then(|| quote!(use serde::Serialize;));
+    if api.operations.is_empty() {
+        return quote! {
+            //! One async function per operation, grouped by resource; this description has none.
+        };
+    }
     quote! {
         //! One async function per operation, grouped by resource: `client.contacts().list(..)`.
         use reqwest::Method;

@@ -56,9 +56,10 @@ fn emit_struct(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, s: &Stru
             quote! { #docs #attr pub #rust: #ty, }
         } else if field.required {
             // Required but nullable: always sent, `null` when `None`.
-            quote! { #docs #[serde(#rename default)] pub #rust: Option<#ty>, }
+            let attr = rename.map(|r| quote!(#[serde(#r)]));
+            quote! { #docs #attr pub #rust: Option<#ty>, }
         } else {
-            quote! { #docs #[serde(#rename default, skip_serializing_if = "Option::is_none")] pub #rust: Option<#ty>, }
+            quote! { #docs #[serde(#rename skip_serializing_if = "Option::is_none")] pub #rust: Option<#ty>, }
         }
     });
     let fields: Vec<TokenStream> = fields.collect();

@@ -1,0 +1,120 @@
+//! Bad input: errors stop generation with a location and leave the output untouched;
+//! warnings name the location and fall back, unless `strict` makes them errors.
+
+use std::path::{Path, PathBuf};
+
+use codegen::{Config, ErrorKind};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/errors").join(name)
+}
+
+fn generate(name: &str, strict: bool) -> Result<codegen::Output, codegen::Error> {
+    codegen::generate(&Config { openapi: fixture(name), asyncapi: None, strict })
+}
+
+/// A folder holding a previous generation, and a snapshot of its bytes.
+fn previous_output() -> (tempfile::TempDir, Vec<(PathBuf, Vec<u8>)>) {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openapi/operations.yaml");
+    codegen::generate_into(&Config { openapi: good, ..Default::default() }, dir.path(), false).expect("the good fixture generates");
+    let before = snapshot(dir.path());
+    (dir, before)
+}
+
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("listable")
+        .map(|e| {
+            let path = e.expect("entry").path();
+            let bytes = std::fs::read(&path).expect("readable");
+            (path, bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn assert_error_leaves_output_untouched(name: &str, kind: ErrorKind) -> codegen::Error {
+    let (dir, before) = previous_output();
+    let config = Config { openapi: fixture(name), asyncapi: None, strict: false };
+    let err = codegen::generate_into(&config, dir.path(), false).expect_err("bad input must fail");
+    assert_eq!(err.kind, kind, "{err}");
+    assert_eq!(snapshot(dir.path()), before, "{name}: the output folder changed although generation failed");
+    let location = err.location.clone().expect("errors on input carry a location");
+    assert!(location.file.ends_with(name), "{err} should name {name}");
+    err
+}
+
+#[test]
+fn invalid_yaml_names_file_and_line() {
+    let err = assert_error_leaves_output_untouched("invalid_yaml.yaml", ErrorKind::Syntax);
+    let (line, _) = err.location.as_ref().and_then(|l| l.line).expect("a line");
+    assert!(line >= 7, "{err}");
+    assert!(err.to_string().contains("invalid_yaml.yaml:"), "{err}");
+}
+
+#[test]
+fn duplicate_operation_id_names_both_places() {
+    let err = assert_error_leaves_output_untouched("duplicate_operation_id.yaml", ErrorKind::Conflict);
+    let location = err.location.as_ref().expect("located");
+    assert_eq!(location.pointer, "/paths/~1b/get/operationId");
+    assert_eq!(location.line, Some((11, 7)));
+    assert!(err.message.contains("getThing") && err.message.contains("/paths/~1a/get"), "{err}");
+}
+
+#[test]
+fn ref_into_missing_file_is_an_error_at_the_ref() {
+    let err = assert_error_leaves_output_untouched("missing_file_ref.yaml", ErrorKind::MissingFile);
+    let location = err.location.as_ref().expect("located");
+    assert_eq!(location.pointer, "/components/schemas/thing/properties/other/$ref");
+    assert_eq!(location.line, Some((10, 11)));
+    assert!(err.message.contains("does-not-exist.yaml"), "{err}");
+}
+
+#[test]
+fn unsupported_versions_say_so() {
+    for name in ["swagger2.yaml", "openapi31.yaml"] {
+        let err = assert_error_leaves_output_untouched(name, ErrorKind::UnsupportedVersion);
+        assert!(err.message.contains("not supported"), "{err}");
+    }
+}
+
+#[test]
+fn shape_errors_point_into_the_document() {
+    let err = assert_error_leaves_output_untouched("not_openapi_shape.yaml", ErrorKind::InvalidDocument);
+    assert!(err.location.as_ref().expect("located").pointer.starts_with("/paths"), "{err}");
+}
+
+#[test]
+fn json_documents_are_read_too() {
+    let output = generate("json_document.yaml", false).expect("JSON is YAML");
+    assert!(output.files.iter().any(|f| f.contents.contains("pub type X = String;")));
+}
+
+#[test]
+fn dangling_ref_warns_and_falls_back_to_json_value() {
+    let output = generate("dangling_ref.yaml", false).expect("a warning, not an error");
+    let warning = output.warnings.iter().find(|w| w.message.contains("not_defined")).expect("a warning about the ref");
+    assert_eq!(warning.location.pointer, "/components/schemas/thing/properties/other");
+    assert_eq!(warning.location.line, Some((9, 9)));
+    let types = output.files.iter().find(|f| f.path == "types.rs").expect("types.rs");
+    assert!(types.contents.contains("pub other: Option<serde_json::Value>"), "{}", types.contents);
+
+    let err = generate("dangling_ref.yaml", true).expect_err("strict denies warnings");
+    assert_eq!(err.kind, ErrorKind::Strict);
+    assert_eq!(err.location.expect("located").pointer, "/components/schemas/thing/properties/other");
+}
+
+#[test]
+fn missing_operation_id_warns_and_derives_a_name() {
+    let output = generate("missing_operation_id.yaml", false).expect("a warning, not an error");
+    let warning = output.warnings.iter().find(|w| w.message.contains("no operationId")).expect("a warning");
+    assert_eq!(warning.location.pointer, "/paths/~1reports~1{job_id}~1download/get");
+    assert_eq!(warning.location.line, Some((5, 5)));
+    let ops = output.files.iter().find(|f| f.path == "operations.rs").expect("operations.rs");
+    assert!(ops.contents.contains("pub async fn get_reports_job_id_download("), "{}", ops.contents);
+
+    let err = generate("missing_operation_id.yaml", true).expect_err("strict denies warnings");
+    assert_eq!(err.kind, ErrorKind::Strict);
+}
