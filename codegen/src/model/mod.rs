@@ -178,6 +178,8 @@ pub struct Operation {
     pub body: Option<Body>,
     /// The success response's type; `None` when the success response has no body.
     pub response: Option<Ty>,
+    /// Every response with a JSON body, success or not, with the examples the description gives.
+    pub responses: Vec<Response>,
     /// How to walk pages of results, when the operation returns a list.
     pub pagination: Option<Pagination>,
     /// `file#pointer` of the operation.
@@ -196,6 +198,23 @@ pub struct Param {
     pub required: bool,
     pub docs: Option<String>,
     pub rust_name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// `200`, `4XX`, `default`, ...
+    pub status: String,
+    pub ty: Ty,
+    pub examples: Vec<Example>,
+}
+
+/// An example value from the description, with where it was found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    pub name: String,
+    pub value: serde_json::Value,
+    /// `file#pointer` of the example.
+    pub origin: String,
 }
 
 #[derive(Debug, Clone)]

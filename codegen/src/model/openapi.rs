@@ -6,7 +6,7 @@ use heck::ToLowerCamelCase;
 use serde_json::Value;
 
 use super::schema::docs_of;
-use super::{Api, Body, Method, Operation, Param, Server, Ty, TypeSpace};
+use super::{Api, Body, Example, Method, Operation, Param, Response, Server, Ty, TypeSpace};
 use crate::diagnostics::{Diagnostics, Error, ErrorKind};
 use crate::resolve::{FileId, Node};
 
@@ -190,7 +190,8 @@ fn lower_operation(
         _ => None,
     };
 
-    let response = lower_success_response(space, op_node, &id, diags)?;
+    let responses = lower_responses(space, op_node, &id, diags)?;
+    let response = responses.iter().find(|r| r.status.starts_with('2')).map(|r| r.ty.clone());
     Ok(Operation {
         id,
         method,
@@ -203,6 +204,7 @@ fn lower_operation(
         query_params,
         body,
         response,
+        responses,
         pagination: None,
         origin: docs.describe(op_node),
         rust_name: String::new(),
@@ -212,23 +214,48 @@ fn lower_operation(
     })
 }
 
-/// The type of the first 2xx response with a JSON body.
-fn lower_success_response(space: &mut TypeSpace<'_>, op_node: &Node, id: &str, diags: &mut Diagnostics) -> Result<Option<Ty>, Error> {
+/// Every response with a JSON body, in status order (`2xx` first), with its examples.
+fn lower_responses(space: &mut TypeSpace<'_>, op_node: &Node, id: &str, diags: &mut Diagnostics) -> Result<Vec<Response>, Error> {
     let docs = space.docs;
-    let Some(Value::Object(responses)) = docs.get(&op_node.child("responses")) else { return Ok(None) };
-    let mut codes: Vec<&String> = responses.keys().filter(|c| c.starts_with('2')).collect();
+    let Some(Value::Object(responses)) = docs.get(&op_node.child("responses")) else { return Ok(Vec::new()) };
+    let mut codes: Vec<&String> = responses.keys().collect();
     codes.sort();
+    let mut out = Vec::new();
     for code in codes {
         let Some(response) = docs.deref(&op_node.child("responses").child(code)) else { continue };
         let content = docs.get(&response).and_then(|r| r.get("content"));
         let Some(media) = json_media(content) else { continue };
-        let schema = response.child("content").child(&media).child("schema");
-        if docs.get(&schema).is_none() {
-            return Ok(Some(Ty::Any));
-        }
-        return space.lower(&schema, &[id.to_owned(), "Response".to_owned()], diags).map(Some);
+        let media_node = response.child("content").child(&media);
+        let schema = media_node.child("schema");
+        let hint = if code.starts_with('2') && out.is_empty() {
+            vec![id.to_owned(), "Response".to_owned()]
+        } else {
+            vec![id.to_owned(), "Response".to_owned(), code.clone()]
+        };
+        let ty = if docs.get(&schema).is_some() { space.lower(&schema, &hint, diags)? } else { Ty::Any };
+        out.push(Response { status: code.clone(), ty, examples: examples(space, &media_node) });
     }
-    Ok(None)
+    // Success first, so `responses[0]` is the one the function returns when there is one.
+    out.sort_by_key(|r| !r.status.starts_with('2'));
+    Ok(out)
+}
+
+/// The `example` and `examples` of a media type.
+fn examples(space: &TypeSpace<'_>, media: &Node) -> Vec<Example> {
+    let docs = space.docs;
+    let mut out = Vec::new();
+    if let Some(value) = docs.get(&media.child("example")) {
+        out.push(Example { name: "example".to_owned(), value: value.clone(), origin: docs.describe(&media.child("example")) });
+    }
+    if let Some(Value::Object(named)) = docs.get(&media.child("examples")) {
+        for name in named.keys() {
+            let Some(example) = docs.deref(&media.child("examples").child(name)) else { continue };
+            if let Some(value) = docs.get(&example.child("value")) {
+                out.push(Example { name: name.clone(), value: value.clone(), origin: docs.describe(&example.child("value")) });
+            }
+        }
+    }
+    out
 }
 
 /// The JSON media type of a `content` map: `application/json` first, then any `+json`/`json` type.
