@@ -3,6 +3,7 @@
 //! The pipeline, one module a stage: [`load`] -> [`resolve`] -> [`model`] -> [`name`] -> [`emit`] -> [`write`].
 //! Everything up to `emit` happens in memory; `write` touches the disk only when all of it succeeded.
 
+pub mod check;
 pub mod diagnostics;
 pub mod emit;
 pub mod load;
@@ -47,6 +48,11 @@ pub struct Output {
 
 /// Runs load -> resolve -> model -> name.
 pub fn build_model(config: &Config) -> Result<Model, Error> {
+    build_model_with_documents(config).map(|(model, _)| model)
+}
+
+/// Like [`build_model`], also giving the loaded documents (to check examples against their schemas).
+pub fn build_model_with_documents(config: &Config) -> Result<(Model, Documents), Error> {
     let mut diags = Diagnostics::new(config.strict);
     let openapi = load::load_file(&config.openapi)?;
     match openapi.format()? {
@@ -70,7 +76,7 @@ pub fn build_model(config: &Config) -> Result<Model, Error> {
     name::assign(&mut api);
     let mut warnings = diags.warnings;
     warnings.sort();
-    Ok(Model { api, warnings })
+    Ok((Model { api, warnings }, docs))
 }
 
 /// Runs the whole pipeline in memory: the files to write, or the first error.

@@ -2,6 +2,7 @@
 //!
 //! This is the only stage that knows Rust syntax.
 
+pub mod conformance;
 mod docs;
 mod operations;
 mod types;

@@ -1,0 +1,50 @@
+//! Copied into each conformance crate as `src/conformance_check.rs` (not compiled in the workspace).
+//! Decodes one example into its generated type, encodes it back, and prints the outcome as a JSON line.
+
+use serde::{de::DeserializeOwned, Serialize};
+use serde_json::{json, Value};
+
+pub fn check<T: DeserializeOwned + Serialize>(op: &str, status: &str, name: &str, origin: &str, json: &str) {
+    let report = |result: &str, path: &str, error: &str| {
+        json!({"op": op, "status": status, "name": name, "origin": origin, "result": result, "path": path, "error": error})
+    };
+    let line = match serde_json::from_str::<Value>(json) {
+        Err(err) => report("bad_json", "", &err.to_string()),
+        Ok(original) => {
+            let mut deserializer = serde_json::Deserializer::from_str(json);
+            match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                Err(err) => report("decode_error", &err.path().to_string(), &err.inner().to_string()),
+                Ok(value) => match serde_json::to_value(&value) {
+                    Err(err) => report("encode_error", "", &err.to_string()),
+                    Ok(back) => match first_difference(&original, &back, String::new()) {
+                        None => report("ok", "", ""),
+                        Some((path, what)) => report("roundtrip", &path, &what),
+                    },
+                },
+            }
+        }
+    };
+    println!("{line}");
+}
+
+/// Where the re-encoded value says something the original did not. A key of the original that is
+/// gone after re-encoding is fine (unknown fields are ignored; an absent optional field and `null`
+/// are the same), and so is a `null` for a key the original did not have.
+fn first_difference(original: &Value, back: &Value, path: String) -> Option<(String, String)> {
+    match (original, back) {
+        (Value::Object(a), Value::Object(b)) => b.iter().find_map(|(key, bv)| {
+            let child = format!("{path}/{key}");
+            match a.get(key) {
+                Some(av) => first_difference(av, bv, child),
+                None if bv.is_null() => None,
+                None => Some((child, format!("{bv} appeared"))),
+            }
+        }),
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            a.iter().zip(b).enumerate().find_map(|(i, (x, y))| first_difference(x, y, format!("{path}/{i}")))
+        }
+        (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => None,
+        (a, b) if a == b => None,
+        (a, b) => Some((path, format!("{a} became {b}"))),
+    }
+}
