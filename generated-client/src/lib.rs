@@ -6,6 +6,7 @@
 
 pub mod client;
 mod codec;
+mod pagination;
 pub mod error;
 pub mod timestamp;
 

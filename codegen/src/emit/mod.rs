@@ -126,9 +126,14 @@ pub(crate) fn unalias<'a>(api: &'a Api, ty: &'a Ty) -> &'a Ty {
 }
 
 /// The definition behind a type, when it is a struct, enum or union.
-pub(crate) fn definition<'a>(api: &'a Api, ty: &'a Ty) -> Option<&'a TypeDef> {
-    match unalias(api, ty) {
-        Ty::Named(id) => Some(&api.types[id.0]),
-        _ => None,
+pub(crate) fn definition<'a>(api: &'a Api, ty: &Ty) -> Option<&'a TypeDef> {
+    let Ty::Named(mut id) = ty else { return None };
+    for _ in 0..=api.types.len() {
+        match &api.types[id.0].kind {
+            TypeKind::Alias(Ty::Named(next)) => id = *next,
+            TypeKind::Alias(_) => return None,
+            _ => return Some(&api.types[id.0]),
+        }
     }
+    None
 }

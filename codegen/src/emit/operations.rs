@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{definition, doc_attrs, ty_tokens, unalias};
-use crate::model::{Api, Method, Operation, Param, Ty, TypeKind};
+use crate::model::{Api, Field, Method, Operation, PageRequest, PageStyle, Pagination, Param, Ty, TypeKind};
 
 pub fn emit(api: &Api) -> TokenStream {
     let mut groups: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
@@ -71,7 +71,11 @@ fn emit_group(api: &Api, ops: &[&Operation]) -> TokenStream {
         Some(text) => format!("{}: {text}", first.tag),
         None => format!("Operations on {}.", first.tag),
     }));
-    let functions = ops.iter().map(|op| emit_operation(api, op));
+    let functions = ops.iter().map(|op| {
+        let single = emit_operation(api, op);
+        let stream = op.pagination.as_ref().and_then(|p| emit_stream(api, op, p));
+        quote!(#single #stream)
+    });
     let params = ops.iter().filter(|op| !op.query_params.is_empty()).map(|op| emit_params(api, op));
     quote! {
         #docs
@@ -80,7 +84,7 @@ fn emit_group(api: &Api, ops: &[&Operation]) -> TokenStream {
             client: &'a Client,
         }
 
-        impl #group<'_> {
+        impl<'a> #group<'a> {
             #(#functions)*
         }
 
@@ -242,4 +246,170 @@ fn param_field(api: &Api, param: &Param) -> TokenStream {
         attrs.push(quote!(skip_serializing_if = "Option::is_none"));
         quote! { #docs #[serde(#(#attrs),*)] pub #rust: Option<#ty>, }
     }
+}
+
+/// The field of the struct behind `ty` with a given wire name.
+fn struct_field<'a>(api: &'a Api, ty: &Ty, wire: &str) -> Option<&'a Field> {
+    match &definition(api, ty)?.kind {
+        TypeKind::Struct(s) => s.fields.iter().find(|f| f.wire_name == wire),
+        _ => None,
+    }
+}
+
+/// An expression of type `Option<&T>` reaching down `path` (wire names) from `root: &Ty`.
+fn reach(api: &Api, root_expr: TokenStream, root: &Ty, path: &[&str]) -> Option<TokenStream> {
+    let mut expr = quote!(Some(&#root_expr));
+    let mut ty = root.clone();
+    for wire in path {
+        let field = struct_field(api, &ty, wire)?;
+        let name = format_ident!("{}", field.rust_name);
+        let optional = !field.required || field.nullable;
+        expr = match (optional, field.boxed) {
+            (true, false) => quote!(#expr.and_then(|v| v.#name.as_ref())),
+            (true, true) => quote!(#expr.and_then(|v| v.#name.as_deref())),
+            (false, false) => quote!(#expr.map(|v| &v.#name)),
+            (false, true) => quote!(#expr.map(|v| &*v.#name)),
+        };
+        ty = field.ty.clone();
+    }
+    Some(expr)
+}
+
+/// `<name>_stream`: every item of a paged list, fetching pages as the stream is read.
+fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) -> Option<TokenStream> {
+    let single = format_ident!("{}", op.rust_name);
+    let name = format_ident!("{}_stream", op.rust_name);
+    let response = op.response.as_ref()?;
+    let item = ty_tokens(api, &pagination.item, false);
+    let items_field = struct_field(api, response, &pagination.items_field)?;
+    let items_name = format_ident!("{}", items_field.rust_name);
+    let items = if items_field.required && !items_field.nullable {
+        quote!(page.#items_name)
+    } else {
+        quote!(page.#items_name.unwrap_or_default())
+    };
+
+    // Path arguments are owned by the stream, which outlives the call.
+    let mut args = Vec::new();
+    let mut owned = Vec::new();
+    let mut pass = Vec::new();
+    for param in &op.path_params {
+        let arg = format_ident!("{}", param.rust_name);
+        let ty = path_arg(api, &param.ty);
+        args.push(quote!(#arg: #ty));
+        let by_ref = ty.to_string().starts_with('&');
+        if by_ref {
+            owned.push(quote!(let #arg = #arg.to_owned();));
+            pass.push(quote!(&#arg));
+        } else {
+            pass.push(quote!(#arg));
+        }
+    }
+    let clones: Vec<TokenStream> = op
+        .path_params
+        .iter()
+        .filter(|p| path_arg(api, &p.ty).to_string().starts_with('&'))
+        .map(|p| {
+            let arg = format_ident!("{}", p.rust_name);
+            quote!(let #arg = #arg.clone();)
+        })
+        .collect();
+    let has_query = !op.query_params.is_empty();
+    if has_query {
+        let params = format_ident!("{}", op.params_rust_name);
+        args.push(quote!(params: &#params));
+        pass.push(quote!(&params));
+    }
+    let body_ty = op.body.as_ref().map(|b| ty_tokens(api, &b.ty, false));
+    if let Some(body_ty) = &body_ty {
+        args.push(quote!(body: &#body_ty));
+        pass.push(if op.body.as_ref().is_some_and(|b| b.required) { quote!(&body) } else { quote!(Some(&body)) });
+    }
+    let keep_params = has_query.then(|| quote!(let params = params.clone();));
+    let keep_body = body_ty.as_ref().map(|_| quote!(let body = body.clone();));
+
+    let doc = format!(
+        " Every item of [`Self::{single}`], one page after another: the next page is fetched when the stream is read past the current one."
+    );
+    let (driver, set_page, next) = match (pagination.style, &pagination.request) {
+        (PageStyle::Cursor, PageRequest::Query(param)) => {
+            let field = format_ident!("{}", op.query_params.iter().find(|p| &p.name == param)?.rust_name);
+            let next = reach(api, quote!(page), response, &["pages", "next", "starting_after"])?;
+            (
+                quote!(crate::pagination::cursor),
+                quote! {
+                    let mut params = params.clone();
+                    if let Some(cursor) = cursor {
+                        params.#field = Some(cursor);
+                    }
+                },
+                quote!(#next.cloned()),
+            )
+        }
+        (PageStyle::Cursor, PageRequest::Body(wire)) => {
+            let holder = struct_field(api, &op.body.as_ref()?.ty, wire)?;
+            let holder_name = format_ident!("{}", holder.rust_name);
+            let cursor_field = struct_field(api, &holder.ty, "starting_after")?;
+            let cursor_name = format_ident!("{}", cursor_field.rust_name);
+            let target = if !holder.required || holder.nullable {
+                quote!(body.#holder_name.get_or_insert_with(Default::default))
+            } else {
+                quote!(body.#holder_name)
+            };
+            let value = if !cursor_field.required || cursor_field.nullable { quote!(Some(cursor)) } else { quote!(cursor) };
+            let next = reach(api, quote!(page), response, &["pages", "next", "starting_after"])?;
+            (
+                quote!(crate::pagination::cursor),
+                quote! {
+                    let mut body = body.clone();
+                    if let Some(cursor) = cursor {
+                        #target.#cursor_name = #value;
+                    }
+                },
+                quote!(#next.cloned()),
+            )
+        }
+        (PageStyle::PageNumber, PageRequest::Query(param)) => {
+            let field = format_ident!("{}", op.query_params.iter().find(|p| &p.name == param)?.rust_name);
+            let total = reach(api, quote!(page), response, &["pages", "total_pages"])?;
+            (
+                quote!(crate::pagination::numbered),
+                quote! {
+                    let mut params = params.clone();
+                    params.#field = Some(cursor);
+                },
+                quote!(#total.copied()),
+            )
+        }
+        (PageStyle::PageNumber, PageRequest::Body(_)) => return None,
+    };
+    let first = match pagination.style {
+        PageStyle::Cursor => TokenStream::new(),
+        PageStyle::PageNumber => {
+            let param = match &pagination.request {
+                PageRequest::Query(p) => p,
+                PageRequest::Body(_) => return None,
+            };
+            let field = format_ident!("{}", op.query_params.iter().find(|p| &p.name == param)?.rust_name);
+            quote!(params.#field.unwrap_or(1),)
+        }
+    };
+    Some(quote! {
+        #[doc = #doc]
+        pub fn #name(&self, #(#args),*) -> impl futures::Stream<Item = Result<#item, Error>> + 'a {
+            let group = *self;
+            #(#owned)*
+            #keep_params
+            #keep_body
+            #driver(#first move |cursor| {
+                #set_page
+                #(#clones)*
+                async move {
+                    let page = group.#single(#(#pass),*).await?;
+                    let next = #next;
+                    Ok((#items, next))
+                }
+            })
+        }
+    })
 }

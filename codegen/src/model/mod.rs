@@ -5,6 +5,7 @@
 
 pub mod asyncapi;
 pub mod openapi;
+mod pagination;
 mod recursion;
 mod schema;
 
@@ -223,13 +224,31 @@ pub struct Body {
     pub required: bool,
 }
 
-/// Intercom's two pagination styles, as detected from the response schema.
+/// How a list operation pages, as detected from its schemas (Intercom's two styles).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Pagination {
-    /// `pages.next.starting_after` is sent back as the `starting_after` query parameter.
-    Cursor { items_field: String, item: Ty },
-    /// `pages.page` of `pages.total_pages`, sent back as the `page` query parameter.
-    PageNumber { items_field: String, item: Ty },
+pub struct Pagination {
+    pub style: PageStyle,
+    /// The response field that holds the page's items (wire name), and the item type.
+    pub items_field: String,
+    pub item: Ty,
+    /// Where the next page is asked for.
+    pub request: PageRequest,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStyle {
+    /// `pages.next.starting_after` is sent back as `starting_after`.
+    Cursor,
+    /// `pages.page` of `pages.total_pages`; the next page number is sent as `page`.
+    PageNumber,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageRequest {
+    /// A query parameter (`starting_after` or `page`).
+    Query(String),
+    /// A field of the request body holding `{ starting_after, per_page }` (search operations).
+    Body(String),
 }
 
 /// Webhook topics from an AsyncAPI description.
@@ -270,5 +289,6 @@ pub fn build(docs: &Documents, openapi: FileId, webhooks: Option<FileId>, diags:
     api.types = space.types;
     recursion::break_alias_cycles(&mut api.types);
     recursion::mark_boxed(&mut api.types);
+    pagination::detect(&mut api);
     Ok(api)
 }

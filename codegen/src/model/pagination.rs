@@ -1,0 +1,72 @@
+//! Detects how list and search operations page, from the shapes of their schemas.
+
+use super::{Api, Field, PageRequest, PageStyle, Pagination, Ty, TypeKind};
+
+/// The fields of the struct behind a type, through aliases.
+fn fields<'a>(api: &'a Api, ty: &Ty) -> Option<&'a [Field]> {
+    let mut current = ty;
+    for _ in 0..=api.types.len() {
+        let Ty::Named(id) = current else { return None };
+        match &api.types[id.0].kind {
+            TypeKind::Struct(s) => return Some(&s.fields),
+            TypeKind::Alias(inner) => current = inner,
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn field<'a>(api: &'a Api, ty: &Ty, name: &str) -> Option<&'a Field> {
+    fields(api, ty)?.iter().find(|f| f.wire_name == name)
+}
+
+fn detect_one(api: &Api, op: &super::Operation) -> Option<Pagination> {
+    let response = op.response.as_ref()?;
+    let pages = field(api, response, "pages")?;
+    let style = if field(api, &field(api, &pages.ty, "next")?.ty, "starting_after").is_some_and(|f| f.ty == Ty::String) {
+        PageStyle::Cursor
+    } else if field(api, &pages.ty, "total_pages").is_some() && field(api, &pages.ty, "page").is_some() {
+        PageStyle::PageNumber
+    } else {
+        return None;
+    };
+    // The items: `data`, or else the one array of named types.
+    let arrays: Vec<&Field> =
+        fields(api, response)?.iter().filter(|f| matches!(&f.ty, Ty::Array(item) if matches!(**item, Ty::Named(_)))).collect();
+    let items = match fields(api, response)?.iter().find(|f| f.wire_name == "data" && matches!(f.ty, Ty::Array(_))) {
+        Some(data) => data,
+        None if arrays.len() == 1 => arrays[0],
+        None => return None,
+    };
+    let Ty::Array(item) = &items.ty else { return None };
+    let request = match style {
+        PageStyle::Cursor => {
+            if op.query_params.iter().any(|p| p.name == "starting_after" && p.ty == Ty::String) {
+                PageRequest::Query("starting_after".to_owned())
+            } else {
+                let body = op.body.as_ref()?;
+                let pagination = field(api, &body.ty, "pagination")?;
+                field(api, &pagination.ty, "starting_after").filter(|f| f.ty == Ty::String)?;
+                // The body's pagination object must be buildable from nothing when absent.
+                let all_optional = fields(api, &pagination.ty)?.iter().all(|f| !f.required || f.nullable);
+                if !pagination.required && !all_optional {
+                    return None;
+                }
+                PageRequest::Body("pagination".to_owned())
+            }
+        }
+        PageStyle::PageNumber => {
+            op.query_params.iter().find(|p| p.name == "page" && p.ty == Ty::Integer && !p.required)?;
+            PageRequest::Query("page".to_owned())
+        }
+    };
+    Some(Pagination { style, items_field: items.wire_name.clone(), item: (**item).clone(), request })
+}
+
+/// Fills `Operation::pagination` for every operation whose schemas show one of the two styles.
+pub fn detect(api: &mut Api) {
+    let found: Vec<Option<Pagination>> = api.operations.iter().map(|op| detect_one(api, op)).collect();
+    for (op, pagination) in api.operations.iter_mut().zip(found) {
+        op.pagination = pagination;
+    }
+}
