@@ -1,10 +1,11 @@
-//! Serialization helpers the generated code calls into.
+//! Serialization helpers the generated code calls into (not a public interface).
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// Display, FromStr, Serialize and Deserialize for a generated string enum, from its
 /// `as_str` and `From<&str>` (which maps unknown strings to the catch-all variant).
+#[allow(unused_macros)]
 macro_rules! string_enum {
     ($name:ident) => {
         impl std::fmt::Display for $name {
@@ -34,10 +35,11 @@ macro_rules! string_enum {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use string_enum;
 
 /// Deserializes any string through `From<&str>` without an intermediate allocation.
-pub(crate) struct StrVisitor<T>(pub(crate) std::marker::PhantomData<T>);
+pub struct StrVisitor<T>(pub std::marker::PhantomData<T>);
 
 impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for StrVisitor<T> {
     type Value = T;
@@ -52,11 +54,11 @@ impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for StrVisitor<T> {
 }
 
 /// The string value of `property` in a JSON object: a union's tag.
-pub(crate) fn tag(value: &Value, property: &str) -> Option<String> {
+pub fn tag(value: &Value, property: &str) -> Option<String> {
     value.get(property)?.as_str().map(str::to_owned)
 }
 
 /// Decodes a union variant from the JSON already read, reporting errors through the outer deserializer.
-pub(crate) fn from_value<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {
+pub fn from_value<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {
     serde_json::from_value(value).map_err(E::custom)
 }

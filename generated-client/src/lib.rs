@@ -5,8 +5,9 @@
 //! runtime the generated code calls into.
 
 pub mod client;
-mod codec;
-mod pagination;
+#[doc(hidden)]
+pub mod codec;
+pub mod pagination;
 pub mod error;
 pub mod timestamp;
 

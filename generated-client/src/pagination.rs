@@ -1,4 +1,5 @@
-//! Streams over Intercom's paged lists; the generated `*_stream` functions call these.
+//! Streams over Intercom's paged lists; the generated `*_stream` functions call these, and
+//! they serve for any other paged call too.
 //!
 //! Pages are fetched lazily: the next request goes out only when the stream is polled past the
 //! items already received, so a consumer that stops early costs no extra requests.
@@ -11,7 +12,7 @@ use crate::Error;
 
 /// Cursor paging: `fetch(cursor)` gives a page's items and the cursor of the next page.
 /// The first call gets `None`. Ends on a missing cursor, an empty page, or a cursor that repeats.
-pub(crate) fn cursor<'a, T, F, Fut>(mut fetch: F) -> impl Stream<Item = Result<T, Error>> + 'a
+pub fn cursor<'a, T, F, Fut>(mut fetch: F) -> impl Stream<Item = Result<T, Error>> + 'a
 where
     T: 'a,
     F: FnMut(Option<String>) -> Fut + 'a,
@@ -36,7 +37,7 @@ where
 
 /// Page-number paging from `first`: `fetch(page)` gives a page's items and the total number of pages.
 /// Ends after the last page, or on an empty page when the total is unknown.
-pub(crate) fn numbered<'a, T, F, Fut>(first: i64, mut fetch: F) -> impl Stream<Item = Result<T, Error>> + 'a
+pub fn numbered<'a, T, F, Fut>(first: i64, mut fetch: F) -> impl Stream<Item = Result<T, Error>> + 'a
 where
     T: 'a,
     F: FnMut(i64) -> Fut + 'a,
