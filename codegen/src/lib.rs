@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod load;
 pub mod model;

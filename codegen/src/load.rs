@@ -185,20 +185,6 @@ pub fn find_line(text: &str, pointer: &str) -> Option<(usize, usize)> {
     found
 }
 
-#[cfg(test)]
-mod tests {
-    use super::find_line;
-
-    #[test]
-    fn finds_lines_in_block_yaml() {
-        let text = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      operationId: x\n      parameters:\n        - name: p\n          in: query\n        - name: q\n          in: path\n";
-        assert_eq!(find_line(text, "/paths/~1a/get/operationId"), Some((5, 7)));
-        assert_eq!(find_line(text, "/paths/~1a/get/parameters/1"), Some((9, 9)));
-        assert_eq!(find_line(text, "/paths/~1a/get/parameters/1/in"), Some((10, 11)));
-        assert_eq!(find_line(text, "/paths/~1a/post"), Some((3, 3)));
-    }
-}
-
 /// Checks an OpenAPI 3.0 document against the `openapiv3` data model, locating the first mismatch.
 pub fn check_openapi(source: &Source) -> Result<openapiv3::OpenAPI, Error> {
     serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&source.value).map_err(|err| {
@@ -217,4 +203,18 @@ pub fn check_openapi(source: &Source) -> Result<openapiv3::OpenAPI, Error> {
             format!("not a valid OpenAPI 3.0 document: {}", err.inner()),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_line;
+
+    #[test]
+    fn finds_lines_in_block_yaml() {
+        let text = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      operationId: x\n      parameters:\n        - name: p\n          in: query\n        - name: q\n          in: path\n";
+        assert_eq!(find_line(text, "/paths/~1a/get/operationId"), Some((5, 7)));
+        assert_eq!(find_line(text, "/paths/~1a/get/parameters/1"), Some((9, 9)));
+        assert_eq!(find_line(text, "/paths/~1a/get/parameters/1/in"), Some((10, 11)));
+        assert_eq!(find_line(text, "/paths/~1a/post"), Some((3, 3)));
+    }
 }

@@ -111,7 +111,7 @@ pub fn assign(api: &mut Api) {
             TypeKind::Enum(e) => {
                 let mut variants = Scope::with_reserved(&[UNKNOWN_VARIANT]);
                 for value in &mut e.values {
-                    let wanted = if value.value.is_empty() { "Empty".to_owned() } else { type_name(&[value.value.clone()], "Value") };
+                    let wanted = if value.value.is_empty() { "Empty".to_owned() } else { type_name(std::slice::from_ref(&value.value), "Value") };
                     value.rust_name = variants.claim(wanted);
                 }
             }
@@ -135,7 +135,7 @@ pub fn assign(api: &mut Api) {
     for tag in &tags {
         groups.push((
             tag.clone(),
-            group_names.claim(type_name(&[tag.clone()], "Default")),
+            group_names.claim(type_name(std::slice::from_ref(tag), "Default")),
             accessors.claim(snake_name(tag, "default")),
         ));
     }
@@ -185,7 +185,7 @@ pub fn assign(api: &mut Api) {
     if let Some(webhooks) = &mut api.webhooks {
         let mut topics = Scope::with_reserved(&[UNKNOWN_VARIANT]);
         for topic in &mut webhooks.topics {
-            topic.rust_name = topics.claim(type_name(&[topic.topic.clone()], "Topic"));
+            topic.rust_name = topics.claim(type_name(std::slice::from_ref(&topic.topic), "Topic"));
         }
     }
 }

@@ -3,8 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod bump;
 mod codegen_task;
 mod conformance;
+mod diff;
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
@@ -19,13 +21,22 @@ tasks:
   conformance [--spec PATH ...] [--progenitor]
                                  generate, compile and decode the examples of each published
                                  description (default: ../shared/specs/intercom/*); with
-                                 --progenitor, also run cargo-progenitor on each";
+                                 --progenitor, also run cargo-progenitor on each
+  diff OLD NEW [--asyncapi-old PATH --asyncapi-new PATH] [--json | --markdown]
+                                 the change report between two descriptions: what was added,
+                                 removed or changed, breaking or not, and the semver bump
+  bump --spec PATH [--asyncapi PATH] [--json | --markdown]
+                                 replace the vendored description(s), regenerate, run the
+                                 snapshot and workspace tests, print the change report;
+                                 everything is restored if a step fails";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen_task::run(&workspace_root(), &args[1..]),
         Some("conformance") => conformance::run(&workspace_root(), &args[1..]),
+        Some("diff") => diff::run(&args[1..]),
+        Some("bump") => bump::run(&workspace_root(), &args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

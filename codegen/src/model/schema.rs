@@ -102,7 +102,7 @@ impl<'d> TypeSpace<'d> {
         }
         let ty = match primary_type(schema) {
             Some("object") | None if schema.contains_key("properties") => {
-                return self.object(&[node.clone()], hint, diags).map(|s| Shape::Kind(TypeKind::Struct(s)));
+                return self.object(std::slice::from_ref(node), hint, diags).map(|s| Shape::Kind(TypeKind::Struct(s)));
             }
             Some("object") => match schema.get("additionalProperties") {
                 Some(Value::Object(_)) => {
@@ -214,7 +214,7 @@ impl<'d> TypeSpace<'d> {
             .filter(|v| {
                 let target = self.docs.deref(v);
                 let value = target.as_ref().and_then(|t| self.docs.get(t));
-                !value.is_some_and(|v| v.get("type").and_then(Value::as_str) == Some("null"))
+                value.is_none_or(|v| v.get("type").and_then(Value::as_str) != Some("null"))
             })
             .collect();
         if variants.is_empty() {
