@@ -1,4 +1,4 @@
-//! Project tasks: `cargo xtask codegen [--check] [--strict]`.
+//! Project tasks: codegen, conformance, diff, bump (`cargo xtask help`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

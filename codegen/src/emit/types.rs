@@ -102,6 +102,7 @@ fn emit_enum(name: &proc_macro2::Ident, docs: TokenStream, e: &StringEnum) -> To
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the client does not know yet.
@@ -181,6 +182,7 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, u: &Union
         #docs
         #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #[doc = #unknown_doc]

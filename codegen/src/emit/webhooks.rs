@@ -84,6 +84,7 @@ pub fn emit(api: &Api) -> TokenStream {
 
         /// The topic of a notification. Topics Intercom adds later arrive as [`Topic::Unknown`].
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum Topic {
             #(#variants)*
             /// A topic this version of the client does not know yet.
@@ -116,6 +117,7 @@ pub fn emit(api: &Api) -> TokenStream {
 
         /// A notification's `data.item`, typed by its topic.
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum WebhookEvent {
             #(#events)*
             /// A topic this version of the client does not know, with its item as JSON.
