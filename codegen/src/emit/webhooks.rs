@@ -55,12 +55,19 @@ pub fn emit(api: &Api) -> TokenStream {
         let variant = format_ident!("{}", t.rust_name);
         quote!(Self::#variant(_) => Topic::#variant,)
     });
-    let count = webhooks.topics.len();
-    let module_doc = format!(
+    let count = proc_macro2::Literal::usize_unsuffixed(webhooks.topics.len());
+    let mut module_doc = format!(
         "Webhook topics and their typed notifications, from the `{}` description (version {}).",
         webhooks.title, webhooks.version
     );
-    let description = doc_attrs(webhooks.description.as_deref());
+    if let Some(description) = &webhooks.description {
+        module_doc.push_str("\n\n");
+        module_doc.push_str(description);
+    }
+    let module_doc = super::doc_lines(&module_doc).into_iter().map(|line| {
+        let line = if line.is_empty() { line } else { format!(" {line}") };
+        quote!(#![doc = #line])
+    });
     let uses_types = webhooks.topics.iter().any(|t| super::definition(api, &t.item).is_some()) || webhooks.envelope.is_some();
     let types_import = uses_types.then(|| quote!(use super::types;));
     let (envelope_field, envelope_decode, envelope_init) = match webhooks.envelope {
@@ -78,8 +85,7 @@ pub fn emit(api: &Api) -> TokenStream {
         None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
     };
     quote! {
-        #![doc = #module_doc]
-        #description
+        #(#module_doc)*
         #types_import
 
         /// The topic of a notification. Topics Intercom adds later arrive as [`Topic::Unknown`].

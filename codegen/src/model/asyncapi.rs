@@ -2,7 +2,6 @@
 
 use serde_json::Value;
 
-use super::schema::docs_of;
 use super::{Ty, Topic, TypeSpace, Webhooks};
 use crate::diagnostics::{Diagnostics, Error, ErrorKind};
 use crate::resolve::{FileId, Node};
@@ -87,7 +86,11 @@ pub fn lower(space: &mut TypeSpace<'_>, file: FileId, diags: &mut Diagnostics) -
             topic,
             message_name: name,
             summary: body.get("summary").and_then(Value::as_str).map(str::to_owned).or_else(|| body.get("title").and_then(Value::as_str).map(str::to_owned)),
-            description: docs_of(&body).filter(|d| Some(d.as_str()) != body.get("summary").and_then(Value::as_str)),
+            description: body
+                .get("description")
+                .and_then(Value::as_str)
+                .map(|d| d.trim().to_owned())
+                .filter(|d| !d.is_empty() && Some(d.as_str()) != body.get("summary").and_then(Value::as_str)),
             item,
             rust_name: String::new(),
         });
