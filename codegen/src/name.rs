@@ -141,7 +141,10 @@ pub fn assign(api: &mut Api) {
     }
     for tag in &tags {
         let group_word = snake_name(tag, "default");
-        let singular = group_word.trim_end_matches('s').to_owned();
+        let singular = match group_word.strip_suffix("ies") {
+            Some(stem) => format!("{stem}y"),
+            None => group_word.strip_suffix('s').unwrap_or(&group_word).to_owned(),
+        };
         let mut methods = Scope::with_reserved(&["new", "client"]);
         let short_names: Vec<Option<String>> = api
             .operations

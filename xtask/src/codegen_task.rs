@@ -34,13 +34,18 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         println!("generated code is up to date ({} files)", output.files.len());
         return Ok(());
     }
-    let list: Vec<String> = changes.iter().map(|c| format!("  {c}")).collect();
     if check {
+        let list: Vec<String> = changes.iter().map(|c| format!("  {c}")).collect();
         return Err(format!(
             "the committed generated code is stale; run `cargo xtask codegen` and commit the result:\n{}",
             list.join("\n")
         ));
     }
-    println!("{}", list.join("\n"));
+    for change in &changes {
+        match change {
+            codegen::write::Change::Removed(path) => println!("removed {}", path.display()),
+            other => println!("wrote {}", other.path().display()),
+        }
+    }
     Ok(())
 }
