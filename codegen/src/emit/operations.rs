@@ -159,25 +159,30 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         args.push(if body.required { quote!(body: &#ty) } else { quote!(body: Option<&#ty>) });
     }
 
-    // The path template with each `{name}` replaced by an encoded argument.
+    // The path template with each `{name}` filled by its percent-encoded argument.
     let mut template = String::new();
-    let mut values = Vec::new();
+    let mut encode = Vec::new();
+    let mut encoded: Vec<&str> = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else { break };
         template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
-        template.push_str("{}");
         let name = &rest[start + 1..start + len];
-        if let Some(param) = op.path_params.iter().find(|p| p.name == name) {
-            let arg = format_ident!("{}", param.rust_name);
-            values.push(quote!(encode_path_segment(&#arg)));
-        } else {
-            values.push(quote!(encode_path_segment(&"")));
+        match op.path_params.iter().find(|p| p.name == name) {
+            Some(param) => {
+                template.push_str(&format!("{{{}}}", param.rust_name));
+                let arg = format_ident!("{}", param.rust_name);
+                if !encoded.contains(&param.rust_name.as_str()) {
+                    encoded.push(&param.rust_name);
+                    encode.push(quote!(let #arg = encode_path_segment(&#arg);));
+                }
+            }
+            None => template.push_str(&rest[start..start + len + 1].replace('{', "{{").replace('}', "}}")),
         }
         rest = &rest[start + len + 1..];
     }
     template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    let path = if values.is_empty() { quote!(#template.to_owned()) } else { quote!(format!(#template, #(#values),*)) };
+    let path = if encode.is_empty() { quote!(#template.to_owned()) } else { quote!(format!(#template)) };
 
     let method = method_tokens(op.method);
     let id = &op.id;
@@ -189,6 +194,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     };
     let send = match &op.body {
         Some(body) if !body.required => quote! {
+            #(#encode)*
             let mut request = self.client.request(#method, #id, #path).idempotent(#idempotent) #query;
             if let Some(body) = body {
                 request = request.json(body);
@@ -196,9 +202,11 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             request.send().await
         },
         Some(_) => quote! {
+            #(#encode)*
             self.client.request(#method, #id, #path).idempotent(#idempotent) #query .json(body).send().await
         },
         None => quote! {
+            #(#encode)*
             self.client.request(#method, #id, #path).idempotent(#idempotent) #query .send().await
         },
     };

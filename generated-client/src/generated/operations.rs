@@ -83,12 +83,9 @@ impl<'a> Admins<'a> {
     ///
     /// `GET /admins/{id}` (operation `retrieveAdmin`).
     pub async fn retrieve(&self, id: i64) -> Result<types::Admin, Error> {
+        let id = encode_path_segment(&id);
         self.client
-            .request(
-                Method::GET,
-                "retrieveAdmin",
-                format!("/admins/{}", encode_path_segment(& id)),
-            )
+            .request(Method::GET, "retrieveAdmin", format!("/admins/{id}"))
             .idempotent(true)
             .send()
             .await
@@ -103,12 +100,9 @@ impl<'a> Admins<'a> {
         id: i64,
         body: &types::SetAdminAwayRequest,
     ) -> Result<types::Admin, Error> {
+        let id = encode_path_segment(&id);
         self.client
-            .request(
-                Method::PUT,
-                "setAdminAway",
-                format!("/admins/{}/away", encode_path_segment(& id)),
-            )
+            .request(Method::PUT, "setAdminAway", format!("/admins/{id}/away"))
             .idempotent(true)
             .json(body)
             .send()
@@ -176,12 +170,9 @@ impl<'a> Articles<'a> {
     ///
     /// `GET /articles/{id}` (operation `retrieveArticle`).
     pub async fn retrieve(&self, id: i64) -> Result<types::Article, Error> {
+        let id = encode_path_segment(&id);
         self.client
-            .request(
-                Method::GET,
-                "retrieveArticle",
-                format!("/articles/{}", encode_path_segment(& id)),
-            )
+            .request(Method::GET, "retrieveArticle", format!("/articles/{id}"))
             .idempotent(true)
             .send()
             .await
@@ -196,12 +187,9 @@ impl<'a> Articles<'a> {
         id: i64,
         body: &types::UpdateArticleRequest,
     ) -> Result<types::Article, Error> {
+        let id = encode_path_segment(&id);
         self.client
-            .request(
-                Method::PUT,
-                "updateArticle",
-                format!("/articles/{}", encode_path_segment(& id)),
-            )
+            .request(Method::PUT, "updateArticle", format!("/articles/{id}"))
             .idempotent(true)
             .json(body)
             .send()
@@ -213,12 +201,9 @@ impl<'a> Articles<'a> {
     ///
     /// `DELETE /articles/{id}` (operation `deleteArticle`).
     pub async fn delete(&self, id: i64) -> Result<types::DeletedArticleObject, Error> {
+        let id = encode_path_segment(&id);
         self.client
-            .request(
-                Method::DELETE,
-                "deleteArticle",
-                format!("/articles/{}", encode_path_segment(& id)),
-            )
+            .request(Method::DELETE, "deleteArticle", format!("/articles/{id}"))
             .idempotent(true)
             .send()
             .await
@@ -300,12 +285,9 @@ impl<'a> Companies<'a> {
     ///
     /// `GET /companies/{id}` (operation `retrieveCompany`).
     pub async fn retrieve(&self, id: &str) -> Result<types::Company, Error> {
+        let id = encode_path_segment(&id);
         self.client
-            .request(
-                Method::GET,
-                "retrieveCompany",
-                format!("/companies/{}", encode_path_segment(& id)),
-            )
+            .request(Method::GET, "retrieveCompany", format!("/companies/{id}"))
             .idempotent(true)
             .send()
             .await
@@ -316,12 +298,9 @@ impl<'a> Companies<'a> {
     ///
     /// `PUT /companies/{id}` (operation `updateCompany`).
     pub async fn update(&self, id: &str) -> Result<types::Company, Error> {
+        let id = encode_path_segment(&id);
         self.client
-            .request(
-                Method::PUT,
-                "updateCompany",
-                format!("/companies/{}", encode_path_segment(& id)),
-            )
+            .request(Method::PUT, "updateCompany", format!("/companies/{id}"))
             .idempotent(true)
             .send()
             .await
@@ -332,12 +311,9 @@ impl<'a> Companies<'a> {
     ///
     /// `DELETE /companies/{id}` (operation `deleteCompany`).
     pub async fn delete(&self, id: &str) -> Result<types::DeletedCompanyObject, Error> {
+        let id = encode_path_segment(&id);
         self.client
-            .request(
-                Method::DELETE,
-                "deleteCompany",
-                format!("/companies/{}", encode_path_segment(& id)),
-            )
+            .request(Method::DELETE, "deleteCompany", format!("/companies/{id}"))
             .idempotent(true)
             .send()
             .await
@@ -351,11 +327,12 @@ impl<'a> Companies<'a> {
         &self,
         id: &str,
     ) -> Result<types::CompanyAttachedContacts, Error> {
+        let id = encode_path_segment(&id);
         self.client
             .request(
                 Method::GET,
                 "listCompanyContacts",
-                format!("/companies/{}/contacts", encode_path_segment(& id)),
+                format!("/companies/{id}/contacts"),
             )
             .idempotent(true)
             .send()
@@ -370,11 +347,12 @@ impl<'a> Companies<'a> {
         &self,
         id: &str,
     ) -> Result<types::CompanyAttachedSegments, Error> {
+        let id = encode_path_segment(&id);
         self.client
             .request(
                 Method::GET,
                 "listCompanySegments",
-                format!("/companies/{}/segments", encode_path_segment(& id)),
+                format!("/companies/{id}/segments"),
             )
             .idempotent(true)
             .send()
@@ -390,14 +368,13 @@ impl<'a> Companies<'a> {
         contact_id: &str,
         id: &str,
     ) -> Result<types::Company, Error> {
+        let contact_id = encode_path_segment(&contact_id);
+        let id = encode_path_segment(&id);
         self.client
             .request(
                 Method::DELETE,
                 "detachContactFromCompany",
-                format!(
-                    "/contacts/{}/companies/{}", encode_path_segment(& contact_id),
-                    encode_path_segment(& id)
-                ),
+                format!("/contacts/{contact_id}/companies/{id}"),
             )
             .idempotent(true)
             .send()
@@ -413,11 +390,12 @@ impl<'a> Companies<'a> {
         id: &str,
         body: &types::AttachContactToCompanyRequest,
     ) -> Result<types::Company, Error> {
+        let id = encode_path_segment(&id);
         self.client
             .request(
                 Method::POST,
                 "attachContactToCompany",
-                format!("/contacts/{}/companies", encode_path_segment(& id)),
+                format!("/contacts/{id}/companies"),
             )
             .idempotent(false)
             .json(body)
@@ -567,11 +545,12 @@ impl<'a> Contacts<'a> {
         &self,
         contact_id: &str,
     ) -> Result<types::ContactSegments, Error> {
+        let contact_id = encode_path_segment(&contact_id);
         self.client
             .request(
                 Method::GET,
                 "listContactSegments",
-                format!("/contacts/{}/segments", encode_path_segment(& contact_id)),
+                format!("/contacts/{contact_id}/segments"),
             )
             .idempotent(true)
             .send()
@@ -586,11 +565,12 @@ impl<'a> Contacts<'a> {
         &self,
         contact_id: &str,
     ) -> Result<types::SubscriptionTypeList, Error> {
+        let contact_id = encode_path_segment(&contact_id);
         self.client
             .request(
                 Method::GET,
                 "listContactSubscriptions",
-                format!("/contacts/{}/subscriptions", encode_path_segment(& contact_id)),
+                format!("/contacts/{contact_id}/subscriptions"),
             )
             .idempotent(true)
             .send()
@@ -605,11 +585,12 @@ impl<'a> Contacts<'a> {
         &self,
         contact_id: &str,
     ) -> Result<types::TagList, Error> {
+        let contact_id = encode_path_segment(&contact_id);
         self.client
             .request(
                 Method::GET,
                 "listContactTags",
-                format!("/contacts/{}/tags", encode_path_segment(& contact_id)),
+                format!("/contacts/{contact_id}/tags"),
             )
             .idempotent(true)
             .send()
@@ -621,12 +602,9 @@ impl<'a> Contacts<'a> {
     ///
     /// `GET /contacts/{id}` (operation `retrieveContact`).
     pub async fn retrieve(&self, id: &str) -> Result<types::Contact, Error> {
+        let id = encode_path_segment(&id);
         self.client
-            .request(
-                Method::GET,
-                "retrieveContact",
-                format!("/contacts/{}", encode_path_segment(& id)),
-            )
+            .request(Method::GET, "retrieveContact", format!("/contacts/{id}"))
             .idempotent(true)
             .send()
             .await
@@ -641,12 +619,9 @@ impl<'a> Contacts<'a> {
         id: &str,
         body: &types::UpdateContactRequest,
     ) -> Result<types::Contact, Error> {
+        let id = encode_path_segment(&id);
         self.client
-            .request(
-                Method::PUT,
-                "updateContact",
-                format!("/contacts/{}", encode_path_segment(& id)),
-            )
+            .request(Method::PUT, "updateContact", format!("/contacts/{id}"))
             .idempotent(true)
             .json(body)
             .send()
@@ -658,12 +633,9 @@ impl<'a> Contacts<'a> {
     ///
     /// `DELETE /contacts/{id}` (operation `deleteContact`).
     pub async fn delete(&self, id: &str) -> Result<types::ContactDeleted, Error> {
+        let id = encode_path_segment(&id);
         self.client
-            .request(
-                Method::DELETE,
-                "deleteContact",
-                format!("/contacts/{}", encode_path_segment(& id)),
-            )
+            .request(Method::DELETE, "deleteContact", format!("/contacts/{id}"))
             .idempotent(true)
             .send()
             .await
@@ -674,12 +646,9 @@ impl<'a> Contacts<'a> {
     ///
     /// `POST /contacts/{id}/archive` (operation `archiveContact`).
     pub async fn archive(&self, id: &str) -> Result<types::ContactArchived, Error> {
+        let id = encode_path_segment(&id);
         self.client
-            .request(
-                Method::POST,
-                "archiveContact",
-                format!("/contacts/{}/archive", encode_path_segment(& id)),
-            )
+            .request(Method::POST, "archiveContact", format!("/contacts/{id}/archive"))
             .idempotent(false)
             .send()
             .await
@@ -693,11 +662,12 @@ impl<'a> Contacts<'a> {
         &self,
         id: &str,
     ) -> Result<types::ContactAttachedCompanies, Error> {
+        let id = encode_path_segment(&id);
         self.client
             .request(
                 Method::GET,
                 "listContactCompanies",
-                format!("/contacts/{}/companies", encode_path_segment(& id)),
+                format!("/contacts/{id}/companies"),
             )
             .idempotent(true)
             .send()
@@ -709,11 +679,12 @@ impl<'a> Contacts<'a> {
     ///
     /// `POST /contacts/{id}/unarchive` (operation `unarchiveContact`).
     pub async fn unarchive(&self, id: &str) -> Result<types::ContactUnarchived, Error> {
+        let id = encode_path_segment(&id);
         self.client
             .request(
                 Method::POST,
                 "unarchiveContact",
-                format!("/contacts/{}/unarchive", encode_path_segment(& id)),
+                format!("/contacts/{id}/unarchive"),
             )
             .idempotent(false)
             .send()
@@ -857,14 +828,13 @@ impl<'a> Conversations<'a> {
         contact_id: &str,
         body: &types::DetachContactFromConversationRequest,
     ) -> Result<types::Conversation, Error> {
+        let conversation_id = encode_path_segment(&conversation_id);
+        let contact_id = encode_path_segment(&contact_id);
         self.client
             .request(
                 Method::DELETE,
                 "detachContactFromConversation",
-                format!(
-                    "/conversations/{}/customers/{}", encode_path_segment(&
-                    conversation_id), encode_path_segment(& contact_id)
-                ),
+                format!("/conversations/{conversation_id}/customers/{contact_id}"),
             )
             .idempotent(true)
             .json(body)
@@ -881,12 +851,9 @@ impl<'a> Conversations<'a> {
         id: i64,
         params: &RetrieveConversationParams,
     ) -> Result<types::Conversation, Error> {
+        let id = encode_path_segment(&id);
         self.client
-            .request(
-                Method::GET,
-                "retrieveConversation",
-                format!("/conversations/{}", encode_path_segment(& id)),
-            )
+            .request(Method::GET, "retrieveConversation", format!("/conversations/{id}"))
             .idempotent(true)
             .query(params)
             .send()
@@ -903,12 +870,9 @@ impl<'a> Conversations<'a> {
         params: &UpdateConversationParams,
         body: &types::UpdateConversationRequest,
     ) -> Result<types::Conversation, Error> {
+        let id = encode_path_segment(&id);
         self.client
-            .request(
-                Method::PUT,
-                "updateConversation",
-                format!("/conversations/{}", encode_path_segment(& id)),
-            )
+            .request(Method::PUT, "updateConversation", format!("/conversations/{id}"))
             .idempotent(true)
             .query(params)
             .json(body)
@@ -925,11 +889,12 @@ impl<'a> Conversations<'a> {
         id: &str,
         body: &types::AttachContactToConversationRequest,
     ) -> Result<types::Conversation, Error> {
+        let id = encode_path_segment(&id);
         self.client
             .request(
                 Method::POST,
                 "attachContactToConversation",
-                format!("/conversations/{}/customers", encode_path_segment(& id)),
+                format!("/conversations/{id}/customers"),
             )
             .idempotent(false)
             .json(body)
@@ -946,11 +911,12 @@ impl<'a> Conversations<'a> {
         id: &str,
         body: &types::ManageConversationRequest,
     ) -> Result<types::Conversation, Error> {
+        let id = encode_path_segment(&id);
         self.client
             .request(
                 Method::POST,
                 "manageConversation",
-                format!("/conversations/{}/parts", encode_path_segment(& id)),
+                format!("/conversations/{id}/parts"),
             )
             .idempotent(false)
             .json(body)
@@ -967,11 +933,12 @@ impl<'a> Conversations<'a> {
         id: &str,
         body: &types::ReplyConversationRequest,
     ) -> Result<types::Conversation, Error> {
+        let id = encode_path_segment(&id);
         self.client
             .request(
                 Method::POST,
                 "replyToConversation",
-                format!("/conversations/{}/reply", encode_path_segment(& id)),
+                format!("/conversations/{id}/reply"),
             )
             .idempotent(false)
             .json(body)
@@ -987,13 +954,12 @@ impl<'a> Conversations<'a> {
         &self,
         id: &str,
     ) -> Result<types::Conversation, Error> {
+        let id = encode_path_segment(&id);
         self.client
             .request(
                 Method::POST,
                 "autoAssignConversation",
-                format!(
-                    "/conversations/{}/run_assignment_rules", encode_path_segment(& id)
-                ),
+                format!("/conversations/{id}/run_assignment_rules"),
             )
             .idempotent(false)
             .send()
@@ -1159,11 +1125,12 @@ impl<'a> DataAttributes<'a> {
         id: i64,
         body: &types::UpdateDataAttributeRequest,
     ) -> Result<types::DataAttribute, Error> {
+        let id = encode_path_segment(&id);
         self.client
             .request(
                 Method::PUT,
                 "updateDataAttribute",
-                format!("/data_attributes/{}", encode_path_segment(& id)),
+                format!("/data_attributes/{id}"),
             )
             .idempotent(true)
             .json(body)
