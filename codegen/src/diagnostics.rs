@@ -63,6 +63,8 @@ pub enum ErrorKind {
     MissingFile,
     /// Two operations share an operationId, or another name clash that cannot be resolved.
     Conflict,
+    /// The description nests deeper than the generator follows (see `model::MAX_DEPTH`).
+    TooDeep,
     /// A warning promoted to an error by `--strict`.
     Strict,
     /// Writing the output failed.

@@ -524,6 +524,7 @@ impl<'a> SideIndex<'a> {
             },
             Ty::Array(item) => format!("Vec<{}>", self.render_depth(item, follow, depth)),
             Ty::Map(value) => format!("BTreeMap<String, {}>", self.render_depth(value, follow, depth)),
+            Ty::Nullable(inner) => format!("Option<{}>", self.render_depth(inner, follow, depth)),
         }
     }
 
@@ -552,7 +553,7 @@ fn roles(api: &Api) -> Vec<Roles> {
         let mut stack: Vec<&Ty> = roots;
         while let Some(ty) = stack.pop() {
             match ty {
-                Ty::Array(inner) | Ty::Map(inner) => stack.push(inner),
+                Ty::Array(inner) | Ty::Map(inner) | Ty::Nullable(inner) => stack.push(inner),
                 Ty::Named(id) => {
                     let Some(role) = roles.get_mut(id.0) else { continue };
                     let flag = if input { &mut role.input } else { &mut role.output };

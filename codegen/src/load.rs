@@ -1,6 +1,8 @@
 //! Load: takes a file path, gives its parsed document (a JSON tree) with enough of the source kept to locate errors.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use serde_json::Value;
 
@@ -12,6 +14,8 @@ pub struct Source {
     pub path: PathBuf,
     pub text: String,
     pub value: Value,
+    /// Filled on first use by [`Source::locate`].
+    lines: LineCache,
 }
 
 /// Which specification a document follows.
@@ -32,6 +36,15 @@ pub fn load_file(path: &Path) -> Result<Source, Error> {
 
 /// Parses YAML (JSON is a subset) into a JSON tree; map keys that are numbers or booleans become strings.
 pub fn parse(path: &Path, text: String) -> Result<Source, Error> {
+    if let Some(line) = flow_too_deep(&text, MAX_FLOW_DEPTH) {
+        let mut location = Location::new(path, "");
+        location.line = Some(line);
+        return Err(Error::at(
+            ErrorKind::Syntax,
+            location,
+            format!("not valid YAML or JSON: brackets nest more than {MAX_FLOW_DEPTH} levels deep here"),
+        ));
+    }
     let mut yaml: serde_yaml::Value = serde_yaml::from_str(&text).map_err(|err| {
         let mut location = Location::new(path, "");
         location.line = err.location().map(|l| (l.line(), l.column()));
@@ -44,7 +57,78 @@ pub fn parse(path: &Path, text: String) -> Result<Source, Error> {
     if !value.is_object() {
         return Err(Error::at(ErrorKind::InvalidDocument, Location::new(path, ""), "the document is not a mapping at its top level"));
     }
-    Ok(Source { path: path.to_path_buf(), text, value })
+    Ok(Source { path: path.to_path_buf(), text, value, lines: LineCache::default() })
+}
+
+/// The YAML reader refuses documents nested deeper than this anyway, but only after scanning all
+/// of the text, in time that grows with the square of the depth of `[`/`{` brackets: a few hundred
+/// kilobytes of brackets would take minutes. [`flow_too_deep`] refuses them first, in linear time.
+const MAX_FLOW_DEPTH: usize = 128;
+
+/// Where (1-based line and column) YAML flow collections (`[..]`, `{..}`, as in JSON) first nest
+/// deeper than `limit`. Quoted scalars, comments and block scalars are skipped; a bracket in the
+/// middle of a plain block scalar (`title: a [b`) opens nothing. Errs towards counting too few.
+fn flow_too_deep(text: &str, limit: usize) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    // Skipping a block scalar: lines indented deeper than this belong to it.
+    let mut block_scalar: Option<usize> = None;
+    for (index, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(owner) = block_scalar {
+            if line.trim().is_empty() || indent > owner {
+                continue;
+            }
+            block_scalar = None;
+        }
+        // The last character that was not a space: tells whether a bracket starts a value.
+        let mut previous: Option<char> = None;
+        let mut chars = line.char_indices().peekable();
+        while let Some((column, c)) = chars.next() {
+            if let Some(q) = quote {
+                match c {
+                    '\\' if q == '"' => {
+                        chars.next();
+                    }
+                    '\'' if q == '\'' && chars.peek().map(|&(_, n)| n) == Some('\'') => {
+                        chars.next();
+                    }
+                    _ if c == q => {
+                        quote = None;
+                        previous = Some(c);
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            let at_value_start = matches!(previous, None | Some(':' | '-' | '?' | ',' | '[' | '{'));
+            match c {
+                '#' if previous.is_none() || line[..column].ends_with([' ', '\t']) => break,
+                '"' | '\'' if at_value_start => quote = Some(c),
+                '[' | '{' if depth > 0 || at_value_start => {
+                    depth += 1;
+                    if depth > limit {
+                        return Some((index + 1, line[..column].chars().count() + 1));
+                    }
+                }
+                ']' | '}' if depth > 0 => depth -= 1,
+                '|' | '>' if depth == 0 && matches!(previous, Some(':' | '-' | '?')) => {
+                    // A block scalar when only its indicators (`|-`, `>+2`) and a comment follow.
+                    let rest = line[column + 1..].trim_start_matches(|c: char| c == '+' || c == '-' || c.is_ascii_digit());
+                    let rest = rest.trim_start();
+                    if rest.is_empty() || rest.starts_with('#') {
+                        block_scalar = Some(indent);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            if !c.is_whitespace() {
+                previous = Some(c);
+            }
+        }
+    }
+    None
 }
 
 fn yaml_to_json(yaml: serde_yaml::Value) -> Result<Value, String> {
@@ -133,56 +217,182 @@ impl Source {
 
     /// A location for a JSON pointer, with the line where the text allows finding it.
     pub fn locate(&self, pointer: &str) -> Location {
-        Location { file: self.path.clone(), pointer: pointer.to_owned(), line: find_line(&self.text, pointer) }
+        let line = match self.lines.0.lock() {
+            Ok(mut index) => index.get_or_insert_with(|| LineIndex::new(&self.text)).find(&self.text, pointer),
+            // A panic elsewhere while the index was in use: do without it.
+            Err(_) => find_line(&self.text, pointer),
+        };
+        Location { file: self.path.clone(), pointer: pointer.to_owned(), line }
     }
 }
 
 /// Best-effort line/column of the node a JSON pointer names, for block-style YAML and
 /// pretty-printed JSON. Gives the deepest ancestor it could find.
 pub fn find_line(text: &str, pointer: &str) -> Option<(usize, usize)> {
-    let lines: Vec<&str> = text.lines().collect();
-    let raw_indent = |line: &str| line.len() - line.trim_start().len();
-    // Indentation of a line's first key, looking past a leading `- `.
-    let key_indent = |line: &str| line.len() - line.trim_start_matches([' ', '-']).len();
-    let is_content = |line: &str| {
-        let t = line.trim();
-        !t.is_empty() && !t.starts_with('#') && t != "---"
-    };
-    let is_item = |line: &str| {
-        let t = line.trim_start();
-        t.starts_with("- ") || t == "-"
-    };
-    // The current node spans lines [start, end); its own key sits at `parent_indent`.
-    let (mut start, mut end, mut parent_indent) = (0usize, lines.len(), None::<usize>);
-    let mut found = None;
-    for token in pointer_tokens(pointer) {
-        let deeper = |l: &&&str| is_content(l) && parent_indent.is_none_or(|p| key_indent(l) > p);
-        let child_indent = lines[start..end].iter().find(deeper).map(|l| key_indent(l))?;
-        let by_key = || {
-            let candidates = [format!("{token}:"), format!("\"{token}\":"), format!("'{token}':")];
-            (start..end).find(|&i| {
-                key_indent(lines[i]) == child_indent
-                    && candidates.iter().any(|c| lines[i].trim_start_matches([' ', '-']).starts_with(c.as_str()))
-            })
-        };
-        let by_index = |index: usize| {
-            let items: Vec<usize> = (start..end).filter(|&i| is_item(lines[i])).collect();
-            let outer = items.iter().map(|&i| raw_indent(lines[i])).min()?;
-            items.into_iter().filter(|&i| raw_indent(lines[i]) == outer).nth(index)
-        };
-        let hit = match token.parse::<usize>() {
-            Ok(index) => by_index(index).or_else(by_key),
-            Err(_) => by_key(),
-        };
-        let Some(line) = hit else { break };
-        let indent = raw_indent(lines[line]);
-        found = Some((line + 1, indent + 1));
-        // A sequence item's own keys start on its dash line.
-        start = if is_item(lines[line]) { line } else { line + 1 };
-        parent_indent = Some(indent);
-        end = (line + 1..end).find(|&i| is_content(lines[i]) && raw_indent(lines[i]) <= indent).unwrap_or(end);
+    LineIndex::new(text).find(text, pointer)
+}
+
+/// What [`find_line`] needs to know about the text, built once per file and filled as pointers
+/// are looked up: locating many nodes of a large file stays linear instead of rescanning it each time.
+#[derive(Default)]
+struct LineCache(Mutex<Option<LineIndex>>);
+
+impl Clone for LineCache {
+    fn clone(&self) -> Self {
+        LineCache::default()
     }
-    found
+}
+
+impl std::fmt::Debug for LineCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LineCache")
+    }
+}
+
+/// One line of the text, as [`find_line`] reads it.
+struct Line {
+    /// Byte range of the line in the text.
+    start: usize,
+    end: usize,
+    /// Indentation.
+    raw_indent: usize,
+    /// Indentation of the line's first key, looking past a leading `- `.
+    key_indent: usize,
+    /// Neither blank, nor a comment, nor `---`, nor only brackets.
+    content: bool,
+    /// A sequence item (`- ...`).
+    item: bool,
+}
+
+/// The direct children of one block (the lines `start..end` under a key at `parent_indent`).
+struct Block {
+    /// `None` when the block has no deeper line: its content sits on its key's line (flow style).
+    child_indent: Option<usize>,
+    /// The first line of each key at `child_indent`, keyed by the key as written, quotes removed.
+    keys: HashMap<String, usize>,
+    /// The lines of the outermost sequence items.
+    items: Vec<usize>,
+}
+
+struct LineIndex {
+    lines: Vec<Line>,
+    blocks: HashMap<(usize, usize, Option<usize>), Block>,
+    /// Where the block under a key line ends, by (key line, end of the enclosing block).
+    ends: HashMap<(usize, usize), usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let lines = text
+            .lines()
+            .map(|line| {
+                // `line` is a slice of `text`: its offset is the distance between the two.
+                let start = line.as_ptr() as usize - text.as_ptr() as usize;
+                let trimmed = line.trim();
+                let after_indent = line.trim_start();
+                Line {
+                    start,
+                    end: start + line.len(),
+                    raw_indent: line.len() - after_indent.len(),
+                    key_indent: line.len() - line.trim_start_matches([' ', '-']).len(),
+                    // Lines of brackets alone (pretty-printed JSON) open or close a node, they are not one.
+                    content: !trimmed.is_empty()
+                        && !trimmed.starts_with('#')
+                        && trimmed != "---"
+                        && !trimmed.chars().all(|c| matches!(c, '{' | '}' | '[' | ']' | ',')),
+                    item: after_indent.starts_with("- ") || after_indent == "-",
+                }
+            })
+            .collect();
+        LineIndex { lines, blocks: HashMap::new(), ends: HashMap::new() }
+    }
+
+    /// Indexes the block `start..end` under a key at `parent_indent`, once.
+    fn index_block(&mut self, text: &str, start: usize, end: usize, parent_indent: Option<usize>) {
+        let lines = &self.lines;
+        self.blocks.entry((start, end, parent_indent)).or_insert_with(|| {
+            let child_indent = lines[start..end]
+                .iter()
+                .find(|l| l.content && parent_indent.is_none_or(|p| l.key_indent > p))
+                .map(|l| l.key_indent);
+            let mut keys = HashMap::new();
+            if let Some(indent) = child_indent {
+                for (i, line) in lines.iter().enumerate().take(end).skip(start) {
+                    if line.key_indent != indent {
+                        continue;
+                    }
+                    let t = text[line.start..line.end].trim_start_matches([' ', '-']);
+                    for key in key_forms(t) {
+                        keys.entry(key.to_owned()).or_insert(i);
+                    }
+                }
+            }
+            let all_items: Vec<usize> = (start..end).filter(|&i| lines[i].item).collect();
+            let outer = all_items.iter().map(|&i| lines[i].raw_indent).min();
+            let items = all_items.into_iter().filter(|&i| Some(lines[i].raw_indent) == outer).collect();
+            Block { child_indent, keys, items }
+        });
+    }
+
+    fn find(&mut self, text: &str, pointer: &str) -> Option<(usize, usize)> {
+        // The current node spans lines [start, end); its own key sits at `parent_indent`.
+        let (mut start, mut end, mut parent_indent) = (0usize, self.lines.len(), None::<usize>);
+        let mut found = None;
+        for token in pointer_tokens(pointer) {
+            self.index_block(text, start, end, parent_indent);
+            let block = self.blocks.get(&(start, end, parent_indent))?;
+            block.child_indent?;
+            let by_key = || -> Option<usize> {
+                if token.contains([':', '"', '\'']) {
+                    // Rare keys the index cannot hold exactly: look them up line by line.
+                    let indent = block.child_indent?;
+                    let candidates = [format!("{token}:"), format!("\"{token}\":"), format!("'{token}':")];
+                    return (start..end).find(|&i| {
+                        let line = &self.lines[i];
+                        let t = text[line.start..line.end].trim_start_matches([' ', '-']);
+                        line.key_indent == indent && candidates.iter().any(|c| t.starts_with(c.as_str()))
+                    });
+                }
+                block.keys.get(&token).copied()
+            };
+            let hit = match token.parse::<usize>() {
+                Ok(index) => block.items.get(index).copied().or_else(by_key),
+                Err(_) => by_key(),
+            };
+            let Some(line) = hit else { break };
+            let indent = self.lines[line].raw_indent;
+            found = Some((line + 1, indent + 1));
+            // A sequence item's own keys start on its dash line.
+            let next_start = if self.lines[line].item { line } else { line + 1 };
+            let lines = &self.lines;
+            let next_end = *self.ends.entry((line, end)).or_insert_with(|| {
+                (line + 1..end).find(|&i| lines[i].content && lines[i].raw_indent <= indent).unwrap_or(end)
+            });
+            start = next_start;
+            parent_indent = Some(indent);
+            end = next_end;
+        }
+        found
+    }
+}
+
+/// The keys a line (indentation and dash removed) starts with, as `find_line` matches them:
+/// `key:`, `"key":` or `'key':`, for keys without `:` or quotes.
+fn key_forms(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    if let Some(colon) = line.find(':') {
+        out.push(&line[..colon]);
+    }
+    for quote in ['"', '\''] {
+        if let Some(rest) = line.strip_prefix(quote) {
+            if let Some(close) = rest.find(quote) {
+                if rest[close + 1..].starts_with(':') {
+                    out.push(&rest[..close]);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Checks an OpenAPI 3.0 document against the `openapiv3` data model, locating the first mismatch.

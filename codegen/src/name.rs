@@ -74,8 +74,15 @@ impl Scope {
             return wanted;
         }
         let separator = if wanted.contains('_') || wanted.starts_with(|c: char| c.is_ascii_lowercase()) { "_" } else { "" };
+        // A keyword's `_` suffix gives way to the number: `self_2`, `Self2` (not `self__2`, `Self__2`).
+        let trimmed = wanted.trim_end_matches('_');
+        let (base, separator) = if !trimmed.is_empty() && trimmed.len() < wanted.len() {
+            (trimmed, if trimmed.starts_with(|c: char| c.is_ascii_uppercase()) { "" } else { "_" })
+        } else {
+            (wanted.as_str(), separator)
+        };
         (2..)
-            .map(|n| format!("{wanted}{separator}{n}"))
+            .map(|n| format!("{base}{separator}{n}"))
             .find(|candidate| self.taken.insert(candidate.clone()))
             .unwrap_or(wanted)
     }
@@ -99,13 +106,13 @@ pub fn assign(api: &mut Api) {
     for def in &mut api.types {
         match &mut def.kind {
             TypeKind::Struct(s) => {
-                let mut fields = Scope::default();
+                // The flattened map of extra keys is `additional_properties`: a property of that name gives way.
+                let mut fields = match s.additional {
+                    Some(_) => Scope::with_reserved(&["additional_properties"]),
+                    None => Scope::default(),
+                };
                 for field in &mut s.fields {
                     field.rust_name = fields.claim(snake_name(&field.wire_name, "field"));
-                }
-                // The flattened map of extra keys is named after the remaining fields.
-                if s.additional.is_some() {
-                    fields.claim("additional_properties".to_owned());
                 }
             }
             TypeKind::Enum(e) => {

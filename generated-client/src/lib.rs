@@ -10,6 +10,7 @@ pub mod codec;
 pub mod pagination;
 pub mod error;
 pub mod timestamp;
+pub mod webhook;
 
 pub mod generated;
 

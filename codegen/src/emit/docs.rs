@@ -4,6 +4,8 @@
 pub fn doc_lines(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
+    // Inside a markdown list item, continuation lines are indented so they stay part of it.
+    let mut in_list_item = false;
     for raw in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
         let trimmed = raw.trim();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
@@ -14,6 +16,14 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         }
         if in_fence {
             out.push(raw.trim_end().to_owned());
+        } else if trimmed.is_empty() {
+            in_list_item = false;
+            out.push(String::new());
+        } else if is_list_item(trimmed) {
+            in_list_item = true;
+            out.push(escape_line(trimmed));
+        } else if in_list_item {
+            out.push(format!("  {}", escape_line(trimmed)));
         } else {
             // Leading spaces would make an indented (Rust) code block.
             out.push(escape_line(trimmed));
@@ -31,9 +41,23 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     out
 }
 
+/// `- item`, `* item`, `+ item`, `1. item`, `1) item`.
+fn is_list_item(line: &str) -> bool {
+    if let Some(rest) = line.strip_prefix(['-', '*', '+']) {
+        return rest.starts_with(' ');
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && (line[digits..].starts_with(". ") || line[digits..].starts_with(") "))
+}
+
 fn escape_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + 8);
     let chars: Vec<char> = line.chars().collect();
+    // The position of the first `]` at or after each position, found once for the whole line.
+    let mut next_close = vec![None; chars.len() + 1];
+    for j in (0..chars.len()).rev() {
+        next_close[j] = if chars[j] == ']' { Some(j) } else { next_close[j + 1] };
+    }
     let mut i = 0;
     let mut in_code = false;
     while i < chars.len() {
@@ -49,19 +73,18 @@ fn escape_line(line: &str) -> String {
             i += 1;
             continue;
         }
-        let rest: String = chars[i..].iter().take(8).collect();
-        if rest.starts_with("http://") || rest.starts_with("https://") {
+        let starts_with = |prefix: &str| prefix.chars().enumerate().all(|(k, c)| chars.get(i + k) == Some(&c));
+        if starts_with("http://") || starts_with("https://") {
             let start = i;
             while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '<' | '>' | '"' | '`' | ')' | ']') {
                 i += 1;
             }
-            let mut url: String = chars[start..i].iter().collect();
-            let mut trailing = String::new();
-            while url.ends_with(['.', ',', ';', ':', '!', '?', '\'']) {
-                if let Some(c) = url.pop() {
-                    trailing.insert(0, c);
-                }
+            let mut end = i;
+            while end > start && matches!(chars[end - 1], '.' | ',' | ';' | ':' | '!' | '?' | '\'') {
+                end -= 1;
             }
+            let url: String = chars[start..end].iter().collect();
+            let trailing: String = chars[end..i].iter().collect();
             let in_link = out.ends_with("](") || out.ends_with('<');
             if in_link {
                 out.push_str(&url);
@@ -78,8 +101,7 @@ fn escape_line(line: &str) -> String {
             '>' => out.push_str("&gt;"),
             // Square brackets would be read as intra-doc links.
             '[' => {
-                let closing = chars[i..].iter().position(|&c| c == ']').map(|p| i + p);
-                match closing {
+                match next_close[i] {
                     Some(end) if chars.get(end + 1) == Some(&'(') => out.push('['),
                     _ => out.push_str("\\["),
                 }
@@ -101,6 +123,12 @@ fn escape_line(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::doc_lines;
+
+    #[test]
+    fn list_continuations_stay_in_their_item() {
+        assert_eq!(doc_lines("- first\nmore of first\n\nafter"), vec!["- first", "  more of first", "", "after"]);
+        assert_eq!(doc_lines("1. one\ntwo"), vec!["1. one", "  two"]);
+    }
 
     #[test]
     fn sanitizes() {

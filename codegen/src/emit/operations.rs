@@ -59,7 +59,7 @@ pub fn emit(api: &Api) -> TokenStream {
 fn mentions_named(ty: &Ty) -> bool {
     match ty {
         Ty::Named(_) => true,
-        Ty::Array(inner) | Ty::Map(inner) => mentions_named(inner),
+        Ty::Array(inner) | Ty::Map(inner) | Ty::Nullable(inner) => mentions_named(inner),
         _ => false,
     }
 }

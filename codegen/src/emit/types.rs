@@ -11,9 +11,12 @@ pub fn emit(api: &Api) -> TokenStream {
     let mut order: Vec<&TypeDef> = api.types.iter().collect();
     order.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
     let items = order.into_iter().map(|def| emit_type(api, def));
+    // Only structs and unions derive or implement the traits by name; without them the import would be unused.
+    let derives = api.types.iter().any(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_)));
+    let import = derives.then(|| quote!(use serde::{Deserialize, Serialize};));
     quote! {
         //! Request and response types, one per schema of the description.
-        use serde::{Deserialize, Serialize};
+        #import
         #(#items)*
     }
 }
@@ -133,9 +136,14 @@ fn emit_enum(name: &proc_macro2::Ident, docs: TokenStream, e: &StringEnum) -> To
 }
 
 fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, u: &Union) -> TokenStream {
+    // Struct and union variants are boxed: they differ widely in size (clippy's
+    // large_enum_variant), and a cycle through a union needs the indirection anyway.
+    let boxed = |v: &crate::model::Variant| {
+        v.boxed || super::definition(api, &v.ty).is_some_and(|d| matches!(d.kind, TypeKind::Struct(_) | TypeKind::Union(_)))
+    };
     let variant_ty = |v: &crate::model::Variant| {
         let ty = ty_tokens(api, &v.ty, true);
-        if v.boxed {
+        if boxed(v) {
             quote!(Box<#ty>)
         } else {
             ty
@@ -155,6 +163,24 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, u: &Union
             quote!(#doc #variant(#ty),)
         })
         .collect();
+    // `From` each variant's type, where no two variants share one, so callers write `.into()`.
+    let conversions: Vec<TokenStream> = u
+        .variants
+        .iter()
+        .filter(|v| u.variants.iter().filter(|w| w.ty == v.ty).count() == 1)
+        .map(|v| {
+            let variant = format_ident!("{}", v.rust_name);
+            let ty = ty_tokens(api, &v.ty, true);
+            let value = if boxed(v) { quote!(Box::new(value)) } else { quote!(value) };
+            quote! {
+                impl From<#ty> for #name {
+                    fn from(value: #ty) -> Self {
+                        Self::#variant(#value)
+                    }
+                }
+            }
+        })
+        .collect();
     let Some(tag) = &u.tag else {
         // No property tells the variants apart: serde tries them in order.
         return quote! {
@@ -164,13 +190,15 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, u: &Union
             pub enum #name {
                 #(#variants)*
             }
+
+            #(#conversions)*
         };
     };
     let unknown = format_ident!("{}", UNKNOWN_VARIANT);
     let arms = u.variants.iter().map(|v| {
         let variant = format_ident!("{}", v.rust_name);
         let value = v.tag_value.as_deref().unwrap_or_default();
-        let decode = if v.boxed {
+        let decode = if boxed(v) {
             quote!(Box::new(crate::codec::from_value(value)?))
         } else {
             quote!(crate::codec::from_value(value)?)
@@ -198,5 +226,7 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, u: &Union
                 })
             }
         }
+
+        #(#conversions)*
     }
 }

@@ -4,11 +4,14 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, ty_tokens};
-use crate::model::{Api, Topic};
+use crate::model::{Api, Topic, Webhooks};
 use crate::name::UNKNOWN_VARIANT;
 
+/// Without an AsyncAPI description the module is still there, knowing no topics, so the
+/// hand-written webhook runtime builds against any description.
 pub fn emit(api: &Api) -> TokenStream {
-    let Some(webhooks) = &api.webhooks else { return TokenStream::new() };
+    let none = Webhooks { title: api.title.clone(), version: api.version.clone(), ..Webhooks::default() };
+    let webhooks = api.webhooks.as_ref().unwrap_or(&none);
     let unknown = format_ident!("{}", UNKNOWN_VARIANT);
     let topic_docs = |t: &Topic| {
         let mut text = format!("`{}`", t.topic);

@@ -100,12 +100,21 @@ pub fn lower(space: &mut TypeSpace<'_>, file: FileId, diags: &mut Diagnostics) -
 
 /// The schema node of a property, looking through `$ref`s and `allOf` parts (later parts win).
 fn property(space: &TypeSpace<'_>, schema: &Node, name: &str) -> Option<Node> {
+    property_in(space, schema, name, &mut Vec::new())
+}
+
+/// `seen` holds the schemas already visited: an `allOf` that comes back to itself adds nothing.
+fn property_in(space: &TypeSpace<'_>, schema: &Node, name: &str, seen: &mut Vec<Node>) -> Option<Node> {
     let docs = space.docs;
     let schema = docs.deref(schema)?;
+    if seen.contains(&schema) {
+        return None;
+    }
+    seen.push(schema.clone());
     let value = docs.get(&schema)?;
     if let Some(Value::Array(parts)) = value.get("allOf") {
         for index in (0..parts.len()).rev() {
-            if let Some(found) = property(space, &schema.child("allOf").child(&index.to_string()), name) {
+            if let Some(found) = property_in(space, &schema.child("allOf").child(&index.to_string()), name, seen) {
                 return Some(found);
             }
         }

@@ -9,7 +9,7 @@ mod pagination;
 mod recursion;
 mod schema;
 
-pub use schema::TypeSpace;
+pub use schema::{TypeSpace, MAX_DEPTH, MAX_ELEMENT_NESTING};
 
 /// Everything the emitter needs, from one OpenAPI description and optionally one AsyncAPI description.
 #[derive(Debug, Clone, Default)]
@@ -75,6 +75,8 @@ pub enum Ty {
     Array(Box<Ty>),
     /// A JSON object with arbitrary keys.
     Map(Box<Ty>),
+    /// An array item or map value that may be `null`.
+    Nullable(Box<Ty>),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -288,6 +290,7 @@ pub fn build(docs: &Documents, openapi: FileId, webhooks: Option<FileId>, diags:
     }
     api.types = space.types;
     recursion::break_alias_cycles(&mut api.types);
+    recursion::drop_union_self_loops(&mut api.types);
     recursion::mark_boxed(&mut api.types);
     pagination::detect(&mut api);
     Ok(api)

@@ -6,6 +6,7 @@ use super::{Ty, TypeDef, TypeId, TypeKind};
 fn inline_target(ty: &Ty) -> Option<TypeId> {
     match ty {
         Ty::Named(id) => Some(*id),
+        Ty::Nullable(inner) => inline_target(inner),
         _ => None,
     }
 }
@@ -67,6 +68,52 @@ pub fn break_alias_cycles(types: &mut [TypeDef]) {
                     }
                 }
                 _ => break,
+            }
+        }
+    }
+}
+
+/// Whether `from` reaches `to` through union variants and aliases alone: the edges along which
+/// decoding tries another type on the same JSON value, without going one level into it.
+fn reaches_in_place(types: &[TypeDef], from: TypeId, to: TypeId) -> bool {
+    let mut seen = vec![false; types.len()];
+    let mut stack = vec![from];
+    while let Some(id) = stack.pop() {
+        if id == to {
+            return true;
+        }
+        if std::mem::replace(&mut seen[id.0], true) {
+            continue;
+        }
+        match &types[id.0].kind {
+            TypeKind::Union(u) => stack.extend(u.variants.iter().filter_map(|v| inline_target(&v.ty))),
+            TypeKind::Alias(ty) => stack.extend(inline_target(ty)),
+            TypeKind::Struct(_) | TypeKind::Enum(_) => {}
+        }
+    }
+    false
+}
+
+/// An untagged union tries its variants in order on the same value, so a variant that leads back
+/// to the union through unions and aliases alone (`oneOf: [{$ref: self}, ...]`) would be tried
+/// forever when decoding. Such a variant admits no value the others do not: it is dropped, and a
+/// union left without variants becomes free-form JSON.
+pub fn drop_union_self_loops(types: &mut [TypeDef]) {
+    for index in 0..types.len() {
+        let TypeKind::Union(u) = &types[index].kind else { continue };
+        if u.tag.is_some() {
+            continue;
+        }
+        let looping: Vec<bool> =
+            u.variants.iter().map(|v| inline_target(&v.ty).is_some_and(|t| reaches_in_place(types, t, TypeId(index)))).collect();
+        if !looping.contains(&true) {
+            continue;
+        }
+        if let TypeKind::Union(u) = &mut types[index].kind {
+            let mut looping = looping.into_iter();
+            u.variants.retain(|_| !looping.next().unwrap_or(false));
+            if u.variants.is_empty() {
+                types[index].kind = TypeKind::Alias(Ty::Any);
             }
         }
     }

@@ -1,11 +1,11 @@
 //! The type space: lowers JSON schemas (OpenAPI 3.0 and AsyncAPI flavours) into [`TypeDef`]s and [`Ty`]s.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde_json::Value;
 
 use super::{EnumValue, Field, StringEnum, Struct, Ty, TypeDef, TypeId, TypeKind, Union, Variant};
-use crate::diagnostics::{Diagnostics, Error};
+use crate::diagnostics::{Diagnostics, Error, ErrorKind};
 use crate::resolve::{Documents, Node};
 
 /// Owns every type of the model; one schema node gives at most one named type.
@@ -13,6 +13,36 @@ pub struct TypeSpace<'d> {
     pub docs: &'d Documents,
     pub types: Vec<TypeDef>,
     by_node: HashMap<Node, TypeId>,
+    /// How many schemas are being lowered, one inside the other (see [`MAX_DEPTH`]).
+    depth: usize,
+    /// Named types met deeper than [`DEFER_DEPTH`], lowered once the current one is done.
+    deferred: VecDeque<(TypeId, Node)>,
+}
+
+/// Past this depth, a `$ref` to a schema not lowered yet gives its named type at once and
+/// lowers it later, from the top: chains of `$ref`s (`a.next -> b`, `b.next -> c`, ...) then
+/// take no stack however long they are. Intercom's descriptions nest 9 deep at most, so they
+/// are lowered depth first throughout, which decides the order types are numbered in.
+const DEFER_DEPTH: usize = 16;
+
+/// How deep schemas may nest while one is lowered: inline, plus up to [`DEFER_DEPTH`] through
+/// `$ref`s. The limit keeps the recursion of this stage well within a 2 MiB thread stack (a test
+/// thread's), even unoptimised; the YAML reader itself stops at 128 levels of text.
+pub const MAX_DEPTH: usize = 48;
+
+/// How deep arrays, maps and nullable items may nest inline (`Vec<Option<Vec<..>>>`): each level
+/// is a level of generics `syn` and `prettyplease` recurse through when the code is formatted.
+pub const MAX_ELEMENT_NESTING: usize = 16;
+
+/// How many `Vec`, map and `Option` wrappers a type has around its innermost element.
+fn element_nesting(ty: &Ty) -> usize {
+    let mut depth = 0;
+    let mut current = ty;
+    while let Ty::Array(inner) | Ty::Map(inner) | Ty::Nullable(inner) = current {
+        depth += 1;
+        current = inner;
+    }
+    depth
 }
 
 /// What a schema turns out to be before it is given a home.
@@ -23,47 +53,93 @@ enum Shape {
 
 impl<'d> TypeSpace<'d> {
     pub fn new(docs: &'d Documents) -> Self {
-        TypeSpace { docs, types: Vec::new(), by_node: HashMap::new() }
+        TypeSpace { docs, types: Vec::new(), by_node: HashMap::new(), depth: 0, deferred: VecDeque::new() }
     }
 
     /// The named type for the schema at `node` (a component schema or any `$ref` target), created on first use.
     pub fn named(&mut self, node: &Node, diags: &mut Diagnostics) -> Result<TypeId, Error> {
-        if let Some(&id) = self.by_node.get(node) {
-            return Ok(id);
+        let (id, new) = self.declare_named(node);
+        if new {
+            self.define_named(id, node, diags)?;
         }
-        let name = node.pointer.rsplit('/').next().unwrap_or("").replace("~1", "/").replace("~0", "~");
+        self.lower_deferred(diags)?;
+        Ok(id)
+    }
+
+    /// The id of the named type for `node`, and whether it was just made (its kind still to be found).
+    fn declare_named(&mut self, node: &Node) -> (TypeId, bool) {
+        if let Some(&id) = self.by_node.get(node) {
+            return (id, false);
+        }
+        let name = schema_name(node);
         let id = TypeId(self.types.len());
         let schema = self.docs.get(node);
         self.types.push(TypeDef {
             name_hint: vec![if name.is_empty() { "Schema".to_owned() } else { name.clone() }],
-            schema_name: Some(name.clone()),
+            schema_name: Some(name),
             docs: schema.and_then(docs_of),
             origin: self.docs.describe(node),
             kind: TypeKind::Alias(Ty::Any),
             rust_name: String::new(),
         });
         self.by_node.insert(node.clone(), id);
-        let hint = vec![name];
+        (id, true)
+    }
+
+    fn define_named(&mut self, id: TypeId, node: &Node, diags: &mut Diagnostics) -> Result<(), Error> {
+        let hint = vec![schema_name(node)];
         let kind = match self.shape(node, &hint, diags)? {
             Shape::Ty(ty) => TypeKind::Alias(ty),
             Shape::Kind(kind) => kind,
         };
         self.types[id.0].kind = kind;
-        Ok(id)
+        Ok(())
+    }
+
+    /// Lowers the named types put off by [`DEFER_DEPTH`], once back at the top.
+    fn lower_deferred(&mut self, diags: &mut Diagnostics) -> Result<(), Error> {
+        if self.depth > 0 {
+            return Ok(());
+        }
+        while let Some((id, node)) = self.deferred.pop_front() {
+            self.define_named(id, &node, diags)?;
+        }
+        Ok(())
     }
 
     /// The type a schema node stands for; inline objects, enums and unions get a type named from `hint`.
     pub fn lower(&mut self, node: &Node, hint: &[String], diags: &mut Diagnostics) -> Result<Ty, Error> {
         if let Some(reference) = self.docs.get(node).and_then(|v| v.get("$ref")).and_then(Value::as_str) {
-            return match self.docs.follow(node, reference) {
-                Some(target) => Ok(Ty::Named(self.named(&target, diags)?)),
-                None => Ok(Ty::Any),
-            };
+            let Some(target) = self.docs.follow(node, reference) else { return Ok(Ty::Any) };
+            if self.depth < DEFER_DEPTH {
+                return self.named(&target, diags).map(Ty::Named);
+            }
+            let (id, new) = self.declare_named(&target);
+            if new {
+                self.deferred.push_back((id, target));
+            }
+            return Ok(Ty::Named(id));
         }
-        Ok(match self.shape(node, hint, diags)? {
+        let ty = match self.shape(node, hint, diags)? {
             Shape::Ty(ty) => ty,
             Shape::Kind(kind) => Ty::Named(self.add_inline(node, hint, kind)),
-        })
+        };
+        self.lower_deferred(diags)?;
+        Ok(ty)
+    }
+
+    /// An array item or map value: like [`Self::lower`], wrapped in `Nullable` when it may be `null`.
+    fn lower_element(&mut self, node: &Node, hint: &[String], diags: &mut Diagnostics) -> Result<Ty, Error> {
+        let ty = self.lower(node, hint, diags)?;
+        let ty = if ty != Ty::Any && self.is_nullable(node) { Ty::Nullable(Box::new(ty)) } else { ty };
+        if element_nesting(&ty) >= MAX_ELEMENT_NESTING {
+            return Err(Error::at(
+                ErrorKind::TooDeep,
+                self.docs.locate(node),
+                format!("arrays and maps nest more than {MAX_ELEMENT_NESTING} levels deep here; the generated type would be too deep to handle"),
+            ));
+        }
+        Ok(ty)
     }
 
     fn add_inline(&mut self, node: &Node, hint: &[String], kind: TypeKind) -> TypeId {
@@ -80,6 +156,20 @@ impl<'d> TypeSpace<'d> {
     }
 
     fn shape(&mut self, node: &Node, hint: &[String], diags: &mut Diagnostics) -> Result<Shape, Error> {
+        if self.depth >= MAX_DEPTH {
+            return Err(Error::at(
+                ErrorKind::TooDeep,
+                self.docs.locate(node),
+                format!("schemas nest more than {MAX_DEPTH} levels deep here; the generator stops rather than overflow its stack"),
+            ));
+        }
+        self.depth += 1;
+        let shape = self.shape_at(node, hint, diags);
+        self.depth -= 1;
+        shape
+    }
+
+    fn shape_at(&mut self, node: &Node, hint: &[String], diags: &mut Diagnostics) -> Result<Shape, Error> {
         let Some(schema) = self.docs.get(node).and_then(Value::as_object) else {
             return Ok(Shape::Ty(Ty::Any));
         };
@@ -108,7 +198,7 @@ impl<'d> TypeSpace<'d> {
                 Some(Value::Object(_)) => {
                     let mut item_hint = hint.to_vec();
                     item_hint.push("Value".to_owned());
-                    Ty::Map(Box::new(self.lower(&node.child("additionalProperties"), &item_hint, diags)?))
+                    Ty::Map(Box::new(self.lower_element(&node.child("additionalProperties"), &item_hint, diags)?))
                 }
                 _ => Ty::Any,
             },
@@ -116,7 +206,7 @@ impl<'d> TypeSpace<'d> {
                 let mut item_hint = hint.to_vec();
                 item_hint.push("Item".to_owned());
                 match schema.get("items") {
-                    Some(Value::Object(_)) => Ty::Array(Box::new(self.lower(&node.child("items"), &item_hint, diags)?)),
+                    Some(Value::Object(_)) => Ty::Array(Box::new(self.lower_element(&node.child("items"), &item_hint, diags)?)),
                     _ => Ty::Array(Box::new(Ty::Any)),
                 }
             }
@@ -135,21 +225,22 @@ impl<'d> TypeSpace<'d> {
     /// One struct from the properties of several schema nodes (the parts of an `allOf`, or one object).
     fn object(&mut self, parts: &[Node], hint: &[String], diags: &mut Diagnostics) -> Result<Struct, Error> {
         let mut fields: Vec<Field> = Vec::new();
+        // Sets beside the lists, so objects with thousands of properties stay linear.
+        let mut field_names: HashSet<String> = HashSet::new();
         let mut additional = None;
-        let mut required: Vec<String> = Vec::new();
-        let mut pending = parts.to_vec();
-        let mut seen = Vec::new();
-        while let Some(part) = pending.first().cloned() {
-            pending.remove(0);
+        let mut required: HashSet<String> = HashSet::new();
+        let mut pending: VecDeque<Node> = parts.iter().cloned().collect();
+        let mut seen = HashSet::new();
+        while let Some(part) = pending.pop_front() {
             let Some(part) = self.docs.deref(&part) else { continue };
-            if seen.contains(&part) {
+            if !seen.insert(part.clone()) {
                 continue;
             }
-            seen.push(part.clone());
             let Some(schema) = self.docs.get(&part).and_then(Value::as_object) else { continue };
             if let Some(Value::Array(nested)) = schema.get("allOf") {
-                let nested: Vec<Node> = (0..nested.len()).map(|i| part.child("allOf").child(&i.to_string())).collect();
-                pending.splice(0..0, nested);
+                for i in (0..nested.len()).rev() {
+                    pending.push_front(part.child("allOf").child(&i.to_string()));
+                }
             }
             if let Some(Value::Array(names)) = schema.get("required") {
                 required.extend(names.iter().filter_map(Value::as_str).map(str::to_owned));
@@ -158,13 +249,13 @@ impl<'d> TypeSpace<'d> {
                 if additional.is_none() {
                     let mut item_hint = hint.to_vec();
                     item_hint.push("Value".to_owned());
-                    additional = Some(self.lower(&part.child("additionalProperties"), &item_hint, diags)?);
+                    additional = Some(self.lower_element(&part.child("additionalProperties"), &item_hint, diags)?);
                 }
             }
             let Some(Value::Object(properties)) = schema.get("properties") else { continue };
-            let names: Vec<String> = properties.keys().cloned().collect();
-            for name in names {
-                if fields.iter().any(|f| f.wire_name == name) {
+            let keys: Vec<String> = properties.keys().cloned().collect();
+            for name in keys {
+                if !field_names.insert(name.clone()) {
                     continue;
                 }
                 let prop = part.child("properties").child(&name);
@@ -301,22 +392,40 @@ impl<'d> TypeSpace<'d> {
 
     fn property_names(&self, node: &Node) -> Vec<String> {
         let mut names = Vec::new();
-        let Some(schema) = self.docs.get(node) else { return names };
+        self.collect_property_names(node, &mut Vec::new(), &mut names);
+        names
+    }
+
+    /// `seen` holds the schemas already visited: an `allOf` that comes back to itself adds nothing.
+    fn collect_property_names(&self, node: &Node, seen: &mut Vec<Node>, names: &mut Vec<String>) {
+        if seen.contains(node) {
+            return;
+        }
+        seen.push(node.clone());
+        let Some(schema) = self.docs.get(node) else { return };
         if let Some(Value::Object(properties)) = schema.get("properties") {
             names.extend(properties.keys().cloned());
         }
         if let Some(Value::Array(parts)) = schema.get("allOf") {
             for i in 0..parts.len() {
                 if let Some(part) = self.docs.deref(&node.child("allOf").child(&i.to_string())) {
-                    names.extend(self.property_names(&part));
+                    self.collect_property_names(&part, seen, names);
                 }
             }
         }
-        names
     }
 
     /// The single value a schema fixes a property to (`enum` of one, or `const`), looking through `allOf`.
     fn fixed_property(&self, node: &Node, property: &str) -> Option<String> {
+        self.fixed_property_in(node, property, &mut Vec::new())
+    }
+
+    /// `seen` holds the schemas already visited: an `allOf` that comes back to itself adds nothing.
+    fn fixed_property_in(&self, node: &Node, property: &str, seen: &mut Vec<Node>) -> Option<String> {
+        if seen.contains(node) {
+            return None;
+        }
+        seen.push(node.clone());
         let schema = self.docs.get(node)?;
         let prop_node = node.child("properties").child(property);
         if let Some(prop) = self.docs.deref(&prop_node).and_then(|n| self.docs.get(&n)) {
@@ -332,7 +441,7 @@ impl<'d> TypeSpace<'d> {
         let parts = schema.get("allOf")?.as_array()?.len();
         (0..parts).rev().find_map(|i| {
             let part = self.docs.deref(&node.child("allOf").child(&i.to_string()))?;
-            self.fixed_property(&part, property)
+            self.fixed_property_in(&part, property, seen)
         })
     }
 
@@ -353,8 +462,9 @@ fn enum_shape(values: &[Value], declared: Option<&str>) -> Shape {
     let non_null: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
     if non_null.iter().all(|v| v.is_string()) && matches!(declared, Some("string") | None) {
         let mut out: Vec<EnumValue> = Vec::new();
+        let mut seen = HashSet::new();
         for value in non_null.iter().filter_map(|v| v.as_str()) {
-            if !out.iter().any(|v| v.value == value) {
+            if seen.insert(value) {
                 out.push(EnumValue { value: value.to_owned(), rust_name: String::new() });
             }
         }
@@ -389,6 +499,11 @@ fn primitive_name(schema: &Value) -> Option<&'static str> {
         "object" => "Object",
         _ => return None,
     })
+}
+
+/// The name a schema goes by: the last token of its pointer (`contact` for `#/components/schemas/contact`).
+fn schema_name(node: &Node) -> String {
+    node.pointer.rsplit('/').next().unwrap_or("").replace("~1", "/").replace("~0", "~")
 }
 
 /// Documentation of a schema: its description, else its title.

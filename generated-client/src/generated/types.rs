@@ -329,7 +329,7 @@ crate::codec::string_enum!(ActivityLogActivityType);
 pub struct ActivityLogList {
     /// The log entries.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub activity_logs: Option<Vec<ActivityLog>>,
+    pub activity_logs: Option<Vec<Option<ActivityLog>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<CursorPages>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
@@ -461,7 +461,7 @@ pub struct Admin {
 pub struct AdminList {
     /// The admins.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub admins: Option<Vec<Admin>>,
+    pub admins: Option<Vec<Option<Admin>>>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<AdminListType>,
 }
@@ -2423,9 +2423,24 @@ crate::codec::string_enum!(ContactReplyBaseRequestType);
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ContactReplyConversationRequest {
-    ContactReplyIntercomUserIdRequest(ContactReplyIntercomUserIdRequest),
-    ContactReplyEmailRequest(ContactReplyEmailRequest),
-    ContactReplyUserIdRequest(ContactReplyUserIdRequest),
+    ContactReplyIntercomUserIdRequest(Box<ContactReplyIntercomUserIdRequest>),
+    ContactReplyEmailRequest(Box<ContactReplyEmailRequest>),
+    ContactReplyUserIdRequest(Box<ContactReplyUserIdRequest>),
+}
+impl From<ContactReplyIntercomUserIdRequest> for ContactReplyConversationRequest {
+    fn from(value: ContactReplyIntercomUserIdRequest) -> Self {
+        Self::ContactReplyIntercomUserIdRequest(Box::new(value))
+    }
+}
+impl From<ContactReplyEmailRequest> for ContactReplyConversationRequest {
+    fn from(value: ContactReplyEmailRequest) -> Self {
+        Self::ContactReplyEmailRequest(Box::new(value))
+    }
+}
+impl From<ContactReplyUserIdRequest> for ContactReplyConversationRequest {
+    fn from(value: ContactReplyUserIdRequest) -> Self {
+        Self::ContactReplyUserIdRequest(Box::new(value))
+    }
 }
 /// A reply on behalf of the contact with this email address.
 ///
@@ -2882,6 +2897,16 @@ pub struct ContentStat {
 pub enum ContentStatCreatedAt {
     String(String),
     Integer(crate::Timestamp),
+}
+impl From<String> for ContentStatCreatedAt {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<crate::Timestamp> for ContentStatCreatedAt {
+    fn from(value: crate::Timestamp) -> Self {
+        Self::Integer(value)
+    }
 }
 /// What happened to which piece of content.
 ///
@@ -3533,7 +3558,7 @@ crate::codec::string_enum!(ConversationStatisticsType);
 pub struct ConversationTeammates {
     /// The teammates.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub teammates: Option<Vec<Reference>>,
+    pub teammates: Option<Vec<Option<Reference>>>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
@@ -3627,9 +3652,24 @@ crate::codec::string_enum!(CreateArticleRequestState);
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateContactRequest {
-    WithEmail(CreateContactRequestWithEmail),
-    WithExternalId(CreateContactRequestWithExternalId),
-    WithRole(CreateContactRequestWithRole),
+    WithEmail(Box<CreateContactRequestWithEmail>),
+    WithExternalId(Box<CreateContactRequestWithExternalId>),
+    WithRole(Box<CreateContactRequestWithRole>),
+}
+impl From<CreateContactRequestWithEmail> for CreateContactRequest {
+    fn from(value: CreateContactRequestWithEmail) -> Self {
+        Self::WithEmail(Box::new(value))
+    }
+}
+impl From<CreateContactRequestWithExternalId> for CreateContactRequest {
+    fn from(value: CreateContactRequestWithExternalId) -> Self {
+        Self::WithExternalId(Box::new(value))
+    }
+}
+impl From<CreateContactRequestWithRole> for CreateContactRequest {
+    fn from(value: CreateContactRequestWithRole) -> Self {
+        Self::WithRole(Box::new(value))
+    }
 }
 /// With email
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -4121,9 +4161,24 @@ pub struct CustomChannelQuickReplyEvent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CustomerRequest {
-    IntercomUserId(CustomerRequestIntercomUserId),
-    UserId(CustomerRequestUserId),
-    Email(CustomerRequestEmail),
+    IntercomUserId(Box<CustomerRequestIntercomUserId>),
+    UserId(Box<CustomerRequestUserId>),
+    Email(Box<CustomerRequestEmail>),
+}
+impl From<CustomerRequestIntercomUserId> for CustomerRequest {
+    fn from(value: CustomerRequestIntercomUserId) -> Self {
+        Self::IntercomUserId(Box::new(value))
+    }
+}
+impl From<CustomerRequestUserId> for CustomerRequest {
+    fn from(value: CustomerRequestUserId) -> Self {
+        Self::UserId(Box::new(value))
+    }
+}
+impl From<CustomerRequestEmail> for CustomerRequest {
+    fn from(value: CustomerRequestEmail) -> Self {
+        Self::Email(Box::new(value))
+    }
 }
 /// Email
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -4687,9 +4742,9 @@ crate::codec::string_enum!(ErrorType);
 #[non_exhaustive]
 pub enum FindCompaniesResponse {
     /// `type: company`
-    Company(Company),
+    Company(Box<Company>),
     /// `type: list`
-    CompanyList(CompanyList),
+    CompanyList(Box<CompanyList>),
     /// A `type` this version of the client does not know yet, kept as JSON.
     Unknown(serde_json::Value),
 }
@@ -4700,11 +4755,25 @@ impl<'de> Deserialize<'de> for FindCompaniesResponse {
         let value = serde_json::Value::deserialize(deserializer)?;
         Ok(
             match crate::codec::tag(&value, "type").as_deref() {
-                Some("company") => Self::Company(crate::codec::from_value(value)?),
-                Some("list") => Self::CompanyList(crate::codec::from_value(value)?),
+                Some("company") => {
+                    Self::Company(Box::new(crate::codec::from_value(value)?))
+                }
+                Some("list") => {
+                    Self::CompanyList(Box::new(crate::codec::from_value(value)?))
+                }
                 _ => Self::Unknown(value),
             },
         )
+    }
+}
+impl From<Company> for FindCompaniesResponse {
+    fn from(value: Company) -> Self {
+        Self::Company(Box::new(value))
+    }
+}
+impl From<CompanyList> for FindCompaniesResponse {
+    fn from(value: CompanyList) -> Self {
+        Self::CompanyList(Box::new(value))
     }
 }
 /// An identifier Intercom documents as a string but shows as a number in its examples.
@@ -4715,6 +4784,16 @@ impl<'de> Deserialize<'de> for FindCompaniesResponse {
 pub enum FlexibleId {
     String(String),
     Integer(i64),
+}
+impl From<String> for FlexibleId {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<i64> for FlexibleId {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
 }
 /// The item of the `granular.*` topics: a contact and the subscription type it opted in to or out of. Intercom does not document these fields; every one is optional.
 ///
@@ -4894,9 +4973,9 @@ crate::codec::string_enum!(ListDataAttributesModel);
 #[non_exhaustive]
 pub enum ListDataEventsResponse {
     /// `type: event.list`
-    DataEventList(DataEventList),
+    DataEventList(Box<DataEventList>),
     /// `type: event.summary`
-    DataEventSummary(DataEventSummary),
+    DataEventSummary(Box<DataEventSummary>),
     /// A `type` this version of the client does not know yet, kept as JSON.
     Unknown(serde_json::Value),
 }
@@ -4908,14 +4987,24 @@ impl<'de> Deserialize<'de> for ListDataEventsResponse {
         Ok(
             match crate::codec::tag(&value, "type").as_deref() {
                 Some("event.list") => {
-                    Self::DataEventList(crate::codec::from_value(value)?)
+                    Self::DataEventList(Box::new(crate::codec::from_value(value)?))
                 }
                 Some("event.summary") => {
-                    Self::DataEventSummary(crate::codec::from_value(value)?)
+                    Self::DataEventSummary(Box::new(crate::codec::from_value(value)?))
                 }
                 _ => Self::Unknown(value),
             },
         )
+    }
+}
+impl From<DataEventList> for ListDataEventsResponse {
+    fn from(value: DataEventList) -> Self {
+        Self::DataEventList(Box::new(value))
+    }
+}
+impl From<DataEventSummary> for ListDataEventsResponse {
+    fn from(value: DataEventSummary) -> Self {
+        Self::DataEventSummary(Box::new(value))
     }
 }
 /// An action to take on a conversation, told apart by `message_type`.
@@ -4926,13 +5015,13 @@ impl<'de> Deserialize<'de> for ListDataEventsResponse {
 #[non_exhaustive]
 pub enum ManageConversationRequest {
     /// `message_type: close`
-    CloseConversationRequest(CloseConversationRequest),
+    CloseConversationRequest(Box<CloseConversationRequest>),
     /// `message_type: snoozed`
-    SnoozeConversationRequest(SnoozeConversationRequest),
+    SnoozeConversationRequest(Box<SnoozeConversationRequest>),
     /// `message_type: open`
-    OpenConversationRequest(OpenConversationRequest),
+    OpenConversationRequest(Box<OpenConversationRequest>),
     /// `message_type: assignment`
-    AssignConversationRequest(AssignConversationRequest),
+    AssignConversationRequest(Box<AssignConversationRequest>),
     /// A `message_type` this version of the client does not know yet, kept as JSON.
     Unknown(serde_json::Value),
 }
@@ -4944,20 +5033,48 @@ impl<'de> Deserialize<'de> for ManageConversationRequest {
         Ok(
             match crate::codec::tag(&value, "message_type").as_deref() {
                 Some("close") => {
-                    Self::CloseConversationRequest(crate::codec::from_value(value)?)
+                    Self::CloseConversationRequest(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
                 }
                 Some("snoozed") => {
-                    Self::SnoozeConversationRequest(crate::codec::from_value(value)?)
+                    Self::SnoozeConversationRequest(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
                 }
                 Some("open") => {
-                    Self::OpenConversationRequest(crate::codec::from_value(value)?)
+                    Self::OpenConversationRequest(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
                 }
                 Some("assignment") => {
-                    Self::AssignConversationRequest(crate::codec::from_value(value)?)
+                    Self::AssignConversationRequest(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
                 }
                 _ => Self::Unknown(value),
             },
         )
+    }
+}
+impl From<CloseConversationRequest> for ManageConversationRequest {
+    fn from(value: CloseConversationRequest) -> Self {
+        Self::CloseConversationRequest(Box::new(value))
+    }
+}
+impl From<SnoozeConversationRequest> for ManageConversationRequest {
+    fn from(value: SnoozeConversationRequest) -> Self {
+        Self::SnoozeConversationRequest(Box::new(value))
+    }
+}
+impl From<OpenConversationRequest> for ManageConversationRequest {
+    fn from(value: OpenConversationRequest) -> Self {
+        Self::OpenConversationRequest(Box::new(value))
+    }
+}
+impl From<AssignConversationRequest> for ManageConversationRequest {
+    fn from(value: AssignConversationRequest) -> Self {
+        Self::AssignConversationRequest(Box::new(value))
     }
 }
 /// The lead to merge and the user to merge it into.
@@ -5260,8 +5377,18 @@ crate::codec::string_enum!(MultipleFilterSearchRequestOperator);
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum MultipleOrSingleFilterSearchRequest {
-    SingleFilterSearchRequest(SingleFilterSearchRequest),
-    MultipleFilterSearchRequest(MultipleFilterSearchRequest),
+    SingleFilterSearchRequest(Box<SingleFilterSearchRequest>),
+    MultipleFilterSearchRequest(Box<MultipleFilterSearchRequest>),
+}
+impl From<SingleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
+    fn from(value: SingleFilterSearchRequest) -> Self {
+        Self::SingleFilterSearchRequest(Box::new(value))
+    }
+}
+impl From<MultipleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
+    fn from(value: MultipleFilterSearchRequest) -> Self {
+        Self::MultipleFilterSearchRequest(Box::new(value))
+    }
 }
 /// The envelope Intercom wraps around every webhook notification, whatever the topic.
 ///
@@ -5556,9 +5683,9 @@ crate::codec::string_enum!(RedactConversationPartRequestType);
 #[non_exhaustive]
 pub enum RedactConversationRequest {
     /// `type: conversation_part`
-    RedactConversationPartRequest(RedactConversationPartRequest),
+    RedactConversationPartRequest(Box<RedactConversationPartRequest>),
     /// `type: source`
-    RedactConversationSourceRequest(RedactConversationSourceRequest),
+    RedactConversationSourceRequest(Box<RedactConversationSourceRequest>),
     /// A `type` this version of the client does not know yet, kept as JSON.
     Unknown(serde_json::Value),
 }
@@ -5570,16 +5697,28 @@ impl<'de> Deserialize<'de> for RedactConversationRequest {
         Ok(
             match crate::codec::tag(&value, "type").as_deref() {
                 Some("conversation_part") => {
-                    Self::RedactConversationPartRequest(crate::codec::from_value(value)?)
+                    Self::RedactConversationPartRequest(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
                 }
                 Some("source") => {
                     Self::RedactConversationSourceRequest(
-                        crate::codec::from_value(value)?,
+                        Box::new(crate::codec::from_value(value)?),
                     )
                 }
                 _ => Self::Unknown(value),
             },
         )
+    }
+}
+impl From<RedactConversationPartRequest> for RedactConversationRequest {
+    fn from(value: RedactConversationPartRequest) -> Self {
+        Self::RedactConversationPartRequest(Box::new(value))
+    }
+}
+impl From<RedactConversationSourceRequest> for RedactConversationRequest {
+    fn from(value: RedactConversationSourceRequest) -> Self {
+        Self::RedactConversationSourceRequest(Box::new(value))
     }
 }
 /// Redact the message that started a conversation.
@@ -5638,8 +5777,18 @@ pub struct Reference {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ReplyConversationRequest {
-    ContactReplyConversationRequest(ContactReplyConversationRequest),
-    AdminReplyConversationRequest(AdminReplyConversationRequest),
+    ContactReplyConversationRequest(Box<ContactReplyConversationRequest>),
+    AdminReplyConversationRequest(Box<AdminReplyConversationRequest>),
+}
+impl From<ContactReplyConversationRequest> for ReplyConversationRequest {
+    fn from(value: ContactReplyConversationRequest) -> Self {
+        Self::ContactReplyConversationRequest(Box::new(value))
+    }
+}
+impl From<AdminReplyConversationRequest> for ReplyConversationRequest {
+    fn from(value: AdminReplyConversationRequest) -> Self {
+        Self::AdminReplyConversationRequest(Box::new(value))
+    }
 }
 /// A search query with optional paging.
 ///
@@ -5655,8 +5804,18 @@ pub struct SearchRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SearchRequestQuery {
-    SingleFilterSearchRequest(SingleFilterSearchRequest),
-    MultipleFilterSearchRequest(MultipleFilterSearchRequest),
+    SingleFilterSearchRequest(Box<SingleFilterSearchRequest>),
+    MultipleFilterSearchRequest(Box<MultipleFilterSearchRequest>),
+}
+impl From<SingleFilterSearchRequest> for SearchRequestQuery {
+    fn from(value: SingleFilterSearchRequest) -> Self {
+        Self::SingleFilterSearchRequest(Box::new(value))
+    }
+}
+impl From<MultipleFilterSearchRequest> for SearchRequestQuery {
+    fn from(value: MultipleFilterSearchRequest) -> Self {
+        Self::MultipleFilterSearchRequest(Box::new(value))
+    }
 }
 /// A saved group of contacts that match a set of filters.
 ///
@@ -5843,6 +6002,31 @@ pub enum SingleFilterSearchRequestValue {
     Boolean(bool),
     List(Vec<String>),
     List2(Vec<i64>),
+}
+impl From<String> for SingleFilterSearchRequestValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<i64> for SingleFilterSearchRequestValue {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+impl From<bool> for SingleFilterSearchRequestValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+impl From<Vec<String>> for SingleFilterSearchRequestValue {
+    fn from(value: Vec<String>) -> Self {
+        Self::List(value)
+    }
+}
+impl From<Vec<i64>> for SingleFilterSearchRequestValue {
+    fn from(value: Vec<i64>) -> Self {
+        Self::List2(value)
+    }
 }
 /// The service level agreement applied to a conversation.
 ///
@@ -6169,6 +6353,16 @@ pub struct SurveyAnswer {
 pub enum SurveyAnswerAnsweredAt {
     String(String),
     Integer(crate::Timestamp),
+}
+impl From<String> for SurveyAnswerAnsweredAt {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+impl From<crate::Timestamp> for SurveyAnswerAnsweredAt {
+    fn from(value: crate::Timestamp) -> Self {
+        Self::Integer(value)
+    }
 }
 /// A label that teammates attach to contacts, companies and conversations.
 ///

@@ -11,13 +11,13 @@
 //! ## Delivery
 //!
 //! - Intercom sends one notification per HTTP `POST`, JSON encoded, and expects a `2xx` answer
-//! within a few seconds. Other answers (and timeouts) are retried with a back-off until
-//! `delivery_attempts` runs out, so delivery is at least once: the same notification `id` can
-//! arrive more than once, and receivers should drop repeats.
+//!   within a few seconds. Other answers (and timeouts) are retried with a back-off until
+//!   `delivery_attempts` runs out, so delivery is at least once: the same notification `id` can
+//!   arrive more than once, and receivers should drop repeats.
 //! - The `ping` topic needs no subscription: it is sent when a teammate pings the subscription
-//! from the Developer Hub, and periodically by Intercom to validate the endpoint.
+//!   from the Developer Hub, and periodically by Intercom to validate the endpoint.
 //! - New topics appear over time; receivers should accept notifications whose topic they do not
-//! know.
+//!   know.
 //!
 //! ## Signature
 //!
@@ -29,15 +29,15 @@
 //! ## Reading this description
 //!
 //! - Each message carries its topic twice: in the `x-intercom-topic` extension and as the single
-//! allowed value of the payload's `topic` property.
+//!   allowed value of the payload's `topic` property.
 //! - `data.item` refers to the REST schemas of `openapi.yaml` where Intercom sends the REST
-//! object (admins, articles, companies, contacts, conversations, data events); objects that
-//! only exist in webhooks, or that the REST description does not cover, are described under
-//! `components.schemas` here.
+//!   object (admins, articles, companies, contacts, conversations, data events); objects that
+//!   only exist in webhooks, or that the REST description does not cover, are described under
+//!   `components.schemas` here.
 //! - `*.deleted` topics carry only what identifies the removed object (`deleted_object`).
 //! - Timestamps are Unix seconds (`type: integer, format: date-time`) unless stated otherwise.
 //! - Where Intercom's documentation and this project's facts differ, the message description
-//! says so.
+//!   says so.
 use super::types;
 /// The topic of a notification. Topics Intercom adds later arrive as [`Topic::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
