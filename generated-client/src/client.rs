@@ -270,6 +270,50 @@ pub struct RequestOptions {
     timeout: Option<Option<Duration>>,
     max_retries: Option<u32>,
     retry_non_idempotent: Option<bool>,
+    capture: Option<ResponseCapture>,
+}
+
+/// Receives the status and headers of every response to requests made with the options it is
+/// attached to ([`RequestOptions::capture_response`]): the raw side of a typed call.
+///
+/// ```
+/// # async fn run(client: intercom::Client) -> Result<(), intercom::Error> {
+/// use intercom::client::{RequestOptions, ResponseCapture};
+/// let capture = ResponseCapture::new();
+/// let me = client.with_options(RequestOptions::new().capture_response(&capture)).admins().identify().await?;
+/// if let Some(meta) = capture.last() {
+///     println!("{:?}: status {}, {:?} requests left", me.name, meta.status, meta.headers.get("x-ratelimit-remaining"));
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ResponseCapture(Arc<std::sync::Mutex<Option<ResponseMeta>>>);
+
+/// The status and headers of one response.
+#[derive(Debug, Clone)]
+pub struct ResponseMeta {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The response headers (rate-limit counters, request id, ...).
+    pub headers: HeaderMap,
+}
+
+impl ResponseCapture {
+    /// An empty capture.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The last response received, whatever its status (retried attempts included).
+    pub fn last(&self) -> Option<ResponseMeta> {
+        self.0.lock().ok().and_then(|meta| meta.clone())
+    }
+
+    fn record(&self, status: u16, headers: &HeaderMap) {
+        // A poisoned lock only means another thread panicked mid-write; overwrite it.
+        let mut slot = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *slot = Some(ResponseMeta { status, headers: headers.clone() });
+    }
 }
 
 impl RequestOptions {
@@ -358,7 +402,14 @@ impl RequestOptions {
             timeout: over.timeout.or(self.timeout),
             max_retries: over.max_retries.or(self.max_retries),
             retry_non_idempotent: over.retry_non_idempotent.or(self.retry_non_idempotent),
+            capture: over.capture.clone().or_else(|| self.capture.clone()),
         }
+    }
+
+    /// Records the status and headers of each response into `capture`.
+    pub fn capture_response(mut self, capture: &ResponseCapture) -> Self {
+        self.capture = Some(capture.clone());
+        self
     }
 }
 
@@ -717,6 +768,9 @@ impl<'a> OperationRequest<'a> {
                 let delay = match outcome {
                     Ok(raw) => {
                         recorder.record("status", raw.status);
+                        if let Some(capture) = &options.capture {
+                            capture.record(raw.status, &raw.headers);
+                        }
                         if (200..300).contains(&raw.status) {
                             return Ok(raw);
                         }

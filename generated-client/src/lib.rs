@@ -14,7 +14,7 @@ pub mod webhook;
 
 pub mod generated;
 
-pub use client::{Client, ClientBuilder, Region};
+pub use client::{Client, ClientBuilder, Region, RequestOptions, ResponseCapture};
 pub use error::Error;
 pub use generated::types;
 pub use timestamp::Timestamp;

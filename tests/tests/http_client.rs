@@ -211,3 +211,31 @@ async fn search_stream_sends_the_cursor_in_the_body() {
     let ids: Vec<&str> = found.iter().filter_map(|c| c.id.as_deref()).collect();
     assert_eq!(ids, ["a", "b"]);
 }
+
+#[tokio::test]
+async fn per_request_options_send_headers_and_capture_the_raw_response() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/me"))
+        .and(header("x-trace", "t-1"))
+        .and(header("intercom-version", "2.15"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-ratelimit-remaining", "99")
+                .set_body_json(json!({"type": "admin", "id": "1", "name": "Ada"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let capture = intercom::ResponseCapture::new();
+    let options = intercom::RequestOptions::new()
+        .try_header("x-trace", "t-1")
+        .and_then(|o| o.try_header("Intercom-Version", "2.15"))
+        .expect("valid headers")
+        .capture_response(&capture);
+    let me = client(&server).with_options(options).admins().identify().await.expect("decodes");
+    assert_eq!(me.name.as_deref(), Some("Ada"));
+    let meta = capture.last().expect("the response was captured");
+    assert_eq!(meta.status, 200);
+    assert_eq!(meta.headers.get("x-ratelimit-remaining").and_then(|v| v.to_str().ok()), Some("99"));
+}

@@ -453,15 +453,42 @@ pub struct Contacts<'a> {
 impl<'a> Contacts<'a> {
     /// List all contacts
     ///
-    /// Returns the contacts (users and leads) of the workspace.
+    /// Returns the contacts (users and leads) of the workspace, one page at a time; follow `pages.next.starting_after` for the next page.
     ///
     /// `GET /contacts` (operation `listContacts`).
-    pub async fn list(&self) -> Result<types::ContactList, Error> {
+    pub async fn list(
+        &self,
+        params: &ListContactsParams,
+    ) -> Result<types::ContactList, Error> {
         self.client
             .request(Method::GET, "listContacts", "/contacts".to_owned())
             .idempotent(true)
+            .query(params)
             .send()
             .await
+    }
+    /// Every item of [`Self::list`], one page after another: the next page is fetched when the stream is read past the current one.
+    pub fn list_stream(
+        &self,
+        params: &ListContactsParams,
+    ) -> impl futures::Stream<Item = Result<types::Contact, Error>> + 'a {
+        let group = *self;
+        let params = params.clone();
+        crate::pagination::cursor(move |cursor| {
+            let mut params = params.clone();
+            if let Some(cursor) = cursor {
+                params.starting_after = Some(cursor);
+            }
+            async move {
+                let page = group.list(&params).await?;
+                let next = Some(&page)
+                    .and_then(|v| v.pages.as_ref())
+                    .and_then(|v| v.next.as_ref())
+                    .and_then(|v| v.starting_after.as_ref())
+                    .cloned();
+                Ok((page.data.unwrap_or_default(), next))
+            }
+        })
     }
     /// Create a contact
     ///
@@ -690,6 +717,16 @@ impl<'a> Contacts<'a> {
             .send()
             .await
     }
+}
+/// Query parameters of `listContacts`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ListContactsParams {
+    /// How many contacts to return per page (at most 150).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<i64>,
+    /// The cursor of the page to return, taken from the previous response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_after: Option<String>,
 }
 /// Conversations: Conversations between contacts and teammates, and the actions taken on them.
 #[derive(Debug, Clone, Copy)]
