@@ -18,3 +18,8 @@ pub use client::{Client, ClientBuilder, Region, RequestOptions, ResponseCapture}
 pub use error::Error;
 pub use generated::types;
 pub use timestamp::Timestamp;
+
+/// The README's examples, compiled as doc tests so they stay true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
