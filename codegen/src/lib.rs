@@ -1,6 +1,6 @@
 //! The generator: reads OpenAPI (REST) and AsyncAPI (webhooks) descriptions, writes a typed Rust client.
 //!
-//! The pipeline, one module a stage: [`load`] -> [`resolve`] -> [`model`] -> [`name`] -> [`emit`] -> [`write`].
+//! The pipeline, one module a stage: [`load`] -> [`resolve`] -> [`model`] -> [`name`] -> [`emit`] -> [`write`](mod@write).
 //! Everything up to `emit` happens in memory; `write` touches the disk only when all of it succeeded.
 
 pub mod check;
