@@ -395,9 +395,14 @@ fn run_progenitor(bin: &Path, spec: &Path, out: &Path) -> String {
         Ok(o) if o.status.success() => format!("generates ({:.1}s)", elapsed.as_secs_f64()),
         Ok(o) => {
             let text = format!("{}{}", String::from_utf8_lossy(&o.stderr), String::from_utf8_lossy(&o.stdout));
-            let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("no output").trim();
-            let first: String = first.chars().take(100).collect();
-            format!("fails: {first}")
+            let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+            // A panic's message is the line after "panicked at"; otherwise the first line says it.
+            let reason = match lines.iter().position(|l| l.contains("panicked at")) {
+                Some(i) => format!("panics: {}", lines.get(i + 1).copied().unwrap_or("")),
+                None => lines.first().copied().unwrap_or("no output").to_owned(),
+            };
+            let reason: String = reason.chars().take(100).collect();
+            format!("fails: {}", reason.replace('|', "/"))
         }
         Err(e) => format!("cannot run: {e}"),
     }
