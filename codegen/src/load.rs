@@ -45,19 +45,35 @@ pub fn parse(path: &Path, text: String) -> Result<Source, Error> {
             format!("not valid YAML or JSON: brackets nest more than {MAX_FLOW_DEPTH} levels deep here"),
         ));
     }
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(&text).map_err(|err| {
-        let mut location = Location::new(path, "");
-        location.line = err.location().map(|l| (l.line(), l.column()));
-        Error::at(ErrorKind::Syntax, location, format!("not valid YAML or JSON: {err}"))
-    })?;
-    yaml.apply_merge().map_err(|err| {
-        Error::at(ErrorKind::Syntax, Location::new(path, ""), format!("invalid YAML merge key: {err}"))
-    })?;
-    let value = yaml_to_json(yaml).map_err(|message| Error::at(ErrorKind::Syntax, Location::new(path, ""), message))?;
+    let value = match serde_yaml::from_str::<serde_yaml::Value>(&text) {
+        Ok(mut yaml) => {
+            yaml.apply_merge().map_err(|err| {
+                Error::at(ErrorKind::Syntax, Location::new(path, ""), format!("invalid YAML merge key: {err}"))
+            })?;
+            yaml_to_json(yaml).map_err(|message| Error::at(ErrorKind::Syntax, Location::new(path, ""), message))?
+        }
+        Err(err) => match json_only(&text) {
+            // JSON that is not YAML: keys longer than the 1024 characters YAML allows a key.
+            Some(value) => value,
+            None => {
+                let mut location = Location::new(path, "");
+                location.line = err.location().map(|l| (l.line(), l.column()));
+                return Err(Error::at(ErrorKind::Syntax, location, format!("not valid YAML or JSON: {err}")));
+            }
+        },
+    };
     if !value.is_object() {
         return Err(Error::at(ErrorKind::InvalidDocument, Location::new(path, ""), "the document is not a mapping at its top level"));
     }
     Ok(Source { path: path.to_path_buf(), text, value, lines: LineCache::default() })
+}
+
+/// The document read as JSON, when it is an object in JSON that the YAML reader refused.
+fn json_only(text: &str) -> Option<Value> {
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    serde_json::from_str(text).ok()
 }
 
 /// The YAML reader refuses documents nested deeper than this anyway, but only after scanning all

@@ -101,8 +101,14 @@ pub fn write(dir: &Path, files: &[GeneratedFile]) -> Result<Vec<Change>, Error> 
         }
         staged.push((temp, target));
     }
-    for (temp, target) in &staged {
-        fs::rename(temp, target).map_err(|e| io_error(target, "replace", e))?;
+    for (index, (temp, target)) in staged.iter().enumerate() {
+        if let Err(err) = fs::rename(temp, target) {
+            // Leave no temporary files behind; the files already renamed are the new ones.
+            for (temp, _) in &staged[index..] {
+                let _ = fs::remove_file(temp);
+            }
+            return Err(io_error(target, "replace", err));
+        }
     }
     for change in &changes {
         if let Change::Removed(path) = change {

@@ -339,6 +339,24 @@ fn hostile_enum_values_become_distinct_variants() {
     assert!(types.contains("pub enum Empty {"), "{types}");
 }
 
+#[test]
+fn control_characters_in_texts_never_break_the_output() {
+    // A fuzz finding: a lone `\r` in the title or in an enum value reached a `///` comment.
+    let output = generate(&fixture("control_chars.yaml"), true).expect("texts are never an error");
+    for f in &output.files {
+        assert!(!f.contents.contains('\r'), "{} holds a carriage return", f.path);
+        syn::parse_file(&f.contents).unwrap_or_else(|e| panic!("{}: {e}", f.path));
+    }
+    // The same with a file name that holds a line break: the header comment stays one line.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("line\nbreak.yaml");
+    std::fs::copy(fixture("control_chars.yaml"), &path).expect("copy");
+    let output = generate(&path, true).expect("generates");
+    for f in &output.files {
+        syn::parse_file(&f.contents).unwrap_or_else(|e| panic!("{}: {e}", f.path));
+    }
+}
+
 // ---------------------------------------------------------------- the output compiles
 
 /// Generates the types of these fixtures into one small crate (serde and serde_json only, the
@@ -352,6 +370,7 @@ fn generated_types_compile_warning_free() {
         fixture("empty.yaml"),
         fixture("cycles.yaml"),
         fixture("operations.yaml"),
+        fixture("control_chars.yaml"),
         root.join("codegen/tests/fixtures/openapi/naming.yaml"),
         root.join("codegen/tests/fixtures/openapi/recursive.yaml"),
         root.join("codegen/tests/fixtures/openapi/enums.yaml"),
@@ -518,8 +537,11 @@ fn deep_nesting_is_a_located_error_never_a_stack_overflow() {
         let (_, (line, column)) = assert_located(&err, ErrorKind::Syntax, &path);
         assert!(line <= 3 && column > 100, "{err}");
     }
-    // Chains of 2,000 schemas through `$ref`s: properties, array items, allOf, oneOf, aliases.
-    // The references are followed without nesting deeper, so every chain generates.
+    // Chains of 600 schemas through `$ref`s: properties, array items, allOf, oneOf, aliases.
+    // The references are followed without nesting deeper, so every chain generates. (Followed
+    // depth first, 250 of them overflowed a 2 MiB stack; allOf chains take time in the square of
+    // their length, each type holding the properties of all the rest, hence no more than 600.)
+    const CHAIN: usize = 600;
     for (name, make) in [
         ("properties", (|next: &str| json!({"type": "object", "properties": {"next": {"$ref": next}}})) as fn(&str) -> Value),
         ("items", |next| json!({"type": "array", "items": {"$ref": next}})),
@@ -528,13 +550,13 @@ fn deep_nesting_is_a_located_error_never_a_stack_overflow() {
         ("alias", |next| json!({"$ref": next})),
     ] {
         let mut schemas: serde_json::Map<String, Value> =
-            (0..2000).map(|i| (format!("s{i}"), make(&format!("#/components/schemas/s{}", i + 1)))).collect();
-        schemas.insert("s2000".into(), json!({"type": "object", "properties": {"end": {"type": "string"}}}));
+            (0..CHAIN).map(|i| (format!("s{i}"), make(&format!("#/components/schemas/s{}", i + 1)))).collect();
+        schemas.insert(format!("s{CHAIN}"), json!({"type": "object", "properties": {"end": {"type": "string"}}}));
         let path = write_json(dir.path(), &format!("chain_{name}.json"), &with_schemas(Value::Object(schemas)));
         let output = generate(&path, true).unwrap_or_else(|e| panic!("{name}: {e}"));
         let types = file(&output, "types.rs");
         syn::parse_file(types).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert!(types.contains("pub struct S2000 {"), "{name}");
+        assert!(types.contains(&format!("pub struct S{CHAIN} {{")), "{name}");
     }
 }
 

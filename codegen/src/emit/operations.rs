@@ -291,11 +291,14 @@ fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) -> Option<Tok
     let item = ty_tokens(api, &pagination.item, false);
     let items_field = struct_field(api, response, &pagination.items_field)?;
     let items_name = format_ident!("{}", items_field.rust_name);
-    let items = if items_field.required && !items_field.nullable {
+    let mut items = if items_field.required && !items_field.nullable {
         quote!(page.#items_name)
     } else {
         quote!(page.#items_name.unwrap_or_default())
     };
+    if pagination.skip_null_items {
+        items = quote!(#items.into_iter().flatten().collect());
+    }
 
     // Path arguments are owned by the stream, which outlives the call.
     let mut args = Vec::new();
@@ -384,12 +387,16 @@ fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) -> Option<Tok
                 quote!(crate::pagination::numbered),
                 quote! {
                     let mut params = params.clone();
-                    params.#field = Some(cursor);
+                    params.#field = Some(page_number);
                 },
                 quote!(#total.copied()),
             )
         }
         (PageStyle::PageNumber, PageRequest::Body(_)) => return None,
+    };
+    let position = match pagination.style {
+        PageStyle::Cursor => quote!(cursor),
+        PageStyle::PageNumber => quote!(page_number),
     };
     let first = match pagination.style {
         PageStyle::Cursor => TokenStream::new(),
@@ -409,7 +416,7 @@ fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) -> Option<Tok
             #(#owned)*
             #keep_params
             #keep_body
-            #driver(#first move |cursor| {
+            #driver(#first move |#position| {
                 #set_page
                 #(#clones)*
                 async move {

@@ -233,6 +233,8 @@ pub struct Pagination {
     /// The response field that holds the page's items (wire name), and the item type.
     pub items_field: String,
     pub item: Ty,
+    /// The items may be `null` on the wire; the stream skips those.
+    pub skip_null_items: bool,
     /// Where the next page is asked for.
     pub request: PageRequest,
 }

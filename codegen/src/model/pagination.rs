@@ -23,7 +23,8 @@ fn field<'a>(api: &'a Api, ty: &Ty, name: &str) -> Option<&'a Field> {
 fn detect_one(api: &Api, op: &super::Operation) -> Option<Pagination> {
     let response = op.response.as_ref()?;
     let pages = field(api, response, "pages")?;
-    let style = if field(api, &field(api, &pages.ty, "next")?.ty, "starting_after").is_some_and(|f| f.ty == Ty::String) {
+    let cursor = field(api, &pages.ty, "next").and_then(|next| field(api, &next.ty, "starting_after"));
+    let style = if cursor.is_some_and(|f| f.ty == Ty::String) {
         PageStyle::Cursor
     } else if field(api, &pages.ty, "total_pages").is_some() && field(api, &pages.ty, "page").is_some() {
         PageStyle::PageNumber
@@ -31,8 +32,12 @@ fn detect_one(api: &Api, op: &super::Operation) -> Option<Pagination> {
         return None;
     };
     // The items: `data`, or else the one array of named types.
-    let arrays: Vec<&Field> =
-        fields(api, response)?.iter().filter(|f| matches!(&f.ty, Ty::Array(item) if matches!(**item, Ty::Named(_)))).collect();
+    let named = |ty: &Ty| match ty {
+        Ty::Named(_) => true,
+        Ty::Nullable(inner) => matches!(**inner, Ty::Named(_)),
+        _ => false,
+    };
+    let arrays: Vec<&Field> = fields(api, response)?.iter().filter(|f| matches!(&f.ty, Ty::Array(item) if named(item))).collect();
     let items = match fields(api, response)?.iter().find(|f| f.wire_name == "data" && matches!(f.ty, Ty::Array(_))) {
         Some(data) => data,
         None if arrays.len() == 1 => arrays[0],
@@ -60,7 +65,11 @@ fn detect_one(api: &Api, op: &super::Operation) -> Option<Pagination> {
             PageRequest::Query("page".to_owned())
         }
     };
-    Some(Pagination { style, items_field: items.wire_name.clone(), item: (**item).clone(), request })
+    let (item, skip_null_items) = match &**item {
+        Ty::Nullable(inner) => ((**inner).clone(), true),
+        other => (other.clone(), false),
+    };
+    Some(Pagination { style, items_field: items.wire_name.clone(), item, skip_null_items, request })
 }
 
 /// Fills `Operation::pagination` for every operation whose schemas show one of the two styles.

@@ -25,7 +25,7 @@ pub struct TypeSpace<'d> {
 /// are lowered depth first throughout, which decides the order types are numbered in.
 const DEFER_DEPTH: usize = 16;
 
-/// How deep schemas may nest while one is lowered: inline, plus up to [`DEFER_DEPTH`] through
+/// How deep schemas may nest while one is lowered: inline, plus up to `DEFER_DEPTH` through
 /// `$ref`s. The limit keeps the recursion of this stage well within a 2 MiB thread stack (a test
 /// thread's), even unoptimised; the YAML reader itself stops at 128 levels of text.
 pub const MAX_DEPTH: usize = 48;
