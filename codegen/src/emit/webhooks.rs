@@ -87,8 +87,11 @@ pub fn emit(api: &Api) -> TokenStream {
         }
         None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
     };
+    // With no topics every match below has the catch-all arm alone.
+    let single_arm = webhooks.topics.is_empty().then(|| quote!(#![allow(clippy::match_single_binding)]));
     quote! {
         #(#module_doc)*
+        #single_arm
         #types_import
 
         /// The topic of a notification. Topics Intercom adds later arrive as [`Topic::Unknown`].

@@ -173,8 +173,22 @@ impl<'d> TypeSpace<'d> {
         let Some(schema) = self.docs.get(node).and_then(Value::as_object) else {
             return Ok(Shape::Ty(Ty::Any));
         };
-        if schema.contains_key("$ref") {
-            return self.lower(node, hint, diags).map(Shape::Ty);
+        match schema.get("$ref") {
+            Some(Value::String(_)) => return self.lower(node, hint, diags).map(Shape::Ty),
+            // `lower` follows string references only: going back there would go round forever.
+            Some(other) => {
+                let location = self.docs.locate(&node.child("$ref"));
+                let kind = match other {
+                    Value::Null => "null",
+                    Value::Bool(_) => "a boolean",
+                    Value::Number(_) => "a number",
+                    Value::Array(_) => "an array",
+                    Value::Object(_) => "an object",
+                    Value::String(_) => "a string",
+                };
+                diags.warn(location, format!("`$ref` is {kind}, not a string; the schema is read without it"))?;
+            }
+            None => {}
         }
         if let Some(Value::Array(parts)) = schema.get("allOf") {
             return self.all_of(node, parts.len(), hint, diags);
@@ -450,10 +464,23 @@ impl<'d> TypeSpace<'d> {
         let direct = self.docs.get(node);
         let target = self.docs.deref(node);
         let resolved = target.as_ref().and_then(|t| self.docs.get(t));
-        [direct, resolved].into_iter().flatten().any(|schema| {
+        let says_null = |schema: &Value| {
             schema.get("nullable") == Some(&Value::Bool(true))
+                || schema.get("type") == Some(&Value::String("null".to_owned()))
                 || schema.get("type").and_then(Value::as_array).is_some_and(|t| t.iter().any(|t| t == "null"))
                 || schema.get("enum").and_then(Value::as_array).is_some_and(|e| e.iter().any(Value::is_null))
+        };
+        if [direct, resolved].into_iter().flatten().any(says_null) {
+            return true;
+        }
+        // A union one of whose variants allows `null` allows it too.
+        let Some(union) = target else { return false };
+        ["oneOf", "anyOf"].into_iter().any(|key| {
+            let count = self.docs.get(&union.child(key)).and_then(Value::as_array).map_or(0, Vec::len);
+            (0..count).any(|i| {
+                let variant = self.docs.deref(&union.child(key).child(&i.to_string()));
+                variant.as_ref().and_then(|v| self.docs.get(v)).is_some_and(says_null)
+            })
         })
     }
 }
