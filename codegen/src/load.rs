@@ -97,8 +97,9 @@ fn flow_too_deep(text: &str, limit: usize) -> Option<(usize, usize)> {
             }
             block_scalar = None;
         }
-        // The last character that was not a space: tells whether a bracket starts a value.
-        let mut previous: Option<char> = None;
+        // Whether a value may start here: at the start of the line, after `- `, `: ` or `? `, and in
+        // a flow collection after `[`, `{` or `,`. Elsewhere a bracket is part of a plain scalar.
+        let mut value_start = true;
         let mut chars = line.char_indices().peekable();
         while let Some((column, c)) = chars.next() {
             if let Some(q) = quote {
@@ -111,24 +112,36 @@ fn flow_too_deep(text: &str, limit: usize) -> Option<(usize, usize)> {
                     }
                     _ if c == q => {
                         quote = None;
-                        previous = Some(c);
+                        value_start = false;
                     }
                     _ => {}
                 }
                 continue;
             }
-            let at_value_start = matches!(previous, None | Some(':' | '-' | '?' | ',' | '[' | '{'));
+            let spaced = chars.peek().is_none_or(|&(_, n)| n == ' ' || n == '\t');
             match c {
-                '#' if previous.is_none() || line[..column].ends_with([' ', '\t']) => break,
-                '"' | '\'' if at_value_start => quote = Some(c),
-                '[' | '{' if depth > 0 || at_value_start => {
+                ' ' | '\t' => continue,
+                '#' if column == 0 || line[..column].ends_with([' ', '\t']) => break,
+                '"' | '\'' if value_start => quote = Some(c),
+                '[' | '{' if depth > 0 || value_start => {
                     depth += 1;
                     if depth > limit {
                         return Some((index + 1, line[..column].chars().count() + 1));
                     }
+                    value_start = true;
+                    continue;
                 }
                 ']' | '}' if depth > 0 => depth -= 1,
-                '|' | '>' if depth == 0 && matches!(previous, Some(':' | '-' | '?')) => {
+                ',' if depth > 0 => {
+                    value_start = true;
+                    continue;
+                }
+                '-' | '?' if value_start && spaced => continue,
+                ':' if spaced || depth > 0 => {
+                    value_start = true;
+                    continue;
+                }
+                '|' | '>' if depth == 0 && value_start => {
                     // A block scalar when only its indicators (`|-`, `>+2`) and a comment follow.
                     let rest = line[column + 1..].trim_start_matches(|c: char| c == '+' || c == '-' || c.is_ascii_digit());
                     let rest = rest.trim_start();
@@ -139,9 +152,7 @@ fn flow_too_deep(text: &str, limit: usize) -> Option<(usize, usize)> {
                 }
                 _ => {}
             }
-            if !c.is_whitespace() {
-                previous = Some(c);
-            }
+            value_start = false;
         }
     }
     None
@@ -433,7 +444,21 @@ pub fn check_openapi(source: &Source) -> Result<openapiv3::OpenAPI, Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::find_line;
+    use super::{find_line, flow_too_deep};
+
+    #[test]
+    fn counts_only_brackets_that_open_collections() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert_eq!(flow_too_deep(&format!("{{\"a\": {}}}", deep(200)), 128), Some((1, 134)));
+        assert_eq!(flow_too_deep(&format!("a:\n  b: {}\n", deep(129)), 128), Some((2, 134)));
+        assert_eq!(flow_too_deep(&format!("a: {}\n", deep(128)), 128), None);
+        // Brackets in scalars, comments and block scalars open nothing.
+        let text = format!(
+            "a: text [{open}\nb: \"{open}\"\nc: '{open}''{open}'\n# {open}\nd: x # {open}\ne: |\n  {open}\n  more {open}\nf: >-\n  {open}\ng: [\"{open}\", '{open}']\nh: foo-{open}\ni: a, {open}\nj: 10:30{open}\n",
+            open = "[".repeat(200)
+        );
+        assert_eq!(flow_too_deep(&text, 128), None);
+    }
 
     #[test]
     fn finds_lines_in_block_yaml() {

@@ -9,8 +9,8 @@
 //!
 //! 64 cases by default; `PROPTEST_CASES=n` for more, or `FUZZ_SECONDS=s` to run batches until
 //! the time is up, e.g. `FUZZ_SECONDS=600 cargo test -p codegen --release --test fuzz -- --nocapture`.
-//! The input of the case being run is kept in `target/fuzz/current/`, and every failing input in
-//! `target/fuzz/findings/`, so a crash (a stack overflow aborts the process) can be replayed.
+//! The input of the case being run is kept in `target/fuzz/current-<pid>/`, and every failing input
+//! in `target/fuzz/findings/`, so a crash (a stack overflow aborts the process) can be replayed.
 
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
@@ -431,6 +431,12 @@ fn render(value: &Value, yaml: bool) -> String {
     }
 }
 
+/// Where the input of the case being run is written: one folder per process, as `cargo test`
+/// may run in several checkouts' worth of processes at once.
+fn current_dir() -> PathBuf {
+    root().join("target/fuzz").join(format!("current-{}", std::process::id()))
+}
+
 /// How long one generation may take before it counts as a hang.
 fn time_limit() -> Duration {
     if cfg!(debug_assertions) {
@@ -452,16 +458,18 @@ fn run_case(case: &Case) -> Result<(), TestCaseError> {
         apply(target, m);
     }
     // Written where a crash leaves it for replay, under the fixtures' own names ($refs between them).
-    let dir = root().join("target/fuzz/current");
+    let dir = current_dir();
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| TestCaseError::fail(format!("cannot create {}: {e}", dir.display())))?;
     let name = |p: &Path| p.file_name().map(|n| n.to_owned()).unwrap_or_default();
     let openapi_path = dir.join(name(&fixture.openapi));
-    std::fs::write(&openapi_path, render(&openapi, case.yaml)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    std::fs::write(&openapi_path, render(&openapi, case.yaml))
+        .map_err(|e| TestCaseError::fail(format!("cannot write {}: {e}", openapi_path.display())))?;
     let asyncapi_path = match (&fixture.asyncapi, &asyncapi) {
         (Some(path), Some(doc)) => {
             let p = dir.join(name(path));
-            std::fs::write(&p, render(doc, case.yaml)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            std::fs::write(&p, render(doc, case.yaml))
+                .map_err(|e| TestCaseError::fail(format!("cannot write {}: {e}", p.display())))?;
             Some(p)
         }
         _ => None,
@@ -496,7 +504,9 @@ fn run_case(case: &Case) -> Result<(), TestCaseError> {
             Ok(())
         }
         Err(problem) => {
-            let findings = root().join("target/fuzz/findings").join(format!("{}", CASES.load(Ordering::Relaxed)));
+            let findings = root()
+                .join("target/fuzz/findings")
+                .join(format!("{}-{}", std::process::id(), CASES.load(Ordering::Relaxed)));
             let _ = std::fs::create_dir_all(&findings);
             for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
                 let _ = std::fs::copy(entry.path(), findings.join(entry.file_name()));
@@ -550,6 +560,7 @@ fn mutated_descriptions_never_panic_or_hang() {
             break;
         }
     }
+    let _ = std::fs::remove_dir_all(current_dir());
     eprintln!(
         "fuzz: {} cases in {:.1}s; outcomes: {:?}",
         CASES.load(Ordering::Relaxed),

@@ -214,6 +214,38 @@ fn ref_cycles_terminate_box_and_compile() {
 }
 
 #[test]
+fn a_ref_that_is_not_a_string_is_a_located_warning() {
+    // A fuzz finding: `lower` follows string `$ref`s only, and sent anything else holding a
+    // `$ref` key back to it, round and round until the stack overflowed.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let odd = [json!(123), json!(null), json!(true), json!({}), json!(["#/components/schemas/x"])];
+    let mut schemas = serde_json::Map::new();
+    for (i, reference) in odd.iter().enumerate() {
+        schemas.insert(format!("top{i}"), json!({"$ref": reference}));
+        schemas.insert(
+            format!("holder{i}"),
+            json!({"type": "object", "properties": {
+                "field": {"$ref": reference},
+                "list": {"type": "array", "items": {"$ref": reference, "type": "string"}},
+                "merged": {"allOf": [{"$ref": reference}, {"type": "object", "properties": {"x": {"type": "string"}}}]},
+                "either": {"oneOf": [{"$ref": reference}, {"type": "integer"}]},
+            }}),
+        );
+    }
+    let path = write_json(dir.path(), "odd_refs.json", &with_schemas(Value::Object(schemas)));
+    let output = generate(&path, false).expect("a warning, not an error");
+    let types = file(&output, "types.rs");
+    assert!(types.contains("pub list: Option<Vec<String>>"), "{types}");
+    assert!(output.warnings.iter().any(|w| w.location.pointer == "/components/schemas/holder0/properties/field/$ref"));
+    for w in output.warnings.iter().filter(|w| w.message.contains("not a string")) {
+        assert!(w.location.line.is_some(), "{w}");
+    }
+    let err = generate(&path, true).expect_err("strict");
+    let (pointer, _) = assert_located(&err, ErrorKind::Strict, &path);
+    assert!(pointer.ends_with("/$ref"), "{err}");
+}
+
+#[test]
 fn refs_into_missing_or_broken_files_are_errors_at_the_ref() {
     let dir = tempfile::tempdir().expect("temp dir");
     let root = |target: &str| {
@@ -376,7 +408,8 @@ fn generated_types_compile_warning_free() {
         root.join("codegen/tests/fixtures/openapi/enums.yaml"),
     ];
     let work = root.join("target/robustness-check");
-    let krate = work.join("crate");
+    // One crate per process (several `cargo test`s may run at once); one target folder for all.
+    let krate = work.join(format!("crate-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&krate);
     std::fs::create_dir_all(krate.join("src")).expect("mkdir");
     let mut lib = String::from("//! Generated types of the robustness fixtures.\npub mod codec;\nmod timestamp;\npub use timestamp::Timestamp;\n");
@@ -411,9 +444,11 @@ fn generated_types_compile_warning_free() {
         .expect("cargo runs");
     assert!(
         out.status.success(),
-        "the generated types do not compile cleanly:\n{}",
+        "the generated types do not compile cleanly (see {}):\n{}",
+        krate.display(),
         String::from_utf8_lossy(&out.stderr)
     );
+    let _ = std::fs::remove_dir_all(&krate);
     eprintln!("cargo check of the generated types: {:.1}s", started.elapsed().as_secs_f64());
 }
 

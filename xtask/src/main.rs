@@ -1,12 +1,14 @@
-//! Project tasks: codegen, conformance, diff, bump (`cargo xtask help`).
+//! Project tasks: codegen, conformance, diff, bump, bench (`cargo xtask help`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod bench;
 mod bump;
 mod codegen_task;
 mod conformance;
 mod diff;
+mod prism_published;
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
@@ -28,7 +30,20 @@ tasks:
   bump --spec PATH [--asyncapi PATH] [--json | --markdown]
                                  replace the vendored description(s), regenerate, run the
                                  snapshot and workspace tests, print the change report;
-                                 everything is restored if a step fails";
+                                 everything is restored if a step fails
+  prism-published --mock-url URL [--spec PATH]
+                                 call a sample of operations, through a client generated from
+                                 a published description (default ../shared/specs/intercom/2.14),
+                                 against a Prism mock of it (scripts/validate-specs starts one)
+  bench [--quick] [--runs N] [--cargo-runs N] [--spec PATH ...] [--no-progenitor] [--no-criterion] [--dev]
+                                 markdown tables (medians) for each published description: codegen
+                                 time per stage against the YAML-parse floor, generated code size,
+                                 cargo check/build time of the generated crate, decode throughput of
+                                 the examples (typed vs serde_json::Value), cargo-progenitor on the
+                                 same descriptions, the criterion benches of generated-client;
+                                 --runs: in-process runs (5), --cargo-runs: cargo runs (3),
+                                 --quick: compile nothing (codegen, sizes, progenitor generation);
+                                 runs a release build of xtask unless --dev";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,6 +52,8 @@ fn main() -> ExitCode {
         Some("conformance") => conformance::run(&workspace_root(), &args[1..]),
         Some("diff") => diff::run(&args[1..]),
         Some("bump") => bump::run(&workspace_root(), &args[1..]),
+        Some("prism-published") => prism_published::run(&workspace_root(), &args[1..]),
+        Some("bench") => bench::run(&workspace_root(), &args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

@@ -1,5 +1,6 @@
 //! Copied into each conformance crate as `src/conformance_check.rs` (not compiled in the workspace).
-//! Decodes one example into its generated type, encodes it back, and prints the outcome as a JSON line.
+//! Decodes one example into its generated type, encodes it back, and prints the outcome as a JSON line;
+//! decodes mutated copies of the examples (forward compatibility) without the round trip.
 
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{json, Value};
@@ -23,6 +24,20 @@ pub fn check<T: DeserializeOwned + Serialize>(op: &str, status: &str, name: &str
                 },
             }
         }
+    };
+    println!("{line}");
+}
+
+/// Decodes a mutated example (unknown fields, unseen enum values) into its generated type: it
+/// must decode; nothing is compared. Prints the outcome as a JSON line marked `"mode": "forward"`.
+pub fn decodes<T: DeserializeOwned>(op: &str, status: &str, name: &str, origin: &str, json: &str) {
+    let report = |result: &str, path: &str, error: &str| {
+        json!({"mode": "forward", "op": op, "status": status, "name": name, "origin": origin, "result": result, "path": path, "error": error})
+    };
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    let line = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(err) => report("decode_error", &err.path().to_string(), &err.inner().to_string()),
+        Ok(_) => report("ok", "", ""),
     };
     println!("{line}");
 }

@@ -41,12 +41,23 @@ struct Report {
     defects_decoded: usize,
     /// Non-defect examples that failed: the generator's fault.
     failures: Vec<String>,
+    /// Mutated copies of the non-defect examples (unknown fields, unseen enum values): how many, how many decoded.
+    forward_total: usize,
+    forward_decoded: usize,
+    /// Mutated copies that failed to decode: the generated code breaks on a change Intercom may make.
+    forward_failures: Vec<String>,
+    /// Unknown fields added and enum values replaced over all the copies.
+    forward_mutations: (usize, usize),
     progenitor: Option<String>,
 }
 
 impl Report {
     fn passed(&self) -> bool {
-        self.generate_error.is_none() && self.check_error.is_none() && self.check.is_some() && self.failures.is_empty()
+        self.generate_error.is_none()
+            && self.check_error.is_none()
+            && self.check.is_some()
+            && self.failures.is_empty()
+            && self.forward_failures.is_empty()
     }
 }
 
@@ -137,7 +148,12 @@ fn run_one(root: &Path, work: &Path, spec: &Path) -> Report {
             return report;
         }
     };
-    let harness = match codegen::emit::conformance::harness(&model.api) {
+    // Judge each example against its own schema first, independently of the generated types.
+    let defects = judge_examples(&model.api, &docs);
+    // And make a copy of each sound one with what a later Intercom may send: it must decode too.
+    let (mutated, counts) = forward_examples(&model.api, &docs, &defects);
+    report.forward_mutations = (counts.unknown_fields, counts.unseen_values);
+    let harness = match codegen::emit::conformance::harness_with_mutations(&model.api, &mutated) {
         Ok(h) => h,
         Err(err) => {
             report.generate_error = Some(err.to_string());
@@ -148,9 +164,6 @@ fn run_one(root: &Path, work: &Path, spec: &Path) -> Report {
     report.operations = model.api.operations.len();
     report.types = model.api.types.len();
     report.warnings = model.warnings.iter().map(ToString::to_string).collect();
-
-    // Judge each example against its own schema first, independently of the generated types.
-    let defects = judge_examples(&model.api, &docs);
 
     let crate_dir = work.join(format!("client-{}", report.label));
     if let Err(err) = write_crate(root, &crate_dir, &files, &harness) {
@@ -200,9 +213,26 @@ fn run_one(root: &Path, work: &Path, spec: &Path) -> Report {
     for line in stdout.lines() {
         let Ok(result) = serde_json::from_str::<Value>(line) else { continue };
         let field = |k: &str| result.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
-        report.examples_total += 1;
         let origin = field("origin");
         let ok = field("result") == "ok";
+        if field("mode") == "forward" {
+            report.forward_total += 1;
+            if ok {
+                report.forward_decoded += 1;
+            } else {
+                report.forward_failures.push(format!(
+                    "{} {} `{}`: {} at `{}`: {} ({origin})",
+                    field("op"),
+                    field("status"),
+                    field("name"),
+                    field("result"),
+                    field("path"),
+                    field("error")
+                ));
+            }
+            continue;
+        }
+        report.examples_total += 1;
         let what = format!(
             "{} {} `{}`: {} at `{}`: {} ({origin})",
             field("op"),
@@ -248,12 +278,126 @@ fn judge_examples(api: &codegen::model::Api, docs: &Documents) -> BTreeMap<Strin
     defects
 }
 
-fn cargo() -> String {
+/// The key every object of a mutated example gets, and the value every enum string becomes.
+const UNKNOWN_FIELD: &str = "x_unknown_field_9f";
+const UNSEEN_VALUE: &str = "unseen_value_9f";
+
+/// For every example that is not a spec defect, a copy with what a later version of the API may
+/// send, guided by the example's schema: every object gets an unknown field, and every string
+/// whose schema lists string values (`enum`, `const`) becomes one not listed. Tags of tagged
+/// unions are such strings too: the generated unions decode an unknown tag into their
+/// catch-all. Keyed by the example's origin.
+fn forward_examples(
+    api: &codegen::model::Api,
+    docs: &Documents,
+    defects: &BTreeMap<String, String>,
+) -> (BTreeMap<String, Value>, Mutations) {
+    let mut out = BTreeMap::new();
+    let mut counts = Mutations::default();
+    for op in &api.operations {
+        let Some((_, pointer)) = op.origin.split_once('#') else { continue };
+        let op_node = Node { file: FileId(0), pointer: pointer.to_owned() };
+        for response in &op.responses {
+            let Some(response_node) = docs.deref(&op_node.child("responses").child(&response.status)) else { continue };
+            let Some(media) = json_media(docs.get(&response_node).and_then(|r| r.get("content"))) else { continue };
+            let schema = response_node.child("content").child(&media).child("schema");
+            for example in &response.examples {
+                if defects.contains_key(&example.origin) {
+                    continue;
+                }
+                if out.contains_key(&example.origin) {
+                    continue;
+                }
+                let mut copy = example.value.clone();
+                mutate_forward(docs, &schema, &mut copy, 0, &mut counts);
+                out.insert(example.origin.clone(), copy);
+            }
+        }
+    }
+    (out, counts)
+}
+
+/// How much the mutated copies differ from the examples.
+#[derive(Default)]
+struct Mutations {
+    unknown_fields: usize,
+    unseen_values: usize,
+}
+
+/// Mutates `value` as [`forward_examples`] says, following the schema at `schema`.
+fn mutate_forward(docs: &Documents, schema: &Node, value: &mut Value, depth: usize, counts: &mut Mutations) {
+    if depth > 64 {
+        return;
+    }
+    let Some(schema) = docs.deref(schema) else { return };
+    let Some(Value::Object(s)) = docs.get(&schema) else { return };
+    if let Some(Value::Array(parts)) = s.get("allOf") {
+        for i in 0..parts.len() {
+            mutate_forward(docs, &schema.child("allOf").child(&i.to_string()), value, depth + 1, counts);
+        }
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(Value::Array(variants)) = s.get(key) {
+            // The variant the example is an instance of.
+            let matching = (0..variants.len())
+                .map(|i| schema.child(key).child(&i.to_string()))
+                .find(|variant| check::check(docs, variant, value).is_empty());
+            if let Some(variant) = matching {
+                mutate_forward(docs, &variant, value, depth + 1, counts);
+            }
+        }
+    }
+    match value {
+        Value::String(text) => {
+            let listed = match (s.get("enum"), s.get("const")) {
+                (Some(Value::Array(values)), _) => {
+                    let strings: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+                    !strings.is_empty() && strings.iter().all(|v| v.is_string())
+                }
+                (None, Some(Value::String(_))) => true,
+                _ => false,
+            };
+            let declared = s.get("type").and_then(Value::as_str);
+            if listed && matches!(declared, Some("string") | None) && text != UNSEEN_VALUE {
+                *text = UNSEEN_VALUE.to_owned();
+                counts.unseen_values += 1;
+            }
+        }
+        Value::Object(map) => {
+            let properties = s.get("properties").and_then(Value::as_object);
+            let additional = match s.get("additionalProperties") {
+                Some(Value::Object(a)) => Some(a),
+                _ => None,
+            };
+            for (key, child) in map.iter_mut() {
+                if properties.is_some_and(|p| p.contains_key(key)) {
+                    mutate_forward(docs, &schema.child("properties").child(key), child, depth + 1, counts);
+                } else if additional.is_some() {
+                    mutate_forward(docs, &schema.child("additionalProperties"), child, depth + 1, counts);
+                }
+            }
+            // A map whose values have a type of their own takes no key of another type.
+            let typed_map = additional.is_some_and(|a| !a.is_empty());
+            if !typed_map && !map.contains_key(UNKNOWN_FIELD) {
+                map.insert(UNKNOWN_FIELD.to_owned(), serde_json::json!({"nested": [1, "two"]}));
+                counts.unknown_fields += 1;
+            }
+        }
+        Value::Array(items) if s.contains_key("items") => {
+            for item in items {
+                mutate_forward(docs, &schema.child("items"), item, depth + 1, counts);
+            }
+        }
+        _ => {}
+    }
+}
+
+pub(crate) fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }
 
 /// A crate made of the client's hand-written runtime, the generated code and the example harness.
-fn write_crate(root: &Path, dir: &Path, files: &[codegen::GeneratedFile], harness: &str) -> Result<(), String> {
+pub(crate) fn write_crate(root: &Path, dir: &Path, files: &[codegen::GeneratedFile], harness: &str) -> Result<(), String> {
     let client = root.join("generated-client");
     let src = dir.join("src");
     let _ = std::fs::remove_dir_all(dir);
@@ -360,7 +504,7 @@ pub fn manifest(root: &Path) -> Result<String, String> {
 }
 
 /// Installs cargo-progenitor from crates.io into `target/tools` (rebuildable, not committed).
-fn install_progenitor(root: &Path) -> Result<PathBuf, String> {
+pub(crate) fn install_progenitor(root: &Path) -> Result<PathBuf, String> {
     let tools = root.join("target/tools");
     let bin = tools.join("bin/cargo-progenitor");
     if bin.exists() {
@@ -433,22 +577,37 @@ fn print_details(report: &Report) {
     for f in &report.failures {
         let _ = writeln!(out, "  {f}");
     }
+    let _ = writeln!(
+        out,
+        "forward compatibility: {} of {} copies decoded, with {} unknown fields and {} unseen enum values in all",
+        report.forward_decoded, report.forward_total, report.forward_mutations.0, report.forward_mutations.1
+    );
+    let _ = writeln!(
+        out,
+        "forward-compatibility failures: copies with unknown fields and enum values that did not decode ({}):",
+        report.forward_failures.len()
+    );
+    for f in &report.forward_failures {
+        let _ = writeln!(out, "  {f}");
+    }
     print!("{out}");
 }
 
 fn print_table(reports: &[Report]) {
-    println!("\n| version | operations | types | warnings | examples decoded / total (non-defect) | spec defects (of which decoded) | generate | cargo check -D warnings | decode run | progenitor | result |");
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("\n| version | operations | types | warnings | examples decoded / total (non-defect) | forward-compat decoded / total | spec defects (of which decoded) | generate | cargo check -D warnings | decode run | progenitor | result |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for r in reports {
         let non_defect = r.examples_total - r.defects.len();
         println!(
-            "| {} | {} | {} | {} | {} / {} | {} ({}) | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} / {} | {} / {} | {} ({}) | {} | {} | {} | {} | {} |",
             r.label,
             r.operations,
             r.types,
             r.warnings.len(),
             r.decoded,
             non_defect,
+            r.forward_decoded,
+            r.forward_total,
             r.defects.len(),
             r.defects_decoded,
             seconds(r.generate),

@@ -1,0 +1,423 @@
+//! The generated client against Prism, a mock server driven by `specs/openapi.yaml`: every
+//! operation of the description is called once with a valid request, and the test fails when
+//! Prism says the request does not match the description (a 422, or an `sl-violations` header
+//! naming the request), when Prism's own answer breaks the description (a response violation),
+//! or when the client cannot decode that answer.
+//!
+//! Prism is not a Rust tool, so the test is skipped unless `INTERCOM_MOCK_URL` points at a running
+//! `prism mock --errors specs/openapi.yaml`; `scripts/validate-specs` starts one and runs
+//! `cargo test -p tests --test prism -- --nocapture`.
+
+use std::collections::BTreeSet;
+use std::future::Future;
+
+use intercom::generated::operations::{
+    FindCompaniesParams, ListActivityLogsParams, ListCompaniesParams, ListContactsParams, ListConversationsParams,
+    ListDataAttributesParams, ListDataEventsParams, RetrieveConversationParams, ScrollCompaniesParams,
+    UpdateConversationParams,
+};
+use intercom::{types, Client, Error, RequestOptions, ResponseCapture};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+const ADMIN: i64 = 991267;
+const CONTACT: &str = "6585c0a1e4b0a1f2c3d4e5f6";
+const OTHER_CONTACT: &str = "6585c0a1e4b0a1f2c3d4e5f7";
+const COMPANY: &str = "531ee472cce572a6ec000006";
+const CONVERSATION: i64 = 147;
+
+/// A request body of a generated type, written as JSON: it goes through the type (and its
+/// serializer) on its way to the wire, as a body built in Rust would.
+fn body<T: DeserializeOwned>(value: Value) -> T {
+    serde_json::from_value(value.clone())
+        .unwrap_or_else(|e| panic!("{} does not decode from {value}: {e}", std::any::type_name::<T>()))
+}
+
+/// What went wrong with one operation.
+#[derive(Debug)]
+enum Problem {
+    /// Prism found the request does not match the description.
+    Request(String),
+    /// Prism's answer (built from the description's examples) breaks the description.
+    Response(String),
+    /// The client could not decode Prism's answer.
+    Decode(String),
+    /// Anything else: an unexpected status, a failed connection.
+    Other(String),
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Request(detail) => write!(f, "request violation: {detail}"),
+            Problem::Response(detail) => write!(f, "response violation: {detail}"),
+            Problem::Decode(detail) => write!(f, "decode failure: {detail}"),
+            Problem::Other(detail) => write!(f, "failed: {detail}"),
+        }
+    }
+}
+
+struct Driver {
+    client: Client,
+    driven: Vec<&'static str>,
+    problems: Vec<(&'static str, Problem)>,
+}
+
+/// `sl-violations` of a response, split by where Prism located them (`request` or `response`).
+fn violations(capture: &ResponseCapture) -> (Vec<String>, Vec<String>) {
+    let mut request = Vec::new();
+    let mut response = Vec::new();
+    let Some(meta) = capture.last() else { return (request, response) };
+    for value in meta.headers.get_all("sl-violations") {
+        let text = value.to_str().unwrap_or_default();
+        let list: Vec<Value> = serde_json::from_str(text).unwrap_or_else(|_| vec![Value::String(text.to_owned())]);
+        for violation in list {
+            let location: Vec<String> = violation
+                .get("location")
+                .and_then(Value::as_array)
+                .map(|l| l.iter().map(|p| p.as_str().map_or_else(|| p.to_string(), str::to_owned)).collect())
+                .unwrap_or_default();
+            let line = format!(
+                "{} at {}: {}",
+                violation.get("severity").and_then(Value::as_str).unwrap_or("?"),
+                location.join("."),
+                violation.get("message").and_then(Value::as_str).unwrap_or_default()
+            );
+            match location.first().map(String::as_str) {
+                Some("response") => response.push(line),
+                _ => request.push(line),
+            }
+        }
+    }
+    (request, response)
+}
+
+impl Driver {
+    /// Calls one operation through a handle that records the raw status and headers.
+    async fn call<T, F, Fut>(&mut self, operation: &'static str, call: F)
+    where
+        F: FnOnce(Client) -> Fut,
+        Fut: Future<Output = Result<T, Error>>,
+    {
+        let capture = ResponseCapture::new();
+        let client = self.client.with_options(RequestOptions::new().capture_response(&capture));
+        let result = call(client).await;
+        self.driven.push(operation);
+        let (request, response) = violations(&capture);
+        let status = capture.last().map_or(0, |meta| meta.status);
+        let problem = match result {
+            _ if !request.is_empty() => Some(Problem::Request(format!("status {status}: {}", request.join("; ")))),
+            // With `--errors`, Prism answers with an error instead of a mocked answer that breaks the description.
+            _ if !response.is_empty() => Some(Problem::Response(format!("status {status}: {}", response.join("; ")))),
+            // Prism's own 422 (no 4xx of the description fits): the violations are in the problem+json body.
+            Err(Error::Api(api)) if api.status == 422 => Some(Problem::Request(format!("status 422: {}", api.body))),
+            Err(Error::Decode { path, message, body, status, .. }) => {
+                let body: String = body.chars().take(300).collect();
+                Some(Problem::Decode(format!("status {status}, at `{path}`: {message}; body: {body}")))
+            }
+            Err(other) => Some(Problem::Other(format!("status {status}: {other}"))),
+            Ok(_) => None,
+        };
+        match &problem {
+            None => println!("ok       {operation} ({status})"),
+            Some(problem) => println!("FAILED   {operation}: {problem}"),
+        }
+        if let Some(problem) = problem {
+            self.problems.push((operation, problem));
+        }
+    }
+}
+
+/// Every `operationId` of `specs/openapi.yaml`.
+fn described_operations() -> BTreeSet<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs/openapi.yaml");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let doc: Value = serde_yaml::from_str(&text).expect("specs/openapi.yaml parses");
+    let mut out = BTreeSet::new();
+    for item in doc["paths"].as_object().expect("paths").values() {
+        for (method, operation) in item.as_object().expect("path item") {
+            if ["get", "put", "post", "delete", "options", "head", "patch", "trace"].contains(&method.as_str()) {
+                out.insert(operation["operationId"].as_str().expect("operationId").to_owned());
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn every_operation_passes_prism() {
+    let Ok(base_url) = std::env::var("INTERCOM_MOCK_URL") else {
+        println!("skipped: set INTERCOM_MOCK_URL to a running `prism mock --errors specs/openapi.yaml` (scripts/validate-specs does)");
+        return;
+    };
+    let client = Client::builder()
+        .access_token("prism-token")
+        .base_url(base_url)
+        .max_retries(0)
+        .build()
+        .expect("a client for the mock");
+    let mut d = Driver { client, driven: Vec::new(), problems: Vec::new() };
+
+    // Admins
+    d.call("listAdmins", |c| async move { c.admins().list().await }).await;
+    d.call("listActivityLogs", |c| async move {
+        let params = ListActivityLogsParams {
+            created_at_after: "1700000000".to_owned(),
+            created_at_before: Some("1700086400".to_owned()),
+        };
+        c.admins().list_activity_logs(&params).await
+    })
+    .await;
+    d.call("retrieveAdmin", |c| async move { c.admins().retrieve(ADMIN).await }).await;
+    d.call("setAdminAway", |c| async move {
+        let request = body(json!({"away_mode_enabled": true, "away_mode_reassign": false}));
+        c.admins().set_admin_away(ADMIN, &request).await
+    })
+    .await;
+    d.call("identifyAdmin", |c| async move { c.admins().identify().await }).await;
+
+    // Articles
+    d.call("listArticles", |c| async move { c.articles().list().await }).await;
+    d.call("createArticle", |c| async move {
+        let request = body(json!({
+            "title": "Getting started", "author_id": ADMIN, "body": "<p>Welcome</p>",
+            "description": "First steps", "state": "draft",
+            "translated_content": {"type": "article_translated_content",
+                "fr": {"type": "article_content", "title": "Premiers pas", "author_id": ADMIN, "state": "draft"}}
+        }));
+        c.articles().create(&request).await
+    })
+    .await;
+    d.call("retrieveArticle", |c| async move { c.articles().retrieve(42).await }).await;
+    d.call("updateArticle", |c| async move {
+        let request = body(json!({"title": "Getting started, again", "state": "published"}));
+        c.articles().update(42, &request).await
+    })
+    .await;
+    d.call("deleteArticle", |c| async move { c.articles().delete(42).await }).await;
+
+    // Companies
+    d.call("findCompanies", |c| async move {
+        let params = FindCompaniesParams { company_id: Some("acme-1".to_owned()), ..Default::default() };
+        c.companies().find(&params).await
+    })
+    .await;
+    d.call("createOrUpdateCompany", |c| async move {
+        let request = body(json!({
+            "company_id": "acme-1", "name": "Acme", "plan": "pro", "size": 40, "monthly_spend": 200,
+            "remote_created_at": 1700000000, "custom_attributes": {"tier": "gold"}
+        }));
+        c.companies().create_or_update_company(&request).await
+    })
+    .await;
+    d.call("listCompanies", |c| async move {
+        let params = ListCompaniesParams { page: Some(1), per_page: Some(15), order: Some("desc".to_owned()) };
+        c.companies().list(&params).await
+    })
+    .await;
+    d.call("scrollCompanies", |c| async move { c.companies().scroll(&ScrollCompaniesParams::default()).await }).await;
+    d.call("retrieveCompany", |c| async move { c.companies().retrieve(COMPANY).await }).await;
+    d.call("updateCompany", |c| async move { c.companies().update(COMPANY).await }).await;
+    d.call("deleteCompany", |c| async move { c.companies().delete(COMPANY).await }).await;
+    d.call("listCompanyContacts", |c| async move { c.companies().list_company_contacts(COMPANY).await }).await;
+    d.call("listCompanySegments", |c| async move { c.companies().list_company_segments(COMPANY).await }).await;
+    d.call("detachContactFromCompany", |c| async move {
+        c.companies().detach_contact_from_company(CONTACT, COMPANY).await
+    })
+    .await;
+    d.call("attachContactToCompany", |c| async move {
+        let request = body(json!({"id": COMPANY}));
+        c.companies().attach_contact_to_company(CONTACT, &request).await
+    })
+    .await;
+
+    // Contacts
+    d.call("listContacts", |c| async move {
+        c.contacts().list(&ListContactsParams { per_page: Some(50), starting_after: None }).await
+    })
+    .await;
+    d.call("createContact", |c| async move {
+        let request = body(json!({"role": "user", "email": "ada@example.com", "name": "Ada", "signed_up_at": 1700000000}));
+        c.contacts().create(&request).await
+    })
+    .await;
+    d.call("mergeContacts", |c| async move {
+        let request = body(json!({"from": OTHER_CONTACT, "into": CONTACT}));
+        c.contacts().merge(&request).await
+    })
+    .await;
+    d.call("searchContacts", |c| async move {
+        let request = body(json!({
+            "query": {"operator": "AND", "value": [
+                {"field": "email", "operator": "~", "value": "example.com"},
+                {"field": "created_at", "operator": ">", "value": 1700000000}
+            ]},
+            "pagination": {"per_page": 5}
+        }));
+        c.contacts().search(&request).await
+    })
+    .await;
+    d.call("listContactSegments", |c| async move { c.contacts().list_contact_segments(CONTACT).await }).await;
+    d.call("listContactSubscriptions", |c| async move { c.contacts().list_contact_subscriptions(CONTACT).await })
+        .await;
+    d.call("listContactTags", |c| async move { c.contacts().list_contact_tags(CONTACT).await }).await;
+    d.call("retrieveContact", |c| async move { c.contacts().retrieve(CONTACT).await }).await;
+    d.call("updateContact", |c| async move {
+        let request = body(json!({"name": "Ada Lovelace", "custom_attributes": {"plan": "pro"}}));
+        c.contacts().update(CONTACT, &request).await
+    })
+    .await;
+    d.call("deleteContact", |c| async move { c.contacts().delete(CONTACT).await }).await;
+    d.call("archiveContact", |c| async move { c.contacts().archive(CONTACT).await }).await;
+    d.call("listContactCompanies", |c| async move { c.contacts().list_contact_companies(CONTACT).await }).await;
+    d.call("unarchiveContact", |c| async move { c.contacts().unarchive(CONTACT).await }).await;
+
+    // Conversations
+    d.call("listConversations", |c| async move {
+        c.conversations().list(&ListConversationsParams { per_page: Some(20), starting_after: None }).await
+    })
+    .await;
+    d.call("createConversation", |c| async move {
+        let request = body(json!({"from": {"type": "user", "id": CONTACT}, "body": "Hello there"}));
+        c.conversations().create(&request).await
+    })
+    .await;
+    d.call("redactConversation", |c| async move {
+        let request = types::RedactConversationRequest::RedactConversationPartRequest(Box::new(body(json!({
+            "type": "conversation_part", "conversation_id": "147", "conversation_part_id": "50"
+        }))));
+        c.conversations().redact(&request).await
+    })
+    .await;
+    d.call("searchConversations", |c| async move {
+        let request = body(json!({"query": {"field": "state", "operator": "=", "value": "open"}}));
+        c.conversations().search(&request).await
+    })
+    .await;
+    d.call("detachContactFromConversation", |c| async move {
+        let request = body(json!({"admin_id": ADMIN.to_string()}));
+        c.conversations().detach_contact_from_conversation("147", CONTACT, &request).await
+    })
+    .await;
+    d.call("retrieveConversation", |c| async move {
+        let params = RetrieveConversationParams { display_as: Some("plaintext".to_owned()) };
+        c.conversations().retrieve(CONVERSATION, &params).await
+    })
+    .await;
+    d.call("updateConversation", |c| async move {
+        let request = body(json!({"read": true, "custom_attributes": {"issue_type": "billing"}}));
+        c.conversations().update(CONVERSATION, &UpdateConversationParams::default(), &request).await
+    })
+    .await;
+    d.call("attachContactToConversation", |c| async move {
+        let request = body(json!({"admin_id": ADMIN.to_string(), "customer": {"intercom_user_id": OTHER_CONTACT}}));
+        c.conversations().attach_contact_to_conversation("147", &request).await
+    })
+    .await;
+    d.call("manageConversation", |c| async move {
+        let request = types::ManageConversationRequest::CloseConversationRequest(Box::new(body(json!({
+            "message_type": "close", "type": "admin", "admin_id": ADMIN.to_string(), "body": "Solved"
+        }))));
+        c.conversations().manage("147", &request).await
+    })
+    .await;
+    d.call("replyToConversation", |c| async move {
+        let request = body(json!({
+            "message_type": "comment", "type": "admin", "admin_id": ADMIN.to_string(), "body": "On it"
+        }));
+        c.conversations().reply_to_conversation("147", &request).await
+    })
+    .await;
+    d.call("autoAssignConversation", |c| async move { c.conversations().auto_assign_conversation("147").await })
+        .await;
+
+    // Custom channel events
+    let contact = json!({"type": "user", "external_id": "user-2231", "name": "Ada", "email": "ada@example.com"});
+    let (c1, c2, c3, c4) = (contact.clone(), contact.clone(), contact.clone(), contact);
+    d.call("notifyNewConversation", |c| async move {
+        let request = body(json!({"event_id": "evt-1", "external_conversation_id": "conv-1", "contact": c1}));
+        c.custom_channel_events().notify_new_conversation(&request).await
+    })
+    .await;
+    d.call("notifyNewMessage", |c| async move {
+        let request = body(json!({"event_id": "evt-2", "external_conversation_id": "conv-1", "contact": c2, "body": "Hi"}));
+        c.custom_channel_events().notify_new_message(&request).await
+    })
+    .await;
+    d.call("notifyQuickReplySelected", |c| async move {
+        let request = body(json!({
+            "event_id": "evt-3", "external_conversation_id": "conv-1", "contact": c3, "quick_reply_option_id": "opt-1"
+        }));
+        c.custom_channel_events().notify_quick_reply_selected(&request).await
+    })
+    .await;
+    d.call("notifyAttributeCollected", |c| async move {
+        let request = body(json!({
+            "event_id": "evt-4", "external_conversation_id": "conv-1", "contact": c4,
+            "attribute": {"id": "shoe_size", "value": "42"}
+        }));
+        c.custom_channel_events().notify_attribute_collected(&request).await
+    })
+    .await;
+
+    // Data attributes
+    d.call("listDataAttributes", |c| async move {
+        let params = ListDataAttributesParams { model: Some(body(json!("contact"))), include_archived: Some(false) };
+        c.data_attributes().list(&params).await
+    })
+    .await;
+    d.call("createDataAttribute", |c| async move {
+        let request = body(json!({
+            "name": "plan_tier", "model": "contact", "data_type": "string",
+            "description": "The customer's plan", "options": ["free", "pro"]
+        }));
+        c.data_attributes().create(&request).await
+    })
+    .await;
+    d.call("updateDataAttribute", |c| async move {
+        let request = body(json!({"description": "The plan", "archived": false, "options": [{"value": "free"}, {"value": "pro"}]}));
+        c.data_attributes().update(7, &request).await
+    })
+    .await;
+
+    // Data events
+    d.call("listDataEvents", |c| async move {
+        let params = ListDataEventsParams {
+            filter: body(json!({"user_id": "user-2231"})),
+            type_: "user".to_owned(),
+            summary: Some(false),
+        };
+        c.data_events().list(&params).await
+    })
+    .await;
+    d.call("createDataEvent", |c| async move {
+        let request = body(json!({
+            "event_name": "invited-friend", "created_at": 1700000000, "user_id": "user-2231",
+            "metadata": {"invitee_email": "grace@example.com", "invite_code": "ADDAFRIEND"}
+        }));
+        c.data_events().create(&request).await
+    })
+    .await;
+
+    // Every operation of the description was driven, each once.
+    let driven: BTreeSet<String> = d.driven.iter().map(|s| (*s).to_owned()).collect();
+    assert_eq!(driven.len(), d.driven.len(), "an operation was driven twice");
+    let described = described_operations();
+    let missing: Vec<&String> = described.difference(&driven).collect();
+    let unknown: Vec<&String> = driven.difference(&described).collect();
+
+    let count = |f: fn(&Problem) -> bool| d.problems.iter().filter(|(_, p)| f(p)).count();
+    println!(
+        "\nprism: {} operations driven ({} described); {} request violations, {} response violations, {} decode failures, {} other failures",
+        d.driven.len(),
+        described.len(),
+        count(|p| matches!(p, Problem::Request(_))),
+        count(|p| matches!(p, Problem::Response(_))),
+        count(|p| matches!(p, Problem::Decode(_))),
+        count(|p| matches!(p, Problem::Other(_))),
+    );
+    assert!(missing.is_empty(), "operations of specs/openapi.yaml the driver does not call: {missing:?}");
+    assert!(unknown.is_empty(), "the driver names operations the description does not have: {unknown:?}");
+    let failed: Vec<String> = d.problems.iter().map(|(operation, problem)| format!("{operation}: {problem}")).collect();
+    assert!(failed.is_empty(), "operations that failed against Prism:\n{}", failed.join("\n"));
+}
