@@ -503,7 +503,7 @@ pub fn manifest(root: &Path) -> Result<String, String> {
     toml::to_string(&manifest).map_err(|e| e.to_string())
 }
 
-/// Installs cargo-progenitor from crates.io into `target/tools` (rebuildable, not committed).
+/// Installs cargo-progenitor from the crate registry into `target/tools` (rebuildable, not committed).
 pub(crate) fn install_progenitor(root: &Path) -> Result<PathBuf, String> {
     let tools = root.join("target/tools");
     let bin = tools.join("bin/cargo-progenitor");
