@@ -543,7 +543,7 @@ fn run_progenitor(bin: &Path, spec: &Path, out: &Path) -> String {
             // A panic's message is the line after "panicked at"; otherwise the first line says it.
             let reason = match lines.iter().position(|l| l.contains("panicked at")) {
                 Some(i) => format!("panics: {}", lines.get(i + 1).copied().unwrap_or("")),
-                None => lines.first().copied().unwrap_or("no output").to_owned(),
+                None => lines.iter().find(|l| l.contains("gen fail")).or(lines.first()).copied().unwrap_or("no output").to_owned(),
             };
             let reason: String = reason.chars().take(100).collect();
             format!("fails: {}", reason.replace('|', "/"))
