@@ -133,6 +133,16 @@ fn json_descriptions_give_the_same_code_as_yaml() {
 }
 
 #[test]
+fn json_with_keys_longer_than_yaml_allows_is_read() {
+    // A fuzz finding: YAML caps implicit keys at 1024 characters, JSON does not.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let long = "k".repeat(5000);
+    let path = write_json(dir.path(), "long_key.json", &with_schemas(json!({"thing": {"type": "object", "properties": {long.clone(): {"type": "string"}}}})));
+    let output = generate(&path, true).expect("valid JSON");
+    assert!(file(&output, "types.rs").contains(&long), "the long key is the field's wire name");
+}
+
+#[test]
 fn unsupported_versions_are_located_errors() {
     let dir = tempfile::tempdir().expect("temp dir");
     let cases = [
