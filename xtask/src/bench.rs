@@ -115,6 +115,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         versions.push(version);
     }
 
+    out.push_str(&targets_table(&versions));
     out.push_str(&codegen_table(&versions));
     out.push_str(&size_table(&versions));
     if !options.quick {
@@ -133,7 +134,12 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
              `cargo bench -p generated-client --bench webhook --bench decode`.\n",
         );
     }
-    let _ = writeln!(out, "\n`cargo xtask bench` took {:.0} s.", started.elapsed().as_secs_f64());
+    let _ = writeln!(
+        out,
+        "\n`cargo xtask bench` took {:.0} s; load average at the end {}.",
+        started.elapsed().as_secs_f64(),
+        load_average()
+    );
     print!("{out}");
     Ok(())
 }
@@ -151,6 +157,48 @@ struct Version {
     compile: Option<Result<Compile, String>>,
     decode: Option<Result<Decode, String>>,
     progenitor: Option<ProgenitorReport>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Targets
+
+/// Where each target stands, from the figures of the tables below.
+fn targets_table(versions: &[Version]) -> String {
+    let mut out = String::from("\n### Targets\n\n| target | version | figure | met |\n|---|---|---|---|\n");
+    let met = |ok: bool| if ok { "yes" } else { "**no**" };
+    for v in versions {
+        if let Some(c) = &v.codegen {
+            let ratio = c.median(Stages::total).as_secs_f64() / c.median(|s| s.floor).as_secs_f64().max(1e-9);
+            let _ = writeln!(out, "| codegen total < 3x the YAML-parse floor | {} | {ratio:.1}x | {} |", v.label, met(ratio < 3.0));
+        }
+    }
+    for v in versions {
+        if let Some(Ok(d)) = &v.decode {
+            let ratio = d.typed_mb_s / d.value_mb_s.max(1e-9);
+            let _ = writeln!(
+                out,
+                "| decode into generated types >= into `serde_json::Value` | {} | {:.0} vs {:.0} MB/s ({ratio:.2}x) | {} |",
+                v.label,
+                d.typed_mb_s,
+                d.value_mb_s,
+                met(ratio >= 1.0)
+            );
+        }
+    }
+    for v in versions {
+        let Some(Ok(a)) = v.progenitor.as_ref().map(|p| &p.adapted) else { continue };
+        if let (Some(Ok((ours, _))), Some(Ok((theirs, _)))) = (&a.ours_check, &a.check) {
+            let per_op = |d: &Duration, ops: usize| d.as_secs_f64() * 1000.0 / ops.max(1) as f64;
+            let (ours, theirs) = (per_op(ours, a.ours_operations), per_op(theirs, a.operations));
+            let _ = writeln!(
+                out,
+                "| `cargo check` per operation <= progenitor's, same operations | {} | {ours:.0} vs {theirs:.0} ms | {} |",
+                v.label,
+                met(ours <= theirs)
+            );
+        }
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -510,6 +558,8 @@ struct Decode {
     bytes: usize,
     typed_mb_s: f64,
     value_mb_s: f64,
+    /// (origin, bytes, typed speed / Value speed) of the examples slowest typed next to Value.
+    slowest: Vec<(String, u64, f64)>,
 }
 
 /// Builds the example list of the conformance harness against the generated crate in release,
@@ -539,6 +589,18 @@ fn decode_throughput(root: &Path, work: &Path, runner: &mut CargoRunner, codegen
         bytes: count("bytes"),
         typed_mb_s: rates("typed_mb_s"),
         value_mb_s: rates("value_mb_s"),
+        slowest: line
+            .get("slowest")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|s| {
+                let origin = s.get("origin").and_then(Value::as_str).unwrap_or_default();
+                let pointer = origin.split_once('#').map_or(origin, |(_, p)| p).to_owned();
+                let bytes = s.get("bytes").and_then(Value::as_u64).unwrap_or(0);
+                (pointer, bytes, s.get("typed_over_value").and_then(Value::as_f64).unwrap_or(0.0))
+            })
+            .collect(),
     })
 }
 
@@ -570,6 +632,25 @@ fn decode_table(versions: &[Version]) -> String {
                 let _ = writeln!(out, "| {} | failed: {} |", v.label, cell(err));
             }
             None => {}
+        }
+    }
+    let slowest: Vec<String> = versions
+        .iter()
+        .filter_map(|v| match &v.decode {
+            Some(Ok(d)) => Some(d.slowest.iter().map(move |(origin, bytes, ratio)| {
+                format!("| {} | `{origin}` | {bytes} | {ratio:.2}x |", v.label)
+            })),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    if !slowest.is_empty() {
+        out.push_str(
+            "\nThe examples whose typed decode is slowest next to `Value` (each timed alone, about 2 ms each way):\n\n\
+             | version | example | bytes | typed / Value |\n|---|---|---:|---:|\n",
+        );
+        for row in slowest {
+            let _ = writeln!(out, "{row}");
         }
     }
     out
@@ -807,12 +888,17 @@ fn machine() -> String {
         .ok()
         .and_then(|t| t.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split_once(':')).map(|(_, m)| m.trim().to_owned()))
         .unwrap_or_else(|| "unknown CPU".to_owned());
-    let load = std::fs::read_to_string("/proc/loadavg").ok().map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
     format!(
         "Machine: {cores} cores (`nproc`), {cpu}; {}; load average at start {}.",
         command("rustc", &["--version"]).unwrap_or_else(|| "rustc ?".to_owned()),
-        load.unwrap_or_else(|| "?".to_owned())
+        load_average()
     )
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".to_owned())
 }
 
 fn median(mut values: Vec<f64>) -> f64 {

@@ -3,7 +3,8 @@
 //! (`conformance_examples::run`, the same one the conformance run uses) calls `check` once per
 //! response example, which records a decoder for that example's generated type. `main` then times
 //! decoding every example into its generated type and into `serde_json::Value`, and prints one
-//! JSON line: `{"examples", "decoded", "bytes", "typed_mb_s": [..], "value_mb_s": [..]}`.
+//! JSON line: `{"examples", "decoded", "bytes", "typed_mb_s": [..], "value_mb_s": [..], "slowest": [..]}`,
+//! `slowest` being the examples whose typed decode is slowest next to `Value`.
 
 use std::cell::RefCell;
 use std::hint::black_box;
@@ -12,6 +13,7 @@ use std::time::{Duration, Instant};
 use serde::de::DeserializeOwned;
 
 struct Case {
+    origin: String,
     json: String,
     typed: fn(&str) -> bool,
 }
@@ -29,8 +31,8 @@ fn value(json: &str) -> bool {
 }
 
 /// Records one example with the decoder of its generated type.
-pub fn check<T: DeserializeOwned>(_op: &str, _status: &str, _name: &str, _origin: &str, json: &str) {
-    CASES.with(|cases| cases.borrow_mut().push(Case { json: json.to_owned(), typed: typed::<T> }));
+pub fn check<T: DeserializeOwned>(_op: &str, _status: &str, _name: &str, origin: &str, json: &str) {
+    CASES.with(|cases| cases.borrow_mut().push(Case { origin: origin.to_owned(), json: json.to_owned(), typed: typed::<T> }));
 }
 
 /// Decodes every case `iterations` times with `decode`.
@@ -64,12 +66,31 @@ pub fn main() {
         typed_mb_s.push(rate(time(&cases, |case| (case.typed)(&case.json), iterations)));
         value_mb_s.push(rate(time(&cases, |case| value(&case.json), iterations)));
     }
+    // Each example alone, for about 2 ms each way: typed MB/s over Value MB/s.
+    let mut ratios: Vec<(f64, &Case)> = cases
+        .iter()
+        .map(|case| {
+            let one = std::slice::from_ref(case);
+            let once = time(one, |c| value(&c.json), 1).max(Duration::from_nanos(100));
+            let iterations = ((0.002 / once.as_secs_f64()).ceil() as u32).max(1);
+            let typed_time = time(one, |c| (c.typed)(&c.json), iterations);
+            let value_time = time(one, |c| value(&c.json), iterations);
+            (value_time.as_secs_f64() / typed_time.as_secs_f64().max(1e-12), case)
+        })
+        .collect();
+    ratios.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let slowest: Vec<serde_json::Value> = ratios
+        .iter()
+        .take(5)
+        .map(|(ratio, case)| serde_json::json!({"origin": case.origin, "bytes": case.json.len(), "typed_over_value": ratio}))
+        .collect();
     let line = serde_json::json!({
         "examples": examples,
         "decoded": cases.len(),
         "bytes": bytes,
         "typed_mb_s": typed_mb_s,
         "value_mb_s": value_mb_s,
+        "slowest": slowest,
     });
     println!("{line}");
 }
