@@ -35,8 +35,43 @@ impl fmt::Display for Location {
 
 /// Appends one reference token to a JSON pointer, escaping `~` and `/`.
 pub fn pointer_push(pointer: &str, token: &str) -> String {
-    let escaped = token.replace('~', "~0").replace('/', "~1");
-    format!("{pointer}/{escaped}")
+    let mut out = String::with_capacity(pointer.len() + token.len() + 1);
+    out.push_str(pointer);
+    out.push('/');
+    if token.contains(['~', '/']) {
+        out.push_str(&token.replace('~', "~0").replace('/', "~1"));
+    } else {
+        out.push_str(token);
+    }
+    out
+}
+
+/// The value a JSON pointer names, as `serde_json::Value::pointer` finds it, without allocating
+/// for tokens that need no unescaping (the model looks up thousands of pointers).
+pub fn pointer_get<'v>(value: &'v serde_json::Value, pointer: &str) -> Option<&'v serde_json::Value> {
+    use serde_json::Value;
+    if pointer.is_empty() {
+        return Some(value);
+    }
+    let mut target = value;
+    for token in pointer.strip_prefix('/')?.split('/') {
+        let unescaped;
+        let token = if token.contains('~') {
+            unescaped = token.replace("~1", "/").replace("~0", "~");
+            unescaped.as_str()
+        } else {
+            token
+        };
+        target = match target {
+            Value::Object(map) => map.get(token)?,
+            // As serde_json: no sign, no leading zero.
+            Value::Array(items) if !token.starts_with('+') && (token == "0" || !token.starts_with('0')) => {
+                items.get(token.parse::<usize>().ok()?)?
+            }
+            _ => return None,
+        };
+    }
+    Some(target)
 }
 
 /// Splits a JSON pointer into its unescaped reference tokens.
@@ -133,5 +168,28 @@ impl Diagnostics {
         }
         self.warnings.push(Warning { location, message });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod pointer_tests {
+    use super::{pointer_get, pointer_push};
+
+    #[test]
+    fn pointer_get_finds_what_serde_json_finds() {
+        let value = serde_json::json!({
+            "a/b": {"c~d": [1, {"": 2}]},
+            "list": [10, 20, 30],
+            "": {"x": true},
+        });
+        let pointers = [
+            "", "/a~1b", "/a~1b/c~0d", "/a~1b/c~0d/1/", "/a~1b/c~0d/0", "/list/2", "/list/02", "/list/+1", "/list/3",
+            "/list/-1", "/", "//x", "/missing", "no-slash", "/list/1/deeper", "/a~1b/c~0d/1/~", "/~01",
+        ];
+        for pointer in pointers {
+            assert_eq!(pointer_get(&value, pointer), value.pointer(pointer), "{pointer}");
+        }
+        assert_eq!(pointer_push("/a", "b/c~d"), "/a/b~1c~0d");
+        assert_eq!(pointer_get(&value, &pointer_push("", "a/b")), value.get("a/b"));
     }
 }

@@ -62,22 +62,42 @@ pub fn build_model_with_documents(config: &Config) -> Result<(Model, Documents),
             return Err(Error::at(ErrorKind::InvalidDocument, openapi.locate(""), "expected an OpenAPI description here"));
         }
     }
-    load::check_openapi(&openapi)?;
+    // The check against the openapiv3 data model only validates; it runs on a second thread beside
+    // the stages that need the document valid only where they read it. Its error, when there is
+    // one, is the one reported, whatever the other stages made of the document.
+    let openapi = std::sync::Arc::new(openapi);
+    let (checked, built) = std::thread::scope(|scope| {
+        let check = scope.spawn(|| load::check_openapi(&openapi).map(drop));
+        let built = resolve_and_lower(config, std::sync::Arc::clone(&openapi), &mut diags);
+        let checked = check.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (checked, built)
+    });
+    checked?;
+    let (mut api, docs) = built?;
+    name::assign(&mut api);
+    let mut warnings = diags.warnings;
+    warnings.sort();
+    Ok((Model { api, warnings }, docs))
+}
+
+/// Loads the AsyncAPI description if any, resolves every `$ref` and lowers the documents into the model.
+fn resolve_and_lower(
+    config: &Config,
+    openapi: std::sync::Arc<load::Source>,
+    diags: &mut Diagnostics,
+) -> Result<(model::Api, Documents), Error> {
     let mut roots = vec![openapi];
     if let Some(path) = &config.asyncapi {
         let asyncapi = load::load_file(path)?;
         if !matches!(asyncapi.format()?, Format::AsyncApi2 | Format::AsyncApi3) {
             return Err(Error::at(ErrorKind::InvalidDocument, asyncapi.locate(""), "expected an AsyncAPI description here"));
         }
-        roots.push(asyncapi);
+        roots.push(std::sync::Arc::new(asyncapi));
     }
     let webhooks = (roots.len() > 1).then_some(FileId(1));
-    let docs = Documents::resolve(roots, &mut diags)?;
-    let mut api = model::build(&docs, FileId(0), webhooks, &mut diags)?;
-    name::assign(&mut api);
-    let mut warnings = diags.warnings;
-    warnings.sort();
-    Ok((Model { api, warnings }, docs))
+    let docs = Documents::resolve(roots, diags)?;
+    let api = model::build(&docs, FileId(0), webhooks, diags)?;
+    Ok((api, docs))
 }
 
 /// Runs the whole pipeline in memory: the files to write, or the first error.

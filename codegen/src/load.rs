@@ -45,14 +45,28 @@ pub fn parse(path: &Path, text: String) -> Result<Source, Error> {
             format!("not valid YAML or JSON: brackets nest more than {MAX_FLOW_DEPTH} levels deep here"),
         ));
     }
-    let value = match serde_yaml::from_str::<serde_yaml::Value>(&text) {
+    // The one-pass reader gives the same tree as the two-pass one below for nearly every document,
+    // in half the time; anything unusual (merge keys, duplicate keys, errors) takes the long way.
+    let value = match direct::parse(&text) {
+        Some(value) => value,
+        None => general_tree(path, &text)?,
+    };
+    if !value.is_object() {
+        return Err(Error::at(ErrorKind::InvalidDocument, Location::new(path, ""), "the document is not a mapping at its top level"));
+    }
+    Ok(Source { path: path.to_path_buf(), text, value, lines: LineCache::default() })
+}
+
+/// The general reader: YAML to `serde_yaml::Value` (merge keys applied), then to a JSON tree.
+fn general_tree(path: &Path, text: &str) -> Result<Value, Error> {
+    Ok(match serde_yaml::from_str::<serde_yaml::Value>(text) {
         Ok(mut yaml) => {
             yaml.apply_merge().map_err(|err| {
                 Error::at(ErrorKind::Syntax, Location::new(path, ""), format!("invalid YAML merge key: {err}"))
             })?;
             yaml_to_json(yaml).map_err(|message| Error::at(ErrorKind::Syntax, Location::new(path, ""), message))?
         }
-        Err(err) => match json_only(&text) {
+        Err(err) => match json_only(text) {
             // JSON that is not YAML: keys longer than the 1024 characters YAML allows a key.
             Some(value) => value,
             None => {
@@ -61,11 +75,7 @@ pub fn parse(path: &Path, text: String) -> Result<Source, Error> {
                 return Err(Error::at(ErrorKind::Syntax, location, format!("not valid YAML or JSON: {err}")));
             }
         },
-    };
-    if !value.is_object() {
-        return Err(Error::at(ErrorKind::InvalidDocument, Location::new(path, ""), "the document is not a mapping at its top level"));
-    }
-    Ok(Source { path: path.to_path_buf(), text, value, lines: LineCache::default() })
+    })
 }
 
 /// The document read as JSON, when it is an object in JSON that the YAML reader refused.
@@ -156,6 +166,130 @@ fn flow_too_deep(text: &str, limit: usize) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// Reads YAML straight into a JSON tree, without the `serde_yaml::Value` in between.
+mod direct {
+    use std::fmt;
+
+    use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
+    use serde_json::{Map, Value};
+
+    /// The tree, or `None` when the document needs the general reader: a merge key (`<<`), a
+    /// duplicate key, a key that is not a scalar, or any error (which the general reader reports).
+    pub(super) fn parse(text: &str) -> Option<Value> {
+        Tree.deserialize(serde_yaml::Deserializer::from_str(text)).ok()
+    }
+
+    /// Deserializes one node as a [`Value`], tags ignored, as `yaml_to_json` does.
+    struct Tree;
+
+    impl<'de> DeserializeSeed<'de> for Tree {
+        type Value = Value;
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+            deserializer.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Tree {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a YAML node")
+        }
+        fn visit_bool<E>(self, b: bool) -> Result<Value, E> {
+            Ok(Value::Bool(b))
+        }
+        fn visit_i64<E>(self, n: i64) -> Result<Value, E> {
+            Ok(Value::from(n))
+        }
+        fn visit_u64<E>(self, n: u64) -> Result<Value, E> {
+            Ok(Value::from(n))
+        }
+        fn visit_f64<E>(self, n: f64) -> Result<Value, E> {
+            // NaN and infinities have no JSON form; null, as in `yaml_to_json`.
+            Ok(serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number))
+        }
+        fn visit_str<E>(self, s: &str) -> Result<Value, E> {
+            Ok(Value::String(s.to_owned()))
+        }
+        fn visit_string<E>(self, s: String) -> Result<Value, E> {
+            Ok(Value::String(s))
+        }
+        fn visit_unit<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_none<E>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+            deserializer.deserialize_any(self)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+            while let Some(item) = seq.next_element_seed(Tree)? {
+                items.push(item);
+            }
+            Ok(Value::Array(items))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut out = Map::new();
+            while let Some(key) = map.next_key_seed(Key)? {
+                if key == "<<" {
+                    return Err(de::Error::custom("merge key"));
+                }
+                let value = map.next_value_seed(Tree)?;
+                if out.insert(key, value).is_some() {
+                    return Err(de::Error::custom("duplicate key"));
+                }
+            }
+            Ok(Value::Object(out))
+        }
+        fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+            // A tagged node (`!tag value`): the tag is dropped.
+            let (_tag, value) = data.variant::<de::IgnoredAny>()?;
+            value.newtype_variant_seed(Tree)
+        }
+    }
+
+    /// A mapping key as the general reader spells it: scalars become their text.
+    struct Key;
+
+    impl<'de> DeserializeSeed<'de> for Key {
+        type Value = String;
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+            deserializer.deserialize_any(self)
+        }
+    }
+
+    impl Visitor<'_> for Key {
+        type Value = String;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a scalar key")
+        }
+        fn visit_bool<E>(self, b: bool) -> Result<String, E> {
+            Ok(b.to_string())
+        }
+        fn visit_i64<E>(self, n: i64) -> Result<String, E> {
+            Ok(n.to_string())
+        }
+        fn visit_u64<E>(self, n: u64) -> Result<String, E> {
+            Ok(n.to_string())
+        }
+        fn visit_f64<E>(self, n: f64) -> Result<String, E> {
+            Ok(serde_yaml::Number::from(n).to_string())
+        }
+        fn visit_str<E>(self, s: &str) -> Result<String, E> {
+            Ok(s.to_owned())
+        }
+        fn visit_string<E>(self, s: String) -> Result<String, E> {
+            Ok(s)
+        }
+        fn visit_unit<E>(self) -> Result<String, E> {
+            Ok("null".to_owned())
+        }
+    }
 }
 
 fn yaml_to_json(yaml: serde_yaml::Value) -> Result<Value, String> {
@@ -445,6 +579,52 @@ pub fn check_openapi(source: &Source) -> Result<openapiv3::OpenAPI, Error> {
 #[cfg(test)]
 mod tests {
     use super::{find_line, flow_too_deep};
+
+    /// The one-pass reader must give exactly the general reader's tree (or step aside).
+    #[test]
+    fn direct_reader_agrees_with_the_general_one() {
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let specs = fixtures.join("../../../specs");
+        let mut files = Vec::new();
+        let mut stack = vec![fixtures, specs];
+        // Intercom's published descriptions, beside the checkout (always there in CI).
+        let published = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs");
+        if published.is_dir() {
+            stack.push(published);
+        }
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json") {
+                    files.push(path);
+                }
+            }
+        }
+        let mut direct_count = 0;
+        for path in &files {
+            let text = std::fs::read_to_string(path).unwrap();
+            if let Some(direct) = super::direct::parse(&text) {
+                direct_count += 1;
+                let general = super::general_tree(path, &text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                assert_eq!(direct, general, "{}", path.display());
+            }
+        }
+        assert!(direct_count > 20, "only {direct_count} of {} files read directly", files.len());
+        let cases = [
+            "a: 1\n200: x\ntrue: y\n~: z\n1.5: w\n",
+            "a: !tag 1\nb: !!str 2\nc: [1, .inf, .nan]\n",
+            "a: &x {b: 1}\nc: *x\n",
+        ];
+        for text in cases {
+            let direct = super::direct::parse(text).expect(text);
+            assert_eq!(direct, super::general_tree(std::path::Path::new("t"), text).unwrap(), "{text}");
+        }
+        for text in ["a: 1\na: 2\n", "base: &b {x: 1}\nc:\n  <<: *b\n", "[a]: 1\n", "a: [\n"] {
+            assert!(super::direct::parse(text).is_none(), "{text}");
+        }
+    }
 
     #[test]
     fn counts_only_brackets_that_open_collections() {

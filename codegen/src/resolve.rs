@@ -5,10 +5,11 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::diagnostics::{pointer_push, Diagnostics, Error, ErrorKind, Location};
+use crate::diagnostics::{pointer_get, pointer_push, Diagnostics, Error, ErrorKind, Location};
 use crate::load::{self, Source};
 
 /// Index into [`Documents::sources`].
@@ -31,7 +32,8 @@ impl Node {
 /// All loaded documents; the root is `FileId(0)`.
 #[derive(Debug)]
 pub struct Documents {
-    pub sources: Vec<Source>,
+    /// Shared, so that a root can be read on another thread while it is resolved and lowered.
+    pub sources: Vec<Arc<Source>>,
     by_path: HashMap<PathBuf, FileId>,
     /// `$ref` sites whose target is missing.
     dangling: BTreeSet<Node>,
@@ -40,9 +42,10 @@ pub struct Documents {
 impl Documents {
     /// Takes the root documents (they get `FileId(0)`, `FileId(1)`, ... in order), loads every file
     /// their `$ref`s reach, and checks every `$ref`.
-    pub fn resolve(roots: Vec<Source>, diagnostics: &mut Diagnostics) -> Result<Documents, Error> {
+    pub fn resolve(roots: Vec<impl Into<Arc<Source>>>, diagnostics: &mut Diagnostics) -> Result<Documents, Error> {
         let mut docs = Documents { sources: Vec::new(), by_path: HashMap::new(), dangling: BTreeSet::new() };
         for root in roots {
+            let root = root.into();
             let id = FileId(docs.sources.len());
             docs.by_path.insert(canonical(&root.path), id);
             docs.sources.push(root);
@@ -57,7 +60,7 @@ impl Documents {
                 let site = Node { file, pointer };
                 let (target_file, fragment) = docs.load_target(&site, &reference)?;
                 let ok = match target_file {
-                    Some(f) => docs.sources[f.0].value.pointer(&fragment).is_some(),
+                    Some(f) => pointer_get(&docs.sources[f.0].value, &fragment).is_some(),
                     None => false,
                 };
                 if !ok {
@@ -97,7 +100,7 @@ impl Documents {
         })?;
         let id = FileId(self.sources.len());
         self.by_path.insert(key, id);
-        self.sources.push(source);
+        self.sources.push(Arc::new(source));
         Ok((Some(id), fragment))
     }
 
@@ -129,7 +132,7 @@ impl Documents {
     }
 
     pub fn get(&self, node: &Node) -> Option<&Value> {
-        self.sources.get(node.file.0)?.value.pointer(&node.pointer)
+        pointer_get(&self.sources.get(node.file.0)?.value, &node.pointer)
     }
 
     pub fn locate(&self, node: &Node) -> Location {

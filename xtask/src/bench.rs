@@ -168,7 +168,7 @@ fn targets_table(versions: &[Version]) -> String {
     let met = |ok: bool| if ok { "yes" } else { "**no**" };
     for v in versions {
         if let Some(c) = &v.codegen {
-            let ratio = c.median(Stages::total).as_secs_f64() / c.median(|s| s.floor).as_secs_f64().max(1e-9);
+            let ratio = c.median(|s| s.wall).as_secs_f64() / c.median(|s| s.floor).as_secs_f64().max(1e-9);
             let _ = writeln!(out, "| codegen total < 3x the YAML-parse floor | {} | {ratio:.1}x | {} |", v.label, met(ratio < 3.0));
         }
     }
@@ -219,6 +219,9 @@ struct Stages {
     emit_tokens: Duration,
     format: Duration,
     write: Duration,
+    /// The whole pipeline as `cargo xtask codegen` runs it (`codegen::generate` then
+    /// `write::write`): the check and the emit/format parts run on both cores.
+    wall: Duration,
 }
 
 impl Stages {
@@ -289,6 +292,13 @@ fn time_codegen(spec: &Path, write_dir: &Path, runs: usize) -> Result<Codegen, S
         codegen::write::write(write_dir, &files).map_err(|e| e.to_string())?;
         s.write = t.elapsed();
 
+        let _ = std::fs::remove_dir_all(write_dir);
+        let config = codegen::Config { openapi: spec.to_path_buf(), asyncapi: None, strict: false };
+        let t = Instant::now();
+        let output = codegen::generate(&config).map_err(|e| e.to_string())?;
+        codegen::write::write(write_dir, &output.files).map_err(|e| e.to_string())?;
+        s.wall = t.elapsed();
+
         stages.push(s);
         last = Some((codegen::Output { files, warnings: diags.warnings }, api));
     }
@@ -301,10 +311,13 @@ fn codegen_table(versions: &[Version]) -> String {
         "\n### Codegen time per stage (ms)\n\n\
          `floor` is `serde_yaml::from_str::<serde_yaml::Value>` of the text alone; `load` reads the file and \
          turns the YAML into a JSON tree; `check` is `load::check_openapi` (the openapiv3 model); `emit` \
-         builds the token streams, `format` is syn + prettyplease; `write` writes into an empty folder. \
-         `total` is load to write; target: total < 3x floor.\n\n\
-         | version | input | floor | load | check | resolve | model | name | emit | format | write | total | total / floor |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+         builds the token streams, `format` is syn + prettyplease; `write` writes into an empty folder: \
+         each stage timed alone, in one thread, and `sum` adds them up. `total` is the pipeline as \
+         `cargo xtask codegen` runs it (`codegen::generate` + `write`), where the check runs beside \
+         resolve and model, and the parts of the files are emitted and formatted on every core. \
+         Target: total < 3x floor.\n\n\
+         | version | input | floor | load | check | resolve | model | name | emit | format | write | sum | total | total / floor |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for v in versions {
         let Some(c) = &v.codegen else {
@@ -312,10 +325,10 @@ fn codegen_table(versions: &[Version]) -> String {
             continue;
         };
         let floor = c.median(|s| s.floor);
-        let total = c.median(Stages::total);
+        let total = c.median(|s| s.wall);
         let _ = writeln!(
             out,
-            "| {} | {} KB | {} | {} | {} | {} | {} | {} | {} | {} | {} | **{}** | **{:.1}x** |",
+            "| {} | {} KB | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | **{}** | **{:.1}x** |",
             v.label,
             c.bytes / 1024,
             ms(floor),
@@ -327,6 +340,7 @@ fn codegen_table(versions: &[Version]) -> String {
             ms(c.median(|s| s.emit_tokens)),
             ms(c.median(|s| s.format)),
             ms(c.median(|s| s.write)),
+            ms(c.median(Stages::total)),
             ms(total),
             total.as_secs_f64() / floor.as_secs_f64().max(1e-9),
         );
@@ -735,7 +749,7 @@ fn adapted_progenitor(
         generate: median_duration(times),
         operations,
         size,
-        ours_generate: ours.median(Stages::total),
+        ours_generate: ours.median(|s| s.wall),
         ours_operations: ours.api.operations.len(),
         ours_lines: ours.output.files.iter().map(|f| f.contents.lines().count()).sum(),
         check: None,

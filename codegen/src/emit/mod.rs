@@ -24,41 +24,142 @@ pub struct GeneratedFile {
 }
 
 /// Emits every generated file. `sources` names the input descriptions for the header.
+///
+/// The files are cut into [`Part`]s that are emitted, parsed and formatted side by side, one
+/// thread a core: token streams cannot cross threads, so each part goes from model to text in
+/// the thread that takes it. The text is the same as [`emit_tokens`] then [`format`] in one thread.
 pub fn emit(api: &Api, sources: &[String]) -> Result<Vec<GeneratedFile>, Error> {
-    format(emit_tokens(api), sources)
+    let parts = parts(api);
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(parts.len()).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    // Biggest parts first, so that no thread is left with a big one at the end.
+    let mut order: Vec<usize> = (0..parts.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(parts[i].weight));
+    let texts: Vec<(usize, Result<String, Error>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let claimed = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&index) = order.get(claimed) else { break };
+                        let part = &parts[index];
+                        done.push((index, format_part(part.path, part.tokens(api))));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    let mut texts: Vec<Option<Result<String, Error>>> = {
+        let mut slots: Vec<_> = (0..parts.len()).map(|_| None).collect();
+        for (index, text) in texts {
+            slots[index] = Some(text);
+        }
+        slots
+    };
+    let formatted = parts
+        .iter()
+        .zip(texts.iter_mut())
+        .map(|(part, text)| Ok((part.path, text.take().unwrap_or_else(|| Ok(String::new()))?)))
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(join_parts(formatted, sources))
 }
 
-/// The first half of [`emit`]: the tokens of each generated file, by path, not yet parsed or formatted.
-pub fn emit_tokens(api: &Api) -> Vec<(&'static str, TokenStream)> {
-    vec![
-        ("mod.rs", module_root(api)),
-        ("types.rs", types::emit(api)),
-        ("operations.rs", operations::emit(api)),
-        ("webhooks.rs", webhooks::emit(api)),
-    ]
+/// A piece of one generated file, emitted and formatted on its own; the file is its parts' text
+/// joined in order (prettyplease lays out each top-level item independently of its neighbours).
+#[derive(Debug, Clone, Copy)]
+pub struct Part {
+    pub path: &'static str,
+    piece: Piece,
+    /// Roughly how much code the part is, to hand out big parts first.
+    weight: usize,
 }
 
-/// The second half of [`emit`]: parses each file's tokens (`syn`) and formats them (`prettyplease`)
-/// under a header naming `sources`.
-pub fn format(files: Vec<(&'static str, TokenStream)>, sources: &[String]) -> Result<Vec<GeneratedFile>, Error> {
+#[derive(Debug, Clone, Copy)]
+enum Piece {
+    Root,
+    /// The types whose position in name order is in `start..end`; the first part holds the module header.
+    Types { start: usize, end: usize },
+    Operations,
+    Webhooks,
+}
+
+/// `types.rs` is by far the largest file; cut into this many parts it shares out evenly.
+const TYPES_PARTS: usize = 4;
+
+/// The parts of every generated file, in file order.
+pub fn parts(api: &Api) -> Vec<Part> {
+    let count = api.types.len();
+    let per_part = count.div_ceil(TYPES_PARTS).max(1);
+    let mut parts = vec![Part { path: "mod.rs", piece: Piece::Root, weight: 1 }];
+    let mut start = 0;
+    loop {
+        let end = (start + per_part).min(count);
+        parts.push(Part { path: "types.rs", piece: Piece::Types { start, end }, weight: end - start });
+        start = end;
+        if start >= count {
+            break;
+        }
+    }
+    parts.push(Part { path: "operations.rs", piece: Piece::Operations, weight: api.operations.len() * 2 });
+    parts.push(Part { path: "webhooks.rs", piece: Piece::Webhooks, weight: api.webhooks.as_ref().map_or(1, |w| w.topics.len() / 8) });
+    parts
+}
+
+impl Part {
+    /// The part's tokens, not yet parsed or formatted.
+    pub fn tokens(&self, api: &Api) -> TokenStream {
+        match self.piece {
+            Piece::Root => module_root(api),
+            Piece::Types { start, end } => types::emit(api, start..end),
+            Piece::Operations => operations::emit(api),
+            Piece::Webhooks => webhooks::emit(api),
+        }
+    }
+}
+
+/// The first half of [`emit`], in one thread: the tokens of each part, in order, not yet parsed or formatted.
+pub fn emit_tokens(api: &Api) -> Vec<(Part, TokenStream)> {
+    parts(api).into_iter().map(|part| (part, part.tokens(api))).collect()
+}
+
+/// The second half of [`emit`], in one thread: parses each part's tokens (`syn`), formats them
+/// (`prettyplease`) and joins them into files under a header naming `sources`.
+pub fn format(parts: Vec<(Part, TokenStream)>, sources: &[String]) -> Result<Vec<GeneratedFile>, Error> {
+    let formatted = parts
+        .into_iter()
+        .map(|(part, tokens)| Ok((part.path, format_part(part.path, tokens)?)))
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(join_parts(formatted, sources))
+}
+
+fn format_part(path: &str, tokens: TokenStream) -> Result<String, Error> {
+    let file: syn::File = syn::parse2(tokens).map_err(|err| {
+        Error::new(ErrorKind::Write, None, format!("generated {path} is not valid Rust (a generator bug): {err}"))
+    })?;
+    // prettyplease writes a doc attribute holding a lone `\r` (from a description) as a `///`
+    // comment, where rustc refuses a bare carriage return. Literals are always escaped, so
+    // a raw `\r` in the output can only be in a comment: it becomes a space.
+    Ok(prettyplease::unparse(&file).replace('\r', " "))
+}
+
+/// Joins consecutive parts of the same file under the header.
+fn join_parts(parts: Vec<(&'static str, String)>, sources: &[String]) -> Vec<GeneratedFile> {
     // A line break in a file name would end the comment.
     let sources = sources.join(" and ").replace(char::is_control, " ");
     let header = format!(
         "// @generated by `cargo xtask codegen` from {sources}.\n// Do not edit by hand: change the description or the generator, then regenerate.\n\n"
     );
+    let mut files: Vec<GeneratedFile> = Vec::new();
+    for (path, text) in parts {
+        match files.last_mut() {
+            Some(file) if file.path == path => file.contents.push_str(&text),
+            _ => files.push(GeneratedFile { path: path.to_owned(), contents: format!("{header}{text}") }),
+        }
+    }
     files
-        .into_iter()
-        .map(|(path, tokens)| {
-            let file: syn::File = syn::parse2(tokens).map_err(|err| {
-                Error::new(ErrorKind::Write, None, format!("generated {path} is not valid Rust (a generator bug): {err}"))
-            })?;
-            // prettyplease writes a doc attribute holding a lone `\r` (from a description) as a `///`
-            // comment, where rustc refuses a bare carriage return. Literals are always escaped, so
-            // a raw `\r` in the output can only be in a comment: it becomes a space.
-            let text = prettyplease::unparse(&file).replace('\r', " ");
-            Ok(GeneratedFile { path: path.to_owned(), contents: format!("{header}{text}") })
-        })
-        .collect()
 }
 
 fn module_root(api: &Api) -> TokenStream {

@@ -7,16 +7,23 @@ use super::{doc_attrs, ty_tokens};
 use crate::model::{Api, StringEnum, Struct, TypeDef, TypeKind, Union};
 use crate::name::UNKNOWN_VARIANT;
 
-pub fn emit(api: &Api) -> TokenStream {
+/// The types whose position in name order is in `range`; the part starting at 0 also holds the
+/// module's doc and imports.
+pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
     let mut order: Vec<&TypeDef> = api.types.iter().collect();
     order.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
-    let items = order.into_iter().map(|def| emit_type(api, def));
-    // Only structs and unions derive or implement the traits by name; without them the import would be unused.
-    let derives = api.types.iter().any(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_)));
-    let import = derives.then(|| quote!(use serde::{Deserialize, Serialize};));
+    let header = (range.start == 0).then(|| {
+        // Only structs and unions derive or implement the traits by name; without them the import would be unused.
+        let derives = api.types.iter().any(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_)));
+        let import = derives.then(|| quote!(use serde::{Deserialize, Serialize};));
+        quote! {
+            //! Request and response types, one per schema of the description.
+            #import
+        }
+    });
+    let items = order.get(range).unwrap_or_default().iter().map(|def| emit_type(api, def));
     quote! {
-        //! Request and response types, one per schema of the description.
-        #import
+        #header
         #(#items)*
     }
 }

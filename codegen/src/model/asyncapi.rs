@@ -9,7 +9,7 @@ use crate::resolve::{FileId, Node};
 pub fn lower(space: &mut TypeSpace<'_>, file: FileId, diags: &mut Diagnostics) -> Result<Webhooks, Error> {
     let docs = space.docs;
     let root = docs.root(file);
-    let doc = docs.get(&root).cloned().unwrap_or(Value::Null);
+    let doc = docs.get(&root).unwrap_or(&Value::Null);
     let text = |pointer: &str| doc.pointer(pointer).and_then(Value::as_str).map(str::to_owned);
     let mut webhooks = Webhooks {
         title: text("/info/title").unwrap_or_default(),
@@ -56,7 +56,7 @@ pub fn lower(space: &mut TypeSpace<'_>, file: FileId, diags: &mut Diagnostics) -
     }
 
     for (key, message) in messages {
-        let Some(body) = docs.get(&message).cloned() else { continue };
+        let Some(body) = docs.get(&message) else { continue };
         let name = body.get("name").and_then(Value::as_str).map_or(key, str::to_owned);
         let payload = message.child("payload");
         let topic = body

@@ -13,7 +13,7 @@ use crate::resolve::{FileId, Node};
 pub fn lower(space: &mut TypeSpace<'_>, file: FileId, diags: &mut Diagnostics) -> Result<Api, Error> {
     let docs = space.docs;
     let root = docs.root(file);
-    let doc = docs.get(&root).cloned().unwrap_or(Value::Null);
+    let doc = docs.get(&root).unwrap_or(&Value::Null);
     let text = |pointer: &str| doc.pointer(pointer).and_then(Value::as_str).map(str::to_owned);
     let mut api = Api {
         title: text("/info/title").unwrap_or_default(),
@@ -87,7 +87,7 @@ fn lower_operation(
     diags: &mut Diagnostics,
 ) -> Result<Operation, Error> {
     let docs = space.docs;
-    let op = docs.get(op_node).cloned().unwrap_or(Value::Null);
+    let op = docs.get(op_node).unwrap_or(&Value::Null);
     let string = |key: &str| op.get(key).and_then(Value::as_str).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
 
     let id = match string("operationId") {
@@ -124,7 +124,7 @@ fn lower_operation(
     let mut path_params = Vec::new();
     let mut query_params = Vec::new();
     for (name, location, node) in params {
-        let param = docs.get(&node).cloned().unwrap_or(Value::Null);
+        let param = docs.get(&node).unwrap_or(&Value::Null);
         let schema_node = if param.get("schema").is_some() {
             node.child("schema")
         } else if let Some(Value::Object(content)) = param.get("content") {
@@ -141,7 +141,7 @@ fn lower_operation(
             name: name.clone(),
             ty,
             required: location == "path" || param.get("required") == Some(&Value::Bool(true)),
-            docs: docs_of(&param),
+            docs: docs_of(param),
             rust_name: String::new(),
         };
         match location.as_str() {
