@@ -62,3 +62,52 @@ pub fn tag(value: &Value, property: &str) -> Option<String> {
 pub fn from_value<T: DeserializeOwned, E: serde::de::Error>(value: Value) -> Result<T, E> {
     serde_json::from_value(value).map_err(E::custom)
 }
+
+/// A webhook notification body split in one scan, without building a JSON tree: the topic,
+/// `data.item` as raw JSON text, and the body with `data.item` replaced by `null` (the envelope).
+pub struct NotificationParts<'a> {
+    pub topic: Option<String>,
+    pub item: Option<&'a str>,
+    pub envelope: std::borrow::Cow<'a, [u8]>,
+}
+
+impl<'a> NotificationParts<'a> {
+    /// `None` when the body is not a JSON object of the expected shape (not JSON, `data` not an
+    /// object, a repeated key, ...): the caller then decodes it the general way, which reports
+    /// the error or gives the same result as the tree would.
+    pub fn split(body: &'a [u8]) -> Option<Self> {
+        #[derive(serde::Deserialize)]
+        struct Skeleton<'a> {
+            #[serde(default, borrow)]
+            topic: Option<&'a serde_json::value::RawValue>,
+            #[serde(default, borrow)]
+            data: Option<Data<'a>>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Data<'a> {
+            #[serde(default, borrow)]
+            item: Option<&'a serde_json::value::RawValue>,
+        }
+        let skeleton: Skeleton<'a> = serde_json::from_slice(body).ok()?;
+        // As the tree would give it: a string topic, anything else none.
+        let topic = match skeleton.topic {
+            Some(raw) if raw.get().starts_with('"') => Some(serde_json::from_str::<String>(raw.get()).ok()?),
+            _ => None,
+        };
+        let item = skeleton.data.and_then(|data| data.item).map(serde_json::value::RawValue::get);
+        let envelope = match item {
+            Some(text) => {
+                // The raw item borrows from `body`: its offset is where it starts in there.
+                let start = (text.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
+                let end = start.checked_add(text.len()).filter(|&end| end <= body.len())?;
+                let mut envelope = Vec::with_capacity(body.len() - text.len() + 4);
+                envelope.extend_from_slice(&body[..start]);
+                envelope.extend_from_slice(b"null");
+                envelope.extend_from_slice(&body[end..]);
+                std::borrow::Cow::Owned(envelope)
+            }
+            None => std::borrow::Cow::Borrowed(body),
+        };
+        Some(NotificationParts { topic, item, envelope })
+    }
+}

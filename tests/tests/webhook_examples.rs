@@ -65,3 +65,41 @@ fn tampered_examples_are_refused() {
         assert!(WebhookVerifier::new("other").verify_and_decode(Some(&signature), &body).is_err(), "{topic}: wrong secret accepted");
     }
 }
+
+/// `Notification::from_slice` decodes straight from the bytes; it must give what decoding the
+/// JSON tree gives (`from_value`), for every example, pretty-printed or compact, and for the odd
+/// shapes the fast path hands over to the tree.
+#[test]
+fn decoding_from_bytes_matches_decoding_the_tree() {
+    use intercom::webhook::Notification;
+    let mut bodies: Vec<Vec<u8>> = Vec::new();
+    for (_, payload) in examples() {
+        bodies.push(serde_json::to_vec(&payload).expect("serializable"));
+        bodies.push(serde_json::to_vec_pretty(&payload).expect("serializable"));
+    }
+    let ping = examples().into_iter().find(|(topic, _)| topic == "ping").expect("a ping example").1;
+    let ping = serde_json::to_string(&ping).expect("serializable");
+    let odd = [
+        // An escaped topic, an item whose text mentions `item`, whitespace around the item.
+        ping.replacen("\"topic\":\"ping\"", "\"topic\":\"pi\\u006eg\"", 1),
+        ping.replacen("\"item\":", "\"item\" :\n  ", 1),
+        // A topic that is not a string, an unknown topic, no item at all, a repeated key.
+        ping.replacen("\"topic\":\"ping\"", "\"topic\":7", 1),
+        ping.replacen("\"topic\":\"ping\"", "\"topic\":\"not.a.topic\"", 1),
+        ping.replacen("\"item\":", "\"other\":", 1),
+        ping.replacen("\"topic\":\"ping\"", "\"topic\":\"ping\",\"topic\":\"ping\"", 1),
+    ];
+    assert!(odd.iter().all(|body| *body != ping), "every odd body changes the example");
+    bodies.extend(odd.into_iter().map(String::into_bytes));
+    for body in &bodies {
+        let text = String::from_utf8_lossy(body);
+        let tree: Value = serde_json::from_slice(body).expect("valid JSON");
+        let from_tree = Notification::from_value(tree).map_err(|e| e.to_string());
+        let from_bytes = Notification::from_slice(body).map_err(|e| e.to_string());
+        match (&from_tree, &from_bytes) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
+            (Err(_), Err(_)) => {}
+            _ => panic!("{text}: the tree gives {from_tree:?}, the bytes {from_bytes:?}"),
+        }
+    }
+}

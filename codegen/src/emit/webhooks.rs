@@ -52,7 +52,7 @@ pub fn emit(api: &Api) -> TokenStream {
     });
     let decode_arms = webhooks.topics.iter().map(|t| {
         let variant = format_ident!("{}", t.rust_name);
-        quote!(Topic::#variant => Self::#variant(Box::new(serde_json::from_value(item)?)),)
+        quote!(Topic::#variant => Self::#variant(Box::new(serde::Deserialize::deserialize(item)?)),)
     });
     let topic_arms = webhooks.topics.iter().map(|t| {
         let variant = format_ident!("{}", t.rust_name);
@@ -73,7 +73,7 @@ pub fn emit(api: &Api) -> TokenStream {
     });
     let uses_types = webhooks.topics.iter().any(|t| super::definition(api, &t.item).is_some()) || webhooks.envelope.is_some();
     let types_import = uses_types.then(|| quote!(use super::types;));
-    let (envelope_field, envelope_decode, envelope_init) = match webhooks.envelope {
+    let (envelope_field, envelope_decode, envelope_decode_parts, envelope_init) = match webhooks.envelope {
         Some(id) => {
             let ty = format_ident!("{}", api.types[id.0].rust_name);
             (
@@ -82,10 +82,11 @@ pub fn emit(api: &Api) -> TokenStream {
                     pub envelope: types::#ty,
                 },
                 quote!(let envelope: types::#ty = serde_json::from_value(value)?;),
+                quote!(let envelope: types::#ty = serde_json::from_slice(&parts.envelope)?;),
                 quote!(envelope,),
             )
         }
-        None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
+        None => (TokenStream::new(), TokenStream::new(), TokenStream::new(), TokenStream::new()),
     };
     // With no topics every match below has the catch-all arm alone.
     let single_arm = webhooks.topics.is_empty().then(|| quote!(#![allow(clippy::match_single_binding)]));
@@ -144,9 +145,21 @@ pub fn emit(api: &Api) -> TokenStream {
         impl WebhookEvent {
             /// Decodes a notification's `data.item` as the type its topic carries.
             pub fn from_item(topic: &Topic, item: serde_json::Value) -> Result<Self, serde_json::Error> {
+                Self::deserialize_item(topic, item)
+            }
+
+            /// Decodes a notification's `data.item` from its JSON text, as the type its topic carries.
+            pub fn from_item_json(topic: &Topic, item: &str) -> Result<Self, serde_json::Error> {
+                let mut deserializer = serde_json::Deserializer::from_str(item);
+                let event = Self::deserialize_item(topic, &mut deserializer)?;
+                deserializer.end()?;
+                Ok(event)
+            }
+
+            fn deserialize_item<'de, D: serde::Deserializer<'de>>(topic: &Topic, item: D) -> Result<Self, D::Error> {
                 Ok(match topic {
                     #(#decode_arms)*
-                    Topic::#unknown(topic) => Self::#unknown { topic: topic.clone(), item },
+                    Topic::#unknown(topic) => Self::#unknown { topic: topic.clone(), item: serde::Deserialize::deserialize(item)? },
                 })
             }
 
@@ -172,7 +185,18 @@ pub fn emit(api: &Api) -> TokenStream {
         impl Notification {
             /// Decodes a notification from the raw request body (verify its signature first).
             pub fn from_slice(body: &[u8]) -> Result<Self, serde_json::Error> {
-                Self::from_value(serde_json::from_slice(body)?)
+                // The envelope and the item are decoded straight from the bytes, without a JSON
+                // tree in between; a body the splitter does not take goes the general way.
+                let Some(parts) = crate::codec::NotificationParts::split(body) else {
+                    return Self::from_value(serde_json::from_slice(body)?);
+                };
+                let topic = Topic::from(parts.topic.as_deref().unwrap_or_default());
+                #envelope_decode_parts
+                let event = match parts.item {
+                    Some(item) => WebhookEvent::from_item_json(&topic, item)?,
+                    None => WebhookEvent::from_item(&topic, serde_json::Value::Null)?,
+                };
+                Ok(Notification { topic, #envelope_init event })
             }
 
             /// Decodes a notification from JSON already parsed.

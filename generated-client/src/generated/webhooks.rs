@@ -743,302 +743,433 @@ impl WebhookEvent {
         topic: &Topic,
         item: serde_json::Value,
     ) -> Result<Self, serde_json::Error> {
+        Self::deserialize_item(topic, item)
+    }
+    /// Decodes a notification's `data.item` from its JSON text, as the type its topic carries.
+    pub fn from_item_json(topic: &Topic, item: &str) -> Result<Self, serde_json::Error> {
+        let mut deserializer = serde_json::Deserializer::from_str(item);
+        let event = Self::deserialize_item(topic, &mut deserializer)?;
+        deserializer.end()?;
+        Ok(event)
+    }
+    fn deserialize_item<'de, D: serde::Deserializer<'de>>(
+        topic: &Topic,
+        item: D,
+    ) -> Result<Self, D::Error> {
         Ok(
             match topic {
                 Topic::AdminActivityLogEventCreated => {
                     Self::AdminActivityLogEventCreated(
-                        Box::new(serde_json::from_value(item)?),
+                        Box::new(serde::Deserialize::deserialize(item)?),
                     )
                 }
                 Topic::AdminAddedToWorkspace => {
-                    Self::AdminAddedToWorkspace(Box::new(serde_json::from_value(item)?))
+                    Self::AdminAddedToWorkspace(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::AdminAwayModeUpdated => {
-                    Self::AdminAwayModeUpdated(Box::new(serde_json::from_value(item)?))
+                    Self::AdminAwayModeUpdated(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::AdminLoggedIn => {
-                    Self::AdminLoggedIn(Box::new(serde_json::from_value(item)?))
+                    Self::AdminLoggedIn(Box::new(serde::Deserialize::deserialize(item)?))
                 }
                 Topic::AdminLoggedOut => {
-                    Self::AdminLoggedOut(Box::new(serde_json::from_value(item)?))
+                    Self::AdminLoggedOut(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::AdminRemovedFromWorkspace => {
                     Self::AdminRemovedFromWorkspace(
-                        Box::new(serde_json::from_value(item)?),
+                        Box::new(serde::Deserialize::deserialize(item)?),
                     )
                 }
                 Topic::ArticleCreated => {
-                    Self::ArticleCreated(Box::new(serde_json::from_value(item)?))
+                    Self::ArticleCreated(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ArticleDeleted => {
-                    Self::ArticleDeleted(Box::new(serde_json::from_value(item)?))
+                    Self::ArticleDeleted(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ArticlePublished => {
-                    Self::ArticlePublished(Box::new(serde_json::from_value(item)?))
+                    Self::ArticlePublished(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ArticleUnpublished => {
-                    Self::ArticleUnpublished(Box::new(serde_json::from_value(item)?))
+                    Self::ArticleUnpublished(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ArticleUpdated => {
-                    Self::ArticleUpdated(Box::new(serde_json::from_value(item)?))
+                    Self::ArticleUpdated(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::CompanyContactAttached => {
-                    Self::CompanyContactAttached(Box::new(serde_json::from_value(item)?))
+                    Self::CompanyContactAttached(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::CompanyContactDetached => {
-                    Self::CompanyContactDetached(Box::new(serde_json::from_value(item)?))
+                    Self::CompanyContactDetached(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::CompanyCreated => {
-                    Self::CompanyCreated(Box::new(serde_json::from_value(item)?))
+                    Self::CompanyCreated(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::CompanyDeleted => {
-                    Self::CompanyDeleted(Box::new(serde_json::from_value(item)?))
+                    Self::CompanyDeleted(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::CompanyUpdated => {
-                    Self::CompanyUpdated(Box::new(serde_json::from_value(item)?))
+                    Self::CompanyUpdated(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContactArchived => {
-                    Self::ContactArchived(Box::new(serde_json::from_value(item)?))
+                    Self::ContactArchived(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContactDeleted => {
-                    Self::ContactDeleted(Box::new(serde_json::from_value(item)?))
+                    Self::ContactDeleted(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContactEmailUpdated => {
-                    Self::ContactEmailUpdated(Box::new(serde_json::from_value(item)?))
+                    Self::ContactEmailUpdated(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContactLeadAddedEmail => {
-                    Self::ContactLeadAddedEmail(Box::new(serde_json::from_value(item)?))
+                    Self::ContactLeadAddedEmail(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContactLeadCreated => {
-                    Self::ContactLeadCreated(Box::new(serde_json::from_value(item)?))
+                    Self::ContactLeadCreated(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContactLeadSignedUp => {
-                    Self::ContactLeadSignedUp(Box::new(serde_json::from_value(item)?))
+                    Self::ContactLeadSignedUp(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContactLeadTagCreated => {
-                    Self::ContactLeadTagCreated(Box::new(serde_json::from_value(item)?))
+                    Self::ContactLeadTagCreated(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContactLeadTagDeleted => {
-                    Self::ContactLeadTagDeleted(Box::new(serde_json::from_value(item)?))
+                    Self::ContactLeadTagDeleted(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContactLeadUpdated => {
-                    Self::ContactLeadUpdated(Box::new(serde_json::from_value(item)?))
+                    Self::ContactLeadUpdated(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContactMerged => {
-                    Self::ContactMerged(Box::new(serde_json::from_value(item)?))
+                    Self::ContactMerged(Box::new(serde::Deserialize::deserialize(item)?))
                 }
                 Topic::ContactSubscribed => {
-                    Self::ContactSubscribed(Box::new(serde_json::from_value(item)?))
+                    Self::ContactSubscribed(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContactUnarchived => {
-                    Self::ContactUnarchived(Box::new(serde_json::from_value(item)?))
+                    Self::ContactUnarchived(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContactUnsubscribed => {
-                    Self::ContactUnsubscribed(Box::new(serde_json::from_value(item)?))
+                    Self::ContactUnsubscribed(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContactUserCreated => {
-                    Self::ContactUserCreated(Box::new(serde_json::from_value(item)?))
+                    Self::ContactUserCreated(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContactUserTagCreated => {
-                    Self::ContactUserTagCreated(Box::new(serde_json::from_value(item)?))
+                    Self::ContactUserTagCreated(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContactUserTagDeleted => {
-                    Self::ContactUserTagDeleted(Box::new(serde_json::from_value(item)?))
+                    Self::ContactUserTagDeleted(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContactUserUpdated => {
-                    Self::ContactUserUpdated(Box::new(serde_json::from_value(item)?))
+                    Self::ContactUserUpdated(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContentStatBanner => {
-                    Self::ContentStatBanner(Box::new(serde_json::from_value(item)?))
+                    Self::ContentStatBanner(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContentStatCarousel => {
-                    Self::ContentStatCarousel(Box::new(serde_json::from_value(item)?))
+                    Self::ContentStatCarousel(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContentStatChat => {
-                    Self::ContentStatChat(Box::new(serde_json::from_value(item)?))
+                    Self::ContentStatChat(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContentStatChecklist => {
-                    Self::ContentStatChecklist(Box::new(serde_json::from_value(item)?))
+                    Self::ContentStatChecklist(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContentStatCustomBot => {
-                    Self::ContentStatCustomBot(Box::new(serde_json::from_value(item)?))
+                    Self::ContentStatCustomBot(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContentStatEmail => {
-                    Self::ContentStatEmail(Box::new(serde_json::from_value(item)?))
+                    Self::ContentStatEmail(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContentStatNewsItem => {
-                    Self::ContentStatNewsItem(Box::new(serde_json::from_value(item)?))
+                    Self::ContentStatNewsItem(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContentStatPost => {
-                    Self::ContentStatPost(Box::new(serde_json::from_value(item)?))
+                    Self::ContentStatPost(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContentStatPush => {
-                    Self::ContentStatPush(Box::new(serde_json::from_value(item)?))
+                    Self::ContentStatPush(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContentStatSeries => {
-                    Self::ContentStatSeries(Box::new(serde_json::from_value(item)?))
+                    Self::ContentStatSeries(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContentStatSeriesWebhook => {
                     Self::ContentStatSeriesWebhook(
-                        Box::new(serde_json::from_value(item)?),
+                        Box::new(serde::Deserialize::deserialize(item)?),
                     )
                 }
                 Topic::ContentStatSms => {
-                    Self::ContentStatSms(Box::new(serde_json::from_value(item)?))
+                    Self::ContentStatSms(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContentStatSurvey => {
-                    Self::ContentStatSurvey(Box::new(serde_json::from_value(item)?))
+                    Self::ContentStatSurvey(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ContentStatTooltipGroup => {
                     Self::ContentStatTooltipGroup(
-                        Box::new(serde_json::from_value(item)?),
+                        Box::new(serde::Deserialize::deserialize(item)?),
                     )
                 }
                 Topic::ContentStatTour => {
-                    Self::ContentStatTour(Box::new(serde_json::from_value(item)?))
+                    Self::ContentStatTour(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ConversationAdminAssigned => {
                     Self::ConversationAdminAssigned(
-                        Box::new(serde_json::from_value(item)?),
+                        Box::new(serde::Deserialize::deserialize(item)?),
                     )
                 }
                 Topic::ConversationAdminClosed => {
                     Self::ConversationAdminClosed(
-                        Box::new(serde_json::from_value(item)?),
+                        Box::new(serde::Deserialize::deserialize(item)?),
                     )
                 }
                 Topic::ConversationAdminNoted => {
-                    Self::ConversationAdminNoted(Box::new(serde_json::from_value(item)?))
+                    Self::ConversationAdminNoted(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ConversationAdminOpenAssigned => {
                     Self::ConversationAdminOpenAssigned(
-                        Box::new(serde_json::from_value(item)?),
+                        Box::new(serde::Deserialize::deserialize(item)?),
                     )
                 }
                 Topic::ConversationAdminOpened => {
                     Self::ConversationAdminOpened(
-                        Box::new(serde_json::from_value(item)?),
+                        Box::new(serde::Deserialize::deserialize(item)?),
                     )
                 }
                 Topic::ConversationAdminReplied => {
                     Self::ConversationAdminReplied(
-                        Box::new(serde_json::from_value(item)?),
+                        Box::new(serde::Deserialize::deserialize(item)?),
                     )
                 }
                 Topic::ConversationAdminSingleCreated => {
                     Self::ConversationAdminSingleCreated(
-                        Box::new(serde_json::from_value(item)?),
+                        Box::new(serde::Deserialize::deserialize(item)?),
                     )
                 }
                 Topic::ConversationAdminSnoozed => {
                     Self::ConversationAdminSnoozed(
-                        Box::new(serde_json::from_value(item)?),
+                        Box::new(serde::Deserialize::deserialize(item)?),
                     )
                 }
                 Topic::ConversationAdminUnsnoozed => {
                     Self::ConversationAdminUnsnoozed(
-                        Box::new(serde_json::from_value(item)?),
+                        Box::new(serde::Deserialize::deserialize(item)?),
                     )
                 }
                 Topic::ConversationContactAttached => {
                     Self::ConversationContactAttached(
-                        Box::new(serde_json::from_value(item)?),
+                        Box::new(serde::Deserialize::deserialize(item)?),
                     )
                 }
                 Topic::ConversationContactDetached => {
                     Self::ConversationContactDetached(
-                        Box::new(serde_json::from_value(item)?),
+                        Box::new(serde::Deserialize::deserialize(item)?),
                     )
                 }
                 Topic::ConversationDeleted => {
-                    Self::ConversationDeleted(Box::new(serde_json::from_value(item)?))
+                    Self::ConversationDeleted(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ConversationPartRedacted => {
                     Self::ConversationPartRedacted(
-                        Box::new(serde_json::from_value(item)?),
+                        Box::new(serde::Deserialize::deserialize(item)?),
                     )
                 }
                 Topic::ConversationPartTagCreated => {
                     Self::ConversationPartTagCreated(
-                        Box::new(serde_json::from_value(item)?),
+                        Box::new(serde::Deserialize::deserialize(item)?),
                     )
                 }
                 Topic::ConversationPriorityUpdated => {
                     Self::ConversationPriorityUpdated(
-                        Box::new(serde_json::from_value(item)?),
+                        Box::new(serde::Deserialize::deserialize(item)?),
                     )
                 }
                 Topic::ConversationRatingAdded => {
                     Self::ConversationRatingAdded(
-                        Box::new(serde_json::from_value(item)?),
+                        Box::new(serde::Deserialize::deserialize(item)?),
                     )
                 }
                 Topic::ConversationRead => {
-                    Self::ConversationRead(Box::new(serde_json::from_value(item)?))
+                    Self::ConversationRead(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::ConversationUserCreated => {
                     Self::ConversationUserCreated(
-                        Box::new(serde_json::from_value(item)?),
+                        Box::new(serde::Deserialize::deserialize(item)?),
                     )
                 }
                 Topic::ConversationUserReplied => {
                     Self::ConversationUserReplied(
-                        Box::new(serde_json::from_value(item)?),
+                        Box::new(serde::Deserialize::deserialize(item)?),
                     )
                 }
                 Topic::EventCreated => {
-                    Self::EventCreated(Box::new(serde_json::from_value(item)?))
+                    Self::EventCreated(Box::new(serde::Deserialize::deserialize(item)?))
                 }
                 Topic::GranularSubscribe => {
-                    Self::GranularSubscribe(Box::new(serde_json::from_value(item)?))
+                    Self::GranularSubscribe(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::GranularUnsubscribe => {
-                    Self::GranularUnsubscribe(Box::new(serde_json::from_value(item)?))
+                    Self::GranularUnsubscribe(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
-                Topic::Ping => Self::Ping(Box::new(serde_json::from_value(item)?)),
+                Topic::Ping => {
+                    Self::Ping(Box::new(serde::Deserialize::deserialize(item)?))
+                }
                 Topic::TicketAdminAssigned => {
-                    Self::TicketAdminAssigned(Box::new(serde_json::from_value(item)?))
+                    Self::TicketAdminAssigned(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::TicketAdminReplied => {
-                    Self::TicketAdminReplied(Box::new(serde_json::from_value(item)?))
+                    Self::TicketAdminReplied(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::TicketAttributeUpdated => {
-                    Self::TicketAttributeUpdated(Box::new(serde_json::from_value(item)?))
+                    Self::TicketAttributeUpdated(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::TicketClosed => {
-                    Self::TicketClosed(Box::new(serde_json::from_value(item)?))
+                    Self::TicketClosed(Box::new(serde::Deserialize::deserialize(item)?))
                 }
                 Topic::TicketContactAttached => {
-                    Self::TicketContactAttached(Box::new(serde_json::from_value(item)?))
+                    Self::TicketContactAttached(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::TicketContactDetached => {
-                    Self::TicketContactDetached(Box::new(serde_json::from_value(item)?))
+                    Self::TicketContactDetached(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::TicketContactReplied => {
-                    Self::TicketContactReplied(Box::new(serde_json::from_value(item)?))
+                    Self::TicketContactReplied(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::TicketCreated => {
-                    Self::TicketCreated(Box::new(serde_json::from_value(item)?))
+                    Self::TicketCreated(Box::new(serde::Deserialize::deserialize(item)?))
                 }
                 Topic::TicketNoteCreated => {
-                    Self::TicketNoteCreated(Box::new(serde_json::from_value(item)?))
+                    Self::TicketNoteCreated(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::TicketRatingProvided => {
-                    Self::TicketRatingProvided(Box::new(serde_json::from_value(item)?))
+                    Self::TicketRatingProvided(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::TicketStateUpdated => {
-                    Self::TicketStateUpdated(Box::new(serde_json::from_value(item)?))
+                    Self::TicketStateUpdated(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::TicketTeamAssigned => {
-                    Self::TicketTeamAssigned(Box::new(serde_json::from_value(item)?))
+                    Self::TicketTeamAssigned(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::VisitorSignedUp => {
-                    Self::VisitorSignedUp(Box::new(serde_json::from_value(item)?))
+                    Self::VisitorSignedUp(
+                        Box::new(serde::Deserialize::deserialize(item)?),
+                    )
                 }
                 Topic::Unknown(topic) => {
                     Self::Unknown {
                         topic: topic.clone(),
-                        item,
+                        item: serde::Deserialize::deserialize(item)?,
                     }
                 }
             },
@@ -1152,7 +1283,20 @@ pub struct Notification {
 impl Notification {
     /// Decodes a notification from the raw request body (verify its signature first).
     pub fn from_slice(body: &[u8]) -> Result<Self, serde_json::Error> {
-        Self::from_value(serde_json::from_slice(body)?)
+        let Some(parts) = crate::codec::NotificationParts::split(body) else {
+            return Self::from_value(serde_json::from_slice(body)?);
+        };
+        let topic = Topic::from(parts.topic.as_deref().unwrap_or_default());
+        let envelope: types::Notification = serde_json::from_slice(&parts.envelope)?;
+        let event = match parts.item {
+            Some(item) => WebhookEvent::from_item_json(&topic, item)?,
+            None => WebhookEvent::from_item(&topic, serde_json::Value::Null)?,
+        };
+        Ok(Notification {
+            topic,
+            envelope,
+            event,
+        })
     }
     /// Decodes a notification from JSON already parsed.
     pub fn from_value(mut value: serde_json::Value) -> Result<Self, serde_json::Error> {
