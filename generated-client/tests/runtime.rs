@@ -189,3 +189,30 @@ fn timestamps_in_user_types() {
     assert_eq!(serde_json::to_string(&event).unwrap(), r#"{"at":1700000000}"#);
     assert_eq!(Timestamp::from(event.at.to_system_time()), event.at);
 }
+
+/// A union of JSON scalars decodes with one visitor, choosing exactly as serde's untagged
+/// derive would (which it replaces because that buffers the value and tries each variant).
+#[test]
+fn scalar_unions_choose_as_the_untagged_derive_does() {
+    use intercom::types::FlexibleId;
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(untagged)]
+    enum Reference {
+        String(String),
+        Integer(i64),
+    }
+    let inputs = ["\"abc\"", "\"\"", "7", "-7", "9223372036854775807", "18446744073709551615", "1.5", "true", "null", "[]", "{}"];
+    for input in inputs {
+        let ours = serde_json::from_str::<FlexibleId>(input);
+        let reference = serde_json::from_str::<Reference>(input);
+        match (&ours, reference) {
+            (Ok(FlexibleId::String(a)), Ok(Reference::String(b))) => assert_eq!(*a, b, "{input}"),
+            (Ok(FlexibleId::Integer(a)), Ok(Reference::Integer(b))) => assert_eq!(*a, b, "{input}"),
+            (Err(_), Err(_)) => {}
+            (ours, reference) => panic!("{input}: ours {ours:?}, the derive {reference:?}"),
+        }
+    }
+    let err = serde_json::from_str::<FlexibleId>("true").unwrap_err().to_string();
+    assert!(err.contains("a string or an integer"), "{err}");
+    assert_eq!(serde_json::to_string(&FlexibleId::Integer(5)).unwrap(), "5");
+}

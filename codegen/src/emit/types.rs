@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, ty_tokens};
-use crate::model::{Api, StringEnum, Struct, TypeDef, TypeKind, Union};
+use crate::model::{Api, StringEnum, Struct, Ty, TypeDef, TypeKind, Union};
 use crate::name::UNKNOWN_VARIANT;
 
 /// The types whose position in name order is in `range`; the part starting at 0 also holds the
@@ -189,6 +189,22 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, u: &Union
         })
         .collect();
     let Some(tag) = &u.tag else {
+        if let Some(deserialize) = scalar_union_deserialize(api, name, u) {
+            // Variants that are distinct JSON scalars: one visitor picks the variant by the JSON
+            // type, where serde's untagged derive would buffer the value and try each in turn.
+            return quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Serialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#variants)*
+                }
+
+                #deserialize
+
+                #(#conversions)*
+            };
+        }
         // No property tells the variants apart: serde tries them in order.
         return quote! {
             #docs
@@ -236,4 +252,110 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, u: &Union
 
         #(#conversions)*
     }
+}
+
+/// `Deserialize` for an untagged union whose variants are each a different JSON scalar (string,
+/// integer, number, boolean), choosing as serde's untagged derive would: the first variant, in
+/// order, that takes the value. `None` for any other union.
+fn scalar_union_deserialize(api: &Api, name: &proc_macro2::Ident, u: &Union) -> Option<TokenStream> {
+    #[derive(PartialEq, Clone, Copy)]
+    enum Scalar {
+        String,
+        Integer,
+        Number,
+        Boolean,
+    }
+    let mut scalars: Vec<(Scalar, proc_macro2::Ident)> = Vec::new();
+    for v in &u.variants {
+        let scalar = match super::unalias(api, &v.ty) {
+            Ty::String => Scalar::String,
+            Ty::Integer => Scalar::Integer,
+            Ty::Number => Scalar::Number,
+            Ty::Boolean => Scalar::Boolean,
+            _ => return None,
+        };
+        if scalars.iter().any(|(s, _)| *s == scalar) {
+            return None;
+        }
+        scalars.push((scalar, format_ident!("{}", v.rust_name)));
+    }
+    let find = |wanted: Scalar| scalars.iter().find(|(s, _)| *s == wanted).map(|(_, v)| v);
+    let expecting = scalars
+        .iter()
+        .map(|(s, _)| match s {
+            Scalar::String => "a string",
+            Scalar::Integer => "an integer",
+            Scalar::Number => "a number",
+            Scalar::Boolean => "a boolean",
+        })
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let mut visits = Vec::new();
+    if let Some(variant) = find(Scalar::String) {
+        visits.push(quote! {
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<#name, E> {
+                Ok(#name::#variant(value.to_owned()))
+            }
+        });
+    }
+    if let Some(variant) = find(Scalar::Boolean) {
+        visits.push(quote! {
+            fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<#name, E> {
+                Ok(#name::#variant(value))
+            }
+        });
+    }
+    // A JSON integer goes to the first of the integer and number variants; one too big for i64
+    // falls through to the number variant, as in serde's untagged derive.
+    let first_numeric = scalars.iter().find(|(s, _)| matches!(s, Scalar::Integer | Scalar::Number));
+    match first_numeric {
+        Some((Scalar::Integer, variant)) => {
+            let too_big = match find(Scalar::Number) {
+                Some(number) => quote!(Ok(#name::#number(value as f64))),
+                None => quote!(Err(E::invalid_value(serde::de::Unexpected::Unsigned(value), &self))),
+            };
+            visits.push(quote! {
+                fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<#name, E> {
+                    Ok(#name::#variant(value))
+                }
+                fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<#name, E> {
+                    match i64::try_from(value) {
+                        Ok(value) => Ok(#name::#variant(value)),
+                        Err(_) => #too_big,
+                    }
+                }
+            });
+        }
+        Some((_, variant)) => visits.push(quote! {
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<#name, E> {
+                Ok(#name::#variant(value as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<#name, E> {
+                Ok(#name::#variant(value as f64))
+            }
+        }),
+        None => {}
+    }
+    if let Some(variant) = find(Scalar::Number) {
+        visits.push(quote! {
+            fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<#name, E> {
+                Ok(#name::#variant(value))
+            }
+        });
+    }
+    Some(quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Scalars;
+                impl serde::de::Visitor<'_> for Scalars {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    #(#visits)*
+                }
+                deserializer.deserialize_any(Scalars)
+            }
+        }
+    })
 }

@@ -4779,11 +4779,53 @@ impl From<CompanyList> for FindCompaniesResponse {
 /// An identifier Intercom documents as a string but shows as a number in its examples.
 ///
 /// Schema `flexible_id`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum FlexibleId {
     String(String),
     Integer(i64),
+}
+impl<'de> Deserialize<'de> for FlexibleId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Scalars;
+        impl serde::de::Visitor<'_> for Scalars {
+            type Value = FlexibleId;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string or an integer")
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                value: &str,
+            ) -> Result<FlexibleId, E> {
+                Ok(FlexibleId::String(value.to_owned()))
+            }
+            fn visit_i64<E: serde::de::Error>(
+                self,
+                value: i64,
+            ) -> Result<FlexibleId, E> {
+                Ok(FlexibleId::Integer(value))
+            }
+            fn visit_u64<E: serde::de::Error>(
+                self,
+                value: u64,
+            ) -> Result<FlexibleId, E> {
+                match i64::try_from(value) {
+                    Ok(value) => Ok(FlexibleId::Integer(value)),
+                    Err(_) => {
+                        Err(
+                            E::invalid_value(
+                                serde::de::Unexpected::Unsigned(value),
+                                &self,
+                            ),
+                        )
+                    }
+                }
+            }
+        }
+        deserializer.deserialize_any(Scalars)
+    }
 }
 impl From<String> for FlexibleId {
     fn from(value: String) -> Self {
