@@ -2,10 +2,25 @@
 // Do not edit by hand: change the description or the generator, then regenerate.
 
 //! Request and response types, one per schema of the description.
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "data-attributes",
+        feature = "data-events",
+        feature = "unreferenced-schemas",
+        feature = "webhooks"
+    )
+)]
 use serde::{Deserialize, Serialize};
 /// One action an admin took in the workspace.
 ///
 /// Schema `activity_log`.
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ActivityLog {
     /// A sentence or two describing the action.
@@ -28,6 +43,7 @@ pub struct ActivityLog {
     pub performed_by: Option<ActivityLogPerformedBy>,
 }
 /// What kind of action it was.
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ActivityLogActivityType {
@@ -168,6 +184,7 @@ pub enum ActivityLogActivityType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "admins")]
 impl ActivityLogActivityType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -245,6 +262,7 @@ impl ActivityLogActivityType {
         }
     }
 }
+#[cfg(feature = "admins")]
 impl From<&str> for ActivityLogActivityType {
     fn from(value: &str) -> Self {
         match value {
@@ -321,10 +339,12 @@ impl From<&str> for ActivityLogActivityType {
         }
     }
 }
+#[cfg(feature = "admins")]
 crate::codec::string_enum!(ActivityLogActivityType);
 /// A page of admin activity log entries.
 ///
 /// Schema `activity_log_list`.
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ActivityLogList {
     /// The log entries.
@@ -335,6 +355,7 @@ pub struct ActivityLogList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ActivityLogListType>,
 }
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ActivityLogListType {
@@ -343,6 +364,7 @@ pub enum ActivityLogListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "admins")]
 impl ActivityLogListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -352,6 +374,7 @@ impl ActivityLogListType {
         }
     }
 }
+#[cfg(feature = "admins")]
 impl From<&str> for ActivityLogListType {
     fn from(value: &str) -> Self {
         match value {
@@ -360,8 +383,10 @@ impl From<&str> for ActivityLogListType {
         }
     }
 }
+#[cfg(feature = "admins")]
 crate::codec::string_enum!(ActivityLogListType);
 /// The admin who took the action.
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ActivityLogPerformedBy {
     /// The admin's email address.
@@ -376,6 +401,7 @@ pub struct ActivityLogPerformedBy {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ActivityLogPerformedByType>,
 }
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ActivityLogPerformedByType {
@@ -384,6 +410,7 @@ pub enum ActivityLogPerformedByType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "admins")]
 impl ActivityLogPerformedByType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -393,6 +420,7 @@ impl ActivityLogPerformedByType {
         }
     }
 }
+#[cfg(feature = "admins")]
 impl From<&str> for ActivityLogPerformedByType {
     fn from(value: &str) -> Self {
         match value {
@@ -401,10 +429,12 @@ impl From<&str> for ActivityLogPerformedByType {
         }
     }
 }
+#[cfg(feature = "admins")]
 crate::codec::string_enum!(ActivityLogPerformedByType);
 /// A pointer to a related object, with the address to fetch it.
 ///
 /// Schema `addressable_list`.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AddressableList {
     /// The identifier of the object pointed at.
@@ -420,6 +450,7 @@ pub struct AddressableList {
 /// A teammate account with access to the workspace.
 ///
 /// Schema `admin`.
+#[cfg(any(feature = "admins", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Admin {
     /// The address of the admin's avatar image.
@@ -457,6 +488,7 @@ pub struct Admin {
 /// The admins of a workspace.
 ///
 /// Schema `admin_list`.
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AdminList {
     /// The admins.
@@ -465,6 +497,7 @@ pub struct AdminList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<AdminListType>,
 }
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AdminListType {
@@ -473,6 +506,7 @@ pub enum AdminListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "admins")]
 impl AdminListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -482,6 +516,7 @@ impl AdminListType {
         }
     }
 }
+#[cfg(feature = "admins")]
 impl From<&str> for AdminListType {
     fn from(value: &str) -> Self {
         match value {
@@ -490,10 +525,12 @@ impl From<&str> for AdminListType {
         }
     }
 }
+#[cfg(feature = "admins")]
 crate::codec::string_enum!(AdminListType);
 /// A reply or internal note written by an admin.
 ///
 /// Schema `admin_reply_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminReplyConversationRequest {
     /// The admin who writes the reply.
@@ -516,6 +553,7 @@ pub struct AdminReplyConversationRequest {
     pub type_: AdminReplyConversationRequestType,
 }
 /// A `comment` the contact sees, or a `note` only teammates see.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AdminReplyConversationRequestMessageType {
@@ -526,6 +564,7 @@ pub enum AdminReplyConversationRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl AdminReplyConversationRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -536,6 +575,7 @@ impl AdminReplyConversationRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for AdminReplyConversationRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -545,7 +585,9 @@ impl From<&str> for AdminReplyConversationRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(AdminReplyConversationRequestMessageType);
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AdminReplyConversationRequestType {
@@ -554,6 +596,7 @@ pub enum AdminReplyConversationRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl AdminReplyConversationRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -563,6 +606,7 @@ impl AdminReplyConversationRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for AdminReplyConversationRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -571,7 +615,9 @@ impl From<&str> for AdminReplyConversationRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(AdminReplyConversationRequestType);
+#[cfg(any(feature = "admins", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AdminType {
@@ -580,6 +626,7 @@ pub enum AdminType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "admins", feature = "webhooks"))]
 impl AdminType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -589,6 +636,7 @@ impl AdminType {
         }
     }
 }
+#[cfg(any(feature = "admins", feature = "webhooks"))]
 impl From<&str> for AdminType {
     fn from(value: &str) -> Self {
         match value {
@@ -597,10 +645,12 @@ impl From<&str> for AdminType {
         }
     }
 }
+#[cfg(any(feature = "admins", feature = "webhooks"))]
 crate::codec::string_enum!(AdminType);
 /// The admin behind an access token, with the workspace it belongs to.
 ///
 /// Schema `admin_with_app`.
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AdminWithApp {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -639,6 +689,7 @@ pub struct AdminWithApp {
     pub type_: Option<AdminWithAppType>,
 }
 /// The admin's avatar.
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AdminWithAppAvatar {
     /// The address of the avatar image.
@@ -647,6 +698,7 @@ pub struct AdminWithAppAvatar {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<AdminWithAppAvatarType>,
 }
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AdminWithAppAvatarType {
@@ -655,6 +707,7 @@ pub enum AdminWithAppAvatarType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "admins")]
 impl AdminWithAppAvatarType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -664,6 +717,7 @@ impl AdminWithAppAvatarType {
         }
     }
 }
+#[cfg(feature = "admins")]
 impl From<&str> for AdminWithAppAvatarType {
     fn from(value: &str) -> Self {
         match value {
@@ -672,7 +726,9 @@ impl From<&str> for AdminWithAppAvatarType {
         }
     }
 }
+#[cfg(feature = "admins")]
 crate::codec::string_enum!(AdminWithAppAvatarType);
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AdminWithAppType {
@@ -681,6 +737,7 @@ pub enum AdminWithAppType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "admins")]
 impl AdminWithAppType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -690,6 +747,7 @@ impl AdminWithAppType {
         }
     }
 }
+#[cfg(feature = "admins")]
 impl From<&str> for AdminWithAppType {
     fn from(value: &str) -> Self {
         match value {
@@ -698,10 +756,12 @@ impl From<&str> for AdminWithAppType {
         }
     }
 }
+#[cfg(feature = "admins")]
 crate::codec::string_enum!(AdminWithAppType);
 /// How Fin (the AI agent) took part in a conversation. The list of content sources it used is kept as a plain object here.
 ///
 /// Schema `ai_agent`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AiAgent {
     /// The content Fin used to answer, as Intercom sends it.
@@ -727,6 +787,7 @@ pub struct AiAgent {
     pub source_type: Option<AiAgentSourceType>,
 }
 /// The kind of answer Fin gave last.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AiAgentLastAnswerType {
@@ -737,6 +798,7 @@ pub enum AiAgentLastAnswerType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl AiAgentLastAnswerType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -747,6 +809,7 @@ impl AiAgentLastAnswerType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for AiAgentLastAnswerType {
     fn from(value: &str) -> Self {
         match value {
@@ -756,8 +819,10 @@ impl From<&str> for AiAgentLastAnswerType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(AiAgentLastAnswerType);
 /// How the conversation ended up, as far as Fin is concerned.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AiAgentResolutionState {
@@ -772,6 +837,7 @@ pub enum AiAgentResolutionState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl AiAgentResolutionState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -784,6 +850,7 @@ impl AiAgentResolutionState {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for AiAgentResolutionState {
     fn from(value: &str) -> Self {
         match value {
@@ -795,8 +862,10 @@ impl From<&str> for AiAgentResolutionState {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(AiAgentResolutionState);
 /// What brought Fin into the conversation.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AiAgentSourceType {
@@ -813,6 +882,7 @@ pub enum AiAgentSourceType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl AiAgentSourceType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -826,6 +896,7 @@ impl AiAgentSourceType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for AiAgentSourceType {
     fn from(value: &str) -> Self {
         match value {
@@ -838,10 +909,12 @@ impl From<&str> for AiAgentSourceType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(AiAgentSourceType);
 /// A workspace (called an app in older parts of the API).
 ///
 /// Schema `app`.
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct App {
     /// When the workspace was created (Unix seconds).
@@ -865,6 +938,7 @@ pub struct App {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<AppType>,
 }
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AppType {
@@ -873,6 +947,7 @@ pub enum AppType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "admins")]
 impl AppType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -882,6 +957,7 @@ impl AppType {
         }
     }
 }
+#[cfg(feature = "admins")]
 impl From<&str> for AppType {
     fn from(value: &str) -> Self {
         match value {
@@ -890,10 +966,12 @@ impl From<&str> for AppType {
         }
     }
 }
+#[cfg(feature = "admins")]
 crate::codec::string_enum!(AppType);
 /// A help center article, with its statistics.
 ///
 /// Schema `article`.
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Article {
     /// The identifier of the admin who wrote the article.
@@ -948,6 +1026,7 @@ pub struct Article {
 /// The content of an article in one language.
 ///
 /// Schema `article_content`.
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleContent {
     /// The identifier of the admin who wrote this version.
@@ -978,6 +1057,7 @@ pub struct ArticleContent {
     pub url: Option<String>,
 }
 /// Whether this version is published or still a draft.
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ArticleContentState {
@@ -988,6 +1068,7 @@ pub enum ArticleContentState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl ArticleContentState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -998,6 +1079,7 @@ impl ArticleContentState {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl From<&str> for ArticleContentState {
     fn from(value: &str) -> Self {
         match value {
@@ -1007,7 +1089,9 @@ impl From<&str> for ArticleContentState {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 crate::codec::string_enum!(ArticleContentState);
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ArticleContentType {
@@ -1016,6 +1100,7 @@ pub enum ArticleContentType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl ArticleContentType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1025,6 +1110,7 @@ impl ArticleContentType {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl From<&str> for ArticleContentType {
     fn from(value: &str) -> Self {
         match value {
@@ -1033,10 +1119,12 @@ impl From<&str> for ArticleContentType {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 crate::codec::string_enum!(ArticleContentType);
 /// A page of articles.
 ///
 /// Schema `article_list`.
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleList {
     /// The articles.
@@ -1053,6 +1141,7 @@ pub struct ArticleList {
 /// A help center article as it appears in lists. For multilingual articles the top-level text fields hold the default language's content.
 ///
 /// Schema `article_list_item`.
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleListItem {
     /// The identifier of the admin who wrote the article.
@@ -1103,6 +1192,7 @@ pub struct ArticleListItem {
     pub workspace_id: Option<String>,
 }
 /// Whether the article is published or still a draft.
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ArticleListItemState {
@@ -1113,6 +1203,7 @@ pub enum ArticleListItemState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "articles")]
 impl ArticleListItemState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1123,6 +1214,7 @@ impl ArticleListItemState {
         }
     }
 }
+#[cfg(feature = "articles")]
 impl From<&str> for ArticleListItemState {
     fn from(value: &str) -> Self {
         match value {
@@ -1132,7 +1224,9 @@ impl From<&str> for ArticleListItemState {
         }
     }
 }
+#[cfg(feature = "articles")]
 crate::codec::string_enum!(ArticleListItemState);
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ArticleListItemType {
@@ -1141,6 +1235,7 @@ pub enum ArticleListItemType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "articles")]
 impl ArticleListItemType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1150,6 +1245,7 @@ impl ArticleListItemType {
         }
     }
 }
+#[cfg(feature = "articles")]
 impl From<&str> for ArticleListItemType {
     fn from(value: &str) -> Self {
         match value {
@@ -1158,7 +1254,9 @@ impl From<&str> for ArticleListItemType {
         }
     }
 }
+#[cfg(feature = "articles")]
 crate::codec::string_enum!(ArticleListItemType);
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ArticleListType {
@@ -1167,6 +1265,7 @@ pub enum ArticleListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "articles")]
 impl ArticleListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1176,6 +1275,7 @@ impl ArticleListType {
         }
     }
 }
+#[cfg(feature = "articles")]
 impl From<&str> for ArticleListType {
     fn from(value: &str) -> Self {
         match value {
@@ -1184,8 +1284,10 @@ impl From<&str> for ArticleListType {
         }
     }
 }
+#[cfg(feature = "articles")]
 crate::codec::string_enum!(ArticleListType);
 /// Whether the article is published or still a draft.
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ArticleState {
@@ -1196,6 +1298,7 @@ pub enum ArticleState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl ArticleState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1206,6 +1309,7 @@ impl ArticleState {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl From<&str> for ArticleState {
     fn from(value: &str) -> Self {
         match value {
@@ -1215,10 +1319,12 @@ impl From<&str> for ArticleState {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 crate::codec::string_enum!(ArticleState);
 /// How readers have used an article.
 ///
 /// Schema `article_statistics`.
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleStatistics {
     /// How many conversations were started from the article.
@@ -1242,6 +1348,7 @@ pub struct ArticleStatistics {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub views: Option<i64>,
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ArticleStatisticsType {
@@ -1250,6 +1357,7 @@ pub enum ArticleStatisticsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl ArticleStatisticsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1259,6 +1367,7 @@ impl ArticleStatisticsType {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl From<&str> for ArticleStatisticsType {
     fn from(value: &str) -> Self {
         match value {
@@ -1267,10 +1376,12 @@ impl From<&str> for ArticleStatisticsType {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 crate::codec::string_enum!(ArticleStatisticsType);
 /// The content of an article per language, keyed by locale code.
 ///
 /// Schema `article_translated_content`.
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleTranslatedContent {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1350,6 +1461,7 @@ pub struct ArticleTranslatedContent {
     #[serde(rename = "zh-TW", skip_serializing_if = "Option::is_none")]
     pub zh_tw: Option<ArticleContent>,
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ArticleTranslatedContentType {
@@ -1358,6 +1470,7 @@ pub enum ArticleTranslatedContentType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl ArticleTranslatedContentType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1367,6 +1480,7 @@ impl ArticleTranslatedContentType {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl From<&str> for ArticleTranslatedContentType {
     fn from(value: &str) -> Self {
         match value {
@@ -1375,7 +1489,9 @@ impl From<&str> for ArticleTranslatedContentType {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 crate::codec::string_enum!(ArticleTranslatedContentType);
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ArticleType {
@@ -1384,6 +1500,7 @@ pub enum ArticleType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl ArticleType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1393,6 +1510,7 @@ impl ArticleType {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl From<&str> for ArticleType {
     fn from(value: &str) -> Self {
         match value {
@@ -1401,10 +1519,12 @@ impl From<&str> for ArticleType {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 crate::codec::string_enum!(ArticleType);
 /// Assign a conversation to an admin or a team.
 ///
 /// Schema `assign_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssignConversationRequest {
     /// The admin who makes the assignment.
@@ -1419,6 +1539,7 @@ pub struct AssignConversationRequest {
     #[serde(rename = "type")]
     pub type_: AssignConversationRequestType,
 }
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AssignConversationRequestMessageType {
@@ -1427,6 +1548,7 @@ pub enum AssignConversationRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl AssignConversationRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1436,6 +1558,7 @@ impl AssignConversationRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for AssignConversationRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -1444,8 +1567,10 @@ impl From<&str> for AssignConversationRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(AssignConversationRequestMessageType);
 /// Whether the assignee is an admin or a team.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AssignConversationRequestType {
@@ -1456,6 +1581,7 @@ pub enum AssignConversationRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl AssignConversationRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1466,6 +1592,7 @@ impl AssignConversationRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for AssignConversationRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -1475,10 +1602,12 @@ impl From<&str> for AssignConversationRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(AssignConversationRequestType);
 /// The company to attach a contact to.
 ///
 /// Schema `attach_contact_to_company_request`.
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttachContactToCompanyRequest {
     /// The identifier Intercom gave the company.
@@ -1487,6 +1616,7 @@ pub struct AttachContactToCompanyRequest {
 /// The contact to add to a conversation, and who adds it.
 ///
 /// Schema `attach_contact_to_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AttachContactToConversationRequest {
     /// The admin who adds the contact.
@@ -1498,6 +1628,7 @@ pub struct AttachContactToConversationRequest {
 /// Close a conversation.
 ///
 /// Schema `close_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CloseConversationRequest {
     /// The admin who closes the conversation.
@@ -1509,6 +1640,7 @@ pub struct CloseConversationRequest {
     #[serde(rename = "type")]
     pub type_: CloseConversationRequestType,
 }
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CloseConversationRequestMessageType {
@@ -1517,6 +1649,7 @@ pub enum CloseConversationRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl CloseConversationRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1526,6 +1659,7 @@ impl CloseConversationRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for CloseConversationRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -1534,7 +1668,9 @@ impl From<&str> for CloseConversationRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(CloseConversationRequestMessageType);
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CloseConversationRequestType {
@@ -1543,6 +1679,7 @@ pub enum CloseConversationRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl CloseConversationRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1552,6 +1689,7 @@ impl CloseConversationRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for CloseConversationRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -1560,10 +1698,12 @@ impl From<&str> for CloseConversationRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(CloseConversationRequestType);
 /// An organisation that uses your product, with the contacts that belong to it.
 ///
 /// Schema `company`.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Company {
     /// The identifier of the workspace the company belongs to.
@@ -1624,6 +1764,7 @@ pub struct Company {
 /// The contacts attached to a company.
 ///
 /// Schema `company_attached_contacts`.
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanyAttachedContacts {
     /// The contacts.
@@ -1637,6 +1778,7 @@ pub struct CompanyAttachedContacts {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyAttachedContactsType>,
 }
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompanyAttachedContactsType {
@@ -1645,6 +1787,7 @@ pub enum CompanyAttachedContactsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "companies")]
 impl CompanyAttachedContactsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1654,6 +1797,7 @@ impl CompanyAttachedContactsType {
         }
     }
 }
+#[cfg(feature = "companies")]
 impl From<&str> for CompanyAttachedContactsType {
     fn from(value: &str) -> Self {
         match value {
@@ -1662,10 +1806,12 @@ impl From<&str> for CompanyAttachedContactsType {
         }
     }
 }
+#[cfg(feature = "companies")]
 crate::codec::string_enum!(CompanyAttachedContactsType);
 /// The segments a company belongs to.
 ///
 /// Schema `company_attached_segments`.
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanyAttachedSegments {
     /// The segments.
@@ -1674,6 +1820,7 @@ pub struct CompanyAttachedSegments {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyAttachedSegmentsType>,
 }
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompanyAttachedSegmentsType {
@@ -1682,6 +1829,7 @@ pub enum CompanyAttachedSegmentsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "companies")]
 impl CompanyAttachedSegmentsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1691,6 +1839,7 @@ impl CompanyAttachedSegmentsType {
         }
     }
 }
+#[cfg(feature = "companies")]
 impl From<&str> for CompanyAttachedSegmentsType {
     fn from(value: &str) -> Self {
         match value {
@@ -1699,10 +1848,12 @@ impl From<&str> for CompanyAttachedSegmentsType {
         }
     }
 }
+#[cfg(feature = "companies")]
 crate::codec::string_enum!(CompanyAttachedSegmentsType);
 /// A page of companies.
 ///
 /// Schema `company_list`.
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanyList {
     /// The companies.
@@ -1716,6 +1867,7 @@ pub struct CompanyList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyListType>,
 }
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompanyListType {
@@ -1724,6 +1876,7 @@ pub enum CompanyListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "companies")]
 impl CompanyListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1733,6 +1886,7 @@ impl CompanyListType {
         }
     }
 }
+#[cfg(feature = "companies")]
 impl From<&str> for CompanyListType {
     fn from(value: &str) -> Self {
         match value {
@@ -1741,8 +1895,10 @@ impl From<&str> for CompanyListType {
         }
     }
 }
+#[cfg(feature = "companies")]
 crate::codec::string_enum!(CompanyListType);
 /// The plan the company is on.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanyPlan {
     /// The identifier of the plan.
@@ -1754,6 +1910,7 @@ pub struct CompanyPlan {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyPlanType>,
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompanyPlanType {
@@ -1762,6 +1919,7 @@ pub enum CompanyPlanType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl CompanyPlanType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1771,6 +1929,7 @@ impl CompanyPlanType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for CompanyPlanType {
     fn from(value: &str) -> Self {
         match value {
@@ -1779,10 +1938,12 @@ impl From<&str> for CompanyPlanType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(CompanyPlanType);
 /// One batch of companies from a scroll, with the parameter for the next batch.
 ///
 /// Schema `company_scroll`.
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanyScroll {
     /// The companies.
@@ -1799,6 +1960,7 @@ pub struct CompanyScroll {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyScrollType>,
 }
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompanyScrollType {
@@ -1807,6 +1969,7 @@ pub enum CompanyScrollType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "companies")]
 impl CompanyScrollType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1816,6 +1979,7 @@ impl CompanyScrollType {
         }
     }
 }
+#[cfg(feature = "companies")]
 impl From<&str> for CompanyScrollType {
     fn from(value: &str) -> Self {
         match value {
@@ -1824,8 +1988,10 @@ impl From<&str> for CompanyScrollType {
         }
     }
 }
+#[cfg(feature = "companies")]
 crate::codec::string_enum!(CompanyScrollType);
 /// The segments the company belongs to.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanySegments {
     /// The segments.
@@ -1834,6 +2000,7 @@ pub struct CompanySegments {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanySegmentsType>,
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompanySegmentsType {
@@ -1842,6 +2009,7 @@ pub enum CompanySegmentsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl CompanySegmentsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1851,6 +2019,7 @@ impl CompanySegmentsType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for CompanySegmentsType {
     fn from(value: &str) -> Self {
         match value {
@@ -1859,7 +2028,9 @@ impl From<&str> for CompanySegmentsType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(CompanySegmentsType);
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompanyType {
@@ -1868,6 +2039,7 @@ pub enum CompanyType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl CompanyType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1877,6 +2049,7 @@ impl CompanyType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for CompanyType {
     fn from(value: &str) -> Self {
         match value {
@@ -1885,10 +2058,12 @@ impl From<&str> for CompanyType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(CompanyType);
 /// A person you talk to through Intercom, either a user or a lead.
 ///
 /// Schema `contact`.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Contact {
     /// The name of the Android app the contact uses.
@@ -2026,6 +2201,7 @@ pub struct Contact {
 /// Confirmation that a contact was archived.
 ///
 /// Schema `contact_archived`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactArchived {
     /// Whether the contact is archived.
@@ -2040,6 +2216,7 @@ pub struct ContactArchived {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactArchivedType>,
 }
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactArchivedType {
@@ -2048,6 +2225,7 @@ pub enum ContactArchivedType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "contacts")]
 impl ContactArchivedType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2057,6 +2235,7 @@ impl ContactArchivedType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 impl From<&str> for ContactArchivedType {
     fn from(value: &str) -> Self {
         match value {
@@ -2065,10 +2244,12 @@ impl From<&str> for ContactArchivedType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 crate::codec::string_enum!(ContactArchivedType);
 /// The companies a contact belongs to.
 ///
 /// Schema `contact_attached_companies`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactAttachedCompanies {
     /// The companies.
@@ -2082,6 +2263,7 @@ pub struct ContactAttachedCompanies {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactAttachedCompaniesType>,
 }
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactAttachedCompaniesType {
@@ -2090,6 +2272,7 @@ pub enum ContactAttachedCompaniesType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "contacts")]
 impl ContactAttachedCompaniesType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2099,6 +2282,7 @@ impl ContactAttachedCompaniesType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 impl From<&str> for ContactAttachedCompaniesType {
     fn from(value: &str) -> Self {
         match value {
@@ -2107,8 +2291,10 @@ impl From<&str> for ContactAttachedCompaniesType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 crate::codec::string_enum!(ContactAttachedCompaniesType);
 /// The contact's avatar.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactAvatar {
     /// The address of the avatar image.
@@ -2120,6 +2306,7 @@ pub struct ContactAvatar {
 /// The first companies of a contact (up to ten); follow `url` for all of them.
 ///
 /// Schema `contact_companies`.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactCompanies {
     /// Pointers to the companies.
@@ -2137,6 +2324,7 @@ pub struct ContactCompanies {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactCompaniesType {
@@ -2145,6 +2333,7 @@ pub enum ContactCompaniesType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl ContactCompaniesType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2154,6 +2343,7 @@ impl ContactCompaniesType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for ContactCompaniesType {
     fn from(value: &str) -> Self {
         match value {
@@ -2162,10 +2352,12 @@ impl From<&str> for ContactCompaniesType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(ContactCompaniesType);
 /// Confirmation that a contact was deleted.
 ///
 /// Schema `contact_deleted`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactDeleted {
     /// Whether the contact was deleted.
@@ -2180,6 +2372,7 @@ pub struct ContactDeleted {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactDeletedType>,
 }
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactDeletedType {
@@ -2188,6 +2381,7 @@ pub enum ContactDeletedType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "contacts")]
 impl ContactDeletedType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2197,6 +2391,7 @@ impl ContactDeletedType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 impl From<&str> for ContactDeletedType {
     fn from(value: &str) -> Self {
         match value {
@@ -2205,10 +2400,12 @@ impl From<&str> for ContactDeletedType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 crate::codec::string_enum!(ContactDeletedType);
 /// A page of contacts.
 ///
 /// Schema `contact_list`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactList {
     /// The contacts.
@@ -2222,6 +2419,7 @@ pub struct ContactList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactListType>,
 }
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactListType {
@@ -2230,6 +2428,7 @@ pub enum ContactListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "contacts")]
 impl ContactListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2239,6 +2438,7 @@ impl ContactListType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 impl From<&str> for ContactListType {
     fn from(value: &str) -> Self {
         match value {
@@ -2247,10 +2447,12 @@ impl From<&str> for ContactListType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 crate::codec::string_enum!(ContactListType);
 /// Where a contact is, as far as Intercom can tell.
 ///
 /// Schema `contact_location`.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactLocation {
     /// The city.
@@ -2268,6 +2470,7 @@ pub struct ContactLocation {
 /// The first notes on a contact (up to ten); follow `url` for all of them.
 ///
 /// Schema `contact_notes`.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactNotes {
     /// Pointers to the notes.
@@ -2285,6 +2488,7 @@ pub struct ContactNotes {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactNotesType {
@@ -2293,6 +2497,7 @@ pub enum ContactNotesType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl ContactNotesType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2302,6 +2507,7 @@ impl ContactNotesType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for ContactNotesType {
     fn from(value: &str) -> Self {
         match value {
@@ -2310,10 +2516,12 @@ impl From<&str> for ContactNotesType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(ContactNotesType);
 /// A reference to a contact.
 ///
 /// Schema `contact_reference`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactReference {
     /// The identifier you gave the contact.
@@ -2325,6 +2533,7 @@ pub struct ContactReference {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactReferenceType>,
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReferenceType {
@@ -2333,6 +2542,7 @@ pub enum ContactReferenceType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl ContactReferenceType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2342,6 +2552,7 @@ impl ContactReferenceType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for ContactReferenceType {
     fn from(value: &str) -> Self {
         match value {
@@ -2350,10 +2561,12 @@ impl From<&str> for ContactReferenceType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ContactReferenceType);
 /// The fields every reply on behalf of a contact has.
 ///
 /// Schema `contact_reply_base_request`.
+#[cfg(feature = "unreferenced-schemas")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactReplyBaseRequest {
     /// Addresses of up to ten images to attach.
@@ -2365,6 +2578,7 @@ pub struct ContactReplyBaseRequest {
     #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
 }
+#[cfg(feature = "unreferenced-schemas")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyBaseRequestMessageType {
@@ -2373,6 +2587,7 @@ pub enum ContactReplyBaseRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "unreferenced-schemas")]
 impl ContactReplyBaseRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2382,6 +2597,7 @@ impl ContactReplyBaseRequestMessageType {
         }
     }
 }
+#[cfg(feature = "unreferenced-schemas")]
 impl From<&str> for ContactReplyBaseRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -2390,7 +2606,9 @@ impl From<&str> for ContactReplyBaseRequestMessageType {
         }
     }
 }
+#[cfg(feature = "unreferenced-schemas")]
 crate::codec::string_enum!(ContactReplyBaseRequestMessageType);
+#[cfg(feature = "unreferenced-schemas")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyBaseRequestType {
@@ -2399,6 +2617,7 @@ pub enum ContactReplyBaseRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "unreferenced-schemas")]
 impl ContactReplyBaseRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2408,6 +2627,7 @@ impl ContactReplyBaseRequestType {
         }
     }
 }
+#[cfg(feature = "unreferenced-schemas")]
 impl From<&str> for ContactReplyBaseRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -2416,10 +2636,12 @@ impl From<&str> for ContactReplyBaseRequestType {
         }
     }
 }
+#[cfg(feature = "unreferenced-schemas")]
 crate::codec::string_enum!(ContactReplyBaseRequestType);
 /// A reply on behalf of a contact, who is named by one of three identifiers.
 ///
 /// Schema `contact_reply_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ContactReplyConversationRequest {
@@ -2427,16 +2649,19 @@ pub enum ContactReplyConversationRequest {
     ContactReplyEmailRequest(Box<ContactReplyEmailRequest>),
     ContactReplyUserIdRequest(Box<ContactReplyUserIdRequest>),
 }
+#[cfg(feature = "conversations")]
 impl From<ContactReplyIntercomUserIdRequest> for ContactReplyConversationRequest {
     fn from(value: ContactReplyIntercomUserIdRequest) -> Self {
         Self::ContactReplyIntercomUserIdRequest(Box::new(value))
     }
 }
+#[cfg(feature = "conversations")]
 impl From<ContactReplyEmailRequest> for ContactReplyConversationRequest {
     fn from(value: ContactReplyEmailRequest) -> Self {
         Self::ContactReplyEmailRequest(Box::new(value))
     }
 }
+#[cfg(feature = "conversations")]
 impl From<ContactReplyUserIdRequest> for ContactReplyConversationRequest {
     fn from(value: ContactReplyUserIdRequest) -> Self {
         Self::ContactReplyUserIdRequest(Box::new(value))
@@ -2445,6 +2670,7 @@ impl From<ContactReplyUserIdRequest> for ContactReplyConversationRequest {
 /// A reply on behalf of the contact with this email address.
 ///
 /// Schema `contact_reply_email_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactReplyEmailRequest {
     /// Addresses of up to ten images to attach.
@@ -2458,6 +2684,7 @@ pub struct ContactReplyEmailRequest {
     /// The contact's email address.
     pub email: String,
 }
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyEmailRequestMessageType {
@@ -2466,6 +2693,7 @@ pub enum ContactReplyEmailRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl ContactReplyEmailRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2475,6 +2703,7 @@ impl ContactReplyEmailRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for ContactReplyEmailRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -2483,7 +2712,9 @@ impl From<&str> for ContactReplyEmailRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(ContactReplyEmailRequestMessageType);
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyEmailRequestType {
@@ -2492,6 +2723,7 @@ pub enum ContactReplyEmailRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl ContactReplyEmailRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2501,6 +2733,7 @@ impl ContactReplyEmailRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for ContactReplyEmailRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -2509,10 +2742,12 @@ impl From<&str> for ContactReplyEmailRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(ContactReplyEmailRequestType);
 /// A reply on behalf of the contact with this Intercom identifier.
 ///
 /// Schema `contact_reply_intercom_user_id_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactReplyIntercomUserIdRequest {
     /// Addresses of up to ten images to attach.
@@ -2526,6 +2761,7 @@ pub struct ContactReplyIntercomUserIdRequest {
     /// The identifier Intercom gave the contact.
     pub intercom_user_id: String,
 }
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyIntercomUserIdRequestMessageType {
@@ -2534,6 +2770,7 @@ pub enum ContactReplyIntercomUserIdRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl ContactReplyIntercomUserIdRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2543,6 +2780,7 @@ impl ContactReplyIntercomUserIdRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for ContactReplyIntercomUserIdRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -2551,7 +2789,9 @@ impl From<&str> for ContactReplyIntercomUserIdRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(ContactReplyIntercomUserIdRequestMessageType);
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyIntercomUserIdRequestType {
@@ -2560,6 +2800,7 @@ pub enum ContactReplyIntercomUserIdRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl ContactReplyIntercomUserIdRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2569,6 +2810,7 @@ impl ContactReplyIntercomUserIdRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for ContactReplyIntercomUserIdRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -2577,10 +2819,12 @@ impl From<&str> for ContactReplyIntercomUserIdRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(ContactReplyIntercomUserIdRequestType);
 /// A reply on behalf of the contact with this external identifier.
 ///
 /// Schema `contact_reply_user_id_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactReplyUserIdRequest {
     /// Addresses of up to ten images to attach.
@@ -2594,6 +2838,7 @@ pub struct ContactReplyUserIdRequest {
     /// The identifier you gave the contact.
     pub user_id: String,
 }
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyUserIdRequestMessageType {
@@ -2602,6 +2847,7 @@ pub enum ContactReplyUserIdRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl ContactReplyUserIdRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2611,6 +2857,7 @@ impl ContactReplyUserIdRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for ContactReplyUserIdRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -2619,7 +2866,9 @@ impl From<&str> for ContactReplyUserIdRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(ContactReplyUserIdRequestMessageType);
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyUserIdRequestType {
@@ -2628,6 +2877,7 @@ pub enum ContactReplyUserIdRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl ContactReplyUserIdRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2637,6 +2887,7 @@ impl ContactReplyUserIdRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for ContactReplyUserIdRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -2645,10 +2896,12 @@ impl From<&str> for ContactReplyUserIdRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(ContactReplyUserIdRequestType);
 /// The segments a contact belongs to.
 ///
 /// Schema `contact_segments`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactSegments {
     /// The segments.
@@ -2657,6 +2910,7 @@ pub struct ContactSegments {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactSegmentsType>,
 }
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactSegmentsType {
@@ -2665,6 +2919,7 @@ pub enum ContactSegmentsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "contacts")]
 impl ContactSegmentsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2674,6 +2929,7 @@ impl ContactSegmentsType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 impl From<&str> for ContactSegmentsType {
     fn from(value: &str) -> Self {
         match value {
@@ -2682,10 +2938,12 @@ impl From<&str> for ContactSegmentsType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 crate::codec::string_enum!(ContactSegmentsType);
 /// The contact's profiles on social networks.
 ///
 /// Schema `contact_social_profiles`.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactSocialProfiles {
     /// The profiles.
@@ -2694,6 +2952,7 @@ pub struct ContactSocialProfiles {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactSocialProfilesType>,
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactSocialProfilesType {
@@ -2702,6 +2961,7 @@ pub enum ContactSocialProfilesType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl ContactSocialProfilesType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2711,6 +2971,7 @@ impl ContactSocialProfilesType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for ContactSocialProfilesType {
     fn from(value: &str) -> Self {
         match value {
@@ -2719,10 +2980,12 @@ impl From<&str> for ContactSocialProfilesType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(ContactSocialProfilesType);
 /// A tag being put on, or taken off, a contact. Only sent in webhooks.
 ///
 /// Schema `contact_tag`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactTag {
     pub contact: Contact,
@@ -2733,6 +2996,7 @@ pub struct ContactTag {
     #[serde(rename = "type")]
     pub type_: ContactTagType,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactTagType {
@@ -2741,6 +3005,7 @@ pub enum ContactTagType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl ContactTagType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2750,6 +3015,7 @@ impl ContactTagType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for ContactTagType {
     fn from(value: &str) -> Self {
         match value {
@@ -2758,10 +3024,12 @@ impl From<&str> for ContactTagType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(ContactTagType);
 /// The first tags of a contact (up to ten); follow `url` for all of them.
 ///
 /// Schema `contact_tags`.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactTags {
     /// Pointers to the tags.
@@ -2779,6 +3047,7 @@ pub struct ContactTags {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactTagsType {
@@ -2787,6 +3056,7 @@ pub enum ContactTagsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl ContactTagsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2796,6 +3066,7 @@ impl ContactTagsType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for ContactTagsType {
     fn from(value: &str) -> Self {
         match value {
@@ -2804,7 +3075,9 @@ impl From<&str> for ContactTagsType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(ContactTagsType);
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactType {
@@ -2813,6 +3086,7 @@ pub enum ContactType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl ContactType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2822,6 +3096,7 @@ impl ContactType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for ContactType {
     fn from(value: &str) -> Self {
         match value {
@@ -2830,10 +3105,12 @@ impl From<&str> for ContactType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(ContactType);
 /// Confirmation that a contact was brought back from the archive.
 ///
 /// Schema `contact_unarchived`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactUnarchived {
     /// Whether the contact is still archived.
@@ -2848,6 +3125,7 @@ pub struct ContactUnarchived {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactUnarchivedType>,
 }
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactUnarchivedType {
@@ -2856,6 +3134,7 @@ pub enum ContactUnarchivedType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "contacts")]
 impl ContactUnarchivedType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2865,6 +3144,7 @@ impl ContactUnarchivedType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 impl From<&str> for ContactUnarchivedType {
     fn from(value: &str) -> Self {
         match value {
@@ -2873,10 +3153,12 @@ impl From<&str> for ContactUnarchivedType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 crate::codec::string_enum!(ContactUnarchivedType);
 /// One delivery or engagement stat of an outbound message. Only sent in webhooks.
 ///
 /// Schema `content_stat`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContentStat {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2892,17 +3174,20 @@ pub struct ContentStat {
     pub type_: String,
 }
 /// When the stat was recorded. Intercom's example shows ISO 8601 text; Unix seconds are accepted too.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ContentStatCreatedAt {
     String(String),
     Integer(crate::Timestamp),
 }
+#[cfg(feature = "webhooks")]
 impl From<String> for ContentStatCreatedAt {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<crate::Timestamp> for ContentStatCreatedAt {
     fn from(value: crate::Timestamp) -> Self {
         Self::Integer(value)
@@ -2911,6 +3196,7 @@ impl From<crate::Timestamp> for ContentStatCreatedAt {
 /// What happened to which piece of content.
 ///
 /// Schema `content_stat_details`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContentStatDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2946,6 +3232,7 @@ pub struct ContentStatDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContentStatDetailsTags>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContentStatDetailsTags {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2957,6 +3244,7 @@ pub struct ContentStatDetailsTags {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContentStatDetailsTagsType>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContentStatDetailsTagsType {
@@ -2965,6 +3253,7 @@ pub enum ContentStatDetailsTagsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl ContentStatDetailsTagsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2974,6 +3263,7 @@ impl ContentStatDetailsTagsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for ContentStatDetailsTagsType {
     fn from(value: &str) -> Self {
         match value {
@@ -2982,10 +3272,12 @@ impl From<&str> for ContentStatDetailsTagsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(ContentStatDetailsTagsType);
 /// A conversation between one or more contacts and the teammates of the workspace.
 ///
 /// Schema `conversation`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Conversation {
     /// The admin the conversation is assigned to; null or 0 when unassigned.
@@ -3057,6 +3349,7 @@ pub struct Conversation {
 /// A file to attach to a reply, sent inline.
 ///
 /// Schema `conversation_attachment_files`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConversationAttachmentFiles {
     /// The media type of the file.
@@ -3069,6 +3362,7 @@ pub struct ConversationAttachmentFiles {
 /// The contacts taking part in a conversation.
 ///
 /// Schema `conversation_contacts`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationContacts {
     /// The contacts.
@@ -3077,6 +3371,7 @@ pub struct ConversationContacts {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationContactsType>,
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationContactsType {
@@ -3085,6 +3380,7 @@ pub enum ConversationContactsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl ConversationContactsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3094,6 +3390,7 @@ impl ConversationContactsType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for ConversationContactsType {
     fn from(value: &str) -> Self {
         match value {
@@ -3102,10 +3399,12 @@ impl From<&str> for ConversationContactsType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationContactsType);
 /// The first reply the contact sent in a conversation.
 ///
 /// Schema `conversation_first_contact_reply`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationFirstContactReply {
     /// When the reply was sent (Unix seconds).
@@ -3121,6 +3420,7 @@ pub struct ConversationFirstContactReply {
 /// A page of conversations.
 ///
 /// Schema `conversation_list`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationList {
     /// The conversations, without their parts.
@@ -3134,6 +3434,7 @@ pub struct ConversationList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationListType>,
 }
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationListType {
@@ -3142,6 +3443,7 @@ pub enum ConversationListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl ConversationListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3151,6 +3453,7 @@ impl ConversationListType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for ConversationListType {
     fn from(value: &str) -> Self {
         match value {
@@ -3159,10 +3462,12 @@ impl From<&str> for ConversationListType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(ConversationListType);
 /// One message or action within a conversation.
 ///
 /// Schema `conversation_part`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationPart {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3202,6 +3507,7 @@ pub struct ConversationPart {
 /// Who wrote a message or took an action.
 ///
 /// Schema `conversation_part_author`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationPartAuthor {
     /// The author's email address.
@@ -3217,6 +3523,7 @@ pub struct ConversationPartAuthor {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationPartType {
@@ -3225,6 +3532,7 @@ pub enum ConversationPartType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl ConversationPartType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3234,6 +3542,7 @@ impl ConversationPartType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for ConversationPartType {
     fn from(value: &str) -> Self {
         match value {
@@ -3242,10 +3551,12 @@ impl From<&str> for ConversationPartType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationPartType);
 /// The parts of a conversation, oldest first (at most 500).
 ///
 /// Schema `conversation_parts`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationParts {
     /// The parts.
@@ -3257,6 +3568,7 @@ pub struct ConversationParts {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationPartsType>,
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationPartsType {
@@ -3265,6 +3577,7 @@ pub enum ConversationPartsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl ConversationPartsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3274,6 +3587,7 @@ impl ConversationPartsType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for ConversationPartsType {
     fn from(value: &str) -> Self {
         match value {
@@ -3282,8 +3596,10 @@ impl From<&str> for ConversationPartsType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationPartsType);
 /// Whether the conversation is marked as priority.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationPriority {
@@ -3294,6 +3610,7 @@ pub enum ConversationPriority {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl ConversationPriority {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3304,6 +3621,7 @@ impl ConversationPriority {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for ConversationPriority {
     fn from(value: &str) -> Self {
         match value {
@@ -3313,10 +3631,12 @@ impl From<&str> for ConversationPriority {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationPriority);
 /// The rating a contact gave a conversation.
 ///
 /// Schema `conversation_rating`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationRating {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3336,6 +3656,7 @@ pub struct ConversationRating {
 /// The message that started a conversation.
 ///
 /// Schema `conversation_source`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationSource {
     /// The files attached to the message.
@@ -3366,6 +3687,7 @@ pub struct ConversationSource {
     pub url: Option<String>,
 }
 /// The channel the conversation started on.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationSourceType {
@@ -3392,6 +3714,7 @@ pub enum ConversationSourceType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl ConversationSourceType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3410,6 +3733,7 @@ impl ConversationSourceType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for ConversationSourceType {
     fn from(value: &str) -> Self {
         match value {
@@ -3427,8 +3751,10 @@ impl From<&str> for ConversationSourceType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationSourceType);
 /// The state of the conversation.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationState {
@@ -3441,6 +3767,7 @@ pub enum ConversationState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl ConversationState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3452,6 +3779,7 @@ impl ConversationState {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for ConversationState {
     fn from(value: &str) -> Self {
         match value {
@@ -3462,10 +3790,12 @@ impl From<&str> for ConversationState {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationState);
 /// Timings and counts of a conversation. Durations are in seconds.
 ///
 /// Schema `conversation_statistics`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationStatistics {
     /// How many times the conversation was assigned.
@@ -3525,6 +3855,7 @@ pub struct ConversationStatistics {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationStatisticsType>,
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationStatisticsType {
@@ -3533,6 +3864,7 @@ pub enum ConversationStatisticsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl ConversationStatisticsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3542,6 +3874,7 @@ impl ConversationStatisticsType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for ConversationStatisticsType {
     fn from(value: &str) -> Self {
         match value {
@@ -3550,10 +3883,12 @@ impl From<&str> for ConversationStatisticsType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationStatisticsType);
 /// The teammates who took part in a conversation.
 ///
 /// Schema `conversation_teammates`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationTeammates {
     /// The teammates.
@@ -3562,6 +3897,7 @@ pub struct ConversationTeammates {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationType {
@@ -3570,6 +3906,7 @@ pub enum ConversationType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl ConversationType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3579,6 +3916,7 @@ impl ConversationType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for ConversationType {
     fn from(value: &str) -> Self {
         match value {
@@ -3587,10 +3925,12 @@ impl From<&str> for ConversationType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationType);
 /// The content of a new article.
 ///
 /// Schema `create_article_request`.
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateArticleRequest {
     /// The identifier of the admin who wrote the article; must be a teammate of the workspace.
@@ -3616,6 +3956,7 @@ pub struct CreateArticleRequest {
     pub translated_content: Option<ArticleTranslatedContent>,
 }
 /// Whether to publish the article at once or keep it as a draft (the default).
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateArticleRequestState {
@@ -3626,6 +3967,7 @@ pub enum CreateArticleRequestState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "articles")]
 impl CreateArticleRequestState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3636,6 +3978,7 @@ impl CreateArticleRequestState {
         }
     }
 }
+#[cfg(feature = "articles")]
 impl From<&str> for CreateArticleRequestState {
     fn from(value: &str) -> Self {
         match value {
@@ -3645,10 +3988,12 @@ impl From<&str> for CreateArticleRequestState {
         }
     }
 }
+#[cfg(feature = "articles")]
 crate::codec::string_enum!(CreateArticleRequestState);
 /// The attributes of a new contact. At least one of `email`, `external_id` or `role` must be given.
 ///
 /// Schema `create_contact_request`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateContactRequest {
@@ -3656,22 +4001,26 @@ pub enum CreateContactRequest {
     WithExternalId(Box<CreateContactRequestWithExternalId>),
     WithRole(Box<CreateContactRequestWithRole>),
 }
+#[cfg(feature = "contacts")]
 impl From<CreateContactRequestWithEmail> for CreateContactRequest {
     fn from(value: CreateContactRequestWithEmail) -> Self {
         Self::WithEmail(Box::new(value))
     }
 }
+#[cfg(feature = "contacts")]
 impl From<CreateContactRequestWithExternalId> for CreateContactRequest {
     fn from(value: CreateContactRequestWithExternalId) -> Self {
         Self::WithExternalId(Box::new(value))
     }
 }
+#[cfg(feature = "contacts")]
 impl From<CreateContactRequestWithRole> for CreateContactRequest {
     fn from(value: CreateContactRequestWithRole) -> Self {
         Self::WithRole(Box::new(value))
     }
 }
 /// With email
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateContactRequestWithEmail {
     /// The address of an image to use as the contact's avatar.
@@ -3707,6 +4056,7 @@ pub struct CreateContactRequestWithEmail {
     pub unsubscribed_from_emails: Option<bool>,
 }
 /// With external id
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateContactRequestWithExternalId {
     /// The address of an image to use as the contact's avatar.
@@ -3742,6 +4092,7 @@ pub struct CreateContactRequestWithExternalId {
     pub unsubscribed_from_emails: Option<bool>,
 }
 /// With role
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateContactRequestWithRole {
     /// The address of an image to use as the contact's avatar.
@@ -3779,6 +4130,7 @@ pub struct CreateContactRequestWithRole {
 /// A new conversation started by a contact.
 ///
 /// Schema `create_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateConversationRequest {
     /// The text of the first message.
@@ -3787,6 +4139,7 @@ pub struct CreateConversationRequest {
     pub from: CreateConversationRequestFrom,
 }
 /// The contact who sends the first message.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateConversationRequestFrom {
     /// The identifier Intercom gave the contact.
@@ -3796,6 +4149,7 @@ pub struct CreateConversationRequestFrom {
     pub type_: CreateConversationRequestFromType,
 }
 /// The kind of sender.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateConversationRequestFromType {
@@ -3808,6 +4162,7 @@ pub enum CreateConversationRequestFromType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl CreateConversationRequestFromType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3819,6 +4174,7 @@ impl CreateConversationRequestFromType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for CreateConversationRequestFromType {
     fn from(value: &str) -> Self {
         match value {
@@ -3829,10 +4185,12 @@ impl From<&str> for CreateConversationRequestFromType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(CreateConversationRequestFromType);
 /// A new custom data attribute.
 ///
 /// Schema `create_data_attribute_request`.
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateDataAttributeRequest {
     /// The type of the attribute's values.
@@ -3852,6 +4210,7 @@ pub struct CreateDataAttributeRequest {
     pub options: Option<Vec<String>>,
 }
 /// The type of the attribute's values.
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateDataAttributeRequestDataType {
@@ -3870,6 +4229,7 @@ pub enum CreateDataAttributeRequestDataType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "data-attributes")]
 impl CreateDataAttributeRequestDataType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3884,6 +4244,7 @@ impl CreateDataAttributeRequestDataType {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 impl From<&str> for CreateDataAttributeRequestDataType {
     fn from(value: &str) -> Self {
         match value {
@@ -3897,8 +4258,10 @@ impl From<&str> for CreateDataAttributeRequestDataType {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 crate::codec::string_enum!(CreateDataAttributeRequestDataType);
 /// The kind of object the attribute describes.
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateDataAttributeRequestModel {
@@ -3909,6 +4272,7 @@ pub enum CreateDataAttributeRequestModel {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "data-attributes")]
 impl CreateDataAttributeRequestModel {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3919,6 +4283,7 @@ impl CreateDataAttributeRequestModel {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 impl From<&str> for CreateDataAttributeRequestModel {
     fn from(value: &str) -> Self {
         match value {
@@ -3928,10 +4293,12 @@ impl From<&str> for CreateDataAttributeRequestModel {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 crate::codec::string_enum!(CreateDataAttributeRequestModel);
 /// An event to record. Name the contact with `id`, `user_id` or `email`, and give the event's name and time.
 ///
 /// Schema `create_data_event_request`.
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateDataEventRequest {
     /// When the event happened (Unix seconds).
@@ -3956,6 +4323,7 @@ pub struct CreateDataEventRequest {
 /// The attributes of a company to create, or to update when a company with the same `company_id` exists.
 ///
 /// Schema `create_or_update_company_request`.
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateOrUpdateCompanyRequest {
     /// The identifier you give the company; it cannot be changed later.
@@ -3988,6 +4356,15 @@ pub struct CreateOrUpdateCompanyRequest {
 /// Where a page sits in a paginated list, and how to ask for the next one.
 ///
 /// Schema `cursor_pages`.
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CursorPages {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4004,6 +4381,15 @@ pub struct CursorPages {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CursorPagesType>,
 }
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CursorPagesType {
@@ -4012,6 +4398,15 @@ pub enum CursorPagesType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations"
+    )
+)]
 impl CursorPagesType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4021,6 +4416,15 @@ impl CursorPagesType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations"
+    )
+)]
 impl From<&str> for CursorPagesType {
     fn from(value: &str) -> Self {
         match value {
@@ -4029,14 +4433,32 @@ impl From<&str> for CursorPagesType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations"
+    )
+)]
 crate::codec::string_enum!(CursorPagesType);
 /// Custom attributes keyed by attribute name. Values are strings, numbers, booleans or dates (as Unix timestamps), depending on the attribute's data type.
 ///
 /// Schema `custom_attributes`.
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 pub type CustomAttributes = std::collections::BTreeMap<String, serde_json::Value>;
 /// An attribute value a contact gave on your custom channel.
 ///
 /// Schema `custom_channel_attribute`.
+#[cfg(feature = "custom-channel-events")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomChannelAttribute {
     /// The identifier of the attribute that was collected.
@@ -4047,6 +4469,7 @@ pub struct CustomChannelAttribute {
 /// An answer a contact gave to an attribute collector on your custom channel.
 ///
 /// Schema `custom_channel_attribute_event`.
+#[cfg(feature = "custom-channel-events")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomChannelAttributeEvent {
     pub contact: CustomChannelContact,
@@ -4059,6 +4482,7 @@ pub struct CustomChannelAttributeEvent {
 /// The fields every custom channel notification has.
 ///
 /// Schema `custom_channel_base_event`.
+#[cfg(feature = "custom-channel-events")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomChannelBaseEvent {
     pub contact: CustomChannelContact,
@@ -4070,6 +4494,7 @@ pub struct CustomChannelBaseEvent {
 /// The contact on your custom channel, named by your own identifier.
 ///
 /// Schema `custom_channel_contact`.
+#[cfg(feature = "custom-channel-events")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomChannelContact {
     /// The contact's email address; needed for users.
@@ -4085,6 +4510,7 @@ pub struct CustomChannelContact {
     pub type_: CustomChannelContactType,
 }
 /// Whether the contact is a user or a lead.
+#[cfg(feature = "custom-channel-events")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomChannelContactType {
@@ -4095,6 +4521,7 @@ pub enum CustomChannelContactType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "custom-channel-events")]
 impl CustomChannelContactType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4105,6 +4532,7 @@ impl CustomChannelContactType {
         }
     }
 }
+#[cfg(feature = "custom-channel-events")]
 impl From<&str> for CustomChannelContactType {
     fn from(value: &str) -> Self {
         match value {
@@ -4114,10 +4542,12 @@ impl From<&str> for CustomChannelContactType {
         }
     }
 }
+#[cfg(feature = "custom-channel-events")]
 crate::codec::string_enum!(CustomChannelContactType);
 /// A message a contact sent on your custom channel.
 ///
 /// Schema `custom_channel_message_event`.
+#[cfg(feature = "custom-channel-events")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomChannelMessageEvent {
     pub contact: CustomChannelContact,
@@ -4131,6 +4561,7 @@ pub struct CustomChannelMessageEvent {
 /// How Intercom mapped your identifiers to its own.
 ///
 /// Schema `custom_channel_notification_response`.
+#[cfg(feature = "custom-channel-events")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomChannelNotificationResponse {
     /// The identifier of the matching Intercom contact.
@@ -4145,6 +4576,7 @@ pub struct CustomChannelNotificationResponse {
 /// A quick reply option a contact picked on your custom channel.
 ///
 /// Schema `custom_channel_quick_reply_event`.
+#[cfg(feature = "custom-channel-events")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomChannelQuickReplyEvent {
     pub contact: CustomChannelContact,
@@ -4158,6 +4590,7 @@ pub struct CustomChannelQuickReplyEvent {
 /// A contact named by one of three identifiers.
 ///
 /// Schema `customer_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CustomerRequest {
@@ -4165,34 +4598,40 @@ pub enum CustomerRequest {
     UserId(Box<CustomerRequestUserId>),
     Email(Box<CustomerRequestEmail>),
 }
+#[cfg(feature = "conversations")]
 impl From<CustomerRequestIntercomUserId> for CustomerRequest {
     fn from(value: CustomerRequestIntercomUserId) -> Self {
         Self::IntercomUserId(Box::new(value))
     }
 }
+#[cfg(feature = "conversations")]
 impl From<CustomerRequestUserId> for CustomerRequest {
     fn from(value: CustomerRequestUserId) -> Self {
         Self::UserId(Box::new(value))
     }
 }
+#[cfg(feature = "conversations")]
 impl From<CustomerRequestEmail> for CustomerRequest {
     fn from(value: CustomerRequestEmail) -> Self {
         Self::Email(Box::new(value))
     }
 }
 /// Email
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerRequestEmail {
     /// The contact's email address.
     pub email: String,
 }
 /// Intercom user id
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerRequestIntercomUserId {
     /// The identifier Intercom gave the contact.
     pub intercom_user_id: String,
 }
 /// User id
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerRequestUserId {
     /// The identifier you gave the contact.
@@ -4201,6 +4640,7 @@ pub struct CustomerRequestUserId {
 /// An attribute that describes contacts, companies or conversations.
 ///
 /// Schema `data_attribute`.
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataAttribute {
     /// The admin who created the attribute.
@@ -4255,6 +4695,7 @@ pub struct DataAttribute {
     pub updated_at: Option<crate::Timestamp>,
 }
 /// The type of the attribute's values.
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataAttributeDataType {
@@ -4271,6 +4712,7 @@ pub enum DataAttributeDataType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "data-attributes")]
 impl DataAttributeDataType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4284,6 +4726,7 @@ impl DataAttributeDataType {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 impl From<&str> for DataAttributeDataType {
     fn from(value: &str) -> Self {
         match value {
@@ -4296,10 +4739,12 @@ impl From<&str> for DataAttributeDataType {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 crate::codec::string_enum!(DataAttributeDataType);
 /// A list of data attributes.
 ///
 /// Schema `data_attribute_list`.
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataAttributeList {
     /// The data attributes.
@@ -4308,6 +4753,7 @@ pub struct DataAttributeList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataAttributeListType>,
 }
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataAttributeListType {
@@ -4316,6 +4762,7 @@ pub enum DataAttributeListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "data-attributes")]
 impl DataAttributeListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4325,6 +4772,7 @@ impl DataAttributeListType {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 impl From<&str> for DataAttributeListType {
     fn from(value: &str) -> Self {
         match value {
@@ -4333,8 +4781,10 @@ impl From<&str> for DataAttributeListType {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 crate::codec::string_enum!(DataAttributeListType);
 /// The kind of object the attribute describes.
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataAttributeModel {
@@ -4347,6 +4797,7 @@ pub enum DataAttributeModel {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "data-attributes")]
 impl DataAttributeModel {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4358,6 +4809,7 @@ impl DataAttributeModel {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 impl From<&str> for DataAttributeModel {
     fn from(value: &str) -> Self {
         match value {
@@ -4368,7 +4820,9 @@ impl From<&str> for DataAttributeModel {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 crate::codec::string_enum!(DataAttributeModel);
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataAttributeType {
@@ -4377,6 +4831,7 @@ pub enum DataAttributeType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "data-attributes")]
 impl DataAttributeType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4386,6 +4841,7 @@ impl DataAttributeType {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 impl From<&str> for DataAttributeType {
     fn from(value: &str) -> Self {
         match value {
@@ -4394,10 +4850,12 @@ impl From<&str> for DataAttributeType {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 crate::codec::string_enum!(DataAttributeType);
 /// Something a contact did, recorded as a named event.
 ///
 /// Schema `data_event`.
+#[cfg(any(feature = "data-events", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataEvent {
     /// When the event happened (Unix seconds).
@@ -4427,6 +4885,7 @@ pub struct DataEvent {
 /// Names the contact whose events to list; give exactly one property.
 ///
 /// Schema `data_event_filter`.
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataEventFilter {
     /// The contact's email address.
@@ -4442,6 +4901,7 @@ pub struct DataEventFilter {
 /// The events of one contact.
 ///
 /// Schema `data_event_list`.
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataEventList {
     /// The events, newest first.
@@ -4454,6 +4914,7 @@ pub struct DataEventList {
     pub type_: Option<DataEventListType>,
 }
 /// Links to more events.
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataEventListPages {
     /// The address of the next page of older events.
@@ -4463,6 +4924,7 @@ pub struct DataEventListPages {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
 }
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataEventListType {
@@ -4471,6 +4933,7 @@ pub enum DataEventListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "data-events")]
 impl DataEventListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4480,6 +4943,7 @@ impl DataEventListType {
         }
     }
 }
+#[cfg(feature = "data-events")]
 impl From<&str> for DataEventListType {
     fn from(value: &str) -> Self {
         match value {
@@ -4488,10 +4952,12 @@ impl From<&str> for DataEventListType {
         }
     }
 }
+#[cfg(feature = "data-events")]
 crate::codec::string_enum!(DataEventListType);
 /// A count of each kind of event of one contact.
 ///
 /// Schema `data_event_summary`.
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataEventSummary {
     /// The contact's email address.
@@ -4512,6 +4978,7 @@ pub struct DataEventSummary {
 /// How often and when a contact triggered one event.
 ///
 /// Schema `data_event_summary_item`.
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataEventSummaryItem {
     /// How many times the event happened.
@@ -4527,6 +4994,7 @@ pub struct DataEventSummaryItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataEventSummaryType {
@@ -4535,6 +5003,7 @@ pub enum DataEventSummaryType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "data-events")]
 impl DataEventSummaryType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4544,6 +5013,7 @@ impl DataEventSummaryType {
         }
     }
 }
+#[cfg(feature = "data-events")]
 impl From<&str> for DataEventSummaryType {
     fn from(value: &str) -> Self {
         match value {
@@ -4552,7 +5022,9 @@ impl From<&str> for DataEventSummaryType {
         }
     }
 }
+#[cfg(feature = "data-events")]
 crate::codec::string_enum!(DataEventSummaryType);
+#[cfg(any(feature = "data-events", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataEventType {
@@ -4561,6 +5033,7 @@ pub enum DataEventType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "data-events", feature = "webhooks"))]
 impl DataEventType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4570,6 +5043,7 @@ impl DataEventType {
         }
     }
 }
+#[cfg(any(feature = "data-events", feature = "webhooks"))]
 impl From<&str> for DataEventType {
     fn from(value: &str) -> Self {
         match value {
@@ -4578,10 +5052,12 @@ impl From<&str> for DataEventType {
         }
     }
 }
+#[cfg(any(feature = "data-events", feature = "webhooks"))]
 crate::codec::string_enum!(DataEventType);
 /// Confirmation that an article was deleted.
 ///
 /// Schema `deleted_article_object`.
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeletedArticleObject {
     /// Whether the article was deleted.
@@ -4593,6 +5069,7 @@ pub struct DeletedArticleObject {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedArticleObjectObject>,
 }
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DeletedArticleObjectObject {
@@ -4601,6 +5078,7 @@ pub enum DeletedArticleObjectObject {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "articles")]
 impl DeletedArticleObjectObject {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4610,6 +5088,7 @@ impl DeletedArticleObjectObject {
         }
     }
 }
+#[cfg(feature = "articles")]
 impl From<&str> for DeletedArticleObjectObject {
     fn from(value: &str) -> Self {
         match value {
@@ -4618,10 +5097,12 @@ impl From<&str> for DeletedArticleObjectObject {
         }
     }
 }
+#[cfg(feature = "articles")]
 crate::codec::string_enum!(DeletedArticleObjectObject);
 /// Confirmation that a company was deleted.
 ///
 /// Schema `deleted_company_object`.
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeletedCompanyObject {
     /// Whether the company was deleted.
@@ -4633,6 +5114,7 @@ pub struct DeletedCompanyObject {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedCompanyObjectObject>,
 }
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DeletedCompanyObjectObject {
@@ -4641,6 +5123,7 @@ pub enum DeletedCompanyObjectObject {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "companies")]
 impl DeletedCompanyObjectObject {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4650,6 +5133,7 @@ impl DeletedCompanyObjectObject {
         }
     }
 }
+#[cfg(feature = "companies")]
 impl From<&str> for DeletedCompanyObjectObject {
     fn from(value: &str) -> Self {
         match value {
@@ -4658,10 +5142,12 @@ impl From<&str> for DeletedCompanyObjectObject {
         }
     }
 }
+#[cfg(feature = "companies")]
 crate::codec::string_enum!(DeletedCompanyObjectObject);
 /// The minimal item of a `*.deleted` topic: only what identifies the removed object, not the object itself.
 ///
 /// Schema `deleted_object`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeletedObject {
     /// Always `true` when present.
@@ -4679,6 +5165,7 @@ pub struct DeletedObject {
 /// The admin who removes the contact.
 ///
 /// Schema `detach_contact_from_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DetachContactFromConversationRequest {
     /// The identifier of the admin.
@@ -4687,6 +5174,18 @@ pub struct DetachContactFromConversationRequest {
 /// The body of every failed request, listing one or more errors.
 ///
 /// Schema `error`.
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "data-attributes",
+        feature = "data-events"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Error2 {
     /// The errors that happened.
@@ -4700,6 +5199,18 @@ pub struct Error2 {
 /// One error of an error list.
 ///
 /// Schema `error_item`.
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "data-attributes",
+        feature = "data-events"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorItem {
     /// A short machine-readable code, such as `unauthorized` or `not_found`.
@@ -4711,6 +5222,18 @@ pub struct ErrorItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "data-attributes",
+        feature = "data-events"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ErrorType {
@@ -4719,6 +5242,18 @@ pub enum ErrorType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "data-attributes",
+        feature = "data-events"
+    )
+)]
 impl ErrorType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4728,6 +5263,18 @@ impl ErrorType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "data-attributes",
+        feature = "data-events"
+    )
+)]
 impl From<&str> for ErrorType {
     fn from(value: &str) -> Self {
         match value {
@@ -4736,7 +5283,20 @@ impl From<&str> for ErrorType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "data-attributes",
+        feature = "data-events"
+    )
+)]
 crate::codec::string_enum!(ErrorType);
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -4748,6 +5308,7 @@ pub enum FindCompaniesResponse {
     /// A `type` this version of the client does not know yet, kept as JSON.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "companies")]
 impl<'de> Deserialize<'de> for FindCompaniesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4766,11 +5327,13 @@ impl<'de> Deserialize<'de> for FindCompaniesResponse {
         )
     }
 }
+#[cfg(feature = "companies")]
 impl From<Company> for FindCompaniesResponse {
     fn from(value: Company) -> Self {
         Self::Company(Box::new(value))
     }
 }
+#[cfg(feature = "companies")]
 impl From<CompanyList> for FindCompaniesResponse {
     fn from(value: CompanyList) -> Self {
         Self::CompanyList(Box::new(value))
@@ -4779,17 +5342,20 @@ impl From<CompanyList> for FindCompaniesResponse {
 /// An identifier Intercom documents as a string but shows as a number in its examples.
 ///
 /// Schema `flexible_id`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum FlexibleId {
     String(String),
     Integer(i64),
 }
+#[cfg(feature = "webhooks")]
 impl From<String> for FlexibleId {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<i64> for FlexibleId {
     fn from(value: i64) -> Self {
         Self::Integer(value)
@@ -4798,6 +5364,7 @@ impl From<i64> for FlexibleId {
 /// The item of the `granular.*` topics: a contact and the subscription type it opted in to or out of. Intercom does not document these fields; every one is optional.
 ///
 /// Schema `granular_subscription`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GranularSubscription {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4813,6 +5380,7 @@ pub struct GranularSubscription {
 /// A ticket or conversation linked to another one.
 ///
 /// Schema `linked_object`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LinkedObject {
     /// The ticket category, for linked tickets.
@@ -4826,6 +5394,7 @@ pub struct LinkedObject {
     pub type_: Option<LinkedObjectType>,
 }
 /// The ticket category, for linked tickets.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LinkedObjectCategory {
@@ -4838,6 +5407,7 @@ pub enum LinkedObjectCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl LinkedObjectCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4849,6 +5419,7 @@ impl LinkedObjectCategory {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for LinkedObjectCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -4859,10 +5430,12 @@ impl From<&str> for LinkedObjectCategory {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(LinkedObjectCategory);
 /// Tickets and conversations linked to a conversation.
 ///
 /// Schema `linked_object_list`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LinkedObjectList {
     /// The linked objects.
@@ -4877,6 +5450,7 @@ pub struct LinkedObjectList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<LinkedObjectListType>,
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LinkedObjectListType {
@@ -4885,6 +5459,7 @@ pub enum LinkedObjectListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl LinkedObjectListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4894,6 +5469,7 @@ impl LinkedObjectListType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for LinkedObjectListType {
     fn from(value: &str) -> Self {
         match value {
@@ -4902,8 +5478,10 @@ impl From<&str> for LinkedObjectListType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(LinkedObjectListType);
 /// What kind of object is linked.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LinkedObjectType {
@@ -4914,6 +5492,7 @@ pub enum LinkedObjectType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl LinkedObjectType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4924,6 +5503,7 @@ impl LinkedObjectType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for LinkedObjectType {
     fn from(value: &str) -> Self {
         match value {
@@ -4933,7 +5513,9 @@ impl From<&str> for LinkedObjectType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(LinkedObjectType);
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListDataAttributesModel {
@@ -4946,6 +5528,7 @@ pub enum ListDataAttributesModel {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "data-attributes")]
 impl ListDataAttributesModel {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4957,6 +5540,7 @@ impl ListDataAttributesModel {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 impl From<&str> for ListDataAttributesModel {
     fn from(value: &str) -> Self {
         match value {
@@ -4967,7 +5551,9 @@ impl From<&str> for ListDataAttributesModel {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 crate::codec::string_enum!(ListDataAttributesModel);
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -4979,6 +5565,7 @@ pub enum ListDataEventsResponse {
     /// A `type` this version of the client does not know yet, kept as JSON.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "data-events")]
 impl<'de> Deserialize<'de> for ListDataEventsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4997,11 +5584,13 @@ impl<'de> Deserialize<'de> for ListDataEventsResponse {
         )
     }
 }
+#[cfg(feature = "data-events")]
 impl From<DataEventList> for ListDataEventsResponse {
     fn from(value: DataEventList) -> Self {
         Self::DataEventList(Box::new(value))
     }
 }
+#[cfg(feature = "data-events")]
 impl From<DataEventSummary> for ListDataEventsResponse {
     fn from(value: DataEventSummary) -> Self {
         Self::DataEventSummary(Box::new(value))
@@ -5010,6 +5599,7 @@ impl From<DataEventSummary> for ListDataEventsResponse {
 /// An action to take on a conversation, told apart by `message_type`.
 ///
 /// Schema `manage_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -5025,6 +5615,7 @@ pub enum ManageConversationRequest {
     /// A `message_type` this version of the client does not know yet, kept as JSON.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "conversations")]
 impl<'de> Deserialize<'de> for ManageConversationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5057,21 +5648,25 @@ impl<'de> Deserialize<'de> for ManageConversationRequest {
         )
     }
 }
+#[cfg(feature = "conversations")]
 impl From<CloseConversationRequest> for ManageConversationRequest {
     fn from(value: CloseConversationRequest) -> Self {
         Self::CloseConversationRequest(Box::new(value))
     }
 }
+#[cfg(feature = "conversations")]
 impl From<SnoozeConversationRequest> for ManageConversationRequest {
     fn from(value: SnoozeConversationRequest) -> Self {
         Self::SnoozeConversationRequest(Box::new(value))
     }
 }
+#[cfg(feature = "conversations")]
 impl From<OpenConversationRequest> for ManageConversationRequest {
     fn from(value: OpenConversationRequest) -> Self {
         Self::OpenConversationRequest(Box::new(value))
     }
 }
+#[cfg(feature = "conversations")]
 impl From<AssignConversationRequest> for ManageConversationRequest {
     fn from(value: AssignConversationRequest) -> Self {
         Self::AssignConversationRequest(Box::new(value))
@@ -5080,6 +5675,7 @@ impl From<AssignConversationRequest> for ManageConversationRequest {
 /// The lead to merge and the user to merge it into.
 ///
 /// Schema `merge_contacts_request`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MergeContactsRequest {
     /// The identifier of the lead to merge away.
@@ -5092,6 +5688,7 @@ pub struct MergeContactsRequest {
 /// The contact that remains after a merge, with a reference to the contact merged into it.
 ///
 /// Schema `merged_contact`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MergedContact {
     /// The name of the Android app the contact uses.
@@ -5230,6 +5827,7 @@ pub struct MergedContact {
     pub merged_from: Option<ContactReference>,
 }
 /// The contact's avatar.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MergedContactAvatar {
     /// The address of the avatar image.
@@ -5238,6 +5836,7 @@ pub struct MergedContactAvatar {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MergedContactType {
@@ -5246,6 +5845,7 @@ pub enum MergedContactType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl MergedContactType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5255,6 +5855,7 @@ impl MergedContactType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for MergedContactType {
     fn from(value: &str) -> Self {
         match value {
@@ -5263,10 +5864,12 @@ impl From<&str> for MergedContactType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(MergedContactType);
 /// A message that was sent, such as the one that opens a new conversation.
 ///
 /// Schema `message`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Message {
     /// The body of the message.
@@ -5292,6 +5895,7 @@ pub struct Message {
     pub type_: Option<String>,
 }
 /// The channel the message was sent on.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MessageMessageType {
@@ -5306,6 +5910,7 @@ pub enum MessageMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl MessageMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5318,6 +5923,7 @@ impl MessageMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for MessageMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -5329,10 +5935,12 @@ impl From<&str> for MessageMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(MessageMessageType);
 /// Several filters combined with `AND` or `OR`; filters can be nested.
 ///
 /// Schema `multiple_filter_search_request`.
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MultipleFilterSearchRequest {
     /// How to combine the filters.
@@ -5341,6 +5949,7 @@ pub struct MultipleFilterSearchRequest {
     pub value: Vec<MultipleOrSingleFilterSearchRequest>,
 }
 /// How to combine the filters.
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MultipleFilterSearchRequestOperator {
@@ -5351,6 +5960,7 @@ pub enum MultipleFilterSearchRequestOperator {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl MultipleFilterSearchRequestOperator {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5361,6 +5971,7 @@ impl MultipleFilterSearchRequestOperator {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<&str> for MultipleFilterSearchRequestOperator {
     fn from(value: &str) -> Self {
         match value {
@@ -5370,21 +5981,25 @@ impl From<&str> for MultipleFilterSearchRequestOperator {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 crate::codec::string_enum!(MultipleFilterSearchRequestOperator);
 /// Either one filter or a nested combination of filters.
 ///
 /// Schema `multiple_or_single_filter_search_request`.
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum MultipleOrSingleFilterSearchRequest {
     SingleFilterSearchRequest(Box<SingleFilterSearchRequest>),
     MultipleFilterSearchRequest(Box<MultipleFilterSearchRequest>),
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<SingleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
     fn from(value: SingleFilterSearchRequest) -> Self {
         Self::SingleFilterSearchRequest(Box::new(value))
     }
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<MultipleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
     fn from(value: MultipleFilterSearchRequest) -> Self {
         Self::MultipleFilterSearchRequest(Box::new(value))
@@ -5393,6 +6008,7 @@ impl From<MultipleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
 /// The envelope Intercom wraps around every webhook notification, whatever the topic.
 ///
 /// Schema `notification`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Notification {
     /// Identifier of the workspace the notification comes from.
@@ -5430,6 +6046,7 @@ pub struct Notification {
     pub type_: NotificationType,
 }
 /// Container of the object the notification is about.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NotificationData {
     /// The object the notification is about; its shape depends on the topic.
@@ -5439,6 +6056,7 @@ pub struct NotificationData {
     pub type_: Option<NotificationDataType>,
 }
 /// Always `notification_event_data`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NotificationDataType {
@@ -5447,6 +6065,7 @@ pub enum NotificationDataType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl NotificationDataType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5456,6 +6075,7 @@ impl NotificationDataType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for NotificationDataType {
     fn from(value: &str) -> Self {
         match value {
@@ -5464,8 +6084,10 @@ impl From<&str> for NotificationDataType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(NotificationDataType);
 /// Always `notification_event`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NotificationType {
@@ -5474,6 +6096,7 @@ pub enum NotificationType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl NotificationType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5483,6 +6106,7 @@ impl NotificationType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for NotificationType {
     fn from(value: &str) -> Self {
         match value {
@@ -5491,16 +6115,19 @@ impl From<&str> for NotificationType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(NotificationType);
 /// Open a closed or snoozed conversation.
 ///
 /// Schema `open_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpenConversationRequest {
     /// The admin who opens the conversation.
     pub admin_id: String,
     pub message_type: OpenConversationRequestMessageType,
 }
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OpenConversationRequestMessageType {
@@ -5509,6 +6136,7 @@ pub enum OpenConversationRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl OpenConversationRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5518,6 +6146,7 @@ impl OpenConversationRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for OpenConversationRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -5526,10 +6155,12 @@ impl From<&str> for OpenConversationRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(OpenConversationRequestMessageType);
 /// Page-numbered pagination whose next page is given as a link.
 ///
 /// Schema `pages_link`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PagesLink {
     /// The address of the next page, or null on the last page.
@@ -5547,6 +6178,7 @@ pub struct PagesLink {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<PagesLinkType>,
 }
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PagesLinkType {
@@ -5555,6 +6187,7 @@ pub enum PagesLinkType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "contacts")]
 impl PagesLinkType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5564,6 +6197,7 @@ impl PagesLinkType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 impl From<&str> for PagesLinkType {
     fn from(value: &str) -> Self {
         match value {
@@ -5572,10 +6206,12 @@ impl From<&str> for PagesLinkType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 crate::codec::string_enum!(PagesLinkType);
 /// A file attached to a message.
 ///
 /// Schema `part_attachment`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PartAttachment {
     /// The media type of the file.
@@ -5603,6 +6239,7 @@ pub struct PartAttachment {
 /// The item of a `ping` notification.
 ///
 /// Schema `ping`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ping {
     /// A fixed, human-readable text; carries no information.
@@ -5611,6 +6248,7 @@ pub struct Ping {
     #[serde(rename = "type")]
     pub type_: PingType,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PingType {
@@ -5619,6 +6257,7 @@ pub enum PingType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl PingType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5628,6 +6267,7 @@ impl PingType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for PingType {
     fn from(value: &str) -> Self {
         match value {
@@ -5636,10 +6276,12 @@ impl From<&str> for PingType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(PingType);
 /// Redact one part of a conversation.
 ///
 /// Schema `redact_conversation_part_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RedactConversationPartRequest {
     /// The conversation the part belongs to.
@@ -5649,6 +6291,7 @@ pub struct RedactConversationPartRequest {
     #[serde(rename = "type")]
     pub type_: RedactConversationPartRequestType,
 }
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RedactConversationPartRequestType {
@@ -5657,6 +6300,7 @@ pub enum RedactConversationPartRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl RedactConversationPartRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5666,6 +6310,7 @@ impl RedactConversationPartRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for RedactConversationPartRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -5674,10 +6319,12 @@ impl From<&str> for RedactConversationPartRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(RedactConversationPartRequestType);
 /// What to redact, a conversation part or the message that started the conversation.
 ///
 /// Schema `redact_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -5689,6 +6336,7 @@ pub enum RedactConversationRequest {
     /// A `type` this version of the client does not know yet, kept as JSON.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "conversations")]
 impl<'de> Deserialize<'de> for RedactConversationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5711,11 +6359,13 @@ impl<'de> Deserialize<'de> for RedactConversationRequest {
         )
     }
 }
+#[cfg(feature = "conversations")]
 impl From<RedactConversationPartRequest> for RedactConversationRequest {
     fn from(value: RedactConversationPartRequest) -> Self {
         Self::RedactConversationPartRequest(Box::new(value))
     }
 }
+#[cfg(feature = "conversations")]
 impl From<RedactConversationSourceRequest> for RedactConversationRequest {
     fn from(value: RedactConversationSourceRequest) -> Self {
         Self::RedactConversationSourceRequest(Box::new(value))
@@ -5724,6 +6374,7 @@ impl From<RedactConversationSourceRequest> for RedactConversationRequest {
 /// Redact the message that started a conversation.
 ///
 /// Schema `redact_conversation_source_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RedactConversationSourceRequest {
     /// The conversation the message started.
@@ -5733,6 +6384,7 @@ pub struct RedactConversationSourceRequest {
     #[serde(rename = "type")]
     pub type_: RedactConversationSourceRequestType,
 }
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RedactConversationSourceRequestType {
@@ -5741,6 +6393,7 @@ pub enum RedactConversationSourceRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl RedactConversationSourceRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5750,6 +6403,7 @@ impl RedactConversationSourceRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for RedactConversationSourceRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -5758,10 +6412,19 @@ impl From<&str> for RedactConversationSourceRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(RedactConversationSourceRequestType);
 /// A reference to another object by type and identifier.
 ///
 /// Schema `reference`.
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Reference {
     /// The identifier of the object.
@@ -5774,17 +6437,20 @@ pub struct Reference {
 /// A reply from an admin, or on behalf of a contact.
 ///
 /// Schema `reply_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ReplyConversationRequest {
     ContactReplyConversationRequest(Box<ContactReplyConversationRequest>),
     AdminReplyConversationRequest(Box<AdminReplyConversationRequest>),
 }
+#[cfg(feature = "conversations")]
 impl From<ContactReplyConversationRequest> for ReplyConversationRequest {
     fn from(value: ContactReplyConversationRequest) -> Self {
         Self::ContactReplyConversationRequest(Box::new(value))
     }
 }
+#[cfg(feature = "conversations")]
 impl From<AdminReplyConversationRequest> for ReplyConversationRequest {
     fn from(value: AdminReplyConversationRequest) -> Self {
         Self::AdminReplyConversationRequest(Box::new(value))
@@ -5793,6 +6459,7 @@ impl From<AdminReplyConversationRequest> for ReplyConversationRequest {
 /// A search query with optional paging.
 ///
 /// Schema `search_request`.
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -5801,17 +6468,20 @@ pub struct SearchRequest {
     pub query: SearchRequestQuery,
 }
 /// A single filter, or filters combined with `AND` or `OR`.
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SearchRequestQuery {
     SingleFilterSearchRequest(Box<SingleFilterSearchRequest>),
     MultipleFilterSearchRequest(Box<MultipleFilterSearchRequest>),
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<SingleFilterSearchRequest> for SearchRequestQuery {
     fn from(value: SingleFilterSearchRequest) -> Self {
         Self::SingleFilterSearchRequest(Box::new(value))
     }
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<MultipleFilterSearchRequest> for SearchRequestQuery {
     fn from(value: MultipleFilterSearchRequest) -> Self {
         Self::MultipleFilterSearchRequest(Box::new(value))
@@ -5820,6 +6490,7 @@ impl From<MultipleFilterSearchRequest> for SearchRequestQuery {
 /// A saved group of contacts that match a set of filters.
 ///
 /// Schema `segment`.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Segment {
     /// How many contacts are in the segment, when it was asked for.
@@ -5844,6 +6515,7 @@ pub struct Segment {
     pub updated_at: Option<crate::Timestamp>,
 }
 /// The kind of contact the segment holds.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SegmentPersonType {
@@ -5854,6 +6526,7 @@ pub enum SegmentPersonType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl SegmentPersonType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5864,6 +6537,7 @@ impl SegmentPersonType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for SegmentPersonType {
     fn from(value: &str) -> Self {
         match value {
@@ -5873,7 +6547,9 @@ impl From<&str> for SegmentPersonType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(SegmentPersonType);
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SegmentType {
@@ -5882,6 +6558,7 @@ pub enum SegmentType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl SegmentType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5891,6 +6568,7 @@ impl SegmentType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for SegmentType {
     fn from(value: &str) -> Self {
         match value {
@@ -5899,10 +6577,12 @@ impl From<&str> for SegmentType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(SegmentType);
 /// The away settings to give an admin.
 ///
 /// Schema `set_admin_away_request`.
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SetAdminAwayRequest {
     /// True to set the admin away, false to set them back.
@@ -5913,6 +6593,7 @@ pub struct SetAdminAwayRequest {
 /// One condition on one field.
 ///
 /// Schema `single_filter_search_request`.
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SingleFilterSearchRequest {
     /// The field to test, such as `email` or `custom_attributes.plan_tier`.
@@ -5923,6 +6604,7 @@ pub struct SingleFilterSearchRequest {
     pub value: Option<SingleFilterSearchRequestValue>,
 }
 /// How to compare: equal, not equal, in, not in, less or greater (and or equal), contains, does not contain, starts with, ends with.
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SingleFilterSearchRequestOperator {
@@ -5953,6 +6635,7 @@ pub enum SingleFilterSearchRequestOperator {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl SingleFilterSearchRequestOperator {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5973,6 +6656,7 @@ impl SingleFilterSearchRequestOperator {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<&str> for SingleFilterSearchRequestOperator {
     fn from(value: &str) -> Self {
         match value {
@@ -5992,8 +6676,10 @@ impl From<&str> for SingleFilterSearchRequestOperator {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 crate::codec::string_enum!(SingleFilterSearchRequestOperator);
 /// The value to compare with; a list for `IN` and `NIN`.
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SingleFilterSearchRequestValue {
@@ -6003,26 +6689,31 @@ pub enum SingleFilterSearchRequestValue {
     List(Vec<String>),
     List2(Vec<i64>),
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<String> for SingleFilterSearchRequestValue {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<i64> for SingleFilterSearchRequestValue {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<bool> for SingleFilterSearchRequestValue {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<Vec<String>> for SingleFilterSearchRequestValue {
     fn from(value: Vec<String>) -> Self {
         Self::List(value)
     }
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<Vec<i64>> for SingleFilterSearchRequestValue {
     fn from(value: Vec<i64>) -> Self {
         Self::List2(value)
@@ -6031,6 +6722,7 @@ impl From<Vec<i64>> for SingleFilterSearchRequestValue {
 /// The service level agreement applied to a conversation.
 ///
 /// Schema `sla_applied`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SlaApplied {
     /// The name of the SLA.
@@ -6043,6 +6735,7 @@ pub struct SlaApplied {
     pub type_: Option<String>,
 }
 /// How the conversation stands against the SLA.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SlaAppliedSlaStatus {
@@ -6057,6 +6750,7 @@ pub enum SlaAppliedSlaStatus {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl SlaAppliedSlaStatus {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6069,6 +6763,7 @@ impl SlaAppliedSlaStatus {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for SlaAppliedSlaStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -6080,10 +6775,12 @@ impl From<&str> for SlaAppliedSlaStatus {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(SlaAppliedSlaStatus);
 /// Snooze a conversation until a given time.
 ///
 /// Schema `snooze_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SnoozeConversationRequest {
     /// The admin who snoozes the conversation.
@@ -6092,6 +6789,7 @@ pub struct SnoozeConversationRequest {
     /// When the conversation should open again (Unix seconds).
     pub snoozed_until: crate::Timestamp,
 }
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SnoozeConversationRequestMessageType {
@@ -6100,6 +6798,7 @@ pub enum SnoozeConversationRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl SnoozeConversationRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6109,6 +6808,7 @@ impl SnoozeConversationRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for SnoozeConversationRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -6117,10 +6817,12 @@ impl From<&str> for SnoozeConversationRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(SnoozeConversationRequestMessageType);
 /// A profile on a social network.
 ///
 /// Schema `social_profile`.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SocialProfile {
     /// The name of the network, such as `Twitter`.
@@ -6132,6 +6834,7 @@ pub struct SocialProfile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SocialProfileType {
@@ -6140,6 +6843,7 @@ pub enum SocialProfileType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl SocialProfileType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6149,6 +6853,7 @@ impl SocialProfileType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for SocialProfileType {
     fn from(value: &str) -> Self {
         match value {
@@ -6157,10 +6862,20 @@ impl From<&str> for SocialProfileType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(SocialProfileType);
 /// A cursor position. In responses it points at the next page (null on the last page); in search requests it asks for a page.
 ///
 /// Schema `starting_after_paging`.
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StartingAfterPaging {
     /// The number of the page the cursor points at.
@@ -6176,6 +6891,7 @@ pub struct StartingAfterPaging {
 /// A kind of message that contacts can opt in to or out of.
 ///
 /// Schema `subscription_type`.
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SubscriptionType {
     /// Whether contacts are subscribed until they opt out, or only once they opt in.
@@ -6199,6 +6915,7 @@ pub struct SubscriptionType {
     pub type_: Option<String>,
 }
 /// Whether contacts are subscribed until they opt out, or only once they opt in.
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionTypeConsentType {
@@ -6209,6 +6926,7 @@ pub enum SubscriptionTypeConsentType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 impl SubscriptionTypeConsentType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6219,6 +6937,7 @@ impl SubscriptionTypeConsentType {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 impl From<&str> for SubscriptionTypeConsentType {
     fn from(value: &str) -> Self {
         match value {
@@ -6228,7 +6947,9 @@ impl From<&str> for SubscriptionTypeConsentType {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(SubscriptionTypeConsentType);
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionTypeContentTypesItem {
@@ -6239,6 +6960,7 @@ pub enum SubscriptionTypeContentTypesItem {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 impl SubscriptionTypeContentTypesItem {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6249,6 +6971,7 @@ impl SubscriptionTypeContentTypesItem {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 impl From<&str> for SubscriptionTypeContentTypesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -6258,10 +6981,12 @@ impl From<&str> for SubscriptionTypeContentTypesItem {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(SubscriptionTypeContentTypesItem);
 /// A list of subscription types.
 ///
 /// Schema `subscription_type_list`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SubscriptionTypeList {
     /// The subscription types.
@@ -6270,6 +6995,7 @@ pub struct SubscriptionTypeList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<SubscriptionTypeListType>,
 }
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionTypeListType {
@@ -6278,6 +7004,7 @@ pub enum SubscriptionTypeListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "contacts")]
 impl SubscriptionTypeListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6287,6 +7014,7 @@ impl SubscriptionTypeListType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 impl From<&str> for SubscriptionTypeListType {
     fn from(value: &str) -> Self {
         match value {
@@ -6295,8 +7023,10 @@ impl From<&str> for SubscriptionTypeListType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 crate::codec::string_enum!(SubscriptionTypeListType);
 /// Whether the subscription type is in use.
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionTypeState {
@@ -6309,6 +7039,7 @@ pub enum SubscriptionTypeState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 impl SubscriptionTypeState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6320,6 +7051,7 @@ impl SubscriptionTypeState {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 impl From<&str> for SubscriptionTypeState {
     fn from(value: &str) -> Self {
         match value {
@@ -6330,10 +7062,12 @@ impl From<&str> for SubscriptionTypeState {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(SubscriptionTypeState);
 /// Survey answer
 ///
 /// Schema `survey_answer`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SurveyAnswer {
     /// When the question was answered (ISO 8601 text or Unix seconds).
@@ -6348,17 +7082,20 @@ pub struct SurveyAnswer {
     pub response: Option<serde_json::Value>,
 }
 /// When the question was answered (ISO 8601 text or Unix seconds).
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SurveyAnswerAnsweredAt {
     String(String),
     Integer(crate::Timestamp),
 }
+#[cfg(feature = "webhooks")]
 impl From<String> for SurveyAnswerAnsweredAt {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<crate::Timestamp> for SurveyAnswerAnsweredAt {
     fn from(value: crate::Timestamp) -> Self {
         Self::Integer(value)
@@ -6367,6 +7104,14 @@ impl From<crate::Timestamp> for SurveyAnswerAnsweredAt {
 /// A label that teammates attach to contacts, companies and conversations.
 ///
 /// Schema `tag`.
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Tag {
     /// When the tag was attached to the object (Unix seconds).
@@ -6386,6 +7131,7 @@ pub struct Tag {
 /// A list of tags.
 ///
 /// Schema `tag_list`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TagList {
     /// The tags.
@@ -6394,6 +7140,7 @@ pub struct TagList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagListType>,
 }
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TagListType {
@@ -6402,6 +7149,7 @@ pub enum TagListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "contacts")]
 impl TagListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6411,6 +7159,7 @@ impl TagListType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 impl From<&str> for TagListType {
     fn from(value: &str) -> Self {
         match value {
@@ -6419,7 +7168,16 @@ impl From<&str> for TagListType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 crate::codec::string_enum!(TagListType);
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TagType {
@@ -6428,6 +7186,14 @@ pub enum TagType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 impl TagType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6437,6 +7203,14 @@ impl TagType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for TagType {
     fn from(value: &str) -> Self {
         match value {
@@ -6445,10 +7219,26 @@ impl From<&str> for TagType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(TagType);
 /// The tags attached to an object.
 ///
 /// Schema `tags`.
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Tags {
     /// The tags.
@@ -6457,6 +7247,14 @@ pub struct Tags {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagsType>,
 }
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TagsType {
@@ -6465,6 +7263,14 @@ pub enum TagsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 impl TagsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6474,6 +7280,14 @@ impl TagsType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for TagsType {
     fn from(value: &str) -> Self {
         match value {
@@ -6482,10 +7296,19 @@ impl From<&str> for TagsType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(TagsType);
 /// The teams for which the admin's work takes priority.
 ///
 /// Schema `team_priority_level`.
+#[cfg(any(feature = "admins", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TeamPriorityLevel {
     /// The teams the admin works for first.
@@ -6498,6 +7321,7 @@ pub struct TeamPriorityLevel {
 /// A ticket (compact: the fields Intercom documents for the REST ticket that matter to webhook consumers).
 ///
 /// Schema `ticket`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ticket {
     /// Identifier of the assigned teammate; `0` when there is none.
@@ -6547,6 +7371,7 @@ pub struct Ticket {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::Timestamp>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketCategory {
@@ -6559,6 +7384,7 @@ pub enum TicketCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6570,6 +7396,7 @@ impl TicketCategory {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -6580,13 +7407,16 @@ impl From<&str> for TicketCategory {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketCategory);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketContacts {
     pub contacts: Vec<ContactReference>,
     #[serde(rename = "type")]
     pub type_: TicketContactsType,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketContactsType {
@@ -6595,6 +7425,7 @@ pub enum TicketContactsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketContactsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6604,6 +7435,7 @@ impl TicketContactsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketContactsType {
     fn from(value: &str) -> Self {
         match value {
@@ -6612,10 +7444,12 @@ impl From<&str> for TicketContactsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketContactsType);
 /// One entry of a ticket's history: a reply, a note, a state change, an assignment... (compact).
 ///
 /// Schema `ticket_part`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketPart {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -6645,6 +7479,7 @@ pub struct TicketPart {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::Timestamp>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketPartAuthor {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -6656,6 +7491,7 @@ pub struct TicketPartAuthor {
     #[serde(rename = "type")]
     pub type_: TicketPartAuthorType,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartAuthorType {
@@ -6670,6 +7506,7 @@ pub enum TicketPartAuthorType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketPartAuthorType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6682,6 +7519,7 @@ impl TicketPartAuthorType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketPartAuthorType {
     fn from(value: &str) -> Self {
         match value {
@@ -6693,7 +7531,9 @@ impl From<&str> for TicketPartAuthorType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketPartAuthorType);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartPreviousTicketState {
@@ -6708,6 +7548,7 @@ pub enum TicketPartPreviousTicketState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketPartPreviousTicketState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6720,6 +7561,7 @@ impl TicketPartPreviousTicketState {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketPartPreviousTicketState {
     fn from(value: &str) -> Self {
         match value {
@@ -6731,7 +7573,9 @@ impl From<&str> for TicketPartPreviousTicketState {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketPartPreviousTicketState);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartTicketState {
@@ -6746,6 +7590,7 @@ pub enum TicketPartTicketState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketPartTicketState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6758,6 +7603,7 @@ impl TicketPartTicketState {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketPartTicketState {
     fn from(value: &str) -> Self {
         match value {
@@ -6769,7 +7615,9 @@ impl From<&str> for TicketPartTicketState {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketPartTicketState);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartType {
@@ -6778,6 +7626,7 @@ pub enum TicketPartType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketPartType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6787,6 +7636,7 @@ impl TicketPartType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketPartType {
     fn from(value: &str) -> Self {
         match value {
@@ -6795,7 +7645,9 @@ impl From<&str> for TicketPartType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketPartType);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketTicketParts {
     pub ticket_parts: Vec<TicketPart>,
@@ -6804,6 +7656,7 @@ pub struct TicketTicketParts {
     #[serde(rename = "type")]
     pub type_: TicketTicketPartsType,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketTicketPartsType {
@@ -6812,6 +7665,7 @@ pub enum TicketTicketPartsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketTicketPartsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6821,6 +7675,7 @@ impl TicketTicketPartsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketTicketPartsType {
     fn from(value: &str) -> Self {
         match value {
@@ -6829,7 +7684,9 @@ impl From<&str> for TicketTicketPartsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketTicketPartsType);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketTicketState {
@@ -6844,6 +7701,7 @@ pub enum TicketTicketState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketTicketState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6856,6 +7714,7 @@ impl TicketTicketState {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketTicketState {
     fn from(value: &str) -> Self {
         match value {
@@ -6867,7 +7726,9 @@ impl From<&str> for TicketTicketState {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketTicketState);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketType {
@@ -6876,6 +7737,7 @@ pub enum TicketType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6885,6 +7747,7 @@ impl TicketType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketType {
     fn from(value: &str) -> Self {
         match value {
@@ -6893,10 +7756,12 @@ impl From<&str> for TicketType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketType);
 /// The type of a ticket, as configured in the workspace (compact).
 ///
 /// Schema `ticket_type_details`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketTypeDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -6922,6 +7787,7 @@ pub struct TicketTypeDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketTypeDetailsCategory {
@@ -6934,6 +7800,7 @@ pub enum TicketTypeDetailsCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketTypeDetailsCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6945,6 +7812,7 @@ impl TicketTypeDetailsCategory {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketTypeDetailsCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -6955,7 +7823,9 @@ impl From<&str> for TicketTypeDetailsCategory {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketTypeDetailsCategory);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketTypeDetailsType {
@@ -6964,6 +7834,7 @@ pub enum TicketTypeDetailsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketTypeDetailsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6973,6 +7844,7 @@ impl TicketTypeDetailsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketTypeDetailsType {
     fn from(value: &str) -> Self {
         match value {
@@ -6981,10 +7853,12 @@ impl From<&str> for TicketTypeDetailsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketTypeDetailsType);
 /// The name and description of a subscription type in one language.
 ///
 /// Schema `translation`.
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Translation {
     /// The description in this language.
@@ -7000,6 +7874,7 @@ pub struct Translation {
 /// The fields of an article to change.
 ///
 /// Schema `update_article_request`.
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateArticleRequest {
     /// The identifier of the admin to credit as author.
@@ -7027,6 +7902,7 @@ pub struct UpdateArticleRequest {
     pub translated_content: Option<ArticleTranslatedContent>,
 }
 /// Whether the article is published or a draft.
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UpdateArticleRequestState {
@@ -7037,6 +7913,7 @@ pub enum UpdateArticleRequestState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "articles")]
 impl UpdateArticleRequestState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7047,6 +7924,7 @@ impl UpdateArticleRequestState {
         }
     }
 }
+#[cfg(feature = "articles")]
 impl From<&str> for UpdateArticleRequestState {
     fn from(value: &str) -> Self {
         match value {
@@ -7056,10 +7934,12 @@ impl From<&str> for UpdateArticleRequestState {
         }
     }
 }
+#[cfg(feature = "articles")]
 crate::codec::string_enum!(UpdateArticleRequestState);
 /// The attributes of a contact to change; fields left out keep their values.
 ///
 /// Schema `update_contact_request`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateContactRequest {
     /// The address of an image to use as the contact's avatar.
@@ -7098,6 +7978,7 @@ pub struct UpdateContactRequest {
 /// The attributes of a conversation to change.
 ///
 /// Schema `update_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateConversationRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7109,6 +7990,7 @@ pub struct UpdateConversationRequest {
 /// The settings of a data attribute to change.
 ///
 /// Schema `update_data_attribute_request`.
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateDataAttributeRequest {
     /// Archive (true) or restore (false) the attribute.
@@ -7124,6 +8006,7 @@ pub struct UpdateDataAttributeRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<UpdateDataAttributeRequestOptionsItem>>,
 }
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpdateDataAttributeRequestOptionsItem {
     /// One allowed value.
@@ -7132,6 +8015,7 @@ pub struct UpdateDataAttributeRequestOptionsItem {
 /// A visitor of the website or app (compact).
 ///
 /// Schema `visitor`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Visitor {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7213,6 +8097,7 @@ pub struct Visitor {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_term: Option<String>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorAvatar {
     /// URL of the avatar image.
@@ -7221,6 +8106,7 @@ pub struct VisitorAvatar {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorLocationData {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7240,6 +8126,7 @@ pub struct VisitorLocationData {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorSegments {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7247,6 +8134,7 @@ pub struct VisitorSegments {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorSegmentsType>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VisitorSegmentsType {
@@ -7255,6 +8143,7 @@ pub enum VisitorSegmentsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl VisitorSegmentsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7264,6 +8153,7 @@ impl VisitorSegmentsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for VisitorSegmentsType {
     fn from(value: &str) -> Self {
         match value {
@@ -7272,7 +8162,9 @@ impl From<&str> for VisitorSegmentsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(VisitorSegmentsType);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorTags {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7280,6 +8172,7 @@ pub struct VisitorTags {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorTagsType>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorTagsTagsItem {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7289,6 +8182,7 @@ pub struct VisitorTagsTagsItem {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorTagsTagsItemType>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VisitorTagsTagsItemType {
@@ -7297,6 +8191,7 @@ pub enum VisitorTagsTagsItemType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl VisitorTagsTagsItemType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7306,6 +8201,7 @@ impl VisitorTagsTagsItemType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for VisitorTagsTagsItemType {
     fn from(value: &str) -> Self {
         match value {
@@ -7314,7 +8210,9 @@ impl From<&str> for VisitorTagsTagsItemType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(VisitorTagsTagsItemType);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VisitorTagsType {
@@ -7323,6 +8221,7 @@ pub enum VisitorTagsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl VisitorTagsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7332,6 +8231,7 @@ impl VisitorTagsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for VisitorTagsType {
     fn from(value: &str) -> Self {
         match value {
@@ -7340,7 +8240,9 @@ impl From<&str> for VisitorTagsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(VisitorTagsType);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VisitorType {
@@ -7349,6 +8251,7 @@ pub enum VisitorType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl VisitorType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7358,6 +8261,7 @@ impl VisitorType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for VisitorType {
     fn from(value: &str) -> Self {
         match value {
@@ -7366,4 +8270,5 @@ impl From<&str> for VisitorType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(VisitorType);
