@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::diagnostics::{Error, ErrorKind, Location};
-use crate::model::{Api, FeatureKind};
+use crate::model::{Api, Feature, FeatureKind};
 use crate::name::FULL_FEATURE;
 
 /// The first line of the generated section (matched by prefix).
@@ -21,12 +21,15 @@ pub fn features_section(api: &Api) -> String {
     let mut out = format!("{BEGIN} (`cargo xtask codegen` writes this section from the descriptions: do not edit it)\n");
     let _ = writeln!(out, "default = [\"{FULL_FEATURE}\"]");
     out.push_str("## Every resource group, the webhooks and the schemas no operation uses.\n");
+    // Groups by name (the model has them by tag, where `AI Content` sorts before `Admins`), then the others.
+    let mut features: Vec<&Feature> = api.features.iter().collect();
+    features.sort_by_key(|f| (!matches!(f.kind, FeatureKind::Group(_)), f.kind == FeatureKind::Unreferenced, &f.name));
     let _ = writeln!(out, "{FULL_FEATURE} = [");
-    for feature in &api.features {
+    for feature in &features {
         let _ = writeln!(out, "    \"{}\",", feature.name);
     }
     out.push_str("]\n");
-    for feature in &api.features {
+    for feature in features {
         let doc = match &feature.kind {
             FeatureKind::Group(tag) => {
                 let accessor = api.operations.iter().find(|op| &op.tag == tag).map_or("", |op| op.group_accessor.as_str());
