@@ -108,7 +108,32 @@ fn uses_types(api: &Api, op: &Operation) -> bool {
 
 /// Whether a path parameter is filled into the path (percent-encoded).
 fn encodes_path(op: &Operation) -> bool {
-    op.path_params.iter().any(|p| op.path.contains(&format!("{{{}}}", p.name)))
+    !path_template(op).1.is_empty()
+}
+
+/// The `format!` template of the path, with each `{name}` of a path parameter replaced by its
+/// argument (other braces escaped), and the parameters it fills, once each.
+fn path_template(op: &Operation) -> (String, Vec<&Param>) {
+    let mut template = String::new();
+    let mut filled: Vec<&Param> = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        let name = &rest[start + 1..start + len];
+        match op.path_params.iter().find(|p| p.name == name) {
+            Some(param) => {
+                template.push_str(&format!("{{{}}}", param.rust_name));
+                if !filled.iter().any(|p| p.rust_name == param.rust_name) {
+                    filled.push(param);
+                }
+            }
+            None => template.push_str(&rest[start..start + len + 1].replace('{', "{{").replace('}', "}}")),
+        }
+        rest = &rest[start + len + 1..];
+    }
+    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    (template, filled)
 }
 
 fn mentions_named(ty: &Ty) -> bool {
@@ -223,29 +248,14 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         args.push(if body.required { quote!(body: &#ty) } else { quote!(body: Option<&#ty>) });
     }
 
-    // The path template with each `{name}` filled by its percent-encoded argument.
-    let mut template = String::new();
-    let mut encode = Vec::new();
-    let mut encoded: Vec<&str> = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
-        template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
-        let name = &rest[start + 1..start + len];
-        match op.path_params.iter().find(|p| p.name == name) {
-            Some(param) => {
-                template.push_str(&format!("{{{}}}", param.rust_name));
-                let arg = format_ident!("{}", param.rust_name);
-                if !encoded.contains(&param.rust_name.as_str()) {
-                    encoded.push(&param.rust_name);
-                    encode.push(quote!(let #arg = encode_path_segment(&#arg);));
-                }
-            }
-            None => template.push_str(&rest[start..start + len + 1].replace('{', "{{").replace('}', "}}")),
-        }
-        rest = &rest[start + len + 1..];
-    }
-    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    let (template, encoded) = path_template(op);
+    let encode: Vec<TokenStream> = encoded
+        .iter()
+        .map(|param| {
+            let arg = format_ident!("{}", param.rust_name);
+            quote!(let #arg = encode_path_segment(&#arg);)
+        })
+        .collect();
     let path = if encode.is_empty() { quote!(#template.to_owned()) } else { quote!(format!(#template)) };
 
     let method = method_tokens(op.method);
