@@ -122,3 +122,21 @@ pub fn generate_into(config: &Config, dir: &std::path::Path, check: bool) -> Res
     let changes = if check { write::changes(dir, &output.files)? } else { write::write(dir, &output.files)? };
     Ok((output, changes))
 }
+
+/// Generates the client crate at `crate_dir`: replaces `src/generated` and the generated features
+/// section of `Cargo.toml` together, all or nothing; with `check`, only reports what would change.
+/// A manifest without the section's markers is an error, and then nothing is touched.
+pub fn generate_crate(config: &Config, crate_dir: &std::path::Path, check: bool) -> Result<(Output, Vec<write::Change>), Error> {
+    let model = build_model(config)?;
+    let sources: Vec<String> = std::iter::once(&config.openapi).chain(&config.asyncapi).map(|p| file_name(p)).collect();
+    let files = emit::emit(&model.api, &sources)?;
+    let section = write::manifest::features_section(&model.api);
+    let dir = crate_dir.join("src/generated");
+    let manifest = write::ManifestSection { path: &crate_dir.join("Cargo.toml"), section: &section };
+    let changes = if check {
+        write::changes_with_manifest(&dir, &files, manifest)?
+    } else {
+        write::write_with_manifest(&dir, &files, manifest)?
+    };
+    Ok((Output { files, warnings: model.warnings }, changes))
+}

@@ -4,11 +4,11 @@
 //! keywords get a `_` suffix; clashes get a number suffix (`2`, `3`, ...) in model order,
 //! with schema-named types served before inline ones so their names never move.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
-use crate::model::{Api, TypeKind};
+use crate::model::{Api, FeatureKind, TypeKind};
 
 /// Identifiers that cannot be fields, parameters or functions as they are.
 const KEYWORDS: &[&str] = &[
@@ -90,6 +90,23 @@ impl Scope {
 
 /// The catch-all variant of enums, unions and topics.
 pub const UNKNOWN_VARIANT: &str = "Unknown";
+
+/// The cargo feature that turns every other generated feature on (and is the default).
+pub const FULL_FEATURE: &str = "full";
+/// The cargo feature of the webhooks.
+pub const WEBHOOKS_FEATURE: &str = "webhooks";
+/// The cargo feature of the schemas no operation and no webhook uses.
+pub const UNREFERENCED_FEATURE: &str = "unreferenced-schemas";
+
+/// A cargo feature name for a resource group: kebab-case ASCII words, e.g. `Help Center` -> `help-center`.
+pub fn feature_name(tag: &str) -> String {
+    let name = ascii_words(tag).to_kebab_case();
+    if name.is_empty() {
+        "group".to_owned()
+    } else {
+        name
+    }
+}
 
 /// Fills every `rust_name` of the model.
 pub fn assign(api: &mut Api) {
@@ -192,6 +209,23 @@ pub fn assign(api: &mut Api) {
         }
     }
 
+    // Features: the fixed ones keep their names; a group that would clash is numbered (`webhooks-2`).
+    let mut features: BTreeSet<String> =
+        ["default", FULL_FEATURE, WEBHOOKS_FEATURE, UNREFERENCED_FEATURE].into_iter().map(str::to_owned).collect();
+    for feature in &mut api.features {
+        feature.name = match &feature.kind {
+            FeatureKind::Webhooks => WEBHOOKS_FEATURE.to_owned(),
+            FeatureKind::Unreferenced => UNREFERENCED_FEATURE.to_owned(),
+            FeatureKind::Group(tag) => {
+                let wanted = feature_name(tag);
+                (1..)
+                    .map(|n| if n == 1 { wanted.clone() } else { format!("{wanted}-{n}") })
+                    .find(|candidate| features.insert(candidate.clone()))
+                    .unwrap_or(wanted)
+            }
+        };
+    }
+
     if let Some(webhooks) = &mut api.webhooks {
         let mut topics = Scope::with_reserved(&[UNKNOWN_VARIANT]);
         for topic in &mut webhooks.topics {
@@ -216,5 +250,29 @@ mod tests {
         let mut scope = Scope::default();
         assert_eq!(scope.claim("foo_bar".into()), "foo_bar");
         assert_eq!(scope.claim("foo_bar".into()), "foo_bar_2");
+        assert_eq!(feature_name("Help Center"), "help-center");
+        assert_eq!(feature_name("dataAttributes"), "data-attributes");
+        assert_eq!(feature_name("Unstable/AI content"), "unstable-ai-content");
+        assert_eq!(feature_name("日本"), "group");
+    }
+
+    #[test]
+    fn feature_names_never_clash() {
+        use crate::model::Feature;
+        let group = |tag: &str| Feature { kind: FeatureKind::Group(tag.to_owned()), types: Default::default(), name: String::new() };
+        let mut api = Api {
+            features: vec![
+                group("Contacts"),
+                group("contacts"),
+                group("Webhooks"),
+                group("full"),
+                Feature { kind: FeatureKind::Webhooks, types: Default::default(), name: String::new() },
+                Feature { kind: FeatureKind::Unreferenced, types: Default::default(), name: String::new() },
+            ],
+            ..Api::default()
+        };
+        assign(&mut api);
+        let names: Vec<&str> = api.features.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["contacts", "contacts-2", "webhooks-2", "full-2", "webhooks", "unreferenced-schemas"]);
     }
 }

@@ -423,8 +423,12 @@ fn generated_types_compile_warning_free() {
     let _ = std::fs::remove_dir_all(&krate);
     std::fs::create_dir_all(krate.join("src")).expect("mkdir");
     let mut lib = String::from("//! Generated types of the robustness fixtures.\npub mod codec;\nmod timestamp;\npub use timestamp::Timestamp;\n");
+    // Every fixture's features, all on by default; the check runs with them and without any.
+    let mut features = std::collections::BTreeSet::new();
     for (i, path) in fixtures.iter().enumerate() {
         let output = generate(path, false).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let model = codegen::build_model(&Config { openapi: path.clone(), ..Default::default() }).expect("builds");
+        features.extend(model.api.features.iter().map(|f| f.name.clone()));
         let module = format!("fixture_{i}");
         std::fs::write(krate.join("src").join(format!("{module}.rs")), file(&output, "types.rs")).expect("write");
         lib.push_str(&format!("/// From `{}`.\npub mod {module};\n", path.file_name().unwrap_or_default().to_string_lossy()));
@@ -438,26 +442,34 @@ fn generated_types_compile_warning_free() {
     .expect("write");
     std::fs::write(
         krate.join("Cargo.toml"),
-        "[package]\nname = \"robustness-check\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nserde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n\n[lints.rust]\nwarnings = \"deny\"\n\n[workspace]\n",
+        format!(
+            "[package]\nname = \"robustness-check\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = {{ version = \"1\", features = [\"raw_value\"] }}\n\n[features]\ndefault = [{}]\n{}\n[lints.rust]\nwarnings = \"deny\"\n\n[workspace]\n",
+            features.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", "),
+            features.iter().map(|f| format!("{f} = []\n")).collect::<String>(),
+        ),
     )
     .expect("write");
     // The workspace's lock file: the same, already downloaded, versions.
     std::fs::copy(root.join("Cargo.lock"), krate.join("Cargo.lock")).expect("Cargo.lock");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let started = Instant::now();
-    let out = Command::new(cargo)
-        .args(["check", "--offline", "--quiet", "--message-format=short"])
-        .current_dir(&krate)
-        .env("CARGO_TARGET_DIR", work.join("target"))
-        .env_remove("RUSTFLAGS")
-        .output()
-        .expect("cargo runs");
-    assert!(
-        out.status.success(),
-        "the generated types do not compile cleanly (see {}):\n{}",
-        krate.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    for extra in [None, Some("--no-default-features")] {
+        let out = Command::new(&cargo)
+            .args(["check", "--offline", "--quiet", "--message-format=short"])
+            .args(extra)
+            .current_dir(&krate)
+            .env("CARGO_TARGET_DIR", work.join("target"))
+            .env_remove("RUSTFLAGS")
+            .output()
+            .expect("cargo runs");
+        assert!(
+            out.status.success(),
+            "the generated types do not compile cleanly {} (see {}):\n{}",
+            extra.unwrap_or("with every feature"),
+            krate.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     let _ = std::fs::remove_dir_all(&krate);
     eprintln!("cargo check of the generated types: {:.1}s", started.elapsed().as_secs_f64());
 }

@@ -1,4 +1,5 @@
-//! One fixture description per mapping rule; each snapshot holds the warnings and every emitted file.
+//! One fixture description per mapping rule; each snapshot holds the warnings, every emitted file
+//! and the generated features section of the client's `Cargo.toml`.
 
 use std::path::{Path, PathBuf};
 
@@ -13,8 +14,9 @@ fn fixtures(dir: &str) -> Vec<PathBuf> {
     paths
 }
 
-/// Warnings (with the fixture folder stripped, so snapshots do not depend on the machine) and files.
-fn render(output: &codegen::Output, base: &Path) -> String {
+/// Warnings (with the fixture folder stripped, so snapshots do not depend on the machine), files
+/// and the features section.
+fn render(output: &codegen::Output, features: &str, base: &Path) -> String {
     let mut text = String::new();
     for warning in &output.warnings {
         let line = warning.to_string().replace(&format!("{}/", base.display()), "");
@@ -24,6 +26,7 @@ fn render(output: &codegen::Output, base: &Path) -> String {
     for file in &output.files {
         text.push_str(&format!("===== {} =====\n{}", file.path, file.contents));
     }
+    text.push_str(&format!("===== Cargo.toml [features] =====\n{features}"));
     text
 }
 
@@ -35,8 +38,10 @@ fn openapi_mapping_rules() {
         let name = path.file_stem().and_then(|s| s.to_str()).expect("a file name").to_owned();
         let config = codegen::Config { openapi: path.clone(), ..Default::default() };
         let output = codegen::generate(&config).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let model = codegen::build_model(&config).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let features = codegen::write::manifest::features_section(&model.api);
         let base = path.parent().expect("a folder");
-        insta::assert_snapshot!(name, render(&output, base));
+        insta::assert_snapshot!(name, render(&output, &features, base));
     }
 }
 

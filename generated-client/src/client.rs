@@ -277,6 +277,7 @@ pub struct RequestOptions {
 /// attached to ([`RequestOptions::capture_response`]): the raw side of a typed call.
 ///
 /// ```
+/// # #[cfg(feature = "admins")]
 /// # async fn run(client: intercom::Client) -> Result<(), intercom::Error> {
 /// use intercom::client::{RequestOptions, ResponseCapture};
 /// let capture = ResponseCapture::new();

@@ -16,12 +16,16 @@
 //! status to answer with (401 for signature problems, 413 for an oversized body, 400 for a
 //! body that is not a notification).
 //!
+//! The typed side (`Notification`, `Topic`, `WebhookEvent`, the `verify_and_decode*` methods)
+//! needs the `webhooks` feature (on by default); signature verification is always there.
+//!
 //! With any web framework:
 //!
 //! ```no_run
 //! use intercom::webhook::{WebhookError, WebhookVerifier, SIGNATURE_HEADER};
 //!
 //! /// Handles one delivery; returns the HTTP status to answer with.
+//! # #[cfg(feature = "webhooks")]
 //! fn receive(verifier: &WebhookVerifier, signature: Option<&str>, body: &[u8]) -> u16 {
 //!     match verifier.verify_and_decode(signature, body) {
 //!         Ok(notification) => {
@@ -36,6 +40,7 @@
 //! }
 //!
 //! let verifier = WebhookVerifier::new(std::env::var("INTERCOM_CLIENT_SECRET").unwrap_or_default());
+//! # #[cfg(feature = "webhooks")]
 //! # let _ = receive(&verifier, None, b"{}");
 //! ```
 //!
@@ -61,6 +66,7 @@ use std::sync::Arc;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
+#[cfg(feature = "webhooks")]
 pub use crate::generated::webhooks::{Notification, Topic, WebhookEvent};
 
 /// The header that carries Intercom's signature (lower case, as `http` header names are).
@@ -149,7 +155,7 @@ fn parse_signature(header: &str) -> Result<[u8; SIGNATURE_LEN], WebhookError> {
 /// use intercom::webhook::{WebhookError, WebhookVerifier};
 ///
 /// let verifier = WebhookVerifier::new("client-secret").max_body_bytes(64 * 1024);
-/// let result = verifier.verify_and_decode(None, b"{}");
+/// let result = verifier.verify(None, b"{}");
 /// assert!(matches!(result, Err(WebhookError::MissingSignature)));
 /// assert!(!format!("{verifier:?}").contains("client-secret"));
 /// ```
@@ -207,6 +213,7 @@ impl WebhookVerifier {
     ///
     /// As [`verify`](Self::verify), then [`WebhookError::InvalidJson`] if the body is not a
     /// notification this client can decode.
+    #[cfg(feature = "webhooks")]
     pub fn verify_and_decode(&self, signature_header: Option<&str>, body: &[u8]) -> Result<Notification, WebhookError> {
         self.verify(signature_header, body)?;
         Notification::from_slice(body).map_err(WebhookError::InvalidJson)
@@ -217,6 +224,7 @@ impl WebhookVerifier {
     /// # Errors
     ///
     /// As [`verify_and_decode`](Self::verify_and_decode), and as [`signature_from_headers`].
+    #[cfg(feature = "webhooks")]
     pub fn verify_and_decode_headers(&self, headers: &http::HeaderMap, body: &[u8]) -> Result<Notification, WebhookError> {
         self.verify_headers(headers, body)?;
         Notification::from_slice(body).map_err(WebhookError::InvalidJson)

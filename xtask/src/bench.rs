@@ -104,7 +104,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         }
         if let (Some(codegen), false) = (&version.codegen, options.quick) {
             progress(&format!("{label}: compiling the generated crate"));
-            version.compile = Some(compile_ours(root, &work, &mut cargo_runner, &codegen.output.files, options.cargo_runs));
+            version.compile = Some(compile_ours(root, &work, &mut cargo_runner, codegen, options.cargo_runs));
             progress(&format!("{label}: decode throughput (release build)"));
             version.decode = Some(decode_throughput(root, &work, &mut cargo_runner, codegen, options.runs));
         }
@@ -182,6 +182,20 @@ fn targets_table(versions: &[Version]) -> String {
                 d.typed_mb_s,
                 d.value_mb_s,
                 met(ratio >= 1.0)
+            );
+        }
+    }
+    for v in versions {
+        let Some(Ok(compile)) = &v.compile else { continue };
+        if let Some(Ok(one)) = &compile.one_tag {
+            let (one, all) = (one.check.0, compile.check.0);
+            let _ = writeln!(
+                out,
+                "| clean `cargo check`, one tag ({ONE_TAG}) < all features | {} | one tag ({ONE_TAG}) vs all: {} s vs {} s | {} |",
+                v.label,
+                secs(one),
+                secs(all),
+                met(one < all)
             );
         }
     }
@@ -502,11 +516,25 @@ struct Compile {
     lines: usize,
     check: (Duration, Duration),
     build: (Duration, Duration),
+    /// `cargo check` with the [`ONE_TAG`] feature alone; `None` when the description has no such group.
+    one_tag: Option<Result<OneTag, String>>,
+}
+
+/// The resource group whose feature is compiled alone, next to all features.
+const ONE_TAG: &str = "contacts";
+
+struct OneTag {
+    operations: usize,
+    /// The types the group reaches, all the feature compiles.
+    types: usize,
+    /// Clean and incremental.
+    check: (Duration, Duration),
 }
 
 /// Writes the client crate as users get it (runtime + generated code, no harness) into `dir`.
-fn write_client(root: &Path, dir: &Path, files: &[codegen::GeneratedFile]) -> Result<(), String> {
-    write_crate(root, dir, files, "pub fn run() {}\n")?;
+fn write_client(root: &Path, dir: &Path, api: &codegen::model::Api, files: &[codegen::GeneratedFile]) -> Result<(), String> {
+    let features = codegen::write::manifest::features_section(api);
+    write_crate(root, dir, files, &features, "pub fn run() {}\n")?;
     let src = dir.join("src");
     std::fs::copy(root.join("generated-client/src/lib.rs"), src.join("lib.rs")).map_err(|e| e.to_string())?;
     for harness in ["conformance_check.rs", "conformance_examples.rs"] {
@@ -515,19 +543,24 @@ fn write_client(root: &Path, dir: &Path, files: &[codegen::GeneratedFile]) -> Re
     std::fs::remove_dir_all(src.join("bin")).map_err(|e| e.to_string())
 }
 
-fn compile_ours(
-    root: &Path,
-    work: &Path,
-    runner: &mut CargoRunner,
-    files: &[codegen::GeneratedFile],
-    runs: usize,
-) -> Result<Compile, String> {
+fn compile_ours(root: &Path, work: &Path, runner: &mut CargoRunner, codegen: &Codegen, runs: usize) -> Result<Compile, String> {
+    let (api, files) = (&codegen.api, &codegen.output.files);
     let dir = work.join("client");
-    write_client(root, &dir, files)?;
+    write_client(root, &dir, api, files)?;
     let touch = dir.join("src/generated/types.rs");
     let check = runner.clean_and_incremental(&dir, OUR_PACKAGE, CHECK, &touch, runs)?;
     let build = runner.clean_and_incremental(&dir, OUR_PACKAGE, BUILD, &touch, runs)?;
-    Ok(Compile { lines: files.iter().map(|f| f.contents.lines().count()).sum(), check, build })
+    let one_tag = api.features.iter().find(|f| f.name == ONE_TAG).map(|feature| {
+        let args = [CHECK, &["--no-default-features", "--features", ONE_TAG]].concat();
+        let operations = match &feature.kind {
+            codegen::model::FeatureKind::Group(tag) => api.operations.iter().filter(|op| &op.tag == tag).count(),
+            _ => 0,
+        };
+        runner
+            .clean_and_incremental(&dir, OUR_PACKAGE, &args, &touch, runs)
+            .map(|check| OneTag { operations, types: feature.types.len(), check })
+    });
+    Ok(Compile { lines: files.iter().map(|f| f.contents.lines().count()).sum(), check, build, one_tag })
 }
 
 fn compile_table(versions: &[Version]) -> String {
@@ -560,6 +593,45 @@ fn compile_table(versions: &[Version]) -> String {
             }
         }
     }
+    out.push_str(&one_tag_table(versions));
+    out
+}
+
+fn one_tag_table(versions: &[Version]) -> String {
+    let mut out = format!(
+        "\n### One resource group vs all features (s)\n\n\
+         Every resource group is a cargo feature that compiles its operations and the types they reach \
+         (`default = [\"full\"]`). `cargo check --no-default-features --features {ONE_TAG}` next to \
+         `cargo check` with every feature, same crate, same measurement as above.\n\n\
+         | version | features | {ONE_TAG}: operations / all | types / all | check clean, {ONE_TAG} | check clean, all | {ONE_TAG} / all | check incremental, {ONE_TAG} | check incremental, all |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    );
+    for v in versions {
+        let (Some(c), Some(Ok(compile))) = (&v.codegen, &v.compile) else { continue };
+        let (operations, types, features) = (c.api.operations.len(), c.api.types.len(), c.api.features.len());
+        match &compile.one_tag {
+            Some(Ok(one)) => {
+                let _ = writeln!(
+                    out,
+                    "| {} | {features} | {} / {operations} | {} / {types} | {} | {} | **{:.2}** | {} | {} |",
+                    v.label,
+                    one.operations,
+                    one.types,
+                    secs(one.check.0),
+                    secs(compile.check.0),
+                    one.check.0.as_secs_f64() / compile.check.0.as_secs_f64().max(1e-9),
+                    secs(one.check.1),
+                    secs(compile.check.1),
+                );
+            }
+            Some(Err(err)) => {
+                let _ = writeln!(out, "| {} | {features} | failed: {} |", v.label, cell(err));
+            }
+            None => {
+                let _ = writeln!(out, "| {} | {features} | no `{ONE_TAG}` group in this description |", v.label);
+            }
+        }
+    }
     out
 }
 
@@ -581,7 +653,8 @@ struct Decode {
 fn decode_throughput(root: &Path, work: &Path, runner: &mut CargoRunner, codegen: &Codegen, runs: usize) -> Result<Decode, String> {
     let harness = codegen::emit::conformance::harness(&codegen.api).map_err(|e| e.to_string())?;
     let dir = work.join("client");
-    write_crate(root, &dir, &codegen.output.files, &harness)?;
+    let features = codegen::write::manifest::features_section(&codegen.api);
+    write_crate(root, &dir, &codegen.output.files, &features, &harness)?;
     let src = dir.join("src");
     std::fs::write(src.join("conformance_check.rs"), DECODE_HARNESS).map_err(|e| e.to_string())?;
     std::fs::write(src.join("bin/conformance.rs"), "fn main() {\n    intercom::conformance_check::main();\n}\n")
@@ -768,7 +841,7 @@ fn adapted_progenitor(
         progress(&format!("{label}: compiling ours from the adapted description"));
         let dir = work.join("client");
         report.ours_check = Some(
-            write_client(root, &dir, &ours.output.files).and_then(|()| {
+            write_client(root, &dir, &ours.api, &ours.output.files).and_then(|()| {
                 runner.clean_and_incremental(&dir, OUR_PACKAGE, CHECK, &dir.join("src/generated/types.rs"), options.cargo_runs)
             }),
         );

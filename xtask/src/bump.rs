@@ -3,8 +3,8 @@
 //!
 //! 1. Builds the models of the vendored description and of the new one (a new description that does
 //!    not load stops here with the generator's located error; nothing is touched).
-//! 2. Backs up `specs/openapi.yaml`, `specs/webhooks.asyncapi.yaml` and `generated-client/src/generated`
-//!    into a temporary folder.
+//! 2. Backs up `specs/openapi.yaml`, `specs/webhooks.asyncapi.yaml`, `generated-client/Cargo.toml`
+//!    (its generated features) and `generated-client/src/generated` into a temporary folder.
 //! 3. Copies the new description(s) over the vendored ones and regenerates the client.
 //! 4. Runs `cargo test -p codegen --test snapshots` and `cargo test -p tests`.
 //! 5. Prints the change report (vendored -> new).
@@ -18,7 +18,7 @@ use std::process::Command;
 
 use codegen::Config;
 
-use crate::codegen_task::{ASYNCAPI, OPENAPI, OUTPUT};
+use crate::codegen_task::{ASYNCAPI, CLIENT, OPENAPI, OUTPUT};
 use crate::diff::Format;
 
 const USAGE: &str = "usage: cargo xtask bump --spec PATH [--asyncapi PATH] [--json | --markdown]";
@@ -70,10 +70,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     if let Some(path) = asyncapi {
         replaced.push((path, vendored_asyncapi.clone()));
     }
-    let backup = Backup::take(root, &[vendored_openapi.as_path(), vendored_asyncapi.as_path()], &output)?;
+    let manifest = root.join(CLIENT).join("Cargo.toml");
+    let backup = Backup::take(root, &[vendored_openapi.as_path(), vendored_asyncapi.as_path(), manifest.as_path()], &output)?;
 
     // 3-4, undone on any failure.
-    let result = replace_and_check(root, &replaced, &output);
+    let result = replace_and_check(root, &replaced);
     match result {
         Ok(()) => {
             backup.discard();
@@ -90,7 +91,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     }
 }
 
-fn replace_and_check(root: &Path, replaced: &[(PathBuf, PathBuf)], output: &Path) -> Result<(), String> {
+fn replace_and_check(root: &Path, replaced: &[(PathBuf, PathBuf)]) -> Result<(), String> {
     for (from, to) in replaced {
         if same_file(from, to) {
             continue;
@@ -105,7 +106,8 @@ fn replace_and_check(root: &Path, replaced: &[(PathBuf, PathBuf)], output: &Path
     }
     let vendored_asyncapi = root.join(ASYNCAPI);
     let config = Config { openapi: root.join(OPENAPI), asyncapi: vendored_asyncapi.exists().then_some(vendored_asyncapi), strict: false };
-    let (generated, changes) = codegen::generate_into(&config, output, false).map_err(|e| format!("regeneration failed: {e}"))?;
+    let (generated, changes) =
+        codegen::generate_crate(&config, &root.join(CLIENT), false).map_err(|e| format!("regeneration failed: {e}"))?;
     println!("bump: regenerated {} ({} files, {} changed)", OUTPUT, generated.files.len(), changes.len());
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     for args in TESTS {

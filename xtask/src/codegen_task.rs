@@ -8,6 +8,8 @@ use codegen::Config;
 pub const OPENAPI: &str = "specs/openapi.yaml";
 pub const ASYNCAPI: &str = "specs/webhooks.asyncapi.yaml";
 pub const OUTPUT: &str = "generated-client/src/generated";
+/// The client crate: `OUTPUT` is its `src/generated`, and its `Cargo.toml` holds the generated features.
+pub const CLIENT: &str = "generated-client";
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let mut check = false;
@@ -25,8 +27,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         asyncapi: asyncapi.exists().then_some(asyncapi),
         strict,
     };
-    let dir = root.join(OUTPUT);
-    let (output, changes) = codegen::generate_into(&config, &dir, check).map_err(|e| e.to_string())?;
+    let (output, changes) = codegen::generate_crate(&config, &root.join(CLIENT), check).map_err(|e| e.to_string())?;
     for warning in &output.warnings {
         eprintln!("{warning}");
     }

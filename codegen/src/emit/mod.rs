@@ -12,7 +12,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::diagnostics::{Error, ErrorKind};
-use crate::model::{Api, Ty, TypeDef, TypeKind};
+use crate::model::{Api, Gate, Ty, TypeDef, TypeKind};
 
 pub use docs::doc_lines;
 
@@ -171,10 +171,12 @@ fn module_root(api: &Api) -> TokenStream {
         let description = s.description.clone().unwrap_or_default();
         quote!((#url, #description))
     });
+    let webhooks = api.webhooks_feature().map(|f| cfg(&Gate::AnyOf([f.name.clone()].into())));
     quote! {
         #![doc = #doc]
         pub mod operations;
         pub mod types;
+        #webhooks
         pub mod webhooks;
 
         /// The API version the code was generated from, sent as `Intercom-Version` unless the client overrides it.
@@ -182,6 +184,16 @@ fn module_root(api: &Api) -> TokenStream {
 
         /// The servers the description lists, as `(base URL, description)`; the first is the default.
         pub const SERVERS: &[(&str, &str)] = &[#(#servers),*];
+    }
+}
+
+/// The `#[cfg(..)]` attribute of an item compiled under `gate`; nothing when it always is.
+pub(crate) fn cfg(gate: &Gate) -> TokenStream {
+    let Gate::AnyOf(names) = gate else { return TokenStream::new() };
+    let features: Vec<TokenStream> = names.iter().map(|name| quote!(feature = #name)).collect();
+    match features.as_slice() {
+        [one] => quote!(#[cfg(#one)]),
+        _ => quote!(#[cfg(any(#(#features),*))]),
     }
 }
 

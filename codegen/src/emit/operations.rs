@@ -5,55 +5,135 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{definition, doc_attrs, ty_tokens, unalias};
-use crate::model::{Api, Field, Method, Operation, PageRequest, PageStyle, Pagination, Param, Ty, TypeKind};
+use super::{cfg, definition, doc_attrs, ty_tokens, unalias};
+use crate::model::{Api, Field, Gate, Method, Operation, PageRequest, PageStyle, Pagination, Param, Ty, TypeKind};
 
 pub fn emit(api: &Api) -> TokenStream {
     let mut groups: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in &api.operations {
         groups.entry(op.group_rust_name.as_str()).or_default().push(op);
     }
-    let accessors = groups.values().map(|ops| {
+    if groups.is_empty() {
+        return quote! {
+            //! One async function per operation, grouped by resource; this description has none.
+        };
+    }
+    let gates: BTreeMap<&str, Gate> = groups.iter().map(|(name, ops)| (*name, group_gate(api, ops[0]))).collect();
+    let accessors = groups.iter().map(|(name, ops)| {
         let first = ops[0];
         let group = format_ident!("{}", first.group_rust_name);
         let accessor = format_ident!("{}", first.group_accessor);
-        let doc = format!(" Operations on {}.", first.tag);
+        let doc = format!(" Operations on {}.{}", first.tag, needs_feature(&gates[name]));
+        let cfg = cfg(&gates[name]);
         quote! {
             #[doc = #doc]
+            #cfg
             pub fn #accessor(&self) -> #group<'_> {
                 #group { client: self }
             }
         }
     });
-    let group_items = groups.values().map(|ops| emit_group(api, ops));
-    let uses_types = api.operations.iter().any(|op| {
-        let named = |ty: &Ty| matches!(ty, Ty::Named(_)) || matches!(ty, Ty::Array(inner) if matches!(**inner, Ty::Named(_)));
-        op.response.as_ref().is_some_and(named)
-            || op.body.as_ref().is_some_and(|b| named(&b.ty))
-            || op.path_params.iter().chain(&op.query_params).any(|p| mentions_named(&p.ty))
-    });
-    let types_import = uses_types.then(|| quote!(use super::types;));
-    let any_query = api.operations.iter().any(|op| !op.query_params.is_empty());
-    let serde_import = any_query.then(|| quote!(use serde::Serialize;));
-    if api.operations.is_empty() {
-        return quote! {
-            //! One async function per operation, grouped by resource; this description has none.
-        };
-    }
+    let group_items = groups.iter().map(|(name, ops)| emit_group(api, ops, &gates[name]));
+    // Each import is compiled exactly when a group that uses it is, else it would be unused.
+    let import = |uses: &dyn Fn(&Operation) -> bool, item: TokenStream| {
+        let users = groups.iter().filter(|(_, ops)| ops.iter().any(|op| uses(op))).map(|(name, _)| &gates[name]);
+        Gate::union_all(users).map(|gate| {
+            let cfg = cfg(&gate);
+            quote!(#cfg use #item;)
+        })
+    };
+    let method_import = import(&|_| true, quote!(reqwest::Method));
+    let serde_import = import(&|op| !op.query_params.is_empty(), quote!(serde::Serialize));
+    let types_import = import(&|op| uses_types(api, op), quote!(super::types));
+    let client_import = import(&|_| true, quote!(crate::client::Client));
+    let encode_import = import(&encodes_path, quote!(crate::client::encode_path_segment));
+    let error_import = import(&|_| true, quote!(crate::Error));
+    // The accessors are compiled with their groups; with none, the block would name an unimported `Client`.
+    let any_group = Gate::union_all(gates.values()).map(|gate| cfg(&gate));
     quote! {
         //! One async function per operation, grouped by resource: `client.contacts().list(..)`.
-        use reqwest::Method;
+        #method_import
         #serde_import
         #types_import
-        use crate::client::{encode_path_segment, Client};
-        use crate::Error;
+        #client_import
+        #encode_import
+        #error_import
 
+        #any_group
         impl Client {
             #(#accessors)*
         }
 
         #(#group_items)*
     }
+}
+
+/// The group is compiled with its feature.
+fn group_gate(api: &Api, op: &Operation) -> Gate {
+    match api.group_feature(&op.tag) {
+        Some(feature) => Gate::AnyOf([feature.name.clone()].into()),
+        // Only a model that skipped `features::compute` has none.
+        None => Gate::Always,
+    }
+}
+
+/// The sentence a group's docs end with, naming its feature.
+fn needs_feature(gate: &Gate) -> String {
+    match gate {
+        Gate::AnyOf(names) => {
+            let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            format!(" Needs the {} feature (on by default).", names.join(" or "))
+        }
+        Gate::Always => String::new(),
+    }
+}
+
+/// Whether the operation's code names anything in the types module (as `emit_operation`,
+/// `emit_params` and `emit_stream` write it).
+fn uses_types(api: &Api, op: &Operation) -> bool {
+    let path = op.path_params.iter().any(|p| matches!(unalias(api, &p.ty), Ty::Named(id) if matches!(api.types[id.0].kind, TypeKind::Enum(_))));
+    let query = op.query_params.iter().any(|p| mentions_named(&p.ty));
+    let body = op.body.as_ref().is_some_and(|b| {
+        let in_call = match unalias(api, &b.ty) {
+            Ty::String => false,
+            Ty::Array(item) => mentions_named(item),
+            _ => mentions_named(&b.ty),
+        };
+        // The stream takes the body as written, aliases and all.
+        in_call || (op.pagination.is_some() && mentions_named(&b.ty))
+    });
+    let response = op.response.as_ref().is_some_and(mentions_named) || op.pagination.as_ref().is_some_and(|p| mentions_named(&p.item));
+    path || query || body || response
+}
+
+/// Whether a path parameter is filled into the path (percent-encoded).
+fn encodes_path(op: &Operation) -> bool {
+    !path_template(op).1.is_empty()
+}
+
+/// The `format!` template of the path, with each `{name}` of a path parameter replaced by its
+/// argument (other braces escaped), and the parameters it fills, once each.
+fn path_template(op: &Operation) -> (String, Vec<&Param>) {
+    let mut template = String::new();
+    let mut filled: Vec<&Param> = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        let name = &rest[start + 1..start + len];
+        match op.path_params.iter().find(|p| p.name == name) {
+            Some(param) => {
+                template.push_str(&format!("{{{}}}", param.rust_name));
+                if !filled.iter().any(|p| p.rust_name == param.rust_name) {
+                    filled.push(param);
+                }
+            }
+            None => template.push_str(&rest[start..start + len + 1].replace('{', "{{").replace('}', "}}")),
+        }
+        rest = &rest[start + len + 1..];
+    }
+    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    (template, filled)
 }
 
 fn mentions_named(ty: &Ty) -> bool {
@@ -64,26 +144,35 @@ fn mentions_named(ty: &Ty) -> bool {
     }
 }
 
-fn emit_group(api: &Api, ops: &[&Operation]) -> TokenStream {
+fn emit_group(api: &Api, ops: &[&Operation], gate: &Gate) -> TokenStream {
     let first = ops[0];
     let group = format_ident!("{}", first.group_rust_name);
-    let docs = doc_attrs(Some(&match api.tag_docs.get(&first.tag) {
+    let mut doc = match api.tag_docs.get(&first.tag) {
         Some(text) => format!("{}: {text}", first.tag),
         None => format!("Operations on {}.", first.tag),
-    }));
+    };
+    let needs = needs_feature(gate);
+    if !needs.is_empty() {
+        doc.push_str("\n\n");
+        doc.push_str(needs.trim_start());
+    }
+    let docs = doc_attrs(Some(&doc));
+    let cfg = cfg(gate);
     let functions = ops.iter().map(|op| {
         let single = emit_operation(api, op);
         let stream = op.pagination.as_ref().and_then(|p| emit_stream(api, op, p));
         quote!(#single #stream)
     });
-    let params = ops.iter().filter(|op| !op.query_params.is_empty()).map(|op| emit_params(api, op));
+    let params = ops.iter().filter(|op| !op.query_params.is_empty()).map(|op| emit_params(api, op, &cfg));
     quote! {
         #docs
+        #cfg
         #[derive(Debug, Clone, Copy)]
         pub struct #group<'a> {
             client: &'a Client,
         }
 
+        #cfg
         impl<'a> #group<'a> {
             #(#functions)*
         }
@@ -159,29 +248,14 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         args.push(if body.required { quote!(body: &#ty) } else { quote!(body: Option<&#ty>) });
     }
 
-    // The path template with each `{name}` filled by its percent-encoded argument.
-    let mut template = String::new();
-    let mut encode = Vec::new();
-    let mut encoded: Vec<&str> = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
-        template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
-        let name = &rest[start + 1..start + len];
-        match op.path_params.iter().find(|p| p.name == name) {
-            Some(param) => {
-                template.push_str(&format!("{{{}}}", param.rust_name));
-                let arg = format_ident!("{}", param.rust_name);
-                if !encoded.contains(&param.rust_name.as_str()) {
-                    encoded.push(&param.rust_name);
-                    encode.push(quote!(let #arg = encode_path_segment(&#arg);));
-                }
-            }
-            None => template.push_str(&rest[start..start + len + 1].replace('{', "{{").replace('}', "}}")),
-        }
-        rest = &rest[start + len + 1..];
-    }
-    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    let (template, encoded) = path_template(op);
+    let encode: Vec<TokenStream> = encoded
+        .iter()
+        .map(|param| {
+            let arg = format_ident!("{}", param.rust_name);
+            quote!(let #arg = encode_path_segment(&#arg);)
+        })
+        .collect();
     let path = if encode.is_empty() { quote!(#template.to_owned()) } else { quote!(format!(#template)) };
 
     let method = method_tokens(op.method);
@@ -219,7 +293,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-fn emit_params(api: &Api, op: &Operation) -> TokenStream {
+fn emit_params(api: &Api, op: &Operation, cfg: &TokenStream) -> TokenStream {
     let name = format_ident!("{}", op.params_rust_name);
     let doc = format!(" Query parameters of `{}`.", op.id);
     let all_optional = op.query_params.iter().all(|p| !p.required);
@@ -227,6 +301,7 @@ fn emit_params(api: &Api, op: &Operation) -> TokenStream {
     let default = all_optional.then(|| quote!(Default,));
     quote! {
         #[doc = #doc]
+        #cfg
         #[derive(Debug, Clone, PartialEq, #default Serialize)]
         pub struct #name {
             #(#fields)*

@@ -3,32 +3,38 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_attrs, ty_tokens};
-use crate::model::{Api, StringEnum, Struct, Ty, TypeDef, TypeKind, Union};
+use super::{cfg, doc_attrs, ty_tokens};
+use crate::model::{Api, Gate, StringEnum, Struct, Ty, TypeDef, TypeKind, Union};
 use crate::name::UNKNOWN_VARIANT;
 
 /// The types whose position in name order is in `range`; the part starting at 0 also holds the
 /// module's doc and imports.
 pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
-    let mut order: Vec<&TypeDef> = api.types.iter().collect();
-    order.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+    let gates = api.type_gates();
+    let mut order: Vec<(&TypeDef, &Gate)> = api.types.iter().zip(&gates).collect();
+    order.sort_by(|a, b| a.0.rust_name.cmp(&b.0.rust_name));
     let header = (range.start == 0).then(|| {
-        // Only structs and unions derive or implement the traits by name; without them the import would be unused.
-        let derives = api.types.iter().any(|t| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_)));
-        let import = derives.then(|| quote!(use serde::{Deserialize, Serialize};));
+        // Only structs and unions derive or implement the traits by name: the import is compiled
+        // exactly when one of them is, else it would be unused.
+        let derives = api.types.iter().zip(&gates).filter(|(t, _)| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_)));
+        let import = Gate::union_all(derives.map(|(_, gate)| gate)).map(|gate| {
+            let cfg = cfg(&gate);
+            quote!(#cfg use serde::{Deserialize, Serialize};)
+        });
         quote! {
             //! Request and response types, one per schema of the description.
             #import
         }
     });
-    let items = order.get(range).unwrap_or_default().iter().map(|def| emit_type(api, def));
+    let items = order.get(range).unwrap_or_default().iter().map(|(def, gate)| emit_type(api, def, &cfg(gate)));
     quote! {
         #header
         #(#items)*
     }
 }
 
-fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
+/// The type's items (definition, impls, macro calls), each under `cfg`.
+fn emit_type(api: &Api, def: &TypeDef, cfg: &TokenStream) -> TokenStream {
     let name = format_ident!("{}", def.rust_name);
     let mut doc_text = def.docs.clone().unwrap_or_default();
     if let Some(schema) = &def.schema_name {
@@ -39,17 +45,17 @@ fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
     }
     let docs = doc_attrs((!doc_text.is_empty()).then_some(doc_text.as_str()));
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(api, &name, docs, s),
-        TypeKind::Enum(e) => emit_enum(&name, docs, e),
-        TypeKind::Union(u) => emit_union(api, &name, docs, u),
+        TypeKind::Struct(s) => emit_struct(api, &name, docs, cfg, s),
+        TypeKind::Enum(e) => emit_enum(&name, docs, cfg, e),
+        TypeKind::Union(u) => emit_union(api, &name, docs, cfg, u),
         TypeKind::Alias(ty) => {
             let ty = ty_tokens(api, ty, true);
-            quote! { #docs pub type #name = #ty; }
+            quote! { #docs #cfg pub type #name = #ty; }
         }
     }
 }
 
-fn emit_struct(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, s: &Struct) -> TokenStream {
+fn emit_struct(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, cfg: &TokenStream, s: &Struct) -> TokenStream {
     let mut all_optional = true;
     let fields = s.fields.iter().map(|field| {
         let rust = format_ident!("{}", field.rust_name);
@@ -84,6 +90,7 @@ fn emit_struct(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, s: &Stru
     let default = all_optional.then(|| quote!(Default,));
     quote! {
         #docs
+        #cfg
         #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
         pub struct #name {
             #(#fields)*
@@ -92,7 +99,7 @@ fn emit_struct(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, s: &Stru
     }
 }
 
-fn emit_enum(name: &proc_macro2::Ident, docs: TokenStream, e: &StringEnum) -> TokenStream {
+fn emit_enum(name: &proc_macro2::Ident, docs: TokenStream, cfg: &TokenStream, e: &StringEnum) -> TokenStream {
     let unknown = format_ident!("{}", UNKNOWN_VARIANT);
     let variants = e.values.iter().map(|v| {
         let variant = format_ident!("{}", v.rust_name);
@@ -111,6 +118,7 @@ fn emit_enum(name: &proc_macro2::Ident, docs: TokenStream, e: &StringEnum) -> To
     });
     quote! {
         #docs
+        #cfg
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {
@@ -119,6 +127,7 @@ fn emit_enum(name: &proc_macro2::Ident, docs: TokenStream, e: &StringEnum) -> To
             #unknown(String),
         }
 
+        #cfg
         impl #name {
             /// The value as it is sent on the wire.
             pub fn as_str(&self) -> &str {
@@ -129,6 +138,7 @@ fn emit_enum(name: &proc_macro2::Ident, docs: TokenStream, e: &StringEnum) -> To
             }
         }
 
+        #cfg
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
@@ -138,11 +148,12 @@ fn emit_enum(name: &proc_macro2::Ident, docs: TokenStream, e: &StringEnum) -> To
             }
         }
 
+        #cfg
         crate::codec::string_enum!(#name);
     }
 }
 
-fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, u: &Union) -> TokenStream {
+fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, cfg: &TokenStream, u: &Union) -> TokenStream {
     // Struct and union variants are boxed: they differ widely in size (clippy's
     // large_enum_variant), and a cycle through a union needs the indirection anyway.
     let boxed = |v: &crate::model::Variant| {
@@ -180,6 +191,7 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, u: &Union
             let ty = ty_tokens(api, &v.ty, true);
             let value = if boxed(v) { quote!(Box::new(value)) } else { quote!(value) };
             quote! {
+                #cfg
                 impl From<#ty> for #name {
                     fn from(value: #ty) -> Self {
                         Self::#variant(#value)
@@ -194,12 +206,14 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, u: &Union
             // type, where serde's untagged derive would buffer the value and try each in turn.
             return quote! {
                 #docs
+                #cfg
                 #[derive(Debug, Clone, PartialEq, Serialize)]
                 #[serde(untagged)]
                 pub enum #name {
                     #(#variants)*
                 }
 
+                #cfg
                 #deserialize
 
                 #(#conversions)*
@@ -208,6 +222,7 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, u: &Union
         // No property tells the variants apart: serde tries them in order.
         return quote! {
             #docs
+            #cfg
             #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
             #[serde(untagged)]
             pub enum #name {
@@ -231,6 +246,7 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, u: &Union
     let unknown_doc = format!(" A `{tag}` this version of the client does not know yet, kept as JSON.");
     quote! {
         #docs
+        #cfg
         #[derive(Debug, Clone, PartialEq, Serialize)]
         #[serde(untagged)]
         #[non_exhaustive]
@@ -240,6 +256,7 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, u: &Union
             #unknown(serde_json::Value),
         }
 
+        #cfg
         impl<'de> Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = serde_json::Value::deserialize(deserializer)?;

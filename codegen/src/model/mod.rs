@@ -4,11 +4,13 @@
 //! (`rust_name` fields are filled later by the naming stage).
 
 pub mod asyncapi;
+pub mod features;
 pub mod openapi;
 mod pagination;
 mod recursion;
 mod schema;
 
+pub use features::{Feature, FeatureKind, Gate};
 pub use schema::{TypeSpace, MAX_DEPTH, MAX_ELEMENT_NESTING};
 
 /// Everything the emitter needs, from one OpenAPI description and optionally one AsyncAPI description.
@@ -23,6 +25,9 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
     pub webhooks: Option<Webhooks>,
+    /// The parts a user can compile alone (cargo features): one per resource group, the
+    /// webhooks, the unreferenced schemas; each with the types it needs.
+    pub features: Vec<Feature>,
 }
 
 /// One base URL the API is served from.
@@ -295,5 +300,6 @@ pub fn build(docs: &Documents, openapi: FileId, webhooks: Option<FileId>, diags:
     recursion::drop_union_self_loops(&mut api.types);
     recursion::mark_boxed(&mut api.types);
     pagination::detect(&mut api);
+    api.features = features::compute(&api);
     Ok(api)
 }

@@ -4,6 +4,7 @@
 //! Code generated from the `Intercom API` description, version 2.11.
 pub mod operations;
 pub mod types;
+#[cfg(feature = "webhooks")]
 pub mod webhooks;
 /// The API version the code was generated from, sent as `Intercom-Version` unless the client overrides it.
 pub const API_VERSION: &str = "2.11";

@@ -2,52 +2,145 @@
 // Do not edit by hand: change the description or the generator, then regenerate.
 
 //! One async function per operation, grouped by resource: `client.contacts().list(..)`.
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "data-attributes",
+        feature = "data-events"
+    )
+)]
 use reqwest::Method;
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "data-attributes",
+        feature = "data-events"
+    )
+)]
 use serde::Serialize;
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "data-attributes",
+        feature = "data-events"
+    )
+)]
 use super::types;
-use crate::client::{encode_path_segment, Client};
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "data-attributes",
+        feature = "data-events"
+    )
+)]
+use crate::client::Client;
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "data-attributes"
+    )
+)]
+use crate::client::encode_path_segment;
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "data-attributes",
+        feature = "data-events"
+    )
+)]
 use crate::Error;
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "data-attributes",
+        feature = "data-events"
+    )
+)]
 impl Client {
-    /// Operations on Admins.
+    /// Operations on Admins. Needs the `admins` feature (on by default).
+    #[cfg(feature = "admins")]
     pub fn admins(&self) -> Admins<'_> {
         Admins { client: self }
     }
-    /// Operations on Articles.
+    /// Operations on Articles. Needs the `articles` feature (on by default).
+    #[cfg(feature = "articles")]
     pub fn articles(&self) -> Articles<'_> {
         Articles { client: self }
     }
-    /// Operations on Companies.
+    /// Operations on Companies. Needs the `companies` feature (on by default).
+    #[cfg(feature = "companies")]
     pub fn companies(&self) -> Companies<'_> {
         Companies { client: self }
     }
-    /// Operations on Contacts.
+    /// Operations on Contacts. Needs the `contacts` feature (on by default).
+    #[cfg(feature = "contacts")]
     pub fn contacts(&self) -> Contacts<'_> {
         Contacts { client: self }
     }
-    /// Operations on Conversations.
+    /// Operations on Conversations. Needs the `conversations` feature (on by default).
+    #[cfg(feature = "conversations")]
     pub fn conversations(&self) -> Conversations<'_> {
         Conversations { client: self }
     }
-    /// Operations on Custom Channel Events.
+    /// Operations on Custom Channel Events. Needs the `custom-channel-events` feature (on by default).
+    #[cfg(feature = "custom-channel-events")]
     pub fn custom_channel_events(&self) -> CustomChannelEvents<'_> {
         CustomChannelEvents {
             client: self,
         }
     }
-    /// Operations on Data Attributes.
+    /// Operations on Data Attributes. Needs the `data-attributes` feature (on by default).
+    #[cfg(feature = "data-attributes")]
     pub fn data_attributes(&self) -> DataAttributes<'_> {
         DataAttributes { client: self }
     }
-    /// Operations on Data Events.
+    /// Operations on Data Events. Needs the `data-events` feature (on by default).
+    #[cfg(feature = "data-events")]
     pub fn data_events(&self) -> DataEvents<'_> {
         DataEvents { client: self }
     }
 }
 /// Admins: Teammates who have access to a workspace, and the log of what they did.
+///
+/// Needs the `admins` feature (on by default).
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, Copy)]
 pub struct Admins<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "admins")]
 impl<'a> Admins<'a> {
     /// List all admins
     ///
@@ -122,6 +215,7 @@ impl<'a> Admins<'a> {
     }
 }
 /// Query parameters of `listActivityLogs`.
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListActivityLogsParams {
     /// Start of the window, as a Unix timestamp.
@@ -131,10 +225,14 @@ pub struct ListActivityLogsParams {
     pub created_at_before: Option<String>,
 }
 /// Articles: Help center articles, including their translations.
+///
+/// Needs the `articles` feature (on by default).
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, Copy)]
 pub struct Articles<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "articles")]
 impl<'a> Articles<'a> {
     /// List all articles
     ///
@@ -210,10 +308,14 @@ impl<'a> Articles<'a> {
     }
 }
 /// Companies: Organisations that your contacts belong to.
+///
+/// Needs the `companies` feature (on by default).
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, Copy)]
 pub struct Companies<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "companies")]
 impl<'a> Companies<'a> {
     /// Find companies
     ///
@@ -404,6 +506,7 @@ impl<'a> Companies<'a> {
     }
 }
 /// Query parameters of `findCompanies`.
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct FindCompaniesParams {
     /// The name of the company to look up.
@@ -426,6 +529,7 @@ pub struct FindCompaniesParams {
     pub per_page: Option<i64>,
 }
 /// Query parameters of `listCompanies`.
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ListCompaniesParams {
     /// The page of results to return; the first page when left out.
@@ -439,6 +543,7 @@ pub struct ListCompaniesParams {
     pub order: Option<String>,
 }
 /// Query parameters of `scrollCompanies`.
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ScrollCompaniesParams {
     /// The `scroll_param` of the previous response; left out for the first batch.
@@ -446,10 +551,14 @@ pub struct ScrollCompaniesParams {
     pub scroll_param: Option<String>,
 }
 /// Contacts: The people you talk to, either users or leads.
+///
+/// Needs the `contacts` feature (on by default).
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, Copy)]
 pub struct Contacts<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "contacts")]
 impl<'a> Contacts<'a> {
     /// List all contacts
     ///
@@ -719,6 +828,7 @@ impl<'a> Contacts<'a> {
     }
 }
 /// Query parameters of `listContacts`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ListContactsParams {
     /// How many contacts to return per page (at most 150).
@@ -729,10 +839,14 @@ pub struct ListContactsParams {
     pub starting_after: Option<String>,
 }
 /// Conversations: Conversations between contacts and teammates, and the actions taken on them.
+///
+/// Needs the `conversations` feature (on by default).
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, Copy)]
 pub struct Conversations<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "conversations")]
 impl<'a> Conversations<'a> {
     /// List all conversations
     ///
@@ -1004,6 +1118,7 @@ impl<'a> Conversations<'a> {
     }
 }
 /// Query parameters of `listConversations`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ListConversationsParams {
     /// How many conversations to return per page.
@@ -1014,6 +1129,7 @@ pub struct ListConversationsParams {
     pub starting_after: Option<String>,
 }
 /// Query parameters of `retrieveConversation`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct RetrieveConversationParams {
     /// Set to `plaintext` to get the message bodies as plain text instead of HTML.
@@ -1021,6 +1137,7 @@ pub struct RetrieveConversationParams {
     pub display_as: Option<String>,
 }
 /// Query parameters of `updateConversation`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct UpdateConversationParams {
     /// Set to `plaintext` to get the message bodies as plain text instead of HTML.
@@ -1028,10 +1145,14 @@ pub struct UpdateConversationParams {
     pub display_as: Option<String>,
 }
 /// Custom Channel Events: Notifications that a custom channel integration sends to Intercom, so that Fin and workflows can take part in conversations held on your own platform.
+///
+/// Needs the `custom-channel-events` feature (on by default).
+#[cfg(feature = "custom-channel-events")]
 #[derive(Debug, Clone, Copy)]
 pub struct CustomChannelEvents<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "custom-channel-events")]
 impl<'a> CustomChannelEvents<'a> {
     /// Notify Intercom of a collected attribute
     ///
@@ -1115,10 +1236,14 @@ impl<'a> CustomChannelEvents<'a> {
     }
 }
 /// Data Attributes: The attributes that describe contacts, companies and conversations.
+///
+/// Needs the `data-attributes` feature (on by default).
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, Copy)]
 pub struct DataAttributes<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "data-attributes")]
 impl<'a> DataAttributes<'a> {
     /// List all data attributes
     ///
@@ -1176,6 +1301,7 @@ impl<'a> DataAttributes<'a> {
     }
 }
 /// Query parameters of `listDataAttributes`.
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ListDataAttributesParams {
     /// Only the data attributes of this model.
@@ -1186,10 +1312,14 @@ pub struct ListDataAttributesParams {
     pub include_archived: Option<bool>,
 }
 /// Data Events: Events that record what your contacts did in your product.
+///
+/// Needs the `data-events` feature (on by default).
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, Copy)]
 pub struct DataEvents<'a> {
     client: &'a Client,
 }
+#[cfg(feature = "data-events")]
 impl<'a> DataEvents<'a> {
     /// List the data events of a contact
     ///
@@ -1225,6 +1355,7 @@ impl<'a> DataEvents<'a> {
     }
 }
 /// Query parameters of `listDataEvents`.
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListDataEventsParams {
     /// Picks the contact; sent as separate query parameters. Give exactly one of `user_id`, `email` (URL-encoded) or `intercom_user_id`.

@@ -2,10 +2,25 @@
 // Do not edit by hand: change the description or the generator, then regenerate.
 
 //! Request and response types, one per schema of the description.
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "data-attributes",
+        feature = "data-events",
+        feature = "unreferenced-schemas",
+        feature = "webhooks"
+    )
+)]
 use serde::{Deserialize, Serialize};
 /// One action an admin took in the workspace.
 ///
 /// Schema `activity_log`.
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ActivityLog {
     /// A sentence or two describing the action.
@@ -28,6 +43,7 @@ pub struct ActivityLog {
     pub performed_by: Option<ActivityLogPerformedBy>,
 }
 /// What kind of action it was.
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ActivityLogActivityType {
@@ -168,6 +184,7 @@ pub enum ActivityLogActivityType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "admins")]
 impl ActivityLogActivityType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -245,6 +262,7 @@ impl ActivityLogActivityType {
         }
     }
 }
+#[cfg(feature = "admins")]
 impl From<&str> for ActivityLogActivityType {
     fn from(value: &str) -> Self {
         match value {
@@ -321,10 +339,12 @@ impl From<&str> for ActivityLogActivityType {
         }
     }
 }
+#[cfg(feature = "admins")]
 crate::codec::string_enum!(ActivityLogActivityType);
 /// A page of admin activity log entries.
 ///
 /// Schema `activity_log_list`.
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ActivityLogList {
     /// The log entries.
@@ -335,6 +355,7 @@ pub struct ActivityLogList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ActivityLogListType>,
 }
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ActivityLogListType {
@@ -343,6 +364,7 @@ pub enum ActivityLogListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "admins")]
 impl ActivityLogListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -352,6 +374,7 @@ impl ActivityLogListType {
         }
     }
 }
+#[cfg(feature = "admins")]
 impl From<&str> for ActivityLogListType {
     fn from(value: &str) -> Self {
         match value {
@@ -360,8 +383,10 @@ impl From<&str> for ActivityLogListType {
         }
     }
 }
+#[cfg(feature = "admins")]
 crate::codec::string_enum!(ActivityLogListType);
 /// The admin who took the action.
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ActivityLogPerformedBy {
     /// The admin's email address.
@@ -376,6 +401,7 @@ pub struct ActivityLogPerformedBy {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ActivityLogPerformedByType>,
 }
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ActivityLogPerformedByType {
@@ -384,6 +410,7 @@ pub enum ActivityLogPerformedByType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "admins")]
 impl ActivityLogPerformedByType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -393,6 +420,7 @@ impl ActivityLogPerformedByType {
         }
     }
 }
+#[cfg(feature = "admins")]
 impl From<&str> for ActivityLogPerformedByType {
     fn from(value: &str) -> Self {
         match value {
@@ -401,10 +429,12 @@ impl From<&str> for ActivityLogPerformedByType {
         }
     }
 }
+#[cfg(feature = "admins")]
 crate::codec::string_enum!(ActivityLogPerformedByType);
 /// A pointer to a related object, with the address to fetch it.
 ///
 /// Schema `addressable_list`.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AddressableList {
     /// The identifier of the object pointed at.
@@ -420,6 +450,7 @@ pub struct AddressableList {
 /// A teammate account with access to the workspace.
 ///
 /// Schema `admin`.
+#[cfg(any(feature = "admins", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Admin {
     /// The address of the admin's avatar image.
@@ -457,6 +488,7 @@ pub struct Admin {
 /// The admins of a workspace.
 ///
 /// Schema `admin_list`.
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AdminList {
     /// The admins.
@@ -465,6 +497,7 @@ pub struct AdminList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<AdminListType>,
 }
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AdminListType {
@@ -473,6 +506,7 @@ pub enum AdminListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "admins")]
 impl AdminListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -482,6 +516,7 @@ impl AdminListType {
         }
     }
 }
+#[cfg(feature = "admins")]
 impl From<&str> for AdminListType {
     fn from(value: &str) -> Self {
         match value {
@@ -490,10 +525,12 @@ impl From<&str> for AdminListType {
         }
     }
 }
+#[cfg(feature = "admins")]
 crate::codec::string_enum!(AdminListType);
 /// A reply or internal note written by an admin.
 ///
 /// Schema `admin_reply_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdminReplyConversationRequest {
     /// The admin who writes the reply.
@@ -516,6 +553,7 @@ pub struct AdminReplyConversationRequest {
     pub type_: AdminReplyConversationRequestType,
 }
 /// A `comment` the contact sees, or a `note` only teammates see.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AdminReplyConversationRequestMessageType {
@@ -526,6 +564,7 @@ pub enum AdminReplyConversationRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl AdminReplyConversationRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -536,6 +575,7 @@ impl AdminReplyConversationRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for AdminReplyConversationRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -545,7 +585,9 @@ impl From<&str> for AdminReplyConversationRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(AdminReplyConversationRequestMessageType);
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AdminReplyConversationRequestType {
@@ -554,6 +596,7 @@ pub enum AdminReplyConversationRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl AdminReplyConversationRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -563,6 +606,7 @@ impl AdminReplyConversationRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for AdminReplyConversationRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -571,7 +615,9 @@ impl From<&str> for AdminReplyConversationRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(AdminReplyConversationRequestType);
+#[cfg(any(feature = "admins", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AdminType {
@@ -580,6 +626,7 @@ pub enum AdminType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "admins", feature = "webhooks"))]
 impl AdminType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -589,6 +636,7 @@ impl AdminType {
         }
     }
 }
+#[cfg(any(feature = "admins", feature = "webhooks"))]
 impl From<&str> for AdminType {
     fn from(value: &str) -> Self {
         match value {
@@ -597,10 +645,12 @@ impl From<&str> for AdminType {
         }
     }
 }
+#[cfg(any(feature = "admins", feature = "webhooks"))]
 crate::codec::string_enum!(AdminType);
 /// The admin behind an access token, with the workspace it belongs to.
 ///
 /// Schema `admin_with_app`.
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AdminWithApp {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -639,6 +689,7 @@ pub struct AdminWithApp {
     pub type_: Option<AdminWithAppType>,
 }
 /// The admin's avatar.
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AdminWithAppAvatar {
     /// The address of the avatar image.
@@ -647,6 +698,7 @@ pub struct AdminWithAppAvatar {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<AdminWithAppAvatarType>,
 }
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AdminWithAppAvatarType {
@@ -655,6 +707,7 @@ pub enum AdminWithAppAvatarType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "admins")]
 impl AdminWithAppAvatarType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -664,6 +717,7 @@ impl AdminWithAppAvatarType {
         }
     }
 }
+#[cfg(feature = "admins")]
 impl From<&str> for AdminWithAppAvatarType {
     fn from(value: &str) -> Self {
         match value {
@@ -672,7 +726,9 @@ impl From<&str> for AdminWithAppAvatarType {
         }
     }
 }
+#[cfg(feature = "admins")]
 crate::codec::string_enum!(AdminWithAppAvatarType);
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AdminWithAppType {
@@ -681,6 +737,7 @@ pub enum AdminWithAppType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "admins")]
 impl AdminWithAppType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -690,6 +747,7 @@ impl AdminWithAppType {
         }
     }
 }
+#[cfg(feature = "admins")]
 impl From<&str> for AdminWithAppType {
     fn from(value: &str) -> Self {
         match value {
@@ -698,10 +756,12 @@ impl From<&str> for AdminWithAppType {
         }
     }
 }
+#[cfg(feature = "admins")]
 crate::codec::string_enum!(AdminWithAppType);
 /// How Fin (the AI agent) took part in a conversation. The list of content sources it used is kept as a plain object here.
 ///
 /// Schema `ai_agent`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AiAgent {
     /// The content Fin used to answer, as Intercom sends it.
@@ -727,6 +787,7 @@ pub struct AiAgent {
     pub source_type: Option<AiAgentSourceType>,
 }
 /// The kind of answer Fin gave last.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AiAgentLastAnswerType {
@@ -737,6 +798,7 @@ pub enum AiAgentLastAnswerType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl AiAgentLastAnswerType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -747,6 +809,7 @@ impl AiAgentLastAnswerType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for AiAgentLastAnswerType {
     fn from(value: &str) -> Self {
         match value {
@@ -756,8 +819,10 @@ impl From<&str> for AiAgentLastAnswerType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(AiAgentLastAnswerType);
 /// How the conversation ended up, as far as Fin is concerned.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AiAgentResolutionState {
@@ -772,6 +837,7 @@ pub enum AiAgentResolutionState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl AiAgentResolutionState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -784,6 +850,7 @@ impl AiAgentResolutionState {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for AiAgentResolutionState {
     fn from(value: &str) -> Self {
         match value {
@@ -795,8 +862,10 @@ impl From<&str> for AiAgentResolutionState {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(AiAgentResolutionState);
 /// What brought Fin into the conversation.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AiAgentSourceType {
@@ -813,6 +882,7 @@ pub enum AiAgentSourceType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl AiAgentSourceType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -826,6 +896,7 @@ impl AiAgentSourceType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for AiAgentSourceType {
     fn from(value: &str) -> Self {
         match value {
@@ -838,10 +909,12 @@ impl From<&str> for AiAgentSourceType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(AiAgentSourceType);
 /// A workspace (called an app in older parts of the API).
 ///
 /// Schema `app`.
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct App {
     /// When the workspace was created (Unix seconds).
@@ -865,6 +938,7 @@ pub struct App {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<AppType>,
 }
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AppType {
@@ -873,6 +947,7 @@ pub enum AppType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "admins")]
 impl AppType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -882,6 +957,7 @@ impl AppType {
         }
     }
 }
+#[cfg(feature = "admins")]
 impl From<&str> for AppType {
     fn from(value: &str) -> Self {
         match value {
@@ -890,10 +966,12 @@ impl From<&str> for AppType {
         }
     }
 }
+#[cfg(feature = "admins")]
 crate::codec::string_enum!(AppType);
 /// A help center article, with its statistics.
 ///
 /// Schema `article`.
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Article {
     /// The identifier of the admin who wrote the article.
@@ -948,6 +1026,7 @@ pub struct Article {
 /// The content of an article in one language.
 ///
 /// Schema `article_content`.
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleContent {
     /// The identifier of the admin who wrote this version.
@@ -978,6 +1057,7 @@ pub struct ArticleContent {
     pub url: Option<String>,
 }
 /// Whether this version is published or still a draft.
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ArticleContentState {
@@ -988,6 +1068,7 @@ pub enum ArticleContentState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl ArticleContentState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -998,6 +1079,7 @@ impl ArticleContentState {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl From<&str> for ArticleContentState {
     fn from(value: &str) -> Self {
         match value {
@@ -1007,7 +1089,9 @@ impl From<&str> for ArticleContentState {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 crate::codec::string_enum!(ArticleContentState);
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ArticleContentType {
@@ -1016,6 +1100,7 @@ pub enum ArticleContentType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl ArticleContentType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1025,6 +1110,7 @@ impl ArticleContentType {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl From<&str> for ArticleContentType {
     fn from(value: &str) -> Self {
         match value {
@@ -1033,10 +1119,12 @@ impl From<&str> for ArticleContentType {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 crate::codec::string_enum!(ArticleContentType);
 /// A page of articles.
 ///
 /// Schema `article_list`.
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleList {
     /// The articles.
@@ -1053,6 +1141,7 @@ pub struct ArticleList {
 /// A help center article as it appears in lists. For multilingual articles the top-level text fields hold the default language's content.
 ///
 /// Schema `article_list_item`.
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleListItem {
     /// The identifier of the admin who wrote the article.
@@ -1103,6 +1192,7 @@ pub struct ArticleListItem {
     pub workspace_id: Option<String>,
 }
 /// Whether the article is published or still a draft.
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ArticleListItemState {
@@ -1113,6 +1203,7 @@ pub enum ArticleListItemState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "articles")]
 impl ArticleListItemState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1123,6 +1214,7 @@ impl ArticleListItemState {
         }
     }
 }
+#[cfg(feature = "articles")]
 impl From<&str> for ArticleListItemState {
     fn from(value: &str) -> Self {
         match value {
@@ -1132,7 +1224,9 @@ impl From<&str> for ArticleListItemState {
         }
     }
 }
+#[cfg(feature = "articles")]
 crate::codec::string_enum!(ArticleListItemState);
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ArticleListItemType {
@@ -1141,6 +1235,7 @@ pub enum ArticleListItemType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "articles")]
 impl ArticleListItemType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1150,6 +1245,7 @@ impl ArticleListItemType {
         }
     }
 }
+#[cfg(feature = "articles")]
 impl From<&str> for ArticleListItemType {
     fn from(value: &str) -> Self {
         match value {
@@ -1158,7 +1254,9 @@ impl From<&str> for ArticleListItemType {
         }
     }
 }
+#[cfg(feature = "articles")]
 crate::codec::string_enum!(ArticleListItemType);
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ArticleListType {
@@ -1167,6 +1265,7 @@ pub enum ArticleListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "articles")]
 impl ArticleListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1176,6 +1275,7 @@ impl ArticleListType {
         }
     }
 }
+#[cfg(feature = "articles")]
 impl From<&str> for ArticleListType {
     fn from(value: &str) -> Self {
         match value {
@@ -1184,8 +1284,10 @@ impl From<&str> for ArticleListType {
         }
     }
 }
+#[cfg(feature = "articles")]
 crate::codec::string_enum!(ArticleListType);
 /// Whether the article is published or still a draft.
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ArticleState {
@@ -1196,6 +1298,7 @@ pub enum ArticleState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl ArticleState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1206,6 +1309,7 @@ impl ArticleState {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl From<&str> for ArticleState {
     fn from(value: &str) -> Self {
         match value {
@@ -1215,10 +1319,12 @@ impl From<&str> for ArticleState {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 crate::codec::string_enum!(ArticleState);
 /// How readers have used an article.
 ///
 /// Schema `article_statistics`.
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleStatistics {
     /// How many conversations were started from the article.
@@ -1242,6 +1348,7 @@ pub struct ArticleStatistics {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub views: Option<i64>,
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ArticleStatisticsType {
@@ -1250,6 +1357,7 @@ pub enum ArticleStatisticsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl ArticleStatisticsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1259,6 +1367,7 @@ impl ArticleStatisticsType {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl From<&str> for ArticleStatisticsType {
     fn from(value: &str) -> Self {
         match value {
@@ -1267,10 +1376,12 @@ impl From<&str> for ArticleStatisticsType {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 crate::codec::string_enum!(ArticleStatisticsType);
 /// The content of an article per language, keyed by locale code.
 ///
 /// Schema `article_translated_content`.
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleTranslatedContent {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1350,6 +1461,7 @@ pub struct ArticleTranslatedContent {
     #[serde(rename = "zh-TW", skip_serializing_if = "Option::is_none")]
     pub zh_tw: Option<ArticleContent>,
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ArticleTranslatedContentType {
@@ -1358,6 +1470,7 @@ pub enum ArticleTranslatedContentType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl ArticleTranslatedContentType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1367,6 +1480,7 @@ impl ArticleTranslatedContentType {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl From<&str> for ArticleTranslatedContentType {
     fn from(value: &str) -> Self {
         match value {
@@ -1375,7 +1489,9 @@ impl From<&str> for ArticleTranslatedContentType {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 crate::codec::string_enum!(ArticleTranslatedContentType);
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ArticleType {
@@ -1384,6 +1500,7 @@ pub enum ArticleType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl ArticleType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1393,6 +1510,7 @@ impl ArticleType {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 impl From<&str> for ArticleType {
     fn from(value: &str) -> Self {
         match value {
@@ -1401,10 +1519,12 @@ impl From<&str> for ArticleType {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "webhooks"))]
 crate::codec::string_enum!(ArticleType);
 /// Assign a conversation to an admin or a team.
 ///
 /// Schema `assign_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssignConversationRequest {
     /// The admin who makes the assignment.
@@ -1419,6 +1539,7 @@ pub struct AssignConversationRequest {
     #[serde(rename = "type")]
     pub type_: AssignConversationRequestType,
 }
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AssignConversationRequestMessageType {
@@ -1427,6 +1548,7 @@ pub enum AssignConversationRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl AssignConversationRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1436,6 +1558,7 @@ impl AssignConversationRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for AssignConversationRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -1444,8 +1567,10 @@ impl From<&str> for AssignConversationRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(AssignConversationRequestMessageType);
 /// Whether the assignee is an admin or a team.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AssignConversationRequestType {
@@ -1456,6 +1581,7 @@ pub enum AssignConversationRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl AssignConversationRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1466,6 +1592,7 @@ impl AssignConversationRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for AssignConversationRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -1475,10 +1602,12 @@ impl From<&str> for AssignConversationRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(AssignConversationRequestType);
 /// The company to attach a contact to.
 ///
 /// Schema `attach_contact_to_company_request`.
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttachContactToCompanyRequest {
     /// The identifier Intercom gave the company.
@@ -1487,6 +1616,7 @@ pub struct AttachContactToCompanyRequest {
 /// The contact to add to a conversation, and who adds it.
 ///
 /// Schema `attach_contact_to_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AttachContactToConversationRequest {
     /// The admin who adds the contact.
@@ -1498,6 +1628,7 @@ pub struct AttachContactToConversationRequest {
 /// Close a conversation.
 ///
 /// Schema `close_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CloseConversationRequest {
     /// The admin who closes the conversation.
@@ -1509,6 +1640,7 @@ pub struct CloseConversationRequest {
     #[serde(rename = "type")]
     pub type_: CloseConversationRequestType,
 }
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CloseConversationRequestMessageType {
@@ -1517,6 +1649,7 @@ pub enum CloseConversationRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl CloseConversationRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1526,6 +1659,7 @@ impl CloseConversationRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for CloseConversationRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -1534,7 +1668,9 @@ impl From<&str> for CloseConversationRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(CloseConversationRequestMessageType);
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CloseConversationRequestType {
@@ -1543,6 +1679,7 @@ pub enum CloseConversationRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl CloseConversationRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1552,6 +1689,7 @@ impl CloseConversationRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for CloseConversationRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -1560,10 +1698,12 @@ impl From<&str> for CloseConversationRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(CloseConversationRequestType);
 /// An organisation that uses your product, with the contacts that belong to it.
 ///
 /// Schema `company`.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Company {
     /// The identifier of the workspace the company belongs to.
@@ -1624,6 +1764,7 @@ pub struct Company {
 /// The contacts attached to a company.
 ///
 /// Schema `company_attached_contacts`.
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanyAttachedContacts {
     /// The contacts.
@@ -1637,6 +1778,7 @@ pub struct CompanyAttachedContacts {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyAttachedContactsType>,
 }
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompanyAttachedContactsType {
@@ -1645,6 +1787,7 @@ pub enum CompanyAttachedContactsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "companies")]
 impl CompanyAttachedContactsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1654,6 +1797,7 @@ impl CompanyAttachedContactsType {
         }
     }
 }
+#[cfg(feature = "companies")]
 impl From<&str> for CompanyAttachedContactsType {
     fn from(value: &str) -> Self {
         match value {
@@ -1662,10 +1806,12 @@ impl From<&str> for CompanyAttachedContactsType {
         }
     }
 }
+#[cfg(feature = "companies")]
 crate::codec::string_enum!(CompanyAttachedContactsType);
 /// The segments a company belongs to.
 ///
 /// Schema `company_attached_segments`.
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanyAttachedSegments {
     /// The segments.
@@ -1674,6 +1820,7 @@ pub struct CompanyAttachedSegments {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyAttachedSegmentsType>,
 }
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompanyAttachedSegmentsType {
@@ -1682,6 +1829,7 @@ pub enum CompanyAttachedSegmentsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "companies")]
 impl CompanyAttachedSegmentsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1691,6 +1839,7 @@ impl CompanyAttachedSegmentsType {
         }
     }
 }
+#[cfg(feature = "companies")]
 impl From<&str> for CompanyAttachedSegmentsType {
     fn from(value: &str) -> Self {
         match value {
@@ -1699,10 +1848,12 @@ impl From<&str> for CompanyAttachedSegmentsType {
         }
     }
 }
+#[cfg(feature = "companies")]
 crate::codec::string_enum!(CompanyAttachedSegmentsType);
 /// A page of companies.
 ///
 /// Schema `company_list`.
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanyList {
     /// The companies.
@@ -1716,6 +1867,7 @@ pub struct CompanyList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyListType>,
 }
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompanyListType {
@@ -1724,6 +1876,7 @@ pub enum CompanyListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "companies")]
 impl CompanyListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1733,6 +1886,7 @@ impl CompanyListType {
         }
     }
 }
+#[cfg(feature = "companies")]
 impl From<&str> for CompanyListType {
     fn from(value: &str) -> Self {
         match value {
@@ -1741,8 +1895,10 @@ impl From<&str> for CompanyListType {
         }
     }
 }
+#[cfg(feature = "companies")]
 crate::codec::string_enum!(CompanyListType);
 /// The plan the company is on.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanyPlan {
     /// The identifier of the plan.
@@ -1754,6 +1910,7 @@ pub struct CompanyPlan {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyPlanType>,
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompanyPlanType {
@@ -1762,6 +1919,7 @@ pub enum CompanyPlanType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl CompanyPlanType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1771,6 +1929,7 @@ impl CompanyPlanType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for CompanyPlanType {
     fn from(value: &str) -> Self {
         match value {
@@ -1779,10 +1938,12 @@ impl From<&str> for CompanyPlanType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(CompanyPlanType);
 /// One batch of companies from a scroll, with the parameter for the next batch.
 ///
 /// Schema `company_scroll`.
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanyScroll {
     /// The companies.
@@ -1799,6 +1960,7 @@ pub struct CompanyScroll {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyScrollType>,
 }
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompanyScrollType {
@@ -1807,6 +1969,7 @@ pub enum CompanyScrollType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "companies")]
 impl CompanyScrollType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1816,6 +1979,7 @@ impl CompanyScrollType {
         }
     }
 }
+#[cfg(feature = "companies")]
 impl From<&str> for CompanyScrollType {
     fn from(value: &str) -> Self {
         match value {
@@ -1824,8 +1988,10 @@ impl From<&str> for CompanyScrollType {
         }
     }
 }
+#[cfg(feature = "companies")]
 crate::codec::string_enum!(CompanyScrollType);
 /// The segments the company belongs to.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanySegments {
     /// The segments.
@@ -1834,6 +2000,7 @@ pub struct CompanySegments {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanySegmentsType>,
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompanySegmentsType {
@@ -1842,6 +2009,7 @@ pub enum CompanySegmentsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl CompanySegmentsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1851,6 +2019,7 @@ impl CompanySegmentsType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for CompanySegmentsType {
     fn from(value: &str) -> Self {
         match value {
@@ -1859,7 +2028,9 @@ impl From<&str> for CompanySegmentsType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(CompanySegmentsType);
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompanyType {
@@ -1868,6 +2039,7 @@ pub enum CompanyType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl CompanyType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1877,6 +2049,7 @@ impl CompanyType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for CompanyType {
     fn from(value: &str) -> Self {
         match value {
@@ -1885,10 +2058,12 @@ impl From<&str> for CompanyType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(CompanyType);
 /// A person you talk to through Intercom, either a user or a lead.
 ///
 /// Schema `contact`.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Contact {
     /// The name of the Android app the contact uses.
@@ -2026,6 +2201,7 @@ pub struct Contact {
 /// Confirmation that a contact was archived.
 ///
 /// Schema `contact_archived`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactArchived {
     /// Whether the contact is archived.
@@ -2040,6 +2216,7 @@ pub struct ContactArchived {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactArchivedType>,
 }
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactArchivedType {
@@ -2048,6 +2225,7 @@ pub enum ContactArchivedType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "contacts")]
 impl ContactArchivedType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2057,6 +2235,7 @@ impl ContactArchivedType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 impl From<&str> for ContactArchivedType {
     fn from(value: &str) -> Self {
         match value {
@@ -2065,10 +2244,12 @@ impl From<&str> for ContactArchivedType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 crate::codec::string_enum!(ContactArchivedType);
 /// The companies a contact belongs to.
 ///
 /// Schema `contact_attached_companies`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactAttachedCompanies {
     /// The companies.
@@ -2082,6 +2263,7 @@ pub struct ContactAttachedCompanies {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactAttachedCompaniesType>,
 }
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactAttachedCompaniesType {
@@ -2090,6 +2272,7 @@ pub enum ContactAttachedCompaniesType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "contacts")]
 impl ContactAttachedCompaniesType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2099,6 +2282,7 @@ impl ContactAttachedCompaniesType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 impl From<&str> for ContactAttachedCompaniesType {
     fn from(value: &str) -> Self {
         match value {
@@ -2107,8 +2291,10 @@ impl From<&str> for ContactAttachedCompaniesType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 crate::codec::string_enum!(ContactAttachedCompaniesType);
 /// The contact's avatar.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactAvatar {
     /// The address of the avatar image.
@@ -2120,6 +2306,7 @@ pub struct ContactAvatar {
 /// The first companies of a contact (up to ten); follow `url` for all of them.
 ///
 /// Schema `contact_companies`.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactCompanies {
     /// Pointers to the companies.
@@ -2137,6 +2324,7 @@ pub struct ContactCompanies {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactCompaniesType {
@@ -2145,6 +2333,7 @@ pub enum ContactCompaniesType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl ContactCompaniesType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2154,6 +2343,7 @@ impl ContactCompaniesType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for ContactCompaniesType {
     fn from(value: &str) -> Self {
         match value {
@@ -2162,10 +2352,12 @@ impl From<&str> for ContactCompaniesType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(ContactCompaniesType);
 /// Confirmation that a contact was deleted.
 ///
 /// Schema `contact_deleted`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactDeleted {
     /// Whether the contact was deleted.
@@ -2180,6 +2372,7 @@ pub struct ContactDeleted {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactDeletedType>,
 }
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactDeletedType {
@@ -2188,6 +2381,7 @@ pub enum ContactDeletedType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "contacts")]
 impl ContactDeletedType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2197,6 +2391,7 @@ impl ContactDeletedType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 impl From<&str> for ContactDeletedType {
     fn from(value: &str) -> Self {
         match value {
@@ -2205,10 +2400,12 @@ impl From<&str> for ContactDeletedType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 crate::codec::string_enum!(ContactDeletedType);
 /// A page of contacts.
 ///
 /// Schema `contact_list`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactList {
     /// The contacts.
@@ -2222,6 +2419,7 @@ pub struct ContactList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactListType>,
 }
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactListType {
@@ -2230,6 +2428,7 @@ pub enum ContactListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "contacts")]
 impl ContactListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2239,6 +2438,7 @@ impl ContactListType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 impl From<&str> for ContactListType {
     fn from(value: &str) -> Self {
         match value {
@@ -2247,10 +2447,12 @@ impl From<&str> for ContactListType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 crate::codec::string_enum!(ContactListType);
 /// Where a contact is, as far as Intercom can tell.
 ///
 /// Schema `contact_location`.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactLocation {
     /// The city.
@@ -2268,6 +2470,7 @@ pub struct ContactLocation {
 /// The first notes on a contact (up to ten); follow `url` for all of them.
 ///
 /// Schema `contact_notes`.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactNotes {
     /// Pointers to the notes.
@@ -2285,6 +2488,7 @@ pub struct ContactNotes {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactNotesType {
@@ -2293,6 +2497,7 @@ pub enum ContactNotesType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl ContactNotesType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2302,6 +2507,7 @@ impl ContactNotesType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for ContactNotesType {
     fn from(value: &str) -> Self {
         match value {
@@ -2310,10 +2516,12 @@ impl From<&str> for ContactNotesType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(ContactNotesType);
 /// A reference to a contact.
 ///
 /// Schema `contact_reference`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactReference {
     /// The identifier you gave the contact.
@@ -2325,6 +2533,7 @@ pub struct ContactReference {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactReferenceType>,
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReferenceType {
@@ -2333,6 +2542,7 @@ pub enum ContactReferenceType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl ContactReferenceType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2342,6 +2552,7 @@ impl ContactReferenceType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for ContactReferenceType {
     fn from(value: &str) -> Self {
         match value {
@@ -2350,10 +2561,12 @@ impl From<&str> for ContactReferenceType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ContactReferenceType);
 /// The fields every reply on behalf of a contact has.
 ///
 /// Schema `contact_reply_base_request`.
+#[cfg(feature = "unreferenced-schemas")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactReplyBaseRequest {
     /// Addresses of up to ten images to attach.
@@ -2365,6 +2578,7 @@ pub struct ContactReplyBaseRequest {
     #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
 }
+#[cfg(feature = "unreferenced-schemas")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyBaseRequestMessageType {
@@ -2373,6 +2587,7 @@ pub enum ContactReplyBaseRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "unreferenced-schemas")]
 impl ContactReplyBaseRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2382,6 +2597,7 @@ impl ContactReplyBaseRequestMessageType {
         }
     }
 }
+#[cfg(feature = "unreferenced-schemas")]
 impl From<&str> for ContactReplyBaseRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -2390,7 +2606,9 @@ impl From<&str> for ContactReplyBaseRequestMessageType {
         }
     }
 }
+#[cfg(feature = "unreferenced-schemas")]
 crate::codec::string_enum!(ContactReplyBaseRequestMessageType);
+#[cfg(feature = "unreferenced-schemas")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyBaseRequestType {
@@ -2399,6 +2617,7 @@ pub enum ContactReplyBaseRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "unreferenced-schemas")]
 impl ContactReplyBaseRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2408,6 +2627,7 @@ impl ContactReplyBaseRequestType {
         }
     }
 }
+#[cfg(feature = "unreferenced-schemas")]
 impl From<&str> for ContactReplyBaseRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -2416,10 +2636,12 @@ impl From<&str> for ContactReplyBaseRequestType {
         }
     }
 }
+#[cfg(feature = "unreferenced-schemas")]
 crate::codec::string_enum!(ContactReplyBaseRequestType);
 /// A reply on behalf of a contact, who is named by one of three identifiers.
 ///
 /// Schema `contact_reply_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ContactReplyConversationRequest {
@@ -2427,16 +2649,19 @@ pub enum ContactReplyConversationRequest {
     ContactReplyEmailRequest(Box<ContactReplyEmailRequest>),
     ContactReplyUserIdRequest(Box<ContactReplyUserIdRequest>),
 }
+#[cfg(feature = "conversations")]
 impl From<ContactReplyIntercomUserIdRequest> for ContactReplyConversationRequest {
     fn from(value: ContactReplyIntercomUserIdRequest) -> Self {
         Self::ContactReplyIntercomUserIdRequest(Box::new(value))
     }
 }
+#[cfg(feature = "conversations")]
 impl From<ContactReplyEmailRequest> for ContactReplyConversationRequest {
     fn from(value: ContactReplyEmailRequest) -> Self {
         Self::ContactReplyEmailRequest(Box::new(value))
     }
 }
+#[cfg(feature = "conversations")]
 impl From<ContactReplyUserIdRequest> for ContactReplyConversationRequest {
     fn from(value: ContactReplyUserIdRequest) -> Self {
         Self::ContactReplyUserIdRequest(Box::new(value))
@@ -2445,6 +2670,7 @@ impl From<ContactReplyUserIdRequest> for ContactReplyConversationRequest {
 /// A reply on behalf of the contact with this email address.
 ///
 /// Schema `contact_reply_email_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactReplyEmailRequest {
     /// Addresses of up to ten images to attach.
@@ -2458,6 +2684,7 @@ pub struct ContactReplyEmailRequest {
     /// The contact's email address.
     pub email: String,
 }
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyEmailRequestMessageType {
@@ -2466,6 +2693,7 @@ pub enum ContactReplyEmailRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl ContactReplyEmailRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2475,6 +2703,7 @@ impl ContactReplyEmailRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for ContactReplyEmailRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -2483,7 +2712,9 @@ impl From<&str> for ContactReplyEmailRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(ContactReplyEmailRequestMessageType);
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyEmailRequestType {
@@ -2492,6 +2723,7 @@ pub enum ContactReplyEmailRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl ContactReplyEmailRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2501,6 +2733,7 @@ impl ContactReplyEmailRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for ContactReplyEmailRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -2509,10 +2742,12 @@ impl From<&str> for ContactReplyEmailRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(ContactReplyEmailRequestType);
 /// A reply on behalf of the contact with this Intercom identifier.
 ///
 /// Schema `contact_reply_intercom_user_id_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactReplyIntercomUserIdRequest {
     /// Addresses of up to ten images to attach.
@@ -2526,6 +2761,7 @@ pub struct ContactReplyIntercomUserIdRequest {
     /// The identifier Intercom gave the contact.
     pub intercom_user_id: String,
 }
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyIntercomUserIdRequestMessageType {
@@ -2534,6 +2770,7 @@ pub enum ContactReplyIntercomUserIdRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl ContactReplyIntercomUserIdRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2543,6 +2780,7 @@ impl ContactReplyIntercomUserIdRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for ContactReplyIntercomUserIdRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -2551,7 +2789,9 @@ impl From<&str> for ContactReplyIntercomUserIdRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(ContactReplyIntercomUserIdRequestMessageType);
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyIntercomUserIdRequestType {
@@ -2560,6 +2800,7 @@ pub enum ContactReplyIntercomUserIdRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl ContactReplyIntercomUserIdRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2569,6 +2810,7 @@ impl ContactReplyIntercomUserIdRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for ContactReplyIntercomUserIdRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -2577,10 +2819,12 @@ impl From<&str> for ContactReplyIntercomUserIdRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(ContactReplyIntercomUserIdRequestType);
 /// A reply on behalf of the contact with this external identifier.
 ///
 /// Schema `contact_reply_user_id_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactReplyUserIdRequest {
     /// Addresses of up to ten images to attach.
@@ -2594,6 +2838,7 @@ pub struct ContactReplyUserIdRequest {
     /// The identifier you gave the contact.
     pub user_id: String,
 }
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyUserIdRequestMessageType {
@@ -2602,6 +2847,7 @@ pub enum ContactReplyUserIdRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl ContactReplyUserIdRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2611,6 +2857,7 @@ impl ContactReplyUserIdRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for ContactReplyUserIdRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -2619,7 +2866,9 @@ impl From<&str> for ContactReplyUserIdRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(ContactReplyUserIdRequestMessageType);
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyUserIdRequestType {
@@ -2628,6 +2877,7 @@ pub enum ContactReplyUserIdRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl ContactReplyUserIdRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2637,6 +2887,7 @@ impl ContactReplyUserIdRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for ContactReplyUserIdRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -2645,10 +2896,12 @@ impl From<&str> for ContactReplyUserIdRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(ContactReplyUserIdRequestType);
 /// The segments a contact belongs to.
 ///
 /// Schema `contact_segments`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactSegments {
     /// The segments.
@@ -2657,6 +2910,7 @@ pub struct ContactSegments {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactSegmentsType>,
 }
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactSegmentsType {
@@ -2665,6 +2919,7 @@ pub enum ContactSegmentsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "contacts")]
 impl ContactSegmentsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2674,6 +2929,7 @@ impl ContactSegmentsType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 impl From<&str> for ContactSegmentsType {
     fn from(value: &str) -> Self {
         match value {
@@ -2682,10 +2938,12 @@ impl From<&str> for ContactSegmentsType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 crate::codec::string_enum!(ContactSegmentsType);
 /// The contact's profiles on social networks.
 ///
 /// Schema `contact_social_profiles`.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactSocialProfiles {
     /// The profiles.
@@ -2694,6 +2952,7 @@ pub struct ContactSocialProfiles {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactSocialProfilesType>,
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactSocialProfilesType {
@@ -2702,6 +2961,7 @@ pub enum ContactSocialProfilesType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl ContactSocialProfilesType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2711,6 +2971,7 @@ impl ContactSocialProfilesType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for ContactSocialProfilesType {
     fn from(value: &str) -> Self {
         match value {
@@ -2719,10 +2980,12 @@ impl From<&str> for ContactSocialProfilesType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(ContactSocialProfilesType);
 /// A tag being put on, or taken off, a contact. Only sent in webhooks.
 ///
 /// Schema `contact_tag`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactTag {
     pub contact: Contact,
@@ -2733,6 +2996,7 @@ pub struct ContactTag {
     #[serde(rename = "type")]
     pub type_: ContactTagType,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactTagType {
@@ -2741,6 +3005,7 @@ pub enum ContactTagType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl ContactTagType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2750,6 +3015,7 @@ impl ContactTagType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for ContactTagType {
     fn from(value: &str) -> Self {
         match value {
@@ -2758,10 +3024,12 @@ impl From<&str> for ContactTagType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(ContactTagType);
 /// The first tags of a contact (up to ten); follow `url` for all of them.
 ///
 /// Schema `contact_tags`.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactTags {
     /// Pointers to the tags.
@@ -2779,6 +3047,7 @@ pub struct ContactTags {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactTagsType {
@@ -2787,6 +3056,7 @@ pub enum ContactTagsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl ContactTagsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2796,6 +3066,7 @@ impl ContactTagsType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for ContactTagsType {
     fn from(value: &str) -> Self {
         match value {
@@ -2804,7 +3075,9 @@ impl From<&str> for ContactTagsType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(ContactTagsType);
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactType {
@@ -2813,6 +3086,7 @@ pub enum ContactType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl ContactType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2822,6 +3096,7 @@ impl ContactType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for ContactType {
     fn from(value: &str) -> Self {
         match value {
@@ -2830,10 +3105,12 @@ impl From<&str> for ContactType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(ContactType);
 /// Confirmation that a contact was brought back from the archive.
 ///
 /// Schema `contact_unarchived`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactUnarchived {
     /// Whether the contact is still archived.
@@ -2848,6 +3125,7 @@ pub struct ContactUnarchived {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactUnarchivedType>,
 }
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactUnarchivedType {
@@ -2856,6 +3134,7 @@ pub enum ContactUnarchivedType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "contacts")]
 impl ContactUnarchivedType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2865,6 +3144,7 @@ impl ContactUnarchivedType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 impl From<&str> for ContactUnarchivedType {
     fn from(value: &str) -> Self {
         match value {
@@ -2873,10 +3153,12 @@ impl From<&str> for ContactUnarchivedType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 crate::codec::string_enum!(ContactUnarchivedType);
 /// One delivery or engagement stat of an outbound message. Only sent in webhooks.
 ///
 /// Schema `content_stat`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContentStat {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2892,17 +3174,20 @@ pub struct ContentStat {
     pub type_: String,
 }
 /// When the stat was recorded. Intercom's example shows ISO 8601 text; Unix seconds are accepted too.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ContentStatCreatedAt {
     String(String),
     Integer(crate::Timestamp),
 }
+#[cfg(feature = "webhooks")]
 impl From<String> for ContentStatCreatedAt {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<crate::Timestamp> for ContentStatCreatedAt {
     fn from(value: crate::Timestamp) -> Self {
         Self::Integer(value)
@@ -2911,6 +3196,7 @@ impl From<crate::Timestamp> for ContentStatCreatedAt {
 /// What happened to which piece of content.
 ///
 /// Schema `content_stat_details`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContentStatDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2946,6 +3232,7 @@ pub struct ContentStatDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<ContentStatDetailsTags>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContentStatDetailsTags {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2957,6 +3244,7 @@ pub struct ContentStatDetailsTags {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContentStatDetailsTagsType>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContentStatDetailsTagsType {
@@ -2965,6 +3253,7 @@ pub enum ContentStatDetailsTagsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl ContentStatDetailsTagsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2974,6 +3263,7 @@ impl ContentStatDetailsTagsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for ContentStatDetailsTagsType {
     fn from(value: &str) -> Self {
         match value {
@@ -2982,10 +3272,12 @@ impl From<&str> for ContentStatDetailsTagsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(ContentStatDetailsTagsType);
 /// A conversation between one or more contacts and the teammates of the workspace.
 ///
 /// Schema `conversation`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Conversation {
     /// The admin the conversation is assigned to; null or 0 when unassigned.
@@ -3057,6 +3349,7 @@ pub struct Conversation {
 /// A file to attach to a reply, sent inline.
 ///
 /// Schema `conversation_attachment_files`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConversationAttachmentFiles {
     /// The media type of the file.
@@ -3069,6 +3362,7 @@ pub struct ConversationAttachmentFiles {
 /// The contacts taking part in a conversation.
 ///
 /// Schema `conversation_contacts`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationContacts {
     /// The contacts.
@@ -3077,6 +3371,7 @@ pub struct ConversationContacts {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationContactsType>,
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationContactsType {
@@ -3085,6 +3380,7 @@ pub enum ConversationContactsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl ConversationContactsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3094,6 +3390,7 @@ impl ConversationContactsType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for ConversationContactsType {
     fn from(value: &str) -> Self {
         match value {
@@ -3102,10 +3399,12 @@ impl From<&str> for ConversationContactsType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationContactsType);
 /// The first reply the contact sent in a conversation.
 ///
 /// Schema `conversation_first_contact_reply`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationFirstContactReply {
     /// When the reply was sent (Unix seconds).
@@ -3121,6 +3420,7 @@ pub struct ConversationFirstContactReply {
 /// A page of conversations.
 ///
 /// Schema `conversation_list`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationList {
     /// The conversations, without their parts.
@@ -3134,6 +3434,7 @@ pub struct ConversationList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationListType>,
 }
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationListType {
@@ -3142,6 +3443,7 @@ pub enum ConversationListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl ConversationListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3151,6 +3453,7 @@ impl ConversationListType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for ConversationListType {
     fn from(value: &str) -> Self {
         match value {
@@ -3159,10 +3462,12 @@ impl From<&str> for ConversationListType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(ConversationListType);
 /// One message or action within a conversation.
 ///
 /// Schema `conversation_part`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationPart {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3202,6 +3507,7 @@ pub struct ConversationPart {
 /// Who wrote a message or took an action.
 ///
 /// Schema `conversation_part_author`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationPartAuthor {
     /// The author's email address.
@@ -3217,6 +3523,7 @@ pub struct ConversationPartAuthor {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationPartType {
@@ -3225,6 +3532,7 @@ pub enum ConversationPartType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl ConversationPartType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3234,6 +3542,7 @@ impl ConversationPartType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for ConversationPartType {
     fn from(value: &str) -> Self {
         match value {
@@ -3242,10 +3551,12 @@ impl From<&str> for ConversationPartType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationPartType);
 /// The parts of a conversation, oldest first (at most 500).
 ///
 /// Schema `conversation_parts`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationParts {
     /// The parts.
@@ -3257,6 +3568,7 @@ pub struct ConversationParts {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationPartsType>,
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationPartsType {
@@ -3265,6 +3577,7 @@ pub enum ConversationPartsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl ConversationPartsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3274,6 +3587,7 @@ impl ConversationPartsType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for ConversationPartsType {
     fn from(value: &str) -> Self {
         match value {
@@ -3282,8 +3596,10 @@ impl From<&str> for ConversationPartsType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationPartsType);
 /// Whether the conversation is marked as priority.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationPriority {
@@ -3294,6 +3610,7 @@ pub enum ConversationPriority {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl ConversationPriority {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3304,6 +3621,7 @@ impl ConversationPriority {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for ConversationPriority {
     fn from(value: &str) -> Self {
         match value {
@@ -3313,10 +3631,12 @@ impl From<&str> for ConversationPriority {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationPriority);
 /// The rating a contact gave a conversation.
 ///
 /// Schema `conversation_rating`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationRating {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3336,6 +3656,7 @@ pub struct ConversationRating {
 /// The message that started a conversation.
 ///
 /// Schema `conversation_source`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationSource {
     /// The files attached to the message.
@@ -3366,6 +3687,7 @@ pub struct ConversationSource {
     pub url: Option<String>,
 }
 /// The channel the conversation started on.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationSourceType {
@@ -3392,6 +3714,7 @@ pub enum ConversationSourceType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl ConversationSourceType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3410,6 +3733,7 @@ impl ConversationSourceType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for ConversationSourceType {
     fn from(value: &str) -> Self {
         match value {
@@ -3427,8 +3751,10 @@ impl From<&str> for ConversationSourceType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationSourceType);
 /// The state of the conversation.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationState {
@@ -3441,6 +3767,7 @@ pub enum ConversationState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl ConversationState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3452,6 +3779,7 @@ impl ConversationState {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for ConversationState {
     fn from(value: &str) -> Self {
         match value {
@@ -3462,10 +3790,12 @@ impl From<&str> for ConversationState {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationState);
 /// Timings and counts of a conversation. Durations are in seconds.
 ///
 /// Schema `conversation_statistics`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationStatistics {
     /// How many times the conversation was assigned.
@@ -3525,6 +3855,7 @@ pub struct ConversationStatistics {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationStatisticsType>,
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationStatisticsType {
@@ -3533,6 +3864,7 @@ pub enum ConversationStatisticsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl ConversationStatisticsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3542,6 +3874,7 @@ impl ConversationStatisticsType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for ConversationStatisticsType {
     fn from(value: &str) -> Self {
         match value {
@@ -3550,10 +3883,12 @@ impl From<&str> for ConversationStatisticsType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationStatisticsType);
 /// The teammates who took part in a conversation.
 ///
 /// Schema `conversation_teammates`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationTeammates {
     /// The teammates.
@@ -3562,6 +3897,7 @@ pub struct ConversationTeammates {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ConversationType {
@@ -3570,6 +3906,7 @@ pub enum ConversationType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl ConversationType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3579,6 +3916,7 @@ impl ConversationType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for ConversationType {
     fn from(value: &str) -> Self {
         match value {
@@ -3587,10 +3925,12 @@ impl From<&str> for ConversationType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationType);
 /// The content of a new article.
 ///
 /// Schema `create_article_request`.
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateArticleRequest {
     /// The identifier of the admin who wrote the article; must be a teammate of the workspace.
@@ -3616,6 +3956,7 @@ pub struct CreateArticleRequest {
     pub translated_content: Option<ArticleTranslatedContent>,
 }
 /// Whether to publish the article at once or keep it as a draft (the default).
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateArticleRequestState {
@@ -3626,6 +3967,7 @@ pub enum CreateArticleRequestState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "articles")]
 impl CreateArticleRequestState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3636,6 +3978,7 @@ impl CreateArticleRequestState {
         }
     }
 }
+#[cfg(feature = "articles")]
 impl From<&str> for CreateArticleRequestState {
     fn from(value: &str) -> Self {
         match value {
@@ -3645,10 +3988,12 @@ impl From<&str> for CreateArticleRequestState {
         }
     }
 }
+#[cfg(feature = "articles")]
 crate::codec::string_enum!(CreateArticleRequestState);
 /// The attributes of a new contact. At least one of `email`, `external_id` or `role` must be given.
 ///
 /// Schema `create_contact_request`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CreateContactRequest {
@@ -3656,22 +4001,26 @@ pub enum CreateContactRequest {
     WithExternalId(Box<CreateContactRequestWithExternalId>),
     WithRole(Box<CreateContactRequestWithRole>),
 }
+#[cfg(feature = "contacts")]
 impl From<CreateContactRequestWithEmail> for CreateContactRequest {
     fn from(value: CreateContactRequestWithEmail) -> Self {
         Self::WithEmail(Box::new(value))
     }
 }
+#[cfg(feature = "contacts")]
 impl From<CreateContactRequestWithExternalId> for CreateContactRequest {
     fn from(value: CreateContactRequestWithExternalId) -> Self {
         Self::WithExternalId(Box::new(value))
     }
 }
+#[cfg(feature = "contacts")]
 impl From<CreateContactRequestWithRole> for CreateContactRequest {
     fn from(value: CreateContactRequestWithRole) -> Self {
         Self::WithRole(Box::new(value))
     }
 }
 /// With email
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateContactRequestWithEmail {
     /// The address of an image to use as the contact's avatar.
@@ -3707,6 +4056,7 @@ pub struct CreateContactRequestWithEmail {
     pub unsubscribed_from_emails: Option<bool>,
 }
 /// With external id
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateContactRequestWithExternalId {
     /// The address of an image to use as the contact's avatar.
@@ -3742,6 +4092,7 @@ pub struct CreateContactRequestWithExternalId {
     pub unsubscribed_from_emails: Option<bool>,
 }
 /// With role
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateContactRequestWithRole {
     /// The address of an image to use as the contact's avatar.
@@ -3779,6 +4130,7 @@ pub struct CreateContactRequestWithRole {
 /// A new conversation started by a contact.
 ///
 /// Schema `create_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateConversationRequest {
     /// The text of the first message.
@@ -3787,6 +4139,7 @@ pub struct CreateConversationRequest {
     pub from: CreateConversationRequestFrom,
 }
 /// The contact who sends the first message.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateConversationRequestFrom {
     /// The identifier Intercom gave the contact.
@@ -3796,6 +4149,7 @@ pub struct CreateConversationRequestFrom {
     pub type_: CreateConversationRequestFromType,
 }
 /// The kind of sender.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateConversationRequestFromType {
@@ -3808,6 +4162,7 @@ pub enum CreateConversationRequestFromType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl CreateConversationRequestFromType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3819,6 +4174,7 @@ impl CreateConversationRequestFromType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for CreateConversationRequestFromType {
     fn from(value: &str) -> Self {
         match value {
@@ -3829,10 +4185,12 @@ impl From<&str> for CreateConversationRequestFromType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(CreateConversationRequestFromType);
 /// A new custom data attribute.
 ///
 /// Schema `create_data_attribute_request`.
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateDataAttributeRequest {
     /// The type of the attribute's values.
@@ -3852,6 +4210,7 @@ pub struct CreateDataAttributeRequest {
     pub options: Option<Vec<String>>,
 }
 /// The type of the attribute's values.
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateDataAttributeRequestDataType {
@@ -3870,6 +4229,7 @@ pub enum CreateDataAttributeRequestDataType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "data-attributes")]
 impl CreateDataAttributeRequestDataType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3884,6 +4244,7 @@ impl CreateDataAttributeRequestDataType {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 impl From<&str> for CreateDataAttributeRequestDataType {
     fn from(value: &str) -> Self {
         match value {
@@ -3897,8 +4258,10 @@ impl From<&str> for CreateDataAttributeRequestDataType {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 crate::codec::string_enum!(CreateDataAttributeRequestDataType);
 /// The kind of object the attribute describes.
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CreateDataAttributeRequestModel {
@@ -3909,6 +4272,7 @@ pub enum CreateDataAttributeRequestModel {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "data-attributes")]
 impl CreateDataAttributeRequestModel {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3919,6 +4283,7 @@ impl CreateDataAttributeRequestModel {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 impl From<&str> for CreateDataAttributeRequestModel {
     fn from(value: &str) -> Self {
         match value {
@@ -3928,10 +4293,12 @@ impl From<&str> for CreateDataAttributeRequestModel {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 crate::codec::string_enum!(CreateDataAttributeRequestModel);
 /// An event to record. Name the contact with `id`, `user_id` or `email`, and give the event's name and time.
 ///
 /// Schema `create_data_event_request`.
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateDataEventRequest {
     /// When the event happened (Unix seconds).
@@ -3956,6 +4323,7 @@ pub struct CreateDataEventRequest {
 /// The attributes of a company to create, or to update when a company with the same `company_id` exists.
 ///
 /// Schema `create_or_update_company_request`.
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CreateOrUpdateCompanyRequest {
     /// The identifier you give the company; it cannot be changed later.
@@ -3988,6 +4356,15 @@ pub struct CreateOrUpdateCompanyRequest {
 /// Where a page sits in a paginated list, and how to ask for the next one.
 ///
 /// Schema `cursor_pages`.
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CursorPages {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4004,6 +4381,15 @@ pub struct CursorPages {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CursorPagesType>,
 }
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CursorPagesType {
@@ -4012,6 +4398,15 @@ pub enum CursorPagesType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations"
+    )
+)]
 impl CursorPagesType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4021,6 +4416,15 @@ impl CursorPagesType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations"
+    )
+)]
 impl From<&str> for CursorPagesType {
     fn from(value: &str) -> Self {
         match value {
@@ -4029,14 +4433,32 @@ impl From<&str> for CursorPagesType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations"
+    )
+)]
 crate::codec::string_enum!(CursorPagesType);
 /// Custom attributes keyed by attribute name. Values are strings, numbers, booleans or dates (as Unix timestamps), depending on the attribute's data type.
 ///
 /// Schema `custom_attributes`.
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 pub type CustomAttributes = std::collections::BTreeMap<String, serde_json::Value>;
 /// An attribute value a contact gave on your custom channel.
 ///
 /// Schema `custom_channel_attribute`.
+#[cfg(feature = "custom-channel-events")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomChannelAttribute {
     /// The identifier of the attribute that was collected.
@@ -4047,6 +4469,7 @@ pub struct CustomChannelAttribute {
 /// An answer a contact gave to an attribute collector on your custom channel.
 ///
 /// Schema `custom_channel_attribute_event`.
+#[cfg(feature = "custom-channel-events")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomChannelAttributeEvent {
     pub contact: CustomChannelContact,
@@ -4059,6 +4482,7 @@ pub struct CustomChannelAttributeEvent {
 /// The fields every custom channel notification has.
 ///
 /// Schema `custom_channel_base_event`.
+#[cfg(feature = "custom-channel-events")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomChannelBaseEvent {
     pub contact: CustomChannelContact,
@@ -4070,6 +4494,7 @@ pub struct CustomChannelBaseEvent {
 /// The contact on your custom channel, named by your own identifier.
 ///
 /// Schema `custom_channel_contact`.
+#[cfg(feature = "custom-channel-events")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomChannelContact {
     /// The contact's email address; needed for users.
@@ -4085,6 +4510,7 @@ pub struct CustomChannelContact {
     pub type_: CustomChannelContactType,
 }
 /// Whether the contact is a user or a lead.
+#[cfg(feature = "custom-channel-events")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomChannelContactType {
@@ -4095,6 +4521,7 @@ pub enum CustomChannelContactType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "custom-channel-events")]
 impl CustomChannelContactType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4105,6 +4532,7 @@ impl CustomChannelContactType {
         }
     }
 }
+#[cfg(feature = "custom-channel-events")]
 impl From<&str> for CustomChannelContactType {
     fn from(value: &str) -> Self {
         match value {
@@ -4114,10 +4542,12 @@ impl From<&str> for CustomChannelContactType {
         }
     }
 }
+#[cfg(feature = "custom-channel-events")]
 crate::codec::string_enum!(CustomChannelContactType);
 /// A message a contact sent on your custom channel.
 ///
 /// Schema `custom_channel_message_event`.
+#[cfg(feature = "custom-channel-events")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomChannelMessageEvent {
     pub contact: CustomChannelContact,
@@ -4131,6 +4561,7 @@ pub struct CustomChannelMessageEvent {
 /// How Intercom mapped your identifiers to its own.
 ///
 /// Schema `custom_channel_notification_response`.
+#[cfg(feature = "custom-channel-events")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomChannelNotificationResponse {
     /// The identifier of the matching Intercom contact.
@@ -4145,6 +4576,7 @@ pub struct CustomChannelNotificationResponse {
 /// A quick reply option a contact picked on your custom channel.
 ///
 /// Schema `custom_channel_quick_reply_event`.
+#[cfg(feature = "custom-channel-events")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomChannelQuickReplyEvent {
     pub contact: CustomChannelContact,
@@ -4158,6 +4590,7 @@ pub struct CustomChannelQuickReplyEvent {
 /// A contact named by one of three identifiers.
 ///
 /// Schema `customer_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum CustomerRequest {
@@ -4165,34 +4598,40 @@ pub enum CustomerRequest {
     UserId(Box<CustomerRequestUserId>),
     Email(Box<CustomerRequestEmail>),
 }
+#[cfg(feature = "conversations")]
 impl From<CustomerRequestIntercomUserId> for CustomerRequest {
     fn from(value: CustomerRequestIntercomUserId) -> Self {
         Self::IntercomUserId(Box::new(value))
     }
 }
+#[cfg(feature = "conversations")]
 impl From<CustomerRequestUserId> for CustomerRequest {
     fn from(value: CustomerRequestUserId) -> Self {
         Self::UserId(Box::new(value))
     }
 }
+#[cfg(feature = "conversations")]
 impl From<CustomerRequestEmail> for CustomerRequest {
     fn from(value: CustomerRequestEmail) -> Self {
         Self::Email(Box::new(value))
     }
 }
 /// Email
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerRequestEmail {
     /// The contact's email address.
     pub email: String,
 }
 /// Intercom user id
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerRequestIntercomUserId {
     /// The identifier Intercom gave the contact.
     pub intercom_user_id: String,
 }
 /// User id
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerRequestUserId {
     /// The identifier you gave the contact.
@@ -4201,6 +4640,7 @@ pub struct CustomerRequestUserId {
 /// An attribute that describes contacts, companies or conversations.
 ///
 /// Schema `data_attribute`.
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataAttribute {
     /// The admin who created the attribute.
@@ -4255,6 +4695,7 @@ pub struct DataAttribute {
     pub updated_at: Option<crate::Timestamp>,
 }
 /// The type of the attribute's values.
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataAttributeDataType {
@@ -4271,6 +4712,7 @@ pub enum DataAttributeDataType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "data-attributes")]
 impl DataAttributeDataType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4284,6 +4726,7 @@ impl DataAttributeDataType {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 impl From<&str> for DataAttributeDataType {
     fn from(value: &str) -> Self {
         match value {
@@ -4296,10 +4739,12 @@ impl From<&str> for DataAttributeDataType {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 crate::codec::string_enum!(DataAttributeDataType);
 /// A list of data attributes.
 ///
 /// Schema `data_attribute_list`.
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataAttributeList {
     /// The data attributes.
@@ -4308,6 +4753,7 @@ pub struct DataAttributeList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<DataAttributeListType>,
 }
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataAttributeListType {
@@ -4316,6 +4762,7 @@ pub enum DataAttributeListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "data-attributes")]
 impl DataAttributeListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4325,6 +4772,7 @@ impl DataAttributeListType {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 impl From<&str> for DataAttributeListType {
     fn from(value: &str) -> Self {
         match value {
@@ -4333,8 +4781,10 @@ impl From<&str> for DataAttributeListType {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 crate::codec::string_enum!(DataAttributeListType);
 /// The kind of object the attribute describes.
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataAttributeModel {
@@ -4347,6 +4797,7 @@ pub enum DataAttributeModel {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "data-attributes")]
 impl DataAttributeModel {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4358,6 +4809,7 @@ impl DataAttributeModel {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 impl From<&str> for DataAttributeModel {
     fn from(value: &str) -> Self {
         match value {
@@ -4368,7 +4820,9 @@ impl From<&str> for DataAttributeModel {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 crate::codec::string_enum!(DataAttributeModel);
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataAttributeType {
@@ -4377,6 +4831,7 @@ pub enum DataAttributeType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "data-attributes")]
 impl DataAttributeType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4386,6 +4841,7 @@ impl DataAttributeType {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 impl From<&str> for DataAttributeType {
     fn from(value: &str) -> Self {
         match value {
@@ -4394,10 +4850,12 @@ impl From<&str> for DataAttributeType {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 crate::codec::string_enum!(DataAttributeType);
 /// Something a contact did, recorded as a named event.
 ///
 /// Schema `data_event`.
+#[cfg(any(feature = "data-events", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataEvent {
     /// When the event happened (Unix seconds).
@@ -4427,6 +4885,7 @@ pub struct DataEvent {
 /// Names the contact whose events to list; give exactly one property.
 ///
 /// Schema `data_event_filter`.
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataEventFilter {
     /// The contact's email address.
@@ -4442,6 +4901,7 @@ pub struct DataEventFilter {
 /// The events of one contact.
 ///
 /// Schema `data_event_list`.
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataEventList {
     /// The events, newest first.
@@ -4454,6 +4914,7 @@ pub struct DataEventList {
     pub type_: Option<DataEventListType>,
 }
 /// Links to more events.
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataEventListPages {
     /// The address of the next page of older events.
@@ -4463,6 +4924,7 @@ pub struct DataEventListPages {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
 }
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataEventListType {
@@ -4471,6 +4933,7 @@ pub enum DataEventListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "data-events")]
 impl DataEventListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4480,6 +4943,7 @@ impl DataEventListType {
         }
     }
 }
+#[cfg(feature = "data-events")]
 impl From<&str> for DataEventListType {
     fn from(value: &str) -> Self {
         match value {
@@ -4488,10 +4952,12 @@ impl From<&str> for DataEventListType {
         }
     }
 }
+#[cfg(feature = "data-events")]
 crate::codec::string_enum!(DataEventListType);
 /// A count of each kind of event of one contact.
 ///
 /// Schema `data_event_summary`.
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataEventSummary {
     /// The contact's email address.
@@ -4512,6 +4978,7 @@ pub struct DataEventSummary {
 /// How often and when a contact triggered one event.
 ///
 /// Schema `data_event_summary_item`.
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DataEventSummaryItem {
     /// How many times the event happened.
@@ -4527,6 +4994,7 @@ pub struct DataEventSummaryItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataEventSummaryType {
@@ -4535,6 +5003,7 @@ pub enum DataEventSummaryType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "data-events")]
 impl DataEventSummaryType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4544,6 +5013,7 @@ impl DataEventSummaryType {
         }
     }
 }
+#[cfg(feature = "data-events")]
 impl From<&str> for DataEventSummaryType {
     fn from(value: &str) -> Self {
         match value {
@@ -4552,7 +5022,9 @@ impl From<&str> for DataEventSummaryType {
         }
     }
 }
+#[cfg(feature = "data-events")]
 crate::codec::string_enum!(DataEventSummaryType);
+#[cfg(any(feature = "data-events", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DataEventType {
@@ -4561,6 +5033,7 @@ pub enum DataEventType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "data-events", feature = "webhooks"))]
 impl DataEventType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4570,6 +5043,7 @@ impl DataEventType {
         }
     }
 }
+#[cfg(any(feature = "data-events", feature = "webhooks"))]
 impl From<&str> for DataEventType {
     fn from(value: &str) -> Self {
         match value {
@@ -4578,10 +5052,12 @@ impl From<&str> for DataEventType {
         }
     }
 }
+#[cfg(any(feature = "data-events", feature = "webhooks"))]
 crate::codec::string_enum!(DataEventType);
 /// Confirmation that an article was deleted.
 ///
 /// Schema `deleted_article_object`.
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeletedArticleObject {
     /// Whether the article was deleted.
@@ -4593,6 +5069,7 @@ pub struct DeletedArticleObject {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedArticleObjectObject>,
 }
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DeletedArticleObjectObject {
@@ -4601,6 +5078,7 @@ pub enum DeletedArticleObjectObject {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "articles")]
 impl DeletedArticleObjectObject {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4610,6 +5088,7 @@ impl DeletedArticleObjectObject {
         }
     }
 }
+#[cfg(feature = "articles")]
 impl From<&str> for DeletedArticleObjectObject {
     fn from(value: &str) -> Self {
         match value {
@@ -4618,10 +5097,12 @@ impl From<&str> for DeletedArticleObjectObject {
         }
     }
 }
+#[cfg(feature = "articles")]
 crate::codec::string_enum!(DeletedArticleObjectObject);
 /// Confirmation that a company was deleted.
 ///
 /// Schema `deleted_company_object`.
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DeletedCompanyObject {
     /// Whether the company was deleted.
@@ -4633,6 +5114,7 @@ pub struct DeletedCompanyObject {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<DeletedCompanyObjectObject>,
 }
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DeletedCompanyObjectObject {
@@ -4641,6 +5123,7 @@ pub enum DeletedCompanyObjectObject {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "companies")]
 impl DeletedCompanyObjectObject {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4650,6 +5133,7 @@ impl DeletedCompanyObjectObject {
         }
     }
 }
+#[cfg(feature = "companies")]
 impl From<&str> for DeletedCompanyObjectObject {
     fn from(value: &str) -> Self {
         match value {
@@ -4658,10 +5142,12 @@ impl From<&str> for DeletedCompanyObjectObject {
         }
     }
 }
+#[cfg(feature = "companies")]
 crate::codec::string_enum!(DeletedCompanyObjectObject);
 /// The minimal item of a `*.deleted` topic: only what identifies the removed object, not the object itself.
 ///
 /// Schema `deleted_object`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeletedObject {
     /// Always `true` when present.
@@ -4679,6 +5165,7 @@ pub struct DeletedObject {
 /// The admin who removes the contact.
 ///
 /// Schema `detach_contact_from_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DetachContactFromConversationRequest {
     /// The identifier of the admin.
@@ -4687,6 +5174,18 @@ pub struct DetachContactFromConversationRequest {
 /// The body of every failed request, listing one or more errors.
 ///
 /// Schema `error`.
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "data-attributes",
+        feature = "data-events"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Error2 {
     /// The errors that happened.
@@ -4700,6 +5199,18 @@ pub struct Error2 {
 /// One error of an error list.
 ///
 /// Schema `error_item`.
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "data-attributes",
+        feature = "data-events"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorItem {
     /// A short machine-readable code, such as `unauthorized` or `not_found`.
@@ -4711,6 +5222,18 @@ pub struct ErrorItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "data-attributes",
+        feature = "data-events"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ErrorType {
@@ -4719,6 +5242,18 @@ pub enum ErrorType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "data-attributes",
+        feature = "data-events"
+    )
+)]
 impl ErrorType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4728,6 +5263,18 @@ impl ErrorType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "data-attributes",
+        feature = "data-events"
+    )
+)]
 impl From<&str> for ErrorType {
     fn from(value: &str) -> Self {
         match value {
@@ -4736,7 +5283,20 @@ impl From<&str> for ErrorType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "data-attributes",
+        feature = "data-events"
+    )
+)]
 crate::codec::string_enum!(ErrorType);
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -4748,6 +5308,7 @@ pub enum FindCompaniesResponse {
     /// A `type` this version of the client does not know yet, kept as JSON.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "companies")]
 impl<'de> Deserialize<'de> for FindCompaniesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4766,11 +5327,13 @@ impl<'de> Deserialize<'de> for FindCompaniesResponse {
         )
     }
 }
+#[cfg(feature = "companies")]
 impl From<Company> for FindCompaniesResponse {
     fn from(value: Company) -> Self {
         Self::Company(Box::new(value))
     }
 }
+#[cfg(feature = "companies")]
 impl From<CompanyList> for FindCompaniesResponse {
     fn from(value: CompanyList) -> Self {
         Self::CompanyList(Box::new(value))
@@ -4779,12 +5342,14 @@ impl From<CompanyList> for FindCompaniesResponse {
 /// An identifier Intercom documents as a string but shows as a number in its examples.
 ///
 /// Schema `flexible_id`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum FlexibleId {
     String(String),
     Integer(i64),
 }
+#[cfg(feature = "webhooks")]
 impl<'de> Deserialize<'de> for FlexibleId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -4827,11 +5392,13 @@ impl<'de> Deserialize<'de> for FlexibleId {
         deserializer.deserialize_any(Scalars)
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<String> for FlexibleId {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<i64> for FlexibleId {
     fn from(value: i64) -> Self {
         Self::Integer(value)
@@ -4840,6 +5407,7 @@ impl From<i64> for FlexibleId {
 /// The item of the `granular.*` topics: a contact and the subscription type it opted in to or out of. Intercom does not document these fields; every one is optional.
 ///
 /// Schema `granular_subscription`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct GranularSubscription {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4855,6 +5423,7 @@ pub struct GranularSubscription {
 /// A ticket or conversation linked to another one.
 ///
 /// Schema `linked_object`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LinkedObject {
     /// The ticket category, for linked tickets.
@@ -4868,6 +5437,7 @@ pub struct LinkedObject {
     pub type_: Option<LinkedObjectType>,
 }
 /// The ticket category, for linked tickets.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LinkedObjectCategory {
@@ -4880,6 +5450,7 @@ pub enum LinkedObjectCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl LinkedObjectCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4891,6 +5462,7 @@ impl LinkedObjectCategory {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for LinkedObjectCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -4901,10 +5473,12 @@ impl From<&str> for LinkedObjectCategory {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(LinkedObjectCategory);
 /// Tickets and conversations linked to a conversation.
 ///
 /// Schema `linked_object_list`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LinkedObjectList {
     /// The linked objects.
@@ -4919,6 +5493,7 @@ pub struct LinkedObjectList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<LinkedObjectListType>,
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LinkedObjectListType {
@@ -4927,6 +5502,7 @@ pub enum LinkedObjectListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl LinkedObjectListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4936,6 +5512,7 @@ impl LinkedObjectListType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for LinkedObjectListType {
     fn from(value: &str) -> Self {
         match value {
@@ -4944,8 +5521,10 @@ impl From<&str> for LinkedObjectListType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(LinkedObjectListType);
 /// What kind of object is linked.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LinkedObjectType {
@@ -4956,6 +5535,7 @@ pub enum LinkedObjectType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl LinkedObjectType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4966,6 +5546,7 @@ impl LinkedObjectType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for LinkedObjectType {
     fn from(value: &str) -> Self {
         match value {
@@ -4975,7 +5556,9 @@ impl From<&str> for LinkedObjectType {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(LinkedObjectType);
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListDataAttributesModel {
@@ -4988,6 +5571,7 @@ pub enum ListDataAttributesModel {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "data-attributes")]
 impl ListDataAttributesModel {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -4999,6 +5583,7 @@ impl ListDataAttributesModel {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 impl From<&str> for ListDataAttributesModel {
     fn from(value: &str) -> Self {
         match value {
@@ -5009,7 +5594,9 @@ impl From<&str> for ListDataAttributesModel {
         }
     }
 }
+#[cfg(feature = "data-attributes")]
 crate::codec::string_enum!(ListDataAttributesModel);
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -5021,6 +5608,7 @@ pub enum ListDataEventsResponse {
     /// A `type` this version of the client does not know yet, kept as JSON.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "data-events")]
 impl<'de> Deserialize<'de> for ListDataEventsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5039,11 +5627,13 @@ impl<'de> Deserialize<'de> for ListDataEventsResponse {
         )
     }
 }
+#[cfg(feature = "data-events")]
 impl From<DataEventList> for ListDataEventsResponse {
     fn from(value: DataEventList) -> Self {
         Self::DataEventList(Box::new(value))
     }
 }
+#[cfg(feature = "data-events")]
 impl From<DataEventSummary> for ListDataEventsResponse {
     fn from(value: DataEventSummary) -> Self {
         Self::DataEventSummary(Box::new(value))
@@ -5052,6 +5642,7 @@ impl From<DataEventSummary> for ListDataEventsResponse {
 /// An action to take on a conversation, told apart by `message_type`.
 ///
 /// Schema `manage_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -5067,6 +5658,7 @@ pub enum ManageConversationRequest {
     /// A `message_type` this version of the client does not know yet, kept as JSON.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "conversations")]
 impl<'de> Deserialize<'de> for ManageConversationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5099,21 +5691,25 @@ impl<'de> Deserialize<'de> for ManageConversationRequest {
         )
     }
 }
+#[cfg(feature = "conversations")]
 impl From<CloseConversationRequest> for ManageConversationRequest {
     fn from(value: CloseConversationRequest) -> Self {
         Self::CloseConversationRequest(Box::new(value))
     }
 }
+#[cfg(feature = "conversations")]
 impl From<SnoozeConversationRequest> for ManageConversationRequest {
     fn from(value: SnoozeConversationRequest) -> Self {
         Self::SnoozeConversationRequest(Box::new(value))
     }
 }
+#[cfg(feature = "conversations")]
 impl From<OpenConversationRequest> for ManageConversationRequest {
     fn from(value: OpenConversationRequest) -> Self {
         Self::OpenConversationRequest(Box::new(value))
     }
 }
+#[cfg(feature = "conversations")]
 impl From<AssignConversationRequest> for ManageConversationRequest {
     fn from(value: AssignConversationRequest) -> Self {
         Self::AssignConversationRequest(Box::new(value))
@@ -5122,6 +5718,7 @@ impl From<AssignConversationRequest> for ManageConversationRequest {
 /// The lead to merge and the user to merge it into.
 ///
 /// Schema `merge_contacts_request`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MergeContactsRequest {
     /// The identifier of the lead to merge away.
@@ -5134,6 +5731,7 @@ pub struct MergeContactsRequest {
 /// The contact that remains after a merge, with a reference to the contact merged into it.
 ///
 /// Schema `merged_contact`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MergedContact {
     /// The name of the Android app the contact uses.
@@ -5272,6 +5870,7 @@ pub struct MergedContact {
     pub merged_from: Option<ContactReference>,
 }
 /// The contact's avatar.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MergedContactAvatar {
     /// The address of the avatar image.
@@ -5280,6 +5879,7 @@ pub struct MergedContactAvatar {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MergedContactType {
@@ -5288,6 +5888,7 @@ pub enum MergedContactType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl MergedContactType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5297,6 +5898,7 @@ impl MergedContactType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for MergedContactType {
     fn from(value: &str) -> Self {
         match value {
@@ -5305,10 +5907,12 @@ impl From<&str> for MergedContactType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(MergedContactType);
 /// A message that was sent, such as the one that opens a new conversation.
 ///
 /// Schema `message`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Message {
     /// The body of the message.
@@ -5334,6 +5938,7 @@ pub struct Message {
     pub type_: Option<String>,
 }
 /// The channel the message was sent on.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MessageMessageType {
@@ -5348,6 +5953,7 @@ pub enum MessageMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl MessageMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5360,6 +5966,7 @@ impl MessageMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for MessageMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -5371,10 +5978,12 @@ impl From<&str> for MessageMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(MessageMessageType);
 /// Several filters combined with `AND` or `OR`; filters can be nested.
 ///
 /// Schema `multiple_filter_search_request`.
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MultipleFilterSearchRequest {
     /// How to combine the filters.
@@ -5383,6 +5992,7 @@ pub struct MultipleFilterSearchRequest {
     pub value: Vec<MultipleOrSingleFilterSearchRequest>,
 }
 /// How to combine the filters.
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MultipleFilterSearchRequestOperator {
@@ -5393,6 +6003,7 @@ pub enum MultipleFilterSearchRequestOperator {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl MultipleFilterSearchRequestOperator {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5403,6 +6014,7 @@ impl MultipleFilterSearchRequestOperator {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<&str> for MultipleFilterSearchRequestOperator {
     fn from(value: &str) -> Self {
         match value {
@@ -5412,21 +6024,25 @@ impl From<&str> for MultipleFilterSearchRequestOperator {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 crate::codec::string_enum!(MultipleFilterSearchRequestOperator);
 /// Either one filter or a nested combination of filters.
 ///
 /// Schema `multiple_or_single_filter_search_request`.
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum MultipleOrSingleFilterSearchRequest {
     SingleFilterSearchRequest(Box<SingleFilterSearchRequest>),
     MultipleFilterSearchRequest(Box<MultipleFilterSearchRequest>),
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<SingleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
     fn from(value: SingleFilterSearchRequest) -> Self {
         Self::SingleFilterSearchRequest(Box::new(value))
     }
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<MultipleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
     fn from(value: MultipleFilterSearchRequest) -> Self {
         Self::MultipleFilterSearchRequest(Box::new(value))
@@ -5435,6 +6051,7 @@ impl From<MultipleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
 /// The envelope Intercom wraps around every webhook notification, whatever the topic.
 ///
 /// Schema `notification`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Notification {
     /// Identifier of the workspace the notification comes from.
@@ -5472,6 +6089,7 @@ pub struct Notification {
     pub type_: NotificationType,
 }
 /// Container of the object the notification is about.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NotificationData {
     /// The object the notification is about; its shape depends on the topic.
@@ -5481,6 +6099,7 @@ pub struct NotificationData {
     pub type_: Option<NotificationDataType>,
 }
 /// Always `notification_event_data`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NotificationDataType {
@@ -5489,6 +6108,7 @@ pub enum NotificationDataType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl NotificationDataType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5498,6 +6118,7 @@ impl NotificationDataType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for NotificationDataType {
     fn from(value: &str) -> Self {
         match value {
@@ -5506,8 +6127,10 @@ impl From<&str> for NotificationDataType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(NotificationDataType);
 /// Always `notification_event`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum NotificationType {
@@ -5516,6 +6139,7 @@ pub enum NotificationType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl NotificationType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5525,6 +6149,7 @@ impl NotificationType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for NotificationType {
     fn from(value: &str) -> Self {
         match value {
@@ -5533,16 +6158,19 @@ impl From<&str> for NotificationType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(NotificationType);
 /// Open a closed or snoozed conversation.
 ///
 /// Schema `open_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OpenConversationRequest {
     /// The admin who opens the conversation.
     pub admin_id: String,
     pub message_type: OpenConversationRequestMessageType,
 }
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OpenConversationRequestMessageType {
@@ -5551,6 +6179,7 @@ pub enum OpenConversationRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl OpenConversationRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5560,6 +6189,7 @@ impl OpenConversationRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for OpenConversationRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -5568,10 +6198,12 @@ impl From<&str> for OpenConversationRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(OpenConversationRequestMessageType);
 /// Page-numbered pagination whose next page is given as a link.
 ///
 /// Schema `pages_link`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PagesLink {
     /// The address of the next page, or null on the last page.
@@ -5589,6 +6221,7 @@ pub struct PagesLink {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<PagesLinkType>,
 }
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PagesLinkType {
@@ -5597,6 +6230,7 @@ pub enum PagesLinkType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "contacts")]
 impl PagesLinkType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5606,6 +6240,7 @@ impl PagesLinkType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 impl From<&str> for PagesLinkType {
     fn from(value: &str) -> Self {
         match value {
@@ -5614,10 +6249,12 @@ impl From<&str> for PagesLinkType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 crate::codec::string_enum!(PagesLinkType);
 /// A file attached to a message.
 ///
 /// Schema `part_attachment`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PartAttachment {
     /// The media type of the file.
@@ -5645,6 +6282,7 @@ pub struct PartAttachment {
 /// The item of a `ping` notification.
 ///
 /// Schema `ping`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ping {
     /// A fixed, human-readable text; carries no information.
@@ -5653,6 +6291,7 @@ pub struct Ping {
     #[serde(rename = "type")]
     pub type_: PingType,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PingType {
@@ -5661,6 +6300,7 @@ pub enum PingType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl PingType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5670,6 +6310,7 @@ impl PingType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for PingType {
     fn from(value: &str) -> Self {
         match value {
@@ -5678,10 +6319,12 @@ impl From<&str> for PingType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(PingType);
 /// Redact one part of a conversation.
 ///
 /// Schema `redact_conversation_part_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RedactConversationPartRequest {
     /// The conversation the part belongs to.
@@ -5691,6 +6334,7 @@ pub struct RedactConversationPartRequest {
     #[serde(rename = "type")]
     pub type_: RedactConversationPartRequestType,
 }
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RedactConversationPartRequestType {
@@ -5699,6 +6343,7 @@ pub enum RedactConversationPartRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl RedactConversationPartRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5708,6 +6353,7 @@ impl RedactConversationPartRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for RedactConversationPartRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -5716,10 +6362,12 @@ impl From<&str> for RedactConversationPartRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(RedactConversationPartRequestType);
 /// What to redact, a conversation part or the message that started the conversation.
 ///
 /// Schema `redact_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
@@ -5731,6 +6379,7 @@ pub enum RedactConversationRequest {
     /// A `type` this version of the client does not know yet, kept as JSON.
     Unknown(serde_json::Value),
 }
+#[cfg(feature = "conversations")]
 impl<'de> Deserialize<'de> for RedactConversationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -5753,11 +6402,13 @@ impl<'de> Deserialize<'de> for RedactConversationRequest {
         )
     }
 }
+#[cfg(feature = "conversations")]
 impl From<RedactConversationPartRequest> for RedactConversationRequest {
     fn from(value: RedactConversationPartRequest) -> Self {
         Self::RedactConversationPartRequest(Box::new(value))
     }
 }
+#[cfg(feature = "conversations")]
 impl From<RedactConversationSourceRequest> for RedactConversationRequest {
     fn from(value: RedactConversationSourceRequest) -> Self {
         Self::RedactConversationSourceRequest(Box::new(value))
@@ -5766,6 +6417,7 @@ impl From<RedactConversationSourceRequest> for RedactConversationRequest {
 /// Redact the message that started a conversation.
 ///
 /// Schema `redact_conversation_source_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RedactConversationSourceRequest {
     /// The conversation the message started.
@@ -5775,6 +6427,7 @@ pub struct RedactConversationSourceRequest {
     #[serde(rename = "type")]
     pub type_: RedactConversationSourceRequestType,
 }
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RedactConversationSourceRequestType {
@@ -5783,6 +6436,7 @@ pub enum RedactConversationSourceRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl RedactConversationSourceRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5792,6 +6446,7 @@ impl RedactConversationSourceRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for RedactConversationSourceRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -5800,10 +6455,19 @@ impl From<&str> for RedactConversationSourceRequestType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(RedactConversationSourceRequestType);
 /// A reference to another object by type and identifier.
 ///
 /// Schema `reference`.
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Reference {
     /// The identifier of the object.
@@ -5816,17 +6480,20 @@ pub struct Reference {
 /// A reply from an admin, or on behalf of a contact.
 ///
 /// Schema `reply_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ReplyConversationRequest {
     ContactReplyConversationRequest(Box<ContactReplyConversationRequest>),
     AdminReplyConversationRequest(Box<AdminReplyConversationRequest>),
 }
+#[cfg(feature = "conversations")]
 impl From<ContactReplyConversationRequest> for ReplyConversationRequest {
     fn from(value: ContactReplyConversationRequest) -> Self {
         Self::ContactReplyConversationRequest(Box::new(value))
     }
 }
+#[cfg(feature = "conversations")]
 impl From<AdminReplyConversationRequest> for ReplyConversationRequest {
     fn from(value: AdminReplyConversationRequest) -> Self {
         Self::AdminReplyConversationRequest(Box::new(value))
@@ -5835,6 +6502,7 @@ impl From<AdminReplyConversationRequest> for ReplyConversationRequest {
 /// A search query with optional paging.
 ///
 /// Schema `search_request`.
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -5843,17 +6511,20 @@ pub struct SearchRequest {
     pub query: SearchRequestQuery,
 }
 /// A single filter, or filters combined with `AND` or `OR`.
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SearchRequestQuery {
     SingleFilterSearchRequest(Box<SingleFilterSearchRequest>),
     MultipleFilterSearchRequest(Box<MultipleFilterSearchRequest>),
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<SingleFilterSearchRequest> for SearchRequestQuery {
     fn from(value: SingleFilterSearchRequest) -> Self {
         Self::SingleFilterSearchRequest(Box::new(value))
     }
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<MultipleFilterSearchRequest> for SearchRequestQuery {
     fn from(value: MultipleFilterSearchRequest) -> Self {
         Self::MultipleFilterSearchRequest(Box::new(value))
@@ -5862,6 +6533,7 @@ impl From<MultipleFilterSearchRequest> for SearchRequestQuery {
 /// A saved group of contacts that match a set of filters.
 ///
 /// Schema `segment`.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Segment {
     /// How many contacts are in the segment, when it was asked for.
@@ -5886,6 +6558,7 @@ pub struct Segment {
     pub updated_at: Option<crate::Timestamp>,
 }
 /// The kind of contact the segment holds.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SegmentPersonType {
@@ -5896,6 +6569,7 @@ pub enum SegmentPersonType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl SegmentPersonType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5906,6 +6580,7 @@ impl SegmentPersonType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for SegmentPersonType {
     fn from(value: &str) -> Self {
         match value {
@@ -5915,7 +6590,9 @@ impl From<&str> for SegmentPersonType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(SegmentPersonType);
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SegmentType {
@@ -5924,6 +6601,7 @@ pub enum SegmentType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl SegmentType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5933,6 +6611,7 @@ impl SegmentType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for SegmentType {
     fn from(value: &str) -> Self {
         match value {
@@ -5941,10 +6620,12 @@ impl From<&str> for SegmentType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(SegmentType);
 /// The away settings to give an admin.
 ///
 /// Schema `set_admin_away_request`.
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SetAdminAwayRequest {
     /// True to set the admin away, false to set them back.
@@ -5955,6 +6636,7 @@ pub struct SetAdminAwayRequest {
 /// One condition on one field.
 ///
 /// Schema `single_filter_search_request`.
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SingleFilterSearchRequest {
     /// The field to test, such as `email` or `custom_attributes.plan_tier`.
@@ -5965,6 +6647,7 @@ pub struct SingleFilterSearchRequest {
     pub value: Option<SingleFilterSearchRequestValue>,
 }
 /// How to compare: equal, not equal, in, not in, less or greater (and or equal), contains, does not contain, starts with, ends with.
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SingleFilterSearchRequestOperator {
@@ -5995,6 +6678,7 @@ pub enum SingleFilterSearchRequestOperator {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl SingleFilterSearchRequestOperator {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6015,6 +6699,7 @@ impl SingleFilterSearchRequestOperator {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<&str> for SingleFilterSearchRequestOperator {
     fn from(value: &str) -> Self {
         match value {
@@ -6034,8 +6719,10 @@ impl From<&str> for SingleFilterSearchRequestOperator {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 crate::codec::string_enum!(SingleFilterSearchRequestOperator);
 /// The value to compare with; a list for `IN` and `NIN`.
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SingleFilterSearchRequestValue {
@@ -6045,26 +6732,31 @@ pub enum SingleFilterSearchRequestValue {
     List(Vec<String>),
     List2(Vec<i64>),
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<String> for SingleFilterSearchRequestValue {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<i64> for SingleFilterSearchRequestValue {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<bool> for SingleFilterSearchRequestValue {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<Vec<String>> for SingleFilterSearchRequestValue {
     fn from(value: Vec<String>) -> Self {
         Self::List(value)
     }
 }
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 impl From<Vec<i64>> for SingleFilterSearchRequestValue {
     fn from(value: Vec<i64>) -> Self {
         Self::List2(value)
@@ -6073,6 +6765,7 @@ impl From<Vec<i64>> for SingleFilterSearchRequestValue {
 /// The service level agreement applied to a conversation.
 ///
 /// Schema `sla_applied`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SlaApplied {
     /// The name of the SLA.
@@ -6085,6 +6778,7 @@ pub struct SlaApplied {
     pub type_: Option<String>,
 }
 /// How the conversation stands against the SLA.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SlaAppliedSlaStatus {
@@ -6099,6 +6793,7 @@ pub enum SlaAppliedSlaStatus {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl SlaAppliedSlaStatus {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6111,6 +6806,7 @@ impl SlaAppliedSlaStatus {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 impl From<&str> for SlaAppliedSlaStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -6122,10 +6818,12 @@ impl From<&str> for SlaAppliedSlaStatus {
         }
     }
 }
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(SlaAppliedSlaStatus);
 /// Snooze a conversation until a given time.
 ///
 /// Schema `snooze_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SnoozeConversationRequest {
     /// The admin who snoozes the conversation.
@@ -6134,6 +6832,7 @@ pub struct SnoozeConversationRequest {
     /// When the conversation should open again (Unix seconds).
     pub snoozed_until: crate::Timestamp,
 }
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SnoozeConversationRequestMessageType {
@@ -6142,6 +6841,7 @@ pub enum SnoozeConversationRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "conversations")]
 impl SnoozeConversationRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6151,6 +6851,7 @@ impl SnoozeConversationRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 impl From<&str> for SnoozeConversationRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -6159,10 +6860,12 @@ impl From<&str> for SnoozeConversationRequestMessageType {
         }
     }
 }
+#[cfg(feature = "conversations")]
 crate::codec::string_enum!(SnoozeConversationRequestMessageType);
 /// A profile on a social network.
 ///
 /// Schema `social_profile`.
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SocialProfile {
     /// The name of the network, such as `Twitter`.
@@ -6174,6 +6877,7 @@ pub struct SocialProfile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SocialProfileType {
@@ -6182,6 +6886,7 @@ pub enum SocialProfileType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl SocialProfileType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6191,6 +6896,7 @@ impl SocialProfileType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 impl From<&str> for SocialProfileType {
     fn from(value: &str) -> Self {
         match value {
@@ -6199,10 +6905,20 @@ impl From<&str> for SocialProfileType {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(SocialProfileType);
 /// A cursor position. In responses it points at the next page (null on the last page); in search requests it asks for a page.
 ///
 /// Schema `starting_after_paging`.
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StartingAfterPaging {
     /// The number of the page the cursor points at.
@@ -6218,6 +6934,7 @@ pub struct StartingAfterPaging {
 /// A kind of message that contacts can opt in to or out of.
 ///
 /// Schema `subscription_type`.
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SubscriptionType {
     /// Whether contacts are subscribed until they opt out, or only once they opt in.
@@ -6241,6 +6958,7 @@ pub struct SubscriptionType {
     pub type_: Option<String>,
 }
 /// Whether contacts are subscribed until they opt out, or only once they opt in.
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionTypeConsentType {
@@ -6251,6 +6969,7 @@ pub enum SubscriptionTypeConsentType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 impl SubscriptionTypeConsentType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6261,6 +6980,7 @@ impl SubscriptionTypeConsentType {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 impl From<&str> for SubscriptionTypeConsentType {
     fn from(value: &str) -> Self {
         match value {
@@ -6270,7 +6990,9 @@ impl From<&str> for SubscriptionTypeConsentType {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(SubscriptionTypeConsentType);
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionTypeContentTypesItem {
@@ -6281,6 +7003,7 @@ pub enum SubscriptionTypeContentTypesItem {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 impl SubscriptionTypeContentTypesItem {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6291,6 +7014,7 @@ impl SubscriptionTypeContentTypesItem {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 impl From<&str> for SubscriptionTypeContentTypesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -6300,10 +7024,12 @@ impl From<&str> for SubscriptionTypeContentTypesItem {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(SubscriptionTypeContentTypesItem);
 /// A list of subscription types.
 ///
 /// Schema `subscription_type_list`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SubscriptionTypeList {
     /// The subscription types.
@@ -6312,6 +7038,7 @@ pub struct SubscriptionTypeList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<SubscriptionTypeListType>,
 }
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionTypeListType {
@@ -6320,6 +7047,7 @@ pub enum SubscriptionTypeListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "contacts")]
 impl SubscriptionTypeListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6329,6 +7057,7 @@ impl SubscriptionTypeListType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 impl From<&str> for SubscriptionTypeListType {
     fn from(value: &str) -> Self {
         match value {
@@ -6337,8 +7066,10 @@ impl From<&str> for SubscriptionTypeListType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 crate::codec::string_enum!(SubscriptionTypeListType);
 /// Whether the subscription type is in use.
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionTypeState {
@@ -6351,6 +7082,7 @@ pub enum SubscriptionTypeState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 impl SubscriptionTypeState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6362,6 +7094,7 @@ impl SubscriptionTypeState {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 impl From<&str> for SubscriptionTypeState {
     fn from(value: &str) -> Self {
         match value {
@@ -6372,10 +7105,12 @@ impl From<&str> for SubscriptionTypeState {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 crate::codec::string_enum!(SubscriptionTypeState);
 /// Survey answer
 ///
 /// Schema `survey_answer`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SurveyAnswer {
     /// When the question was answered (ISO 8601 text or Unix seconds).
@@ -6390,17 +7125,20 @@ pub struct SurveyAnswer {
     pub response: Option<serde_json::Value>,
 }
 /// When the question was answered (ISO 8601 text or Unix seconds).
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SurveyAnswerAnsweredAt {
     String(String),
     Integer(crate::Timestamp),
 }
+#[cfg(feature = "webhooks")]
 impl From<String> for SurveyAnswerAnsweredAt {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<crate::Timestamp> for SurveyAnswerAnsweredAt {
     fn from(value: crate::Timestamp) -> Self {
         Self::Integer(value)
@@ -6409,6 +7147,14 @@ impl From<crate::Timestamp> for SurveyAnswerAnsweredAt {
 /// A label that teammates attach to contacts, companies and conversations.
 ///
 /// Schema `tag`.
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Tag {
     /// When the tag was attached to the object (Unix seconds).
@@ -6428,6 +7174,7 @@ pub struct Tag {
 /// A list of tags.
 ///
 /// Schema `tag_list`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TagList {
     /// The tags.
@@ -6436,6 +7183,7 @@ pub struct TagList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagListType>,
 }
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TagListType {
@@ -6444,6 +7192,7 @@ pub enum TagListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "contacts")]
 impl TagListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6453,6 +7202,7 @@ impl TagListType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 impl From<&str> for TagListType {
     fn from(value: &str) -> Self {
         match value {
@@ -6461,7 +7211,16 @@ impl From<&str> for TagListType {
         }
     }
 }
+#[cfg(feature = "contacts")]
 crate::codec::string_enum!(TagListType);
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TagType {
@@ -6470,6 +7229,14 @@ pub enum TagType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 impl TagType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6479,6 +7246,14 @@ impl TagType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for TagType {
     fn from(value: &str) -> Self {
         match value {
@@ -6487,10 +7262,26 @@ impl From<&str> for TagType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(TagType);
 /// The tags attached to an object.
 ///
 /// Schema `tags`.
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Tags {
     /// The tags.
@@ -6499,6 +7290,14 @@ pub struct Tags {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagsType>,
 }
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TagsType {
@@ -6507,6 +7306,14 @@ pub enum TagsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 impl TagsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6516,6 +7323,14 @@ impl TagsType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for TagsType {
     fn from(value: &str) -> Self {
         match value {
@@ -6524,10 +7339,19 @@ impl From<&str> for TagsType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(TagsType);
 /// The teams for which the admin's work takes priority.
 ///
 /// Schema `team_priority_level`.
+#[cfg(any(feature = "admins", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TeamPriorityLevel {
     /// The teams the admin works for first.
@@ -6540,6 +7364,7 @@ pub struct TeamPriorityLevel {
 /// A ticket (compact: the fields Intercom documents for the REST ticket that matter to webhook consumers).
 ///
 /// Schema `ticket`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ticket {
     /// Identifier of the assigned teammate; `0` when there is none.
@@ -6589,6 +7414,7 @@ pub struct Ticket {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::Timestamp>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketCategory {
@@ -6601,6 +7427,7 @@ pub enum TicketCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6612,6 +7439,7 @@ impl TicketCategory {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -6622,13 +7450,16 @@ impl From<&str> for TicketCategory {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketCategory);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketContacts {
     pub contacts: Vec<ContactReference>,
     #[serde(rename = "type")]
     pub type_: TicketContactsType,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketContactsType {
@@ -6637,6 +7468,7 @@ pub enum TicketContactsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketContactsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6646,6 +7478,7 @@ impl TicketContactsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketContactsType {
     fn from(value: &str) -> Self {
         match value {
@@ -6654,10 +7487,12 @@ impl From<&str> for TicketContactsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketContactsType);
 /// One entry of a ticket's history: a reply, a note, a state change, an assignment... (compact).
 ///
 /// Schema `ticket_part`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketPart {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -6687,6 +7522,7 @@ pub struct TicketPart {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::Timestamp>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketPartAuthor {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -6698,6 +7534,7 @@ pub struct TicketPartAuthor {
     #[serde(rename = "type")]
     pub type_: TicketPartAuthorType,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartAuthorType {
@@ -6712,6 +7549,7 @@ pub enum TicketPartAuthorType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketPartAuthorType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6724,6 +7562,7 @@ impl TicketPartAuthorType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketPartAuthorType {
     fn from(value: &str) -> Self {
         match value {
@@ -6735,7 +7574,9 @@ impl From<&str> for TicketPartAuthorType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketPartAuthorType);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartPreviousTicketState {
@@ -6750,6 +7591,7 @@ pub enum TicketPartPreviousTicketState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketPartPreviousTicketState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6762,6 +7604,7 @@ impl TicketPartPreviousTicketState {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketPartPreviousTicketState {
     fn from(value: &str) -> Self {
         match value {
@@ -6773,7 +7616,9 @@ impl From<&str> for TicketPartPreviousTicketState {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketPartPreviousTicketState);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartTicketState {
@@ -6788,6 +7633,7 @@ pub enum TicketPartTicketState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketPartTicketState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6800,6 +7646,7 @@ impl TicketPartTicketState {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketPartTicketState {
     fn from(value: &str) -> Self {
         match value {
@@ -6811,7 +7658,9 @@ impl From<&str> for TicketPartTicketState {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketPartTicketState);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartType {
@@ -6820,6 +7669,7 @@ pub enum TicketPartType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketPartType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6829,6 +7679,7 @@ impl TicketPartType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketPartType {
     fn from(value: &str) -> Self {
         match value {
@@ -6837,7 +7688,9 @@ impl From<&str> for TicketPartType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketPartType);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketTicketParts {
     pub ticket_parts: Vec<TicketPart>,
@@ -6846,6 +7699,7 @@ pub struct TicketTicketParts {
     #[serde(rename = "type")]
     pub type_: TicketTicketPartsType,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketTicketPartsType {
@@ -6854,6 +7708,7 @@ pub enum TicketTicketPartsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketTicketPartsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6863,6 +7718,7 @@ impl TicketTicketPartsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketTicketPartsType {
     fn from(value: &str) -> Self {
         match value {
@@ -6871,7 +7727,9 @@ impl From<&str> for TicketTicketPartsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketTicketPartsType);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketTicketState {
@@ -6886,6 +7744,7 @@ pub enum TicketTicketState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketTicketState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6898,6 +7757,7 @@ impl TicketTicketState {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketTicketState {
     fn from(value: &str) -> Self {
         match value {
@@ -6909,7 +7769,9 @@ impl From<&str> for TicketTicketState {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketTicketState);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketType {
@@ -6918,6 +7780,7 @@ pub enum TicketType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6927,6 +7790,7 @@ impl TicketType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketType {
     fn from(value: &str) -> Self {
         match value {
@@ -6935,10 +7799,12 @@ impl From<&str> for TicketType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketType);
 /// The type of a ticket, as configured in the workspace (compact).
 ///
 /// Schema `ticket_type_details`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketTypeDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -6964,6 +7830,7 @@ pub struct TicketTypeDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketTypeDetailsCategory {
@@ -6976,6 +7843,7 @@ pub enum TicketTypeDetailsCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketTypeDetailsCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6987,6 +7855,7 @@ impl TicketTypeDetailsCategory {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketTypeDetailsCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -6997,7 +7866,9 @@ impl From<&str> for TicketTypeDetailsCategory {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketTypeDetailsCategory);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketTypeDetailsType {
@@ -7006,6 +7877,7 @@ pub enum TicketTypeDetailsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl TicketTypeDetailsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7015,6 +7887,7 @@ impl TicketTypeDetailsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for TicketTypeDetailsType {
     fn from(value: &str) -> Self {
         match value {
@@ -7023,10 +7896,12 @@ impl From<&str> for TicketTypeDetailsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketTypeDetailsType);
 /// The name and description of a subscription type in one language.
 ///
 /// Schema `translation`.
+#[cfg(any(feature = "contacts", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Translation {
     /// The description in this language.
@@ -7042,6 +7917,7 @@ pub struct Translation {
 /// The fields of an article to change.
 ///
 /// Schema `update_article_request`.
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateArticleRequest {
     /// The identifier of the admin to credit as author.
@@ -7069,6 +7945,7 @@ pub struct UpdateArticleRequest {
     pub translated_content: Option<ArticleTranslatedContent>,
 }
 /// Whether the article is published or a draft.
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UpdateArticleRequestState {
@@ -7079,6 +7956,7 @@ pub enum UpdateArticleRequestState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "articles")]
 impl UpdateArticleRequestState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7089,6 +7967,7 @@ impl UpdateArticleRequestState {
         }
     }
 }
+#[cfg(feature = "articles")]
 impl From<&str> for UpdateArticleRequestState {
     fn from(value: &str) -> Self {
         match value {
@@ -7098,10 +7977,12 @@ impl From<&str> for UpdateArticleRequestState {
         }
     }
 }
+#[cfg(feature = "articles")]
 crate::codec::string_enum!(UpdateArticleRequestState);
 /// The attributes of a contact to change; fields left out keep their values.
 ///
 /// Schema `update_contact_request`.
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateContactRequest {
     /// The address of an image to use as the contact's avatar.
@@ -7140,6 +8021,7 @@ pub struct UpdateContactRequest {
 /// The attributes of a conversation to change.
 ///
 /// Schema `update_conversation_request`.
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateConversationRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7151,6 +8033,7 @@ pub struct UpdateConversationRequest {
 /// The settings of a data attribute to change.
 ///
 /// Schema `update_data_attribute_request`.
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateDataAttributeRequest {
     /// Archive (true) or restore (false) the attribute.
@@ -7166,6 +8049,7 @@ pub struct UpdateDataAttributeRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<UpdateDataAttributeRequestOptionsItem>>,
 }
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpdateDataAttributeRequestOptionsItem {
     /// One allowed value.
@@ -7174,6 +8058,7 @@ pub struct UpdateDataAttributeRequestOptionsItem {
 /// A visitor of the website or app (compact).
 ///
 /// Schema `visitor`.
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Visitor {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7255,6 +8140,7 @@ pub struct Visitor {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_term: Option<String>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorAvatar {
     /// URL of the avatar image.
@@ -7263,6 +8149,7 @@ pub struct VisitorAvatar {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorLocationData {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7282,6 +8169,7 @@ pub struct VisitorLocationData {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorSegments {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7289,6 +8177,7 @@ pub struct VisitorSegments {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorSegmentsType>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VisitorSegmentsType {
@@ -7297,6 +8186,7 @@ pub enum VisitorSegmentsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl VisitorSegmentsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7306,6 +8196,7 @@ impl VisitorSegmentsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for VisitorSegmentsType {
     fn from(value: &str) -> Self {
         match value {
@@ -7314,7 +8205,9 @@ impl From<&str> for VisitorSegmentsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(VisitorSegmentsType);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorTags {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7322,6 +8215,7 @@ pub struct VisitorTags {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorTagsType>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorTagsTagsItem {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7331,6 +8225,7 @@ pub struct VisitorTagsTagsItem {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorTagsTagsItemType>,
 }
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VisitorTagsTagsItemType {
@@ -7339,6 +8234,7 @@ pub enum VisitorTagsTagsItemType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl VisitorTagsTagsItemType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7348,6 +8244,7 @@ impl VisitorTagsTagsItemType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for VisitorTagsTagsItemType {
     fn from(value: &str) -> Self {
         match value {
@@ -7356,7 +8253,9 @@ impl From<&str> for VisitorTagsTagsItemType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(VisitorTagsTagsItemType);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VisitorTagsType {
@@ -7365,6 +8264,7 @@ pub enum VisitorTagsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl VisitorTagsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7374,6 +8274,7 @@ impl VisitorTagsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for VisitorTagsType {
     fn from(value: &str) -> Self {
         match value {
@@ -7382,7 +8283,9 @@ impl From<&str> for VisitorTagsType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(VisitorTagsType);
+#[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VisitorType {
@@ -7391,6 +8294,7 @@ pub enum VisitorType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
+#[cfg(feature = "webhooks")]
 impl VisitorType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7400,6 +8304,7 @@ impl VisitorType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 impl From<&str> for VisitorType {
     fn from(value: &str) -> Self {
         match value {
@@ -7408,4 +8313,5 @@ impl From<&str> for VisitorType {
         }
     }
 }
+#[cfg(feature = "webhooks")]
 crate::codec::string_enum!(VisitorType);

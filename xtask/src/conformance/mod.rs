@@ -166,7 +166,8 @@ fn run_one(root: &Path, work: &Path, spec: &Path) -> Report {
     report.warnings = model.warnings.iter().map(ToString::to_string).collect();
 
     let crate_dir = work.join(format!("client-{}", report.label));
-    if let Err(err) = write_crate(root, &crate_dir, &files, &harness) {
+    let features = codegen::write::manifest::features_section(&model.api);
+    if let Err(err) = write_crate(root, &crate_dir, &files, &features, &harness) {
         report.generate_error = Some(err);
         return report;
     }
@@ -396,8 +397,15 @@ pub(crate) fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }
 
-/// A crate made of the client's hand-written runtime, the generated code and the example harness.
-pub(crate) fn write_crate(root: &Path, dir: &Path, files: &[codegen::GeneratedFile], harness: &str) -> Result<(), String> {
+/// A crate made of the client's hand-written runtime, the generated code and the example harness;
+/// `features` is the generated features section for the same description.
+pub(crate) fn write_crate(
+    root: &Path,
+    dir: &Path,
+    files: &[codegen::GeneratedFile],
+    features: &str,
+    harness: &str,
+) -> Result<(), String> {
     let client = root.join("generated-client");
     let src = dir.join("src");
     let _ = std::fs::remove_dir_all(dir);
@@ -414,7 +422,7 @@ pub(crate) fn write_crate(root: &Path, dir: &Path, files: &[codegen::GeneratedFi
     std::fs::write(src.join("conformance_examples.rs"), harness).map_err(|e| e.to_string())?;
     std::fs::write(src.join("bin/conformance.rs"), "fn main() {\n    intercom::conformance_examples::run();\n}\n")
         .map_err(|e| e.to_string())?;
-    std::fs::write(dir.join("Cargo.toml"), manifest(root)?).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("Cargo.toml"), manifest(root, features)?).map_err(|e| e.to_string())?;
     // The workspace's lock file keeps the same dependency versions (and their compiled artifacts).
     let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
     Ok(())
@@ -438,14 +446,19 @@ fn copy_runtime(from: &Path, to: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// The client's manifest with workspace inheritance spelled out, warnings denied.
-pub fn manifest(root: &Path) -> Result<String, String> {
-    let read = |p: PathBuf| -> Result<toml::Table, String> {
-        let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+/// The client's manifest with workspace inheritance spelled out, warnings denied, and `features`
+/// (the generated section for the description the crate is generated from) in place of the
+/// client's own generated features; the hand-written features are kept.
+pub fn manifest(root: &Path, features: &str) -> Result<String, String> {
+    let read = |p: PathBuf| -> Result<String, String> { std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display())) };
+    let parse = |p: PathBuf, text: &str| -> Result<toml::Table, String> {
         text.parse::<toml::Table>().map_err(|e| format!("{}: {e}", p.display()))
     };
-    let workspace = read(root.join("Cargo.toml"))?;
-    let client = read(root.join("generated-client/Cargo.toml"))?;
+    let workspace = parse(root.join("Cargo.toml"), &read(root.join("Cargo.toml"))?)?;
+    let client_path = root.join("generated-client/Cargo.toml");
+    let client_text =
+        codegen::write::manifest::splice(&read(client_path.clone())?, features, &client_path).map_err(|e| e.to_string())?;
+    let client = parse(client_path, &client_text)?;
     let shared = workspace.get("workspace").and_then(|w| w.get("dependencies")).and_then(|d| d.as_table()).cloned().unwrap_or_default();
     let mut deps = toml::Table::new();
     for (name, spec) in client.get("dependencies").and_then(|d| d.as_table()).cloned().unwrap_or_default() {

@@ -37,7 +37,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let work = root.join(".cache/prism-published");
     let staging = work.join("staging");
     let client = work.join("client");
-    conformance::write_crate(root, &staging, &files, "pub fn run() {}\n")?;
+    let features = codegen::write::manifest::features_section(&model.api);
+    conformance::write_crate(root, &staging, &files, &features, "pub fn run() {}\n")?;
     std::fs::write(staging.join("src/bin/prism_sample.rs"), SAMPLE).map_err(|e| e.to_string())?;
     sync(&staging, &client)?;
     let _ = std::fs::remove_dir_all(&staging);
