@@ -27,7 +27,7 @@ pub struct GeneratedFile {
 ///
 /// The files are cut into [`Part`]s that are emitted, parsed and formatted side by side, one
 /// thread a core: token streams cannot cross threads, so each part goes from model to text in
-/// the thread that takes it. The text is the same as [`emit_tokens`] then [`format`] in one thread.
+/// the thread that takes it. The text is the same as [`emit_tokens`] then [`format()`] in one thread.
 pub fn emit(api: &Api, sources: &[String]) -> Result<Vec<GeneratedFile>, Error> {
     let parts = parts(api);
     let threads = std::thread::available_parallelism().map_or(1, usize::from).min(parts.len()).max(1);
