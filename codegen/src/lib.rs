@@ -103,16 +103,16 @@ fn resolve_and_lower(
 /// Runs the whole pipeline in memory: the files to write, or the first error.
 pub fn generate(config: &Config) -> Result<Output, Error> {
     let model = build_model(config)?;
-    let mut sources = vec![file_name(&config.openapi)];
-    if let Some(path) = &config.asyncapi {
-        sources.push(file_name(path));
-    }
-    let files = emit::emit(&model.api, &sources)?;
+    let files = emit::emit(&model.api, &source_names(config))?;
     Ok(Output { files, warnings: model.warnings })
 }
 
-fn file_name(path: &std::path::Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| format!("`{}`", n.to_string_lossy()))
+/// The input files' names, as the generated files' header cites them.
+fn source_names(config: &Config) -> Vec<String> {
+    let file_name = |path: &PathBuf| {
+        path.file_name().map_or_else(|| path.display().to_string(), |n| format!("`{}`", n.to_string_lossy()))
+    };
+    std::iter::once(&config.openapi).chain(&config.asyncapi).map(file_name).collect()
 }
 
 /// Generates and replaces the contents of `dir`, or with `check`, only reports what would change.
@@ -128,8 +128,7 @@ pub fn generate_into(config: &Config, dir: &std::path::Path, check: bool) -> Res
 /// A manifest without the section's markers is an error, and then nothing is touched.
 pub fn generate_crate(config: &Config, crate_dir: &std::path::Path, check: bool) -> Result<(Output, Vec<write::Change>), Error> {
     let model = build_model(config)?;
-    let sources: Vec<String> = std::iter::once(&config.openapi).chain(&config.asyncapi).map(|p| file_name(p)).collect();
-    let files = emit::emit(&model.api, &sources)?;
+    let files = emit::emit(&model.api, &source_names(config))?;
     let section = write::manifest::features_section(&model.api);
     let dir = crate_dir.join("src/generated");
     let manifest = write::ManifestSection { path: &crate_dir.join("Cargo.toml"), section: &section };
