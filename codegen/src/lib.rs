@@ -67,7 +67,13 @@ pub fn build_model_with_documents(config: &Config) -> Result<(Model, Documents),
     // one, is the one reported, whatever the other stages made of the document.
     let openapi = std::sync::Arc::new(openapi);
     let (checked, built) = std::thread::scope(|scope| {
-        let check = scope.spawn(|| load::check_openapi(&openapi).map(drop));
+        let check = scope.spawn(|| {
+            let checked = load::check_openapi(&openapi).map(drop);
+            // Real descriptions draw a few warnings, each needing a line number: index the lines
+            // here, beside the model, rather than at the first warning.
+            openapi.index_lines();
+            checked
+        });
         let built = resolve_and_lower(config, std::sync::Arc::clone(&openapi), &mut diags);
         let checked = check.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (checked, built)

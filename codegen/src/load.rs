@@ -377,6 +377,14 @@ impl Source {
     }
 
     /// A location for a JSON pointer, with the line where the text allows finding it.
+    /// Builds the line index [`Source::locate`] uses, if it is not built yet: a thread with time
+    /// to spare can take that off the first warning's path.
+    pub fn index_lines(&self) {
+        if let Ok(mut index) = self.lines.0.lock() {
+            index.get_or_insert_with(|| LineIndex::new(&self.text));
+        }
+    }
+
     pub fn locate(&self, pointer: &str) -> Location {
         let line = match self.lines.0.lock() {
             Ok(mut index) => index.get_or_insert_with(|| LineIndex::new(&self.text)).find(&self.text, pointer),

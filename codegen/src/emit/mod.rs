@@ -29,7 +29,8 @@ pub struct GeneratedFile {
 /// thread a core: token streams cannot cross threads, so each part goes from model to text in
 /// the thread that takes it. The text is the same as [`emit_tokens`] then [`format()`] in one thread.
 pub fn emit(api: &Api, sources: &[String]) -> Result<Vec<GeneratedFile>, Error> {
-    let parts = parts(api);
+    let plan = Plan::new(api);
+    let parts = &plan.parts;
     let threads = std::thread::available_parallelism().map_or(1, usize::from).min(parts.len()).max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
     // Biggest parts first, so that no thread is left with a big one at the end.
@@ -44,7 +45,7 @@ pub fn emit(api: &Api, sources: &[String]) -> Result<Vec<GeneratedFile>, Error> 
                         let claimed = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(&index) = order.get(claimed) else { break };
                         let part = &parts[index];
-                        done.push((index, format_part(part.path, part.tokens(api))));
+                        done.push((index, format_part(part.path, plan.tokens(api, part))));
                     }
                     done
                 })
@@ -82,47 +83,78 @@ enum Piece {
     Root,
     /// The types whose position in name order is in `start..end`; the first part holds the module header.
     Types { start: usize, end: usize },
-    Operations,
+    /// The resource groups whose position in name order is in `start..end`; the first part holds
+    /// the module header and the group accessors.
+    Operations { start: usize, end: usize },
     Webhooks,
 }
 
-/// `types.rs` is by far the largest file; cut into this many parts it shares out evenly.
-const TYPES_PARTS: usize = 4;
+/// `types.rs` and `operations.rs` are cut into about this many parts each: small parts share out
+/// evenly between threads, and syn parses a few small token streams faster than one big one.
+const PARTS_PER_FILE: usize = 8;
 
-/// The parts of every generated file, in file order.
-pub fn parts(api: &Api) -> Vec<Part> {
-    let count = api.types.len();
-    let per_part = count.div_ceil(TYPES_PARTS).max(1);
-    let mut parts = vec![Part { path: "mod.rs", piece: Piece::Root, weight: 1 }];
-    let mut start = 0;
-    loop {
-        let end = (start + per_part).min(count);
-        parts.push(Part { path: "types.rs", piece: Piece::Types { start, end }, weight: end - start });
-        start = end;
-        if start >= count {
-            break;
-        }
-    }
-    parts.push(Part { path: "operations.rs", piece: Piece::Operations, weight: api.operations.len() * 2 });
-    parts.push(Part { path: "webhooks.rs", piece: Piece::Webhooks, weight: api.webhooks.as_ref().map_or(1, |w| w.topics.len() / 8) });
-    parts
+/// The parts of every generated file, in file order, and what their emitters share.
+pub struct Plan {
+    pub parts: Vec<Part>,
+    /// Indices into `api.types`, in name order (the order of `types.rs`).
+    type_order: Vec<usize>,
+    /// When each type is compiled, by index into `api.types`.
+    type_gates: Vec<Gate>,
 }
 
-impl Part {
-    /// The part's tokens, not yet parsed or formatted.
-    pub fn tokens(&self, api: &Api) -> TokenStream {
-        match self.piece {
+impl Plan {
+    pub fn new(api: &Api) -> Plan {
+        let mut type_order: Vec<usize> = (0..api.types.len()).collect();
+        type_order.sort_by(|&a, &b| api.types[a].rust_name.cmp(&api.types[b].rust_name));
+        let mut parts = vec![Part { path: "mod.rs", piece: Piece::Root, weight: 1 }];
+        for (start, end) in chunks(&vec![1; api.types.len()]) {
+            parts.push(Part { path: "types.rs", piece: Piece::Types { start, end }, weight: end - start });
+        }
+        let group_sizes = operations::group_sizes(api);
+        for (start, end) in chunks(&group_sizes) {
+            let weight = group_sizes[start..end].iter().sum();
+            parts.push(Part { path: "operations.rs", piece: Piece::Operations { start, end }, weight });
+        }
+        let webhooks_weight = api.webhooks.as_ref().map_or(1, |w| w.topics.len() / 8);
+        parts.push(Part { path: "webhooks.rs", piece: Piece::Webhooks, weight: webhooks_weight });
+        Plan { parts, type_order, type_gates: api.type_gates() }
+    }
+
+    /// A part's tokens, not yet parsed or formatted.
+    pub fn tokens(&self, api: &Api, part: &Part) -> TokenStream {
+        match part.piece {
             Piece::Root => module_root(api),
-            Piece::Types { start, end } => types::emit(api, start..end),
-            Piece::Operations => operations::emit(api),
+            Piece::Types { start, end } => types::emit(api, &self.type_gates, &self.type_order, start..end),
+            Piece::Operations { start, end } => operations::emit(api, start..end),
             Piece::Webhooks => webhooks::emit(api),
         }
     }
 }
 
+/// Cuts items of these sizes, in order, into about [`PARTS_PER_FILE`] ranges of about equal
+/// size; always at least one range (maybe empty), so that every file has its first part.
+fn chunks(sizes: &[usize]) -> Vec<(usize, usize)> {
+    let total: usize = sizes.iter().sum();
+    let target = total.div_ceil(PARTS_PER_FILE).max(1);
+    let mut ranges = Vec::new();
+    let (mut start, mut filled) = (0, 0);
+    for (index, size) in sizes.iter().enumerate() {
+        filled += size;
+        if filled >= target {
+            ranges.push((start, index + 1));
+            (start, filled) = (index + 1, 0);
+        }
+    }
+    if start < sizes.len() || ranges.is_empty() {
+        ranges.push((start, sizes.len()));
+    }
+    ranges
+}
+
 /// The first half of [`emit`], in one thread: the tokens of each part, in order, not yet parsed or formatted.
 pub fn emit_tokens(api: &Api) -> Vec<(Part, TokenStream)> {
-    parts(api).into_iter().map(|part| (part, part.tokens(api))).collect()
+    let plan = Plan::new(api);
+    plan.parts.iter().map(|part| (*part, plan.tokens(api, part))).collect()
 }
 
 /// The second half of [`emit`], in one thread: parses each part's tokens (`syn`), formats them
@@ -265,4 +297,36 @@ pub(crate) fn definition<'a>(api: &'a Api, ty: &Ty) -> Option<&'a TypeDef> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Formatting each part alone and joining the text gives what formatting each whole file
+    /// gives: prettyplease lays out top-level items one by one.
+    #[test]
+    fn parts_join_into_the_whole_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let config = crate::Config {
+            openapi: root.join("specs/openapi.yaml"),
+            asyncapi: Some(root.join("specs/webhooks.asyncapi.yaml")),
+            strict: false,
+        };
+        let model = crate::build_model(&config).expect("our own descriptions");
+        let sources = ["`a.yaml`".to_owned()];
+        let joined = emit(&model.api, &sources).expect("emits");
+        let tokens = emit_tokens(&model.api);
+        assert!(tokens.iter().filter(|(part, _)| part.path == "types.rs").count() > 4, "types.rs is cut into parts");
+        let mut whole: Vec<(&'static str, TokenStream)> = Vec::new();
+        for (part, stream) in tokens {
+            match whole.last_mut() {
+                Some((path, file)) if *path == part.path => file.extend(stream),
+                _ => whole.push((part.path, stream)),
+            }
+        }
+        let whole: Vec<(&'static str, String)> =
+            whole.into_iter().map(|(path, stream)| (path, format_part(path, stream).expect("valid Rust"))).collect();
+        assert_eq!(joined, join_parts(whole, &sources));
+    }
 }

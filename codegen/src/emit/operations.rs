@@ -8,10 +8,28 @@ use quote::{format_ident, quote};
 use super::{cfg, definition, doc_attrs, ty_tokens, unalias};
 use crate::model::{Api, Field, Gate, Method, Operation, PageRequest, PageStyle, Pagination, Param, Ty, TypeKind};
 
-pub fn emit(api: &Api) -> TokenStream {
+/// The operations by resource group, groups in name order.
+fn groups(api: &Api) -> BTreeMap<&str, Vec<&Operation>> {
     let mut groups: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in &api.operations {
         groups.entry(op.group_rust_name.as_str()).or_default().push(op);
+    }
+    groups
+}
+
+/// How many operations each group has, groups in name order.
+pub fn group_sizes(api: &Api) -> Vec<usize> {
+    groups(api).values().map(Vec::len).collect()
+}
+
+/// The groups whose position in name order is in `range`; the part starting at 0 also holds the
+/// module's doc, imports and the group accessors on `Client`.
+pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
+    let groups = groups(api);
+    if range.start > 0 {
+        let gates = groups.values().skip(range.start).take(range.len()).map(|ops| (ops, group_gate(api, ops[0])));
+        let group_items = gates.map(|(ops, gate)| emit_group(api, ops, &gate));
+        return quote!(#(#group_items)*);
     }
     if groups.is_empty() {
         return quote! {
@@ -33,7 +51,7 @@ pub fn emit(api: &Api) -> TokenStream {
             }
         }
     });
-    let group_items = groups.iter().map(|(name, ops)| emit_group(api, ops, &gates[name]));
+    let group_items = groups.iter().take(range.end).map(|(name, ops)| emit_group(api, ops, &gates[name]));
     // Each import is compiled exactly when a group that uses it is, else it would be unused.
     let import = |uses: &dyn Fn(&Operation) -> bool, item: TokenStream| {
         let users = groups.iter().filter(|(_, ops)| ops.iter().any(|op| uses(op))).map(|(name, _)| &gates[name]);

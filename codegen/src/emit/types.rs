@@ -9,14 +9,13 @@ use crate::name::UNKNOWN_VARIANT;
 
 /// The types whose position in name order is in `range`; the part starting at 0 also holds the
 /// module's doc and imports.
-pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
-    let gates = api.type_gates();
-    let mut order: Vec<(&TypeDef, &Gate)> = api.types.iter().zip(&gates).collect();
-    order.sort_by(|a, b| a.0.rust_name.cmp(&b.0.rust_name));
+///
+/// `gates` says when each type (by index) is compiled, `order` lists the indices in name order.
+pub fn emit(api: &Api, gates: &[Gate], order: &[usize], range: std::ops::Range<usize>) -> TokenStream {
     let header = (range.start == 0).then(|| {
         // Only structs and unions derive or implement the traits by name: the import is compiled
         // exactly when one of them is, else it would be unused.
-        let derives = api.types.iter().zip(&gates).filter(|(t, _)| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_)));
+        let derives = api.types.iter().zip(gates).filter(|(t, _)| matches!(t.kind, TypeKind::Struct(_) | TypeKind::Union(_)));
         let import = Gate::union_all(derives.map(|(_, gate)| gate)).map(|gate| {
             let cfg = cfg(&gate);
             quote!(#cfg use serde::{Deserialize, Serialize};)
@@ -26,7 +25,7 @@ pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
             #import
         }
     });
-    let items = order.get(range).unwrap_or_default().iter().map(|(def, gate)| emit_type(api, def, &cfg(gate)));
+    let items = order.get(range).unwrap_or_default().iter().map(|&index| emit_type(api, &api.types[index], &cfg(&gates[index])));
     quote! {
         #header
         #(#items)*
