@@ -36,20 +36,27 @@ pub fn load_file(path: &Path) -> Result<Source, Error> {
 
 /// Parses YAML (JSON is a subset) into a JSON tree; map keys that are numbers or booleans become strings.
 pub fn parse(path: &Path, text: String) -> Result<Source, Error> {
-    if let Some(line) = flow_too_deep(&text, MAX_FLOW_DEPTH) {
-        let mut location = Location::new(path, "");
-        location.line = Some(line);
-        return Err(Error::at(
-            ErrorKind::Syntax,
-            location,
-            format!("not valid YAML or JSON: brackets nest more than {MAX_FLOW_DEPTH} levels deep here"),
-        ));
-    }
-    // The one-pass reader gives the same tree as the two-pass one below for nearly every document,
-    // in half the time; anything unusual (merge keys, duplicate keys, errors) takes the long way.
-    let value = match direct::parse(&text) {
+    // A large document is read in pieces on every core (each piece checked for deep brackets
+    // first); the one-pass reader gives the same tree as the two-pass one below for nearly every
+    // document, in half the time; anything unusual (merge keys, duplicate keys, errors) takes the
+    // long way, which reports the errors.
+    let value = match split::parse(&text) {
         Some(value) => value,
-        None => general_tree(path, &text)?,
+        None => {
+            if let Some(line) = flow_too_deep(&text, MAX_FLOW_DEPTH) {
+                let mut location = Location::new(path, "");
+                location.line = Some(line);
+                return Err(Error::at(
+                    ErrorKind::Syntax,
+                    location,
+                    format!("not valid YAML or JSON: brackets nest more than {MAX_FLOW_DEPTH} levels deep here"),
+                ));
+            }
+            match direct::parse(&text) {
+                Some(value) => value,
+                None => general_tree(path, &text)?,
+            }
+        }
     };
     if !value.is_object() {
         return Err(Error::at(ErrorKind::InvalidDocument, Location::new(path, ""), "the document is not a mapping at its top level"));
@@ -89,23 +96,31 @@ fn json_only(text: &str) -> Option<Value> {
 /// The YAML reader refuses documents nested deeper than this anyway, but only after scanning all
 /// of the text, in time that grows with the square of the depth of `[`/`{` brackets: a few hundred
 /// kilobytes of brackets would take minutes. [`flow_too_deep`] refuses them first, in linear time.
-const MAX_FLOW_DEPTH: usize = 128;
+pub(crate) const MAX_FLOW_DEPTH: usize = 128;
 
 /// Where (1-based line and column) YAML flow collections (`[..]`, `{..}`, as in JSON) first nest
 /// deeper than `limit`. Quoted scalars, comments and block scalars are skipped; a bracket in the
 /// middle of a plain block scalar (`title: a [b`) opens nothing. Errs towards counting too few.
-fn flow_too_deep(text: &str, limit: usize) -> Option<(usize, usize)> {
+pub(crate) fn flow_too_deep(text: &str, limit: usize) -> Option<(usize, usize)> {
     let mut depth = 0usize;
     let mut quote: Option<char> = None;
     // Skipping a block scalar: lines indented deeper than this belong to it.
     let mut block_scalar: Option<usize> = None;
     for (index, line) in text.lines().enumerate() {
+        // Most lines hold nothing that could open or close anything.
+        let plain = depth == 0 && quote.is_none() && !line.bytes().any(|b| matches!(b, b'[' | b'{' | b'"' | b'\'' | b'|' | b'>'));
+        if plain && block_scalar.is_none() {
+            continue;
+        }
         let indent = line.len() - line.trim_start().len();
         if let Some(owner) = block_scalar {
             if line.trim().is_empty() || indent > owner {
                 continue;
             }
             block_scalar = None;
+        }
+        if plain {
+            continue;
         }
         // Whether a value may start here: at the start of the line, after `- `, `: ` or `? `, and in
         // a flow collection after `[`, `{` or `,`. Elsewhere a bracket is part of a plain scalar.
@@ -168,6 +183,8 @@ fn flow_too_deep(text: &str, limit: usize) -> Option<(usize, usize)> {
     None
 }
 
+mod split;
+
 /// Reads YAML straight into a JSON tree, without the `serde_yaml::Value` in between.
 mod direct {
     use std::fmt;
@@ -176,13 +193,36 @@ mod direct {
     use serde_json::{Map, Value};
 
     /// The tree, or `None` when the document needs the general reader: a merge key (`<<`), a
-    /// duplicate key, a key that is not a scalar, or any error (which the general reader reports).
+    /// duplicate key, a key that is not a scalar, nesting near YAML's limit, or any error (which
+    /// the general reader reports).
     pub(super) fn parse(text: &str) -> Option<Value> {
-        Tree.deserialize(serde_yaml::Deserializer::from_str(text)).ok()
+        parse_at(text, 0)
     }
 
-    /// Deserializes one node as a [`Value`], tags ignored, as `yaml_to_json` does.
-    struct Tree;
+    /// Like [`parse`], for a piece of a document that `depth` collections enclose there.
+    pub(super) fn parse_at(text: &str, depth: usize) -> Option<Value> {
+        Tree { depth }.deserialize(serde_yaml::Deserializer::from_str(text)).ok()
+    }
+
+    /// The YAML reader refuses collections nested 128 deep. Pieces of a document start deeper
+    /// than they read, so they stop a little before: whatever reads in pieces also reads whole.
+    const MAX_DEPTH: usize = 120;
+
+    /// Deserializes one node as a [`Value`], tags ignored, as `yaml_to_json` does; `depth`
+    /// collections enclose it.
+    #[derive(Clone, Copy)]
+    struct Tree {
+        depth: usize,
+    }
+
+    impl Tree {
+        fn inner<E: de::Error>(self) -> Result<Tree, E> {
+            if self.depth >= MAX_DEPTH {
+                return Err(E::custom("nested too deep"));
+            }
+            Ok(Tree { depth: self.depth + 1 })
+        }
+    }
 
     impl<'de> DeserializeSeed<'de> for Tree {
         type Value = Value;
@@ -226,19 +266,21 @@ mod direct {
             deserializer.deserialize_any(self)
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let inner = self.inner()?;
             let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-            while let Some(item) = seq.next_element_seed(Tree)? {
+            while let Some(item) = seq.next_element_seed(inner)? {
                 items.push(item);
             }
             Ok(Value::Array(items))
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let inner = self.inner()?;
             let mut out = Map::new();
             while let Some(key) = map.next_key_seed(Key)? {
                 if key == "<<" {
                     return Err(de::Error::custom("merge key"));
                 }
-                let value = map.next_value_seed(Tree)?;
+                let value = map.next_value_seed(inner)?;
                 if out.insert(key, value).is_some() {
                     return Err(de::Error::custom("duplicate key"));
                 }
@@ -248,7 +290,7 @@ mod direct {
         fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
             // A tagged node (`!tag value`): the tag is dropped.
             let (_tag, value) = data.variant::<de::IgnoredAny>()?;
-            value.newtype_variant_seed(Tree)
+            value.newtype_variant_seed(self)
         }
     }
 
