@@ -4,12 +4,13 @@
 //! does not exist is a located warning, and the model falls back to free-form JSON.
 
 use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::diagnostics::{pointer_get, pointer_push, Diagnostics, Error, ErrorKind, Location};
+use crate::diagnostics::{pointer_get, pointer_push, push_token, Diagnostics, Error, ErrorKind, Location};
 use crate::load::{self, Source};
 
 /// Index into [`Documents::sources`].
@@ -55,7 +56,7 @@ impl Documents {
         while next < docs.sources.len() {
             let file = FileId(next);
             let mut sites = Vec::new();
-            collect_refs(&docs.sources[next].value, "", &mut sites);
+            collect_refs(&docs.sources[next].value, &mut String::new(), &mut sites);
             for (pointer, reference) in sites {
                 let site = Node { file, pointer };
                 let (target_file, fragment) = docs.load_target(&site, &reference)?;
@@ -180,25 +181,41 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn collect_refs(value: &Value, pointer: &str, out: &mut Vec<(String, String)>) {
+/// Every `$ref` string under `value`, with the pointer of the node that holds it. `pointer` is
+/// one buffer grown and cut back as the walk goes, so only the sites found allocate.
+fn collect_refs(value: &Value, pointer: &mut String, out: &mut Vec<(String, String)>) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {
-                out.push((pointer.to_owned(), reference.clone()));
+                out.push((pointer.clone(), reference.clone()));
             }
             for (key, child) in map {
                 // An `example` holds data, not description: a `$ref` key there is just data.
-                if key == "example" {
+                if key == "example" || !holds_nodes(child) {
                     continue;
                 }
-                collect_refs(child, &pointer_push(pointer, key), out);
+                let len = pointer.len();
+                push_token(pointer, key);
+                collect_refs(child, pointer, out);
+                pointer.truncate(len);
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                collect_refs(child, &pointer_push(pointer, &i.to_string()), out);
+                if !holds_nodes(child) {
+                    continue;
+                }
+                let len = pointer.len();
+                write!(pointer, "/{i}").expect("writing to a String cannot fail");
+                collect_refs(child, pointer, out);
+                pointer.truncate(len);
             }
         }
         _ => {}
     }
+}
+
+/// Whether a value can hold a `$ref` (scalars are skipped without growing the pointer).
+fn holds_nodes(value: &Value) -> bool {
+    matches!(value, Value::Object(_) | Value::Array(_))
 }
