@@ -60,29 +60,31 @@ pub fn push_token(pointer: &mut String, token: &str) {
 /// The value a JSON pointer names, as `serde_json::Value::pointer` finds it, without allocating
 /// for tokens that need no unescaping (the model looks up thousands of pointers).
 pub fn pointer_get<'v>(value: &'v serde_json::Value, pointer: &str) -> Option<&'v serde_json::Value> {
-    use serde_json::Value;
     if pointer.is_empty() {
         return Some(value);
     }
     let mut target = value;
     for token in pointer.strip_prefix('/')?.split('/') {
-        let unescaped;
-        let token = if token.contains('~') {
-            unescaped = token.replace("~1", "/").replace("~0", "~");
-            unescaped.as_str()
+        target = if token.contains('~') {
+            token_get(target, &token.replace("~1", "/").replace("~0", "~"))?
         } else {
-            token
-        };
-        target = match target {
-            Value::Object(map) => map.get(token)?,
-            // As serde_json: no sign, no leading zero.
-            Value::Array(items) if !token.starts_with('+') && (token == "0" || !token.starts_with('0')) => {
-                items.get(token.parse::<usize>().ok()?)?
-            }
-            _ => return None,
+            token_get(target, token)?
         };
     }
     Some(target)
+}
+
+/// The child one unescaped reference token names: a key of an object, or an index of an array.
+pub fn token_get<'v>(value: &'v serde_json::Value, token: &str) -> Option<&'v serde_json::Value> {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => map.get(token),
+        // As serde_json: no sign, no leading zero.
+        Value::Array(items) if !token.starts_with('+') && (token == "0" || !token.starts_with('0')) => {
+            items.get(token.parse::<usize>().ok()?)
+        }
+        _ => None,
+    }
 }
 
 /// Splits a JSON pointer into its unescaped reference tokens.

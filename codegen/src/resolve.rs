@@ -3,6 +3,7 @@
 //! A `$ref` into a file that cannot be loaded is an error; a `$ref` to a place that
 //! does not exist is a located warning, and the model falls back to free-form JSON.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -27,6 +28,11 @@ pub struct Node {
 impl Node {
     pub fn child(&self, token: &str) -> Node {
         Node { file: self.file, pointer: pointer_push(&self.pointer, token) }
+    }
+
+    /// The `index`th item of the array at this node.
+    pub fn item(&self, index: usize) -> Node {
+        Node { file: self.file, pointer: format!("{}/{index}", self.pointer) }
     }
 }
 
@@ -122,11 +128,26 @@ impl Documents {
 
     /// Follows `$ref` chains from a node until a node that is not a reference; `None` if one dangles or they loop.
     pub fn deref(&self, node: &Node) -> Option<Node> {
-        let mut current = node.clone();
+        match self.get(node) {
+            Some(value) => self.deref_at(node, value).map(|(target, _)| target.into_owned()),
+            None => Some(node.clone()),
+        }
+    }
+
+    /// [`Self::deref`] for a node whose value is already at hand: also gives the value where the
+    /// chain ends (`None` when nothing is there), and borrows the node when it is no reference.
+    /// Each target's pointer is walked once, and the node's own not at all.
+    pub fn deref_at<'a, 'n>(&'a self, node: &'n Node, value: &'a Value) -> Option<(Cow<'n, Node>, Option<&'a Value>)> {
+        let mut current = Cow::Borrowed(node);
+        let mut value = Some(value);
         for _ in 0..64 {
-            match self.get(&current).and_then(|v| v.get("$ref")).and_then(Value::as_str) {
-                Some(reference) => current = self.follow(&current, reference)?,
-                None => return Some(current),
+            match value.and_then(|v| v.get("$ref")).and_then(Value::as_str) {
+                Some(reference) => {
+                    let target = self.follow(&current, reference)?;
+                    value = self.get(&target);
+                    current = Cow::Owned(target);
+                }
+                None => return Some((current, value)),
             }
         }
         None

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use serde_json::Value;
 
 use super::{EnumValue, Field, StringEnum, Struct, Ty, TypeDef, TypeId, TypeKind, Union, Variant};
-use crate::diagnostics::{Diagnostics, Error, ErrorKind};
+use crate::diagnostics::{token_get, Diagnostics, Error, ErrorKind};
 use crate::resolve::{Documents, Node};
 
 /// Owns every type of the model; one schema node gives at most one named type.
@@ -43,6 +43,20 @@ fn element_nesting(ty: &Ty) -> usize {
         current = inner;
     }
     depth
+}
+
+/// A variant of a `oneOf`/`anyOf`, with where its `$ref`s lead, found once for every use.
+struct UnionVariant<'d> {
+    node: Node,
+    value: &'d Value,
+    /// `None` when the references dangle or loop; the value is `None` when nothing is there.
+    target: Option<(Node, Option<&'d Value>)>,
+}
+
+impl<'d> UnionVariant<'d> {
+    fn target_value(&self) -> Option<&'d Value> {
+        self.target.as_ref().and_then(|(_, value)| *value)
+    }
 }
 
 /// What a schema turns out to be before it is given a home.
@@ -88,7 +102,7 @@ impl<'d> TypeSpace<'d> {
 
     fn define_named(&mut self, id: TypeId, node: &Node, diags: &mut Diagnostics) -> Result<(), Error> {
         let hint = vec![schema_name(node)];
-        let kind = match self.shape(node, &hint, diags)? {
+        let kind = match self.shape(node, self.docs.get(node), &hint, diags)? {
             Shape::Ty(ty) => TypeKind::Alias(ty),
             Shape::Kind(kind) => kind,
         };
@@ -109,7 +123,12 @@ impl<'d> TypeSpace<'d> {
 
     /// The type a schema node stands for; inline objects, enums and unions get a type named from `hint`.
     pub fn lower(&mut self, node: &Node, hint: &[String], diags: &mut Diagnostics) -> Result<Ty, Error> {
-        if let Some(reference) = self.docs.get(node).and_then(|v| v.get("$ref")).and_then(Value::as_str) {
+        self.lower_at(node, self.docs.get(node), hint, diags)
+    }
+
+    /// [`Self::lower`] for a node whose value (`None`: nothing is there) is already at hand.
+    pub(super) fn lower_at(&mut self, node: &Node, value: Option<&'d Value>, hint: &[String], diags: &mut Diagnostics) -> Result<Ty, Error> {
+        if let Some(reference) = value.and_then(|v| v.get("$ref")).and_then(Value::as_str) {
             let Some(target) = self.docs.follow(node, reference) else { return Ok(Ty::Any) };
             if self.depth < DEFER_DEPTH {
                 return self.named(&target, diags).map(Ty::Named);
@@ -120,18 +139,18 @@ impl<'d> TypeSpace<'d> {
             }
             return Ok(Ty::Named(id));
         }
-        let ty = match self.shape(node, hint, diags)? {
+        let ty = match self.shape(node, value, hint, diags)? {
             Shape::Ty(ty) => ty,
-            Shape::Kind(kind) => Ty::Named(self.add_inline(node, hint, kind)),
+            Shape::Kind(kind) => Ty::Named(self.add_inline(node, value, hint, kind)),
         };
         self.lower_deferred(diags)?;
         Ok(ty)
     }
 
     /// An array item or map value: like [`Self::lower`], wrapped in `Nullable` when it may be `null`.
-    fn lower_element(&mut self, node: &Node, hint: &[String], diags: &mut Diagnostics) -> Result<Ty, Error> {
-        let ty = self.lower(node, hint, diags)?;
-        let ty = if ty != Ty::Any && self.is_nullable(node) { Ty::Nullable(Box::new(ty)) } else { ty };
+    fn lower_element(&mut self, node: &Node, value: &'d Value, hint: &[String], diags: &mut Diagnostics) -> Result<Ty, Error> {
+        let ty = self.lower_at(node, Some(value), hint, diags)?;
+        let ty = if ty != Ty::Any && self.is_nullable_at(node, value) { Ty::Nullable(Box::new(ty)) } else { ty };
         if element_nesting(&ty) >= MAX_ELEMENT_NESTING {
             return Err(Error::at(
                 ErrorKind::TooDeep,
@@ -142,12 +161,12 @@ impl<'d> TypeSpace<'d> {
         Ok(ty)
     }
 
-    fn add_inline(&mut self, node: &Node, hint: &[String], kind: TypeKind) -> TypeId {
+    fn add_inline(&mut self, node: &Node, value: Option<&Value>, hint: &[String], kind: TypeKind) -> TypeId {
         let id = TypeId(self.types.len());
         self.types.push(TypeDef {
             name_hint: hint.to_vec(),
             schema_name: None,
-            docs: self.docs.get(node).and_then(docs_of),
+            docs: value.and_then(docs_of),
             origin: self.docs.describe(node),
             kind,
             rust_name: String::new(),
@@ -155,7 +174,7 @@ impl<'d> TypeSpace<'d> {
         id
     }
 
-    fn shape(&mut self, node: &Node, hint: &[String], diags: &mut Diagnostics) -> Result<Shape, Error> {
+    fn shape(&mut self, node: &Node, value: Option<&'d Value>, hint: &[String], diags: &mut Diagnostics) -> Result<Shape, Error> {
         if self.depth >= MAX_DEPTH {
             return Err(Error::at(
                 ErrorKind::TooDeep,
@@ -164,17 +183,17 @@ impl<'d> TypeSpace<'d> {
             ));
         }
         self.depth += 1;
-        let shape = self.shape_at(node, hint, diags);
+        let shape = self.shape_at(node, value, hint, diags);
         self.depth -= 1;
         shape
     }
 
-    fn shape_at(&mut self, node: &Node, hint: &[String], diags: &mut Diagnostics) -> Result<Shape, Error> {
-        let Some(schema) = self.docs.get(node).and_then(Value::as_object) else {
+    fn shape_at(&mut self, node: &Node, value: Option<&'d Value>, hint: &[String], diags: &mut Diagnostics) -> Result<Shape, Error> {
+        let Some(value @ Value::Object(schema)) = value else {
             return Ok(Shape::Ty(Ty::Any));
         };
         match schema.get("$ref") {
-            Some(Value::String(_)) => return self.lower(node, hint, diags).map(Shape::Ty),
+            Some(Value::String(_)) => return self.lower_at(node, Some(value), hint, diags).map(Shape::Ty),
             // `lower` follows string references only: going back there would go round forever.
             Some(other) => {
                 let location = self.docs.locate(&node.child("$ref"));
@@ -191,11 +210,11 @@ impl<'d> TypeSpace<'d> {
             None => {}
         }
         if let Some(Value::Array(parts)) = schema.get("allOf") {
-            return self.all_of(node, parts.len(), hint, diags);
+            return self.all_of(node, value, parts, hint, diags);
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(Value::Array(variants)) = schema.get(key) {
-                return self.union(node, key, variants.len(), hint, diags);
+                return self.union(node, value, key, variants, hint, diags);
             }
         }
         if let Some(Value::Array(values)) = schema.get("enum") {
@@ -206,13 +225,13 @@ impl<'d> TypeSpace<'d> {
         }
         let ty = match primary_type(schema) {
             Some("object") | None if schema.contains_key("properties") => {
-                return self.object(std::slice::from_ref(node), hint, diags).map(|s| Shape::Kind(TypeKind::Struct(s)));
+                return self.object(vec![(node.clone(), value)], hint, diags).map(|s| Shape::Kind(TypeKind::Struct(s)));
             }
             Some("object") => match schema.get("additionalProperties") {
-                Some(Value::Object(_)) => {
+                Some(extra @ Value::Object(_)) => {
                     let mut item_hint = hint.to_vec();
                     item_hint.push("Value".to_owned());
-                    Ty::Map(Box::new(self.lower_element(&node.child("additionalProperties"), &item_hint, diags)?))
+                    Ty::Map(Box::new(self.lower_element(&node.child("additionalProperties"), extra, &item_hint, diags)?))
                 }
                 _ => Ty::Any,
             },
@@ -220,7 +239,9 @@ impl<'d> TypeSpace<'d> {
                 let mut item_hint = hint.to_vec();
                 item_hint.push("Item".to_owned());
                 match schema.get("items") {
-                    Some(Value::Object(_)) => Ty::Array(Box::new(self.lower_element(&node.child("items"), &item_hint, diags)?)),
+                    Some(items @ Value::Object(_)) => {
+                        Ty::Array(Box::new(self.lower_element(&node.child("items"), items, &item_hint, diags)?))
+                    }
                     _ => Ty::Array(Box::new(Ty::Any)),
                 }
             }
@@ -236,112 +257,122 @@ impl<'d> TypeSpace<'d> {
         Ok(Shape::Ty(ty))
     }
 
-    /// One struct from the properties of several schema nodes (the parts of an `allOf`, or one object).
-    fn object(&mut self, parts: &[Node], hint: &[String], diags: &mut Diagnostics) -> Result<Struct, Error> {
+    /// One struct from the properties of several schema nodes, each with its value (the parts of
+    /// an `allOf`, or one object).
+    fn object(&mut self, parts: Vec<(Node, &'d Value)>, hint: &[String], diags: &mut Diagnostics) -> Result<Struct, Error> {
+        let docs = self.docs;
         let mut fields: Vec<Field> = Vec::new();
         // Sets beside the lists, so objects with thousands of properties stay linear.
-        let mut field_names: HashSet<String> = HashSet::new();
+        let mut field_names: HashSet<&'d str> = HashSet::new();
         let mut additional = None;
-        let mut required: HashSet<String> = HashSet::new();
-        let mut pending: VecDeque<Node> = parts.iter().cloned().collect();
+        let mut required: HashSet<&'d str> = HashSet::new();
+        let mut pending: VecDeque<(Node, &'d Value)> = parts.into();
         let mut seen = HashSet::new();
-        while let Some(part) = pending.pop_front() {
-            let Some(part) = self.docs.deref(&part) else { continue };
-            if !seen.insert(part.clone()) {
+        while let Some((part, value)) = pending.pop_front() {
+            let Some((part, value)) = docs.deref_at(&part, value) else { continue };
+            if !seen.insert(part.as_ref().clone()) {
                 continue;
             }
-            let Some(schema) = self.docs.get(&part).and_then(Value::as_object) else { continue };
+            let Some(schema) = value.and_then(Value::as_object) else { continue };
             if let Some(Value::Array(nested)) = schema.get("allOf") {
-                for i in (0..nested.len()).rev() {
-                    pending.push_front(part.child("allOf").child(&i.to_string()));
+                let nested_node = part.child("allOf");
+                for (i, nested_part) in nested.iter().enumerate().rev() {
+                    pending.push_front((nested_node.item(i), nested_part));
                 }
             }
             if let Some(Value::Array(names)) = schema.get("required") {
-                required.extend(names.iter().filter_map(Value::as_str).map(str::to_owned));
+                required.extend(names.iter().filter_map(Value::as_str));
             }
-            if let Some(Value::Object(_)) = schema.get("additionalProperties") {
+            if let Some(extra @ Value::Object(_)) = schema.get("additionalProperties") {
                 if additional.is_none() {
                     let mut item_hint = hint.to_vec();
                     item_hint.push("Value".to_owned());
-                    additional = Some(self.lower_element(&part.child("additionalProperties"), &item_hint, diags)?);
+                    additional = Some(self.lower_element(&part.child("additionalProperties"), extra, &item_hint, diags)?);
                 }
             }
             let Some(Value::Object(properties)) = schema.get("properties") else { continue };
-            let keys: Vec<String> = properties.keys().cloned().collect();
-            for name in keys {
-                if !field_names.insert(name.clone()) {
+            let properties_node = part.child("properties");
+            for (name, prop_value) in properties {
+                if !field_names.insert(name) {
                     continue;
                 }
-                let prop = part.child("properties").child(&name);
+                let prop = properties_node.child(name);
                 let mut field_hint = hint.to_vec();
                 field_hint.push(name.clone());
-                let ty = self.lower(&prop, &field_hint, diags)?;
-                let nullable = self.is_nullable(&prop);
-                let docs = self.docs.get(&prop).and_then(docs_of);
-                fields.push(Field { wire_name: name, ty, required: false, nullable, docs, boxed: false, rust_name: String::new() });
+                let ty = self.lower_at(&prop, Some(prop_value), &field_hint, diags)?;
+                let nullable = self.is_nullable_at(&prop, prop_value);
+                let docs = docs_of(prop_value);
+                fields.push(Field { wire_name: name.clone(), ty, required: false, nullable, docs, boxed: false, rust_name: String::new() });
             }
         }
         for field in &mut fields {
-            field.required = required.contains(&field.wire_name);
+            field.required = required.contains(field.wire_name.as_str());
         }
         Ok(Struct { fields, additional })
     }
 
-    fn all_of(&mut self, node: &Node, count: usize, hint: &[String], diags: &mut Diagnostics) -> Result<Shape, Error> {
-        let parts: Vec<Node> = (0..count).map(|i| node.child("allOf").child(&i.to_string())).collect();
-        let schema = self.docs.get(node).and_then(Value::as_object);
-        let has_own_properties = schema.is_some_and(|s| s.contains_key("properties"));
+    fn all_of(&mut self, node: &Node, value: &'d Value, parts: &'d [Value], hint: &[String], diags: &mut Diagnostics) -> Result<Shape, Error> {
+        let parts_node = node.child("allOf");
+        let mut all: Vec<(Node, &'d Value)> = parts.iter().enumerate().map(|(i, part)| (parts_node.item(i), part)).collect();
+        let has_own_properties = value.get("properties").is_some();
         // `allOf: [$ref]` (often used to attach `nullable` or a description) is the referenced type itself.
-        if count == 1 && !has_own_properties {
-            return self.lower(&parts[0], hint, diags).map(Shape::Ty);
+        if let [(part, part_value)] = all.as_slice() {
+            if !has_own_properties {
+                return self.lower_at(part, Some(part_value), hint, diags).map(Shape::Ty);
+            }
         }
-        for part in &parts {
-            let target = self.docs.deref(part);
-            let part_schema = target.as_ref().and_then(|t| self.docs.get(t)).and_then(Value::as_object);
-            if part_schema.is_some_and(|s| s.contains_key("oneOf") || s.contains_key("anyOf")) {
+        for (part, part_value) in &all {
+            let target = self.docs.deref_at(part, part_value).and_then(|(_, target)| target?.as_object());
+            if target.is_some_and(|s| s.contains_key("oneOf") || s.contains_key("anyOf")) {
                 let location = self.docs.locate(part);
                 diags.warn(location, "a oneOf/anyOf inside allOf is not supported yet; only the object parts are merged")?;
             }
         }
-        let mut all = parts;
         if has_own_properties {
-            all.push(node.clone());
+            all.push((node.clone(), value));
         }
-        self.object(&all, hint, diags).map(|s| Shape::Kind(TypeKind::Struct(s)))
+        self.object(all, hint, diags).map(|s| Shape::Kind(TypeKind::Struct(s)))
     }
 
-    fn union(&mut self, node: &Node, key: &str, count: usize, hint: &[String], diags: &mut Diagnostics) -> Result<Shape, Error> {
-        let schema = self.docs.get(node).and_then(Value::as_object);
-        let siblings = schema.is_some_and(|s| s.contains_key("properties"));
-        // Variants that only say "null" make the union nullable, not a variant.
-        let variants: Vec<Node> = (0..count)
-            .map(|i| node.child(key).child(&i.to_string()))
-            .filter(|v| {
-                let target = self.docs.deref(v);
-                let value = target.as_ref().and_then(|t| self.docs.get(t));
-                value.is_none_or(|v| v.get("type").and_then(Value::as_str) != Some("null"))
+    fn union(
+        &mut self,
+        node: &Node,
+        value: &'d Value,
+        key: &str,
+        variants: &'d [Value],
+        hint: &[String],
+        diags: &mut Diagnostics,
+    ) -> Result<Shape, Error> {
+        let docs = self.docs;
+        let siblings = value.get("properties").is_some();
+        let variants_node = node.child(key);
+        let variants: Vec<UnionVariant<'d>> = variants
+            .iter()
+            .enumerate()
+            .map(|(i, value)| {
+                let node = variants_node.item(i);
+                let target = docs.deref_at(&node, value).map(|(target, value)| (target.into_owned(), value));
+                UnionVariant { node, value, target }
             })
+            // Variants that only say "null" make the union nullable, not a variant.
+            .filter(|variant| variant.target_value().is_none_or(|v| v.get("type").and_then(Value::as_str) != Some("null")))
             .collect();
         if variants.is_empty() {
             return Ok(Shape::Ty(Ty::Any));
         }
         if variants.len() == 1 && !siblings {
-            return self.lower(&variants[0], hint, diags).map(Shape::Ty);
+            return self.lower_at(&variants[0].node, Some(variants[0].value), hint, diags).map(Shape::Ty);
         }
-        let tag = self.find_tag(node, &variants);
+        let tag = self.find_tag(value, &variants);
         let mut out = Vec::with_capacity(variants.len());
         for (index, variant) in variants.iter().enumerate() {
-            let target = self.docs.deref(variant);
-            let reference_name = self
-                .docs
-                .get(variant)
-                .and_then(|v| v.get("$ref"))
-                .and_then(Value::as_str)
-                .and_then(|r| r.rsplit('/').next())
-                .map(str::to_owned);
-            let variant_schema = target.as_ref().and_then(|t| self.docs.get(t));
-            let tag_value = match (&tag, &target) {
-                (Some(tag), Some(target)) => self.fixed_property(target, tag).or_else(|| self.mapped_tag(node, variant)),
+            let reference_name =
+                variant.value.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next()).map(str::to_owned);
+            let variant_schema = variant.target_value();
+            let tag_value = match (&tag, &variant.target) {
+                (Some(tag), Some((target, target_value))) => target_value
+                    .and_then(|target_value| self.fixed_property(target, target_value, tag))
+                    .or_else(|| mapped_tag(value, variant.value)),
                 _ => None,
             };
             let name_hint = reference_name
@@ -354,10 +385,10 @@ impl<'d> TypeSpace<'d> {
             variant_hint.push(name_hint.clone());
             let ty = if siblings {
                 // Properties beside `oneOf` belong to every variant.
-                let merged = self.object(&[variant.clone(), node.clone()], &variant_hint, diags)?;
-                Ty::Named(self.add_inline(variant, &variant_hint, TypeKind::Struct(merged)))
+                let merged = self.object(vec![(variant.node.clone(), variant.value), (node.clone(), value)], &variant_hint, diags)?;
+                Ty::Named(self.add_inline(&variant.node, Some(variant.value), &variant_hint, TypeKind::Struct(merged)))
             } else {
-                self.lower(variant, &variant_hint, diags)?
+                self.lower_at(&variant.node, Some(variant.value), &variant_hint, diags)?
             };
             out.push(Variant { tag_value, ty, name_hint: vec![name_hint], boxed: false, rust_name: String::new() });
         }
@@ -372,117 +403,130 @@ impl<'d> TypeSpace<'d> {
 
     /// The property that tells variants apart: the explicit discriminator, else a property every
     /// variant fixes to a distinct single value (`type` preferred).
-    fn find_tag(&self, node: &Node, variants: &[Node]) -> Option<String> {
-        let schema = self.docs.get(node)?;
-        if let Some(name) = schema.pointer("/discriminator/propertyName").and_then(Value::as_str) {
+    fn find_tag(&self, union: &Value, variants: &[UnionVariant<'d>]) -> Option<String> {
+        if let Some(name) = union.pointer("/discriminator/propertyName").and_then(Value::as_str) {
             return Some(name.to_owned());
         }
-        let first = self.docs.deref(variants.first()?)?;
-        let mut candidates = self.property_names(&first);
-        candidates.sort_by_key(|name| (name != "type", name.clone()));
+        // A variant whose `$ref`s dangle or loop fixes nothing.
+        let targets: Vec<(&Node, Option<&'d Value>)> =
+            variants.iter().map(|variant| variant.target.as_ref().map(|(node, value)| (node, *value))).collect::<Option<_>>()?;
+        let (first, first_value) = targets.first()?;
+        let mut candidates = first_value.map(|value| self.property_names(first, value)).unwrap_or_default();
+        candidates.sort_by(|a, b| (a != "type", a).cmp(&(b != "type", b)));
         candidates.into_iter().find(|candidate| {
             let mut values = Vec::new();
-            for variant in variants {
-                let Some(target) = self.docs.deref(variant) else { return false };
-                match self.fixed_property(&target, candidate) {
-                    Some(value) if !values.contains(&value) => values.push(value),
-                    _ => return false,
+            targets.iter().all(|(target, value)| match value.and_then(|value| self.fixed_property(target, value, candidate)) {
+                Some(value) if !values.contains(&value) => {
+                    values.push(value);
+                    true
                 }
-            }
-            true
+                _ => false,
+            })
         })
     }
 
-    /// The tag value an explicit discriminator `mapping` gives a `$ref` variant.
-    fn mapped_tag(&self, union: &Node, variant: &Node) -> Option<String> {
-        let reference = self.docs.get(variant)?.get("$ref")?.as_str()?;
-        let mapping = self.docs.get(union)?.pointer("/discriminator/mapping")?.as_object()?;
-        if let Some((value, _)) = mapping.iter().find(|(_, target)| target.as_str() == Some(reference)) {
-            return Some(value.clone());
-        }
-        // Without a mapping entry, OpenAPI uses the schema's name.
-        Some(reference.rsplit('/').next()?.to_owned())
-    }
-
-    fn property_names(&self, node: &Node) -> Vec<String> {
+    fn property_names(&self, node: &Node, value: &'d Value) -> Vec<String> {
         let mut names = Vec::new();
-        self.collect_property_names(node, &mut Vec::new(), &mut names);
+        self.collect_property_names(node, value, &mut Vec::new(), &mut names);
         names
     }
 
     /// `seen` holds the schemas already visited: an `allOf` that comes back to itself adds nothing.
-    fn collect_property_names(&self, node: &Node, seen: &mut Vec<Node>, names: &mut Vec<String>) {
+    fn collect_property_names(&self, node: &Node, value: &'d Value, seen: &mut Vec<Node>, names: &mut Vec<String>) {
         if seen.contains(node) {
             return;
         }
         seen.push(node.clone());
-        let Some(schema) = self.docs.get(node) else { return };
-        if let Some(Value::Object(properties)) = schema.get("properties") {
+        if let Some(Value::Object(properties)) = value.get("properties") {
             names.extend(properties.keys().cloned());
         }
-        if let Some(Value::Array(parts)) = schema.get("allOf") {
-            for i in 0..parts.len() {
-                if let Some(part) = self.docs.deref(&node.child("allOf").child(&i.to_string())) {
-                    self.collect_property_names(&part, seen, names);
+        if let Some(Value::Array(parts)) = value.get("allOf") {
+            let parts_node = node.child("allOf");
+            for (i, part_value) in parts.iter().enumerate() {
+                if let Some((part, Some(part_value))) = self.docs.deref_at(&parts_node.item(i), part_value) {
+                    self.collect_property_names(&part, part_value, seen, names);
                 }
             }
         }
     }
 
     /// The single value a schema fixes a property to (`enum` of one, or `const`), looking through `allOf`.
-    fn fixed_property(&self, node: &Node, property: &str) -> Option<String> {
-        self.fixed_property_in(node, property, &mut Vec::new())
+    fn fixed_property(&self, node: &Node, value: &'d Value, property: &str) -> Option<String> {
+        self.fixed_property_in(node, value, property, &mut Vec::new())
     }
 
     /// `seen` holds the schemas already visited: an `allOf` that comes back to itself adds nothing.
-    fn fixed_property_in(&self, node: &Node, property: &str, seen: &mut Vec<Node>) -> Option<String> {
+    fn fixed_property_in(&self, node: &Node, value: &'d Value, property: &str, seen: &mut Vec<Node>) -> Option<String> {
         if seen.contains(node) {
             return None;
         }
         seen.push(node.clone());
-        let schema = self.docs.get(node)?;
-        let prop_node = node.child("properties").child(property);
-        if let Some(prop) = self.docs.deref(&prop_node).and_then(|n| self.docs.get(&n)) {
-            if let Some(Value::String(value)) = prop.get("const") {
-                return Some(value.clone());
-            }
-            if let Some(Value::Array(values)) = prop.get("enum") {
-                if let [Value::String(value)] = values.as_slice() {
+        // `token_get`, not `Value::get`: the property is a pointer token, as `Documents::get` reads it.
+        if let Some(prop_value) = value.get("properties").and_then(|p| token_get(p, property)) {
+            let prop_node = node.child("properties").child(property);
+            if let Some((_, Some(prop))) = self.docs.deref_at(&prop_node, prop_value) {
+                if let Some(Value::String(value)) = prop.get("const") {
                     return Some(value.clone());
+                }
+                if let Some(Value::Array(values)) = prop.get("enum") {
+                    if let [Value::String(value)] = values.as_slice() {
+                        return Some(value.clone());
+                    }
                 }
             }
         }
-        let parts = schema.get("allOf")?.as_array()?.len();
-        (0..parts).rev().find_map(|i| {
-            let part = self.docs.deref(&node.child("allOf").child(&i.to_string()))?;
-            self.fixed_property_in(&part, property, seen)
+        let parts = value.get("allOf")?.as_array()?;
+        let parts_node = node.child("allOf");
+        parts.iter().enumerate().rev().find_map(|(i, part_value)| {
+            let part = parts_node.item(i);
+            let (part, part_value) = self.docs.deref_at(&part, part_value)?;
+            self.fixed_property_in(&part, part_value?, property, seen)
         })
     }
 
     /// Whether a property may be `null`: `nullable: true` on it or on what it refers to, or a `null` type.
     pub fn is_nullable(&self, node: &Node) -> bool {
-        let direct = self.docs.get(node);
-        let target = self.docs.deref(node);
-        let resolved = target.as_ref().and_then(|t| self.docs.get(t));
-        let says_null = |schema: &Value| {
-            schema.get("nullable") == Some(&Value::Bool(true))
-                || schema.get("type") == Some(&Value::String("null".to_owned()))
-                || schema.get("type").and_then(Value::as_array).is_some_and(|t| t.iter().any(|t| t == "null"))
-                || schema.get("enum").and_then(Value::as_array).is_some_and(|e| e.iter().any(Value::is_null))
-        };
-        if [direct, resolved].into_iter().flatten().any(says_null) {
+        self.docs.get(node).is_some_and(|value| self.is_nullable_at(node, value))
+    }
+
+    /// [`Self::is_nullable`] for a node whose value is already at hand.
+    fn is_nullable_at(&self, node: &Node, value: &'d Value) -> bool {
+        if says_null(value) {
+            return true;
+        }
+        let Some((target, Some(resolved))) = self.docs.deref_at(node, value) else { return false };
+        if says_null(resolved) {
             return true;
         }
         // A union one of whose variants allows `null` allows it too.
-        let Some(union) = target else { return false };
         ["oneOf", "anyOf"].into_iter().any(|key| {
-            let count = self.docs.get(&union.child(key)).and_then(Value::as_array).map_or(0, Vec::len);
-            (0..count).any(|i| {
-                let variant = self.docs.deref(&union.child(key).child(&i.to_string()));
-                variant.as_ref().and_then(|v| self.docs.get(v)).is_some_and(says_null)
+            let Some(Value::Array(variants)) = resolved.get(key) else { return false };
+            let variants_node = target.child(key);
+            variants.iter().enumerate().any(|(i, variant)| {
+                let target = self.docs.deref_at(&variants_node.item(i), variant).and_then(|(_, value)| value);
+                target.is_some_and(says_null)
             })
         })
     }
+}
+
+/// Whether a schema itself admits `null` (`nullable: true`, a `null` type, or `null` among its `enum`).
+fn says_null(schema: &Value) -> bool {
+    schema.get("nullable") == Some(&Value::Bool(true))
+        || schema.get("type").and_then(Value::as_str) == Some("null")
+        || schema.get("type").and_then(Value::as_array).is_some_and(|t| t.iter().any(|t| t == "null"))
+        || schema.get("enum").and_then(Value::as_array).is_some_and(|e| e.iter().any(Value::is_null))
+}
+
+/// The tag value an explicit discriminator `mapping` gives a `$ref` variant.
+fn mapped_tag(union: &Value, variant: &Value) -> Option<String> {
+    let reference = variant.get("$ref")?.as_str()?;
+    let mapping = union.pointer("/discriminator/mapping")?.as_object()?;
+    if let Some((value, _)) = mapping.iter().find(|(_, target)| target.as_str() == Some(reference)) {
+        return Some(value.clone());
+    }
+    // Without a mapping entry, OpenAPI uses the schema's name.
+    Some(reference.rsplit('/').next()?.to_owned())
 }
 
 fn enum_shape(values: &[Value], declared: Option<&str>) -> Shape {
