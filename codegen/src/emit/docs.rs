@@ -120,6 +120,91 @@ fn escape_line(line: &str) -> String {
     out
 }
 
+/// Doc comments kept out of a part's tokens while it is emitted, and put back in its formatted text.
+///
+/// syn parses, and prettyplease prints, every `#[doc = "..."]` line as a string literal: that was
+/// about half of the time to emit and format a description's code. While a part is emitted, each
+/// doc block becomes one short placeholder attribute instead, which prettyplease prints as a
+/// `///` line at the item's indentation; [`KeptDocs::fill`] writes the block's lines there, as
+/// prettyplease would have written them (`///`, the text, trailing spaces trimmed).
+#[derive(Debug, Default)]
+pub struct KeptDocs {
+    blocks: Vec<Vec<String>>,
+}
+
+thread_local! {
+    /// The blocks kept aside by the part being emitted on this thread, if it keeps them aside.
+    static KEPT: std::cell::RefCell<Option<Vec<Vec<String>>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// What a placeholder's text starts with; its block's index follows. No doc line starts with it:
+/// real ones are empty or start with a space.
+const PLACEHOLDER: char = '\0';
+
+impl KeptDocs {
+    /// Runs `emit` with the doc blocks it emits kept aside: its tokens, and the blocks.
+    pub fn keep_aside<T>(emit: impl FnOnce() -> T) -> (T, KeptDocs) {
+        let outer = KEPT.with(|kept| kept.replace(Some(Vec::new())));
+        let emitted = emit();
+        let blocks = KEPT.with(|kept| kept.replace(outer)).unwrap_or_default();
+        (emitted, KeptDocs { blocks })
+    }
+
+    /// The formatted text with every placeholder line replaced by its block's lines.
+    pub fn fill(&self, formatted: String) -> String {
+        if self.blocks.is_empty() {
+            return formatted;
+        }
+        let extra: usize = self.blocks.iter().flatten().map(|line| line.len() + 16).sum();
+        let mut out = String::with_capacity(formatted.len() + extra);
+        let marker = format!("///{PLACEHOLDER}");
+        for line in formatted.split_inclusive('\n') {
+            let body = line.trim_start_matches(' ');
+            let block = body.strip_prefix(marker.as_str()).and_then(|rest| rest.trim_end().parse::<usize>().ok());
+            match block.and_then(|index| self.blocks.get(index)) {
+                Some(lines) => {
+                    let indent = &line[..line.len() - body.len()];
+                    for doc in lines {
+                        out.push_str(indent);
+                        out.push_str("///");
+                        out.push_str(doc.trim_end_matches(' '));
+                        out.push('\n');
+                    }
+                }
+                None => out.push_str(line),
+            }
+        }
+        out
+    }
+}
+
+/// `#[doc]` attributes with these values, one per line: a placeholder when the part being emitted
+/// keeps its docs aside and prettyplease would write every line as a `///` comment.
+pub(crate) fn doc_attributes(lines: Vec<String>) -> proc_macro2::TokenStream {
+    if lines.is_empty() {
+        return proc_macro2::TokenStream::new();
+    }
+    // prettyplease writes a value with a line break, or starting with `/`, another way.
+    let plain = lines.iter().all(|line| !line.contains('\n') && !line.starts_with('/'));
+    let placeholder = plain
+        .then(|| {
+            KEPT.with(|kept| {
+                let mut kept = kept.borrow_mut();
+                let blocks = kept.as_mut()?;
+                blocks.push(lines.clone());
+                Some(format!("{PLACEHOLDER}{}", blocks.len() - 1))
+            })
+        })
+        .flatten();
+    match placeholder {
+        Some(text) => quote::quote!(#[doc = #text]),
+        None => {
+            let attrs = lines.iter().map(|line| quote::quote!(#[doc = #line]));
+            quote::quote!(#(#attrs)*)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::doc_lines;

@@ -14,7 +14,7 @@ use quote::{format_ident, quote};
 use crate::diagnostics::{Error, ErrorKind};
 use crate::model::{Api, Gate, Ty, TypeDef, TypeKind};
 
-pub use docs::doc_lines;
+pub use docs::{doc_lines, KeptDocs};
 
 /// One generated file, relative to the client crate's `src/generated/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +45,8 @@ pub fn emit(api: &Api, sources: &[String]) -> Result<Vec<GeneratedFile>, Error> 
                         let claimed = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(&index) = order.get(claimed) else { break };
                         let part = &parts[index];
-                        done.push((index, format_part(part.path, plan.tokens(api, part))));
+                        let (tokens, docs) = KeptDocs::keep_aside(|| plan.tokens(api, part));
+                        done.push((index, format_part(part.path, tokens, &docs)));
                     }
                     done
                 })
@@ -120,7 +121,8 @@ impl Plan {
         Plan { parts, type_order, type_gates: api.type_gates() }
     }
 
-    /// A part's tokens, not yet parsed or formatted.
+    /// A part's tokens, not yet parsed or formatted. Run inside [`KeptDocs::keep_aside`], its doc
+    /// comments are placeholders.
     pub fn tokens(&self, api: &Api, part: &Part) -> TokenStream {
         match part.piece {
             Piece::Root => module_root(api),
@@ -151,30 +153,43 @@ fn chunks(sizes: &[usize]) -> Vec<(usize, usize)> {
     ranges
 }
 
+/// One part's tokens, not yet parsed or formatted, and the doc comments kept out of them.
+pub struct EmittedPart {
+    pub part: Part,
+    pub tokens: TokenStream,
+    pub docs: KeptDocs,
+}
+
 /// The first half of [`emit`], in one thread: the tokens of each part, in order, not yet parsed or formatted.
-pub fn emit_tokens(api: &Api) -> Vec<(Part, TokenStream)> {
+pub fn emit_tokens(api: &Api) -> Vec<EmittedPart> {
     let plan = Plan::new(api);
-    plan.parts.iter().map(|part| (*part, plan.tokens(api, part))).collect()
+    plan.parts
+        .iter()
+        .map(|part| {
+            let (tokens, docs) = KeptDocs::keep_aside(|| plan.tokens(api, part));
+            EmittedPart { part: *part, tokens, docs }
+        })
+        .collect()
 }
 
 /// The second half of [`emit`], in one thread: parses each part's tokens (`syn`), formats them
 /// (`prettyplease`) and joins them into files under a header naming `sources`.
-pub fn format(parts: Vec<(Part, TokenStream)>, sources: &[String]) -> Result<Vec<GeneratedFile>, Error> {
+pub fn format(parts: Vec<EmittedPart>, sources: &[String]) -> Result<Vec<GeneratedFile>, Error> {
     let formatted = parts
         .into_iter()
-        .map(|(part, tokens)| Ok((part.path, format_part(part.path, tokens)?)))
+        .map(|emitted| Ok((emitted.part.path, format_part(emitted.part.path, emitted.tokens, &emitted.docs)?)))
         .collect::<Result<Vec<_>, Error>>()?;
     Ok(join_parts(formatted, sources))
 }
 
-fn format_part(path: &str, tokens: TokenStream) -> Result<String, Error> {
+fn format_part(path: &str, tokens: TokenStream, docs: &KeptDocs) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|err| {
         Error::new(ErrorKind::Write, None, format!("generated {path} is not valid Rust (a generator bug): {err}"))
     })?;
     // prettyplease writes a doc attribute holding a lone `\r` (from a description) as a `///`
     // comment, where rustc refuses a bare carriage return. Literals are always escaped, so
     // a raw `\r` in the output can only be in a comment: it becomes a space.
-    Ok(prettyplease::unparse(&file).replace('\r', " "))
+    Ok(docs.fill(prettyplease::unparse(&file)).replace('\r', " "))
 }
 
 /// Joins consecutive parts of the same file under the header.
@@ -229,14 +244,16 @@ pub(crate) fn cfg(gate: &Gate) -> TokenStream {
     }
 }
 
-/// `#[doc = "..."]` attributes, one per line.
+/// `#[doc = "..."]` attributes, one per line of the description (made rustdoc-safe).
 pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
     let Some(text) = text else { return TokenStream::new() };
-    let lines = doc_lines(text).into_iter().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
+    let lines = doc_lines(text).into_iter().map(|line| if line.is_empty() { line } else { format!(" {line}") });
+    docs::doc_attributes(lines.collect())
+}
+
+/// One `#[doc = "..."]` attribute with this exact value.
+pub(crate) fn doc_attr(value: String) -> TokenStream {
+    docs::doc_attributes(vec![value])
 }
 
 /// How a type is written; `prefix` is the path to the types module (`types::`) outside it.
@@ -303,30 +320,42 @@ pub(crate) fn definition<'a>(api: &'a Api, ty: &Ty) -> Option<&'a TypeDef> {
 mod tests {
     use super::*;
 
-    /// Formatting each part alone and joining the text gives what formatting each whole file
-    /// gives: prettyplease lays out top-level items one by one.
+    /// Formatting each part alone, doc comments kept aside, and joining the text gives what
+    /// formatting each whole file with its doc attributes gives: prettyplease lays out top-level
+    /// items one by one, and writes each doc attribute as a `///` line at its item's indentation.
     #[test]
     fn parts_join_into_the_whole_file() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let config = crate::Config {
+        let mut configs = vec![crate::Config {
             openapi: root.join("specs/openapi.yaml"),
             asyncapi: Some(root.join("specs/webhooks.asyncapi.yaml")),
             strict: false,
-        };
-        let model = crate::build_model(&config).expect("our own descriptions");
-        let sources = ["`a.yaml`".to_owned()];
-        let joined = emit(&model.api, &sources).expect("emits");
-        let tokens = emit_tokens(&model.api);
-        assert!(tokens.iter().filter(|(part, _)| part.path == "types.rs").count() > 4, "types.rs is cut into parts");
-        let mut whole: Vec<(&'static str, TokenStream)> = Vec::new();
-        for (part, stream) in tokens {
-            match whole.last_mut() {
-                Some((path, file)) if *path == part.path => file.extend(stream),
-                _ => whole.push((part.path, stream)),
-            }
+        }];
+        // One of Intercom's published descriptions, beside the checkout (always there in CI).
+        let published = root.join("../shared/specs/intercom/2.15/api.intercom.io.yaml");
+        if published.is_file() {
+            configs.push(crate::Config { openapi: published, asyncapi: None, strict: false });
         }
-        let whole: Vec<(&'static str, String)> =
-            whole.into_iter().map(|(path, stream)| (path, format_part(path, stream).expect("valid Rust"))).collect();
-        assert_eq!(joined, join_parts(whole, &sources));
+        for config in configs {
+            let model = crate::build_model(&config).expect("the description generates");
+            let sources = ["`a.yaml`".to_owned()];
+            let joined = emit(&model.api, &sources).expect("emits");
+            let plan = Plan::new(&model.api);
+            assert!(plan.parts.iter().filter(|part| part.path == "types.rs").count() > 4, "types.rs is cut into parts");
+            // Outside `KeptDocs::keep_aside`, the tokens hold the doc attributes themselves.
+            let mut whole: Vec<(&'static str, TokenStream)> = Vec::new();
+            for part in &plan.parts {
+                let stream = plan.tokens(&model.api, part);
+                match whole.last_mut() {
+                    Some((path, file)) if *path == part.path => file.extend(stream),
+                    _ => whole.push((part.path, stream)),
+                }
+            }
+            let whole: Vec<(&'static str, String)> = whole
+                .into_iter()
+                .map(|(path, stream)| (path, format_part(path, stream, &KeptDocs::default()).expect("valid Rust")))
+                .collect();
+            assert_eq!(joined, join_parts(whole, &sources), "{}", config.openapi.display());
+        }
     }
 }

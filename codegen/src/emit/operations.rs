@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{cfg, definition, doc_attrs, ty_tokens, unalias};
+use super::{cfg, definition, doc_attr, doc_attrs, ty_tokens, unalias};
 use crate::model::{Api, Field, Gate, Method, Operation, PageRequest, PageStyle, Pagination, Param, Ty, TypeKind};
 
 /// The operations by resource group, groups in name order.
@@ -41,10 +41,10 @@ pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
         let first = ops[0];
         let group = format_ident!("{}", first.group_rust_name);
         let accessor = format_ident!("{}", first.group_accessor);
-        let doc = format!(" Operations on {}.{}", first.tag, needs_feature(&gates[name]));
+        let doc = doc_attr(format!(" Operations on {}.{}", first.tag, needs_feature(&gates[name])));
         let cfg = cfg(&gates[name]);
         quote! {
-            #[doc = #doc]
+            #doc
             #cfg
             pub fn #accessor(&self) -> #group<'_> {
                 #group { client: self }
@@ -313,12 +313,12 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
 
 fn emit_params(api: &Api, op: &Operation, cfg: &TokenStream) -> TokenStream {
     let name = format_ident!("{}", op.params_rust_name);
-    let doc = format!(" Query parameters of `{}`.", op.id);
+    let doc = doc_attr(format!(" Query parameters of `{}`.", op.id));
     let all_optional = op.query_params.iter().all(|p| !p.required);
     let fields = op.query_params.iter().map(|p| param_field(api, p));
     let default = all_optional.then(|| quote!(Default,));
     quote! {
-        #[doc = #doc]
+        #doc
         #cfg
         #[derive(Debug, Clone, PartialEq, #default Serialize)]
         pub struct #name {
@@ -432,9 +432,9 @@ fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) -> Option<Tok
     let keep_params = has_query.then(|| quote!(let params = params.clone();));
     let keep_body = body_ty.as_ref().map(|_| quote!(let body = body.clone();));
 
-    let doc = format!(
+    let doc = doc_attr(format!(
         " Every item of [`Self::{single}`], one page after another: the next page is fetched when the stream is read past the current one."
-    );
+    ));
     let (driver, set_page, next) = match (pagination.style, &pagination.request) {
         (PageStyle::Cursor, PageRequest::Query(param)) => {
             let field = format_ident!("{}", op.query_params.iter().find(|p| &p.name == param)?.rust_name);
@@ -503,7 +503,7 @@ fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) -> Option<Tok
         }
     };
     Some(quote! {
-        #[doc = #doc]
+        #doc
         pub fn #name(&self, #(#args),*) -> impl futures::Stream<Item = Result<#item, Error>> + 'a {
             let group = *self;
             #(#owned)*

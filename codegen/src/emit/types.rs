@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{cfg, doc_attrs, ty_tokens};
+use super::{cfg, doc_attr, doc_attrs, ty_tokens};
 use crate::model::{Api, Gate, StringEnum, Struct, Ty, TypeDef, TypeKind, Union};
 use crate::name::UNKNOWN_VARIANT;
 
@@ -102,8 +102,8 @@ fn emit_enum(name: &proc_macro2::Ident, docs: TokenStream, cfg: &TokenStream, e:
     let unknown = format_ident!("{}", UNKNOWN_VARIANT);
     let variants = e.values.iter().map(|v| {
         let variant = format_ident!("{}", v.rust_name);
-        let doc = format!(" `{}`", v.value);
-        quote!(#[doc = #doc] #variant,)
+        let doc = doc_attr(format!(" `{}`", v.value));
+        quote!(#doc #variant,)
     });
     let to_str = e.values.iter().map(|v| {
         let variant = format_ident!("{}", v.rust_name);
@@ -176,7 +176,7 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, cfg: &Tok
                 Some(tag) => format!(" `{}: {tag}`", u.tag.as_deref().unwrap_or_default()),
                 None => String::new(),
             };
-            let doc = (!doc.is_empty()).then(|| quote!(#[doc = #doc]));
+            let doc = (!doc.is_empty()).then(|| doc_attr(doc));
             quote!(#doc #variant(#ty),)
         })
         .collect();
@@ -242,7 +242,7 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, cfg: &Tok
         };
         quote!(Some(#value) => Self::#variant(#decode),)
     });
-    let unknown_doc = format!(" A `{tag}` this version of the client does not know yet, kept as JSON.");
+    let unknown_doc = doc_attr(format!(" A `{tag}` this version of the client does not know yet, kept as JSON."));
     quote! {
         #docs
         #cfg
@@ -251,7 +251,7 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, cfg: &Tok
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
-            #[doc = #unknown_doc]
+            #unknown_doc
             #unknown(serde_json::Value),
         }
 
