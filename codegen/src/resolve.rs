@@ -163,7 +163,7 @@ impl Documents {
 
     /// `file#pointer`, for origins and messages.
     pub fn describe(&self, node: &Node) -> String {
-        let file = self.sources[node.file.0].path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+        let file = self.sources[node.file.0].path.file_name().map(|f| f.to_string_lossy()).unwrap_or_default();
         format!("{file}#{}", node.pointer)
     }
 

@@ -52,16 +52,17 @@ pub fn lower(space: &mut TypeSpace<'_>, file: FileId, diags: &mut Diagnostics) -
 
     let mut seen_ids: BTreeMap<String, Node> = BTreeMap::new();
     if let Some(Value::Object(paths)) = doc.get("paths") {
+        let paths_node = root.child("paths");
         for (path, item) in paths {
-            let item_node = root.child("paths").child(path);
-            let Some(item_node) = docs.deref(&item_node) else { continue };
-            let Some(item) = docs.get(&item_node).or(Some(item)) else { continue };
+            let site = paths_node.child(path);
+            let Some((item_node, resolved_item)) = docs.deref_at(&site, item) else { continue };
+            let item = resolved_item.unwrap_or(item);
             for method in Method::ALL {
                 if item.get(method.key()).is_none() {
                     continue;
                 }
                 let op_node = item_node.child(method.key());
-                let operation = lower_operation(space, &item_node, &op_node, method, path, diags)?;
+                let operation = lower_operation(space, &item_node, resolved_item, &op_node, method, path, diags)?;
                 if let Some(first) = seen_ids.get(&operation.id) {
                     let location = docs.locate(&op_node.child("operationId"));
                     return Err(Error::at(
@@ -78,16 +79,19 @@ pub fn lower(space: &mut TypeSpace<'_>, file: FileId, diags: &mut Diagnostics) -
     Ok(api)
 }
 
-fn lower_operation(
-    space: &mut TypeSpace<'_>,
+/// Lowers the operation at `op_node`, the `method` of the path item at `item_node` (whose value is
+/// `item`, `None` when nothing is there).
+fn lower_operation<'d>(
+    space: &mut TypeSpace<'d>,
     item_node: &Node,
+    item: Option<&'d Value>,
     op_node: &Node,
     method: Method,
     path: &str,
     diags: &mut Diagnostics,
 ) -> Result<Operation, Error> {
     let docs = space.docs;
-    let op = docs.get(op_node).unwrap_or(&Value::Null);
+    let op = item.and_then(|item| item.get(method.key())).unwrap_or(&Value::Null);
     let string = |key: &str| op.get(key).and_then(Value::as_str).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
 
     let id = match string("operationId") {
@@ -109,34 +113,35 @@ fn lower_operation(
         .unwrap_or_else(|| path.split('/').find(|s| !s.is_empty() && !s.starts_with('{')).unwrap_or("default").to_owned());
 
     // Operation-level parameters override path-level ones with the same name and location.
-    let mut params: Vec<(String, String, Node)> = Vec::new();
-    for (owner, key) in [(item_node, "parameters"), (op_node, "parameters")] {
-        let Some(Value::Array(list)) = docs.get(&owner.child(key)) else { continue };
-        for index in 0..list.len() {
-            let Some(node) = docs.deref(&owner.child(key).child(&index.to_string())) else { continue };
-            let Some(param) = docs.get(&node) else { continue };
+    let mut params: Vec<(String, String, Node, &'d Value)> = Vec::new();
+    for (owner, owner_value) in [(item_node, item), (op_node, Some(op))] {
+        let Some(Value::Array(list)) = owner_value.and_then(|v| v.get("parameters")) else { continue };
+        let list_node = owner.child("parameters");
+        for (index, param) in list.iter().enumerate() {
+            let site = list_node.item(index);
+            let Some((node, Some(param))) = docs.deref_at(&site, param) else { continue };
             let name = param.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
             let location = param.get("in").and_then(Value::as_str).unwrap_or_default().to_owned();
-            params.retain(|(n, l, _)| !(n == &name && l == &location));
-            params.push((name, location, node));
+            params.retain(|(n, l, _, _)| !(n == &name && l == &location));
+            params.push((name, location, node.into_owned(), param));
         }
     }
     let mut path_params = Vec::new();
     let mut query_params = Vec::new();
-    for (name, location, node) in params {
-        let param = docs.get(&node).unwrap_or(&Value::Null);
-        let schema_node = if param.get("schema").is_some() {
-            node.child("schema")
-        } else if let Some(Value::Object(content)) = param.get("content") {
-            match content.keys().next() {
-                Some(media) => node.child("content").child(media).child("schema"),
-                None => node.child("schema"),
-            }
-        } else {
-            node.child("schema")
+    for (name, location, node, param) in params {
+        // The parameter's schema: its own, else the one of its first media type.
+        let schema = match (param.get("schema"), param.get("content")) {
+            (Some(schema), _) => Some((node.child("schema"), schema)),
+            (None, Some(Value::Object(content))) => content.iter().next().and_then(|(media, media_value)| {
+                Some((node.child("content").child(media).child("schema"), media_value.get("schema")?))
+            }),
+            _ => None,
         };
         let hint = vec![id.clone(), name.clone()];
-        let ty = if docs.get(&schema_node).is_some() { space.lower(&schema_node, &hint, diags)? } else { Ty::String };
+        let ty = match schema {
+            Some((schema_node, schema)) => space.lower_at(&schema_node, Some(schema), &hint, diags)?,
+            None => Ty::String,
+        };
         let lowered = Param {
             name: name.clone(),
             ty,
@@ -165,16 +170,18 @@ fn lower_operation(
         }
     }
 
-    let body = match docs.deref(&op_node.child("requestBody")) {
-        Some(body_node) if docs.get(&body_node).is_some() => {
-            let required = docs.get(&body_node).and_then(|b| b.get("required")) == Some(&Value::Bool(true));
-            match json_media(docs.get(&body_node).and_then(|b| b.get("content"))) {
-                Some(media) => {
-                    let schema = body_node.child("content").child(&media).child("schema");
-                    let ty = if docs.get(&schema).is_some() {
-                        space.lower(&schema, &[id.clone(), "Request".to_owned()], diags)?
-                    } else {
-                        Ty::Any
+    let body_site = op.get("requestBody").map(|body| (op_node.child("requestBody"), body));
+    let body = match body_site.as_ref().and_then(|(node, body)| docs.deref_at(node, body)) {
+        Some((body_node, Some(body))) => {
+            let required = body.get("required") == Some(&Value::Bool(true));
+            match json_media_entry(body.get("content")) {
+                Some((media, media_value)) => {
+                    let ty = match media_value.get("schema") {
+                        Some(schema) => {
+                            let schema_node = body_node.child("content").child(media).child("schema");
+                            space.lower_at(&schema_node, Some(schema), &[id.clone(), "Request".to_owned()], diags)?
+                        }
+                        None => Ty::Any,
                     };
                     Some(Body { ty, required })
                 }
@@ -190,7 +197,7 @@ fn lower_operation(
         _ => None,
     };
 
-    let responses = lower_responses(space, op_node, &id, diags)?;
+    let responses = lower_responses(space, op_node, op, &id, diags)?;
     let response = responses.iter().find(|r| r.status.starts_with('2')).map(|r| r.ty.clone());
     Ok(Operation {
         id,
@@ -215,43 +222,54 @@ fn lower_operation(
 }
 
 /// Every response with a JSON body, in status order (`2xx` first), with its examples.
-fn lower_responses(space: &mut TypeSpace<'_>, op_node: &Node, id: &str, diags: &mut Diagnostics) -> Result<Vec<Response>, Error> {
+fn lower_responses<'d>(
+    space: &mut TypeSpace<'d>,
+    op_node: &Node,
+    op: &'d Value,
+    id: &str,
+    diags: &mut Diagnostics,
+) -> Result<Vec<Response>, Error> {
     let docs = space.docs;
-    let Some(Value::Object(responses)) = docs.get(&op_node.child("responses")) else { return Ok(Vec::new()) };
-    let mut codes: Vec<&String> = responses.keys().collect();
-    codes.sort();
+    let Some(Value::Object(responses)) = op.get("responses") else { return Ok(Vec::new()) };
+    let mut codes: Vec<(&String, &Value)> = responses.iter().collect();
+    codes.sort_by_key(|(code, _)| *code);
+    let responses_node = op_node.child("responses");
     let mut out = Vec::new();
-    for code in codes {
-        let Some(response) = docs.deref(&op_node.child("responses").child(code)) else { continue };
-        let content = docs.get(&response).and_then(|r| r.get("content"));
-        let Some(media) = json_media(content) else { continue };
-        let media_node = response.child("content").child(&media);
-        let schema = media_node.child("schema");
+    for (code, response) in codes {
+        let site = responses_node.child(code);
+        let Some((response, Some(response_value))) = docs.deref_at(&site, response) else { continue };
+        let Some((media, media_value)) = json_media_entry(response_value.get("content")) else { continue };
+        let media_node = response.child("content").child(media);
         let hint = if code.starts_with('2') && out.is_empty() {
             vec![id.to_owned(), "Response".to_owned()]
         } else {
             vec![id.to_owned(), "Response".to_owned(), code.clone()]
         };
-        let ty = if docs.get(&schema).is_some() { space.lower(&schema, &hint, diags)? } else { Ty::Any };
-        out.push(Response { status: code.clone(), ty, examples: examples(space, &media_node) });
+        let ty = match media_value.get("schema") {
+            Some(schema) => space.lower_at(&media_node.child("schema"), Some(schema), &hint, diags)?,
+            None => Ty::Any,
+        };
+        out.push(Response { status: code.clone(), ty, examples: examples(space, &media_node, media_value) });
     }
     // Success first, so `responses[0]` is the one the function returns when there is one.
     out.sort_by_key(|r| !r.status.starts_with('2'));
     Ok(out)
 }
 
-/// The `example` and `examples` of a media type.
-fn examples(space: &TypeSpace<'_>, media: &Node) -> Vec<Example> {
+/// The `example` and `examples` of the media type at `media_node`, whose value is `media`.
+fn examples(space: &TypeSpace<'_>, media_node: &Node, media: &Value) -> Vec<Example> {
     let docs = space.docs;
     let mut out = Vec::new();
-    if let Some(value) = docs.get(&media.child("example")) {
-        out.push(Example { name: "example".to_owned(), value: value.clone(), origin: docs.describe(&media.child("example")) });
+    if let Some(value) = media.get("example") {
+        out.push(Example { name: "example".to_owned(), value: value.clone(), origin: docs.describe(&media_node.child("example")) });
     }
-    if let Some(Value::Object(named)) = docs.get(&media.child("examples")) {
-        for name in named.keys() {
-            let Some(example) = docs.deref(&media.child("examples").child(name)) else { continue };
-            if let Some(value) = docs.get(&example.child("value")) {
-                out.push(Example { name: name.clone(), value: value.clone(), origin: docs.describe(&example.child("value")) });
+    if let Some(Value::Object(named)) = media.get("examples") {
+        let examples_node = media_node.child("examples");
+        for (name, example) in named {
+            let site = examples_node.child(name);
+            let Some((example_node, Some(example))) = docs.deref_at(&site, example) else { continue };
+            if let Some(value) = example.get("value") {
+                out.push(Example { name: name.clone(), value: value.clone(), origin: docs.describe(&example_node.child("value")) });
             }
         }
     }
@@ -260,11 +278,13 @@ fn examples(space: &TypeSpace<'_>, media: &Node) -> Vec<Example> {
 
 /// The JSON media type of a `content` map: `application/json` first, then any `+json`/`json` type.
 pub fn json_media(content: Option<&Value>) -> Option<String> {
+    json_media_entry(content).map(|(media, _)| media.clone())
+}
+
+/// [`json_media`] with the media type's value.
+fn json_media_entry(content: Option<&Value>) -> Option<(&String, &Value)> {
     let content = content?.as_object()?;
-    if content.contains_key("application/json") {
-        return Some("application/json".to_owned());
-    }
-    content.keys().find(|k| k.contains("json")).cloned()
+    content.get_key_value("application/json").or_else(|| content.iter().find(|(k, _)| k.contains("json")))
 }
 
 /// `get /contacts/{id}/tags` -> `getContactsIdTags`.
