@@ -6,7 +6,8 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     let mut in_fence = false;
     // Inside a markdown list item, continuation lines are indented so they stay part of it.
     let mut in_list_item = false;
-    for raw in text.replace("\r\n", "\n").replace('\r', "\n").lines() {
+    let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n").into() } else { std::borrow::Cow::Borrowed(text) };
+    for raw in text.lines() {
         let trimmed = raw.trim();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             // Every code block is shown as text: descriptions hold JSON and curl, never Rust doctests.
@@ -51,6 +52,10 @@ fn is_list_item(line: &str) -> bool {
 }
 
 fn escape_line(line: &str) -> String {
+    // Most lines have nothing to escape.
+    if !line.contains(['<', '>', '[', ']']) && !line.contains("http://") && !line.contains("https://") {
+        return line.to_owned();
+    }
     let mut out = String::with_capacity(line.len() + 8);
     let chars: Vec<char> = line.chars().collect();
     // The position of the first `]` at or after each position, found once for the whole line.
