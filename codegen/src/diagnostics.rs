@@ -44,7 +44,7 @@ pub fn pointer_push(pointer: &str, token: &str) -> String {
 /// Appends one reference token to a JSON pointer in place, escaping `~` and `/`.
 pub fn push_token(pointer: &mut String, token: &str) {
     pointer.push('/');
-    if token.contains(['~', '/']) {
+    if token.bytes().any(|b| b == b'~' || b == b'/') {
         for c in token.chars() {
             match c {
                 '~' => pointer.push_str("~0"),

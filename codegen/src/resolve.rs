@@ -61,14 +61,24 @@ impl Documents {
         let mut next = 0;
         while next < docs.sources.len() {
             let file = FileId(next);
+            // Held apart from `docs`, which grows as the file's references load others.
+            let source = Arc::clone(&docs.sources[next]);
             let mut sites = Vec::new();
-            collect_refs(&docs.sources[next].value, &mut String::new(), &mut sites);
+            collect_refs(&source.value, &mut String::new(), &mut sites);
+            // Many sites share a reference (`#/components/schemas/...`): each is looked up once.
+            let mut found: HashMap<&str, bool> = HashMap::new();
             for (pointer, reference) in sites {
                 let site = Node { file, pointer };
-                let (target_file, fragment) = docs.load_target(&site, &reference)?;
-                let ok = match target_file {
-                    Some(f) => pointer_get(&docs.sources[f.0].value, &fragment).is_some(),
-                    None => false,
+                let ok = match found.get(reference) {
+                    Some(&ok) => ok,
+                    None => {
+                        let ok = match docs.load_target(&site, reference)? {
+                            (Some(f), fragment) => pointer_get(&docs.sources[f.0].value, &fragment).is_some(),
+                            (None, _) => false,
+                        };
+                        found.insert(reference, ok);
+                        ok
+                    }
                 };
                 if !ok {
                     let location = docs.locate(&site);
@@ -184,6 +194,10 @@ fn split_reference(reference: &str) -> (&str, String) {
 }
 
 fn percent_decode(text: &str) -> String {
+    // Most references have nothing to decode.
+    if !text.contains('%') {
+        return text.to_owned();
+    }
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -204,11 +218,11 @@ fn percent_decode(text: &str) -> String {
 
 /// Every `$ref` string under `value`, with the pointer of the node that holds it. `pointer` is
 /// one buffer grown and cut back as the walk goes, so only the sites found allocate.
-fn collect_refs(value: &Value, pointer: &mut String, out: &mut Vec<(String, String)>) {
+fn collect_refs<'v>(value: &'v Value, pointer: &mut String, out: &mut Vec<(String, &'v str)>) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {
-                out.push((pointer.clone(), reference.clone()));
+                out.push((pointer.clone(), reference));
             }
             for (key, child) in map {
                 // An `example` holds data, not description: a `$ref` key there is just data.
