@@ -495,7 +495,8 @@ impl<'d> TypeSpace<'d> {
             return true;
         }
         let Some((target, Some(resolved))) = self.docs.deref_at(node, value) else { return false };
-        if says_null(resolved) {
+        // `resolved` is `value` itself when the node is no reference: that was asked just above.
+        if !std::ptr::eq(resolved, value) && says_null(resolved) {
             return true;
         }
         // A union one of whose variants allows `null` allows it too.
@@ -512,9 +513,13 @@ impl<'d> TypeSpace<'d> {
 
 /// Whether a schema itself admits `null` (`nullable: true`, a `null` type, or `null` among its `enum`).
 fn says_null(schema: &Value) -> bool {
-    schema.get("nullable") == Some(&Value::Bool(true))
-        || schema.get("type").and_then(Value::as_str) == Some("null")
-        || schema.get("type").and_then(Value::as_array).is_some_and(|t| t.iter().any(|t| t == "null"))
+    let null_type = match schema.get("type") {
+        Some(Value::String(t)) => t == "null",
+        Some(Value::Array(types)) => types.iter().any(|t| t == "null"),
+        _ => false,
+    };
+    null_type
+        || schema.get("nullable") == Some(&Value::Bool(true))
         || schema.get("enum").and_then(Value::as_array).is_some_and(|e| e.iter().any(Value::is_null))
 }
 
