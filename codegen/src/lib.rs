@@ -81,11 +81,10 @@ fn lower(config: &Config) -> Result<(model::Api, Vec<Warning>, Documents), Error
     let openapi = std::sync::Arc::new(openapi);
     let (checked, built) = std::thread::scope(|scope| {
         let check = scope.spawn(|| {
-            let checked = load::check_openapi(&openapi).map(drop);
             // Real descriptions draw a few warnings, each needing a line number: index the lines
-            // here, beside the model, rather than at the first warning.
+            // here first, beside the model, rather than at the first warning on its path.
             openapi.index_lines();
-            checked
+            load::check_openapi(&openapi).map(drop)
         });
         let built = resolve_and_lower(config, std::sync::Arc::clone(&openapi), &mut diags);
         let checked = check.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
