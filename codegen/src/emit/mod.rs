@@ -36,23 +36,25 @@ pub fn emit(api: &Api, sources: &[String]) -> Result<Vec<GeneratedFile>, Error> 
     // Biggest parts first, so that no thread is left with a big one at the end.
     let mut order: Vec<usize> = (0..parts.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(parts[i].weight));
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let claimed = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&index) = order.get(claimed) else { break };
+            let part = &parts[index];
+            let (tokens, docs) = KeptDocs::keep_aside(|| plan.tokens(api, part));
+            done.push((index, format_part(part.path, tokens, &docs)));
+        }
+        done
+    };
+    // This thread is one of the workers: its memory is already mapped, a new thread's is not.
     let texts: Vec<(usize, Result<String, Error>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let claimed = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&index) = order.get(claimed) else { break };
-                        let part = &parts[index];
-                        let (tokens, docs) = KeptDocs::keep_aside(|| plan.tokens(api, part));
-                        done.push((index, format_part(part.path, tokens, &docs)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut texts = work();
+        for helper in helpers {
+            texts.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        texts
     });
     let mut texts: Vec<Option<Result<String, Error>>> = {
         let mut slots: Vec<_> = (0..parts.len()).map(|_| None).collect();
@@ -92,7 +94,7 @@ enum Piece {
 
 /// `types.rs` and `operations.rs` are cut into about this many parts each: small parts share out
 /// evenly between threads, and syn parses a few small token streams faster than one big one.
-const PARTS_PER_FILE: usize = 8;
+const PARTS_PER_FILE: usize = 16;
 
 /// The parts of every generated file, in file order, and what their emitters share.
 pub struct Plan {
