@@ -631,32 +631,38 @@ pub fn check_openapi(source: &Source) -> Result<openapiv3::OpenAPI, Error> {
     })
 }
 
+/// Every YAML and JSON file of the test fixtures and of `specs/`, and Intercom's published
+/// descriptions when they are beside the checkout (always in CI).
+#[cfg(test)]
+fn every_description() -> Vec<PathBuf> {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stack = vec![manifest.join("tests/fixtures"), manifest.join("../specs")];
+    let published = manifest.join("../../shared/specs");
+    if published.is_dir() {
+        stack.push(published);
+    }
+    let mut files = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json") {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{find_line, flow_too_deep};
+    use super::{every_description, find_line, flow_too_deep};
 
     /// The one-pass reader must give exactly the general reader's tree (or step aside).
     #[test]
     fn direct_reader_agrees_with_the_general_one() {
-        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-        let specs = fixtures.join("../../../specs");
-        let mut files = Vec::new();
-        let mut stack = vec![fixtures, specs];
-        // Intercom's published descriptions, beside the checkout (always there in CI).
-        let published = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs");
-        if published.is_dir() {
-            stack.push(published);
-        }
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json") {
-                    files.push(path);
-                }
-            }
-        }
+        let files = every_description();
         let mut direct_count = 0;
         for path in &files {
             let text = std::fs::read_to_string(path).unwrap();

@@ -365,24 +365,7 @@ mod tests {
     /// and the big ones are read in pieces.
     #[test]
     fn agrees_with_the_whole_reader_on_every_description() {
-        let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut stack = vec![manifest.join("tests/fixtures"), manifest.join("../specs")];
-        // Intercom's published descriptions, beside the checkout (always there in CI).
-        let published = manifest.join("../../shared/specs");
-        if published.is_dir() {
-            stack.push(published);
-        }
-        let mut files = Vec::new();
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json") {
-                    files.push(path);
-                }
-            }
-        }
+        let files = super::super::every_description();
         let mut read_in_pieces = 0;
         for path in &files {
             let text = std::fs::read_to_string(path).unwrap();
