@@ -10,6 +10,7 @@ pub mod emit;
 pub mod load;
 pub mod model;
 pub mod name;
+mod parallel;
 pub mod resolve;
 pub mod write;
 

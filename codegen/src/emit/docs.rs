@@ -6,7 +6,8 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     let mut in_fence = false;
     // Inside a markdown list item, continuation lines are indented so they stay part of it.
     let mut in_list_item = false;
-    let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n").into() } else { std::borrow::Cow::Borrowed(text) };
+    let text: std::borrow::Cow<str> =
+        if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n").into() } else { text.into() };
     for raw in text.lines() {
         let trimmed = raw.trim();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
@@ -191,23 +192,18 @@ pub(crate) fn doc_attributes(lines: Vec<String>) -> proc_macro2::TokenStream {
     }
     // prettyplease writes a value with a line break, or starting with `/`, another way.
     let plain = lines.iter().all(|line| !line.contains('\n') && !line.starts_with('/'));
-    let placeholder = plain
-        .then(|| {
-            KEPT.with(|kept| {
-                let mut kept = kept.borrow_mut();
-                let blocks = kept.as_mut()?;
-                blocks.push(lines.clone());
-                Some(format!("{PLACEHOLDER}{}", blocks.len() - 1))
-            })
-        })
-        .flatten();
-    match placeholder {
-        Some(text) => quote::quote!(#[doc = #text]),
-        None => {
-            let attrs = lines.iter().map(|line| quote::quote!(#[doc = #line]));
-            quote::quote!(#(#attrs)*)
-        }
+    if !plain || !KEPT.with(|kept| kept.borrow().is_some()) {
+        let attrs = lines.iter().map(|line| quote::quote!(#[doc = #line]));
+        return quote::quote!(#(#attrs)*);
     }
+    let index = KEPT.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        let blocks = kept.get_or_insert_with(Vec::new);
+        blocks.push(lines);
+        blocks.len() - 1
+    });
+    let placeholder = format!("{PLACEHOLDER}{index}");
+    quote::quote!(#[doc = #placeholder])
 }
 
 #[cfg(test)]

@@ -31,43 +31,12 @@ pub struct GeneratedFile {
 pub fn emit(api: &Api, sources: &[String]) -> Result<Vec<GeneratedFile>, Error> {
     let plan = Plan::new(api);
     let parts = &plan.parts;
-    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(parts.len()).max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    // Biggest parts first, so that no thread is left with a big one at the end.
-    let mut order: Vec<usize> = (0..parts.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(parts[i].weight));
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let claimed = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(&index) = order.get(claimed) else { break };
-            let part = &parts[index];
-            let (tokens, docs) = KeptDocs::keep_aside(|| plan.tokens(api, part));
-            done.push((index, format_part(part.path, tokens, &docs)));
-        }
-        done
-    };
-    // This thread is one of the workers: its memory is already mapped, a new thread's is not.
-    let texts: Vec<(usize, Result<String, Error>)> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut texts = work();
-        for helper in helpers {
-            texts.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        }
-        texts
-    });
-    let mut texts: Vec<Option<Result<String, Error>>> = {
-        let mut slots: Vec<_> = (0..parts.len()).map(|_| None).collect();
-        for (index, text) in texts {
-            slots[index] = Some(text);
-        }
-        slots
-    };
-    let formatted = parts
-        .iter()
-        .zip(texts.iter_mut())
-        .map(|(part, text)| Ok((part.path, text.take().unwrap_or_else(|| Ok(String::new()))?)))
-        .collect::<Result<Vec<_>, Error>>()?;
+    let texts = crate::parallel::on_every_core(parts.len(), crate::parallel::cores(), |i| parts[i].weight, |i| {
+        let part = &parts[i];
+        let (tokens, docs) = KeptDocs::keep_aside(|| plan.tokens(api, part));
+        format_part(part.path, tokens, &docs)
+    })?;
+    let formatted = parts.iter().map(|part| part.path).zip(texts).collect();
     Ok(join_parts(formatted, sources))
 }
 

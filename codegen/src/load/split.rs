@@ -11,8 +11,6 @@
 //! its siblings, a piece that does not read alone) gives `None`, and the caller reads the whole
 //! text in one piece, which also reports any error.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-
 use serde_json::{Map, Value};
 
 /// Documents smaller than this are read in one piece: the threads would cost more than they save.
@@ -24,7 +22,7 @@ const MAX_NESTING: usize = 3;
 /// The tree of a large document, read on every core; `None` when it is small, has a shape that
 /// is not safe to cut, or does not read in pieces.
 pub(super) fn parse(text: &str) -> Option<Value> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let threads = crate::parallel::cores();
     if threads < 2 || text.len() < MIN_SPLIT_BYTES {
         return None;
     }
@@ -128,7 +126,8 @@ impl<'a> Plan<'a> {
     }
 
     /// Plans the block mapping on lines `first..end`, whose entries are at `indent` and which
-    /// `nesting` mappings enclose. `None` when the lines are not plainly such a mapping.
+    /// `nesting` mappings enclose. `None`, decided before anything is planned, when the lines are
+    /// not plainly such a mapping.
     fn mapping(&mut self, first: usize, end: usize, indent: usize, nesting: usize) -> Option<Node> {
         let lines = &self.lines[first..end];
         let entries: Vec<usize> = (first..end).filter(|&i| self.lines[i].indent == indent && self.lines[i].kind == Kind::Entry).collect();
@@ -136,11 +135,13 @@ impl<'a> Plan<'a> {
         if entries.first() != Some(&first) || lines.iter().any(|l| l.kind != Kind::Blank && l.indent < indent) {
             return None;
         }
-        let pieces_before = self.pieces.len();
+        // The line where entry `n` starts, or the mapping's end after the last.
+        let line_of = |n: usize| entries.get(n).copied().unwrap_or(end);
         let mut parts = Vec::new();
+        // The first entry of the piece being gathered, by position in `entries`.
         let mut run_start: Option<usize> = None;
-        for (n, &entry) in entries.iter().enumerate() {
-            let next = entries.get(n + 1).copied().unwrap_or(end);
+        for n in 0..entries.len() {
+            let (entry, next) = (line_of(n), line_of(n + 1));
             let nested = if self.offset(next) - self.offset(entry) > self.piece_bytes && nesting < MAX_NESTING {
                 self.nested(entry, next, indent, nesting)
             } else {
@@ -149,23 +150,22 @@ impl<'a> Plan<'a> {
             match nested {
                 Some(part) => {
                     if let Some(start) = run_start.take() {
-                        parts.push(self.piece(start, entry, &entries, nesting));
+                        parts.push(self.piece(line_of(start), entry, n - start, nesting));
                     }
                     parts.push(part);
                 }
                 None => {
-                    let start = *run_start.get_or_insert(entry);
-                    if self.offset(next) - self.offset(start) >= self.piece_bytes {
-                        parts.push(self.piece(start, next, &entries, nesting));
+                    let start = *run_start.get_or_insert(n);
+                    if self.offset(next) - self.offset(line_of(start)) >= self.piece_bytes {
+                        parts.push(self.piece(line_of(start), next, n + 1 - start, nesting));
                         run_start = None;
                     }
                 }
             }
         }
         if let Some(start) = run_start {
-            parts.push(self.piece(start, end, &entries, nesting));
+            parts.push(self.piece(line_of(start), end, entries.len() - start, nesting));
         }
-        debug_assert!(self.pieces.len() > pieces_before || parts.is_empty());
         Some(Node { parts })
     }
 
@@ -188,67 +188,34 @@ impl<'a> Plan<'a> {
         if child.kind != Kind::Entry || child.indent <= indent {
             return None;
         }
-        let pieces = self.pieces.len();
-        match self.mapping(first, end, child.indent, nesting + 1) {
-            Some(node) => Some(Part::Nested { key, node }),
-            None => {
-                // Forget what was planned inside; the entry is read whole instead.
-                self.pieces.truncate(pieces);
-                None
-            }
-        }
+        let node = self.mapping(first, end, child.indent, nesting + 1)?;
+        Some(Part::Nested { key, node })
     }
 
-    /// The entries starting on lines `start..end` as one piece.
-    fn piece(&mut self, start: usize, end: usize, entries: &[usize], nesting: usize) -> Part {
-        let count = entries.iter().filter(|&&e| e >= start && e < end).count();
+    /// The `entries` entries on lines `start..end` as one piece.
+    fn piece(&mut self, start: usize, end: usize, entries: usize, nesting: usize) -> Part {
         let text = &self.text[self.offset(start)..self.offset(end)];
-        self.pieces.push(Piece { text, entries: count, nesting });
+        self.pieces.push(Piece { text, entries, nesting });
         Part::Piece(self.pieces.len() - 1)
     }
 }
 
-/// Reads every piece as a mapping, biggest first, on `threads` threads; `None` if any does not
-/// read alone or gives another number of entries than it has entry lines.
+/// Reads every piece as a mapping on `threads` threads; `None` if any does not read alone or
+/// gives another number of entries than it has entry lines.
 fn read_pieces(pieces: &[Piece], threads: usize) -> Option<Vec<Option<Map<String, Value>>>> {
-    let mut order: Vec<usize> = (0..pieces.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(pieces[i].text.len()));
-    let next = AtomicUsize::new(0);
-    let failed = AtomicBool::new(false);
-    let work = || {
-        let mut done = Vec::new();
-        while !failed.load(Ordering::Relaxed) {
-            let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
-            let piece = &pieces[index];
-            // Deep brackets take the YAML reader time that grows with the square of their depth:
-            // such a piece is not read at all (the whole reader's check then locates them).
-            if super::flow_too_deep(piece.text, super::MAX_FLOW_DEPTH).is_some() {
-                failed.store(true, Ordering::Relaxed);
-                break;
-            }
-            match super::direct::parse_at(piece.text, piece.nesting) {
-                Some(Value::Object(map)) if map.len() == piece.entries => done.push((index, map)),
-                _ => failed.store(true, Ordering::Relaxed),
-            }
+    let read = crate::parallel::on_every_core(pieces.len(), threads, |i| pieces[i].text.len(), |i| {
+        let piece = &pieces[i];
+        // Deep brackets take the YAML reader time that grows with the square of their depth:
+        // such a piece is not read at all (the whole reader's check then locates them).
+        if super::flow_too_deep(piece.text, super::MAX_FLOW_DEPTH).is_some() {
+            return Err(());
         }
-        done
-    };
-    let read: Vec<(usize, Map<String, Value>)> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads.min(pieces.len())).map(|_| scope.spawn(work)).collect();
-        let mut read = work();
-        for helper in helpers {
-            read.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        match super::direct::parse_at(piece.text, piece.nesting) {
+            Some(Value::Object(map)) if map.len() == piece.entries => Ok(Some(map)),
+            _ => Err(()),
         }
-        read
     });
-    if failed.into_inner() {
-        return None;
-    }
-    let mut maps: Vec<Option<Map<String, Value>>> = (0..pieces.len()).map(|_| None).collect();
-    for (index, map) in read {
-        maps[index] = Some(map);
-    }
-    Some(maps)
+    read.ok()
 }
 
 /// The mapping of `node` from its pieces' entries, in order; `None` on a key given twice.
