@@ -7,6 +7,8 @@ use reqwest::header::HeaderMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::redact::Escaped;
+
 /// Why a call failed.
 ///
 /// Match on the variant to tell the kinds apart; the helper methods answer the usual
@@ -69,6 +71,32 @@ pub enum Error {
     Encode(serde_json::Error),
     /// The client is misconfigured: missing access token, invalid base URL or header value.
     Config(String),
+    /// A successful answer's body was longer than the client accepts (see
+    /// [`crate::ClientBuilder::max_response_bytes`]); reading stopped at the limit, or did not
+    /// start when `Content-Length` was already over it.
+    ResponseTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+        /// The `Content-Length` the server declared, if any.
+        declared: Option<u64>,
+        /// The HTTP status of the answer.
+        status: u16,
+        /// The request id Intercom gave the answer (`X-Request-Id`), if any.
+        request_id: Option<String>,
+    },
+    /// The answer was a redirect the client does not follow: to another origin (scheme, host
+    /// and port) than the request's, or one too many. Nothing was sent there; the answer of
+    /// another host is never taken for Intercom's.
+    Redirect {
+        /// The HTTP status of the redirect (or, with a user-supplied `reqwest::Client` that
+        /// followed it, of the answer that came from elsewhere).
+        status: u16,
+        /// Where it pointed, without credentials or query, when it said.
+        location: Option<String>,
+    },
+    /// A paged list did not advance: the server handed out a cursor it had handed out before
+    /// in the same stream, or the page number ran out of range. Following it would loop forever.
+    Pagination(String),
 }
 
 impl Error {
@@ -77,7 +105,9 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status),
             Error::RateLimited { error, .. } => Some(error.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. }
+            | Error::ResponseTooLarge { status, .. }
+            | Error::Redirect { status, .. } => Some(*status),
             Error::Transport(error) => error.status().map(|status| status.as_u16()),
             _ => None,
         }
@@ -87,7 +117,9 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(api) => api.request_id.as_deref(),
-            Error::RateLimited { request_id, .. } | Error::Decode { request_id, .. } => request_id.as_deref(),
+            Error::RateLimited { request_id, .. }
+            | Error::Decode { request_id, .. }
+            | Error::ResponseTooLarge { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -128,13 +160,16 @@ impl Error {
         }
     }
 
-    /// A transport error, or [`Error::Timeout`] when it is reqwest's own timeout.
-    pub(crate) fn transport(error: reqwest::Error) -> Error {
+    /// A transport error, or [`Error::Timeout`] when it is reqwest's own timeout. The URL it
+    /// carries loses its credentials and query, which its `Display` would otherwise show.
+    pub(crate) fn transport(mut error: reqwest::Error) -> Error {
         if error.is_timeout() {
-            Error::Timeout { after: None }
-        } else {
-            Error::Transport(error)
+            return Error::Timeout { after: None };
         }
+        if let Some(url) = error.url_mut() {
+            *url = crate::redact::redacted(url);
+        }
+        Error::Transport(error)
     }
 
     /// An [`Error::Encode`] with a message of our own.
@@ -152,10 +187,7 @@ impl fmt::Display for Error {
                 if let Some(wait) = retry_after {
                     write!(f, ", retry after {:.3}s", wait.as_secs_f64())?;
                 }
-                if let Some(id) = request_id {
-                    write!(f, " (request id {id})")?;
-                }
-                Ok(())
+                write_request_id(f, request_id.as_deref())
             }
             Error::Timeout { after: Some(after) } => {
                 write!(f, "request to Intercom timed out after {:.3}s", after.as_secs_f64())
@@ -163,15 +195,37 @@ impl fmt::Display for Error {
             Error::Timeout { after: None } => f.write_str("request to Intercom timed out"),
             Error::Transport(error) => write!(f, "could not reach Intercom: {error}"),
             Error::Decode { path, message, status, request_id, .. } => {
+                let (path, message) = (Escaped(path), Escaped(message));
                 write!(f, "could not decode Intercom's answer (status {status}) at `{path}`: {message}")?;
-                if let Some(id) = request_id {
-                    write!(f, " (request id {id})")?;
-                }
-                Ok(())
+                write_request_id(f, request_id.as_deref())
             }
             Error::Encode(error) => write!(f, "could not encode the request: {error}"),
-            Error::Config(message) => write!(f, "invalid Intercom client configuration: {message}"),
+            Error::Config(message) => write!(f, "invalid Intercom client configuration: {}", Escaped(message)),
+            Error::ResponseTooLarge { limit, declared, status, request_id } => {
+                write!(f, "Intercom's answer (status {status}) is larger than the limit of {limit} bytes")?;
+                if let Some(length) = declared {
+                    write!(f, " (Content-Length {length})")?;
+                }
+                write_request_id(f, request_id.as_deref())
+            }
+            Error::Redirect { status, location: Some(location) } => write!(
+                f,
+                "Intercom answered {status} with a redirect to {} that the client does not follow (another origin, or too many)",
+                Escaped(location)
+            ),
+            Error::Redirect { status, location: None } => {
+                write!(f, "Intercom answered {status} with a redirect that the client does not follow")
+            }
+            Error::Pagination(message) => write!(f, "paging through Intercom's list stopped: {}", Escaped(message)),
         }
+    }
+}
+
+/// ` (request id …)`, escaped, when there is one.
+fn write_request_id(f: &mut fmt::Formatter<'_>, request_id: Option<&str>) -> fmt::Result {
+    match request_id {
+        Some(id) => write!(f, " (request id {})", Escaped(id)),
+        None => Ok(()),
     }
 }
 
@@ -195,8 +249,11 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// The decoded error body, when the body was a JSON object (normally an `error.list`).
     pub error_list: Option<ErrorList>,
-    /// The body as received (lossily converted to UTF-8).
+    /// The body as received (lossily converted to UTF-8), or its first
+    /// [`max_error_body_bytes`](crate::ClientBuilder::max_error_body_bytes) when it was longer.
     pub body: String,
+    /// Whether `body` is only the beginning of a longer body (the rest was not read).
+    pub body_truncated: bool,
     /// The answer's headers.
     pub headers: HeaderMap,
 }
@@ -207,7 +264,8 @@ impl ApiError {
         let error_list = serde_json::from_slice::<Value>(body).ok().as_ref().and_then(ErrorList::from_value);
         let header_id = headers.get("x-request-id").and_then(|value| value.to_str().ok()).map(str::to_owned);
         let request_id = error_list.as_ref().and_then(|list| list.request_id.clone()).or(header_id);
-        ApiError { status, request_id, error_list, body: String::from_utf8_lossy(body).into_owned(), headers }
+        let body = String::from_utf8_lossy(body).into_owned();
+        ApiError { status, request_id, error_list, body, body_truncated: false, headers }
     }
 
     /// The individual errors Intercom listed (empty when the body had none).
@@ -236,20 +294,17 @@ impl fmt::Display for ApiError {
                 // Enough of the body to recognise it, not a whole HTML error page.
                 let mut cut = body.len().min(200);
                 while !body.is_char_boundary(cut) {
-                    cut -= 1;
+                    cut = cut.saturating_sub(1);
                 }
-                let ellipsis = if cut < body.len() { "…" } else { "" };
-                write!(f, ": {}{ellipsis}", &body[..cut])?;
+                let ellipsis = if cut < body.len() || self.body_truncated { "…" } else { "" };
+                write!(f, ": {}{ellipsis}", Escaped(&body[..cut]))?;
             }
         }
         for (index, item) in errors.iter().enumerate() {
             f.write_str(if index == 0 { ": " } else { "; " })?;
             fmt::Display::fmt(item, f)?;
         }
-        if let Some(id) = &self.request_id {
-            write!(f, " (request id {id})")?;
-        }
-        Ok(())
+        write_request_id(f, self.request_id.as_deref())
     }
 }
 
@@ -327,12 +382,12 @@ pub struct ErrorItem {
 impl fmt::Display for ErrorItem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.code, &self.message) {
-            (Some(code), Some(message)) => write!(f, "{code}: {message}")?,
-            (Some(text), None) | (None, Some(text)) => f.write_str(text)?,
+            (Some(code), Some(message)) => write!(f, "{}: {}", Escaped(code), Escaped(message))?,
+            (Some(text), None) | (None, Some(text)) => write!(f, "{}", Escaped(text))?,
             (None, None) => f.write_str("unspecified error")?,
         }
         if let Some(field) = &self.field {
-            write!(f, " (field `{field}`)")?;
+            write!(f, " (field `{}`)", Escaped(field))?;
         }
         Ok(())
     }

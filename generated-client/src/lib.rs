@@ -18,11 +18,13 @@
 //! The client itself, errors, timestamps and webhook signature checks are always there.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod body;
 pub mod client;
 #[doc(hidden)]
 pub mod codec;
 pub mod pagination;
 pub mod error;
+mod redact;
 pub mod timestamp;
 pub mod webhook;
 

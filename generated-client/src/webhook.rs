@@ -56,12 +56,13 @@
 //!   [`serde_json::error::Category::Data`] error) is authentic but does not match this
 //!   client's types. Answering 400 makes Intercom retry it; a receiver that prefers to keep
 //!   it can call [`WebhookVerifier::verify`] and parse the body as a [`serde_json::Value`].
-//! - An empty secret is refused with [`WebhookError::EmptySecret`] on every request rather
-//!   than accepted, since anyone can compute an HMAC with an empty key: a missing
-//!   configuration value fails loudly instead of opening the endpoint.
+//! - An empty secret (or one of whitespace only) is refused with [`WebhookError::EmptySecret`]
+//!   on every request rather than accepted, since anyone can compute an HMAC with an empty
+//!   key: a missing configuration value fails loudly instead of opening the endpoint.
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
@@ -74,6 +75,10 @@ pub const SIGNATURE_HEADER: &str = "x-hub-signature";
 
 /// The body size limit a [`WebhookVerifier`] starts with: 1 MiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// How long the axum extractor waits for a whole body unless
+/// [`WebhookVerifier::body_read_timeout`] says otherwise: 10 seconds.
+pub const DEFAULT_BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The algorithm prefix of the signature header value.
 const SIGNATURE_PREFIX: &str = "sha1";
@@ -92,7 +97,7 @@ const SIGNATURE_LEN: usize = 20;
 ///
 /// # Errors
 ///
-/// [`WebhookError::EmptySecret`] if `secret` is empty, [`WebhookError::MissingSignature`]
+/// [`WebhookError::EmptySecret`] if `secret` is empty or only whitespace, [`WebhookError::MissingSignature`]
 /// if there is no header, [`WebhookError::MalformedSignature`] if it is not
 /// `sha1=<40 hex digits>`, and [`WebhookError::SignatureMismatch`] if it is well formed but
 /// does not match.
@@ -107,7 +112,9 @@ const SIGNATURE_LEN: usize = 20;
 /// assert!(matches!(result, Err(WebhookError::SignatureMismatch)));
 /// ```
 pub fn verify_signature(secret: &[u8], signature_header: Option<&str>, body: &[u8]) -> Result<(), WebhookError> {
-    if secret.is_empty() {
+    // A secret of whitespace alone is an unset configuration value (`SECRET=" "`, a stray
+    // newline), as guessable as an empty one.
+    if secret.trim_ascii().is_empty() {
         return Err(WebhookError::EmptySecret);
     }
     let header = signature_header.ok_or(WebhookError::MissingSignature)?;
@@ -163,13 +170,18 @@ fn parse_signature(header: &str) -> Result<[u8; SIGNATURE_LEN], WebhookError> {
 pub struct WebhookVerifier {
     secret: Arc<[u8]>,
     max_body_bytes: usize,
+    body_read_timeout: Duration,
 }
 
 impl WebhookVerifier {
     /// A verifier keyed with the app's client secret (Intercom's `hub_secret` on older
     /// subscriptions), with the default 1 MiB body limit.
     pub fn new(secret: impl AsRef<[u8]>) -> Self {
-        Self { secret: Arc::from(secret.as_ref()), max_body_bytes: DEFAULT_MAX_BODY_BYTES }
+        Self {
+            secret: Arc::from(secret.as_ref()),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            body_read_timeout: DEFAULT_BODY_READ_TIMEOUT,
+        }
     }
 
     /// Sets the largest body accepted, in bytes; larger bodies are refused with
@@ -184,6 +196,21 @@ impl WebhookVerifier {
     #[must_use]
     pub const fn body_limit(&self) -> usize {
         self.max_body_bytes
+    }
+
+    /// Sets how long the axum extractor waits for the whole body (default
+    /// [`DEFAULT_BODY_READ_TIMEOUT`], 10 s); a slower body is refused with
+    /// [`WebhookError::BodyTimeout`] (408), so a client that stalls cannot hold the receiver.
+    #[must_use]
+    pub const fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.body_read_timeout = timeout;
+        self
+    }
+
+    /// How long the axum extractor waits for the whole body.
+    #[must_use]
+    pub const fn read_timeout(&self) -> Duration {
+        self.body_read_timeout
     }
 
     /// Checks the body size, then the signature (see [`verify_signature`]).
@@ -243,6 +270,7 @@ impl fmt::Debug for WebhookVerifier {
         f.debug_struct("WebhookVerifier")
             .field("secret", &"<redacted>")
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("body_read_timeout", &self.body_read_timeout)
             .finish()
     }
 }
@@ -275,14 +303,19 @@ pub enum WebhookError {
     InvalidJson(serde_json::Error),
     /// The request body could not be read (for example, the connection closed mid-body).
     ReadBody(Box<dyn std::error::Error + Send + Sync>),
+    /// The whole body did not arrive within [`WebhookVerifier::read_timeout`].
+    BodyTimeout {
+        /// The time limit that passed.
+        after: Duration,
+    },
     /// The verifier's secret is empty, so no signature can be trusted: a configuration error.
     EmptySecret,
 }
 
 impl WebhookError {
     /// The HTTP status a receiver should answer with: 401 for a missing, malformed or
-    /// mismatched signature, 413 for an oversized body, 400 for an unreadable or invalid
-    /// body, 500 for an empty secret.
+    /// mismatched signature, 413 for an oversized body, 408 for a body that took too long,
+    /// 400 for an unreadable or invalid body, 500 for an empty secret.
     #[must_use]
     pub const fn status_code(&self) -> u16 {
         self.status().as_u16()
@@ -292,6 +325,7 @@ impl WebhookError {
         match self {
             Self::MissingSignature | Self::MalformedSignature | Self::SignatureMismatch => http::StatusCode::UNAUTHORIZED,
             Self::BodyTooLarge { .. } => http::StatusCode::PAYLOAD_TOO_LARGE,
+            Self::BodyTimeout { .. } => http::StatusCode::REQUEST_TIMEOUT,
             Self::InvalidJson(_) | Self::ReadBody(_) => http::StatusCode::BAD_REQUEST,
             Self::EmptySecret => http::StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -307,6 +341,7 @@ impl WebhookError {
             Self::BodyTooLarge { .. } => "request body too large",
             Self::InvalidJson(_) => "invalid notification body",
             Self::ReadBody(_) => "could not read request body",
+            Self::BodyTimeout { .. } => "request body took too long",
             Self::EmptySecret => "webhook receiver is not configured",
         }
     }
@@ -324,8 +359,15 @@ impl fmt::Display for WebhookError {
                 write!(f, "request body of {actual} bytes exceeds the limit of {limit} bytes")
             }
             Self::BodyTooLarge { limit, actual: None } => write!(f, "request body exceeds the limit of {limit} bytes"),
-            Self::InvalidJson(error) => write!(f, "invalid webhook notification: {error}"),
+            Self::InvalidJson(error) => {
+                // serde_json quotes pieces of the (sender's) body in its messages.
+                let message = error.to_string();
+                write!(f, "invalid webhook notification: {}", crate::redact::Escaped(&message))
+            }
             Self::ReadBody(error) => write!(f, "could not read the request body: {error}"),
+            Self::BodyTimeout { after } => {
+                write!(f, "the request body did not arrive within {:.3}s", after.as_secs_f64())
+            }
             Self::EmptySecret => f.write_str("the webhook secret is empty; configure the app's client secret"),
         }
     }
@@ -357,7 +399,8 @@ mod axum_extractor {
     /// The [`WebhookVerifier`] comes from the router's state (anything it can be taken from
     /// with [`FromRef`]). The extractor refuses a declared `Content-Length` over the
     /// verifier's limit at once, refuses a missing or malformed signature header before
-    /// reading the body, reads at most the limit (a body that runs past it is abandoned),
+    /// reading the body, reads at most the limit (a body that runs past it is abandoned)
+    /// within the verifier's [`read_timeout`](WebhookVerifier::read_timeout) (408 after it),
     /// then verifies the signature and decodes. axum's `DefaultBodyLimit` does not apply:
     /// [`WebhookVerifier::max_body_bytes`] is the limit.
     ///
@@ -421,9 +464,10 @@ mod axum_extractor {
             return Err(WebhookError::BodyTooLarge { limit, actual: Some(length) });
         }
         let signature = signature_from_headers(&parts.headers)?.ok_or(WebhookError::MissingSignature)?;
-        let body = Limited::new(body, limit)
-            .collect()
+        let after = verifier.read_timeout();
+        let body = tokio::time::timeout(after, Limited::new(body, limit).collect())
             .await
+            .map_err(|_| WebhookError::BodyTimeout { after })?
             .map_err(|error| {
                 if error.is::<LengthLimitError>() {
                     WebhookError::BodyTooLarge { limit, actual: None }

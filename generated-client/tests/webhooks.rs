@@ -273,6 +273,22 @@ fn empty_secret_is_refused() {
 }
 
 #[test]
+fn blank_secret_is_refused_like_an_empty_one() {
+    let payload = body(&notification("ping", json!({ "type": "ping" })));
+    for blank in [" ", "\n", " \t\r\n "] {
+        // Signed with that very secret: anyone who guesses "unset" can do the same.
+        let signature = sign(blank.as_bytes(), &payload);
+        let error = WebhookVerifier::new(blank).verify_and_decode(Some(&signature), &payload).expect_err("blank secret");
+        assert!(matches!(error, WebhookError::EmptySecret), "{blank:?}: {error:?}");
+        assert!(matches!(verify_signature(blank.as_bytes(), Some(&signature), &payload), Err(WebhookError::EmptySecret)));
+    }
+    // Whitespace around a real secret is the secret's business: it is used as given.
+    let padded = format!(" {SECRET} ");
+    let signature = sign(padded.as_bytes(), &payload);
+    WebhookVerifier::new(&padded).verify(Some(&signature), &payload).expect("a padded secret is still a secret");
+}
+
+#[test]
 fn secret_types_are_interchangeable() {
     let payload = body(&notification("ping", json!({ "type": "ping" })));
     let signature = sign(SECRET.as_bytes(), &payload);
@@ -327,8 +343,9 @@ fn errors_display_without_secrets() {
         WebhookError::BodyTooLarge { limit: 10, actual: Some(11) },
         WebhookError::BodyTooLarge { limit: 10, actual: None },
         WebhookError::EmptySecret,
+        WebhookError::BodyTimeout { after: std::time::Duration::from_millis(1500) },
     ];
-    let statuses = [401, 401, 401, 413, 413, 500];
+    let statuses = [401, 401, 401, 413, 413, 500, 408];
     for (error, status) in cases.iter().zip(statuses) {
         let text = error.to_string();
         assert!(!text.is_empty());
@@ -337,6 +354,7 @@ fn errors_display_without_secrets() {
         assert!(std::error::Error::source(error).is_none());
     }
     assert_eq!(cases[3].to_string(), "request body of 11 bytes exceeds the limit of 10 bytes");
+    assert_eq!(cases[6].to_string(), "the request body did not arrive within 1.500s");
 }
 
 #[test]

@@ -193,6 +193,33 @@ async fn too_large_chunked_body_is_413_without_reading_it_all() {
 }
 
 #[tokio::test]
+async fn stalled_body_is_408_within_the_read_timeout() {
+    let verifier = WebhookVerifier::new(SECRET).body_read_timeout(std::time::Duration::from_millis(300));
+    let app = Router::new().route("/webhooks", post(receive_plain)).with_state(verifier);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("local addr");
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let head = format!(
+        "POST /webhooks HTTP/1.1\r\nhost: {addr}\r\nx-hub-signature: sha1={}\r\ncontent-length: 100\r\nconnection: close\r\n\r\n",
+        "0".repeat(40)
+    );
+    stream.write_all(head.as_bytes()).await.expect("write head");
+    // Ten of the hundred bytes announced, then nothing: the connection stays open.
+    stream.write_all(b"{\"type\": \"").await.expect("write part of the body");
+    let started = std::time::Instant::now();
+    let mut response = vec![0; 1024];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut response)).await;
+    assert!(read.is_ok(), "no answer while the body stalls");
+    let response = String::from_utf8_lossy(&response);
+    assert!(response.starts_with("HTTP/1.1 408"), "{response}");
+    assert!(response.contains("request body took too long"), "{response}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(3), "{:?}", started.elapsed());
+    assert_eq!(WebhookVerifier::new(SECRET).read_timeout(), intercom::webhook::DEFAULT_BODY_READ_TIMEOUT);
+}
+
+#[tokio::test]
 async fn signed_invalid_json_is_400() {
     let server = Server::start().await;
     let body = b"{\"topic\": ".to_vec();
