@@ -25,6 +25,8 @@ pub mod codec;
 pub mod pagination;
 pub mod error;
 mod redact;
+#[cfg(test)]
+mod hostile_server_tests;
 pub mod timestamp;
 pub mod webhook;
 
