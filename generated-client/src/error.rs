@@ -208,13 +208,12 @@ impl fmt::Display for Error {
                 }
                 write_request_id(f, request_id.as_deref())
             }
-            Error::Redirect { status, location: Some(location) } => write!(
-                f,
-                "Intercom answered {status} with a redirect to {} that the client does not follow (another origin, or too many)",
-                Escaped(location)
-            ),
-            Error::Redirect { status, location: None } => {
-                write!(f, "Intercom answered {status} with a redirect that the client does not follow")
+            Error::Redirect { status, location } => {
+                f.write_str("the request was redirected")?;
+                if let Some(location) = location {
+                    write!(f, " to {}", Escaped(location))?;
+                }
+                write!(f, " (status {status}); only redirects within Intercom's origin are followed, at most 10")
             }
             Error::Pagination(message) => write!(f, "paging through Intercom's list stopped: {}", Escaped(message)),
         }
@@ -469,6 +468,18 @@ mod tests {
         assert_eq!(config.status(), None);
         let encode = Error::encode("bad");
         assert!(std::error::Error::source(&encode).is_some());
+
+        let large = Error::ResponseTooLarge { limit: 10, declared: None, status: 200, request_id: Some("r\n3".into()) };
+        assert_eq!(large.to_string(), "Intercom's answer (status 200) is larger than the limit of 10 bytes (request id r\\n3)");
+        assert_eq!((large.status(), large.request_id(), large.is_retryable()), (Some(200), Some("r\n3"), false));
+        let redirect = Error::Redirect { status: 307, location: Some("https://elsewhere/x?redacted".into()) };
+        assert_eq!(
+            redirect.to_string(),
+            "the request was redirected to https://elsewhere/x?redacted (status 307); only redirects within Intercom's origin are followed, at most 10"
+        );
+        assert_eq!((redirect.status(), redirect.is_retryable()), (Some(307), false));
+        let paging = Error::Pagination("the server handed out a cursor for the second time, after 3 pages".into());
+        assert!(paging.to_string().starts_with("paging through Intercom's list stopped: the server"), "{paging}");
     }
 
     #[test]
