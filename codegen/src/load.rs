@@ -84,14 +84,13 @@ pub fn parse(path: &Path, mut text: String) -> Result<Source, Error> {
     }
     let value = match yaml::read(&text) {
         Ok(value) => value,
-        Err(yaml::ReadError::TooLarge { limit, at }) => {
-            let line = at.location().map(|l| (l.line(), l.column()));
+        Err(yaml::ReadError::TooLarge { limit, line }) => {
             return Err(Error::at(
                 ErrorKind::Syntax,
                 Source::at_line(path, line),
                 format!(
-                    "YAML aliases here expand the document past {limit} nodes (the limit for {} bytes of text): \
-                     refusing what looks like an alias bomb",
+                    "YAML aliases here expand the document past {limit} nodes (the limit for {} bytes of text) \
+                     or are followed too often: refusing what looks like an alias bomb",
                     text.len()
                 ),
             ));
