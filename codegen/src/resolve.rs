@@ -1,7 +1,10 @@
 //! Resolve: takes the root document, gives every document reachable through `$ref`s and a way to follow each `$ref`.
 //!
 //! A `$ref` into a file that cannot be loaded is an error; a `$ref` to a place that
-//! does not exist is a located warning, and the model falls back to free-form JSON.
+//! does not exist is a located warning, and the model falls back to free-form JSON. A `$ref` to a
+//! file outside the folders of the root descriptions (`../../etc/passwd`, an absolute path) is a
+//! located warning (an error under `--strict`); files are read as `load::load_file` reads them:
+//! regular files only, size-capped.
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
@@ -44,17 +47,21 @@ pub struct Documents {
     by_path: HashMap<PathBuf, FileId>,
     /// `$ref` sites whose target is missing.
     dangling: BTreeSet<Node>,
+    /// The folders of the root descriptions: references that leave them are warned about.
+    root_dirs: Vec<PathBuf>,
 }
 
 impl Documents {
     /// Takes the root documents (they get `FileId(0)`, `FileId(1)`, ... in order), loads every file
     /// their `$ref`s reach, and checks every `$ref`.
     pub fn resolve(roots: Vec<impl Into<Arc<Source>>>, diagnostics: &mut Diagnostics) -> Result<Documents, Error> {
-        let mut docs = Documents { sources: Vec::new(), by_path: HashMap::new(), dangling: BTreeSet::new() };
+        let mut docs = Documents { sources: Vec::new(), by_path: HashMap::new(), dangling: BTreeSet::new(), root_dirs: Vec::new() };
         for root in roots {
             let root = root.into();
             let id = FileId(docs.sources.len());
-            docs.by_path.insert(canonical(&root.path), id);
+            let path = canonical(&root.path);
+            docs.root_dirs.extend(path.parent().map(Path::to_path_buf));
+            docs.by_path.insert(path, id);
             docs.sources.push(root);
         }
         // Breadth-first over files; each file's refs are checked once.
@@ -72,7 +79,7 @@ impl Documents {
                 let ok = match found.get(reference) {
                     Some(&ok) => ok,
                     None => {
-                        let ok = match docs.load_target(&site, reference)? {
+                        let ok = match docs.load_target(&site, reference, diagnostics)? {
                             (Some(f), fragment) => pointer_get(&docs.sources[f.0].value, &fragment).is_some(),
                             (None, _) => false,
                         };
@@ -95,7 +102,7 @@ impl Documents {
     }
 
     /// Loads the file a reference names (relative to the referring file), giving it and the fragment pointer.
-    fn load_target(&mut self, site: &Node, reference: &str) -> Result<(Option<FileId>, String), Error> {
+    fn load_target(&mut self, site: &Node, reference: &str, diagnostics: &mut Diagnostics) -> Result<(Option<FileId>, String), Error> {
         let (file_part, fragment) = split_reference(reference);
         if file_part.is_empty() {
             return Ok((Some(site.file), fragment));
@@ -109,6 +116,12 @@ impl Documents {
         let key = canonical(&path);
         if let Some(&id) = self.by_path.get(&key) {
             return Ok((Some(id), fragment));
+        }
+        if !self.root_dirs.iter().any(|dir| key.starts_with(dir)) {
+            diagnostics.warn(
+                self.locate(&site.child("$ref")),
+                format!("`$ref: {reference}` reads a file outside the folder of the description ({})", key.display()),
+            )?;
         }
         let source = load::load_file(&path).map_err(|err| {
             let location = self.locate(&site.child("$ref"));

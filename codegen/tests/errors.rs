@@ -83,7 +83,7 @@ fn unsupported_versions_say_so() {
 #[test]
 fn shape_errors_point_into_the_document() {
     let err = assert_error_leaves_output_untouched("not_openapi_shape.yaml", ErrorKind::InvalidDocument);
-    assert!(err.location.as_ref().expect("located").pointer.starts_with("/paths"), "{err}");
+    assert_eq!(err.location.as_ref().expect("located").pointer, "/paths/~1a/get/responses", "{err}");
 }
 
 #[test]
@@ -117,4 +117,60 @@ fn missing_operation_id_warns_and_derives_a_name() {
 
     let err = generate("missing_operation_id.yaml", true).expect_err("strict denies warnings");
     assert_eq!(err.kind, ErrorKind::Strict);
+}
+
+#[test]
+fn structure_errors_point_at_the_offending_node() {
+    let err = assert_error_leaves_output_untouched("misplaced_parameter.yaml", ErrorKind::InvalidDocument);
+    let location = err.location.as_ref().expect("located");
+    assert_eq!(location.pointer, "/paths/~1things/get/parameters/1/in", "{err}");
+    assert_eq!(location.line, Some((12, 11)), "{err}");
+    assert!(err.message.contains("nowhere"), "{err}");
+}
+
+#[test]
+fn nodes_in_flow_collections_have_lines() {
+    let output = generate("flow_style.yaml", false).expect("a warning, not an error");
+    let warning = output.warnings.iter().find(|w| w.message.contains("not_defined")).expect("a warning about the ref");
+    assert_eq!(warning.location.pointer, "/components/schemas/thing/properties/other");
+    assert_eq!(warning.location.line, Some((7, 7)), "{warning}");
+}
+
+#[test]
+fn unknown_schema_types_warn_and_fall_back_to_json_value() {
+    let output = generate("unknown_type.yaml", false).expect("warnings, not an error");
+    let located: Vec<_> = output
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("unknown schema type"))
+        .map(|w| (w.location.pointer.as_str(), w.location.line))
+        .collect();
+    assert_eq!(
+        located,
+        [
+            ("/components/schemas/thing/properties/count/type", Some((11, 17))),
+            ("/components/schemas/thing/properties/name/type", Some((10, 11))),
+        ],
+        "{:?}",
+        output.warnings
+    );
+    let types = output.files.iter().find(|f| f.path == "types.rs").expect("types.rs");
+    assert!(types.contents.contains("pub name: Option<serde_json::Value>"), "{}", types.contents);
+
+    let err = generate("unknown_type.yaml", true).expect_err("strict denies warnings");
+    assert_eq!(err.kind, ErrorKind::Strict);
+    assert!(err.message.contains("strng") || err.message.contains("integr"), "{err}");
+}
+
+#[test]
+fn a_byte_order_mark_is_not_content() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let text = std::fs::read_to_string(fixture("dangling_ref.yaml")).expect("the fixture");
+    let path = dir.path().join("dangling_ref.yaml");
+    std::fs::write(&path, format!("\u{feff}{text}")).expect("writable");
+    let with_bom = codegen::generate(&Config { openapi: path, asyncapi: None, strict: false }).expect("a BOM is accepted");
+    let without = generate("dangling_ref.yaml", false).expect("the fixture generates");
+    let contents = |output: &codegen::Output| output.files.iter().map(|f| f.contents.clone()).collect::<Vec<_>>();
+    assert_eq!(contents(&with_bom), contents(&without));
+    assert_eq!(with_bom.warnings[0].location.line, without.warnings[0].location.line);
 }

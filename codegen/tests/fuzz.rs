@@ -2,7 +2,8 @@
 //! never panic and never hang, whatever the input. Each case takes one of the fixtures (and the
 //! project's own descriptions), mutates its JSON tree a few times (keys deleted, duplicated or
 //! renamed, values replaced by other JSON types, `$ref`s to random places, cycles, very long
-//! strings, odd unicode), writes it as YAML or JSON, and runs `codegen::generate` on it:
+//! strings, odd unicode), writes it as JSON or YAML (block or flow style, after a byte order mark,
+//! or with an alias bomb added, which must be refused), and runs `codegen::generate` on it:
 //!
 //! - `Ok`: every generated file parses with `syn`;
 //! - `Err`: the error is located and is not `Write` (which here would mean invalid Rust came out).
@@ -410,24 +411,56 @@ struct Case {
     fixture: usize,
     mutate_asyncapi: bool,
     mutations: Vec<Mutation>,
-    yaml: bool,
+    style: Style,
     strict: bool,
+}
+
+/// How a mutated document is written out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    /// Pretty-printed JSON.
+    Json,
+    /// Block-style YAML.
+    Yaml,
+    /// YAML whose top-level entries hold flow collections (`{..}`, `[..]`) on one line each.
+    Flow,
+    /// Block-style YAML after a UTF-8 byte order mark.
+    Bom,
+    /// Block-style YAML with an alias bomb added at the top level: must be a located error.
+    AliasBomb,
+}
+
+fn style() -> impl Strategy<Value = Style> {
+    prop_oneof![4 => Just(Style::Json), 4 => Just(Style::Yaml), 2 => Just(Style::Flow), 1 => Just(Style::Bom), 1 => Just(Style::AliasBomb)]
 }
 
 fn case() -> impl Strategy<Value = Case> {
     let count = documents().len();
-    (0..count, any::<bool>(), proptest::collection::vec(mutation(), 1..6), any::<bool>(), any::<bool>())
-        .prop_map(|(fixture, mutate_asyncapi, mutations, yaml, strict)| Case { fixture, mutate_asyncapi, mutations, yaml, strict })
+    (0..count, any::<bool>(), proptest::collection::vec(mutation(), 1..6), style(), any::<bool>())
+        .prop_map(|(fixture, mutate_asyncapi, mutations, style, strict)| Case { fixture, mutate_asyncapi, mutations, style, strict })
 }
 
 static CASES: AtomicU64 = AtomicU64::new(0);
 static OUTCOMES: Mutex<BTreeMap<String, u64>> = Mutex::new(BTreeMap::new());
 
-fn render(value: &Value, yaml: bool) -> String {
-    if yaml {
-        serde_yaml::to_string(value).unwrap_or_else(|_| value.to_string())
-    } else {
-        serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+fn render(value: &Value, style: Style) -> String {
+    let yaml = || serde_yaml::to_string(value).unwrap_or_else(|_| value.to_string());
+    match style {
+        Style::Json => serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string()),
+        Style::Yaml => yaml(),
+        Style::Flow => match value {
+            // Each entry's value as JSON, which is a YAML flow collection (or scalar).
+            Value::Object(map) => map.iter().map(|(key, value)| format!("{}: {value}\n", Value::String(key.clone()))).collect(),
+            other => other.to_string(),
+        },
+        Style::Bom => format!("\u{feff}{}", yaml()),
+        Style::AliasBomb => {
+            // 32 million nodes from 64 KB: past the bound even with the longest strings mutations add.
+            let bomb = format!("x-bomb-a: &bomb [{}]\nx-bomb-b: [{}]\n", vec!["lol"; 4000].join(","), vec!["*bomb"; 8000].join(","));
+            let text = yaml();
+            // Mutations can leave the document something other than a mapping: then only the bomb.
+            if text.starts_with(|c: char| c.is_alphanumeric() || c == '"' || c == '\'') { format!("{text}{bomb}") } else { bomb }
+        }
     }
 }
 
@@ -463,12 +496,12 @@ fn run_case(case: &Case) -> Result<(), TestCaseError> {
     std::fs::create_dir_all(&dir).map_err(|e| TestCaseError::fail(format!("cannot create {}: {e}", dir.display())))?;
     let name = |p: &Path| p.file_name().map(|n| n.to_owned()).unwrap_or_default();
     let openapi_path = dir.join(name(&fixture.openapi));
-    std::fs::write(&openapi_path, render(&openapi, case.yaml))
+    std::fs::write(&openapi_path, render(&openapi, case.style))
         .map_err(|e| TestCaseError::fail(format!("cannot write {}: {e}", openapi_path.display())))?;
     let asyncapi_path = match (&fixture.asyncapi, &asyncapi) {
         (Some(path), Some(doc)) => {
             let p = dir.join(name(path));
-            std::fs::write(&p, render(doc, case.yaml))
+            std::fs::write(&p, render(doc, case.style))
                 .map_err(|e| TestCaseError::fail(format!("cannot write {}: {e}", p.display())))?;
             Some(p)
         }
@@ -497,6 +530,13 @@ fn run_case(case: &Case) -> Result<(), TestCaseError> {
     let (outcome, hang) = match receive.recv_timeout(time_limit()) {
         Ok(outcome) => (outcome, false),
         Err(_) => (Err(format!("no answer within {:?}: a hang", time_limit())), true),
+    };
+    // The OpenAPI document holds an alias bomb: it must be refused.
+    let outcome = match outcome {
+        Ok(label) if case.style == Style::AliasBomb && label == "ok" => {
+            Err("an alias bomb was read".to_owned())
+        }
+        other => other,
     };
     match outcome {
         Ok(label) => {

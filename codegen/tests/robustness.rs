@@ -97,18 +97,36 @@ fn hostile_yaml_is_a_located_error() {
 }
 
 #[test]
-fn yaml_alias_bombs_are_refused_quickly() {
+fn yaml_alias_bombs_are_refused_quickly_and_located() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut text = String::from("openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\nx-a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    let head = "openapi: 3.0.3\ninfo: {title: x, version: '1'}\npaths: {}\n";
+    // Nested: ten aliases of ten aliases of ... (a billion laughs).
+    let mut nested = format!("{head}x-a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for i in 1..10 {
         let prev = format!("*a{}", i - 1);
-        text.push_str(&format!("x-a{i}: &a{i} [{}]\n", vec![prev; 10].join(", ")));
+        nested.push_str(&format!("x-a{i}: &a{i} [{}]\n", vec![prev; 10].join(", ")));
     }
-    let path = write_text(dir.path(), "bomb.yaml", &text);
-    let started = Instant::now();
-    let err = generate(&path, false).expect_err("a billion laughs");
-    assert_eq!(err.kind, ErrorKind::Syntax, "{err}");
-    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+    // Flat: one anchor of 2,000 nodes aliased 4,000 times, 20 KB for 8 million nodes (this took
+    // 1.5 GB when only the number of aliases was bounded).
+    let flat = format!("{head}x-a: &a [{}]\nx-b: [{}]\n", vec!["x"; 2000].join(","), vec!["*a"; 4000].join(","));
+    for (name, text) in [("nested.yaml", nested), ("flat.yaml", flat)] {
+        let path = write_text(dir.path(), name, &text);
+        let started = Instant::now();
+        let err = generate(&path, false).expect_err("an alias bomb");
+        assert_eq!(err.kind, ErrorKind::Syntax, "{err}");
+        let location = err.location.as_ref().unwrap_or_else(|| panic!("no location: {err}"));
+        assert_eq!(location.file, path);
+        assert!(location.line.is_some(), "{name}: no line: {err}");
+        assert!(started.elapsed() < Duration::from_secs(10), "{name} took {:?}", started.elapsed());
+    }
+    let err = generate(&dir.path().join("flat.yaml"), false).expect_err("an alias bomb");
+    assert!(err.message.contains("alias"), "{err}");
+    // Aliases within the bound are fine: a parameter shared through an anchor.
+    let shared = format!(
+        "{}components:\n  parameters:\n    a: &p {{name: p, in: query, schema: {{type: string}}}}\n    b: *p\n",
+        head.replace("paths: {}\n", "paths:\n  /x:\n    get: {operationId: getX, parameters: [{$ref: '#/components/parameters/b'}], responses: {'200': {description: ok}}}\n")
+    );
+    generate(&write_text(dir.path(), "shared.yaml", &shared), true).expect("an anchor used twice");
 }
 
 #[test]
@@ -291,6 +309,79 @@ fn refs_into_missing_or_broken_files_are_errors_at_the_ref() {
     let output = generate(&path, true).expect("files that refer to each other");
     let types = file(&output, "types.rs");
     assert!(types.contains("pub back: Option<Box<Thing>>") && types.contains("pub type Thing = Local;"), "{types}");
+}
+
+/// Runs `generate` on another thread: an error when it takes longer than `limit` (a hang), instead
+/// of the test never ending.
+fn generate_within(path: &Path, strict: bool, limit: Duration) -> Result<Output, Error> {
+    let (send, receive) = std::sync::mpsc::channel();
+    let path = path.to_path_buf();
+    std::thread::spawn(move || send.send(generate(&path, strict)));
+    receive.recv_timeout(limit).unwrap_or_else(|_| panic!("generating took more than {limit:?}"))
+}
+
+/// A root description whose one schema is a `$ref` to `target`.
+fn refers_to(dir: &Path, name: &str, target: &str) -> PathBuf {
+    write_text(
+        dir,
+        name,
+        &format!("openapi: 3.0.3\ninfo: {{title: x, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    thing:\n      $ref: '{target}'\n"),
+    )
+}
+
+#[test]
+fn refs_read_only_regular_files() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let limit = Duration::from_secs(30);
+    // A device that never ends.
+    if Path::new("/dev/zero").exists() {
+        let path = refers_to(dir.path(), "zero.yaml", "/dev/zero#/a");
+        let err = generate_within(&path, false, limit).expect_err("/dev/zero is no description");
+        assert_located(&err, ErrorKind::MissingFile, &path);
+        assert!(err.message.contains("not a regular file"), "{err}");
+    } else {
+        eprintln!("skipped: no /dev/zero here");
+    }
+    // A FIFO nobody writes to: opening it would wait forever.
+    let fifo = dir.path().join("pipe.yaml");
+    match Command::new("mkfifo").arg(&fifo).status() {
+        Ok(status) if status.success() => {
+            let path = refers_to(dir.path(), "fifo.yaml", "pipe.yaml#/a");
+            let err = generate_within(&path, false, limit).expect_err("a FIFO is no description");
+            assert_located(&err, ErrorKind::MissingFile, &path);
+            assert!(err.message.contains("not a regular file"), "{err}");
+        }
+        _ => eprintln!("skipped: mkfifo is not available here"),
+    }
+    // A file over the size limit (sparse: nothing is written): refused before it is read.
+    let big = std::fs::File::create(dir.path().join("big.yaml")).expect("writable");
+    big.set_len(codegen::load::MAX_FILE_BYTES + 1).expect("a sparse file");
+    let path = refers_to(dir.path(), "big_ref.yaml", "big.yaml#/a");
+    let err = generate_within(&path, false, limit).expect_err("too large");
+    assert_located(&err, ErrorKind::MissingFile, &path);
+    assert!(err.message.contains("larger than 64 MiB"), "{err}");
+}
+
+#[test]
+fn refs_that_leave_the_folder_warn_then_fail_under_strict() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let inner = dir.path().join("api");
+    std::fs::create_dir(&inner).expect("mkdir");
+    write_text(dir.path(), "outside.yaml", "thing:\n  type: string\n");
+    write_text(&inner, "beside.yaml", "thing:\n  type: integer\n");
+    let absolute = dir.path().join("outside.yaml");
+    for target in ["../outside.yaml#/thing".to_owned(), format!("{}#/thing", absolute.display())] {
+        let path = refers_to(&inner, "root.yaml", &target);
+        let output = generate(&path, false).expect("a warning, not an error");
+        let warning = output.warnings.iter().find(|w| w.message.contains("outside the folder")).unwrap_or_else(|| panic!("{target}: no warning"));
+        assert_eq!(warning.location.pointer, "/components/schemas/thing/$ref");
+        assert_eq!(warning.location.line, Some((7, 7)));
+        let err = generate(&path, true).expect_err("strict denies leaving the folder");
+        assert_eq!(err.kind, ErrorKind::Strict, "{err}");
+    }
+    // A file beside the root is fine, strict or not.
+    let path = refers_to(&inner, "root.yaml", "beside.yaml#/thing");
+    generate(&path, true).expect("a file in the folder");
 }
 
 // ---------------------------------------------------------------- operations and names

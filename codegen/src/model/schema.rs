@@ -217,6 +217,10 @@ impl<'d> TypeSpace<'d> {
                 return self.union(node, value, key, variants, hint, diags);
             }
         }
+        if let Some(unknown) = primary_type(schema).filter(|t| !KNOWN_TYPES.contains(t)) {
+            let location = self.docs.locate(&node.child("type"));
+            diags.warn(location, format!("unknown schema type `{unknown}` (a typo?); using free-form JSON in its place"))?;
+        }
         if let Some(Value::Array(values)) = schema.get("enum") {
             return Ok(enum_shape(values, primary_type(schema)));
         }
@@ -555,6 +559,9 @@ fn enum_shape(values: &[Value], declared: Option<&str>) -> Shape {
         _ => Ty::Any,
     })
 }
+
+/// The types a schema may declare (OpenAPI 3.0, and `null` as 3.1 writes it).
+const KNOWN_TYPES: [&str; 7] = ["string", "integer", "number", "boolean", "array", "object", "null"];
 
 /// The declared `type`, ignoring `null` when it is a list.
 fn primary_type(schema: &serde_json::Map<String, Value>) -> Option<&str> {
