@@ -135,7 +135,7 @@ fn named_in(ty: &Ty, out: &mut Vec<TypeId>) {
     match ty {
         Ty::Named(id) => out.push(*id),
         Ty::Array(inner) | Ty::Map(inner) | Ty::Nullable(inner) => named_in(inner, out),
-        Ty::String | Ty::Integer | Ty::Number | Ty::Boolean | Ty::Timestamp | Ty::Any => {}
+        Ty::String | Ty::Integer | Ty::UInt64 | Ty::Int128 | Ty::Number | Ty::Boolean | Ty::Timestamp | Ty::Any => {}
     }
 }
 

@@ -69,7 +69,12 @@ pub enum TypeKind {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Ty {
     String,
+    /// A signed integer within 64 bits (the default for `integer`).
     Integer,
+    /// An integer from 0 to 2^64 - 1: `format: uint64`, or values past the signed 64-bit range.
+    UInt64,
+    /// A signed integer wider than 64 bits: values past both 64-bit ranges, or negative beside ones past `i64`.
+    Int128,
     Number,
     Boolean,
     /// Unix seconds (`integer` with `format: date-time` or `timestamp`).
@@ -126,8 +131,9 @@ pub struct Union {
 
 #[derive(Debug, Clone)]
 pub struct Variant {
-    /// The tag's value for this variant, when the union is tagged.
-    pub tag_value: Option<String>,
+    /// The tag's values for this variant, when the union is tagged (several when a discriminator
+    /// maps several values to one schema; two variants may share one); empty when untagged.
+    pub tag_values: Vec<String>,
     pub ty: Ty,
     pub name_hint: Vec<String>,
     pub boxed: bool,
