@@ -303,6 +303,7 @@ pub fn build(docs: &Documents, openapi: FileId, webhooks: Option<FileId>, diags:
     }
     api.types = space.types;
     recursion::break_alias_cycles(&mut api.types);
+    recursion::wrap_recursive_aliases(&mut api.types);
     recursion::drop_union_self_loops(&mut api.types);
     recursion::mark_boxed(&mut api.types);
     pagination::detect(&mut api);

@@ -1,6 +1,6 @@
 //! Marks the fields and variants that close a cycle of by-value types, so the output can box them.
 
-use super::{Ty, TypeDef, TypeId, TypeKind};
+use super::{Ty, TypeDef, TypeId, TypeKind, Union, Variant};
 
 /// The named type a value of `ty` holds inline (not behind a `Vec` or map).
 fn inline_target(ty: &Ty) -> Option<TypeId> {
@@ -116,5 +116,58 @@ pub fn drop_union_self_loops(types: &mut [TypeDef]) {
                 types[index].kind = TypeKind::Alias(Ty::Any);
             }
         }
+    }
+}
+
+/// The named types anywhere in `ty`, behind arrays, maps and nullables too.
+fn named_anywhere(ty: &Ty, out: &mut Vec<TypeId>) {
+    match ty {
+        Ty::Named(id) => out.push(*id),
+        Ty::Array(inner) | Ty::Map(inner) | Ty::Nullable(inner) => named_anywhere(inner, out),
+        _ => {}
+    }
+}
+
+/// Whether the alias `start` comes back to itself through aliases alone, looking inside arrays,
+/// maps and nullables (`a: {type: array, items: {$ref: a}}`).
+fn alias_reaches_itself(types: &[TypeDef], start: TypeId) -> bool {
+    let mut seen = vec![false; types.len()];
+    let mut stack = Vec::new();
+    if let TypeKind::Alias(ty) = &types[start.0].kind {
+        named_anywhere(ty, &mut stack);
+    }
+    while let Some(id) = stack.pop() {
+        if id == start {
+            return true;
+        }
+        if std::mem::replace(&mut seen[id.0], true) {
+            continue;
+        }
+        if let TypeKind::Alias(ty) = &types[id.0].kind {
+            named_anywhere(ty, &mut stack);
+        }
+    }
+    false
+}
+
+/// An alias that contains itself through an array, a map or a nullable (`a = Vec<a>`) would be
+/// an infinite type alias: it becomes a union of that one type instead (a named type of its own,
+/// so the cycle goes through it). Aliases that are only another type (`a = b`, `b = a`) are
+/// [`break_alias_cycles`]'s. Run that first.
+pub fn wrap_recursive_aliases(types: &mut [TypeDef]) {
+    for index in 0..types.len() {
+        let TypeKind::Alias(ty) = &types[index].kind else { continue };
+        let hint = match ty {
+            Ty::Array(_) => "List",
+            Ty::Map(_) => "Map",
+            Ty::Nullable(_) => "Value",
+            _ => continue,
+        };
+        if !alias_reaches_itself(types, TypeId(index)) {
+            continue;
+        }
+        let ty = ty.clone();
+        let variant = Variant { tag_values: Vec::new(), ty, name_hint: vec![hint.to_owned()], boxed: false, rust_name: String::new() };
+        types[index].kind = TypeKind::Union(Union { tag: None, variants: vec![variant] });
     }
 }

@@ -817,7 +817,10 @@ fn schema_name(node: &Node) -> String {
 
 /// Documentation of a schema: its description, else its title.
 pub fn docs_of(schema: &Value) -> Option<String> {
-    let text = schema.get("description").and_then(Value::as_str).or_else(|| schema.get("title").and_then(Value::as_str))?;
+    let own = |schema: &Value| schema.get("description").and_then(Value::as_str).or_else(|| schema.get("title").and_then(Value::as_str));
+    // `allOf: [$ref, {description: ..}]`: the description sits in an annotation part.
+    let parts = || schema.get("allOf").and_then(Value::as_array).into_iter().flatten().filter(|part| part.get("$ref").is_none());
+    let text = own(schema).or_else(|| parts().find_map(|part| part.get("description").and_then(Value::as_str)))?;
     let text = text.trim();
     (!text.is_empty()).then(|| text.to_owned())
 }
