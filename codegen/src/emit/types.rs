@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{cfg, doc_attr, doc_attrs, ty_tokens};
-use crate::model::{Api, Gate, StringEnum, Struct, Ty, TypeDef, TypeKind, Union};
+use crate::model::{Access, Api, Gate, StringEnum, Struct, Ty, TypeDef, TypeKind, Union};
 use crate::name::UNKNOWN_VARIANT;
 
 /// The types whose position in name order is in `range`; the part starting at 0 also holds the
@@ -64,7 +64,15 @@ fn emit_struct(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, cfg: &To
             ty = quote!(Box<#ty>);
         }
         let rename = (wire != &field.rust_name).then(|| quote!(rename = #wire,));
-        let docs = doc_attrs(field.docs.as_deref());
+        let note = match field.access {
+            Access::ReadWrite => None,
+            Access::ReadOnly => Some("Read-only: the server sends it; requests leave it out."),
+            Access::WriteOnly => Some("Write-only: sent in requests; responses leave it out."),
+        };
+        let docs = match (field.docs.as_deref(), note) {
+            (Some(docs), Some(note)) => doc_attrs(Some(&format!("{docs}\n\n{note}"))),
+            (docs, note) => doc_attrs(docs.or(note)),
+        };
         if field.required && !field.nullable {
             all_optional = false;
             let attr = rename.map(|r| quote!(#[serde(#r)]));

@@ -97,7 +97,7 @@ pub fn compute(api: &Api) -> Vec<Feature> {
 }
 
 /// Every named type `roots` mention, and every type those reach.
-fn reach<'a>(types: &[TypeDef], roots: impl IntoIterator<Item = &'a Ty>) -> BTreeSet<TypeId> {
+pub(super) fn reach<'a>(types: &[TypeDef], roots: impl IntoIterator<Item = &'a Ty>) -> BTreeSet<TypeId> {
     let mut found = BTreeSet::new();
     // An explicit stack: chains of types can be as long as the description makes them.
     let mut pending: Vec<TypeId> = Vec::new();
@@ -200,6 +200,7 @@ mod tests {
                         nullable: false,
                         docs: None,
                         boxed: false,
+                        access: Default::default(),
                         rust_name: String::new(),
                     })
                     .collect(),

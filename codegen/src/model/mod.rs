@@ -3,6 +3,7 @@
 //! Nothing here knows about Rust syntax. Names stay as the descriptions spell them
 //! (`rust_name` fields are filled later by the naming stage).
 
+mod access;
 pub mod asyncapi;
 pub mod features;
 pub mod openapi;
@@ -106,7 +107,20 @@ pub struct Field {
     pub docs: Option<String>,
     /// Set when the field closes a cycle of by-value types and must be boxed.
     pub boxed: bool,
+    /// `readOnly`/`writeOnly`: which way the field travels.
+    pub access: Access,
     pub rust_name: String,
+}
+
+/// Which way a field travels (`readOnly`, `writeOnly`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Access {
+    #[default]
+    ReadWrite,
+    /// Only in responses: a request leaves it out, so it is never required in one.
+    ReadOnly,
+    /// Only in requests: a response leaves it out, so it is never required in one.
+    WriteOnly,
 }
 
 /// A string enum; the output keeps a catch-all for values not listed.
@@ -307,6 +321,7 @@ pub fn build(docs: &Documents, openapi: FileId, webhooks: Option<FileId>, diags:
     recursion::drop_union_self_loops(&mut api.types);
     recursion::mark_boxed(&mut api.types);
     pagination::detect(&mut api);
+    access::relax_required(&mut api);
     api.features = features::compute(&api);
     Ok(api)
 }

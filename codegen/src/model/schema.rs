@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde_json::Value;
 
-use super::{EnumValue, Field, StringEnum, Struct, Ty, TypeDef, TypeId, TypeKind, Union, Variant};
+use super::{Access, EnumValue, Field, StringEnum, Struct, Ty, TypeDef, TypeId, TypeKind, Union, Variant};
 use crate::diagnostics::{token_get, Diagnostics, Error, ErrorKind};
 use crate::resolve::{Documents, Node};
 
@@ -315,7 +315,8 @@ impl<'d> TypeSpace<'d> {
                 let ty = self.lower_at(&prop, Some(prop_value), &field_hint, diags)?;
                 let nullable = self.is_nullable_at(&prop, prop_value);
                 let docs = docs_of(prop_value);
-                fields.push(Field { wire_name: name.clone(), ty, required: false, nullable, docs, boxed: false, rust_name: String::new() });
+                let access = self.access_of(&prop, prop_value);
+                fields.push(Field { wire_name: name.clone(), ty, required: false, nullable, docs, boxed: false, access, rust_name: String::new() });
             }
         }
         for field in &mut fields {
@@ -683,6 +684,22 @@ impl<'d> TypeSpace<'d> {
         })
     }
 
+    /// `readOnly`/`writeOnly` of a property: on it, on what it refers to, or in an annotation
+    /// part of its `allOf`. Both at once say nothing.
+    fn access_of(&self, node: &Node, value: &'d Value) -> Access {
+        let says = |key: &str| {
+            let on = |schema: &Value| schema.get(key) == Some(&Value::Bool(true));
+            let target = self.docs.deref_at(node, value).and_then(|(_, target)| target);
+            let parts = value.get("allOf").and_then(Value::as_array).into_iter().flatten();
+            on(value) || target.is_some_and(on) || parts.filter(|part| part.get("$ref").is_none()).any(on)
+        };
+        match (says("readOnly"), says("writeOnly")) {
+            (true, false) => Access::ReadOnly,
+            (false, true) => Access::WriteOnly,
+            _ => Access::ReadWrite,
+        }
+    }
+
     /// Whether a property may be `null`: `nullable: true` on it or on what it refers to, or a `null` type.
     pub fn is_nullable(&self, node: &Node) -> bool {
         self.docs.get(node).is_some_and(|value| self.is_nullable_at(node, value))
@@ -817,7 +834,9 @@ fn schema_name(node: &Node) -> String {
 
 /// Documentation of a schema: its description, else its title.
 pub fn docs_of(schema: &Value) -> Option<String> {
-    let own = |schema: &Value| schema.get("description").and_then(Value::as_str).or_else(|| schema.get("title").and_then(Value::as_str));
+    fn own(schema: &Value) -> Option<&str> {
+        schema.get("description").and_then(Value::as_str).or_else(|| schema.get("title").and_then(Value::as_str))
+    }
     // `allOf: [$ref, {description: ..}]`: the description sits in an annotation part.
     let parts = || schema.get("allOf").and_then(Value::as_array).into_iter().flatten().filter(|part| part.get("$ref").is_none());
     let text = own(schema).or_else(|| parts().find_map(|part| part.get("description").and_then(Value::as_str)))?;
