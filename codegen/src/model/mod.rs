@@ -319,9 +319,33 @@ pub fn build(docs: &Documents, openapi: FileId, webhooks: Option<FileId>, diags:
     recursion::break_alias_cycles(&mut api.types);
     recursion::wrap_recursive_aliases(&mut api.types);
     recursion::drop_union_self_loops(&mut api.types);
+    for cut in recursion::cut_deep_nesting(&mut api.types) {
+        warn_cut(docs, &api.types, &cut, diags)?;
+    }
     recursion::mark_boxed(&mut api.types);
     pagination::detect(&mut api);
     access::relax_required(&mut api);
     api.features = features::compute(&api);
     Ok(api)
+}
+
+/// The warning for a member [`recursion::cut_deep_nesting`] made free-form JSON, located at the
+/// type that holds it.
+fn warn_cut(docs: &Documents, types: &[TypeDef], cut: &recursion::Cut, diags: &mut Diagnostics) -> Result<(), Error> {
+    let owner = &types[cut.owner.0];
+    let (file, pointer) = owner.origin.split_once('#').unwrap_or(("", &owner.origin));
+    let file = (0..docs.sources.len())
+        .map(FileId)
+        .find(|&id| docs.describe(&docs.root(id)).strip_suffix('#') == Some(file))
+        .unwrap_or(FileId(0));
+    let location = docs.locate(&crate::resolve::Node { file, pointer: pointer.to_owned() });
+    let member = if cut.member.is_empty() { "the alias".to_owned() } else { format!("`{}`", cut.member) };
+    let held = cut.held.map(|id| types[id.0].schema_name.clone().unwrap_or_else(|| types[id.0].name_hint.join(" "))).unwrap_or_default();
+    diags.warn(
+        location,
+        format!(
+            "types nest more than {} levels deep here; {member} (`{held}`) is free-form JSON, which decodes into that type with serde_json::from_value, so that rustc's recursion limit is not reached",
+            recursion::MAX_TYPE_NESTING
+        ),
+    )
 }
