@@ -4,7 +4,8 @@
 //!
 //! OpenAPI 3.0 semantics: `nullable`, `type`, `enum`, `required`, `properties`,
 //! `additionalProperties`, `items`, `allOf`, `anyOf`; `oneOf` is read as `anyOf` (published
-//! descriptions often list overlapping variants). Formats are not checked.
+//! descriptions often list overlapping variants). Formats are not checked. The values are response
+//! examples: a required `writeOnly` property may be missing.
 
 use serde_json::Value;
 
@@ -109,7 +110,14 @@ fn check_at(docs: &Documents, schema: &Node, value: &Value, path: &str, depth: u
             let properties = s.get("properties").and_then(Value::as_object);
             if let Some(Value::Array(required)) = s.get("required") {
                 for name in required.iter().filter_map(Value::as_str) {
-                    if !map.contains_key(name) {
+                    // A required `writeOnly` property is not sent in responses, whose examples these are.
+                    let prop_node = schema.child("properties").child(name);
+                    let write_only = properties
+                        .and_then(|p| p.get(name))
+                        .and_then(|prop| docs.deref_at(&prop_node, prop))
+                        .and_then(|(_, prop)| prop)
+                        .is_some_and(|prop| prop.get("writeOnly") == Some(&Value::Bool(true)));
+                    if !map.contains_key(name) && !write_only {
                         out.push(Violation { path: path.to_owned(), message: format!("required property `{name}` is missing") });
                     }
                 }

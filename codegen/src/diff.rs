@@ -511,6 +511,8 @@ impl<'a> SideIndex<'a> {
         match ty {
             Ty::String => "String".to_owned(),
             Ty::Integer => "i64".to_owned(),
+            Ty::UInt64 => "u64".to_owned(),
+            Ty::Int128 => "i128".to_owned(),
             Ty::Number => "f64".to_owned(),
             Ty::Boolean => "bool".to_owned(),
             Ty::Timestamp => "Timestamp".to_owned(),

@@ -468,8 +468,10 @@ fn hostile_enum_values_become_distinct_variants() {
         }
     }
     let types = file(&output, "types.rs");
-    // An empty enum still decodes every string, into its catch-all.
-    assert!(types.contains("pub enum Empty {"), "{types}");
+    // An enum that lists no value (or only `null`) is its declared type: an enum of nothing but
+    // its catch-all would be a `match` of one arm, which clippy refuses.
+    assert!(types.contains("pub type Empty = String;"), "{types}");
+    assert!(types.contains("pub type OnlyNull = String;"), "{types}");
 }
 
 #[test]
@@ -613,7 +615,11 @@ fn a_description_of_several_megabytes_generates_in_bounded_time() {
     let started = Instant::now();
     let output = generate(&path, false).expect("a big description is fine");
     let elapsed = started.elapsed();
-    assert_eq!(output.warnings.len(), 1500);
+    // One warning per missing operationId; the `next` references make a cycle of 6000 structs,
+    // cut into segments rustc can nest (see `deep_ref_chains_compile_into_segments`).
+    let nesting = output.warnings.iter().filter(|w| w.message.contains("levels deep")).count();
+    assert_eq!(output.warnings.len() - nesting, 1500);
+    assert!(nesting < 6000 / 40, "{nesting} cuts");
     assert!(output.warnings.iter().all(|w| w.location.line.is_some()));
     // Generous for an unoptimised build on a busy machine; quadratic behaviour takes many minutes.
     assert!(elapsed < Duration::from_secs(120), "{size} bytes took {elapsed:?}");
@@ -701,10 +707,15 @@ fn deep_nesting_is_a_located_error_never_a_stack_overflow() {
             (0..CHAIN).map(|i| (format!("s{i}"), make(&format!("#/components/schemas/s{}", i + 1)))).collect();
         schemas.insert(format!("s{CHAIN}"), json!({"type": "object", "properties": {"end": {"type": "string"}}}));
         let path = write_json(dir.path(), &format!("chain_{name}.json"), &with_schemas(Value::Object(schemas)));
-        let output = generate(&path, true).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let output = generate(&path, false).unwrap_or_else(|e| panic!("{name}: {e}"));
         let types = file(&output, "types.rs");
         syn::parse_file(types).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(types.contains(&format!("pub struct S{CHAIN} {{")), "{name}");
+        // Chains that nest types are cut into segments rustc can nest, each cut warned; aliases
+        // and allOf merges nest nothing.
+        assert!(output.warnings.iter().all(|w| w.message.contains("levels deep")), "{name}: {:?}", output.warnings);
+        let nests = !matches!(name, "alias" | "all_of");
+        assert_eq!(!output.warnings.is_empty(), nests, "{name}: {} warnings", output.warnings.len());
     }
 }
 

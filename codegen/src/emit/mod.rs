@@ -232,6 +232,8 @@ pub(crate) fn ty_tokens(api: &Api, ty: &Ty, in_types_module: bool) -> TokenStrea
     match ty {
         Ty::String => quote!(String),
         Ty::Integer => quote!(i64),
+        Ty::UInt64 => quote!(u64),
+        Ty::Int128 => quote!(i128),
         Ty::Number => quote!(f64),
         Ty::Boolean => quote!(bool),
         Ty::Timestamp => quote!(crate::Timestamp),
@@ -272,6 +274,25 @@ pub(crate) fn unalias<'a>(api: &'a Api, ty: &'a Ty) -> &'a Ty {
         }
     }
     current
+}
+
+/// The type with every alias replaced by what it stands for, at every level (`Vec<Name>` with
+/// `type Name = String` is `Vec<String>`): two types are the same Rust type exactly when these are
+/// equal. Aliases that loop stay as they are.
+pub(crate) fn canonical(api: &Api, ty: &Ty) -> Ty {
+    canonical_within(api, ty, api.types.len())
+}
+
+fn canonical_within(api: &Api, ty: &Ty, budget: usize) -> Ty {
+    let ty = unalias(api, ty);
+    let inner = |inner: &Ty| Box::new(canonical_within(api, inner, budget.saturating_sub(1)));
+    match ty {
+        _ if budget == 0 => ty.clone(),
+        Ty::Array(item) => Ty::Array(inner(item)),
+        Ty::Map(value) => Ty::Map(inner(value)),
+        Ty::Nullable(value) => Ty::Nullable(inner(value)),
+        other => other.clone(),
+    }
 }
 
 /// The definition behind a type, when it is a struct, enum or union.

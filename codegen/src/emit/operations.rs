@@ -203,6 +203,8 @@ fn emit_group(api: &Api, ops: &[&Operation], gate: &Gate) -> TokenStream {
 fn path_arg(api: &Api, ty: &Ty) -> TokenStream {
     match unalias(api, ty) {
         Ty::Integer => quote!(i64),
+        Ty::UInt64 => quote!(u64),
+        Ty::Int128 => quote!(i128),
         Ty::Number => quote!(f64),
         Ty::Boolean => quote!(bool),
         Ty::Timestamp => quote!(crate::Timestamp),

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{cfg, doc_attr, doc_attrs, ty_tokens};
-use crate::model::{Api, Gate, StringEnum, Struct, Ty, TypeDef, TypeKind, Union};
+use crate::model::{Access, Api, Gate, StringEnum, Struct, Ty, TypeDef, TypeKind, Union};
 use crate::name::UNKNOWN_VARIANT;
 
 /// The types whose position in name order is in `range`; the part starting at 0 also holds the
@@ -64,7 +64,15 @@ fn emit_struct(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, cfg: &To
             ty = quote!(Box<#ty>);
         }
         let rename = (wire != &field.rust_name).then(|| quote!(rename = #wire,));
-        let docs = doc_attrs(field.docs.as_deref());
+        let note = match field.access {
+            Access::ReadWrite => None,
+            Access::ReadOnly => Some("Read-only: the server sends it; requests leave it out."),
+            Access::WriteOnly => Some("Write-only: sent in requests; responses leave it out."),
+        };
+        let docs = match (field.docs.as_deref(), note) {
+            (Some(docs), Some(note)) => doc_attrs(Some(&format!("{docs}\n\n{note}"))),
+            (docs, note) => doc_attrs(docs.or(note)),
+        };
         if field.required && !field.nullable {
             all_optional = false;
             let attr = rename.map(|r| quote!(#[serde(#r)]));
@@ -172,19 +180,23 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, cfg: &Tok
         .map(|v| {
             let variant = format_ident!("{}", v.rust_name);
             let ty = variant_ty(v);
-            let doc = match &v.tag_value {
-                Some(tag) => format!(" `{}: {tag}`", u.tag.as_deref().unwrap_or_default()),
-                None => String::new(),
-            };
+            let property = u.tag.as_deref().unwrap_or_default();
+            let doc = v.tag_values.iter().map(|value| format!("`{property}: {value}`")).collect::<Vec<_>>().join(", ");
+            let doc = if doc.is_empty() { doc } else { format!(" {doc}") };
             let doc = (!doc.is_empty()).then(|| doc_attr(doc));
             quote!(#doc #variant(#ty),)
         })
         .collect();
     // `From` each variant's type, where no two variants share one, so callers write `.into()`.
+    // Two schemas may be the same Rust type (two string schemas, or an alias and what it
+    // stands for): their variants get no `From`, which would be one impl twice.
+    let rust_types: Vec<Ty> = u.variants.iter().map(|v| super::canonical(api, &v.ty)).collect();
     let conversions: Vec<TokenStream> = u
         .variants
         .iter()
-        .filter(|v| u.variants.iter().filter(|w| w.ty == v.ty).count() == 1)
+        .zip(&rust_types)
+        .filter(|(_, ty)| rust_types.iter().filter(|other| other == ty).count() == 1)
+        .map(|(v, _)| v)
         .map(|v| {
             let variant = format_ident!("{}", v.rust_name);
             let ty = ty_tokens(api, &v.ty, true);
@@ -232,15 +244,27 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, cfg: &Tok
         };
     };
     let unknown = format_ident!("{}", UNKNOWN_VARIANT);
-    let arms = u.variants.iter().map(|v| {
-        let variant = format_ident!("{}", v.rust_name);
-        let value = v.tag_value.as_deref().unwrap_or_default();
-        let decode = if boxed(v) {
-            quote!(Box::new(crate::codec::from_value(value)?))
-        } else {
-            quote!(crate::codec::from_value(value)?)
-        };
-        quote!(Some(#value) => Self::#variant(#decode),)
+    // Each tag value with the variants that carry it, in order; values that lead to the same
+    // variants share an arm. Variants sharing a value are tried in order, as untagged ones are.
+    let mut by_value: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (index, v) in u.variants.iter().enumerate() {
+        for value in &v.tag_values {
+            match by_value.iter_mut().find(|(seen, _)| seen == value) {
+                Some((_, indices)) => indices.push(index),
+                None => by_value.push((value, vec![index])),
+            }
+        }
+    }
+    let mut arms: Vec<(Vec<&str>, Vec<usize>)> = Vec::new();
+    for (value, indices) in by_value {
+        match arms.iter_mut().find(|(_, seen)| *seen == indices) {
+            Some((values, _)) => values.push(value),
+            None => arms.push((vec![value], indices)),
+        }
+    }
+    let arms = arms.iter().map(|(values, indices)| {
+        let decode = tried_in_order(api, u, indices, &boxed);
+        quote!(Some(#(#values)|*) => #decode,)
     });
     let unknown_doc = doc_attr(format!(" A `{tag}` this version of the client does not know yet, kept as JSON."));
     quote! {
@@ -268,6 +292,33 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, cfg: &Tok
 
         #(#conversions)*
     }
+}
+
+/// Decodes `value` (a `serde_json::Value`) as the first of these variants that takes it; the
+/// last one's error is the union's.
+fn tried_in_order(api: &Api, u: &Union, indices: &[usize], boxed: &dyn Fn(&crate::model::Variant) -> bool) -> TokenStream {
+    let Some((&last, first)) = indices.split_last() else { return quote!(unreachable!()) };
+    let variant_of = |index: usize, decoded: TokenStream| {
+        let v = &u.variants[index];
+        let variant = format_ident!("{}", v.rust_name);
+        if boxed(v) {
+            quote!(Self::#variant(Box::new(#decoded)))
+        } else {
+            quote!(Self::#variant(#decoded))
+        }
+    };
+    let mut decode = variant_of(last, quote!(crate::codec::from_value(value)?));
+    for &index in first.iter().rev() {
+        let ty = ty_tokens(api, &u.variants[index].ty, true);
+        let take = variant_of(index, quote!(decoded));
+        decode = quote! {
+            match serde_json::from_value::<#ty>(value.clone()) {
+                Ok(decoded) => #take,
+                Err(_) => #decode,
+            }
+        };
+    }
+    decode
 }
 
 /// `Deserialize` for an untagged union whose variants are each a different JSON scalar (string,

@@ -97,7 +97,7 @@ pub fn compute(api: &Api) -> Vec<Feature> {
 }
 
 /// Every named type `roots` mention, and every type those reach.
-fn reach<'a>(types: &[TypeDef], roots: impl IntoIterator<Item = &'a Ty>) -> BTreeSet<TypeId> {
+pub(super) fn reach<'a>(types: &[TypeDef], roots: impl IntoIterator<Item = &'a Ty>) -> BTreeSet<TypeId> {
     let mut found = BTreeSet::new();
     // An explicit stack: chains of types can be as long as the description makes them.
     let mut pending: Vec<TypeId> = Vec::new();
@@ -135,7 +135,7 @@ fn named_in(ty: &Ty, out: &mut Vec<TypeId>) {
     match ty {
         Ty::Named(id) => out.push(*id),
         Ty::Array(inner) | Ty::Map(inner) | Ty::Nullable(inner) => named_in(inner, out),
-        Ty::String | Ty::Integer | Ty::Number | Ty::Boolean | Ty::Timestamp | Ty::Any => {}
+        Ty::String | Ty::Integer | Ty::UInt64 | Ty::Int128 | Ty::Number | Ty::Boolean | Ty::Timestamp | Ty::Any => {}
     }
 }
 
@@ -200,6 +200,7 @@ mod tests {
                         nullable: false,
                         docs: None,
                         boxed: false,
+                        access: Default::default(),
                         rust_name: String::new(),
                     })
                     .collect(),

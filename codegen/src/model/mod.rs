@@ -3,6 +3,7 @@
 //! Nothing here knows about Rust syntax. Names stay as the descriptions spell them
 //! (`rust_name` fields are filled later by the naming stage).
 
+mod access;
 pub mod asyncapi;
 pub mod features;
 pub mod openapi;
@@ -69,7 +70,12 @@ pub enum TypeKind {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Ty {
     String,
+    /// A signed integer within 64 bits (the default for `integer`).
     Integer,
+    /// An integer from 0 to 2^64 - 1: `format: uint64`, or values past the signed 64-bit range.
+    UInt64,
+    /// A signed integer wider than 64 bits: values past both 64-bit ranges, or negative beside ones past `i64`.
+    Int128,
     Number,
     Boolean,
     /// Unix seconds (`integer` with `format: date-time` or `timestamp`).
@@ -101,7 +107,20 @@ pub struct Field {
     pub docs: Option<String>,
     /// Set when the field closes a cycle of by-value types and must be boxed.
     pub boxed: bool,
+    /// `readOnly`/`writeOnly`: which way the field travels.
+    pub access: Access,
     pub rust_name: String,
+}
+
+/// Which way a field travels (`readOnly`, `writeOnly`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Access {
+    #[default]
+    ReadWrite,
+    /// Only in responses: a request leaves it out, so it is never required in one.
+    ReadOnly,
+    /// Only in requests: a response leaves it out, so it is never required in one.
+    WriteOnly,
 }
 
 /// A string enum; the output keeps a catch-all for values not listed.
@@ -126,8 +145,9 @@ pub struct Union {
 
 #[derive(Debug, Clone)]
 pub struct Variant {
-    /// The tag's value for this variant, when the union is tagged.
-    pub tag_value: Option<String>,
+    /// The tag's values for this variant, when the union is tagged (several when a discriminator
+    /// maps several values to one schema; two variants may share one); empty when untagged.
+    pub tag_values: Vec<String>,
     pub ty: Ty,
     pub name_hint: Vec<String>,
     pub boxed: bool,
@@ -297,9 +317,35 @@ pub fn build(docs: &Documents, openapi: FileId, webhooks: Option<FileId>, diags:
     }
     api.types = space.types;
     recursion::break_alias_cycles(&mut api.types);
+    recursion::wrap_recursive_aliases(&mut api.types);
     recursion::drop_union_self_loops(&mut api.types);
+    for cut in recursion::cut_deep_nesting(&mut api.types) {
+        warn_cut(docs, &api.types, &cut, diags)?;
+    }
     recursion::mark_boxed(&mut api.types);
     pagination::detect(&mut api);
+    access::relax_required(&mut api);
     api.features = features::compute(&api);
     Ok(api)
+}
+
+/// The warning for a member [`recursion::cut_deep_nesting`] made free-form JSON, located at the
+/// type that holds it.
+fn warn_cut(docs: &Documents, types: &[TypeDef], cut: &recursion::Cut, diags: &mut Diagnostics) -> Result<(), Error> {
+    let owner = &types[cut.owner.0];
+    let (file, pointer) = owner.origin.split_once('#').unwrap_or(("", &owner.origin));
+    let file = (0..docs.sources.len())
+        .map(FileId)
+        .find(|&id| docs.describe(&docs.root(id)).strip_suffix('#') == Some(file))
+        .unwrap_or(FileId(0));
+    let location = docs.locate(&crate::resolve::Node { file, pointer: pointer.to_owned() });
+    let member = if cut.member.is_empty() { "the alias".to_owned() } else { format!("`{}`", cut.member) };
+    let held = cut.held.map(|id| types[id.0].schema_name.clone().unwrap_or_else(|| types[id.0].name_hint.join(" "))).unwrap_or_default();
+    diags.warn(
+        location,
+        format!(
+            "types nest more than {} levels deep here; {member} (`{held}`) is free-form JSON, which decodes into that type with serde_json::from_value, so that rustc's recursion limit is not reached",
+            recursion::MAX_TYPE_NESTING
+        ),
+    )
 }

@@ -1,6 +1,6 @@
 //! Marks the fields and variants that close a cycle of by-value types, so the output can box them.
 
-use super::{Ty, TypeDef, TypeId, TypeKind};
+use super::{Ty, TypeDef, TypeId, TypeKind, Union, Variant};
 
 /// The named type a value of `ty` holds inline (not behind a `Vec` or map).
 fn inline_target(ty: &Ty) -> Option<TypeId> {
@@ -116,5 +116,169 @@ pub fn drop_union_self_loops(types: &mut [TypeDef]) {
                 types[index].kind = TypeKind::Alias(Ty::Any);
             }
         }
+    }
+}
+
+/// The named types anywhere in `ty`, behind arrays, maps and nullables too.
+fn named_anywhere(ty: &Ty, out: &mut Vec<TypeId>) {
+    match ty {
+        Ty::Named(id) => out.push(*id),
+        Ty::Array(inner) | Ty::Map(inner) | Ty::Nullable(inner) => named_anywhere(inner, out),
+        _ => {}
+    }
+}
+
+/// Whether the alias `start` comes back to itself through aliases alone, looking inside arrays,
+/// maps and nullables (`a: {type: array, items: {$ref: a}}`).
+fn alias_reaches_itself(types: &[TypeDef], start: TypeId) -> bool {
+    let mut seen = vec![false; types.len()];
+    let mut stack = Vec::new();
+    if let TypeKind::Alias(ty) = &types[start.0].kind {
+        named_anywhere(ty, &mut stack);
+    }
+    while let Some(id) = stack.pop() {
+        if id == start {
+            return true;
+        }
+        if std::mem::replace(&mut seen[id.0], true) {
+            continue;
+        }
+        if let TypeKind::Alias(ty) = &types[id.0].kind {
+            named_anywhere(ty, &mut stack);
+        }
+    }
+    false
+}
+
+/// An alias that contains itself through an array, a map or a nullable (`a = Vec<a>`) would be
+/// an infinite type alias: it becomes a union of that one type instead (a named type of its own,
+/// so the cycle goes through it). Aliases that are only another type (`a = b`, `b = a`) are
+/// [`break_alias_cycles`]'s. Run that first.
+pub fn wrap_recursive_aliases(types: &mut [TypeDef]) {
+    for index in 0..types.len() {
+        let TypeKind::Alias(ty) = &types[index].kind else { continue };
+        let hint = match ty {
+            Ty::Array(_) => "List",
+            Ty::Map(_) => "Map",
+            Ty::Nullable(_) => "Value",
+            _ => continue,
+        };
+        if !alias_reaches_itself(types, TypeId(index)) {
+            continue;
+        }
+        let ty = ty.clone();
+        let variant = Variant { tag_values: Vec::new(), ty, name_hint: vec![hint.to_owned()], boxed: false, rust_name: String::new() };
+        types[index].kind = TypeKind::Union(Union { tag: None, variants: vec![variant] });
+    }
+}
+
+/// How deep types may nest inside one another (each named type, `Vec`, map, and the `Option` or
+/// `Box` of a field or variant is a level; a cycle is counted once) before rustc gives up: drop
+/// checking, `needs_drop`, layout and trait selection recurse through every level, up to the
+/// crate's `recursion_limit` (128 by default, and the crates using the types have the default).
+/// Measured with rustc 1.95: a chain of 62 structs, each an `Option` of the next (124 levels),
+/// builds; 64 do not. 100 leaves room for what wraps a response (`Result`, futures) and for
+/// `MAX_DEPTH` inline objects (two levels each).
+pub const MAX_TYPE_NESTING: usize = 100;
+
+/// A field, variant or alias made free-form JSON by [`cut_deep_nesting`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cut {
+    pub owner: TypeId,
+    /// The field's wire name or the variant's index; empty for an alias.
+    pub member: String,
+    /// The named type that was held there.
+    pub held: Option<TypeId>,
+}
+
+/// Levels `ty` adds around the named types it holds (`Vec<Option<T>>` is two), plus the deepest
+/// of their heights; `None` height for a named type still being walked (a cycle: counted once).
+fn nesting(ty: &Ty, heights: &[Option<usize>]) -> usize {
+    match ty {
+        Ty::Named(id) => heights[id.0].unwrap_or(0),
+        Ty::Array(inner) | Ty::Map(inner) | Ty::Nullable(inner) => 1 + nesting(inner, heights),
+        _ => 0,
+    }
+}
+
+/// Makes every field, variant and alias that would nest types deeper than [`MAX_TYPE_NESTING`]
+/// free-form JSON, from the innermost types outwards: a chain of 200 structs becomes segments of
+/// at most that depth, each ending in a `serde_json::Value` the next segment's type decodes from.
+/// Walks the types without recursion (chains are as long as the description makes them).
+pub fn cut_deep_nesting(types: &mut [TypeDef]) -> Vec<Cut> {
+    let mut heights: Vec<Option<usize>> = vec![None; types.len()];
+    let mut started = vec![false; types.len()];
+    let mut cuts = Vec::new();
+    for root in 0..types.len() {
+        if started[root] {
+            continue;
+        }
+        // (type, whether its children have been pushed)
+        let mut stack = vec![(root, false)];
+        while let Some((index, expanded)) = stack.pop() {
+            if !expanded {
+                if started[index] {
+                    continue;
+                }
+                started[index] = true;
+                stack.push((index, true));
+                let mut children = Vec::new();
+                members(&types[index].kind, |ty| named_anywhere(ty, &mut children));
+                stack.extend(children.into_iter().filter(|c| !started[c.0]).map(|c| (c.0, false)));
+                continue;
+            }
+            let mut deepest = 0;
+            let owner = TypeId(index);
+            let mut cut_here = Vec::new();
+            // A member is a level of its own beside its type: the `Option` of an optional field,
+            // the `Box` of a struct or union variant.
+            // An alias adds no level: Rust replaces it by what it stands for.
+            let mut measure = |member: String, ty: &mut Ty, own: usize| {
+                let depth = nesting(ty, &heights) + own;
+                if depth >= MAX_TYPE_NESTING {
+                    let mut held = Vec::new();
+                    named_anywhere(ty, &mut held);
+                    cut_here.push(Cut { owner, member, held: held.first().copied() });
+                    *ty = Ty::Any;
+                } else {
+                    deepest = deepest.max(depth);
+                }
+            };
+            let own_level = match &mut types[index].kind {
+                TypeKind::Struct(s) => {
+                    for field in &mut s.fields {
+                        measure(field.wire_name.clone(), &mut field.ty, 1);
+                    }
+                    if let Some(extra) = &mut s.additional {
+                        measure("additionalProperties".to_owned(), extra, 1);
+                    }
+                    1
+                }
+                TypeKind::Union(u) => {
+                    for (i, variant) in u.variants.iter_mut().enumerate() {
+                        measure(format!("variant {}", i + 1), &mut variant.ty, 1);
+                    }
+                    1
+                }
+                TypeKind::Alias(ty) => {
+                    measure(String::new(), ty, 0);
+                    0
+                }
+                TypeKind::Enum(_) => 1,
+            };
+            cuts.extend(cut_here);
+            heights[index] = Some(own_level + deepest);
+        }
+    }
+    cuts
+}
+
+/// Calls `visit` on the type of every field, extra-keys value, variant and alias of `kind`.
+fn members(kind: &TypeKind, mut visit: impl FnMut(&Ty)) {
+    match kind {
+        TypeKind::Struct(s) => s.fields.iter().map(|f| &f.ty).chain(s.additional.as_ref()).for_each(visit),
+        TypeKind::Union(u) => u.variants.iter().for_each(|v| visit(&v.ty)),
+        TypeKind::Alias(ty) => visit(ty),
+        TypeKind::Enum(_) => {}
     }
 }

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use serde_json::Value;
 
-use super::{EnumValue, Field, StringEnum, Struct, Ty, TypeDef, TypeId, TypeKind, Union, Variant};
+use super::{Access, EnumValue, Field, StringEnum, Struct, Ty, TypeDef, TypeId, TypeKind, Union, Variant};
 use crate::diagnostics::{token_get, Diagnostics, Error, ErrorKind};
 use crate::resolve::{Documents, Node};
 
@@ -57,6 +57,19 @@ impl<'d> UnionVariant<'d> {
     fn target_value(&self) -> Option<&'d Value> {
         self.target.as_ref().and_then(|(_, value)| *value)
     }
+}
+
+/// What a part of an `allOf` says about the type of the whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PartKind {
+    /// Only annotations (`description`, `nullable`, `default`, validation keywords): no type.
+    Annotation,
+    /// Properties, or `type: object`: merged with the other object parts.
+    Object,
+    /// A `oneOf`/`anyOf`.
+    Union,
+    /// A scalar, an array or an enum.
+    Other,
 }
 
 /// What a schema turns out to be before it is given a home.
@@ -222,10 +235,10 @@ impl<'d> TypeSpace<'d> {
             diags.warn(location, format!("unknown schema type `{unknown}` (a typo?); using free-form JSON in its place"))?;
         }
         if let Some(Value::Array(values)) = schema.get("enum") {
-            return Ok(enum_shape(values, primary_type(schema)));
+            return Ok(enum_shape(values, schema));
         }
         if let Some(value) = schema.get("const") {
-            return Ok(enum_shape(std::slice::from_ref(value), primary_type(schema)));
+            return Ok(enum_shape(std::slice::from_ref(value), schema));
         }
         let ty = match primary_type(schema) {
             Some("object") | None if schema.contains_key("properties") => {
@@ -252,7 +265,7 @@ impl<'d> TypeSpace<'d> {
             Some("string") => Ty::String,
             Some("integer") => match schema.get("format").and_then(Value::as_str) {
                 Some("date-time" | "timestamp" | "unix-time") => Ty::Timestamp,
-                _ => Ty::Integer,
+                _ => integer_ty(schema),
             },
             Some("number") => Ty::Number,
             Some("boolean") => Ty::Boolean,
@@ -306,7 +319,8 @@ impl<'d> TypeSpace<'d> {
                 let ty = self.lower_at(&prop, Some(prop_value), &field_hint, diags)?;
                 let nullable = self.is_nullable_at(&prop, prop_value);
                 let docs = docs_of(prop_value);
-                fields.push(Field { wire_name: name.clone(), ty, required: false, nullable, docs, boxed: false, rust_name: String::new() });
+                let access = self.access_of(&prop, prop_value);
+                fields.push(Field { wire_name: name.clone(), ty, required: false, nullable, docs, boxed: false, access, rust_name: String::new() });
             }
         }
         for field in &mut fields {
@@ -317,25 +331,71 @@ impl<'d> TypeSpace<'d> {
 
     fn all_of(&mut self, node: &Node, value: &'d Value, parts: &'d [Value], hint: &[String], diags: &mut Diagnostics) -> Result<Shape, Error> {
         let parts_node = node.child("allOf");
-        let mut all: Vec<(Node, &'d Value)> = parts.iter().enumerate().map(|(i, part)| (parts_node.item(i), part)).collect();
         let has_own_properties = value.get("properties").is_some();
-        // `allOf: [$ref]` (often used to attach `nullable` or a description) is the referenced type itself.
-        if let [(part, part_value)] = all.as_slice() {
+        // Parts that only annotate (`{nullable: true}`, `{description: ..}`, `{default: ..}`) say
+        // nothing about the type: `allOf: [$ref, {nullable: true}]` is the referenced type itself.
+        let mut all: Vec<(Node, &'d Value, PartKind)> = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let part_node = parts_node.item(i);
+            let kind = self.part_kind(&part_node, part, &mut Vec::new());
+            if kind != PartKind::Annotation {
+                all.push((part_node, part, kind));
+            }
+        }
+        if all.is_empty() && !has_own_properties {
+            return Ok(Shape::Ty(Ty::Any));
+        }
+        if let [(part, part_value, _)] = all.as_slice() {
             if !has_own_properties {
                 return self.lower_at(part, Some(part_value), hint, diags).map(Shape::Ty);
             }
         }
-        for (part, part_value) in &all {
-            let target = self.docs.deref_at(part, part_value).and_then(|(_, target)| target?.as_object());
-            if target.is_some_and(|s| s.contains_key("oneOf") || s.contains_key("anyOf")) {
+        // A part that is no object (a scalar, an array, an enum) makes the whole that type: a
+        // value cannot be both. The first `$ref` among them names it best.
+        let non_objects: Vec<&(Node, &'d Value, PartKind)> = all.iter().filter(|(_, _, kind)| *kind == PartKind::Other).collect();
+        if let Some(first) = non_objects.first() {
+            let (part, part_value, _) =
+                non_objects.iter().find(|(_, value, _)| value.get("$ref").is_some()).copied().unwrap_or(first);
+            if has_own_properties || all.iter().any(|(_, _, kind)| *kind == PartKind::Object) {
+                let location = self.docs.locate(node);
+                diags.warn(location, "allOf mixes object and non-object parts; the value is read as the non-object part")?;
+            }
+            return self.lower_at(part, Some(part_value), hint, diags).map(Shape::Ty);
+        }
+        for (part, _, kind) in &all {
+            if *kind == PartKind::Union {
                 let location = self.docs.locate(part);
                 diags.warn(location, "a oneOf/anyOf inside allOf is not supported yet; only the object parts are merged")?;
             }
         }
+        let mut all: Vec<(Node, &'d Value)> = all.into_iter().map(|(node, value, _)| (node, value)).collect();
         if has_own_properties {
             all.push((node.clone(), value));
         }
         self.object(all, hint, diags).map(|s| Shape::Kind(TypeKind::Struct(s)))
+    }
+
+    /// What one part of an `allOf` contributes, looking through `$ref`s and nested `allOf`s.
+    fn part_kind(&self, node: &Node, value: &'d Value, seen: &mut Vec<Node>) -> PartKind {
+        let Some((target, Some(Value::Object(schema)))) = self.docs.deref_at(node, value) else { return PartKind::Annotation };
+        if seen.contains(&target) {
+            return PartKind::Annotation;
+        }
+        seen.push(target.as_ref().clone());
+        if ["properties", "additionalProperties"].iter().any(|key| schema.contains_key(*key)) || primary_type(schema) == Some("object") {
+            return PartKind::Object;
+        }
+        if schema.contains_key("oneOf") || schema.contains_key("anyOf") {
+            return PartKind::Union;
+        }
+        if schema.contains_key("enum") || schema.contains_key("const") || schema.contains_key("items") || primary_type(schema).is_some() {
+            return PartKind::Other;
+        }
+        let Some(Value::Array(nested)) = schema.get("allOf") else { return PartKind::Annotation };
+        let nested_node = target.child("allOf");
+        let kinds: Vec<PartKind> = nested.iter().enumerate().map(|(i, part)| self.part_kind(&nested_node.item(i), part, seen)).collect();
+        // The nested allOf is lowered as a whole when it is a part.
+        [PartKind::Other, PartKind::Object, PartKind::Union].into_iter().find(|kind| kinds.contains(kind)).unwrap_or(PartKind::Annotation)
     }
 
     fn union(
@@ -367,22 +427,38 @@ impl<'d> TypeSpace<'d> {
         if variants.len() == 1 && !siblings {
             return self.lower_at(&variants[0].node, Some(variants[0].value), hint, diags).map(Shape::Ty);
         }
+        if !siblings {
+            if let Some(shape) = self.string_enum_union(&variants, hint, diags)? {
+                return Ok(shape);
+            }
+        }
         let tag = self.find_tag(value, &variants);
+        let explicit = value.pointer("/discriminator/propertyName").is_some();
+        let mapping = if explicit { self.discriminator_mapping(node, value, &variants, diags)? } else { Vec::new() };
         let mut out = Vec::with_capacity(variants.len());
         for (index, variant) in variants.iter().enumerate() {
             let reference_name =
                 variant.value.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next()).map(str::to_owned);
             let variant_schema = variant.target_value();
-            let tag_value = match (&tag, &variant.target) {
-                (Some(tag), Some((target, target_value))) => target_value
-                    .and_then(|target_value| self.fixed_property(target, target_value, tag))
-                    .or_else(|| mapped_tag(value, variant.value)),
-                _ => None,
+            // The mapping's values for the variant's schema; else the value it fixes the tag to;
+            // else, for an explicit discriminator, the schema's name (OpenAPI's implicit mapping).
+            let tag_values: Vec<String> = match (&tag, &variant.target) {
+                (Some(tag), Some((target, target_value))) => {
+                    let mapped: Vec<String> = mapping.iter().filter(|(_, to)| to == target).map(|(value, _)| value.clone()).collect();
+                    if !mapped.is_empty() {
+                        mapped
+                    } else if let Some(fixed) = target_value.and_then(|target_value| self.fixed_property(target, target_value, tag)) {
+                        vec![fixed]
+                    } else {
+                        reference_name.iter().filter(|_| explicit).cloned().collect()
+                    }
+                }
+                _ => Vec::new(),
             };
             let name_hint = reference_name
                 .clone()
                 .or_else(|| variant_schema.and_then(|v| v.get("title")).and_then(Value::as_str).map(str::to_owned))
-                .or_else(|| tag_value.clone())
+                .or_else(|| tag_values.first().cloned())
                 .or_else(|| variant_schema.and_then(primitive_name).map(str::to_owned))
                 .unwrap_or_else(|| format!("Variant{}", index + 1));
             let mut variant_hint = hint.to_vec();
@@ -394,15 +470,139 @@ impl<'d> TypeSpace<'d> {
             } else {
                 self.lower_at(&variant.node, Some(variant.value), &variant_hint, diags)?
             };
-            out.push(Variant { tag_value, ty, name_hint: vec![name_hint], boxed: false, rust_name: String::new() });
+            out.push(Variant { tag_values, ty, name_hint: vec![name_hint], boxed: false, rust_name: String::new() });
         }
-        let tag = tag.filter(|_| out.iter().all(|v| v.tag_value.is_some()));
+        let tag = tag.filter(|_| out.iter().all(|v| !v.tag_values.is_empty()));
         if tag.is_none() {
             for variant in &mut out {
-                variant.tag_value = None;
+                variant.tag_values.clear();
             }
         }
         Ok(Shape::Kind(TypeKind::Union(Union { tag, variants: out })))
+    }
+
+    /// A union of string enums, maybe with free strings (`oneOf: [enum A, enum B]`, `anyOf: [enum,
+    /// {type: string}]`), is one string enum of every value: as an untagged union, the first
+    /// enum's catch-all would take every string, and the values of the others would never decode
+    /// as theirs. With one enum among free strings, it is that enum (its catch-all holds the
+    /// rest). `None` when a variant is no string.
+    fn string_enum_union(&mut self, variants: &[UnionVariant<'d>], hint: &[String], diags: &mut Diagnostics) -> Result<Option<Shape>, Error> {
+        let mut listed: Vec<Option<Vec<&'d str>>> = Vec::with_capacity(variants.len());
+        for variant in variants {
+            let mut values = Some(Vec::new());
+            if !self.string_values(&variant.node, variant.value, &mut values, &mut Vec::new()) {
+                return Ok(None);
+            }
+            listed.push(values);
+        }
+        let enums: Vec<usize> = (0..listed.len()).filter(|&i| listed[i].is_some()).collect();
+        match enums.as_slice() {
+            [] => Ok(None),
+            [only] => {
+                let variant = &variants[*only];
+                self.lower_at(&variant.node, Some(variant.value), hint, diags).map(|ty| Some(Shape::Ty(ty)))
+            }
+            _ => {
+                Ok(Some(Shape::Kind(TypeKind::Enum(string_enum(listed.into_iter().flatten().flatten())))))
+            }
+        }
+    }
+
+    /// Whether the schema takes strings only; `values` becomes `None` when it takes any string,
+    /// and gathers the values it lists otherwise. Looks through `$ref`s, one-part `allOf`s and
+    /// nested `oneOf`/`anyOf`s.
+    fn string_values(&self, node: &Node, value: &'d Value, values: &mut Option<Vec<&'d str>>, seen: &mut Vec<Node>) -> bool {
+        let Some((target, Some(Value::Object(schema)))) = self.docs.deref_at(node, value) else { return false };
+        if seen.contains(&target) || seen.len() > 64 {
+            return false;
+        }
+        seen.push(target.as_ref().clone());
+        let declared = primary_type(schema);
+        let listed = match (schema.get("enum"), schema.get("const")) {
+            (Some(Value::Array(listed)), _) => Some(listed.as_slice()),
+            (None, Some(one)) => Some(std::slice::from_ref(one)),
+            _ => None,
+        };
+        if let Some(listed) = listed {
+            let strings: Option<Vec<&'d str>> = listed.iter().filter(|v| !v.is_null()).map(Value::as_str).collect();
+            let Some(strings) = strings.filter(|s| !s.is_empty()) else { return false };
+            if !matches!(declared, Some("string") | None) {
+                return false;
+            }
+            if let Some(values) = values {
+                values.extend(strings);
+            }
+            return true;
+        }
+        for key in ["oneOf", "anyOf", "allOf"] {
+            let Some(Value::Array(parts)) = schema.get(key) else { continue };
+            let parts_node = target.child(key);
+            if key == "allOf" {
+                let typed: Vec<usize> = (0..parts.len())
+                    .filter(|&i| self.part_kind(&parts_node.item(i), &parts[i], &mut Vec::new()) != PartKind::Annotation)
+                    .collect();
+                let [only] = typed.as_slice() else { return false };
+                return self.string_values(&parts_node.item(*only), &parts[*only], values, seen);
+            }
+            return parts.iter().enumerate().all(|(i, part)| {
+                let part_node = parts_node.item(i);
+                let null = self.docs.deref_at(&part_node, part).and_then(|(_, v)| v).is_some_and(|v| v.get("type").and_then(Value::as_str) == Some("null"));
+                null || self.string_values(&part_node, part, values, seen)
+            });
+        }
+        if declared == Some("string") {
+            *values = None;
+            return true;
+        }
+        false
+    }
+
+    /// An explicit discriminator's `mapping`: each tag value with the schema it names (where its
+    /// `$ref`s end). A value may be a reference or a bare schema name (`Dog` for
+    /// `#/components/schemas/Dog`). Targets that do not exist, or are none of the variants, are
+    /// warned and left out: values with that tag decode as the union's catch-all.
+    fn discriminator_mapping(
+        &self,
+        node: &Node,
+        union: &'d Value,
+        variants: &[UnionVariant<'d>],
+        diags: &mut Diagnostics,
+    ) -> Result<Vec<(String, Node)>, Error> {
+        let Some(Value::Object(mapping)) = union.pointer("/discriminator/mapping") else { return Ok(Vec::new()) };
+        let mapping_node = node.child("discriminator").child("mapping");
+        let mut out = Vec::with_capacity(mapping.len());
+        for (tag, target) in mapping {
+            let entry = mapping_node.child(tag);
+            let Some(target) = target.as_str() else {
+                diags.warn(self.docs.locate(&entry), format!("discriminator mapping `{tag}` is not a string; it is ignored"))?;
+                continue;
+            };
+            let reference = if target.contains(['#', '/']) || target.ends_with(".json") || target.ends_with(".yaml") || target.ends_with(".yml") {
+                target.to_owned()
+            } else {
+                format!("#/components/schemas/{}", target.replace('~', "~0").replace('/', "~1"))
+            };
+            let resolved = self
+                .docs
+                .follow(&entry, &reference)
+                .and_then(|found| {
+                    let value = self.docs.get(&found)?;
+                    self.docs.deref_at(&found, value).map(|(end, value)| (end.into_owned(), value))
+                })
+                .filter(|(_, value)| value.is_some());
+            let Some((resolved, _)) = resolved else {
+                let message = format!("discriminator mapping `{tag}` names `{target}`, which does not exist; values with this tag decode as the catch-all");
+                diags.warn(self.docs.locate(&entry), message)?;
+                continue;
+            };
+            if !variants.iter().any(|variant| variant.target.as_ref().is_some_and(|(to, _)| *to == resolved)) {
+                let message = format!("discriminator mapping `{tag}` names `{target}`, which is none of the variants; values with this tag decode as the catch-all");
+                diags.warn(self.docs.locate(&entry), message)?;
+                continue;
+            }
+            out.push((tag.clone(), resolved));
+        }
+        Ok(out)
     }
 
     /// The property that tells variants apart: the explicit discriminator, else a property every
@@ -488,6 +688,22 @@ impl<'d> TypeSpace<'d> {
         })
     }
 
+    /// `readOnly`/`writeOnly` of a property: on it, on what it refers to, or in an annotation
+    /// part of its `allOf`. Both at once say nothing.
+    fn access_of(&self, node: &Node, value: &'d Value) -> Access {
+        let says = |key: &str| {
+            let on = |schema: &Value| schema.get(key) == Some(&Value::Bool(true));
+            let target = self.docs.deref_at(node, value).and_then(|(_, target)| target);
+            let parts = value.get("allOf").and_then(Value::as_array).into_iter().flatten();
+            on(value) || target.is_some_and(on) || parts.filter(|part| part.get("$ref").is_none()).any(on)
+        };
+        match (says("readOnly"), says("writeOnly")) {
+            (true, false) => Access::ReadOnly,
+            (false, true) => Access::WriteOnly,
+            _ => Access::ReadWrite,
+        }
+    }
+
     /// Whether a property may be `null`: `nullable: true` on it or on what it refers to, or a `null` type.
     pub fn is_nullable(&self, node: &Node) -> bool {
         self.docs.get(node).is_some_and(|value| self.is_nullable_at(node, value))
@@ -503,8 +719,10 @@ impl<'d> TypeSpace<'d> {
         if !std::ptr::eq(resolved, value) && says_null(resolved) {
             return true;
         }
-        // A union one of whose variants allows `null` allows it too.
-        ["oneOf", "anyOf"].into_iter().any(|key| {
+        // A union one of whose variants allows `null` allows it too; so does an `allOf` one of
+        // whose parts says `nullable: true` (`allOf: [$ref, {nullable: true}]`, as written to
+        // make a reference nullable in OpenAPI 3.0).
+        ["oneOf", "anyOf", "allOf"].into_iter().any(|key| {
             let Some(Value::Array(variants)) = resolved.get(key) else { return false };
             let variants_node = target.child(key);
             variants.iter().enumerate().any(|(i, variant)| {
@@ -527,37 +745,69 @@ fn says_null(schema: &Value) -> bool {
         || schema.get("enum").and_then(Value::as_array).is_some_and(|e| e.iter().any(Value::is_null))
 }
 
-/// The tag value an explicit discriminator `mapping` gives a `$ref` variant.
-fn mapped_tag(union: &Value, variant: &Value) -> Option<String> {
-    let reference = variant.get("$ref")?.as_str()?;
-    let mapping = union.pointer("/discriminator/mapping")?.as_object()?;
-    if let Some((value, _)) = mapping.iter().find(|(_, target)| target.as_str() == Some(reference)) {
-        return Some(value.clone());
+/// The integer type that holds every value a schema speaks of (bounds, `enum`, `const`,
+/// `example`, `default`) and its format: `i64` unless something is past it, then `u64` when
+/// nothing is negative, else `i128`; past `i128` (the description itself lost digits), a number.
+fn integer_ty(schema: &serde_json::Map<String, Value>) -> Ty {
+    let mut values: Vec<&Value> = ["minimum", "maximum", "const", "example", "default"].iter().filter_map(|key| schema.get(*key)).collect();
+    for key in ["enum", "examples"] {
+        if let Some(Value::Array(listed)) = schema.get(key) {
+            values.extend(listed);
+        }
     }
-    // Without a mapping entry, OpenAPI uses the schema's name.
-    Some(reference.rsplit('/').next()?.to_owned())
+    let numbers: Vec<&serde_json::Number> = values.into_iter().filter_map(|v| v.as_number()).collect();
+    let negative = numbers.iter().any(|n| n.as_f64().is_some_and(|f| f < 0.0));
+    let past_u64 = numbers.iter().any(|n| !n.is_i64() && !n.is_u64() && n.as_f64().is_some_and(|f| f.abs() >= 9.2e18));
+    if numbers.iter().any(|n| n.as_f64().is_some_and(|f| f.abs() > 1.7e38)) {
+        return Ty::Number;
+    }
+    let past_i64 = past_u64 || numbers.iter().any(|n| n.is_u64() && !n.is_i64());
+    let unsigned_format = matches!(schema.get("format").and_then(Value::as_str), Some("uint64" | "uint"));
+    match (past_i64 || unsigned_format, negative, past_u64) {
+        (false, _, _) => Ty::Integer,
+        (true, false, false) => Ty::UInt64,
+        _ => Ty::Int128,
+    }
 }
 
-fn enum_shape(values: &[Value], declared: Option<&str>) -> Shape {
+/// The shape of a schema with an `enum` (or `const`) of `values`: a string enum, else the declared type.
+fn enum_shape(values: &[Value], schema: &serde_json::Map<String, Value>) -> Shape {
+    let declared = primary_type(schema);
     let non_null: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
-    if non_null.iter().all(|v| v.is_string()) && matches!(declared, Some("string") | None) {
-        let mut out: Vec<EnumValue> = Vec::new();
-        let mut seen = HashSet::new();
-        for value in non_null.iter().filter_map(|v| v.as_str()) {
-            if seen.insert(value) {
-                out.push(EnumValue { value: value.to_owned(), rust_name: String::new() });
-            }
-        }
-        return Shape::Kind(TypeKind::Enum(StringEnum { values: out }));
+    if non_null.is_empty() {
+        // `enum: []` or `enum: [null]`: no value to name; the declared type takes them.
+        return Shape::Ty(primitive_ty(declared));
     }
-    // Enums of numbers or booleans stay their primitive type.
-    Shape::Ty(match declared {
+    if non_null.iter().all(|v| v.is_string()) && matches!(declared, Some("string") | None) {
+        return Shape::Kind(TypeKind::Enum(string_enum(non_null.into_iter().filter_map(Value::as_str))));
+    }
+    // Enums of numbers or booleans stay their primitive type, wide enough for every value.
+    if declared == Some("integer") {
+        return Shape::Ty(integer_ty(schema));
+    }
+    Shape::Ty(primitive_ty(declared))
+}
+
+/// A string enum of these values, each once, in their first order.
+fn string_enum<'a>(values: impl IntoIterator<Item = &'a str>) -> StringEnum {
+    let mut out: Vec<EnumValue> = Vec::new();
+    let mut seen = HashSet::new();
+    for value in values {
+        if seen.insert(value) {
+            out.push(EnumValue { value: value.to_owned(), rust_name: String::new() });
+        }
+    }
+    StringEnum { values: out }
+}
+
+fn primitive_ty(declared: Option<&str>) -> Ty {
+    match declared {
         Some("integer") => Ty::Integer,
         Some("number") => Ty::Number,
         Some("boolean") => Ty::Boolean,
         Some("string") => Ty::String,
         _ => Ty::Any,
-    })
+    }
 }
 
 /// The types a schema may declare (OpenAPI 3.0, and `null` as 3.1 writes it).
@@ -591,7 +841,12 @@ fn schema_name(node: &Node) -> String {
 
 /// Documentation of a schema: its description, else its title.
 pub fn docs_of(schema: &Value) -> Option<String> {
-    let text = schema.get("description").and_then(Value::as_str).or_else(|| schema.get("title").and_then(Value::as_str))?;
+    fn own(schema: &Value) -> Option<&str> {
+        schema.get("description").and_then(Value::as_str).or_else(|| schema.get("title").and_then(Value::as_str))
+    }
+    // `allOf: [$ref, {description: ..}]`: the description sits in an annotation part.
+    let parts = || schema.get("allOf").and_then(Value::as_array).into_iter().flatten().filter(|part| part.get("$ref").is_none());
+    let text = own(schema).or_else(|| parts().find_map(|part| part.get("description").and_then(Value::as_str)))?;
     let text = text.trim();
     (!text.is_empty()).then(|| text.to_owned())
 }

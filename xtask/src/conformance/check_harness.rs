@@ -58,8 +58,18 @@ fn first_difference(original: &Value, back: &Value, path: String) -> Option<(Str
         (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
             a.iter().zip(b).enumerate().find_map(|(i, (x, y))| first_difference(x, y, format!("{path}/{i}")))
         }
-        (Value::Number(a), Value::Number(b)) if a.as_f64() == b.as_f64() => None,
+        (Value::Number(a), Value::Number(b)) if same_number(a, b) => None,
         (a, b) if a == b => None,
         (a, b) => Some((path, format!("{a} became {b}"))),
+    }
+}
+
+/// Integers compare exactly (an `u64` past 2^53 that lost digits differs); a number with a
+/// fraction or exponent on either side compares as `f64` (`1` and `1.0` are the same).
+fn same_number(a: &serde_json::Number, b: &serde_json::Number) -> bool {
+    let exact = |n: &serde_json::Number| n.as_i64().map(i128::from).or_else(|| n.as_u64().map(i128::from));
+    match (exact(a), exact(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => a.as_f64() == b.as_f64(),
     }
 }

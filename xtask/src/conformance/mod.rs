@@ -19,6 +19,8 @@ const HARNESS_CHECK: &str = include_str!("check_harness.rs");
 struct Options {
     specs: Vec<PathBuf>,
     progenitor: bool,
+    /// Compile with `cargo clippy -- -D warnings` instead of `cargo check`.
+    clippy: bool,
 }
 
 /// The outcome for one description.
@@ -71,7 +73,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let progenitor = if options.progenitor { Some(install_progenitor(root)?) } else { None };
     let mut reports = Vec::new();
     for spec in &options.specs {
-        let mut report = run_one(root, &work, spec);
+        let mut report = run_one(root, &work, spec, options.clippy);
         if let Some(bin) = &progenitor {
             report.progenitor = Some(run_progenitor(bin, spec, &work.join(format!("progenitor-{}", report.label))));
         }
@@ -87,12 +89,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 }
 
 fn parse(root: &Path, args: &[String]) -> Result<Options, String> {
-    let mut options = Options { specs: Vec::new(), progenitor: false };
+    let mut options = Options { specs: Vec::new(), progenitor: false, clippy: false };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--spec" => options.specs.push(PathBuf::from(args.next().ok_or("--spec needs a path")?)),
             "--progenitor" => options.progenitor = true,
+            "--clippy" => options.clippy = true,
             other => return Err(format!("conformance: unknown option `{other}`")),
         }
     }
@@ -130,7 +133,7 @@ pub fn label_of(spec: &Path) -> String {
     }
 }
 
-fn run_one(root: &Path, work: &Path, spec: &Path) -> Report {
+fn run_one(root: &Path, work: &Path, spec: &Path, clippy: bool) -> Report {
     let mut report = Report { label: label_of(spec), ..Report::default() };
     let started = Instant::now();
     let config = Config { openapi: spec.to_path_buf(), asyncapi: None, strict: false };
@@ -173,8 +176,13 @@ fn run_one(root: &Path, work: &Path, spec: &Path) -> Report {
     }
     let target = work.join("target");
     let started = Instant::now();
+    let compile: &[&str] = if clippy {
+        &["clippy", "--lib", "--quiet", "--message-format=short", "--", "-D", "warnings"]
+    } else {
+        &["check", "--lib", "--quiet", "--message-format=short"]
+    };
     let output = Command::new(cargo())
-        .args(["check", "--lib", "--quiet", "--message-format=short"])
+        .args(compile)
         .current_dir(&crate_dir)
         .env("CARGO_TARGET_DIR", &target)
         .output();
