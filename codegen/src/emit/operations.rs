@@ -111,14 +111,11 @@ fn needs_feature(gate: &Gate) -> String {
 fn uses_types(api: &Api, op: &Operation) -> bool {
     let path = op.path_params.iter().any(|p| matches!(unalias(api, &p.ty), Ty::Named(id) if matches!(api.types[id.0].kind, TypeKind::Enum(_))));
     let query = op.query_params.iter().any(|p| mentions_named(&p.ty));
-    let body = op.body.as_ref().is_some_and(|b| {
-        let in_call = match unalias(api, &b.ty) {
-            Ty::String => false,
-            Ty::Array(item) => mentions_named(item),
-            _ => mentions_named(&b.ty),
-        };
-        // The stream takes the body as written, aliases and all.
-        in_call || (op.pagination.is_some() && mentions_named(&b.ty))
+    // The stream takes the body as the call does (`operation_args`).
+    let body = op.body.as_ref().is_some_and(|b| match unalias(api, &b.ty) {
+        Ty::String => false,
+        Ty::Array(item) => mentions_named(item),
+        _ => mentions_named(&b.ty),
     });
     let response = op.response.as_ref().is_some_and(mentions_named) || op.pagination.as_ref().is_some_and(|p| mentions_named(&p.item));
     path || query || body || response
@@ -199,21 +196,6 @@ fn emit_group(api: &Api, ops: &[&Operation], gate: &Gate) -> TokenStream {
     }
 }
 
-/// How a path parameter is taken: strings by reference, numbers by value, enums by reference.
-fn path_arg(api: &Api, ty: &Ty) -> TokenStream {
-    match unalias(api, ty) {
-        Ty::Integer => quote!(i64),
-        Ty::Number => quote!(f64),
-        Ty::Boolean => quote!(bool),
-        Ty::Timestamp => quote!(crate::Timestamp),
-        named @ Ty::Named(id) if matches!(api.types[id.0].kind, TypeKind::Enum(_)) => {
-            let ty = ty_tokens(api, named, false);
-            quote!(&#ty)
-        }
-        _ => quote!(&str),
-    }
-}
-
 fn method_tokens(method: Method) -> TokenStream {
     match method {
         Method::Get => quote!(Method::GET),
@@ -225,6 +207,104 @@ fn method_tokens(method: Method) -> TokenStream {
         Method::Options => quote!(Method::OPTIONS),
         Method::Trace => quote!(Method::TRACE),
     }
+}
+
+/// Clippy's `too_many_arguments` threshold, `self` included.
+const MAX_ARGS: usize = 7;
+
+/// One argument of an operation's function, as its `*_stream` twin takes it too.
+struct Arg {
+    name: proc_macro2::Ident,
+    /// The type taken, behind the reference when `passing` is one.
+    ty: TokenStream,
+    passing: Passing,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Passing {
+    /// `name: T`, a `Copy` value.
+    Value,
+    /// `name: &T`; `slice_like` for `str` and slices (their owned form derefs back to them).
+    Ref { slice_like: bool },
+    /// `name: Option<&T>`.
+    OptionalRef { slice_like: bool },
+}
+
+impl Arg {
+    fn declare(&self) -> TokenStream {
+        let (name, ty) = (&self.name, &self.ty);
+        match self.passing {
+            Passing::Value => quote!(#name: #ty),
+            Passing::Ref { .. } => quote!(#name: &#ty),
+            Passing::OptionalRef { .. } => quote!(#name: Option<&#ty>),
+        }
+    }
+
+    /// Turns the borrowed argument into an owned local of the same name (for a stream, which
+    /// outlives the call); nothing for a value.
+    fn own(&self) -> Option<TokenStream> {
+        let name = &self.name;
+        match self.passing {
+            Passing::Value => None,
+            Passing::Ref { .. } => Some(quote!(let #name = #name.to_owned();)),
+            Passing::OptionalRef { .. } => Some(quote!(let #name = #name.map(ToOwned::to_owned);)),
+        }
+    }
+
+    /// A fresh copy of the owned local, for one page's request; nothing for a value.
+    fn copy(&self) -> Option<TokenStream> {
+        let name = &self.name;
+        (self.passing != Passing::Value).then(|| quote!(let #name = #name.clone();))
+    }
+
+    /// The owned local, passed as the function takes the argument.
+    fn pass(&self) -> TokenStream {
+        let name = &self.name;
+        match self.passing {
+            Passing::Value => quote!(#name),
+            Passing::Ref { .. } => quote!(&#name),
+            Passing::OptionalRef { slice_like: true } => quote!(#name.as_deref()),
+            Passing::OptionalRef { slice_like: false } => quote!(#name.as_ref()),
+        }
+    }
+}
+
+/// The arguments of the operation's function, in order: path parameters, the query-parameter
+/// struct, the body. The names are the naming stage's (`name::OPERATION_LOCALS` keeps the
+/// parameters' apart from the body's locals).
+fn operation_args(api: &Api, op: &Operation) -> Vec<Arg> {
+    let mut args = Vec::new();
+    for param in &op.path_params {
+        let name = format_ident!("{}", param.rust_name);
+        let (ty, passing) = match unalias(api, &param.ty) {
+            Ty::Integer => (quote!(i64), Passing::Value),
+            Ty::Number => (quote!(f64), Passing::Value),
+            Ty::Boolean => (quote!(bool), Passing::Value),
+            Ty::Timestamp => (quote!(crate::Timestamp), Passing::Value),
+            named @ Ty::Named(id) if matches!(api.types[id.0].kind, TypeKind::Enum(_)) => {
+                (ty_tokens(api, named, false), Passing::Ref { slice_like: false })
+            }
+            _ => (quote!(str), Passing::Ref { slice_like: true }),
+        };
+        args.push(Arg { name, ty, passing });
+    }
+    if !op.query_params.is_empty() {
+        let ty = format_ident!("{}", op.params_rust_name);
+        args.push(Arg { name: format_ident!("params"), ty: quote!(#ty), passing: Passing::Ref { slice_like: false } });
+    }
+    if let Some(body) = &op.body {
+        let (ty, slice_like) = match unalias(api, &body.ty) {
+            Ty::String => (quote!(str), true),
+            Ty::Array(item) => {
+                let item = ty_tokens(api, item, false);
+                (quote!([#item]), true)
+            }
+            _ => (ty_tokens(api, &body.ty, false), false),
+        };
+        let passing = if body.required { Passing::Ref { slice_like } } else { Passing::OptionalRef { slice_like } };
+        args.push(Arg { name: format_ident!("body"), ty, passing });
+    }
+    args
 }
 
 fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
@@ -244,27 +324,10 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let docs = doc_attrs(Some(&doc));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
-    let mut args = Vec::new();
-    for param in &op.path_params {
-        let arg = format_ident!("{}", param.rust_name);
-        let ty = path_arg(api, &param.ty);
-        args.push(quote!(#arg: #ty));
-    }
-    if !op.query_params.is_empty() {
-        let params = format_ident!("{}", op.params_rust_name);
-        args.push(quote!(params: &#params));
-    }
-    if let Some(body) = &op.body {
-        let ty = match unalias(api, &body.ty) {
-            Ty::String => quote!(str),
-            Ty::Array(item) => {
-                let item = ty_tokens(api, item, false);
-                quote!([#item])
-            }
-            _ => ty_tokens(api, &body.ty, false),
-        };
-        args.push(if body.required { quote!(body: &#ty) } else { quote!(body: Option<&#ty>) });
-    }
+    let args = operation_args(api, op);
+    let declared = args.iter().map(Arg::declare);
+    // Every parameter is an argument: the count is the description's, not a design choice.
+    let many = (args.len() + 1 > MAX_ARGS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
 
     let (template, encoded) = path_template(op);
     let encode: Vec<TokenStream> = encoded
@@ -305,7 +368,8 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     quote! {
         #docs
         #deprecated
-        pub async fn #name(&self, #(#args),*) -> Result<#output, Error> {
+        #many
+        pub async fn #name(&self, #(#declared),*) -> Result<#output, Error> {
             #send
         }
     }
@@ -379,7 +443,7 @@ fn reach(api: &Api, root_expr: TokenStream, root: &Ty, path: &[&str]) -> Option<
 /// `<name>_stream`: every item of a paged list, fetching pages as the stream is read.
 fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) -> Option<TokenStream> {
     let single = format_ident!("{}", op.rust_name);
-    let name = format_ident!("{}_stream", op.rust_name);
+    let name = format_ident!("{}", op.stream_rust_name);
     let response = op.response.as_ref()?;
     let item = ty_tokens(api, &pagination.item, false);
     let items_field = struct_field(api, response, &pagination.items_field)?;
@@ -393,58 +457,45 @@ fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) -> Option<Tok
         items = quote!(#items.into_iter().flatten().collect());
     }
 
-    // Path arguments are owned by the stream, which outlives the call.
-    let mut args = Vec::new();
-    let mut owned = Vec::new();
-    let mut pass = Vec::new();
-    for param in &op.path_params {
-        let arg = format_ident!("{}", param.rust_name);
-        let ty = path_arg(api, &param.ty);
-        args.push(quote!(#arg: #ty));
-        let by_ref = ty.to_string().starts_with('&');
-        if by_ref {
-            owned.push(quote!(let #arg = #arg.to_owned();));
-            pass.push(quote!(&#arg));
-        } else {
-            pass.push(quote!(#arg));
+    // Every argument of the call, owned by the stream (which outlives the call) and copied into
+    // each page's request; the one that carries the page position is copied by `set_page`.
+    let mut args = operation_args(api, op);
+    let paged = match &pagination.request {
+        PageRequest::Query(_) => "params",
+        PageRequest::Body(_) => "body",
+    };
+    // A cursor in the body needs a body to write into: the stream takes one even where the call may go without.
+    let mut body_made_required = false;
+    if let (PageRequest::Body(_), Some(body)) = (&pagination.request, args.iter_mut().find(|a| a.name == "body")) {
+        if let Passing::OptionalRef { slice_like } = body.passing {
+            body.passing = Passing::Ref { slice_like };
+            body_made_required = true;
         }
     }
-    let clones: Vec<TokenStream> = op
-        .path_params
+    let declared: Vec<TokenStream> = args.iter().map(Arg::declare).collect();
+    let owned: Vec<TokenStream> = args.iter().filter_map(Arg::own).collect();
+    let copies: Vec<TokenStream> = args.iter().filter(|a| a.name != paged).filter_map(Arg::copy).collect();
+    let pass: Vec<TokenStream> = args
         .iter()
-        .filter(|p| path_arg(api, &p.ty).to_string().starts_with('&'))
-        .map(|p| {
-            let arg = format_ident!("{}", p.rust_name);
-            quote!(let #arg = #arg.clone();)
-        })
+        .map(|a| if a.name == "body" && body_made_required { quote!(Some(&body)) } else { a.pass() })
         .collect();
-    let has_query = !op.query_params.is_empty();
-    if has_query {
-        let params = format_ident!("{}", op.params_rust_name);
-        args.push(quote!(params: &#params));
-        pass.push(quote!(&params));
-    }
-    let body_ty = op.body.as_ref().map(|b| ty_tokens(api, &b.ty, false));
-    if let Some(body_ty) = &body_ty {
-        args.push(quote!(body: &#body_ty));
-        pass.push(if op.body.as_ref().is_some_and(|b| b.required) { quote!(&body) } else { quote!(Some(&body)) });
-    }
-    let keep_params = has_query.then(|| quote!(let params = params.clone();));
-    let keep_body = body_ty.as_ref().map(|_| quote!(let body = body.clone();));
+    let many = (args.len() + 1 > MAX_ARGS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
 
     let doc = doc_attr(format!(
         " Every item of [`Self::{single}`], one page after another: the next page is fetched when the stream is read past the current one."
     ));
     let (driver, set_page, next) = match (pagination.style, &pagination.request) {
         (PageStyle::Cursor, PageRequest::Query(param)) => {
-            let field = format_ident!("{}", op.query_params.iter().find(|p| &p.name == param)?.rust_name);
+            let param = op.query_params.iter().find(|p| &p.name == param)?;
+            let field = format_ident!("{}", param.rust_name);
+            let value = if param.required { quote!(cursor) } else { quote!(Some(cursor)) };
             let next = reach(api, quote!(page), response, &["pages", "next", "starting_after"])?;
             (
                 quote!(crate::pagination::cursor),
                 quote! {
                     let mut params = params.clone();
                     if let Some(cursor) = cursor {
-                        params.#field = Some(cursor);
+                        params.#field = #value;
                     }
                 },
                 quote!(#next.cloned()),
@@ -504,14 +555,13 @@ fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) -> Option<Tok
     };
     Some(quote! {
         #doc
-        pub fn #name(&self, #(#args),*) -> impl futures::Stream<Item = Result<#item, Error>> + 'a {
+        #many
+        pub fn #name(&self, #(#declared),*) -> impl futures::Stream<Item = Result<#item, Error>> + 'a {
             let group = *self;
             #(#owned)*
-            #keep_params
-            #keep_body
             #driver(#first move |#position| {
                 #set_page
-                #(#clones)*
+                #(#copies)*
                 async move {
                     let page = group.#single(#(#pass),*).await?;
                     let next = #next;

@@ -215,6 +215,7 @@ fn lower_operation<'d>(
         pagination: None,
         origin: docs.describe(op_node),
         rust_name: String::new(),
+        stream_rust_name: String::new(),
         params_rust_name: String::new(),
         group_rust_name: String::new(),
         group_accessor: String::new(),

@@ -582,7 +582,7 @@ impl<'a> Contacts<'a> {
         params: &ListContactsParams,
     ) -> impl futures::Stream<Item = Result<types::Contact, Error>> + 'a {
         let group = *self;
-        let params = params.clone();
+        let params = params.to_owned();
         crate::pagination::cursor(move |cursor| {
             let mut params = params.clone();
             if let Some(cursor) = cursor {
@@ -653,7 +653,7 @@ impl<'a> Contacts<'a> {
         body: &types::SearchRequest,
     ) -> impl futures::Stream<Item = Result<types::Contact, Error>> + 'a {
         let group = *self;
-        let body = body.clone();
+        let body = body.to_owned();
         crate::pagination::cursor(move |cursor| {
             let mut body = body.clone();
             if let Some(cursor) = cursor {
@@ -870,7 +870,7 @@ impl<'a> Conversations<'a> {
         params: &ListConversationsParams,
     ) -> impl futures::Stream<Item = Result<types::Conversation, Error>> + 'a {
         let group = *self;
-        let params = params.clone();
+        let params = params.to_owned();
         crate::pagination::cursor(move |cursor| {
             let mut params = params.clone();
             if let Some(cursor) = cursor {
@@ -949,7 +949,7 @@ impl<'a> Conversations<'a> {
         body: &types::SearchRequest,
     ) -> impl futures::Stream<Item = Result<types::Conversation, Error>> + 'a {
         let group = *self;
-        let body = body.clone();
+        let body = body.to_owned();
         crate::pagination::cursor(move |cursor| {
             let mut body = body.clone();
             if let Some(cursor) = cursor {
