@@ -57,6 +57,11 @@ fn paged_lists_with_every_parameter() {
     check(&fixtures().into_iter().find(|p| p.ends_with("pagination.yaml")).expect("pagination.yaml"));
 }
 
+#[test]
+fn hostile_descriptions() {
+    check(&fixtures().into_iter().find(|p| p.ends_with("docs.yaml")).expect("docs.yaml"));
+}
+
 /// Every fixture of the folder has a test above.
 #[test]
 fn every_fixture_is_checked() {

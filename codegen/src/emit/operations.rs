@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{cfg, definition, doc_attr, doc_attrs, ty_tokens, unalias};
+use super::{cfg, code, definition, doc_attr, doc_attrs, doc_attrs_paragraphs, inline, ty_tokens, unalias};
 use crate::model::{Api, Field, Gate, Method, Operation, PageRequest, PageStyle, Pagination, Param, Ty, TypeKind};
 
 /// The operations by resource group, groups in name order.
@@ -41,7 +41,7 @@ pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
         let first = ops[0];
         let group = format_ident!("{}", first.group_rust_name);
         let accessor = format_ident!("{}", first.group_accessor);
-        let doc = doc_attr(format!(" Operations on {}.{}", first.tag, needs_feature(&gates[name])));
+        let doc = doc_attr(format!(" Operations on {}.{}", inline(&first.tag), needs_feature(&gates[name])));
         let cfg = cfg(&gates[name]);
         quote! {
             #doc
@@ -162,16 +162,12 @@ fn mentions_named(ty: &Ty) -> bool {
 fn emit_group(api: &Api, ops: &[&Operation], gate: &Gate) -> TokenStream {
     let first = ops[0];
     let group = format_ident!("{}", first.group_rust_name);
-    let mut doc = match api.tag_docs.get(&first.tag) {
+    let doc = match api.tag_docs.get(&first.tag) {
         Some(text) => format!("{}: {text}", first.tag),
         None => format!("Operations on {}.", first.tag),
     };
     let needs = needs_feature(gate);
-    if !needs.is_empty() {
-        doc.push_str("\n\n");
-        doc.push_str(needs.trim_start());
-    }
-    let docs = doc_attrs(Some(&doc));
+    let docs = doc_attrs_paragraphs(&[&doc, needs.trim_start()]);
     let cfg = cfg(gate);
     let functions = ops.iter().map(|op| {
         let single = emit_operation(api, op);
@@ -309,19 +305,11 @@ fn operation_args(api: &Api, op: &Operation) -> Vec<Arg> {
 
 fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let name = format_ident!("{}", op.rust_name);
-    let mut doc = String::new();
-    if let Some(summary) = &op.summary {
-        doc.push_str(summary);
-        doc.push_str("\n\n");
-    }
-    if let Some(description) = &op.description {
-        if op.summary.as_deref() != Some(description.as_str()) {
-            doc.push_str(description);
-            doc.push_str("\n\n");
-        }
-    }
-    doc.push_str(&format!("`{} {}` (operation `{}`).", op.method.key().to_uppercase(), op.path, op.id));
-    let docs = doc_attrs(Some(&doc));
+    let summary = op.summary.as_deref().unwrap_or_default();
+    let description = op.description.as_deref().filter(|d| op.summary.as_deref() != Some(*d)).unwrap_or_default();
+    let request = code(&format!("{} {}", op.method.key().to_uppercase(), op.path));
+    let request = format!("{request} (operation {}).", code(&op.id));
+    let docs = doc_attrs_paragraphs(&[summary, description, &request]);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
     let args = operation_args(api, op);
@@ -377,7 +365,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
 
 fn emit_params(api: &Api, op: &Operation, cfg: &TokenStream) -> TokenStream {
     let name = format_ident!("{}", op.params_rust_name);
-    let doc = doc_attr(format!(" Query parameters of `{}`.", op.id));
+    let doc = doc_attr(format!(" Query parameters of {}.", code(&op.id)));
     let all_optional = op.query_params.iter().all(|p| !p.required);
     let fields = op.query_params.iter().map(|p| param_field(api, p));
     let default = all_optional.then(|| quote!(Default,));

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{cfg, doc_attr, doc_attrs, ty_tokens};
+use super::{cfg, code, doc_attr, doc_attrs, ty_tokens};
 use crate::model::{Api, Gate, StringEnum, Struct, Ty, TypeDef, TypeKind, Union};
 use crate::name::UNKNOWN_VARIANT;
 
@@ -40,7 +40,7 @@ fn emit_type(api: &Api, def: &TypeDef, cfg: &TokenStream) -> TokenStream {
         if !doc_text.is_empty() {
             doc_text.push_str("\n\n");
         }
-        doc_text.push_str(&format!("Schema `{schema}`."));
+        doc_text.push_str(&format!("Schema {}.", code(schema)));
     }
     let docs = doc_attrs((!doc_text.is_empty()).then_some(doc_text.as_str()));
     match &def.kind {
@@ -102,7 +102,7 @@ fn emit_enum(name: &proc_macro2::Ident, docs: TokenStream, cfg: &TokenStream, e:
     let unknown = format_ident!("{}", UNKNOWN_VARIANT);
     let variants = e.values.iter().map(|v| {
         let variant = format_ident!("{}", v.rust_name);
-        let doc = doc_attr(format!(" `{}`", v.value));
+        let doc = doc_attr(format!(" {}", code(&v.value)));
         quote!(#doc #variant,)
     });
     let to_str = e.values.iter().map(|v| {
@@ -173,7 +173,7 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, cfg: &Tok
             let variant = format_ident!("{}", v.rust_name);
             let ty = variant_ty(v);
             let doc = match &v.tag_value {
-                Some(tag) => format!(" `{}: {tag}`", u.tag.as_deref().unwrap_or_default()),
+                Some(tag) => format!(" {}", code(&format!("{}: {tag}", u.tag.as_deref().unwrap_or_default()))),
                 None => String::new(),
             };
             let doc = (!doc.is_empty()).then(|| doc_attr(doc));
@@ -242,7 +242,7 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, cfg: &Tok
         };
         quote!(Some(#value) => Self::#variant(#decode),)
     });
-    let unknown_doc = doc_attr(format!(" A `{tag}` this version of the client does not know yet, kept as JSON."));
+    let unknown_doc = doc_attr(format!(" A {} this version of the client does not know yet, kept as JSON.", code(tag)));
     quote! {
         #docs
         #cfg
