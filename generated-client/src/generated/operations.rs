@@ -365,6 +365,29 @@ impl<'a> Companies<'a> {
             .send()
             .await
     }
+    /// Every item of [`Self::list`], one page after another: the next page is fetched when the stream is read past the current one.
+    pub fn list_stream(
+        &self,
+        params: &ListCompaniesParams,
+    ) -> impl futures::Stream<Item = Result<types::Company, Error>> + 'a {
+        let group = *self;
+        let params = params.to_owned();
+        crate::pagination::numbered(
+            params.page.unwrap_or(1),
+            move |page_number| {
+                let mut params = params.clone();
+                params.page = Some(page_number);
+                async move {
+                    let page = group.list(&params).await?;
+                    let next = Some(&page)
+                        .and_then(|v| v.pages.as_ref())
+                        .and_then(|v| v.total_pages.as_ref())
+                        .copied();
+                    Ok((page.data.unwrap_or_default(), next))
+                }
+            },
+        )
+    }
     /// Scroll over all companies
     ///
     /// Walks through every company of a large workspace. Call it first without `scroll_param`, then pass the `scroll_param` of each response to get the next batch. A scroll cannot be resumed after a network error; start again from the beginning.
