@@ -77,8 +77,12 @@ fn bound_names(text: &str) -> BTreeSet<String> {
         if in_signature {
             if trimmed.starts_with(')') {
                 in_signature = false;
-            } else if trimmed.contains(':') {
-                names.insert(ident(trimmed));
+            } else {
+                // `name: Type,` opens an argument; a type continued from the line before does not.
+                let name = ident(trimmed);
+                if trimmed[name.len()..].starts_with(": ") && name.starts_with(|c: char| c.is_lowercase() || c == '_') {
+                    names.insert(name);
+                }
             }
         }
     }

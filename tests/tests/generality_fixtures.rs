@@ -62,6 +62,11 @@ fn hostile_descriptions() {
     check(&fixtures().into_iter().find(|p| p.ends_with("docs.yaml")).expect("docs.yaml"));
 }
 
+#[test]
+fn constructs_lints_dislike() {
+    check(&fixtures().into_iter().find(|p| p.ends_with("clean.yaml")).expect("clean.yaml"));
+}
+
 /// Every fixture of the folder has a test above.
 #[test]
 fn every_fixture_is_checked() {

@@ -70,6 +70,8 @@ pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
     let any_group = Gate::union_all(gates.values()).map(|gate| cfg(&gate));
     quote! {
         //! One async function per operation, grouped by resource: `client.contacts().list(..)`.
+        // Argument types are the description's, nested as deep as it nests them.
+        #![allow(clippy::type_complexity)]
         #method_import
         #serde_import
         #types_import
@@ -541,8 +543,11 @@ fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) -> Option<Tok
             quote!(params.#field.unwrap_or(1),)
         }
     };
+    // A stream of a deprecated operation is deprecated too, and calls it without a warning.
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated] #[allow(deprecated)]));
     Some(quote! {
         #doc
+        #deprecated
         #many
         pub fn #name(&self, #(#declared),*) -> impl futures::Stream<Item = Result<#item, Error>> + 'a {
             let group = *self;

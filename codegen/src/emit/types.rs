@@ -22,6 +22,8 @@ pub fn emit(api: &Api, gates: &[Gate], order: &[usize], range: std::ops::Range<u
         });
         quote! {
             //! Request and response types, one per schema of the description.
+            // Field types are the description's, nested as deep as it nests them.
+            #![allow(clippy::type_complexity)]
             #import
         }
     });
@@ -115,6 +117,17 @@ fn emit_enum(name: &proc_macro2::Ident, docs: TokenStream, cfg: &TokenStream, e:
         let value = &v.value;
         quote!(#value => Self::#variant,)
     });
+    // With no listed value, every value is unknown (a `match` of one binding would be clippy's `match_single_binding`).
+    let from_value = if e.values.is_empty() {
+        quote!(Self::#unknown(value.to_owned()))
+    } else {
+        quote! {
+            match value {
+                #(#from_str)*
+                other => Self::#unknown(other.to_owned()),
+            }
+        }
+    };
     quote! {
         #docs
         #cfg
@@ -140,10 +153,7 @@ fn emit_enum(name: &proc_macro2::Ident, docs: TokenStream, cfg: &TokenStream, e:
         #cfg
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
-                match value {
-                    #(#from_str)*
-                    other => Self::#unknown(other.to_owned()),
-                }
+                #from_value
             }
         }
 

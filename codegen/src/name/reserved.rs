@@ -56,7 +56,7 @@ pub const TRAIT_METHODS: &[&str] = &[
 /// bodies call unqualified: a parameter named like one would shadow it.
 pub const OPERATION_LOCALS: &[&str] = &[
     "self", "client", "params", "body", "options", "request", "response", "path", "group", "page", "next", "cursor",
-    "page_number", "encode_path_segment",
+    "page_number", "encode_path_segment", "query", "headers", "url", "form", "parts",
 ];
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 // Do not edit by hand: change the description or the generator, then regenerate.
 
 //! One async function per operation, grouped by resource: `client.contacts().list(..)`.
+#![allow(clippy::type_complexity)]
 #[cfg(
     any(
         feature = "admins",
