@@ -1,5 +1,6 @@
 //! `cargo xtask check-fixture --spec PATH [--wire FILE]`: takes one small description, gives a
-//! verdict on the crate generated from it: clippy with `-D warnings` (every feature, and none),
+//! verdict on the crate generated from it: clippy with `-D warnings` (every feature, none, and
+//! each alone when there are at most four),
 //! rustdoc with `-D warnings`, and, with `--wire`, FILE run as an integration test of that crate
 //! (a test against a server on 127.0.0.1 that checks what the generated code sends).
 
@@ -9,6 +10,9 @@ use std::process::Command;
 use codegen::Config;
 
 use crate::conformance::{cargo, label_of, write_crate};
+
+/// Descriptions with at most this many features are also checked with each feature alone.
+const MAX_FEATURES_ALONE: usize = 4;
 
 struct Options {
     spec: PathBuf,
@@ -77,6 +81,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     clippy.extend(["--", "-D", "warnings"]);
     run("clippy, every feature", &clippy, &[])?;
     run("clippy, no feature", &["clippy", "--quiet", "--lib", "--no-default-features", "--", "-D", "warnings"], &[])?;
+    // Each feature alone too, where there are few enough to be quick.
+    if model.api.features.len() <= MAX_FEATURES_ALONE {
+        for feature in &model.api.features {
+            let args = ["clippy", "--quiet", "--lib", "--no-default-features", "--features", &feature.name, "--", "-D", "warnings"];
+            run(&format!("clippy, `{}` alone", feature.name), &args, &[])?;
+        }
+    }
     run("rustdoc", &["doc", "--quiet", "--no-deps", "--lib"], &[("RUSTDOCFLAGS", "-D warnings")])?;
     if options.wire.is_some() {
         run("wire test", &["test", "--quiet", "--test", "wire"], &[])?;
