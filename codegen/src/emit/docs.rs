@@ -139,6 +139,8 @@ fn escape_line(line: &str) -> String {
         next_close[j] = if chars[j] == ']' { Some(j) } else { next_close[j + 1] };
     }
     let runs = if line.contains('`') { backtick_runs(&chars) } else { Default::default() };
+    // Link texts opened (`[` kept) and not closed yet.
+    let mut open_links = 0usize;
     let mut i = 0;
     while i < chars.len() {
         // Inline code is shown as written: a run of backticks up to the next run of the same
@@ -169,7 +171,7 @@ fn escape_line(line: &str) -> String {
             }
             let url: String = chars[start..end].iter().collect();
             let trailing: String = chars[end..i].iter().collect();
-            let in_link = out.ends_with("](") || out.ends_with('<');
+            let in_link = (out.ends_with("](") && !out.ends_with("\\](")) || out.ends_with('<');
             if in_link {
                 out.push_str(&url);
             } else {
@@ -184,15 +186,20 @@ fn escape_line(line: &str) -> String {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             // Square brackets would be read as intra-doc links, unless they are a link to a URL.
+            // A link's text may not span lines here: a `](url)` whose `[` is on another line is text.
             '[' => {
                 match next_close[i] {
-                    Some(end) if links_to_url(&chars, end) => out.push('['),
+                    Some(end) if links_to_url(&chars, end) => {
+                        out.push('[');
+                        open_links += 1;
+                    }
                     _ => out.push_str("\\["),
                 }
             }
             ']' => {
-                if links_to_url(&chars, i) {
+                if open_links > 0 && links_to_url(&chars, i) {
                     out.push(']');
+                    open_links -= 1;
                 } else {
                     out.push_str("\\]");
                 }
@@ -330,6 +337,14 @@ mod tests {
         assert_eq!(super::code("a`b"), "``a`b``");
         assert_eq!(super::code("`x"), "`` `x ``");
         assert_eq!(super::code(""), "`\"\"`");
+    }
+
+    #[test]
+    fn link_texts_over_two_lines_are_text() {
+        assert_eq!(doc_lines("a [link over\ntwo lines](https://x.io/a)."), vec![
+            "a \\[link over",
+            "two lines\\](<https://x.io/a>)."
+        ]);
     }
 
     #[test]
