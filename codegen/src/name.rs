@@ -2,28 +2,20 @@
 //!
 //! Rules: heck's case conversions over ASCII words; a leading digit gets an `N`/`n` prefix;
 //! keywords get a `_` suffix; clashes get a number suffix (`2`, `3`, ...) in model order,
-//! with schema-named types served before inline ones so their names never move.
+//! with schema-named types served before inline ones so their names never move. Each kind of
+//! name is claimed in a [`Scope`] that already holds what the generated code or Rust uses there
+//! (`reserved`): the prelude and runtime types for types, `Client`'s methods for the group
+//! accessors, trait methods for operations, the bodies' locals for parameters.
+
+mod reserved;
 
 use std::collections::{BTreeSet, HashSet};
 
 use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
 use crate::model::{Api, FeatureKind, TypeKind};
-
-/// Identifiers that cannot be fields, parameters or functions as they are.
-const KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in", "let",
-    "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
-    "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final",
-    "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen", "union",
-];
-
-/// Type names the generated modules use for themselves or from std and serde.
-const RESERVED_TYPES: &[&str] =
-    &[
-    "Self", "Option", "Result", "Vec", "String", "Box", "Value", "Timestamp", "Client", "Error", "Method", "Map", "BTreeMap",
-    "Serialize", "Deserialize", "Topic", "WebhookEvent",
-];
+pub use reserved::OPERATION_LOCALS;
+use reserved::{CLIENT_METHODS, CRATE_MODULES, GENERATED_CODE_TYPES, KEYWORDS, PRELUDE, TRAIT_METHODS};
 
 /// Keeps ASCII letters and digits, turning everything else into word breaks.
 fn ascii_words(raw: &str) -> String {
@@ -66,7 +58,17 @@ pub struct Scope {
 
 impl Scope {
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Scope { taken: reserved.iter().map(|s| (*s).to_owned()).collect() }
+        Scope::reserving(&[reserved])
+    }
+
+    /// A scope where every name of these lists is taken already.
+    pub fn reserving(lists: &[&[&str]]) -> Self {
+        Scope { taken: lists.iter().flat_map(|list| list.iter()).map(|s| (*s).to_owned()).collect() }
+    }
+
+    /// Whether `name` would be handed out as it is.
+    pub fn is_free(&self, name: &str) -> bool {
+        !self.taken.contains(name)
     }
 
     pub fn claim(&mut self, wanted: String) -> String {
@@ -110,7 +112,10 @@ pub fn feature_name(tag: &str) -> String {
 
 /// Fills every `rust_name` of the model.
 pub fn assign(api: &mut Api) {
-    let mut types = Scope::with_reserved(RESERVED_TYPES);
+    // Types and the operation module's structs (groups, parameters) live beside the prelude and
+    // the names the generated modules use unqualified.
+    let type_scope = || Scope::reserving(&[KEYWORDS, PRELUDE, GENERATED_CODE_TYPES]);
+    let mut types = type_scope();
     let order: Vec<usize> = (0..api.types.len())
         .filter(|&i| api.types[i].schema_name.is_some())
         .chain((0..api.types.len()).filter(|&i| api.types[i].schema_name.is_none()))
@@ -150,8 +155,9 @@ pub fn assign(api: &mut Api) {
     }
 
     // Operations: grouped by tag; `listContacts` in `Contacts` becomes `list`.
-    let mut group_names = Scope::with_reserved(RESERVED_TYPES);
-    let mut accessors = Scope::with_reserved(&["new", "builder", "request", "clone"]);
+    let mut group_names = type_scope();
+    // The accessors are methods of the runtime's `Client`.
+    let mut accessors = Scope::reserving(&[KEYWORDS, CLIENT_METHODS, TRAIT_METHODS, CRATE_MODULES]);
     let mut groups: Vec<(String, String, String)> = Vec::new();
     let mut tags: Vec<String> = api.operations.iter().map(|o| o.tag.clone()).collect();
     tags.sort();
@@ -159,17 +165,18 @@ pub fn assign(api: &mut Api) {
     for tag in &tags {
         groups.push((
             tag.clone(),
-            group_names.claim(type_name(std::slice::from_ref(tag), "Default")),
-            accessors.claim(snake_name(tag, "default")),
+            group_names.claim(type_name(std::slice::from_ref(tag), "Group")),
+            accessors.claim(snake_name(tag, "group")),
         ));
     }
     for tag in &tags {
-        let group_word = snake_name(tag, "default");
+        let group_word = snake_name(tag, "group");
         let singular = match group_word.strip_suffix("ies") {
             Some(stem) => format!("{stem}y"),
             None => group_word.strip_suffix('s').unwrap_or(&group_word).to_owned(),
         };
-        let mut methods = Scope::with_reserved(&["new", "client"]);
+        // `new` and the trait methods would hide or be taken for a trait's; `client` is the field.
+        let mut methods = Scope::reserving(&[KEYWORDS, TRAIT_METHODS, &["new", "client"]]);
         let short_names: Vec<Option<String>> = api
             .operations
             .iter()
@@ -184,13 +191,17 @@ pub fn assign(api: &mut Api) {
         for (op, short) in api.operations.iter_mut().filter(|o| &o.tag == tag).zip(short_names) {
             let full = snake_name(&op.id, "call");
             let wanted = match short {
-                Some(short) if !shorts_used.contains(&short) && !KEYWORDS.contains(&short.as_str()) => {
+                Some(short) if !shorts_used.contains(&short) && methods.is_free(&short) => {
                     shorts_used.push(short.clone());
                     short
                 }
                 _ => full,
             };
             op.rust_name = methods.claim(wanted);
+        }
+        // After every operation's own name, so a stream never moves one.
+        for op in api.operations.iter_mut().filter(|o| &o.tag == tag && o.pagination.is_some()) {
+            op.stream_rust_name = methods.claim(format!("{}_stream", op.rust_name));
         }
     }
     for op in &mut api.operations {
@@ -199,7 +210,8 @@ pub fn assign(api: &mut Api) {
             op.group_accessor = accessor.clone();
         }
         op.params_rust_name = group_names.claim(type_name(&[op.id.clone(), "Params".to_owned()], "Params"));
-        let mut args = Scope::with_reserved(&["self", "params", "body", "options"]);
+        // Arguments share the function body with its locals.
+        let mut args = Scope::reserving(&[KEYWORDS, OPERATION_LOCALS]);
         for param in op.path_params.iter_mut() {
             param.rust_name = args.claim(snake_name(&param.name, "param"));
         }

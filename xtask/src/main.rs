@@ -10,6 +10,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bench;
 mod bump;
+mod check_fixture;
 mod codegen_task;
 mod conformance;
 mod diff;
@@ -30,6 +31,10 @@ tasks:
                                  description (default: ../shared/specs/intercom/*); with
                                  --progenitor, also run cargo-progenitor on each; with
                                  --clippy, compile with `cargo clippy -- -D warnings`
+  check-fixture --spec PATH [--wire FILE]
+                                 generate a crate from one small description; clippy it with
+                                 -D warnings (every feature, and none), rustdoc it with
+                                 -D warnings; with --wire, run FILE as its integration test
   diff OLD NEW [--asyncapi-old PATH --asyncapi-new PATH] [--json | --markdown]
                                  the change report between two descriptions: what was added,
                                  removed or changed, breaking or not, and the semver bump
@@ -56,6 +61,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen_task::run(&workspace_root(), &args[1..]),
         Some("conformance") => conformance::run(&workspace_root(), &args[1..]),
+        Some("check-fixture") => check_fixture::run(&workspace_root(), &args[1..]),
         Some("diff") => diff::run(&args[1..]),
         Some("bump") => bump::run(&workspace_root(), &args[1..]),
         Some("prism-published") => prism_published::run(&workspace_root(), &args[1..]),

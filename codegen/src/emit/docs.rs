@@ -1,13 +1,16 @@
-//! Makes description text safe for rustdoc: no doctests, no broken links, no raw HTML, no bare URLs.
+//! Makes description text safe for rustdoc and clippy: no doctests, no broken links, no raw HTML,
+//! no bare URLs, no lazy list continuations, no tabs, control or text-direction characters.
 
 /// Rewrites markdown from a description into doc-comment lines.
 pub fn doc_lines(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
-    // Inside a markdown list item, continuation lines are indented so they stay part of it.
-    let mut in_list_item = false;
+    // Inside a markdown list item, continuation lines are indented to its content (clippy's
+    // `doc_lazy_continuation`); this is that indent, 0 outside a list item.
+    let mut list_indent = 0;
     let text: std::borrow::Cow<str> =
         if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n").into() } else { text.into() };
+    let text = clean_chars(&text);
     for raw in text.lines() {
         let trimmed = raw.trim();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
@@ -19,13 +22,13 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         if in_fence {
             out.push(raw.trim_end().to_owned());
         } else if trimmed.is_empty() {
-            in_list_item = false;
+            list_indent = 0;
             out.push(String::new());
-        } else if is_list_item(trimmed) {
-            in_list_item = true;
+        } else if let Some(offset) = list_item_content(trimmed) {
+            list_indent = offset;
             out.push(escape_line(trimmed));
-        } else if in_list_item {
-            out.push(format!("  {}", escape_line(trimmed)));
+        } else if list_indent > 0 {
+            out.push(format!("{:list_indent$}{}", "", escape_line(trimmed)));
         } else {
             // Leading spaces would make an indented (Rust) code block.
             out.push(escape_line(trimmed));
@@ -43,18 +46,89 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     out
 }
 
-/// `- item`, `* item`, `+ item`, `1. item`, `1) item`.
-fn is_list_item(line: &str) -> bool {
+/// Where the text of a list item starts (`- item`: 2, `10. item`: 4), `None` for other lines.
+fn list_item_content(line: &str) -> Option<usize> {
     if let Some(rest) = line.strip_prefix(['-', '*', '+']) {
-        return rest.starts_with(' ');
+        return rest.starts_with(' ').then_some(2);
     }
     let digits = line.chars().take_while(char::is_ascii_digit).count();
-    digits > 0 && (line[digits..].starts_with(". ") || line[digits..].starts_with(") "))
+    (digits > 0 && (line[digits..].starts_with(". ") || line[digits..].starts_with(") "))).then_some(digits + 2)
+}
+
+/// Characters no doc comment should hold: tabs become spaces (clippy's `tabs_in_doc_comments`);
+/// control characters go (a line break is the caller's business); so do the ones that change
+/// the direction of text (rustc refuses them in comments).
+pub fn clean_chars(text: &str) -> std::borrow::Cow<'_, str> {
+    let unwanted = |c: char| c == '\t' || (c.is_control() && c != '\n') || is_direction_control(c);
+    if !text.contains(unwanted) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\t' => out.push_str("    "),
+            c if unwanted(c) => {}
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
+/// Explicit direction marks, embeddings, overrides and isolates (Unicode's bidi controls).
+fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// One line of description text (a tag, a title, a name), made safe to write into a doc line as prose.
+pub(crate) fn inline(text: &str) -> String {
+    escape_line(&clean_chars(text).replace('\n', " "))
+}
+
+/// `text` as a markdown code span, whatever backticks it holds (the fence is one longer than its
+/// longest run of them); on one line, without the characters [`clean_chars`] takes out.
+pub(crate) fn code(text: &str) -> String {
+    let text = clean_chars(text).replace('\n', " ");
+    if text.trim().is_empty() {
+        // An empty code span would be two bare backticks.
+        return format!("`\"{text}\"`");
+    }
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// The runs of backticks of a line: for each length, where the runs of that length start, in order.
+fn backtick_runs(chars: &[char]) -> std::collections::HashMap<usize, Vec<usize>> {
+    let mut runs: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+    let mut j = 0;
+    while j < chars.len() {
+        if chars[j] == '`' {
+            let len = chars[j..].iter().take_while(|&&c| c == '`').count();
+            runs.entry(len).or_default().push(j);
+            j += len;
+        } else {
+            j += 1;
+        }
+    }
+    runs
+}
+
+/// Where the next run of exactly `run` backticks at or after `from` starts (`runs` from [`backtick_runs`]).
+fn closing_run(runs: &std::collections::HashMap<usize, Vec<usize>>, from: usize, run: usize) -> Option<usize> {
+    let starts = runs.get(&run)?;
+    starts.get(starts.partition_point(|&start| start < from)).copied()
+}
+
+/// Whether a markdown link's target is one rustdoc takes as a URL (anything else it would try
+/// to resolve as a Rust path, and warn).
+fn is_url_target(target: &str) -> bool {
+    ["http://", "https://", "mailto:", "#", "/"].iter().any(|prefix| target.starts_with(prefix))
 }
 
 fn escape_line(line: &str) -> String {
     // Most lines have nothing to escape.
-    if !line.contains(['<', '>', '[', ']']) && !line.contains("http://") && !line.contains("https://") {
+    if !line.contains(['<', '>', '[', ']', '`']) && !line.contains("http://") && !line.contains("https://") {
         return line.to_owned();
     }
     let mut out = String::with_capacity(line.len() + 8);
@@ -64,19 +138,25 @@ fn escape_line(line: &str) -> String {
     for j in (0..chars.len()).rev() {
         next_close[j] = if chars[j] == ']' { Some(j) } else { next_close[j + 1] };
     }
+    let runs = if line.contains('`') { backtick_runs(&chars) } else { Default::default() };
+    // Link texts opened (`[` kept) and not closed yet.
+    let mut open_links = 0usize;
     let mut i = 0;
-    let mut in_code = false;
     while i < chars.len() {
-        // Inline code is shown as written.
+        // Inline code is shown as written: a run of backticks up to the next run of the same
+        // length. A run nothing closes is literal text, its backticks escaped so they open nothing.
         if chars[i] == '`' {
-            in_code = !in_code;
-            out.push('`');
-            i += 1;
-            continue;
-        }
-        if in_code {
-            out.push(chars[i]);
-            i += 1;
+            let run = chars[i..].iter().take_while(|&&c| c == '`').count();
+            match closing_run(&runs, i + run, run) {
+                Some(end) => {
+                    out.extend(&chars[i..end + run]);
+                    i = end + run;
+                }
+                None => {
+                    out.push_str(&"\\`".repeat(run));
+                    i += run;
+                }
+            }
             continue;
         }
         let starts_with = |prefix: &str| prefix.chars().enumerate().all(|(k, c)| chars.get(i + k) == Some(&c));
@@ -91,7 +171,7 @@ fn escape_line(line: &str) -> String {
             }
             let url: String = chars[start..end].iter().collect();
             let trailing: String = chars[end..i].iter().collect();
-            let in_link = out.ends_with("](") || out.ends_with('<');
+            let in_link = (out.ends_with("](") && !out.ends_with("\\](")) || out.ends_with('<');
             if in_link {
                 out.push_str(&url);
             } else {
@@ -105,16 +185,21 @@ fn escape_line(line: &str) -> String {
         match chars[i] {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            // Square brackets would be read as intra-doc links.
+            // Square brackets would be read as intra-doc links, unless they are a link to a URL.
+            // A link's text may not span lines here: a `](url)` whose `[` is on another line is text.
             '[' => {
                 match next_close[i] {
-                    Some(end) if chars.get(end + 1) == Some(&'(') => out.push('['),
+                    Some(end) if links_to_url(&chars, end) => {
+                        out.push('[');
+                        open_links += 1;
+                    }
                     _ => out.push_str("\\["),
                 }
             }
             ']' => {
-                if chars.get(i + 1) == Some(&'(') {
+                if open_links > 0 && links_to_url(&chars, i) {
                     out.push(']');
+                    open_links -= 1;
                 } else {
                     out.push_str("\\]");
                 }
@@ -124,6 +209,15 @@ fn escape_line(line: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// Whether the `]` at `close` is followed by `(target)` with a URL target.
+fn links_to_url(chars: &[char], close: usize) -> bool {
+    if chars.get(close + 1) != Some(&'(') {
+        return false;
+    }
+    let target: String = chars[close + 2..].iter().take_while(|&&c| c != ')' && !c.is_whitespace()).collect();
+    is_url_target(&target)
 }
 
 /// Doc comments kept out of a part's tokens while it is emitted, and put back in its formatted text.
@@ -190,6 +284,14 @@ pub(crate) fn doc_attributes(lines: Vec<String>) -> proc_macro2::TokenStream {
     if lines.is_empty() {
         return proc_macro2::TokenStream::new();
     }
+    // Whatever the caller built the lines from, no tab, control or direction character gets through.
+    let lines: Vec<String> = lines
+        .into_iter()
+        .map(|line| match clean_chars(&line) {
+            std::borrow::Cow::Borrowed(_) => line,
+            std::borrow::Cow::Owned(clean) => clean,
+        })
+        .collect();
     // prettyplease writes a value with a line break, or starting with `/`, another way.
     let plain = lines.iter().all(|line| !line.contains('\n') && !line.starts_with('/'));
     if !plain || !KEPT.with(|kept| kept.borrow().is_some()) {
@@ -213,7 +315,43 @@ mod tests {
     #[test]
     fn list_continuations_stay_in_their_item() {
         assert_eq!(doc_lines("- first\nmore of first\n\nafter"), vec!["- first", "  more of first", "", "after"]);
-        assert_eq!(doc_lines("1. one\ntwo"), vec!["1. one", "  two"]);
+        assert_eq!(doc_lines("1. one\ntwo"), vec!["1. one", "   two"]);
+        assert_eq!(doc_lines("10) ten\ntwo"), vec!["10) ten", "    two"]);
+    }
+
+    #[test]
+    fn odd_characters_go() {
+        assert_eq!(doc_lines("a\tb\u{7}c\u{202e}d\u{2066}e\u{1b}[0m"), vec!["a    bcde\\[0m"]);
+        assert_eq!(super::code("line\nbreak\t"), "`line break    `");
+    }
+
+    #[test]
+    fn backticks_nothing_closes_open_nothing() {
+        assert_eq!(doc_lines("an `open tick and [x]"), vec!["an \\`open tick and \\[x\\]"]);
+        assert_eq!(doc_lines("``a ` b`` and `c`"), vec!["``a ` b`` and `c`"]);
+        assert_eq!(doc_lines("x ```` [x] `"), vec!["x \\`\\`\\`\\` \\[x\\] \\`"]);
+    }
+
+    #[test]
+    fn code_spans_hold_any_text() {
+        assert_eq!(super::code("a`b"), "``a`b``");
+        assert_eq!(super::code("`x"), "`` `x ``");
+        assert_eq!(super::code(""), "`\"\"`");
+    }
+
+    #[test]
+    fn link_texts_over_two_lines_are_text() {
+        assert_eq!(doc_lines("a [link over\ntwo lines](https://x.io/a)."), vec![
+            "a \\[link over",
+            "two lines\\](<https://x.io/a>)."
+        ]);
+    }
+
+    #[test]
+    fn links_only_to_urls() {
+        assert_eq!(doc_lines("[a](https://x.io) [b](Foo::bar) [c](#anchor) ![i](pic)"), vec![
+            "[a](https://x.io) \\[b\\](Foo::bar) [c](#anchor) !\\[i\\](pic)"
+        ]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod conformance;
 mod docs;
 mod operations;
+mod streams;
 mod types;
 mod webhooks;
 
@@ -15,6 +16,7 @@ use crate::diagnostics::{Error, ErrorKind};
 use crate::model::{Api, Gate, Ty, TypeDef, TypeKind};
 
 pub use docs::{doc_lines, KeptDocs};
+pub(crate) use docs::{code, inline};
 
 /// One generated file, relative to the client crate's `src/generated/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,7 +185,7 @@ fn join_parts(parts: Vec<(&'static str, String)>, sources: &[String]) -> Vec<Gen
 fn module_root(api: &Api) -> TokenStream {
     let version = &api.version;
     let title = &api.title;
-    let doc = format!(" Code generated from the `{title}` description, version {version}.");
+    let doc = format!(" Code generated from the {} description, version {}.", code(title), inline(version));
     let servers = api.servers.iter().map(|s| {
         let url = &s.url;
         let description = s.description.clone().unwrap_or_default();
@@ -220,6 +222,23 @@ pub(crate) fn doc_attrs(text: Option<&str>) -> TokenStream {
     let Some(text) = text else { return TokenStream::new() };
     let lines = doc_lines(text).into_iter().map(|line| if line.is_empty() { line } else { format!(" {line}") });
     docs::doc_attributes(lines.collect())
+}
+
+/// Like [`doc_attrs`] for several texts one after the other, each made safe on its own (a code
+/// block one leaves open ends with it), with an empty line between them.
+pub(crate) fn doc_attrs_paragraphs(texts: &[&str]) -> TokenStream {
+    let mut lines: Vec<String> = Vec::new();
+    for text in texts {
+        let part = doc_lines(text);
+        if part.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(part.into_iter().map(|line| if line.is_empty() { line } else { format!(" {line}") }));
+    }
+    docs::doc_attributes(lines)
 }
 
 /// One `#[doc = "..."]` attribute with this exact value.

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{cfg, definition, doc_attr, doc_attrs, ty_tokens, unalias};
-use crate::model::{Api, Field, Gate, Method, Operation, PageRequest, PageStyle, Pagination, Param, Ty, TypeKind};
+use super::{cfg, code, definition, doc_attr, doc_attrs, doc_attrs_paragraphs, inline, streams, ty_tokens, unalias};
+use crate::model::{Api, Gate, Method, Operation, Param, Ty, TypeKind};
 
 /// The operations by resource group, groups in name order.
 fn groups(api: &Api) -> BTreeMap<&str, Vec<&Operation>> {
@@ -41,7 +41,7 @@ pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
         let first = ops[0];
         let group = format_ident!("{}", first.group_rust_name);
         let accessor = format_ident!("{}", first.group_accessor);
-        let doc = doc_attr(format!(" Operations on {}.{}", first.tag, needs_feature(&gates[name])));
+        let doc = doc_attr(format!(" Operations on {}.{}", inline(&first.tag), needs_feature(&gates[name])));
         let cfg = cfg(&gates[name]);
         quote! {
             #doc
@@ -70,6 +70,8 @@ pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
     let any_group = Gate::union_all(gates.values()).map(|gate| cfg(&gate));
     quote! {
         //! One async function per operation, grouped by resource: `client.contacts().list(..)`.
+        // Argument types are the description's, nested as deep as it nests them.
+        #![allow(clippy::type_complexity)]
         #method_import
         #serde_import
         #types_import
@@ -111,14 +113,11 @@ fn needs_feature(gate: &Gate) -> String {
 fn uses_types(api: &Api, op: &Operation) -> bool {
     let path = op.path_params.iter().any(|p| matches!(unalias(api, &p.ty), Ty::Named(id) if matches!(api.types[id.0].kind, TypeKind::Enum(_))));
     let query = op.query_params.iter().any(|p| mentions_named(&p.ty));
-    let body = op.body.as_ref().is_some_and(|b| {
-        let in_call = match unalias(api, &b.ty) {
-            Ty::String => false,
-            Ty::Array(item) => mentions_named(item),
-            _ => mentions_named(&b.ty),
-        };
-        // The stream takes the body as written, aliases and all.
-        in_call || (op.pagination.is_some() && mentions_named(&b.ty))
+    // The stream takes the body as the call does (`operation_args`).
+    let body = op.body.as_ref().is_some_and(|b| match unalias(api, &b.ty) {
+        Ty::String => false,
+        Ty::Array(item) => mentions_named(item),
+        _ => mentions_named(&b.ty),
     });
     let response = op.response.as_ref().is_some_and(mentions_named) || op.pagination.as_ref().is_some_and(|p| mentions_named(&p.item));
     path || query || body || response
@@ -165,20 +164,16 @@ fn mentions_named(ty: &Ty) -> bool {
 fn emit_group(api: &Api, ops: &[&Operation], gate: &Gate) -> TokenStream {
     let first = ops[0];
     let group = format_ident!("{}", first.group_rust_name);
-    let mut doc = match api.tag_docs.get(&first.tag) {
+    let doc = match api.tag_docs.get(&first.tag) {
         Some(text) => format!("{}: {text}", first.tag),
         None => format!("Operations on {}.", first.tag),
     };
     let needs = needs_feature(gate);
-    if !needs.is_empty() {
-        doc.push_str("\n\n");
-        doc.push_str(needs.trim_start());
-    }
-    let docs = doc_attrs(Some(&doc));
+    let docs = doc_attrs_paragraphs(&[&doc, needs.trim_start()]);
     let cfg = cfg(gate);
     let functions = ops.iter().map(|op| {
         let single = emit_operation(api, op);
-        let stream = op.pagination.as_ref().and_then(|p| emit_stream(api, op, p));
+        let stream = op.pagination.as_ref().and_then(|p| streams::emit_stream(api, op, p));
         quote!(#single #stream)
     });
     let params = ops.iter().filter(|op| !op.query_params.is_empty()).map(|op| emit_params(api, op, &cfg));
@@ -199,23 +194,6 @@ fn emit_group(api: &Api, ops: &[&Operation], gate: &Gate) -> TokenStream {
     }
 }
 
-/// How a path parameter is taken: strings by reference, numbers by value, enums by reference.
-fn path_arg(api: &Api, ty: &Ty) -> TokenStream {
-    match unalias(api, ty) {
-        Ty::Integer => quote!(i64),
-        Ty::UInt64 => quote!(u64),
-        Ty::Int128 => quote!(i128),
-        Ty::Number => quote!(f64),
-        Ty::Boolean => quote!(bool),
-        Ty::Timestamp => quote!(crate::Timestamp),
-        named @ Ty::Named(id) if matches!(api.types[id.0].kind, TypeKind::Enum(_)) => {
-            let ty = ty_tokens(api, named, false);
-            quote!(&#ty)
-        }
-        _ => quote!(&str),
-    }
-}
-
 fn method_tokens(method: Method) -> TokenStream {
     match method {
         Method::Get => quote!(Method::GET),
@@ -229,44 +207,119 @@ fn method_tokens(method: Method) -> TokenStream {
     }
 }
 
-fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
-    let name = format_ident!("{}", op.rust_name);
-    let mut doc = String::new();
-    if let Some(summary) = &op.summary {
-        doc.push_str(summary);
-        doc.push_str("\n\n");
-    }
-    if let Some(description) = &op.description {
-        if op.summary.as_deref() != Some(description.as_str()) {
-            doc.push_str(description);
-            doc.push_str("\n\n");
+/// Clippy's `too_many_arguments` threshold, `self` included.
+pub(super) const MAX_ARGS: usize = 7;
+
+/// One argument of an operation's function, as its `*_stream` twin takes it too.
+pub(super) struct Arg {
+    pub(super) name: proc_macro2::Ident,
+    /// The type taken, behind the reference when `passing` is one.
+    ty: TokenStream,
+    pub(super) passing: Passing,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Passing {
+    /// `name: T`, a `Copy` value.
+    Value,
+    /// `name: &T`; `slice_like` for `str` and slices (their owned form derefs back to them).
+    Ref { slice_like: bool },
+    /// `name: Option<&T>`.
+    OptionalRef { slice_like: bool },
+}
+
+impl Arg {
+    pub(super) fn declare(&self) -> TokenStream {
+        let (name, ty) = (&self.name, &self.ty);
+        match self.passing {
+            Passing::Value => quote!(#name: #ty),
+            Passing::Ref { .. } => quote!(#name: &#ty),
+            Passing::OptionalRef { .. } => quote!(#name: Option<&#ty>),
         }
     }
-    doc.push_str(&format!("`{} {}` (operation `{}`).", op.method.key().to_uppercase(), op.path, op.id));
-    let docs = doc_attrs(Some(&doc));
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
+    /// Turns the borrowed argument into an owned local of the same name (for a stream, which
+    /// outlives the call); nothing for a value.
+    pub(super) fn own(&self) -> Option<TokenStream> {
+        let name = &self.name;
+        match self.passing {
+            Passing::Value => None,
+            Passing::Ref { .. } => Some(quote!(let #name = #name.to_owned();)),
+            Passing::OptionalRef { .. } => Some(quote!(let #name = #name.map(ToOwned::to_owned);)),
+        }
+    }
+
+    /// A fresh copy of the owned local, for one page's request; nothing for a value.
+    pub(super) fn copy(&self) -> Option<TokenStream> {
+        let name = &self.name;
+        (self.passing != Passing::Value).then(|| quote!(let #name = #name.clone();))
+    }
+
+    /// The owned local, passed as the function takes the argument.
+    pub(super) fn pass(&self) -> TokenStream {
+        let name = &self.name;
+        match self.passing {
+            Passing::Value => quote!(#name),
+            Passing::Ref { .. } => quote!(&#name),
+            Passing::OptionalRef { slice_like: true } => quote!(#name.as_deref()),
+            Passing::OptionalRef { slice_like: false } => quote!(#name.as_ref()),
+        }
+    }
+}
+
+/// The arguments of the operation's function, in order: path parameters, the query-parameter
+/// struct, the body. The names are the naming stage's (`name::OPERATION_LOCALS` keeps the
+/// parameters' apart from the body's locals).
+pub(super) fn operation_args(api: &Api, op: &Operation) -> Vec<Arg> {
     let mut args = Vec::new();
     for param in &op.path_params {
-        let arg = format_ident!("{}", param.rust_name);
-        let ty = path_arg(api, &param.ty);
-        args.push(quote!(#arg: #ty));
+        let name = format_ident!("{}", param.rust_name);
+        let (ty, passing) = match unalias(api, &param.ty) {
+            Ty::Integer => (quote!(i64), Passing::Value),
+            Ty::UInt64 => (quote!(u64), Passing::Value),
+            Ty::Int128 => (quote!(i128), Passing::Value),
+            Ty::Number => (quote!(f64), Passing::Value),
+            Ty::Boolean => (quote!(bool), Passing::Value),
+            Ty::Timestamp => (quote!(crate::Timestamp), Passing::Value),
+            named @ Ty::Named(id) if matches!(api.types[id.0].kind, TypeKind::Enum(_)) => {
+                (ty_tokens(api, named, false), Passing::Ref { slice_like: false })
+            }
+            _ => (quote!(str), Passing::Ref { slice_like: true }),
+        };
+        args.push(Arg { name, ty, passing });
     }
     if !op.query_params.is_empty() {
-        let params = format_ident!("{}", op.params_rust_name);
-        args.push(quote!(params: &#params));
+        let ty = format_ident!("{}", op.params_rust_name);
+        args.push(Arg { name: format_ident!("params"), ty: quote!(#ty), passing: Passing::Ref { slice_like: false } });
     }
     if let Some(body) = &op.body {
-        let ty = match unalias(api, &body.ty) {
-            Ty::String => quote!(str),
+        let (ty, slice_like) = match unalias(api, &body.ty) {
+            Ty::String => (quote!(str), true),
             Ty::Array(item) => {
                 let item = ty_tokens(api, item, false);
-                quote!([#item])
+                (quote!([#item]), true)
             }
-            _ => ty_tokens(api, &body.ty, false),
+            _ => (ty_tokens(api, &body.ty, false), false),
         };
-        args.push(if body.required { quote!(body: &#ty) } else { quote!(body: Option<&#ty>) });
+        let passing = if body.required { Passing::Ref { slice_like } } else { Passing::OptionalRef { slice_like } };
+        args.push(Arg { name: format_ident!("body"), ty, passing });
     }
+    args
+}
+
+fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
+    let name = format_ident!("{}", op.rust_name);
+    let summary = op.summary.as_deref().unwrap_or_default();
+    let description = op.description.as_deref().filter(|d| op.summary.as_deref() != Some(*d)).unwrap_or_default();
+    let request = code(&format!("{} {}", op.method.key().to_uppercase(), op.path));
+    let request = format!("{request} (operation {}).", code(&op.id));
+    let docs = doc_attrs_paragraphs(&[summary, description, &request]);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+
+    let args = operation_args(api, op);
+    let declared = args.iter().map(Arg::declare);
+    // Every parameter is an argument: the count is the description's, not a design choice.
+    let many = (args.len() + 1 > MAX_ARGS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
 
     let (template, encoded) = path_template(op);
     let encode: Vec<TokenStream> = encoded
@@ -307,7 +360,8 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     quote! {
         #docs
         #deprecated
-        pub async fn #name(&self, #(#args),*) -> Result<#output, Error> {
+        #many
+        pub async fn #name(&self, #(#declared),*) -> Result<#output, Error> {
             #send
         }
     }
@@ -315,7 +369,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
 
 fn emit_params(api: &Api, op: &Operation, cfg: &TokenStream) -> TokenStream {
     let name = format_ident!("{}", op.params_rust_name);
-    let doc = doc_attr(format!(" Query parameters of `{}`.", op.id));
+    let doc = doc_attr(format!(" Query parameters of {}.", code(&op.id)));
     let all_optional = op.query_params.iter().all(|p| !p.required);
     let fields = op.query_params.iter().map(|p| param_field(api, p));
     let default = all_optional.then(|| quote!(Default,));
@@ -349,177 +403,4 @@ fn param_field(api: &Api, param: &Param) -> TokenStream {
         attrs.push(quote!(skip_serializing_if = "Option::is_none"));
         quote! { #docs #[serde(#(#attrs),*)] pub #rust: Option<#ty>, }
     }
-}
-
-/// The field of the struct behind `ty` with a given wire name.
-fn struct_field<'a>(api: &'a Api, ty: &Ty, wire: &str) -> Option<&'a Field> {
-    match &definition(api, ty)?.kind {
-        TypeKind::Struct(s) => s.fields.iter().find(|f| f.wire_name == wire),
-        _ => None,
-    }
-}
-
-/// An expression of type `Option<&T>` reaching down `path` (wire names) from `root: &Ty`.
-fn reach(api: &Api, root_expr: TokenStream, root: &Ty, path: &[&str]) -> Option<TokenStream> {
-    let mut expr = quote!(Some(&#root_expr));
-    let mut ty = root.clone();
-    for wire in path {
-        let field = struct_field(api, &ty, wire)?;
-        let name = format_ident!("{}", field.rust_name);
-        let optional = !field.required || field.nullable;
-        expr = match (optional, field.boxed) {
-            (true, false) => quote!(#expr.and_then(|v| v.#name.as_ref())),
-            (true, true) => quote!(#expr.and_then(|v| v.#name.as_deref())),
-            (false, false) => quote!(#expr.map(|v| &v.#name)),
-            (false, true) => quote!(#expr.map(|v| &*v.#name)),
-        };
-        ty = field.ty.clone();
-    }
-    Some(expr)
-}
-
-/// `<name>_stream`: every item of a paged list, fetching pages as the stream is read.
-fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) -> Option<TokenStream> {
-    let single = format_ident!("{}", op.rust_name);
-    let name = format_ident!("{}_stream", op.rust_name);
-    let response = op.response.as_ref()?;
-    let item = ty_tokens(api, &pagination.item, false);
-    let items_field = struct_field(api, response, &pagination.items_field)?;
-    let items_name = format_ident!("{}", items_field.rust_name);
-    let mut items = if items_field.required && !items_field.nullable {
-        quote!(page.#items_name)
-    } else {
-        quote!(page.#items_name.unwrap_or_default())
-    };
-    if pagination.skip_null_items {
-        items = quote!(#items.into_iter().flatten().collect());
-    }
-
-    // Path arguments are owned by the stream, which outlives the call.
-    let mut args = Vec::new();
-    let mut owned = Vec::new();
-    let mut pass = Vec::new();
-    for param in &op.path_params {
-        let arg = format_ident!("{}", param.rust_name);
-        let ty = path_arg(api, &param.ty);
-        args.push(quote!(#arg: #ty));
-        let by_ref = ty.to_string().starts_with('&');
-        if by_ref {
-            owned.push(quote!(let #arg = #arg.to_owned();));
-            pass.push(quote!(&#arg));
-        } else {
-            pass.push(quote!(#arg));
-        }
-    }
-    let clones: Vec<TokenStream> = op
-        .path_params
-        .iter()
-        .filter(|p| path_arg(api, &p.ty).to_string().starts_with('&'))
-        .map(|p| {
-            let arg = format_ident!("{}", p.rust_name);
-            quote!(let #arg = #arg.clone();)
-        })
-        .collect();
-    let has_query = !op.query_params.is_empty();
-    if has_query {
-        let params = format_ident!("{}", op.params_rust_name);
-        args.push(quote!(params: &#params));
-        pass.push(quote!(&params));
-    }
-    let body_ty = op.body.as_ref().map(|b| ty_tokens(api, &b.ty, false));
-    if let Some(body_ty) = &body_ty {
-        args.push(quote!(body: &#body_ty));
-        pass.push(if op.body.as_ref().is_some_and(|b| b.required) { quote!(&body) } else { quote!(Some(&body)) });
-    }
-    let keep_params = has_query.then(|| quote!(let params = params.clone();));
-    let keep_body = body_ty.as_ref().map(|_| quote!(let body = body.clone();));
-
-    let doc = doc_attr(format!(
-        " Every item of [`Self::{single}`], one page after another: the next page is fetched when the stream is read past the current one."
-    ));
-    let (driver, set_page, next) = match (pagination.style, &pagination.request) {
-        (PageStyle::Cursor, PageRequest::Query(param)) => {
-            let field = format_ident!("{}", op.query_params.iter().find(|p| &p.name == param)?.rust_name);
-            let next = reach(api, quote!(page), response, &["pages", "next", "starting_after"])?;
-            (
-                quote!(crate::pagination::cursor),
-                quote! {
-                    let mut params = params.clone();
-                    if let Some(cursor) = cursor {
-                        params.#field = Some(cursor);
-                    }
-                },
-                quote!(#next.cloned()),
-            )
-        }
-        (PageStyle::Cursor, PageRequest::Body(wire)) => {
-            let holder = struct_field(api, &op.body.as_ref()?.ty, wire)?;
-            let holder_name = format_ident!("{}", holder.rust_name);
-            let cursor_field = struct_field(api, &holder.ty, "starting_after")?;
-            let cursor_name = format_ident!("{}", cursor_field.rust_name);
-            let target = if !holder.required || holder.nullable {
-                quote!(body.#holder_name.get_or_insert_with(Default::default))
-            } else {
-                quote!(body.#holder_name)
-            };
-            let value = if !cursor_field.required || cursor_field.nullable { quote!(Some(cursor)) } else { quote!(cursor) };
-            let next = reach(api, quote!(page), response, &["pages", "next", "starting_after"])?;
-            (
-                quote!(crate::pagination::cursor),
-                quote! {
-                    let mut body = body.clone();
-                    if let Some(cursor) = cursor {
-                        #target.#cursor_name = #value;
-                    }
-                },
-                quote!(#next.cloned()),
-            )
-        }
-        (PageStyle::PageNumber, PageRequest::Query(param)) => {
-            let field = format_ident!("{}", op.query_params.iter().find(|p| &p.name == param)?.rust_name);
-            let total = reach(api, quote!(page), response, &["pages", "total_pages"])?;
-            (
-                quote!(crate::pagination::numbered),
-                quote! {
-                    let mut params = params.clone();
-                    params.#field = Some(page_number);
-                },
-                quote!(#total.copied()),
-            )
-        }
-        (PageStyle::PageNumber, PageRequest::Body(_)) => return None,
-    };
-    let position = match pagination.style {
-        PageStyle::Cursor => quote!(cursor),
-        PageStyle::PageNumber => quote!(page_number),
-    };
-    let first = match pagination.style {
-        PageStyle::Cursor => TokenStream::new(),
-        PageStyle::PageNumber => {
-            let param = match &pagination.request {
-                PageRequest::Query(p) => p,
-                PageRequest::Body(_) => return None,
-            };
-            let field = format_ident!("{}", op.query_params.iter().find(|p| &p.name == param)?.rust_name);
-            quote!(params.#field.unwrap_or(1),)
-        }
-    };
-    Some(quote! {
-        #doc
-        pub fn #name(&self, #(#args),*) -> impl futures::Stream<Item = Result<#item, Error>> + 'a {
-            let group = *self;
-            #(#owned)*
-            #keep_params
-            #keep_body
-            #driver(#first move |#position| {
-                #set_page
-                #(#clones)*
-                async move {
-                    let page = group.#single(#(#pass),*).await?;
-                    let next = #next;
-                    Ok((#items, next))
-                }
-            })
-        }
-    })
 }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{cfg, doc_attr, doc_attrs, ty_tokens};
+use super::{cfg, code, doc_attr, doc_attrs, ty_tokens};
 use crate::model::{Access, Api, Gate, StringEnum, Struct, Ty, TypeDef, TypeKind, Union};
 use crate::name::UNKNOWN_VARIANT;
 
@@ -22,6 +22,8 @@ pub fn emit(api: &Api, gates: &[Gate], order: &[usize], range: std::ops::Range<u
         });
         quote! {
             //! Request and response types, one per schema of the description.
+            // Field types are the description's, nested as deep as it nests them.
+            #![allow(clippy::type_complexity)]
             #import
         }
     });
@@ -40,7 +42,7 @@ fn emit_type(api: &Api, def: &TypeDef, cfg: &TokenStream) -> TokenStream {
         if !doc_text.is_empty() {
             doc_text.push_str("\n\n");
         }
-        doc_text.push_str(&format!("Schema `{schema}`."));
+        doc_text.push_str(&format!("Schema {}.", code(schema)));
     }
     let docs = doc_attrs((!doc_text.is_empty()).then_some(doc_text.as_str()));
     match &def.kind {
@@ -110,7 +112,7 @@ fn emit_enum(name: &proc_macro2::Ident, docs: TokenStream, cfg: &TokenStream, e:
     let unknown = format_ident!("{}", UNKNOWN_VARIANT);
     let variants = e.values.iter().map(|v| {
         let variant = format_ident!("{}", v.rust_name);
-        let doc = doc_attr(format!(" `{}`", v.value));
+        let doc = doc_attr(format!(" {}", code(&v.value)));
         quote!(#doc #variant,)
     });
     let to_str = e.values.iter().map(|v| {
@@ -123,6 +125,17 @@ fn emit_enum(name: &proc_macro2::Ident, docs: TokenStream, cfg: &TokenStream, e:
         let value = &v.value;
         quote!(#value => Self::#variant,)
     });
+    // With no listed value, every value is unknown (a `match` of one binding would be clippy's `match_single_binding`).
+    let from_value = if e.values.is_empty() {
+        quote!(Self::#unknown(value.to_owned()))
+    } else {
+        quote! {
+            match value {
+                #(#from_str)*
+                other => Self::#unknown(other.to_owned()),
+            }
+        }
+    };
     quote! {
         #docs
         #cfg
@@ -148,10 +161,7 @@ fn emit_enum(name: &proc_macro2::Ident, docs: TokenStream, cfg: &TokenStream, e:
         #cfg
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
-                match value {
-                    #(#from_str)*
-                    other => Self::#unknown(other.to_owned()),
-                }
+                #from_value
             }
         }
 
@@ -181,7 +191,7 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, cfg: &Tok
             let variant = format_ident!("{}", v.rust_name);
             let ty = variant_ty(v);
             let property = u.tag.as_deref().unwrap_or_default();
-            let doc = v.tag_values.iter().map(|value| format!("`{property}: {value}`")).collect::<Vec<_>>().join(", ");
+            let doc = v.tag_values.iter().map(|value| code(&format!("{property}: {value}"))).collect::<Vec<_>>().join(", ");
             let doc = if doc.is_empty() { doc } else { format!(" {doc}") };
             let doc = (!doc.is_empty()).then(|| doc_attr(doc));
             quote!(#doc #variant(#ty),)
@@ -266,7 +276,7 @@ fn emit_union(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, cfg: &Tok
         let decode = tried_in_order(api, u, indices, &boxed);
         quote!(Some(#(#values)|*) => #decode,)
     });
-    let unknown_doc = doc_attr(format!(" A `{tag}` this version of the client does not know yet, kept as JSON."));
+    let unknown_doc = doc_attr(format!(" A {} this version of the client does not know yet, kept as JSON.", code(tag)));
     quote! {
         #docs
         #cfg

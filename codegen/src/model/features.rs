@@ -227,6 +227,7 @@ mod tests {
             pagination: None,
             origin: String::new(),
             rust_name: String::new(),
+            stream_rust_name: String::new(),
             params_rust_name: String::new(),
             group_rust_name: String::new(),
             group_accessor: String::new(),

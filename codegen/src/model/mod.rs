@@ -212,8 +212,10 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// `file#pointer` of the operation.
     pub origin: String,
-    /// Filled by the naming stage: the method, its query-parameter struct, and its group's type and accessor.
+    /// Filled by the naming stage: the method, its `*_stream` twin (when it pages), its
+    /// query-parameter struct, and its group's type and accessor.
     pub rust_name: String,
+    pub stream_rust_name: String,
     pub params_rust_name: String,
     pub group_rust_name: String,
     pub group_accessor: String,

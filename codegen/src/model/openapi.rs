@@ -160,15 +160,7 @@ fn lower_operation<'d>(
             )?,
         }
     }
-    // Keep path parameters in the order the path template names them.
-    path_params.sort_by_key(|p| path.find(&format!("{{{}}}", p.name)).unwrap_or(usize::MAX));
-    for segment in path.split('/').filter(|s| s.starts_with('{') && s.ends_with('}')) {
-        let name = &segment[1..segment.len() - 1];
-        if !path_params.iter().any(|p| p.name == name) {
-            diags.warn(docs.locate(op_node), format!("path parameter `{name}` is not declared; taking it as a string"))?;
-            path_params.push(Param { name: name.to_owned(), ty: Ty::String, required: true, docs: None, rust_name: String::new() });
-        }
-    }
+    reconcile_path_params(path, &mut path_params, |message| diags.warn(docs.locate(op_node), message))?;
 
     let body_site = op.get("requestBody").map(|body| (op_node.child("requestBody"), body));
     let body = match body_site.as_ref().and_then(|(node, body)| docs.deref_at(node, body)) {
@@ -215,10 +207,54 @@ fn lower_operation<'d>(
         pagination: None,
         origin: docs.describe(op_node),
         rust_name: String::new(),
+        stream_rust_name: String::new(),
         params_rust_name: String::new(),
         group_rust_name: String::new(),
         group_accessor: String::new(),
     })
+}
+
+/// The names between braces in a path template, in order, once each (`/{owner}.{repo}` holds two).
+pub fn template_names(path: &str) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        let name = &rest[start + 1..start + len];
+        if !names.contains(&name) {
+            names.push(name);
+        }
+        rest = &rest[start + len + 1..];
+    }
+    names
+}
+
+/// Makes the path parameters those the template names, in its order: a declared parameter the
+/// template does not name is left out (it has nowhere to go), a name the template holds but no
+/// parameter declares is taken as a string; both are warned.
+fn reconcile_path_params(
+    path: &str,
+    params: &mut Vec<Param>,
+    mut warn: impl FnMut(String) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let names = template_names(path);
+    let mut kept = Vec::new();
+    for param in params.drain(..) {
+        if names.contains(&param.name.as_str()) {
+            kept.push(param);
+        } else {
+            warn(format!("path parameter `{}` is not in the path `{path}`; the generated function leaves it out", param.name))?;
+        }
+    }
+    for name in &names {
+        if !kept.iter().any(|p| &p.name == name) {
+            warn(format!("path parameter `{name}` is not declared; taking it as a string"))?;
+            kept.push(Param { name: (*name).to_owned(), ty: Ty::String, required: true, docs: None, rust_name: String::new() });
+        }
+    }
+    kept.sort_by_key(|p| names.iter().position(|n| *n == p.name));
+    *params = kept;
+    Ok(())
 }
 
 /// Every response with a JSON body, in status order (`2xx` first), with its examples.

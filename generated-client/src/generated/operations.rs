@@ -2,6 +2,7 @@
 // Do not edit by hand: change the description or the generator, then regenerate.
 
 //! One async function per operation, grouped by resource: `client.contacts().list(..)`.
+#![allow(clippy::type_complexity)]
 #[cfg(
     any(
         feature = "admins",
@@ -365,6 +366,29 @@ impl<'a> Companies<'a> {
             .send()
             .await
     }
+    /// Every item of [`Self::list`], one page after another: the next page is fetched when the stream is read past the current one.
+    pub fn list_stream(
+        &self,
+        params: &ListCompaniesParams,
+    ) -> impl futures::Stream<Item = Result<types::Company, Error>> + 'a {
+        let group = *self;
+        let params = params.to_owned();
+        crate::pagination::numbered(
+            params.page.unwrap_or(1),
+            move |page_number| {
+                let mut params = params.clone();
+                params.page = Some(page_number);
+                async move {
+                    let page = group.list(&params).await?;
+                    let next = Some(&page)
+                        .and_then(|v| v.pages.as_ref())
+                        .and_then(|v| v.total_pages.as_ref())
+                        .copied();
+                    Ok((page.data.unwrap_or_default(), next))
+                }
+            },
+        )
+    }
     /// Scroll over all companies
     ///
     /// Walks through every company of a large workspace. Call it first without `scroll_param`, then pass the `scroll_param` of each response to get the next batch. A scroll cannot be resumed after a network error; start again from the beginning.
@@ -582,7 +606,7 @@ impl<'a> Contacts<'a> {
         params: &ListContactsParams,
     ) -> impl futures::Stream<Item = Result<types::Contact, Error>> + 'a {
         let group = *self;
-        let params = params.clone();
+        let params = params.to_owned();
         crate::pagination::cursor(move |cursor| {
             let mut params = params.clone();
             if let Some(cursor) = cursor {
@@ -653,7 +677,7 @@ impl<'a> Contacts<'a> {
         body: &types::SearchRequest,
     ) -> impl futures::Stream<Item = Result<types::Contact, Error>> + 'a {
         let group = *self;
-        let body = body.clone();
+        let body = body.to_owned();
         crate::pagination::cursor(move |cursor| {
             let mut body = body.clone();
             if let Some(cursor) = cursor {
@@ -870,7 +894,7 @@ impl<'a> Conversations<'a> {
         params: &ListConversationsParams,
     ) -> impl futures::Stream<Item = Result<types::Conversation, Error>> + 'a {
         let group = *self;
-        let params = params.clone();
+        let params = params.to_owned();
         crate::pagination::cursor(move |cursor| {
             let mut params = params.clone();
             if let Some(cursor) = cursor {
@@ -949,7 +973,7 @@ impl<'a> Conversations<'a> {
         body: &types::SearchRequest,
     ) -> impl futures::Stream<Item = Result<types::Conversation, Error>> + 'a {
         let group = *self;
-        let body = body.clone();
+        let body = body.to_owned();
         crate::pagination::cursor(move |cursor| {
             let mut body = body.clone();
             if let Some(cursor) = cursor {

@@ -2,6 +2,7 @@
 // Do not edit by hand: change the description or the generator, then regenerate.
 
 //! Request and response types, one per schema of the description.
+#![allow(clippy::type_complexity)]
 #[cfg(
     any(
         feature = "admins",
