@@ -1,4 +1,4 @@
-//! Project tasks: codegen, conformance, diff, bump, bench (`cargo xtask help`).
+//! Project tasks: codegen, conformance, diff, bump, bench, fuzz (`cargo xtask help`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,6 +13,7 @@ mod bump;
 mod codegen_task;
 mod conformance;
 mod diff;
+mod fuzz;
 mod prism_published;
 
 fn workspace_root() -> PathBuf {
@@ -29,6 +30,14 @@ tasks:
                                  generate, compile and decode the examples of each published
                                  description (default: ../shared/specs/intercom/*); with
                                  --progenitor, also run cargo-progenitor on each
+  fuzz [--minutes N] [--seed S] [--cases K] [--operations N] [--only F,..] [--without F,..]
+       [--no-shrink] [--shrink-minutes M] [--fixtures DIR] [--replay FILE]
+                                 random valid descriptions (N operations each, hostile names,
+                                 construct families switchable: see xtask/src/fuzz/families.rs)
+                                 through the generator (twice: no panic, same output), cargo clippy
+                                 -D warnings and a decode + re-encode of their response examples;
+                                 each new failure class is kept, minimised, in
+                                 codegen/tests/fixtures/fuzz-found/ (--replay runs one)
   diff OLD NEW [--asyncapi-old PATH --asyncapi-new PATH] [--json | --markdown]
                                  the change report between two descriptions: what was added,
                                  removed or changed, breaking or not, and the semver bump
@@ -59,6 +68,7 @@ fn main() -> ExitCode {
         Some("bump") => bump::run(&workspace_root(), &args[1..]),
         Some("prism-published") => prism_published::run(&workspace_root(), &args[1..]),
         Some("bench") => bench::run(&workspace_root(), &args[1..]),
+        Some("fuzz") => fuzz::run(&workspace_root(), &args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
