@@ -109,8 +109,8 @@ impl OperationGen<'_, '_> {
             operation["parameters"] = Value::Array(parameters);
         }
         operation["responses"] = self.responses(response_schema);
-        if self.rng().chance(0.1) {
-            operation["description"] = json!("Tabs\tand `ticks`, <html> and [links](#x), ```\ncode\n```, a trailing backslash \\");
+        if self.has(Family::Docs) && self.rng().chance(0.1) {
+            operation["description"] = json!(super::schemas::ODD_DOCS.join("\n"));
         }
         (path, method, operation)
     }

@@ -50,10 +50,12 @@ pub enum Family {
     Maps,
     /// `nullable` schemas.
     Nullable,
+    /// Descriptions with tabs, backticks, HTML, code fences and trailing backslashes.
+    Docs,
 }
 
 impl Family {
-    pub const ALL: [Family; 22] = [
+    pub const ALL: [Family; 23] = [
         Family::Names,
         Family::PathParams,
         Family::QueryStyles,
@@ -76,6 +78,7 @@ impl Family {
         Family::Enums,
         Family::Maps,
         Family::Nullable,
+        Family::Docs,
     ];
 
     pub fn key(self) -> &'static str {
@@ -102,6 +105,7 @@ impl Family {
             Family::Enums => "enums",
             Family::Maps => "maps",
             Family::Nullable => "nullable",
+            Family::Docs => "docs",
         }
     }
 

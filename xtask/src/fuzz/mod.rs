@@ -32,6 +32,7 @@ struct Options {
     shrink_minutes: f64,
     fixtures: PathBuf,
     replay: Option<PathBuf>,
+    dump: Option<PathBuf>,
 }
 
 fn parse(root: &Path, args: &[String]) -> Result<Options, String> {
@@ -45,6 +46,7 @@ fn parse(root: &Path, args: &[String]) -> Result<Options, String> {
         shrink_minutes: 5.0,
         fixtures: root.join("codegen/tests/fixtures/fuzz-found"),
         replay: None,
+        dump: None,
     };
     let (mut only, mut without) = (None, None);
     let mut args = args.iter();
@@ -62,6 +64,7 @@ fn parse(root: &Path, args: &[String]) -> Result<Options, String> {
             "--shrink-minutes" => options.shrink_minutes = number(value("--shrink-minutes")?, "--shrink-minutes")?,
             "--fixtures" => options.fixtures = PathBuf::from(value("--fixtures")?),
             "--replay" => options.replay = Some(PathBuf::from(value("--replay")?)),
+            "--dump" => options.dump = Some(PathBuf::from(value("--dump")?)),
             other => return Err(format!("fuzz: unknown option `{other}`")),
         }
     }
@@ -102,6 +105,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         }
         let seed = options.seed.wrapping_add(index);
         let doc = describe::generate(seed, &options.families, options.operations);
+        if let Some(dir) = &options.dump {
+            let path = dir.join(format!("fuzz-{seed}.json"));
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            std::fs::write(&path, serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?).map_err(|e| format!("{}: {e}", path.display()))?;
+            println!("wrote {}", path.display());
+            continue;
+        }
         let case_started = Instant::now();
         let failures = case::run(root, &work.join("case"), &target, &doc, Stage::RoundTrip);
         summary.cases += 1;
@@ -245,3 +255,6 @@ fn print_summary(summary: &Summary, elapsed: Duration) {
         println!("| {} | {count} | {seed} | {fixture} |", class.replace('|', "/"));
     }
 }
+
+#[cfg(test)]
+mod tests;

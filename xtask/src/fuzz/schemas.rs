@@ -8,6 +8,17 @@ use super::families::{Families, Family};
 use super::names::{enum_values, Scope, Slot};
 use super::rng::Rng;
 
+/// Descriptions rustdoc and clippy are picky about.
+pub const ODD_DOCS: &[&str] = &[
+    "Tabs\tinside\tthe text.",
+    "`unbalanced tick and <b>html</b> and [a link](#nowhere)",
+    "```\nfn not_rust( {\n```",
+    "Ends with a backslash \\",
+    "Line one.\n\n    indented like code\n* a list\n# a heading",
+    "http://bare.example.com/url and an email someone@example.com",
+    "",
+];
+
 /// Nesting past this gives scalars only.
 const MAX_DEPTH: usize = 3;
 
@@ -146,6 +157,9 @@ impl<'f> SchemaGen<'f> {
                 let key = if self.rng.chance(0.5) { "readOnly" } else { "writeOnly" };
                 schema = with_sibling(schema, key, json!(true));
             }
+            if self.has(Family::Docs) && schema.get("$ref").is_none() && self.rng.chance(0.15) {
+                schema["description"] = json!(*self.rng.pick(ODD_DOCS));
+            }
             if self.rng.chance(0.4) {
                 required.push(json!(name));
             }
@@ -241,9 +255,23 @@ impl<'f> SchemaGen<'f> {
     /// `allOf` of object parts, or of one part that is not an object with siblings beside it.
     fn all_of(&mut self, depth: usize) -> Value {
         if self.rng.chance(0.5) {
-            let base = self.object(depth + 1, 1..4);
+            let mut base = self.object(depth + 1, 1..4);
+            let mut extra = self.object(depth + 1, 0..3);
+            // `additionalProperties` in one part would constrain the other part's properties.
+            for part in [&mut base, &mut extra] {
+                if let Value::Object(map) = part {
+                    map.remove("additionalProperties");
+                }
+            }
+            // A property in both parts with two types would make the allOf unsatisfiable.
+            if let (Some(Value::Object(taken)), Some(Value::Object(more))) = (base.get("properties"), extra.get_mut("properties")) {
+                more.retain(|name, _| !taken.contains_key(name));
+            }
+            let left: Vec<String> = extra["properties"].as_object().map(|p| p.keys().cloned().collect()).unwrap_or_default();
+            if let Some(Value::Array(required)) = extra.get_mut("required") {
+                required.retain(|name| name.as_str().is_some_and(|n| left.iter().any(|l| l == n)));
+            }
             let base = self.component(base);
-            let extra = self.object(depth + 1, 0..3);
             return json!({"allOf": [base, extra]});
         }
         let inner = if self.rng.chance(0.5) { self.scalar() } else { json!({"type": "array", "items": self.scalar()}) };
