@@ -32,13 +32,15 @@ tasks:
                                  --progenitor, also run cargo-progenitor on each
   fuzz [--minutes N] [--seed S] [--cases K] [--operations N] [--only F,..] [--without F,..]
        [--no-shrink] [--shrink-minutes M] [--fixtures DIR] [--replay FILE] [--dump DIR]
+       [--target-dir DIR]
                                  random valid descriptions (N operations each, hostile names,
                                  construct families switchable: see xtask/src/fuzz/families.rs)
                                  through the generator (twice: no panic, same output), cargo clippy
                                  -D warnings and a decode + re-encode of their response examples;
                                  each new failure class is kept, minimised, in
                                  codegen/tests/fixtures/fuzz-found/ (--replay runs one;
-                                 --dump writes the descriptions and runs nothing)
+                                 --dump writes the descriptions and runs nothing;
+                                 --target-dir: the cargo target folder every case shares)
   diff OLD NEW [--asyncapi-old PATH --asyncapi-new PATH] [--json | --markdown]
                                  the change report between two descriptions: what was added,
                                  removed or changed, breaking or not, and the semver bump

@@ -33,6 +33,7 @@ struct Options {
     fixtures: PathBuf,
     replay: Option<PathBuf>,
     dump: Option<PathBuf>,
+    target: Option<PathBuf>,
 }
 
 fn parse(root: &Path, args: &[String]) -> Result<Options, String> {
@@ -47,6 +48,7 @@ fn parse(root: &Path, args: &[String]) -> Result<Options, String> {
         fixtures: root.join("codegen/tests/fixtures/fuzz-found"),
         replay: None,
         dump: None,
+        target: None,
     };
     let (mut only, mut without) = (None, None);
     let mut args = args.iter();
@@ -65,6 +67,7 @@ fn parse(root: &Path, args: &[String]) -> Result<Options, String> {
             "--fixtures" => options.fixtures = PathBuf::from(value("--fixtures")?),
             "--replay" => options.replay = Some(PathBuf::from(value("--replay")?)),
             "--dump" => options.dump = Some(PathBuf::from(value("--dump")?)),
+            "--target-dir" => options.target = Some(PathBuf::from(value("--target-dir")?)),
             other => return Err(format!("fuzz: unknown option `{other}`")),
         }
     }
@@ -84,10 +87,15 @@ struct Summary {
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let options = parse(root, args)?;
-    let work = std::env::temp_dir().join("intercom-fuzz");
-    let target = work.join("target");
+    // The cargo target folder is shared by every case and run (the runtime's dependencies build
+    // once); each run writes its crates in a folder of its own.
+    let shared = std::env::temp_dir().join("intercom-fuzz");
+    let target = options.target.clone().unwrap_or_else(|| shared.join("target"));
+    let work = shared.join(format!("run-{}", std::process::id()));
     if let Some(path) = &options.replay {
-        return replay(root, &work, &target, path);
+        let result = replay(root, &work, &target, path);
+        let _ = std::fs::remove_dir_all(&work);
+        return result;
     }
     println!(
         "fuzz: seeds from {}, {} operations a description, families {}, {} minutes{}",
@@ -137,6 +145,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         }
     }
     print_summary(&summary, started.elapsed());
+    let _ = std::fs::remove_dir_all(&work);
     if summary.failing_cases == 0 {
         Ok(())
     } else {
