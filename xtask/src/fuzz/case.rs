@@ -69,12 +69,22 @@ pub fn run(root: &Path, work: &Path, target: &Path, doc: &Value, until: Stage) -
         return Vec::new();
     }
     let crate_dir = work.join("crate");
-    if let Err(err) = conformance::write_crate(root, &crate_dir, &generated.files, &generated.features, &generated.harness) {
+    if let Err(err) = conformance::write_crate(root, &crate_dir, &generated.files, &generated.section, &generated.harness) {
         return vec![Failure::new("harness", "cannot write the crate", err)];
     }
-    let failures = clippy(&crate_dir, target);
-    if !failures.is_empty() || until == Stage::Clippy {
-        return failures;
+    // Every feature (the default), none, and the first resource group alone.
+    let mut configurations = vec![("clippy", Vec::new()), ("clippy (no features)", vec!["--no-default-features".to_owned()])];
+    if let Some(group) = generated.features.first() {
+        configurations.push(("clippy (one group alone)", vec!["--no-default-features".to_owned(), "--features".to_owned(), group.clone()]));
+    }
+    for (label, args) in configurations {
+        let failures = clippy(&crate_dir, target, label, &args);
+        if !failures.is_empty() {
+            return failures;
+        }
+    }
+    if until == Stage::Clippy {
+        return Vec::new();
     }
     round_trip(&crate_dir, target)
 }
@@ -82,14 +92,17 @@ pub fn run(root: &Path, work: &Path, target: &Path, doc: &Value, until: Stage) -
 /// What one generator run gives (compared between two runs), as `conformance::write_crate` takes it.
 struct GeneratedFiles {
     files: Vec<codegen::GeneratedFile>,
-    features: String,
+    /// The generated `[features]` section.
+    section: String,
+    /// The resource groups' features.
+    features: Vec<String>,
     harness: String,
 }
 
 impl PartialEq for GeneratedFiles {
     fn eq(&self, other: &Self) -> bool {
         let files = |g: &GeneratedFiles| g.files.iter().map(|f| (f.path.clone(), f.contents.clone())).collect::<Vec<_>>();
-        files(self) == files(other) && self.features == other.features && self.harness == other.harness
+        files(self) == files(other) && self.section == other.section && self.harness == other.harness
     }
 }
 
@@ -130,14 +143,23 @@ fn generate(spec: &Path) -> Result<GeneratedFiles, codegen::Error> {
     let model = codegen::build_model(&config)?;
     let files = codegen::emit::emit(&model.api, &["`description.yaml`".to_owned()])?;
     let harness = codegen::emit::conformance::harness(&model.api)?;
-    let features = codegen::write::manifest::features_section(&model.api);
-    Ok(GeneratedFiles { files, features, harness })
+    let section = codegen::write::manifest::features_section(&model.api);
+    let features = model
+        .api
+        .features
+        .iter()
+        .filter(|f| matches!(f.kind, codegen::model::FeatureKind::Group(_)))
+        .map(|f| f.name.clone())
+        .collect();
+    Ok(GeneratedFiles { files, section, features, harness })
 }
 
-/// `cargo clippy --lib -- -D warnings`: one failure per distinct diagnostic class.
-fn clippy(crate_dir: &Path, target: &Path) -> Vec<Failure> {
+/// `cargo clippy --lib <args> -- -D warnings`: one failure per distinct diagnostic class, classed under `label`.
+fn clippy(crate_dir: &Path, target: &Path, label: &str, args: &[String]) -> Vec<Failure> {
     let output = Command::new(conformance::cargo())
-        .args(["clippy", "--lib", "--quiet", "--message-format=json", "--", "-D", "warnings"])
+        .args(["clippy", "--lib", "--quiet", "--message-format=json"])
+        .args(args)
+        .args(["--", "-D", "warnings"])
         .current_dir(crate_dir)
         .env("CARGO_TARGET_DIR", target)
         .output();
@@ -158,14 +180,14 @@ fn clippy(crate_dir: &Path, target: &Path) -> Vec<Failure> {
         }
         let code = message.pointer("/code/code").and_then(Value::as_str).unwrap_or("");
         let rendered = message.get("rendered").and_then(Value::as_str).unwrap_or(text);
-        let failure = Failure::coded("clippy", code, text, rendered.lines().take(12).collect::<Vec<_>>().join("\n"));
+        let failure = Failure::coded(label, code, text, rendered.lines().take(12).collect::<Vec<_>>().join("\n"));
         if !failures.iter().any(|f| f.class == failure.class) {
             failures.push(failure);
         }
     }
     if failures.is_empty() && !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        failures.push(Failure::new("clippy", "failed without a diagnostic", stderr.lines().take(12).collect::<Vec<_>>().join("\n")));
+        failures.push(Failure::new(label, "failed without a diagnostic", stderr.lines().take(12).collect::<Vec<_>>().join("\n")));
     }
     failures
 }
