@@ -49,8 +49,9 @@ impl Failure {
     }
 }
 
-/// Runs the case in `work` (a folder of its own; `target` is the cargo target folder shared by every case).
-pub fn run(root: &Path, work: &Path, target: &Path, doc: &Value, until: Stage) -> Vec<Failure> {
+/// Runs the case in `work` (a folder of its own; `target` is the cargo target folder shared by
+/// every case). `feature_configs`: clippy also without features and with one group alone.
+pub fn run(root: &Path, work: &Path, target: &Path, doc: &Value, until: Stage, feature_configs: bool) -> Vec<Failure> {
     let spec = work.join("description.yaml");
     let text = serde_yaml::to_string(doc).unwrap_or_default();
     if let Err(err) = std::fs::create_dir_all(work).and_then(|()| std::fs::write(&spec, text)) {
@@ -74,7 +75,9 @@ pub fn run(root: &Path, work: &Path, target: &Path, doc: &Value, until: Stage) -
     }
     // Every feature (the default), none, and the first resource group alone.
     let mut configurations = vec![("clippy", Vec::new()), ("clippy (no features)", vec!["--no-default-features".to_owned()])];
-    if let Some(group) = generated.features.first() {
+    if !feature_configs {
+        configurations.truncate(1);
+    } else if let Some(group) = generated.features.first() {
         configurations.push(("clippy (one group alone)", vec!["--no-default-features".to_owned(), "--features".to_owned(), group.clone()]));
     }
     // The example harness names types of every group: the other configurations go without it.

@@ -121,7 +121,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             continue;
         }
         let case_started = Instant::now();
-        let failures = case::run(root, &work.join("case"), &target, &doc, Stage::RoundTrip);
+        let failures = case::run(root, &work.join("case"), &target, &doc, Stage::RoundTrip, true);
         summary.cases += 1;
         summary.operations += count_operations(&doc);
         let classes: Vec<&str> = failures.iter().map(|f| f.class.as_str()).collect();
@@ -172,14 +172,16 @@ fn keep_fixtures(
         }
         let started = Instant::now();
         let deadline = started + Duration::from_secs_f64(options.shrink_minutes * 60.0);
+        // Only the clippy configuration the failure is in (the default one needs no others).
+        let configs = failure.class.starts_with("clippy (");
         let mut still_fails = |candidate: &Value| {
-            case::run(root, &work.join("shrink"), target, candidate, failure.stage()).iter().any(|f| f.class == failure.class)
+            case::run(root, &work.join("shrink"), target, candidate, failure.stage(), configs).iter().any(|f| f.class == failure.class)
         };
         let mut shrinker = shrink::Shrinker::new(seed, deadline, &mut still_fails);
         let small = shrinker.shrink(doc);
         let attempts = shrinker.attempts;
         // The evidence from the minimised description itself.
-        let detail = case::run(root, &work.join("shrink"), target, &small, failure.stage())
+        let detail = case::run(root, &work.join("shrink"), target, &small, failure.stage(), configs)
             .into_iter()
             .find(|f| f.class == failure.class)
             .map_or_else(|| failure.detail.clone(), |f| f.detail);
@@ -219,7 +221,7 @@ fn replay(root: &Path, work: &Path, target: &Path, path: &Path) -> Result<(), St
     let path = if path.exists() { path.to_path_buf() } else { fixtures.join(path) };
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let doc: Value = serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let failures = case::run(root, &work.join("case"), target, &doc, Stage::RoundTrip);
+    let failures = case::run(root, &work.join("case"), target, &doc, Stage::RoundTrip, true);
     if failures.is_empty() {
         println!("{}: passes", path.display());
         return Ok(());
