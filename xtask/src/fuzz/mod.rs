@@ -141,7 +141,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             entry.0 += 1;
         }
         if options.shrink {
-            keep_fixtures(root, &work, &target, &options, seed, &doc, &failures, &mut summary);
+            // Shrinking after the run's time is up gets one more shrink budget in all.
+            let hard_end = started + Duration::from_secs_f64((options.minutes + options.shrink_minutes) * 60.0);
+            keep_fixtures(root, &work, &target, &options, (seed, hard_end), &doc, &failures, &mut summary);
         }
     }
     print_summary(&summary, started.elapsed());
@@ -160,7 +162,7 @@ fn keep_fixtures(
     work: &Path,
     target: &Path,
     options: &Options,
-    seed: u64,
+    (seed, hard_end): (u64, Instant),
     doc: &Value,
     failures: &[Failure],
     summary: &mut Summary,
@@ -171,7 +173,7 @@ fn keep_fixtures(
             continue;
         }
         let started = Instant::now();
-        let deadline = started + Duration::from_secs_f64(options.shrink_minutes * 60.0);
+        let deadline = (started + Duration::from_secs_f64(options.shrink_minutes * 60.0)).min(hard_end);
         // Only the clippy configuration the failure is in (the default one needs no others).
         let configs = failure.class.starts_with("clippy (");
         let mut still_fails = |candidate: &Value| {
