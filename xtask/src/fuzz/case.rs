@@ -129,8 +129,11 @@ fn generate_guarded(spec: &Path) -> Result<GeneratedFiles, Failure> {
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
         let place = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        // The first panic is the cause: a scoped thread's panic is raised again in its parent.
         if let Ok(mut m) = sink.lock() {
-            *m = format!("{text} at {place}");
+            if m.is_empty() {
+                *m = format!("{text} at {place}");
+            }
         }
     }));
     let result = catch_unwind(AssertUnwindSafe(|| generate(spec)));
