@@ -1,4 +1,4 @@
-//! Project tasks: codegen, conformance, diff, bump, bench (`cargo xtask help`).
+//! Project tasks: codegen, conformance, diff, bump, bench, fuzz (`cargo xtask help`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,6 +14,7 @@ mod check_fixture;
 mod codegen_task;
 mod conformance;
 mod diff;
+mod fuzz;
 mod prism_published;
 
 fn workspace_root() -> PathBuf {
@@ -35,6 +36,17 @@ tasks:
                                  generate a crate from one small description; clippy it with
                                  -D warnings (every feature, and none), rustdoc it with
                                  -D warnings; with --wire, run FILE as its integration test
+  fuzz [--minutes N] [--seed S] [--cases K] [--operations N] [--only F,..] [--without F,..]
+       [--no-shrink] [--shrink-minutes M] [--fixtures DIR] [--replay FILE] [--dump DIR]
+       [--target-dir DIR]
+                                 random valid descriptions (N operations each, hostile names,
+                                 construct families switchable: see xtask/src/fuzz/families.rs)
+                                 through the generator (twice: no panic, same output), cargo clippy
+                                 -D warnings and a decode + re-encode of their response examples;
+                                 each new failure class is kept, minimised, in
+                                 codegen/tests/fixtures/fuzz-found/ (--replay runs one;
+                                 --dump writes the descriptions and runs nothing;
+                                 --target-dir: the cargo target folder every case shares)
   diff OLD NEW [--asyncapi-old PATH --asyncapi-new PATH] [--json | --markdown]
                                  the change report between two descriptions: what was added,
                                  removed or changed, breaking or not, and the semver bump
@@ -66,6 +78,7 @@ fn main() -> ExitCode {
         Some("bump") => bump::run(&workspace_root(), &args[1..]),
         Some("prism-published") => prism_published::run(&workspace_root(), &args[1..]),
         Some("bench") => bench::run(&workspace_root(), &args[1..]),
+        Some("fuzz") => fuzz::run(&workspace_root(), &args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

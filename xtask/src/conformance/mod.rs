@@ -266,7 +266,7 @@ fn run_one(root: &Path, work: &Path, spec: &Path, clippy: bool) -> Report {
 }
 
 /// Examples that break their own schema, by origin, with the first violations as evidence.
-fn judge_examples(api: &codegen::model::Api, docs: &Documents) -> BTreeMap<String, String> {
+pub(crate) fn judge_examples(api: &codegen::model::Api, docs: &Documents) -> BTreeMap<String, String> {
     let mut defects = BTreeMap::new();
     for op in &api.operations {
         let Some((_, pointer)) = op.origin.split_once('#') else { continue };
