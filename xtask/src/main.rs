@@ -1,4 +1,4 @@
-//! Project tasks: codegen, conformance, diff, bump, bench (`cargo xtask help`).
+//! Project tasks: codegen, conformance, coverage, diff, bump, bench (`cargo xtask help`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,6 +12,7 @@ mod bench;
 mod bump;
 mod codegen_task;
 mod conformance;
+mod coverage;
 mod diff;
 mod prism_published;
 
@@ -29,6 +30,11 @@ tasks:
                                  generate, compile and decode the examples of each published
                                  description (default: ../shared/specs/intercom/*); with
                                  --progenitor, also run cargo-progenitor on each
+  coverage [PUBLISHED] [--ours PATH] [--table]
+                                 the operations (method + path) of a published description
+                                 (default ../shared/specs/intercom/2.15) that specs/openapi.yaml
+                                 lacks, and `N of M operations covered`; fails if any is missing;
+                                 --table: operation counts per group, as a markdown table
   diff OLD NEW [--asyncapi-old PATH --asyncapi-new PATH] [--json | --markdown]
                                  the change report between two descriptions: what was added,
                                  removed or changed, breaking or not, and the semver bump
@@ -55,6 +61,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen_task::run(&workspace_root(), &args[1..]),
         Some("conformance") => conformance::run(&workspace_root(), &args[1..]),
+        Some("coverage") => coverage::run(&workspace_root(), &args[1..]),
         Some("diff") => diff::run(&args[1..]),
         Some("bump") => bump::run(&workspace_root(), &args[1..]),
         Some("prism-published") => prism_published::run(&workspace_root(), &args[1..]),
