@@ -25,6 +25,8 @@ const CONTACT: &str = "6585c0a1e4b0a1f2c3d4e5f6";
 const OTHER_CONTACT: &str = "6585c0a1e4b0a1f2c3d4e5f7";
 const COMPANY: &str = "531ee472cce572a6ec000006";
 const CONVERSATION: i64 = 147;
+const TAG: &str = "7522907";
+const TICKET: &str = "1294";
 
 /// A request body of a generated type, written as JSON: it goes through the type (and its
 /// serializer) on its way to the wire, as a body built in Rust would.
@@ -396,6 +398,43 @@ async fn every_operation_passes_prism() {
             "metadata": {"invitee_email": "grace@example.com", "invite_code": "ADDAFRIEND"}
         }));
         c.data_events().create(&request).await
+    })
+    .await;
+
+    // Tags
+    d.call("listTags", |c| async move { c.tags().list().await }).await;
+    d.call("createTag", |c| async move {
+        let request = types::TagRequest::TagCompanyRequest(Box::new(body(json!({
+            "name": "Renewal due", "companies": [{"company_id": "acme-1"}, {"id": COMPANY}]
+        }))));
+        c.tags().create(&request).await
+    })
+    .await;
+    d.call("retrieveTag", |c| async move { c.tags().retrieve(TAG).await }).await;
+    d.call("deleteTag", |c| async move { c.tags().delete(TAG).await }).await;
+    d.call("attachTagToContact", |c| async move {
+        c.tags().attach_tag_to_contact(CONTACT, &body(json!({"id": TAG}))).await
+    })
+    .await;
+    d.call("detachTagFromContact", |c| async move { c.tags().detach_tag_from_contact(CONTACT, TAG).await }).await;
+    d.call("attachTagToConversation", |c| async move {
+        let request = body(json!({"id": TAG, "admin_id": ADMIN.to_string()}));
+        c.tags().attach_tag_to_conversation("147", &request).await
+    })
+    .await;
+    d.call("detachTagFromConversation", |c| async move {
+        let request = body(json!({"admin_id": ADMIN.to_string()}));
+        c.tags().detach_tag_from_conversation("147", TAG, &request).await
+    })
+    .await;
+    d.call("attachTagToTicket", |c| async move {
+        let request = body(json!({"id": TAG, "admin_id": ADMIN.to_string()}));
+        c.tags().attach_tag_to_ticket(TICKET, &request).await
+    })
+    .await;
+    d.call("detachTagFromTicket", |c| async move {
+        let request = body(json!({"admin_id": ADMIN.to_string()}));
+        c.tags().detach_tag_from_ticket(TICKET, TAG, &request).await
     })
     .await;
 

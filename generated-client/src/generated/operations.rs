@@ -11,7 +11,8 @@
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "tags"
     )
 )]
 use reqwest::Method;
@@ -35,7 +36,8 @@ use serde::Serialize;
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "tags"
     )
 )]
 use super::types;
@@ -48,7 +50,8 @@ use super::types;
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "tags"
     )
 )]
 use crate::client::Client;
@@ -59,7 +62,8 @@ use crate::client::Client;
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
-        feature = "data-attributes"
+        feature = "data-attributes",
+        feature = "tags"
     )
 )]
 use crate::client::encode_path_segment;
@@ -72,7 +76,8 @@ use crate::client::encode_path_segment;
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "tags"
     )
 )]
 use crate::Error;
@@ -85,7 +90,8 @@ use crate::Error;
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "tags"
     )
 )]
 impl Client {
@@ -130,6 +136,11 @@ impl Client {
     #[cfg(feature = "data-events")]
     pub fn data_events(&self) -> DataEvents<'_> {
         DataEvents { client: self }
+    }
+    /// Operations on Tags. Needs the `tags` feature (on by default).
+    #[cfg(feature = "tags")]
+    pub fn tags(&self) -> Tags<'_> {
+        Tags { client: self }
     }
 }
 /// Admins: Teammates who have access to a workspace, and the log of what they did.
@@ -1367,4 +1378,205 @@ pub struct ListDataEventsParams {
     /// Return a count per event name instead of the individual events.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<bool>,
+}
+/// Tags: Labels for contacts, companies, conversations and tickets: the workspace's tags, and attaching them to or removing them from one object.
+///
+/// Needs the `tags` feature (on by default).
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, Copy)]
+pub struct Tags<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "tags")]
+impl<'a> Tags<'a> {
+    /// Tag a contact
+    ///
+    /// Attaches an existing tag to a contact and returns the tag.
+    ///
+    /// `POST /contacts/{contact_id}/tags` (operation `attachTagToContact`).
+    pub async fn attach_tag_to_contact(
+        &self,
+        contact_id: &str,
+        body: &types::AttachTagRequest,
+    ) -> Result<types::Tag, Error> {
+        let contact_id = encode_path_segment(&contact_id);
+        self.client
+            .request(
+                Method::POST,
+                "attachTagToContact",
+                format!("/contacts/{contact_id}/tags"),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Remove a tag from a contact
+    ///
+    /// Removes a tag from a contact and returns the tag that was removed.
+    ///
+    /// `DELETE /contacts/{contact_id}/tags/{tag_id}` (operation `detachTagFromContact`).
+    pub async fn detach_tag_from_contact(
+        &self,
+        contact_id: &str,
+        tag_id: &str,
+    ) -> Result<types::Tag, Error> {
+        let contact_id = encode_path_segment(&contact_id);
+        let tag_id = encode_path_segment(&tag_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "detachTagFromContact",
+                format!("/contacts/{contact_id}/tags/{tag_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Tag a conversation
+    ///
+    /// Attaches an existing tag to a conversation on behalf of an admin, and returns the tag.
+    ///
+    /// `POST /conversations/{conversation_id}/tags` (operation `attachTagToConversation`).
+    pub async fn attach_tag_to_conversation(
+        &self,
+        conversation_id: &str,
+        body: &types::AdminTagRequest,
+    ) -> Result<types::Tag, Error> {
+        let conversation_id = encode_path_segment(&conversation_id);
+        self.client
+            .request(
+                Method::POST,
+                "attachTagToConversation",
+                format!("/conversations/{conversation_id}/tags"),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Remove a tag from a conversation
+    ///
+    /// Removes a tag from a conversation on behalf of an admin, and returns the tag that was removed.
+    ///
+    /// `DELETE /conversations/{conversation_id}/tags/{tag_id}` (operation `detachTagFromConversation`).
+    pub async fn detach_tag_from_conversation(
+        &self,
+        conversation_id: &str,
+        tag_id: &str,
+        body: &types::AdminUntagRequest,
+    ) -> Result<types::Tag, Error> {
+        let conversation_id = encode_path_segment(&conversation_id);
+        let tag_id = encode_path_segment(&tag_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "detachTagFromConversation",
+                format!("/conversations/{conversation_id}/tags/{tag_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+    /// List all tags
+    ///
+    /// Returns every tag of the workspace (not paginated).
+    ///
+    /// `GET /tags` (operation `listTags`).
+    pub async fn list(&self) -> Result<types::TagList, Error> {
+        self.client
+            .request(Method::GET, "listTags", "/tags".to_owned())
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Create, rename or apply a tag
+    ///
+    /// One endpoint for five actions, chosen by the body: create a tag by name, rename one by `id`, tag companies, untag companies (`untag: true` on each company) or tag contacts. Tagging creates the tag when no tag has that name. Returns the tag.
+    ///
+    /// `POST /tags` (operation `createTag`).
+    pub async fn create(
+        &self,
+        body: &types::TagRequest,
+    ) -> Result<types::TagBasic, Error> {
+        self.client
+            .request(Method::POST, "createTag", "/tags".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Retrieve a tag
+    ///
+    /// Returns one tag of the workspace by its identifier.
+    ///
+    /// `GET /tags/{tag_id}` (operation `retrieveTag`).
+    pub async fn retrieve(&self, tag_id: &str) -> Result<types::TagBasic, Error> {
+        let tag_id = encode_path_segment(&tag_id);
+        self.client
+            .request(Method::GET, "retrieveTag", format!("/tags/{tag_id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Delete a tag
+    ///
+    /// Deletes a tag. Intercom refuses (400) while the tag is still used by something that depends on it, such as a message's audience rules.
+    ///
+    /// `DELETE /tags/{tag_id}` (operation `deleteTag`).
+    pub async fn delete(&self, tag_id: &str) -> Result<(), Error> {
+        let tag_id = encode_path_segment(&tag_id);
+        self.client
+            .request(Method::DELETE, "deleteTag", format!("/tags/{tag_id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Tag a ticket
+    ///
+    /// Attaches an existing tag to a ticket on behalf of an admin, and returns the tag.
+    ///
+    /// `POST /tickets/{ticket_id}/tags` (operation `attachTagToTicket`).
+    pub async fn attach_tag_to_ticket(
+        &self,
+        ticket_id: &str,
+        body: &types::AdminTagRequest,
+    ) -> Result<types::Tag, Error> {
+        let ticket_id = encode_path_segment(&ticket_id);
+        self.client
+            .request(
+                Method::POST,
+                "attachTagToTicket",
+                format!("/tickets/{ticket_id}/tags"),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Remove a tag from a ticket
+    ///
+    /// Removes a tag from a ticket on behalf of an admin, and returns the tag that was removed.
+    ///
+    /// `DELETE /tickets/{ticket_id}/tags/{tag_id}` (operation `detachTagFromTicket`).
+    pub async fn detach_tag_from_ticket(
+        &self,
+        ticket_id: &str,
+        tag_id: &str,
+        body: &types::AdminUntagRequest,
+    ) -> Result<types::Tag, Error> {
+        let ticket_id = encode_path_segment(&ticket_id);
+        let tag_id = encode_path_segment(&tag_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "detachTagFromTicket",
+                format!("/tickets/{ticket_id}/tags/{tag_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
 }

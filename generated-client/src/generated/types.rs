@@ -12,6 +12,7 @@
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "tags",
         feature = "unreferenced-schemas",
         feature = "webhooks"
     )
@@ -617,6 +618,17 @@ impl From<&str> for AdminReplyConversationRequestType {
 }
 #[cfg(feature = "conversations")]
 crate::codec::string_enum!(AdminReplyConversationRequestType);
+/// The tag to attach, and the admin on whose behalf it is attached.
+///
+/// Schema `admin_tag_request`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminTagRequest {
+    /// The identifier of the admin who tags.
+    pub admin_id: String,
+    /// The identifier of the tag.
+    pub id: String,
+}
 #[cfg(any(feature = "admins", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -647,6 +659,15 @@ impl From<&str> for AdminType {
 }
 #[cfg(any(feature = "admins", feature = "webhooks"))]
 crate::codec::string_enum!(AdminType);
+/// The admin on whose behalf the tag is removed.
+///
+/// Schema `admin_untag_request`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminUntagRequest {
+    /// The identifier of the admin who removes the tag.
+    pub admin_id: String,
+}
 /// The admin behind an access token, with the workspace it belongs to.
 ///
 /// Schema `admin_with_app`.
@@ -1624,6 +1645,15 @@ pub struct AttachContactToConversationRequest {
     pub admin_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
+}
+/// The tag to attach, by identifier.
+///
+/// Schema `attach_tag_request`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttachTagRequest {
+    /// The identifier of the tag.
+    pub id: String,
 }
 /// Close a conversation.
 ///
@@ -4353,6 +4383,18 @@ pub struct CreateOrUpdateCompanyRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
 }
+/// Create a tag, or rename the tag with the given `id`.
+///
+/// Schema `create_or_update_tag_request`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateOrUpdateTagRequest {
+    /// The identifier of the tag to rename.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The tag's name; the tag is created when no tag has this name (names are compared case-insensitively), or renamed to it when `id` is given.
+    pub name: String,
+}
 /// Where a page sits in a paginated list, and how to ask for the next one.
 ///
 /// Schema `cursor_pages`.
@@ -5183,7 +5225,8 @@ pub struct DetachContactFromConversationRequest {
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "tags"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -5208,7 +5251,8 @@ pub struct Error2 {
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "tags"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -5231,7 +5275,8 @@ pub struct ErrorItem {
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "tags"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5251,7 +5296,8 @@ pub enum ErrorType {
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "tags"
     )
 )]
 impl ErrorType {
@@ -5272,7 +5318,8 @@ impl ErrorType {
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "tags"
     )
 )]
 impl From<&str> for ErrorType {
@@ -5292,7 +5339,8 @@ impl From<&str> for ErrorType {
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "tags"
     )
 )]
 crate::codec::string_enum!(ErrorType);
@@ -6465,6 +6513,7 @@ crate::codec::string_enum!(RedactConversationSourceRequestType);
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "tags",
         feature = "webhooks"
     )
 )]
@@ -7152,6 +7201,7 @@ impl From<crate::Timestamp> for SurveyAnswerAnsweredAt {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "tags",
         feature = "webhooks"
     )
 )]
@@ -7171,10 +7221,79 @@ pub struct Tag {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagType>,
 }
+/// A tag of the workspace, without the details of where it was applied.
+///
+/// Schema `tag_basic`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TagBasic {
+    /// The identifier Intercom gave the tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TagBasicType>,
+}
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TagBasicType {
+    /// `tag`
+    Tag,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "tags")]
+impl TagBasicType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Tag => "tag",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "tags")]
+impl From<&str> for TagBasicType {
+    fn from(value: &str) -> Self {
+        match value {
+            "tag" => Self::Tag,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "tags")]
+crate::codec::string_enum!(TagBasicType);
+/// A company to tag, by Intercom's identifier or by yours.
+///
+/// Schema `tag_company_item`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TagCompanyItem {
+    /// The identifier your system gave the company.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<String>,
+    /// The identifier Intercom gave the company.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+/// Attach a tag, by name, to one or more companies; the tag is created if needed.
+///
+/// Schema `tag_company_request`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TagCompanyRequest {
+    /// The companies to tag, each by `id` or by `company_id`.
+    pub companies: Vec<TagCompanyItem>,
+    /// The name of the tag.
+    pub name: String,
+}
 /// A list of tags.
 ///
 /// Schema `tag_list`.
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "tags"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TagList {
     /// The tags.
@@ -7183,7 +7302,7 @@ pub struct TagList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagListType>,
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "tags"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TagListType {
@@ -7192,7 +7311,7 @@ pub enum TagListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "tags"))]
 impl TagListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7202,7 +7321,7 @@ impl TagListType {
         }
     }
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "tags"))]
 impl From<&str> for TagListType {
     fn from(value: &str) -> Self {
         match value {
@@ -7211,13 +7330,61 @@ impl From<&str> for TagListType {
         }
     }
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "tags"))]
 crate::codec::string_enum!(TagListType);
+/// Attach a tag, by name, to one or more contacts; the tag is created if needed.
+///
+/// Schema `tag_multiple_users_request`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TagMultipleUsersRequest {
+    /// The name of the tag.
+    pub name: String,
+    /// The contacts to tag.
+    pub users: Vec<TagUserItem>,
+}
+/// What `POST /tags` does, told apart by the fields present: untag companies, tag companies, tag contacts, or create (or rename, with `id`) a tag. The variants overlap (a body that tags companies also has the `name` of a plain create), so they are listed most specific first.
+///
+/// Schema `tag_request`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TagRequest {
+    UntagCompanyRequest(Box<UntagCompanyRequest>),
+    TagCompanyRequest(Box<TagCompanyRequest>),
+    TagMultipleUsersRequest(Box<TagMultipleUsersRequest>),
+    CreateOrUpdateTagRequest(Box<CreateOrUpdateTagRequest>),
+}
+#[cfg(feature = "tags")]
+impl From<UntagCompanyRequest> for TagRequest {
+    fn from(value: UntagCompanyRequest) -> Self {
+        Self::UntagCompanyRequest(Box::new(value))
+    }
+}
+#[cfg(feature = "tags")]
+impl From<TagCompanyRequest> for TagRequest {
+    fn from(value: TagCompanyRequest) -> Self {
+        Self::TagCompanyRequest(Box::new(value))
+    }
+}
+#[cfg(feature = "tags")]
+impl From<TagMultipleUsersRequest> for TagRequest {
+    fn from(value: TagMultipleUsersRequest) -> Self {
+        Self::TagMultipleUsersRequest(Box::new(value))
+    }
+}
+#[cfg(feature = "tags")]
+impl From<CreateOrUpdateTagRequest> for TagRequest {
+    fn from(value: CreateOrUpdateTagRequest) -> Self {
+        Self::CreateOrUpdateTagRequest(Box::new(value))
+    }
+}
 #[cfg(
     any(
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "tags",
         feature = "webhooks"
     )
 )]
@@ -7234,6 +7401,7 @@ pub enum TagType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "tags",
         feature = "webhooks"
     )
 )]
@@ -7251,6 +7419,7 @@ impl TagType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "tags",
         feature = "webhooks"
     )
 )]
@@ -7267,10 +7436,21 @@ impl From<&str> for TagType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "tags",
         feature = "webhooks"
     )
 )]
 crate::codec::string_enum!(TagType);
+/// A contact to tag.
+///
+/// Schema `tag_user_item`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TagUserItem {
+    /// The identifier Intercom gave the contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
 /// The tags attached to an object.
 ///
 /// Schema `tags`.
@@ -7913,6 +8093,32 @@ pub struct Translation {
     /// The name in this language.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+/// A company to untag; without `untag: true` Intercom tags it instead.
+///
+/// Schema `untag_company_item`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UntagCompanyItem {
+    /// The identifier your system gave the company.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<String>,
+    /// The identifier Intercom gave the company.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Must be `true`.
+    pub untag: bool,
+}
+/// Remove a tag, by name, from one or more companies.
+///
+/// Schema `untag_company_request`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UntagCompanyRequest {
+    /// The companies to untag, each by `id` or by `company_id`, with `untag` set.
+    pub companies: Vec<UntagCompanyItem>,
+    /// The name of the tag to remove.
+    pub name: String,
 }
 /// The fields of an article to change.
 ///
