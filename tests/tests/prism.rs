@@ -438,6 +438,73 @@ async fn every_operation_passes_prism() {
     })
     .await;
 
+    // Tickets
+    let new_ticket = json!({
+        "ticket_type_id": "88", "contacts": [{"email": "ada@example.com"}],
+        "ticket_attributes": {"_default_title_": "Printer jams", "_default_description_": null, "copies": 3},
+        "assignment": {"team_assignee_id": "814865"}, "skip_notifications": true
+    });
+    let new_ticket_again = new_ticket.clone();
+    d.call("createTicket", |c| async move { c.tickets().create(&body(new_ticket)).await }).await;
+    d.call("enqueueCreateTicket", |c| async move { c.tickets().enqueue_create_ticket(&body(new_ticket_again)).await })
+        .await;
+    d.call("searchTickets", |c| async move {
+        let request = body(json!({
+            "query": {"operator": "AND", "value": [
+                {"field": "open", "operator": "=", "value": "true"},
+                {"field": "created_at", "operator": ">", "value": "1700000000"}
+            ]},
+            "pagination": {"per_page": 20}
+        }));
+        c.tickets().search(&request).await
+    })
+    .await;
+    d.call("retrieveTicket", |c| async move { c.tickets().retrieve(TICKET).await }).await;
+    d.call("updateTicket", |c| async move {
+        let request = body(json!({
+            "ticket_state_id": "4014", "assignee_id": "991268", "admin_id": ADMIN,
+            "snoozed_until": 1702156400, "ticket_attributes": {"_default_title_": "Printer jams on every page"}
+        }));
+        c.tickets().update(TICKET, &request).await
+    })
+    .await;
+    d.call("deleteTicket", |c| async move { c.tickets().delete(TICKET).await }).await;
+    d.call("replyToTicket", |c| async move {
+        let request = types::ReplyTicketRequest::AdminReplyTicketRequest(Box::new(body(json!({
+            "message_type": "note", "type": "admin", "admin_id": ADMIN.to_string(),
+            "body": "<p>Replacement roller shipped today.</p>"
+        }))));
+        c.tickets().reply_to_ticket(TICKET, &request).await
+    })
+    .await;
+
+    // Ticket types, their attributes, ticket states
+    d.call("listTicketTypes", |c| async move { c.ticket_types().list().await }).await;
+    d.call("createTicketType", |c| async move {
+        let request = body(json!({"name": "Refund approval", "category": "Back-office", "icon": "💸"}));
+        c.ticket_types().create(&request).await
+    })
+    .await;
+    d.call("retrieveTicketType", |c| async move { c.ticket_types().retrieve("88").await }).await;
+    d.call("updateTicketType", |c| async move {
+        c.ticket_types().update("88", &body(json!({"name": "Device fault", "archived": false}))).await
+    })
+    .await;
+    d.call("createTicketTypeAttribute", |c| async move {
+        let request = body(json!({
+            "name": "Serial number", "description": "Printed under the paper tray", "data_type": "string",
+            "required_to_create": true, "multiline": false
+        }));
+        c.ticket_type_attributes().create("88", &request).await
+    })
+    .await;
+    d.call("updateTicketTypeAttribute", |c| async move {
+        let request = body(json!({"visible_to_contacts": false}));
+        c.ticket_type_attributes().update("88", "1507", &request).await
+    })
+    .await;
+    d.call("listTicketStates", |c| async move { c.ticket_states().list().await }).await;
+
     // Every operation of the description was driven, each once.
     let driven: BTreeSet<String> = d.driven.iter().map(|s| (*s).to_owned()).collect();
     assert_eq!(driven.len(), d.driven.len(), "an operation was driven twice");

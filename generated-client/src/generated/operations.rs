@@ -12,7 +12,11 @@
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
-        feature = "tags"
+        feature = "tags",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets"
     )
 )]
 use reqwest::Method;
@@ -37,7 +41,11 @@ use serde::Serialize;
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
-        feature = "tags"
+        feature = "tags",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets"
     )
 )]
 use super::types;
@@ -51,7 +59,11 @@ use super::types;
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
-        feature = "tags"
+        feature = "tags",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets"
     )
 )]
 use crate::client::Client;
@@ -63,7 +75,10 @@ use crate::client::Client;
         feature = "contacts",
         feature = "conversations",
         feature = "data-attributes",
-        feature = "tags"
+        feature = "tags",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets"
     )
 )]
 use crate::client::encode_path_segment;
@@ -77,7 +92,11 @@ use crate::client::encode_path_segment;
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
-        feature = "tags"
+        feature = "tags",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets"
     )
 )]
 use crate::Error;
@@ -91,7 +110,11 @@ use crate::Error;
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
-        feature = "tags"
+        feature = "tags",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets"
     )
 )]
 impl Client {
@@ -141,6 +164,28 @@ impl Client {
     #[cfg(feature = "tags")]
     pub fn tags(&self) -> Tags<'_> {
         Tags { client: self }
+    }
+    /// Operations on Ticket States. Needs the `ticket-states` feature (on by default).
+    #[cfg(feature = "ticket-states")]
+    pub fn ticket_states(&self) -> TicketStates<'_> {
+        TicketStates { client: self }
+    }
+    /// Operations on Ticket Type Attributes. Needs the `ticket-type-attributes` feature (on by default).
+    #[cfg(feature = "ticket-type-attributes")]
+    pub fn ticket_type_attributes(&self) -> TicketTypeAttributes<'_> {
+        TicketTypeAttributes {
+            client: self,
+        }
+    }
+    /// Operations on Ticket Types. Needs the `ticket-types` feature (on by default).
+    #[cfg(feature = "ticket-types")]
+    pub fn ticket_types(&self) -> TicketTypes<'_> {
+        TicketTypes { client: self }
+    }
+    /// Operations on Tickets. Needs the `tickets` feature (on by default).
+    #[cfg(feature = "tickets")]
+    pub fn tickets(&self) -> Tickets<'_> {
+        Tickets { client: self }
     }
 }
 /// Admins: Teammates who have access to a workspace, and the log of what they did.
@@ -1575,6 +1620,317 @@ impl<'a> Tags<'a> {
                 format!("/tickets/{ticket_id}/tags/{tag_id}"),
             )
             .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+}
+/// Ticket States: The states a ticket moves through, with the labels teammates and contacts see.
+///
+/// Needs the `ticket-states` feature (on by default).
+#[cfg(feature = "ticket-states")]
+#[derive(Debug, Clone, Copy)]
+pub struct TicketStates<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "ticket-states")]
+impl<'a> TicketStates<'a> {
+    /// List all ticket states
+    ///
+    /// Returns every ticket state of the workspace, with the ticket types that use it.
+    ///
+    /// `GET /ticket_states` (operation `listTicketStates`).
+    pub async fn list(&self) -> Result<types::TicketStateList, Error> {
+        self.client
+            .request(Method::GET, "listTicketStates", "/ticket_states".to_owned())
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Ticket Type Attributes: The fields a ticket of a given type captures.
+///
+/// Needs the `ticket-type-attributes` feature (on by default).
+#[cfg(feature = "ticket-type-attributes")]
+#[derive(Debug, Clone, Copy)]
+pub struct TicketTypeAttributes<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "ticket-type-attributes")]
+impl<'a> TicketTypeAttributes<'a> {
+    /// Add an attribute to a ticket type
+    ///
+    /// Adds a field to the tickets of a type, and returns it.
+    ///
+    /// `POST /ticket_types/{ticket_type_id}/attributes` (operation `createTicketTypeAttribute`).
+    pub async fn create(
+        &self,
+        ticket_type_id: &str,
+        body: &types::CreateTicketTypeAttributeRequest,
+    ) -> Result<types::TicketTypeAttribute, Error> {
+        let ticket_type_id = encode_path_segment(&ticket_type_id);
+        self.client
+            .request(
+                Method::POST,
+                "createTicketTypeAttribute",
+                format!("/ticket_types/{ticket_type_id}/attributes"),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Update an attribute of a ticket type
+    ///
+    /// Changes a ticket type's attribute, or archives it (tickets that have a value keep it). Returns the attribute.
+    ///
+    /// `PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id}` (operation `updateTicketTypeAttribute`).
+    pub async fn update(
+        &self,
+        ticket_type_id: &str,
+        attribute_id: &str,
+        body: &types::UpdateTicketTypeAttributeRequest,
+    ) -> Result<types::TicketTypeAttribute, Error> {
+        let ticket_type_id = encode_path_segment(&ticket_type_id);
+        let attribute_id = encode_path_segment(&attribute_id);
+        self.client
+            .request(
+                Method::PUT,
+                "updateTicketTypeAttribute",
+                format!("/ticket_types/{ticket_type_id}/attributes/{attribute_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+}
+/// Ticket Types: The kinds of ticket a workspace uses, each with its own attributes and states.
+///
+/// Needs the `ticket-types` feature (on by default).
+#[cfg(feature = "ticket-types")]
+#[derive(Debug, Clone, Copy)]
+pub struct TicketTypes<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "ticket-types")]
+impl<'a> TicketTypes<'a> {
+    /// List all ticket types
+    ///
+    /// Returns every ticket type of the workspace, with its attributes and states.
+    ///
+    /// `GET /ticket_types` (operation `listTicketTypes`).
+    pub async fn list(&self) -> Result<types::TicketTypeList, Error> {
+        self.client
+            .request(Method::GET, "listTicketTypes", "/ticket_types".to_owned())
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Create a ticket type
+    ///
+    /// Creates a ticket type; it starts with the two built-in attributes `_default_title_` and `_default_description_`. The icon is an emoji.
+    ///
+    /// `POST /ticket_types` (operation `createTicketType`).
+    pub async fn create(
+        &self,
+        body: &types::CreateTicketTypeRequest,
+    ) -> Result<types::TicketType, Error> {
+        self.client
+            .request(Method::POST, "createTicketType", "/ticket_types".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Retrieve a ticket type
+    ///
+    /// Returns one ticket type, with its attributes and states.
+    ///
+    /// `GET /ticket_types/{ticket_type_id}` (operation `retrieveTicketType`).
+    pub async fn retrieve(
+        &self,
+        ticket_type_id: &str,
+    ) -> Result<types::TicketType, Error> {
+        let ticket_type_id = encode_path_segment(&ticket_type_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveTicketType",
+                format!("/ticket_types/{ticket_type_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Update a ticket type
+    ///
+    /// Renames, recategorises, archives or otherwise changes a ticket type, and returns it.
+    ///
+    /// `PUT /ticket_types/{ticket_type_id}` (operation `updateTicketType`).
+    pub async fn update(
+        &self,
+        ticket_type_id: &str,
+        body: &types::UpdateTicketTypeRequest,
+    ) -> Result<types::TicketType, Error> {
+        let ticket_type_id = encode_path_segment(&ticket_type_id);
+        self.client
+            .request(
+                Method::PUT,
+                "updateTicketType",
+                format!("/ticket_types/{ticket_type_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+}
+/// Tickets: Tickets track requests that take longer than a conversation: create, update, reply to, search and delete them.
+///
+/// Needs the `tickets` feature (on by default).
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, Copy)]
+pub struct Tickets<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "tickets")]
+impl<'a> Tickets<'a> {
+    /// Create a ticket
+    ///
+    /// Creates a ticket of the given type for one contact, and returns it. Attribute values go in `ticket_attributes`, keyed by attribute name (`_default_title_` and `_default_description_` for the built-in two).
+    ///
+    /// `POST /tickets` (operation `createTicket`).
+    pub async fn create(
+        &self,
+        body: &types::CreateTicketRequest,
+    ) -> Result<types::Ticket, Error> {
+        self.client
+            .request(Method::POST, "createTicket", "/tickets".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Create a ticket in the background
+    ///
+    /// Checks the request as far as it can, then queues the ticket's creation and returns the job; poll the job's `url` to learn the ticket's identifier. Invalid input is refused with a 400 and nothing is queued.
+    ///
+    /// `POST /tickets/enqueue` (operation `enqueueCreateTicket`).
+    pub async fn enqueue_create_ticket(
+        &self,
+        body: &types::CreateTicketRequest,
+    ) -> Result<types::Jobs, Error> {
+        self.client
+            .request(Method::POST, "enqueueCreateTicket", "/tickets/enqueue".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Search tickets
+    ///
+    /// Returns the tickets matching a query on their fields (`id`, `created_at`, `title`, `category`, `ticket_type_id`, `contact_ids`, `open`, `state`, `ticket_attribute.{id}`, ...), 20 a page by default; combine filters with `AND`/`OR`, at most two levels deep and 15 filters a group. Search `category` with `request`, `task` or `tracker`.
+    ///
+    /// `POST /tickets/search` (operation `searchTickets`).
+    pub async fn search(
+        &self,
+        body: &types::SearchRequest,
+    ) -> Result<types::TicketList, Error> {
+        self.client
+            .request(Method::POST, "searchTickets", "/tickets/search".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Every item of [`Self::search`], one page after another: the next page is fetched when the stream is read past the current one.
+    pub fn search_stream(
+        &self,
+        body: &types::SearchRequest,
+    ) -> impl futures::Stream<Item = Result<types::Ticket, Error>> + 'a {
+        let group = *self;
+        let body = body.clone();
+        crate::pagination::cursor(move |cursor| {
+            let mut body = body.clone();
+            if let Some(cursor) = cursor {
+                body.pagination.get_or_insert_with(Default::default).starting_after = Some(
+                    cursor,
+                );
+            }
+            async move {
+                let page = group.search(&body).await?;
+                let next = Some(&page)
+                    .and_then(|v| v.pages.as_ref())
+                    .and_then(|v| v.next.as_ref())
+                    .and_then(|v| v.starting_after.as_ref())
+                    .cloned();
+                Ok((page.tickets.unwrap_or_default(), next))
+            }
+        })
+    }
+    /// Retrieve a ticket
+    ///
+    /// Returns one ticket by Intercom's `id` (not the `ticket_id` number shown in the inbox).
+    ///
+    /// `GET /tickets/{ticket_id}` (operation `retrieveTicket`).
+    pub async fn retrieve(&self, ticket_id: &str) -> Result<types::Ticket, Error> {
+        let ticket_id = encode_path_segment(&ticket_id);
+        self.client
+            .request(Method::GET, "retrieveTicket", format!("/tickets/{ticket_id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Update a ticket
+    ///
+    /// Changes a ticket's attributes, state, company, assignee, visibility, or opens, closes or snoozes it; returns the ticket. Closing a ticket also ends its snooze.
+    ///
+    /// `PUT /tickets/{ticket_id}` (operation `updateTicket`).
+    pub async fn update(
+        &self,
+        ticket_id: &str,
+        body: &types::UpdateTicketRequest,
+    ) -> Result<types::Ticket, Error> {
+        let ticket_id = encode_path_segment(&ticket_id);
+        self.client
+            .request(Method::PUT, "updateTicket", format!("/tickets/{ticket_id}"))
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Delete a ticket
+    ///
+    /// Deletes a ticket for good, with its replies, attributes and uploads; reports keep counting it, with some details gone. Cannot be undone.
+    ///
+    /// `DELETE /tickets/{ticket_id}` (operation `deleteTicket`).
+    pub async fn delete(&self, ticket_id: &str) -> Result<types::TicketDeleted, Error> {
+        let ticket_id = encode_path_segment(&ticket_id);
+        self.client
+            .request(Method::DELETE, "deleteTicket", format!("/tickets/{ticket_id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Reply to a ticket
+    ///
+    /// Adds a reply to a ticket: a comment or note from an admin, quick reply options, or a comment on behalf of a contact. Returns the new ticket part.
+    ///
+    /// `POST /tickets/{ticket_id}/reply` (operation `replyToTicket`).
+    pub async fn reply_to_ticket(
+        &self,
+        ticket_id: &str,
+        body: &types::ReplyTicketRequest,
+    ) -> Result<types::TicketReply, Error> {
+        let ticket_id = encode_path_segment(&ticket_id);
+        self.client
+            .request(
+                Method::POST,
+                "replyToTicket",
+                format!("/tickets/{ticket_id}/reply"),
+            )
+            .idempotent(false)
             .json(body)
             .send()
             .await

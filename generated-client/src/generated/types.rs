@@ -13,6 +13,10 @@
         feature = "data-attributes",
         feature = "data-events",
         feature = "tags",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets",
         feature = "unreferenced-schemas",
         feature = "webhooks"
     )
@@ -618,6 +622,104 @@ impl From<&str> for AdminReplyConversationRequestType {
 }
 #[cfg(feature = "conversations")]
 crate::codec::string_enum!(AdminReplyConversationRequestType);
+/// A comment, note or quick reply options from an admin.
+///
+/// Schema `admin_reply_ticket_request`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminReplyTicketRequest {
+    /// The admin who replies.
+    pub admin_id: String,
+    /// Addresses of up to ten images to attach.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_urls: Option<Vec<String>>,
+    /// The text (notes accept some HTML); needed for comments and notes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// When the reply was written (Unix seconds); now by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// Post a note on a back-office ticket to every linked conversation too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cross_post: Option<bool>,
+    pub message_type: AdminReplyTicketRequestMessageType,
+    /// The options to offer; needed for quick replies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_options: Option<Vec<QuickReplyOption>>,
+    /// Do not notify anyone of the reply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_notifications: Option<bool>,
+    #[serde(rename = "type")]
+    pub type_: AdminReplyTicketRequestType,
+}
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AdminReplyTicketRequestMessageType {
+    /// `comment`
+    Comment,
+    /// `note`
+    Note,
+    /// `quick_reply`
+    QuickReply,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "tickets")]
+impl AdminReplyTicketRequestMessageType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Comment => "comment",
+            Self::Note => "note",
+            Self::QuickReply => "quick_reply",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<&str> for AdminReplyTicketRequestMessageType {
+    fn from(value: &str) -> Self {
+        match value {
+            "comment" => Self::Comment,
+            "note" => Self::Note,
+            "quick_reply" => Self::QuickReply,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(AdminReplyTicketRequestMessageType);
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AdminReplyTicketRequestType {
+    /// `admin`
+    Admin,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "tickets")]
+impl AdminReplyTicketRequestType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "admin",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<&str> for AdminReplyTicketRequestType {
+    fn from(value: &str) -> Self {
+        match value {
+            "admin" => Self::Admin,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(AdminReplyTicketRequestType);
 /// The tag to attach, and the admin on whose behalf it is attached.
 ///
 /// Schema `admin_tag_request`.
@@ -2551,7 +2653,7 @@ crate::codec::string_enum!(ContactNotesType);
 /// A reference to a contact.
 ///
 /// Schema `contact_reference`.
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactReference {
     /// The identifier you gave the contact.
@@ -2563,7 +2665,7 @@ pub struct ContactReference {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactReferenceType>,
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReferenceType {
@@ -2572,7 +2674,7 @@ pub enum ContactReferenceType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 impl ContactReferenceType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2582,7 +2684,7 @@ impl ContactReferenceType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 impl From<&str> for ContactReferenceType {
     fn from(value: &str) -> Self {
         match value {
@@ -2591,7 +2693,7 @@ impl From<&str> for ContactReferenceType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::codec::string_enum!(ContactReferenceType);
 /// The fields every reply on behalf of a contact has.
 ///
@@ -2604,7 +2706,13 @@ pub struct ContactReplyBaseRequest {
     pub attachment_urls: Option<Vec<String>>,
     /// The text of the reply.
     pub body: String,
+    /// When the reply was written (Unix seconds); now by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
     pub message_type: ContactReplyBaseRequestMessageType,
+    /// The quick reply option the contact picks, among those a bot or an admin offered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_options: Option<Vec<QuickReplyOption>>,
     #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
 }
@@ -2671,7 +2779,7 @@ crate::codec::string_enum!(ContactReplyBaseRequestType);
 /// A reply on behalf of a contact, who is named by one of three identifiers.
 ///
 /// Schema `contact_reply_conversation_request`.
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ContactReplyConversationRequest {
@@ -2679,19 +2787,19 @@ pub enum ContactReplyConversationRequest {
     ContactReplyEmailRequest(Box<ContactReplyEmailRequest>),
     ContactReplyUserIdRequest(Box<ContactReplyUserIdRequest>),
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<ContactReplyIntercomUserIdRequest> for ContactReplyConversationRequest {
     fn from(value: ContactReplyIntercomUserIdRequest) -> Self {
         Self::ContactReplyIntercomUserIdRequest(Box::new(value))
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<ContactReplyEmailRequest> for ContactReplyConversationRequest {
     fn from(value: ContactReplyEmailRequest) -> Self {
         Self::ContactReplyEmailRequest(Box::new(value))
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<ContactReplyUserIdRequest> for ContactReplyConversationRequest {
     fn from(value: ContactReplyUserIdRequest) -> Self {
         Self::ContactReplyUserIdRequest(Box::new(value))
@@ -2700,7 +2808,7 @@ impl From<ContactReplyUserIdRequest> for ContactReplyConversationRequest {
 /// A reply on behalf of the contact with this email address.
 ///
 /// Schema `contact_reply_email_request`.
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactReplyEmailRequest {
     /// Addresses of up to ten images to attach.
@@ -2708,13 +2816,19 @@ pub struct ContactReplyEmailRequest {
     pub attachment_urls: Option<Vec<String>>,
     /// The text of the reply.
     pub body: String,
+    /// When the reply was written (Unix seconds); now by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
     pub message_type: ContactReplyEmailRequestMessageType,
+    /// The quick reply option the contact picks, among those a bot or an admin offered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_options: Option<Vec<QuickReplyOption>>,
     #[serde(rename = "type")]
     pub type_: ContactReplyEmailRequestType,
     /// The contact's email address.
     pub email: String,
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyEmailRequestMessageType {
@@ -2723,7 +2837,7 @@ pub enum ContactReplyEmailRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl ContactReplyEmailRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2733,7 +2847,7 @@ impl ContactReplyEmailRequestMessageType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for ContactReplyEmailRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -2742,9 +2856,9 @@ impl From<&str> for ContactReplyEmailRequestMessageType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(ContactReplyEmailRequestMessageType);
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyEmailRequestType {
@@ -2753,7 +2867,7 @@ pub enum ContactReplyEmailRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl ContactReplyEmailRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2763,7 +2877,7 @@ impl ContactReplyEmailRequestType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for ContactReplyEmailRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -2772,12 +2886,12 @@ impl From<&str> for ContactReplyEmailRequestType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(ContactReplyEmailRequestType);
 /// A reply on behalf of the contact with this Intercom identifier.
 ///
 /// Schema `contact_reply_intercom_user_id_request`.
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactReplyIntercomUserIdRequest {
     /// Addresses of up to ten images to attach.
@@ -2785,13 +2899,19 @@ pub struct ContactReplyIntercomUserIdRequest {
     pub attachment_urls: Option<Vec<String>>,
     /// The text of the reply.
     pub body: String,
+    /// When the reply was written (Unix seconds); now by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
     pub message_type: ContactReplyIntercomUserIdRequestMessageType,
+    /// The quick reply option the contact picks, among those a bot or an admin offered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_options: Option<Vec<QuickReplyOption>>,
     #[serde(rename = "type")]
     pub type_: ContactReplyIntercomUserIdRequestType,
     /// The identifier Intercom gave the contact.
     pub intercom_user_id: String,
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyIntercomUserIdRequestMessageType {
@@ -2800,7 +2920,7 @@ pub enum ContactReplyIntercomUserIdRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl ContactReplyIntercomUserIdRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2810,7 +2930,7 @@ impl ContactReplyIntercomUserIdRequestMessageType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for ContactReplyIntercomUserIdRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -2819,9 +2939,9 @@ impl From<&str> for ContactReplyIntercomUserIdRequestMessageType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(ContactReplyIntercomUserIdRequestMessageType);
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyIntercomUserIdRequestType {
@@ -2830,7 +2950,7 @@ pub enum ContactReplyIntercomUserIdRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl ContactReplyIntercomUserIdRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2840,7 +2960,7 @@ impl ContactReplyIntercomUserIdRequestType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for ContactReplyIntercomUserIdRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -2849,12 +2969,12 @@ impl From<&str> for ContactReplyIntercomUserIdRequestType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(ContactReplyIntercomUserIdRequestType);
 /// A reply on behalf of the contact with this external identifier.
 ///
 /// Schema `contact_reply_user_id_request`.
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactReplyUserIdRequest {
     /// Addresses of up to ten images to attach.
@@ -2862,13 +2982,19 @@ pub struct ContactReplyUserIdRequest {
     pub attachment_urls: Option<Vec<String>>,
     /// The text of the reply.
     pub body: String,
+    /// When the reply was written (Unix seconds); now by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
     pub message_type: ContactReplyUserIdRequestMessageType,
+    /// The quick reply option the contact picks, among those a bot or an admin offered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_options: Option<Vec<QuickReplyOption>>,
     #[serde(rename = "type")]
     pub type_: ContactReplyUserIdRequestType,
     /// The identifier you gave the contact.
     pub user_id: String,
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyUserIdRequestMessageType {
@@ -2877,7 +3003,7 @@ pub enum ContactReplyUserIdRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl ContactReplyUserIdRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2887,7 +3013,7 @@ impl ContactReplyUserIdRequestMessageType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for ContactReplyUserIdRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -2896,9 +3022,9 @@ impl From<&str> for ContactReplyUserIdRequestMessageType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(ContactReplyUserIdRequestMessageType);
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyUserIdRequestType {
@@ -2907,7 +3033,7 @@ pub enum ContactReplyUserIdRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl ContactReplyUserIdRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2917,7 +3043,7 @@ impl ContactReplyUserIdRequestType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for ContactReplyUserIdRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -2926,7 +3052,7 @@ impl From<&str> for ContactReplyUserIdRequestType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(ContactReplyUserIdRequestType);
 /// The segments a contact belongs to.
 ///
@@ -4395,6 +4521,136 @@ pub struct CreateOrUpdateTagRequest {
     /// The tag's name; the tag is created when no tag has this name (names are compared case-insensitively), or renamed to it when `id` is given.
     pub name: String,
 }
+/// A new ticket.
+///
+/// Schema `create_ticket_request`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateTicketRequest {
+    /// Whom to assign the ticket to; unassigned by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<CreateTicketRequestAssignment>,
+    /// The company, by the identifier Intercom gave it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<String>,
+    /// The contact the ticket is about (one only, for now).
+    pub contacts: Vec<TicketContactIdentifier>,
+    /// A conversation to link to the ticket: a conversation links to a back-office or tracker ticket, a customer ticket to a non-shared back-office or a tracker ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_to_link_id: Option<String>,
+    /// When the ticket was created (Unix seconds); now by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// Do not notify anyone of the new ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_notifications: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
+    /// The type of the ticket.
+    pub ticket_type_id: String,
+}
+/// Whom to assign the ticket to; unassigned by default.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateTicketRequestAssignment {
+    /// The admin to assign.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_assignee_id: Option<String>,
+    /// The team to assign.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_assignee_id: Option<String>,
+}
+/// A new attribute of a ticket type.
+///
+/// Schema `create_ticket_type_attribute_request`.
+#[cfg(feature = "ticket-type-attributes")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateTicketTypeAttributeRequest {
+    /// For `files` attributes, whether several files can be attached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_multiple_values: Option<bool>,
+    pub data_type: TicketTypeAttributeDataType,
+    /// The help text teammates and contacts see.
+    pub description: String,
+    /// For `list` attributes, the items, separated by commas.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_items: Option<String>,
+    /// For `string` attributes, whether the text can span lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multiline: Option<bool>,
+    /// The name of the attribute.
+    pub name: String,
+    /// Whether teammates must fill it in (default `false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_to_create: Option<bool>,
+    /// Whether contacts must fill it in (default `false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_to_create_for_contacts: Option<bool>,
+    /// Whether teammates see it when creating a ticket (default `true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible_on_create: Option<bool>,
+    /// Whether contacts see it (default `true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible_to_contacts: Option<bool>,
+}
+/// A new ticket type.
+///
+/// Schema `create_ticket_type_request`.
+#[cfg(feature = "ticket-types")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateTicketTypeRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<CreateTicketTypeRequestCategory>,
+    /// What the ticket type is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// An emoji; 🎟️ by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Whether its tickets are for internal use only, not shared with contacts (a limited feature).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_internal: Option<bool>,
+    /// The name of the ticket type.
+    pub name: String,
+}
+#[cfg(feature = "ticket-types")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateTicketTypeRequestCategory {
+    /// `Customer`
+    Customer,
+    /// `Back-office`
+    BackOffice,
+    /// `Tracker`
+    Tracker,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ticket-types")]
+impl CreateTicketTypeRequestCategory {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Customer => "Customer",
+            Self::BackOffice => "Back-office",
+            Self::Tracker => "Tracker",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ticket-types")]
+impl From<&str> for CreateTicketTypeRequestCategory {
+    fn from(value: &str) -> Self {
+        match value {
+            "Customer" => Self::Customer,
+            "Back-office" => Self::BackOffice,
+            "Tracker" => Self::Tracker,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ticket-types")]
+crate::codec::string_enum!(CreateTicketTypeRequestCategory);
 /// Where a page sits in a paginated list, and how to ask for the next one.
 ///
 /// Schema `cursor_pages`.
@@ -4404,7 +4660,8 @@ pub struct CreateOrUpdateTagRequest {
         feature = "articles",
         feature = "companies",
         feature = "contacts",
-        feature = "conversations"
+        feature = "conversations",
+        feature = "tickets"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -4429,7 +4686,8 @@ pub struct CursorPages {
         feature = "articles",
         feature = "companies",
         feature = "contacts",
-        feature = "conversations"
+        feature = "conversations",
+        feature = "tickets"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4446,7 +4704,8 @@ pub enum CursorPagesType {
         feature = "articles",
         feature = "companies",
         feature = "contacts",
-        feature = "conversations"
+        feature = "conversations",
+        feature = "tickets"
     )
 )]
 impl CursorPagesType {
@@ -4464,7 +4723,8 @@ impl CursorPagesType {
         feature = "articles",
         feature = "companies",
         feature = "contacts",
-        feature = "conversations"
+        feature = "conversations",
+        feature = "tickets"
     )
 )]
 impl From<&str> for CursorPagesType {
@@ -4481,7 +4741,8 @@ impl From<&str> for CursorPagesType {
         feature = "articles",
         feature = "companies",
         feature = "contacts",
-        feature = "conversations"
+        feature = "conversations",
+        feature = "tickets"
     )
 )]
 crate::codec::string_enum!(CursorPagesType);
@@ -5226,7 +5487,11 @@ pub struct DetachContactFromConversationRequest {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
-        feature = "tags"
+        feature = "tags",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -5252,7 +5517,11 @@ pub struct Error2 {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
-        feature = "tags"
+        feature = "tags",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -5276,7 +5545,11 @@ pub struct ErrorItem {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
-        feature = "tags"
+        feature = "tags",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5297,7 +5570,11 @@ pub enum ErrorType {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
-        feature = "tags"
+        feature = "tags",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets"
     )
 )]
 impl ErrorType {
@@ -5319,7 +5596,11 @@ impl ErrorType {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
-        feature = "tags"
+        feature = "tags",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets"
     )
 )]
 impl From<&str> for ErrorType {
@@ -5340,10 +5621,42 @@ impl From<&str> for ErrorType {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
-        feature = "tags"
+        feature = "tags",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets"
     )
 )]
 crate::codec::string_enum!(ErrorType);
+/// A file uploaded as the value of an attribute.
+///
+/// Schema `file_attribute`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FileAttribute {
+    /// The file's media type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// The size in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filesize: Option<i64>,
+    /// The height in pixels, for images.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<i64>,
+    /// The file's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The kind of object, `upload`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// A download address that expires after 30 minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The width in pixels, for images.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
+}
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -5468,10 +5781,105 @@ pub struct GranularSubscription {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// A job Intercom runs in the background, such as creating a ticket.
+///
+/// Schema `jobs`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Jobs {
+    /// The identifier of the job.
+    pub id: String,
+    /// The identifier of the created object, once there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    /// The kind of object the job creates, such as `ticket`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    /// Where to fetch the created object, once there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_url: Option<String>,
+    /// How far the job got.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<JobsStatus>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<JobsType>,
+    /// Where to ask for the job's status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+/// How far the job got.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum JobsStatus {
+    /// `pending`
+    Pending,
+    /// `success`
+    Success,
+    /// `failed`
+    Failed,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "tickets")]
+impl JobsStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Success => "success",
+            Self::Failed => "failed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<&str> for JobsStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "success" => Self::Success,
+            "failed" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(JobsStatus);
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum JobsType {
+    /// `job`
+    Job,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "tickets")]
+impl JobsType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Job => "job",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<&str> for JobsType {
+    fn from(value: &str) -> Self {
+        match value {
+            "job" => Self::Job,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(JobsType);
 /// A ticket or conversation linked to another one.
 ///
 /// Schema `linked_object`.
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LinkedObject {
     /// The ticket category, for linked tickets.
@@ -5485,7 +5893,7 @@ pub struct LinkedObject {
     pub type_: Option<LinkedObjectType>,
 }
 /// The ticket category, for linked tickets.
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LinkedObjectCategory {
@@ -5498,7 +5906,7 @@ pub enum LinkedObjectCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 impl LinkedObjectCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5510,7 +5918,7 @@ impl LinkedObjectCategory {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 impl From<&str> for LinkedObjectCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -5521,12 +5929,12 @@ impl From<&str> for LinkedObjectCategory {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::codec::string_enum!(LinkedObjectCategory);
 /// Tickets and conversations linked to a conversation.
 ///
 /// Schema `linked_object_list`.
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LinkedObjectList {
     /// The linked objects.
@@ -5541,7 +5949,7 @@ pub struct LinkedObjectList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<LinkedObjectListType>,
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LinkedObjectListType {
@@ -5550,7 +5958,7 @@ pub enum LinkedObjectListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 impl LinkedObjectListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5560,7 +5968,7 @@ impl LinkedObjectListType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 impl From<&str> for LinkedObjectListType {
     fn from(value: &str) -> Self {
         match value {
@@ -5569,10 +5977,10 @@ impl From<&str> for LinkedObjectListType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::codec::string_enum!(LinkedObjectListType);
 /// What kind of object is linked.
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LinkedObjectType {
@@ -5583,7 +5991,7 @@ pub enum LinkedObjectType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 impl LinkedObjectType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5594,7 +6002,7 @@ impl LinkedObjectType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 impl From<&str> for LinkedObjectType {
     fn from(value: &str) -> Self {
         match value {
@@ -5604,7 +6012,7 @@ impl From<&str> for LinkedObjectType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::codec::string_enum!(LinkedObjectType);
 #[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6031,7 +6439,7 @@ crate::codec::string_enum!(MessageMessageType);
 /// Several filters combined with `AND` or `OR`; filters can be nested.
 ///
 /// Schema `multiple_filter_search_request`.
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MultipleFilterSearchRequest {
     /// How to combine the filters.
@@ -6040,7 +6448,7 @@ pub struct MultipleFilterSearchRequest {
     pub value: Vec<MultipleOrSingleFilterSearchRequest>,
 }
 /// How to combine the filters.
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MultipleFilterSearchRequestOperator {
@@ -6051,7 +6459,7 @@ pub enum MultipleFilterSearchRequestOperator {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl MultipleFilterSearchRequestOperator {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6062,7 +6470,7 @@ impl MultipleFilterSearchRequestOperator {
         }
     }
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<&str> for MultipleFilterSearchRequestOperator {
     fn from(value: &str) -> Self {
         match value {
@@ -6072,25 +6480,25 @@ impl From<&str> for MultipleFilterSearchRequestOperator {
         }
     }
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(MultipleFilterSearchRequestOperator);
 /// Either one filter or a nested combination of filters.
 ///
 /// Schema `multiple_or_single_filter_search_request`.
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum MultipleOrSingleFilterSearchRequest {
     SingleFilterSearchRequest(Box<SingleFilterSearchRequest>),
     MultipleFilterSearchRequest(Box<MultipleFilterSearchRequest>),
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<SingleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
     fn from(value: SingleFilterSearchRequest) -> Self {
         Self::SingleFilterSearchRequest(Box::new(value))
     }
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<MultipleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
     fn from(value: MultipleFilterSearchRequest) -> Self {
         Self::MultipleFilterSearchRequest(Box::new(value))
@@ -6302,7 +6710,7 @@ crate::codec::string_enum!(PagesLinkType);
 /// A file attached to a message.
 ///
 /// Schema `part_attachment`.
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PartAttachment {
     /// The media type of the file.
@@ -6369,6 +6777,19 @@ impl From<&str> for PingType {
 }
 #[cfg(feature = "webhooks")]
 crate::codec::string_enum!(PingType);
+/// One option of a quick reply.
+///
+/// Schema `quick_reply_option`.
+#[cfg(
+    any(feature = "conversations", feature = "tickets", feature = "unreferenced-schemas")
+)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuickReplyOption {
+    /// The option's text.
+    pub text: String,
+    /// Your identifier of the option, found in the part created when someone picks it.
+    pub uuid: String,
+}
 /// Redact one part of a conversation.
 ///
 /// Schema `redact_conversation_part_request`.
@@ -6514,6 +6935,7 @@ crate::codec::string_enum!(RedactConversationSourceRequestType);
         feature = "contacts",
         feature = "conversations",
         feature = "tags",
+        feature = "tickets",
         feature = "webhooks"
     )
 )]
@@ -6548,10 +6970,32 @@ impl From<AdminReplyConversationRequest> for ReplyConversationRequest {
         Self::AdminReplyConversationRequest(Box::new(value))
     }
 }
+/// A reply on behalf of a contact, or from an admin.
+///
+/// Schema `reply_ticket_request`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ReplyTicketRequest {
+    ContactReplyConversationRequest(Box<ContactReplyConversationRequest>),
+    AdminReplyTicketRequest(Box<AdminReplyTicketRequest>),
+}
+#[cfg(feature = "tickets")]
+impl From<ContactReplyConversationRequest> for ReplyTicketRequest {
+    fn from(value: ContactReplyConversationRequest) -> Self {
+        Self::ContactReplyConversationRequest(Box::new(value))
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<AdminReplyTicketRequest> for ReplyTicketRequest {
+    fn from(value: AdminReplyTicketRequest) -> Self {
+        Self::AdminReplyTicketRequest(Box::new(value))
+    }
+}
 /// A search query with optional paging.
 ///
 /// Schema `search_request`.
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -6560,20 +7004,20 @@ pub struct SearchRequest {
     pub query: SearchRequestQuery,
 }
 /// A single filter, or filters combined with `AND` or `OR`.
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SearchRequestQuery {
     SingleFilterSearchRequest(Box<SingleFilterSearchRequest>),
     MultipleFilterSearchRequest(Box<MultipleFilterSearchRequest>),
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<SingleFilterSearchRequest> for SearchRequestQuery {
     fn from(value: SingleFilterSearchRequest) -> Self {
         Self::SingleFilterSearchRequest(Box::new(value))
     }
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<MultipleFilterSearchRequest> for SearchRequestQuery {
     fn from(value: MultipleFilterSearchRequest) -> Self {
         Self::MultipleFilterSearchRequest(Box::new(value))
@@ -6685,7 +7129,7 @@ pub struct SetAdminAwayRequest {
 /// One condition on one field.
 ///
 /// Schema `single_filter_search_request`.
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SingleFilterSearchRequest {
     /// The field to test, such as `email` or `custom_attributes.plan_tier`.
@@ -6696,7 +7140,7 @@ pub struct SingleFilterSearchRequest {
     pub value: Option<SingleFilterSearchRequestValue>,
 }
 /// How to compare: equal, not equal, in, not in, less or greater (and or equal), contains, does not contain, starts with, ends with.
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SingleFilterSearchRequestOperator {
@@ -6727,7 +7171,7 @@ pub enum SingleFilterSearchRequestOperator {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl SingleFilterSearchRequestOperator {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6748,7 +7192,7 @@ impl SingleFilterSearchRequestOperator {
         }
     }
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<&str> for SingleFilterSearchRequestOperator {
     fn from(value: &str) -> Self {
         match value {
@@ -6768,10 +7212,10 @@ impl From<&str> for SingleFilterSearchRequestOperator {
         }
     }
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(SingleFilterSearchRequestOperator);
 /// The value to compare with; a list for `IN` and `NIN`.
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SingleFilterSearchRequestValue {
@@ -6781,31 +7225,31 @@ pub enum SingleFilterSearchRequestValue {
     List(Vec<String>),
     List2(Vec<i64>),
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<String> for SingleFilterSearchRequestValue {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<i64> for SingleFilterSearchRequestValue {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<bool> for SingleFilterSearchRequestValue {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<Vec<String>> for SingleFilterSearchRequestValue {
     fn from(value: Vec<String>) -> Self {
         Self::List(value)
     }
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<Vec<i64>> for SingleFilterSearchRequestValue {
     fn from(value: Vec<i64>) -> Self {
         Self::List2(value)
@@ -6965,7 +7409,8 @@ crate::codec::string_enum!(SocialProfileType);
         feature = "articles",
         feature = "companies",
         feature = "contacts",
-        feature = "conversations"
+        feature = "conversations",
+        feature = "tickets"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -7541,15 +7986,16 @@ pub struct TeamPriorityLevel {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secondary_team_ids: Option<Vec<i64>>,
 }
-/// A ticket (compact: the fields Intercom documents for the REST ticket that matter to webhook consumers).
+/// A ticket, with its attributes, state, type, contacts and history.
 ///
 /// Schema `ticket`.
-#[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Ticket {
-    /// Identifier of the assigned teammate; `0` when there is none.
+    /// The assigned admin; `"0"` when there is none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_assignee_id: Option<String>,
+    /// The ticket's category, from its type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<TicketCategory>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7557,44 +8003,85 @@ pub struct Ticket {
     /// When the ticket was created (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::Timestamp>,
-    /// Intercom's identifier of the ticket.
-    pub id: String,
-    /// Whether the contact can see the ticket.
+    /// The identifier Intercom gave the ticket; the one to use in API calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Whether the contacts can see the ticket.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_shared: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub linked_objects: Option<LinkedObjectList>,
+    /// Whether the ticket is open; `false` when closed.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
-    /// Until when the ticket is snoozed (Unix seconds).
+    /// When a snoozed ticket reopens (Unix seconds); null when not snoozed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<crate::Timestamp>,
-    /// Identifier of the assigned team; `0` when there is none.
+    /// The assigned team; `"0"` when there is none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub team_assignee_id: Option<String>,
-    /// Values of the ticket's attributes by name; values may be strings, numbers, booleans, lists, files or null.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticket_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// The number shown to teammates and contacts.
+    pub ticket_attributes: Option<TicketCustomAttributes>,
+    /// The number shown in the inbox and the Messenger; not for API calls.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticket_parts: Option<TicketTicketParts>,
+    pub ticket_parts: Option<TicketParts>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticket_state: Option<TicketTicketState>,
-    /// Name of the state as contacts see it.
+    pub ticket_state: Option<TicketState>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticket_state_external_label: Option<String>,
-    /// Name of the state as teammates see it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticket_state_internal_label: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticket_type: Option<TicketTypeDetails>,
-    #[serde(rename = "type")]
-    pub type_: TicketType,
-    /// When the ticket was last changed (Unix seconds).
+    pub ticket_type: Option<TicketType>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TicketType2>,
+    /// When the ticket last changed (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::Timestamp>,
 }
-#[cfg(feature = "webhooks")]
+/// The value of one ticket attribute.
+///
+/// Schema `ticket_attribute_value`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TicketAttributeValue {
+    String(String),
+    Number(f64),
+    Boolean(bool),
+    List(Vec<serde_json::Value>),
+    FileAttribute(Box<FileAttribute>),
+}
+#[cfg(feature = "tickets")]
+impl From<String> for TicketAttributeValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<f64> for TicketAttributeValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<bool> for TicketAttributeValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<Vec<serde_json::Value>> for TicketAttributeValue {
+    fn from(value: Vec<serde_json::Value>) -> Self {
+        Self::List(value)
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<FileAttribute> for TicketAttributeValue {
+    fn from(value: FileAttribute) -> Self {
+        Self::FileAttribute(Box::new(value))
+    }
+}
+/// The ticket's category, from its type.
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketCategory {
@@ -7607,7 +8094,7 @@ pub enum TicketCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 impl TicketCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7619,7 +8106,7 @@ impl TicketCategory {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 impl From<&str> for TicketCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -7630,16 +8117,77 @@ impl From<&str> for TicketCategory {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 crate::codec::string_enum!(TicketCategory);
-#[cfg(feature = "webhooks")]
+/// A contact by email address; a contact is created when none has it.
+///
+/// Schema `ticket_contact_by_email`.
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TicketContacts {
-    pub contacts: Vec<ContactReference>,
-    #[serde(rename = "type")]
-    pub type_: TicketContactsType,
+pub struct TicketContactByEmail {
+    /// The contact's email address.
+    pub email: String,
 }
-#[cfg(feature = "webhooks")]
+/// A contact by the identifier your system gave it.
+///
+/// Schema `ticket_contact_by_external_id`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketContactByExternalId {
+    /// The identifier your system gave the contact.
+    pub external_id: String,
+}
+/// A contact by the identifier Intercom gave it.
+///
+/// Schema `ticket_contact_by_id`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketContactById {
+    /// The identifier Intercom gave the contact.
+    pub id: String,
+}
+/// A contact, by Intercom's identifier, by your `external_id`, or by email (created if new).
+///
+/// Schema `ticket_contact_identifier`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TicketContactIdentifier {
+    TicketContactById(Box<TicketContactById>),
+    TicketContactByExternalId(Box<TicketContactByExternalId>),
+    TicketContactByEmail(Box<TicketContactByEmail>),
+}
+#[cfg(feature = "tickets")]
+impl From<TicketContactById> for TicketContactIdentifier {
+    fn from(value: TicketContactById) -> Self {
+        Self::TicketContactById(Box::new(value))
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<TicketContactByExternalId> for TicketContactIdentifier {
+    fn from(value: TicketContactByExternalId) -> Self {
+        Self::TicketContactByExternalId(Box::new(value))
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<TicketContactByEmail> for TicketContactIdentifier {
+    fn from(value: TicketContactByEmail) -> Self {
+        Self::TicketContactByEmail(Box::new(value))
+    }
+}
+/// The contacts a ticket is about.
+///
+/// Schema `ticket_contacts`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketContacts {
+    /// The contacts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<Vec<ContactReference>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TicketContactsType>,
+}
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketContactsType {
@@ -7648,7 +8196,7 @@ pub enum TicketContactsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 impl TicketContactsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7658,7 +8206,7 @@ impl TicketContactsType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 impl From<&str> for TicketContactsType {
     fn from(value: &str) -> Self {
         match value {
@@ -7667,54 +8215,174 @@ impl From<&str> for TicketContactsType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 crate::codec::string_enum!(TicketContactsType);
-/// One entry of a ticket's history: a reply, a note, a state change, an assignment... (compact).
+/// The ticket's attribute values by attribute name (`_default_title_` and `_default_description_` for the built-in two): text, number, boolean, list or files.
+///
+/// Schema `ticket_custom_attributes`.
+#[cfg(feature = "tickets")]
+pub type TicketCustomAttributes = std::collections::BTreeMap<
+    String,
+    Option<TicketAttributeValue>,
+>;
+/// What is left of a deleted ticket.
+///
+/// Schema `ticket_deleted`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketDeleted {
+    /// Whether the ticket was deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The identifier of the deleted ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<TicketDeletedObject>,
+}
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TicketDeletedObject {
+    /// `ticket`
+    Ticket,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "tickets")]
+impl TicketDeletedObject {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ticket => "ticket",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<&str> for TicketDeletedObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "ticket" => Self::Ticket,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(TicketDeletedObject);
+/// A page of tickets.
+///
+/// Schema `ticket_list`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketList {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// The tickets of this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tickets: Option<Vec<Ticket>>,
+    /// How many tickets match in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TicketListType>,
+}
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TicketListType {
+    /// `ticket.list`
+    TicketList,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "tickets")]
+impl TicketListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TicketList => "ticket.list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<&str> for TicketListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ticket.list" => Self::TicketList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(TicketListType);
+/// One entry of a ticket's history: a reply, a note, a state change, an assignment or an attribute change.
 ///
 /// Schema `ticket_part`.
-#[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketPart {
+    /// The app that created the part through the API; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_package_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assigned_to: Option<Reference>,
+    /// Files attached to the part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<PartAttachment>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<TicketPartAuthor>,
-    /// HTML body, when the part has one.
+    /// The HTML body, for parts that have one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// When the part was created (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::Timestamp>,
-    /// Identifier given by an external system, if any.
+    /// The identifier an external system gave the part, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
-    pub id: String,
+    /// The identifier Intercom gave the part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// What the part records, such as `comment`, `note` or `ticket_state_updated_by_admin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub part_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub previous_ticket_state: Option<TicketPartPreviousTicketState>,
+    pub previous_ticket_state: Option<TicketStateCategory>,
+    /// Whether the part's content was redacted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redacted: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticket_state: Option<TicketPartTicketState>,
-    #[serde(rename = "type")]
-    pub type_: TicketPartType,
-    /// When the part was last changed (Unix seconds).
+    pub ticket_state: Option<TicketStateCategory>,
+    /// The kind of object, `ticket_part`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// When the part last changed (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_attribute_data: Option<TicketPartUpdatedAttribute>,
 }
-#[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Who wrote or caused a ticket part.
+///
+/// Schema `ticket_part_author`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketPartAuthor {
+    /// The author's email address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    pub id: String,
-    /// Name of the author.
+    /// The author's identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The author's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "type")]
-    pub type_: TicketPartAuthorType,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TicketPartAuthorType>,
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartAuthorType {
@@ -7729,7 +8397,7 @@ pub enum TicketPartAuthorType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 impl TicketPartAuthorType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7742,7 +8410,7 @@ impl TicketPartAuthorType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 impl From<&str> for TicketPartAuthorType {
     fn from(value: &str) -> Self {
         match value {
@@ -7754,142 +8422,167 @@ impl From<&str> for TicketPartAuthorType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 crate::codec::string_enum!(TicketPartAuthorType);
-#[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketPartPreviousTicketState {
-    /// `submitted`
-    Submitted,
-    /// `in_progress`
-    InProgress,
-    /// `waiting_on_customer`
-    WaitingOnCustomer,
-    /// `resolved`
-    Resolved,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "webhooks")]
-impl TicketPartPreviousTicketState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::InProgress => "in_progress",
-            Self::WaitingOnCustomer => "waiting_on_customer",
-            Self::Resolved => "resolved",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "webhooks")]
-impl From<&str> for TicketPartPreviousTicketState {
-    fn from(value: &str) -> Self {
-        match value {
-            "submitted" => Self::Submitted,
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "webhooks")]
-crate::codec::string_enum!(TicketPartPreviousTicketState);
-#[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketPartTicketState {
-    /// `submitted`
-    Submitted,
-    /// `in_progress`
-    InProgress,
-    /// `waiting_on_customer`
-    WaitingOnCustomer,
-    /// `resolved`
-    Resolved,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "webhooks")]
-impl TicketPartTicketState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::InProgress => "in_progress",
-            Self::WaitingOnCustomer => "waiting_on_customer",
-            Self::Resolved => "resolved",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "webhooks")]
-impl From<&str> for TicketPartTicketState {
-    fn from(value: &str) -> Self {
-        match value {
-            "submitted" => Self::Submitted,
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "webhooks")]
-crate::codec::string_enum!(TicketPartTicketState);
-#[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketPartType {
-    /// `ticket_part`
-    TicketPart,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "webhooks")]
-impl TicketPartType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketPart => "ticket_part",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "webhooks")]
-impl From<&str> for TicketPartType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ticket_part" => Self::TicketPart,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "webhooks")]
-crate::codec::string_enum!(TicketPartType);
-#[cfg(feature = "webhooks")]
+/// The attribute an attribute-change part changed, and its new value.
+///
+/// Schema `ticket_part_updated_attribute`.
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TicketTicketParts {
-    pub ticket_parts: Vec<TicketPart>,
+pub struct TicketPartUpdatedAttribute {
+    /// The attribute that changed.
+    pub attribute: TicketPartUpdatedAttributeAttribute,
+    /// The new value.
+    pub value: TicketPartUpdatedAttributeValue,
+}
+/// The attribute that changed.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketPartUpdatedAttributeAttribute {
+    /// The attribute's identifier.
+    pub id: String,
+    /// The attribute's name as teammates see it.
+    pub label: String,
+    #[serde(rename = "type")]
+    pub type_: TicketPartUpdatedAttributeAttributeType,
+}
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TicketPartUpdatedAttributeAttributeType {
+    /// `attribute`
+    Attribute,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "tickets")]
+impl TicketPartUpdatedAttributeAttributeType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Attribute => "attribute",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<&str> for TicketPartUpdatedAttributeAttributeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "attribute" => Self::Attribute,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(TicketPartUpdatedAttributeAttributeType);
+/// The new value.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketPartUpdatedAttributeValue {
+    /// The value (or the list option's identifier) as text, or the identifiers of the files of a file attribute.
+    pub id: Option<TicketPartUpdatedAttributeValueId>,
+    /// The value as displayed, or the names of the files of a file attribute.
+    pub label: TicketPartUpdatedAttributeValueLabel,
+    #[serde(rename = "type")]
+    pub type_: TicketPartUpdatedAttributeValueType,
+}
+/// The value (or the list option's identifier) as text, or the identifiers of the files of a file attribute.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TicketPartUpdatedAttributeValueId {
+    String(String),
+    List(Vec<i64>),
+}
+#[cfg(feature = "tickets")]
+impl From<String> for TicketPartUpdatedAttributeValueId {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<Vec<i64>> for TicketPartUpdatedAttributeValueId {
+    fn from(value: Vec<i64>) -> Self {
+        Self::List(value)
+    }
+}
+/// The value as displayed, or the names of the files of a file attribute.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TicketPartUpdatedAttributeValueLabel {
+    String(String),
+    List(Vec<String>),
+}
+#[cfg(feature = "tickets")]
+impl From<String> for TicketPartUpdatedAttributeValueLabel {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<Vec<String>> for TicketPartUpdatedAttributeValueLabel {
+    fn from(value: Vec<String>) -> Self {
+        Self::List(value)
+    }
+}
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TicketPartUpdatedAttributeValueType {
+    /// `value`
+    Value,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "tickets")]
+impl TicketPartUpdatedAttributeValueType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Value => "value",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<&str> for TicketPartUpdatedAttributeValueType {
+    fn from(value: &str) -> Self {
+        match value {
+            "value" => Self::Value,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(TicketPartUpdatedAttributeValueType);
+/// The history of a ticket, at most 500 parts.
+///
+/// Schema `ticket_parts`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketParts {
+    /// The parts, oldest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_parts: Option<Vec<TicketPart>>,
+    /// How many parts the ticket has.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    #[serde(rename = "type")]
-    pub type_: TicketTicketPartsType,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TicketPartsType>,
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum TicketTicketPartsType {
+pub enum TicketPartsType {
     /// `ticket_part.list`
     TicketPartList,
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
-impl TicketTicketPartsType {
+#[cfg(feature = "tickets")]
+impl TicketPartsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7898,8 +8591,8 @@ impl TicketTicketPartsType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
-impl From<&str> for TicketTicketPartsType {
+#[cfg(feature = "tickets")]
+impl From<&str> for TicketPartsType {
     fn from(value: &str) -> Self {
         match value {
             "ticket_part.list" => Self::TicketPartList,
@@ -7907,12 +8600,179 @@ impl From<&str> for TicketTicketPartsType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
-crate::codec::string_enum!(TicketTicketPartsType);
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(TicketPartsType);
+/// The ticket part a reply created.
+///
+/// Schema `ticket_reply`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketReply {
+    /// Files attached to the reply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<PartAttachment>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<TicketPartAuthor>,
+    /// The HTML body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// When the reply was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The identifier Intercom gave the part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// What kind of reply it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part_type: Option<TicketReplyPartType>,
+    /// Whether the reply's content was redacted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redacted: Option<bool>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TicketReplyType>,
+    /// When the reply last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// What kind of reply it was.
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum TicketTicketState {
+pub enum TicketReplyPartType {
+    /// `note`
+    Note,
+    /// `comment`
+    Comment,
+    /// `quick_reply`
+    QuickReply,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "tickets")]
+impl TicketReplyPartType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Note => "note",
+            Self::Comment => "comment",
+            Self::QuickReply => "quick_reply",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<&str> for TicketReplyPartType {
+    fn from(value: &str) -> Self {
+        match value {
+            "note" => Self::Note,
+            "comment" => Self::Comment,
+            "quick_reply" => Self::QuickReply,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(TicketReplyPartType);
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TicketReplyType {
+    /// `ticket_part`
+    TicketPart,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "tickets")]
+impl TicketReplyType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TicketPart => "ticket_part",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<&str> for TicketReplyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ticket_part" => Self::TicketPart,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(TicketReplyType);
+/// Attribute values by attribute name (`_default_title_`, `_default_description_`, ...); a list attribute takes the identifier of the chosen item (see the ticket type).
+///
+/// Schema `ticket_request_custom_attributes`.
+#[cfg(feature = "tickets")]
+pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
+    String,
+    Option<TicketRequestCustomAttributesValue>,
+>;
+/// The value of one attribute.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TicketRequestCustomAttributesValue {
+    String(String),
+    Number(f64),
+    Boolean(bool),
+    List(Vec<serde_json::Value>),
+}
+#[cfg(feature = "tickets")]
+impl From<String> for TicketRequestCustomAttributesValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<f64> for TicketRequestCustomAttributesValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<bool> for TicketRequestCustomAttributesValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<Vec<serde_json::Value>> for TicketRequestCustomAttributesValue {
+    fn from(value: Vec<serde_json::Value>) -> Self {
+        Self::List(value)
+    }
+}
+/// A state a ticket can be in.
+///
+/// Schema `ticket_state`.
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketState {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<TicketStateCategory>,
+    /// The state's name as contacts see it (Messenger, email, tickets portal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_label: Option<String>,
+    /// The identifier Intercom gave the state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The state's name as teammates see it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internal_label: Option<String>,
+    /// The kind of object, `ticket_state`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+/// The stage of a ticket's life a state belongs to.
+///
+/// Schema `ticket_state_category`.
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TicketStateCategory {
     /// `submitted`
     Submitted,
     /// `in_progress`
@@ -7924,8 +8784,8 @@ pub enum TicketTicketState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
-impl TicketTicketState {
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+impl TicketStateCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7937,8 +8797,8 @@ impl TicketTicketState {
         }
     }
 }
-#[cfg(feature = "webhooks")]
-impl From<&str> for TicketTicketState {
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+impl From<&str> for TicketStateCategory {
     fn from(value: &str) -> Self {
         match value {
             "submitted" => Self::Submitted,
@@ -7949,19 +8809,98 @@ impl From<&str> for TicketTicketState {
         }
     }
 }
-#[cfg(feature = "webhooks")]
-crate::codec::string_enum!(TicketTicketState);
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+crate::codec::string_enum!(TicketStateCategory);
+/// A state a ticket can be in, with the ticket types that use it.
+///
+/// Schema `ticket_state_detailed`.
+#[cfg(feature = "ticket-states")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketStateDetailed {
+    /// Whether the state is archived.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<TicketStateCategory>,
+    /// The state's name as contacts see it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_label: Option<String>,
+    /// The identifier Intercom gave the state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The state's name as teammates see it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internal_label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_types: Option<TicketTypeList>,
+    /// The kind of object, `ticket_state`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+/// The ticket states of the workspace.
+///
+/// Schema `ticket_state_list`.
+#[cfg(feature = "ticket-states")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketStateList {
+    /// The states.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<TicketStateDetailed>>,
+    /// The kind of object, `list`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+/// A kind of ticket, with the attributes its tickets capture and the states they go through.
+///
+/// Schema `ticket_type`.
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketType {
+    /// Whether the ticket type is archived.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<TicketTypeCategory>,
+    /// When the ticket type was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// What the ticket type is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// An emoji.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The identifier Intercom gave the ticket type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the ticket type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_states: Option<TicketTypeStateList>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_type_attributes: Option<TicketTypeAttributeList>,
+    /// The kind of object, `ticket_type`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// When the ticket type last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// The workspace the ticket type belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+}
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum TicketType {
+pub enum TicketType2 {
     /// `ticket`
     Ticket,
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
-impl TicketType {
+#[cfg(feature = "tickets")]
+impl TicketType2 {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7970,8 +8909,8 @@ impl TicketType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
-impl From<&str> for TicketType {
+#[cfg(feature = "tickets")]
+impl From<&str> for TicketType2 {
     fn from(value: &str) -> Self {
         match value {
             "ticket" => Self::Ticket,
@@ -7979,8 +8918,181 @@ impl From<&str> for TicketType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
-crate::codec::string_enum!(TicketType);
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(TicketType2);
+/// A field the tickets of a type capture.
+///
+/// Schema `ticket_type_attribute`.
+#[cfg(
+    any(
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketTypeAttribute {
+    /// Whether the attribute is archived.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+    /// When the attribute was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The kind of value: `string`, `list`, `integer`, `decimal`, `boolean`, `datetime` or `files`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<String>,
+    /// Whether it is one of the built-in attributes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<bool>,
+    /// The help text teammates and contacts see.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The identifier Intercom gave the attribute.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Settings of the input, such as `multiline` or the items of a list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input_options: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The name of the attribute.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The attribute's place among the type's attributes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<i64>,
+    /// Whether teammates must fill it in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_to_create: Option<bool>,
+    /// Whether contacts must fill it in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_to_create_for_contacts: Option<bool>,
+    /// The ticket type the attribute belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_type_id: Option<i64>,
+    /// The kind of object, `ticket_type_attribute`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// When the attribute last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// Whether teammates see it when creating a ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible_on_create: Option<bool>,
+    /// Whether contacts see it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible_to_contacts: Option<bool>,
+    /// The workspace the attribute belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+}
+/// The kind of value an attribute takes.
+///
+/// Schema `ticket_type_attribute_data_type`.
+#[cfg(feature = "ticket-type-attributes")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TicketTypeAttributeDataType {
+    /// `string`
+    String,
+    /// `list`
+    List,
+    /// `integer`
+    Integer,
+    /// `decimal`
+    Decimal,
+    /// `boolean`
+    Boolean,
+    /// `datetime`
+    Datetime,
+    /// `files`
+    Files,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ticket-type-attributes")]
+impl TicketTypeAttributeDataType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::List => "list",
+            Self::Integer => "integer",
+            Self::Decimal => "decimal",
+            Self::Boolean => "boolean",
+            Self::Datetime => "datetime",
+            Self::Files => "files",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ticket-type-attributes")]
+impl From<&str> for TicketTypeAttributeDataType {
+    fn from(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "list" => Self::List,
+            "integer" => Self::Integer,
+            "decimal" => Self::Decimal,
+            "boolean" => Self::Boolean,
+            "datetime" => Self::Datetime,
+            "files" => Self::Files,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ticket-type-attributes")]
+crate::codec::string_enum!(TicketTypeAttributeDataType);
+/// The attributes of a ticket type.
+///
+/// Schema `ticket_type_attribute_list`.
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketTypeAttributeList {
+    /// The attributes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_type_attributes: Option<Vec<TicketTypeAttribute>>,
+    /// The kind of object, `ticket_type_attributes.list`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TicketTypeCategory {
+    /// `Customer`
+    Customer,
+    /// `Back-office`
+    BackOffice,
+    /// `Tracker`
+    Tracker,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+impl TicketTypeCategory {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Customer => "Customer",
+            Self::BackOffice => "Back-office",
+            Self::Tracker => "Tracker",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+impl From<&str> for TicketTypeCategory {
+    fn from(value: &str) -> Self {
+        match value {
+            "Customer" => Self::Customer,
+            "Back-office" => Self::BackOffice,
+            "Tracker" => Self::Tracker,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+crate::codec::string_enum!(TicketTypeCategory);
 /// The type of a ticket, as configured in the workspace (compact).
 ///
 /// Schema `ticket_type_details`.
@@ -8078,6 +9190,32 @@ impl From<&str> for TicketTypeDetailsType {
 }
 #[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketTypeDetailsType);
+/// The ticket types of the workspace.
+///
+/// Schema `ticket_type_list`.
+#[cfg(any(feature = "ticket-states", feature = "ticket-types"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketTypeList {
+    /// The ticket types.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<TicketType>>,
+    /// The kind of object, `list`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+/// The states a ticket of this type can be in.
+///
+/// Schema `ticket_type_state_list`.
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketTypeStateList {
+    /// The states.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<TicketState>>,
+    /// The kind of object, `list`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
 /// The name and description of a subscription type in one language.
 ///
 /// Schema `translation`.
@@ -8261,6 +9399,139 @@ pub struct UpdateDataAttributeRequestOptionsItem {
     /// One allowed value.
     pub value: String,
 }
+/// The changes to make to a ticket; fields left out stay as they are.
+///
+/// Schema `update_ticket_request`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateTicketRequest {
+    /// The admin making the change, credited in the history and by workflows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_id: Option<i64>,
+    /// The admin or team to assign; `"0"` unassigns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee_id: Option<String>,
+    /// The company, by the identifier Intercom gave it; null removes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<String>,
+    /// Whether the contacts can see the ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_shared: Option<bool>,
+    /// `false` closes the ticket (and ends its snooze).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open: Option<bool>,
+    /// Do not notify anyone of the change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_notifications: Option<bool>,
+    /// Snooze the ticket until this time (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<crate::Timestamp>,
+    /// Attribute values to set, by attribute name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The new state; it must belong to the ticket's type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_state_id: Option<String>,
+}
+/// The changes to make to a ticket type's attribute; fields left out stay as they are.
+///
+/// Schema `update_ticket_type_attribute_request`.
+#[cfg(feature = "ticket-type-attributes")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateTicketTypeAttributeRequest {
+    /// For `files` attributes, whether several files can be attached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_multiple_values: Option<bool>,
+    /// Archive the attribute (tickets that have a value keep it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+    /// The new help text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// For `list` attributes, the items, separated by commas.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_items: Option<String>,
+    /// For `string` attributes, whether the text can span lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multiline: Option<bool>,
+    /// The new name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether teammates must fill it in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_to_create: Option<bool>,
+    /// Whether contacts must fill it in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_to_create_for_contacts: Option<bool>,
+    /// Whether teammates see it when creating a ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible_on_create: Option<bool>,
+    /// Whether contacts see it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible_to_contacts: Option<bool>,
+}
+/// The changes to make to a ticket type; fields left out stay as they are.
+///
+/// Schema `update_ticket_type_request`.
+#[cfg(feature = "ticket-types")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateTicketTypeRequest {
+    /// Archive or restore the ticket type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<UpdateTicketTypeRequestCategory>,
+    /// The new description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// An emoji.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Whether its tickets are for internal use only (a limited feature).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_internal: Option<bool>,
+    /// The new name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+#[cfg(feature = "ticket-types")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UpdateTicketTypeRequestCategory {
+    /// `Customer`
+    Customer,
+    /// `Back-office`
+    BackOffice,
+    /// `Tracker`
+    Tracker,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ticket-types")]
+impl UpdateTicketTypeRequestCategory {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Customer => "Customer",
+            Self::BackOffice => "Back-office",
+            Self::Tracker => "Tracker",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ticket-types")]
+impl From<&str> for UpdateTicketTypeRequestCategory {
+    fn from(value: &str) -> Self {
+        match value {
+            "Customer" => Self::Customer,
+            "Back-office" => Self::BackOffice,
+            "Tracker" => Self::Tracker,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ticket-types")]
+crate::codec::string_enum!(UpdateTicketTypeRequestCategory);
 /// A visitor of the website or app (compact).
 ///
 /// Schema `visitor`.
@@ -8521,3 +9792,443 @@ impl From<&str> for VisitorType {
 }
 #[cfg(feature = "webhooks")]
 crate::codec::string_enum!(VisitorType);
+/// A ticket as the ticket notifications of version 2.11 carry it (compact): unlike the REST `ticket` of 2.15, `ticket_state` is the state's category and its labels are fields of their own, so the notifications keep this schema.
+///
+/// Schema `webhook_ticket`.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookTicket {
+    /// Identifier of the assigned teammate; `0` when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_assignee_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<WebhookTicketCategory>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<WebhookTicketContacts>,
+    /// When the ticket was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// Intercom's identifier of the ticket.
+    pub id: String,
+    /// Whether the contact can see the ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_shared: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open: Option<bool>,
+    /// Until when the ticket is snoozed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<crate::Timestamp>,
+    /// Identifier of the assigned team; `0` when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_assignee_id: Option<String>,
+    /// Values of the ticket's attributes by name; values may be strings, numbers, booleans, lists, files or null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The number shown to teammates and contacts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_parts: Option<WebhookTicketTicketParts>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_state: Option<WebhookTicketTicketState>,
+    /// Name of the state as contacts see it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_state_external_label: Option<String>,
+    /// Name of the state as teammates see it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_state_internal_label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_type: Option<TicketTypeDetails>,
+    #[serde(rename = "type")]
+    pub type_: WebhookTicketType,
+    /// When the ticket was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookTicketCategory {
+    /// `Customer`
+    Customer,
+    /// `Back-office`
+    BackOffice,
+    /// `Tracker`
+    Tracker,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "webhooks")]
+impl WebhookTicketCategory {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Customer => "Customer",
+            Self::BackOffice => "Back-office",
+            Self::Tracker => "Tracker",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+impl From<&str> for WebhookTicketCategory {
+    fn from(value: &str) -> Self {
+        match value {
+            "Customer" => Self::Customer,
+            "Back-office" => Self::BackOffice,
+            "Tracker" => Self::Tracker,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+crate::codec::string_enum!(WebhookTicketCategory);
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookTicketContacts {
+    pub contacts: Vec<ContactReference>,
+    #[serde(rename = "type")]
+    pub type_: WebhookTicketContactsType,
+}
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookTicketContactsType {
+    /// `contact.list`
+    ContactList,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "webhooks")]
+impl WebhookTicketContactsType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ContactList => "contact.list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+impl From<&str> for WebhookTicketContactsType {
+    fn from(value: &str) -> Self {
+        match value {
+            "contact.list" => Self::ContactList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+crate::codec::string_enum!(WebhookTicketContactsType);
+/// One entry of a ticket's history: a reply, a note, a state change, an assignment... (compact).
+///
+/// Schema `webhook_ticket_part`.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookTicketPart {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<WebhookTicketPartAuthor>,
+    /// HTML body, when the part has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// When the part was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// Identifier given by an external system, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    pub id: String,
+    /// What the part records, such as `comment`, `note` or `ticket_state_updated_by_admin`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_ticket_state: Option<WebhookTicketPartPreviousTicketState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redacted: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_state: Option<WebhookTicketPartTicketState>,
+    #[serde(rename = "type")]
+    pub type_: WebhookTicketPartType,
+    /// When the part was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookTicketPartAuthor {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    pub id: String,
+    /// Name of the author.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: WebhookTicketPartAuthorType,
+}
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookTicketPartAuthorType {
+    /// `admin`
+    Admin,
+    /// `bot`
+    Bot,
+    /// `team`
+    Team,
+    /// `user`
+    User,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "webhooks")]
+impl WebhookTicketPartAuthorType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "admin",
+            Self::Bot => "bot",
+            Self::Team => "team",
+            Self::User => "user",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+impl From<&str> for WebhookTicketPartAuthorType {
+    fn from(value: &str) -> Self {
+        match value {
+            "admin" => Self::Admin,
+            "bot" => Self::Bot,
+            "team" => Self::Team,
+            "user" => Self::User,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+crate::codec::string_enum!(WebhookTicketPartAuthorType);
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookTicketPartPreviousTicketState {
+    /// `submitted`
+    Submitted,
+    /// `in_progress`
+    InProgress,
+    /// `waiting_on_customer`
+    WaitingOnCustomer,
+    /// `resolved`
+    Resolved,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "webhooks")]
+impl WebhookTicketPartPreviousTicketState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::InProgress => "in_progress",
+            Self::WaitingOnCustomer => "waiting_on_customer",
+            Self::Resolved => "resolved",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+impl From<&str> for WebhookTicketPartPreviousTicketState {
+    fn from(value: &str) -> Self {
+        match value {
+            "submitted" => Self::Submitted,
+            "in_progress" => Self::InProgress,
+            "waiting_on_customer" => Self::WaitingOnCustomer,
+            "resolved" => Self::Resolved,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+crate::codec::string_enum!(WebhookTicketPartPreviousTicketState);
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookTicketPartTicketState {
+    /// `submitted`
+    Submitted,
+    /// `in_progress`
+    InProgress,
+    /// `waiting_on_customer`
+    WaitingOnCustomer,
+    /// `resolved`
+    Resolved,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "webhooks")]
+impl WebhookTicketPartTicketState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::InProgress => "in_progress",
+            Self::WaitingOnCustomer => "waiting_on_customer",
+            Self::Resolved => "resolved",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+impl From<&str> for WebhookTicketPartTicketState {
+    fn from(value: &str) -> Self {
+        match value {
+            "submitted" => Self::Submitted,
+            "in_progress" => Self::InProgress,
+            "waiting_on_customer" => Self::WaitingOnCustomer,
+            "resolved" => Self::Resolved,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+crate::codec::string_enum!(WebhookTicketPartTicketState);
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookTicketPartType {
+    /// `ticket_part`
+    TicketPart,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "webhooks")]
+impl WebhookTicketPartType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TicketPart => "ticket_part",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+impl From<&str> for WebhookTicketPartType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ticket_part" => Self::TicketPart,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+crate::codec::string_enum!(WebhookTicketPartType);
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookTicketTicketParts {
+    pub ticket_parts: Vec<WebhookTicketPart>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type")]
+    pub type_: WebhookTicketTicketPartsType,
+}
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookTicketTicketPartsType {
+    /// `ticket_part.list`
+    TicketPartList,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "webhooks")]
+impl WebhookTicketTicketPartsType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TicketPartList => "ticket_part.list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+impl From<&str> for WebhookTicketTicketPartsType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ticket_part.list" => Self::TicketPartList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+crate::codec::string_enum!(WebhookTicketTicketPartsType);
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookTicketTicketState {
+    /// `submitted`
+    Submitted,
+    /// `in_progress`
+    InProgress,
+    /// `waiting_on_customer`
+    WaitingOnCustomer,
+    /// `resolved`
+    Resolved,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "webhooks")]
+impl WebhookTicketTicketState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::InProgress => "in_progress",
+            Self::WaitingOnCustomer => "waiting_on_customer",
+            Self::Resolved => "resolved",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+impl From<&str> for WebhookTicketTicketState {
+    fn from(value: &str) -> Self {
+        match value {
+            "submitted" => Self::Submitted,
+            "in_progress" => Self::InProgress,
+            "waiting_on_customer" => Self::WaitingOnCustomer,
+            "resolved" => Self::Resolved,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+crate::codec::string_enum!(WebhookTicketTicketState);
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookTicketType {
+    /// `ticket`
+    Ticket,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "webhooks")]
+impl WebhookTicketType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ticket => "ticket",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+impl From<&str> for WebhookTicketType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ticket" => Self::Ticket,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+crate::codec::string_enum!(WebhookTicketType);
