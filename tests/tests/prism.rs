@@ -13,8 +13,8 @@ use std::future::Future;
 
 use intercom::generated::operations::{
     FindCompaniesParams, ListActivityLogsParams, ListCompaniesParams, ListContactsParams, ListConversationsParams,
-    ListDataAttributesParams, ListDataEventsParams, RetrieveConversationParams, ScrollCompaniesParams,
-    UpdateConversationParams,
+    ListDataAttributesParams, ListDataEventsParams, ListSegmentsParams, RetrieveConversationParams,
+    ScrollCompaniesParams, UpdateConversationParams,
 };
 use intercom::{types, Client, Error, RequestOptions, ResponseCapture};
 use serde::de::DeserializeOwned;
@@ -504,6 +504,34 @@ async fn every_operation_passes_prism() {
     })
     .await;
     d.call("listTicketStates", |c| async move { c.ticket_states().list().await }).await;
+
+    // Notes
+    d.call("listNotes", |c| async move { c.notes().list(CONTACT).await }).await;
+    d.call("createNote", |c| async move {
+        let request = body(json!({"body": "<p>Sent the migration guide.</p>", "admin_id": ADMIN.to_string()}));
+        c.notes().create(CONTACT, &request).await
+    })
+    .await;
+    d.call("listCompanyNotes", |c| async move { c.notes().list_company_notes(COMPANY).await }).await;
+    d.call("retrieveNote", |c| async move { c.notes().retrieve("30117").await }).await;
+
+    // Messages
+    d.call("createMessage", |c| async move {
+        let request = types::CreateMessageRequest::CreateEmailMessageRequest(Box::new(body(json!({
+            "message_type": "email", "subject": "Your replacement roller", "template": "plain",
+            "body": "<p>It ships today.</p>", "from": {"type": "admin", "id": ADMIN},
+            "to": {"type": "user", "id": CONTACT}, "bcc": [{"type": "lead", "id": OTHER_CONTACT}]
+        }))));
+        c.messages().create(&request).await
+    })
+    .await;
+
+    // Segments and teams
+    d.call("listSegments", |c| async move { c.segments().list(&ListSegmentsParams { include_count: Some(true) }).await })
+        .await;
+    d.call("retrieveSegment", |c| async move { c.segments().retrieve("5f8a1c2e9d3b4a0012ab34cd").await }).await;
+    d.call("listTeams", |c| async move { c.teams().list().await }).await;
+    d.call("retrieveTeam", |c| async move { c.teams().retrieve("814865").await }).await;
 
     // Every operation of the description was driven, each once.
     let driven: BTreeSet<String> = d.driven.iter().map(|s| (*s).to_owned()).collect();

@@ -12,7 +12,11 @@
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
         feature = "tags",
+        feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
@@ -27,7 +31,8 @@ use reqwest::Method;
         feature = "contacts",
         feature = "conversations",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "segments"
     )
 )]
 use serde::Serialize;
@@ -41,7 +46,11 @@ use serde::Serialize;
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
         feature = "tags",
+        feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
@@ -59,7 +68,11 @@ use super::types;
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
         feature = "tags",
+        feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
@@ -75,7 +88,10 @@ use crate::client::Client;
         feature = "contacts",
         feature = "conversations",
         feature = "data-attributes",
+        feature = "notes",
+        feature = "segments",
         feature = "tags",
+        feature = "teams",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets"
@@ -92,7 +108,11 @@ use crate::client::encode_path_segment;
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
         feature = "tags",
+        feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
@@ -110,7 +130,11 @@ use crate::Error;
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
         feature = "tags",
+        feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
@@ -160,10 +184,30 @@ impl Client {
     pub fn data_events(&self) -> DataEvents<'_> {
         DataEvents { client: self }
     }
+    /// Operations on Messages. Needs the `messages` feature (on by default).
+    #[cfg(feature = "messages")]
+    pub fn messages(&self) -> Messages<'_> {
+        Messages { client: self }
+    }
+    /// Operations on Notes. Needs the `notes` feature (on by default).
+    #[cfg(feature = "notes")]
+    pub fn notes(&self) -> Notes<'_> {
+        Notes { client: self }
+    }
+    /// Operations on Segments. Needs the `segments` feature (on by default).
+    #[cfg(feature = "segments")]
+    pub fn segments(&self) -> Segments<'_> {
+        Segments { client: self }
+    }
     /// Operations on Tags. Needs the `tags` feature (on by default).
     #[cfg(feature = "tags")]
     pub fn tags(&self) -> Tags<'_> {
         Tags { client: self }
+    }
+    /// Operations on Teams. Needs the `teams` feature (on by default).
+    #[cfg(feature = "teams")]
+    pub fn teams(&self) -> Teams<'_> {
+        Teams { client: self }
     }
     /// Operations on Ticket States. Needs the `ticket-states` feature (on by default).
     #[cfg(feature = "ticket-states")]
@@ -1424,6 +1468,156 @@ pub struct ListDataEventsParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<bool>,
 }
+/// Messages: Outbound messages an admin starts, in the Messenger or by email.
+///
+/// Needs the `messages` feature (on by default).
+#[cfg(feature = "messages")]
+#[derive(Debug, Clone, Copy)]
+pub struct Messages<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "messages")]
+impl<'a> Messages<'a> {
+    /// Send a message
+    ///
+    /// Sends a message from an admin to contacts, in the Messenger (`in_app`) or by email, and returns it. No conversation exists until a contact replies, unless `create_conversation_without_contact_reply` is set; find it later by searching conversations for the message's `id`. A contact created moments ago may not be reachable yet (404).
+    ///
+    /// `POST /messages` (operation `createMessage`).
+    pub async fn create(
+        &self,
+        body: &types::CreateMessageRequest,
+    ) -> Result<types::Message, Error> {
+        self.client
+            .request(Method::POST, "createMessage", "/messages".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+}
+/// Notes: Notes teammates write about a contact, also listed per company.
+///
+/// Needs the `notes` feature (on by default).
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, Copy)]
+pub struct Notes<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "notes")]
+impl<'a> Notes<'a> {
+    /// List the notes of a company
+    ///
+    /// Returns the notes written about the contacts of a company.
+    ///
+    /// `GET /companies/{company_id}/notes` (operation `listCompanyNotes`).
+    pub async fn list_company_notes(
+        &self,
+        company_id: &str,
+    ) -> Result<types::NoteList, Error> {
+        let company_id = encode_path_segment(&company_id);
+        self.client
+            .request(
+                Method::GET,
+                "listCompanyNotes",
+                format!("/companies/{company_id}/notes"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// List the notes of a contact
+    ///
+    /// Returns the notes written about a contact, newest first.
+    ///
+    /// `GET /contacts/{contact_id}/notes` (operation `listNotes`).
+    pub async fn list(&self, contact_id: &str) -> Result<types::NoteList, Error> {
+        let contact_id = encode_path_segment(&contact_id);
+        self.client
+            .request(Method::GET, "listNotes", format!("/contacts/{contact_id}/notes"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Add a note to a contact
+    ///
+    /// Writes a note about a contact, by an admin, and returns it.
+    ///
+    /// `POST /contacts/{contact_id}/notes` (operation `createNote`).
+    pub async fn create(
+        &self,
+        contact_id: &str,
+        body: &types::CreateNoteRequest,
+    ) -> Result<types::Note, Error> {
+        let contact_id = encode_path_segment(&contact_id);
+        self.client
+            .request(Method::POST, "createNote", format!("/contacts/{contact_id}/notes"))
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Retrieve a note
+    ///
+    /// Returns one note by its identifier.
+    ///
+    /// `GET /notes/{note_id}` (operation `retrieveNote`).
+    pub async fn retrieve(&self, note_id: &str) -> Result<types::Note, Error> {
+        let note_id = encode_path_segment(&note_id);
+        self.client
+            .request(Method::GET, "retrieveNote", format!("/notes/{note_id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Segments: Saved groups of contacts that match a set of filters.
+///
+/// Needs the `segments` feature (on by default).
+#[cfg(feature = "segments")]
+#[derive(Debug, Clone, Copy)]
+pub struct Segments<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "segments")]
+impl<'a> Segments<'a> {
+    /// List all segments
+    ///
+    /// Returns every segment of the workspace; with `include_count`, how many contacts each holds.
+    ///
+    /// `GET /segments` (operation `listSegments`).
+    pub async fn list(
+        &self,
+        params: &ListSegmentsParams,
+    ) -> Result<types::SegmentList, Error> {
+        self.client
+            .request(Method::GET, "listSegments", "/segments".to_owned())
+            .idempotent(true)
+            .query(params)
+            .send()
+            .await
+    }
+    /// Retrieve a segment
+    ///
+    /// Returns one segment by its identifier.
+    ///
+    /// `GET /segments/{segment_id}` (operation `retrieveSegment`).
+    pub async fn retrieve(&self, segment_id: &str) -> Result<types::Segment, Error> {
+        let segment_id = encode_path_segment(&segment_id);
+        self.client
+            .request(Method::GET, "retrieveSegment", format!("/segments/{segment_id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Query parameters of `listSegments`.
+#[cfg(feature = "segments")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ListSegmentsParams {
+    /// Count the contacts of each segment (slower).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_count: Option<bool>,
+}
 /// Tags: Labels for contacts, companies, conversations and tickets: the workspace's tags, and attaching them to or removing them from one object.
 ///
 /// Needs the `tags` feature (on by default).
@@ -1621,6 +1815,42 @@ impl<'a> Tags<'a> {
             )
             .idempotent(true)
             .json(body)
+            .send()
+            .await
+    }
+}
+/// Teams: Groups of admins that conversations and tickets are assigned to.
+///
+/// Needs the `teams` feature (on by default).
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, Copy)]
+pub struct Teams<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "teams")]
+impl<'a> Teams<'a> {
+    /// List all teams
+    ///
+    /// Returns every team of the workspace, with its members.
+    ///
+    /// `GET /teams` (operation `listTeams`).
+    pub async fn list(&self) -> Result<types::TeamList, Error> {
+        self.client
+            .request(Method::GET, "listTeams", "/teams".to_owned())
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Retrieve a team
+    ///
+    /// Returns one team, with the identifiers of its admins.
+    ///
+    /// `GET /teams/{team_id}` (operation `retrieveTeam`).
+    pub async fn retrieve(&self, team_id: &str) -> Result<types::Team, Error> {
+        let team_id = encode_path_segment(&team_id);
+        self.client
+            .request(Method::GET, "retrieveTeam", format!("/teams/{team_id}"))
+            .idempotent(true)
             .send()
             .await
     }

@@ -12,7 +12,11 @@
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
         feature = "tags",
+        feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
@@ -455,7 +459,7 @@ pub struct AddressableList {
 /// A teammate account with access to the workspace.
 ///
 /// Schema `admin`.
-#[cfg(any(feature = "admins", feature = "webhooks"))]
+#[cfg(any(feature = "admins", feature = "notes", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Admin {
     /// The address of the admin's avatar image.
@@ -532,6 +536,19 @@ impl From<&str> for AdminListType {
 }
 #[cfg(feature = "admins")]
 crate::codec::string_enum!(AdminListType);
+/// The admins for whom the team's work comes first or second.
+///
+/// Schema `admin_priority_level`.
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AdminPriorityLevel {
+    /// The admins for whom the team's work comes first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary_admin_ids: Option<Vec<i64>>,
+    /// The admins for whom the team's work comes second.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secondary_admin_ids: Option<Vec<i64>>,
+}
 /// A reply or internal note written by an admin.
 ///
 /// Schema `admin_reply_conversation_request`.
@@ -731,7 +748,7 @@ pub struct AdminTagRequest {
     /// The identifier of the tag.
     pub id: String,
 }
-#[cfg(any(feature = "admins", feature = "webhooks"))]
+#[cfg(any(feature = "admins", feature = "notes", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AdminType {
@@ -740,7 +757,7 @@ pub enum AdminType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "admins", feature = "webhooks"))]
+#[cfg(any(feature = "admins", feature = "notes", feature = "webhooks"))]
 impl AdminType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -750,7 +767,7 @@ impl AdminType {
         }
     }
 }
-#[cfg(any(feature = "admins", feature = "webhooks"))]
+#[cfg(any(feature = "admins", feature = "notes", feature = "webhooks"))]
 impl From<&str> for AdminType {
     fn from(value: &str) -> Self {
         match value {
@@ -759,7 +776,7 @@ impl From<&str> for AdminType {
         }
     }
 }
-#[cfg(any(feature = "admins", feature = "webhooks"))]
+#[cfg(any(feature = "admins", feature = "notes", feature = "webhooks"))]
 crate::codec::string_enum!(AdminType);
 /// The admin on whose behalf the tag is removed.
 ///
@@ -4476,6 +4493,197 @@ pub struct CreateDataEventRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+/// A message sent by email.
+///
+/// Schema `create_email_message_request`.
+#[cfg(feature = "messages")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateEmailMessageRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bcc: Option<MessageRecipients>,
+    /// The content, HTML or plain text.
+    pub body: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cc: Option<MessageRecipients>,
+    /// Open a conversation in the inbox right away, without waiting for a reply (default `false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_conversation_without_contact_reply: Option<bool>,
+    /// When the message was written (Unix seconds); now by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    pub from: MessageSender,
+    pub to: MessageRecipients,
+    pub message_type: CreateEmailMessageRequestMessageType,
+    /// The subject of the email.
+    pub subject: String,
+    /// The look of the email, `plain` or `personal`.
+    pub template: String,
+}
+#[cfg(feature = "messages")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateEmailMessageRequestMessageType {
+    /// `email`
+    Email,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "messages")]
+impl CreateEmailMessageRequestMessageType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "messages")]
+impl From<&str> for CreateEmailMessageRequestMessageType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email" => Self::Email,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "messages")]
+crate::codec::string_enum!(CreateEmailMessageRequestMessageType);
+/// A message shown in the Messenger.
+///
+/// Schema `create_in_app_message_request`.
+#[cfg(feature = "messages")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateInAppMessageRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bcc: Option<MessageRecipients>,
+    /// The content, HTML or plain text.
+    pub body: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cc: Option<MessageRecipients>,
+    /// Open a conversation in the inbox right away, without waiting for a reply (default `false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_conversation_without_contact_reply: Option<bool>,
+    /// When the message was written (Unix seconds); now by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    pub from: MessageSender,
+    pub to: MessageRecipients,
+    pub message_type: CreateInAppMessageRequestMessageType,
+}
+#[cfg(feature = "messages")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateInAppMessageRequestMessageType {
+    /// `in_app`
+    InApp,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "messages")]
+impl CreateInAppMessageRequestMessageType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InApp => "in_app",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "messages")]
+impl From<&str> for CreateInAppMessageRequestMessageType {
+    fn from(value: &str) -> Self {
+        match value {
+            "in_app" => Self::InApp,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "messages")]
+crate::codec::string_enum!(CreateInAppMessageRequestMessageType);
+/// The fields every outbound message has.
+///
+/// Schema `create_message_base_request`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateMessageBaseRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bcc: Option<MessageRecipients>,
+    /// The content, HTML or plain text.
+    pub body: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cc: Option<MessageRecipients>,
+    /// Open a conversation in the inbox right away, without waiting for a reply (default `false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_conversation_without_contact_reply: Option<bool>,
+    /// When the message was written (Unix seconds); now by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    pub from: MessageSender,
+    pub to: MessageRecipients,
+}
+/// A message to send, by email or in the Messenger.
+///
+/// Schema `create_message_request`.
+#[cfg(feature = "messages")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CreateMessageRequest {
+    /// `message_type: email`
+    CreateEmailMessageRequest(Box<CreateEmailMessageRequest>),
+    /// `message_type: in_app`
+    CreateInAppMessageRequest(Box<CreateInAppMessageRequest>),
+    /// A `message_type` this version of the client does not know yet, kept as JSON.
+    Unknown(serde_json::Value),
+}
+#[cfg(feature = "messages")]
+impl<'de> Deserialize<'de> for CreateMessageRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Ok(
+            match crate::codec::tag(&value, "message_type").as_deref() {
+                Some("email") => {
+                    Self::CreateEmailMessageRequest(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                Some("in_app") => {
+                    Self::CreateInAppMessageRequest(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+#[cfg(feature = "messages")]
+impl From<CreateEmailMessageRequest> for CreateMessageRequest {
+    fn from(value: CreateEmailMessageRequest) -> Self {
+        Self::CreateEmailMessageRequest(Box::new(value))
+    }
+}
+#[cfg(feature = "messages")]
+impl From<CreateInAppMessageRequest> for CreateMessageRequest {
+    fn from(value: CreateInAppMessageRequest) -> Self {
+        Self::CreateInAppMessageRequest(Box::new(value))
+    }
+}
+/// A new note about a contact.
+///
+/// Schema `create_note_request`.
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateNoteRequest {
+    /// The admin who writes the note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_id: Option<String>,
+    /// The text of the note.
+    pub body: String,
+}
 /// The attributes of a company to create, or to update when a company with the same `company_id` exists.
 ///
 /// Schema `create_or_update_company_request`.
@@ -4661,6 +4869,7 @@ crate::codec::string_enum!(CreateTicketTypeRequestCategory);
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "notes",
         feature = "tickets"
     )
 )]
@@ -4687,6 +4896,7 @@ pub struct CursorPages {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "notes",
         feature = "tickets"
     )
 )]
@@ -4705,6 +4915,7 @@ pub enum CursorPagesType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "notes",
         feature = "tickets"
     )
 )]
@@ -4724,6 +4935,7 @@ impl CursorPagesType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "notes",
         feature = "tickets"
     )
 )]
@@ -4742,6 +4954,7 @@ impl From<&str> for CursorPagesType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "notes",
         feature = "tickets"
     )
 )]
@@ -5487,7 +5700,11 @@ pub struct DetachContactFromConversationRequest {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
         feature = "tags",
+        feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
@@ -5517,7 +5734,11 @@ pub struct Error2 {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
         feature = "tags",
+        feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
@@ -5545,7 +5766,11 @@ pub struct ErrorItem {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
         feature = "tags",
+        feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
@@ -5570,7 +5795,11 @@ pub enum ErrorType {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
         feature = "tags",
+        feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
@@ -5596,7 +5825,11 @@ impl ErrorType {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
         feature = "tags",
+        feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
@@ -5621,7 +5854,11 @@ impl From<&str> for ErrorType {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
         feature = "tags",
+        feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
@@ -6368,7 +6605,7 @@ crate::codec::string_enum!(MergedContactType);
 /// A message that was sent, such as the one that opens a new conversation.
 ///
 /// Schema `message`.
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "messages"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Message {
     /// The body of the message.
@@ -6394,7 +6631,7 @@ pub struct Message {
     pub type_: Option<String>,
 }
 /// The channel the message was sent on.
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "messages"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MessageMessageType {
@@ -6409,7 +6646,7 @@ pub enum MessageMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "messages"))]
 impl MessageMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6422,7 +6659,7 @@ impl MessageMessageType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "messages"))]
 impl From<&str> for MessageMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -6434,8 +6671,71 @@ impl From<&str> for MessageMessageType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "messages"))]
 crate::codec::string_enum!(MessageMessageType);
+/// One recipient, or a list of them.
+///
+/// Schema `message_recipients`.
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum MessageRecipients {
+    Recipient(Box<Recipient>),
+    List(Vec<Recipient>),
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+impl From<Recipient> for MessageRecipients {
+    fn from(value: Recipient) -> Self {
+        Self::Recipient(Box::new(value))
+    }
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+impl From<Vec<Recipient>> for MessageRecipients {
+    fn from(value: Vec<Recipient>) -> Self {
+        Self::List(value)
+    }
+}
+/// The admin who sends a message.
+///
+/// Schema `message_sender`.
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageSender {
+    /// The identifier Intercom gave the admin.
+    pub id: i64,
+    #[serde(rename = "type")]
+    pub type_: MessageSenderType,
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MessageSenderType {
+    /// `admin`
+    Admin,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+impl MessageSenderType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "admin",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+impl From<&str> for MessageSenderType {
+    fn from(value: &str) -> Self {
+        match value {
+            "admin" => Self::Admin,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+crate::codec::string_enum!(MessageSenderType);
 /// Several filters combined with `AND` or `OR`; filters can be nested.
 ///
 /// Schema `multiple_filter_search_request`.
@@ -6503,6 +6803,59 @@ impl From<MultipleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
     fn from(value: MultipleFilterSearchRequest) -> Self {
         Self::MultipleFilterSearchRequest(Box::new(value))
     }
+}
+/// A note a teammate wrote about a contact.
+///
+/// Schema `note`.
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Note {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<Admin>,
+    /// The text of the note (HTML).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The contact the note is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<NoteContact>,
+    /// When the note was written (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The identifier Intercom gave the note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The kind of object, `note`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+/// The contact the note is about.
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NoteContact {
+    /// The identifier Intercom gave the contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The kind of object, `contact`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+/// A page of notes.
+///
+/// Schema `note_list`.
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NoteList {
+    /// The notes of this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Note>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many notes there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// The kind of object, `list`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
 }
 /// The envelope Intercom wraps around every webhook notification, whatever the topic.
 ///
@@ -6790,6 +7143,53 @@ pub struct QuickReplyOption {
     /// Your identifier of the option, found in the part created when someone picks it.
     pub uuid: String,
 }
+/// A contact a message is sent to.
+///
+/// Schema `recipient`.
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recipient {
+    /// The identifier Intercom gave the contact.
+    pub id: String,
+    /// Whether the contact is a `user` or a `lead`.
+    #[serde(rename = "type")]
+    pub type_: RecipientType,
+}
+/// Whether the contact is a `user` or a `lead`.
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RecipientType {
+    /// `user`
+    User,
+    /// `lead`
+    Lead,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+impl RecipientType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Lead => "lead",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+impl From<&str> for RecipientType {
+    fn from(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "lead" => Self::Lead,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+crate::codec::string_enum!(RecipientType);
 /// Redact one part of a conversation.
 ///
 /// Schema `redact_conversation_part_request`.
@@ -7026,7 +7426,14 @@ impl From<MultipleFilterSearchRequest> for SearchRequestQuery {
 /// A saved group of contacts that match a set of filters.
 ///
 /// Schema `segment`.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Segment {
     /// How many contacts are in the segment, when it was asked for.
@@ -7050,8 +7457,60 @@ pub struct Segment {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::Timestamp>,
 }
+/// The segments of the workspace.
+///
+/// Schema `segment_list`.
+#[cfg(feature = "segments")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SegmentList {
+    /// Paging details; empty when everything is on this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The segments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segments: Option<Vec<Segment>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<SegmentListType>,
+}
+#[cfg(feature = "segments")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SegmentListType {
+    /// `segment.list`
+    SegmentList,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "segments")]
+impl SegmentListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SegmentList => "segment.list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "segments")]
+impl From<&str> for SegmentListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "segment.list" => Self::SegmentList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "segments")]
+crate::codec::string_enum!(SegmentListType);
 /// The kind of contact the segment holds.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SegmentPersonType {
@@ -7062,7 +7521,14 @@ pub enum SegmentPersonType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "webhooks"
+    )
+)]
 impl SegmentPersonType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7073,7 +7539,14 @@ impl SegmentPersonType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for SegmentPersonType {
     fn from(value: &str) -> Self {
         match value {
@@ -7083,9 +7556,23 @@ impl From<&str> for SegmentPersonType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(SegmentPersonType);
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SegmentType {
@@ -7094,7 +7581,14 @@ pub enum SegmentType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "webhooks"
+    )
+)]
 impl SegmentType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7104,7 +7598,14 @@ impl SegmentType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for SegmentType {
     fn from(value: &str) -> Self {
         match value {
@@ -7113,7 +7614,14 @@ impl From<&str> for SegmentType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(SegmentType);
 /// The away settings to give an admin.
 ///
@@ -7410,6 +7918,7 @@ crate::codec::string_enum!(SocialProfileType);
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "notes",
         feature = "tickets"
     )
 )]
@@ -7973,10 +8482,79 @@ impl From<&str> for TagsType {
     )
 )]
 crate::codec::string_enum!(TagsType);
+/// A group of admins that conversations and tickets can be assigned to.
+///
+/// Schema `team`.
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Team {
+    /// The admins in the team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_ids: Option<Vec<i64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_priority_level: Option<AdminPriorityLevel>,
+    /// The most open conversations a member is given; present only when the team balances the load.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignment_limit: Option<i64>,
+    /// How new work is shared out among the members, such as `round_robin`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distribution_method: Option<String>,
+    /// The identifier Intercom gave the team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The kind of object, `team`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+/// The teams of the workspace.
+///
+/// Schema `team_list`.
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TeamList {
+    /// The teams.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<Team>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TeamListType>,
+}
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TeamListType {
+    /// `team.list`
+    TeamList,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "teams")]
+impl TeamListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TeamList => "team.list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "teams")]
+impl From<&str> for TeamListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "team.list" => Self::TeamList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "teams")]
+crate::codec::string_enum!(TeamListType);
 /// The teams for which the admin's work takes priority.
 ///
 /// Schema `team_priority_level`.
-#[cfg(any(feature = "admins", feature = "webhooks"))]
+#[cfg(any(feature = "admins", feature = "notes", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TeamPriorityLevel {
     /// The teams the admin works for first.
