@@ -14,7 +14,7 @@ use std::future::Future;
 use intercom::generated::operations::{
     FindCompaniesParams, ListActivityLogsParams, ListCompaniesParams, ListContactsParams, ListConversationsParams,
     ListDataAttributesParams, ListDataEventsParams, ListSegmentsParams, RetrieveConversationParams,
-    ScrollCompaniesParams, UpdateConversationParams,
+    RetrieveVisitorParams, ScrollCompaniesParams, UpdateConversationParams,
 };
 use intercom::{types, Client, Error, RequestOptions, ResponseCapture};
 use serde::de::DeserializeOwned;
@@ -532,6 +532,41 @@ async fn every_operation_passes_prism() {
     d.call("retrieveSegment", |c| async move { c.segments().retrieve("5f8a1c2e9d3b4a0012ab34cd").await }).await;
     d.call("listTeams", |c| async move { c.teams().list().await }).await;
     d.call("retrieveTeam", |c| async move { c.teams().retrieve("814865").await }).await;
+
+    // Subscription types
+    d.call("listSubscriptionTypes", |c| async move { c.subscription_types().list().await }).await;
+    d.call("attachSubscriptionTypeToContact", |c| async move {
+        let request = body(json!({"id": "37851", "consent_type": "opt_out"}));
+        c.subscription_types().attach_subscription_type_to_contact(CONTACT, &request).await
+    })
+    .await;
+    d.call("detachSubscriptionTypeFromContact", |c| async move {
+        c.subscription_types().detach_subscription_type_from_contact(CONTACT, "37846").await
+    })
+    .await;
+
+    // Visitors
+    d.call("retrieveVisitor", |c| async move {
+        let params = RetrieveVisitorParams { user_id: "0c5d7e2a-8f31-4b6a-9e04-2d7c1f9a3b55".to_owned() };
+        c.visitors().retrieve(&params).await
+    })
+    .await;
+    d.call("updateVisitor", |c| async move {
+        let request = body(json!({
+            "user_id": "0c5d7e2a-8f31-4b6a-9e04-2d7c1f9a3b55", "name": "Printer shopper",
+            "custom_attributes": {"pages_seen": 7, "landing_page": "/pricing"}
+        }));
+        c.visitors().update(&request).await
+    })
+    .await;
+    d.call("convertVisitor", |c| async move {
+        let request = body(json!({
+            "type": "user", "user": {"user_id": "user-3307", "email": "grace@example.com"},
+            "visitor": {"user_id": "0c5d7e2a-8f31-4b6a-9e04-2d7c1f9a3b55"}
+        }));
+        c.visitors().convert(&request).await
+    })
+    .await;
 
     // Every operation of the description was driven, each once.
     let driven: BTreeSet<String> = d.driven.iter().map(|s| (*s).to_owned()).collect();

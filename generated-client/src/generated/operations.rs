@@ -15,12 +15,14 @@
         feature = "messages",
         feature = "notes",
         feature = "segments",
+        feature = "subscription-types",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
-        feature = "tickets"
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 use reqwest::Method;
@@ -32,7 +34,8 @@ use reqwest::Method;
         feature = "conversations",
         feature = "data-attributes",
         feature = "data-events",
-        feature = "segments"
+        feature = "segments",
+        feature = "visitors"
     )
 )]
 use serde::Serialize;
@@ -49,12 +52,14 @@ use serde::Serialize;
         feature = "messages",
         feature = "notes",
         feature = "segments",
+        feature = "subscription-types",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
-        feature = "tickets"
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 use super::types;
@@ -71,12 +76,14 @@ use super::types;
         feature = "messages",
         feature = "notes",
         feature = "segments",
+        feature = "subscription-types",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
-        feature = "tickets"
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 use crate::client::Client;
@@ -90,6 +97,7 @@ use crate::client::Client;
         feature = "data-attributes",
         feature = "notes",
         feature = "segments",
+        feature = "subscription-types",
         feature = "tags",
         feature = "teams",
         feature = "ticket-type-attributes",
@@ -111,12 +119,14 @@ use crate::client::encode_path_segment;
         feature = "messages",
         feature = "notes",
         feature = "segments",
+        feature = "subscription-types",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
-        feature = "tickets"
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 use crate::Error;
@@ -133,12 +143,14 @@ use crate::Error;
         feature = "messages",
         feature = "notes",
         feature = "segments",
+        feature = "subscription-types",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
-        feature = "tickets"
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 impl Client {
@@ -199,6 +211,11 @@ impl Client {
     pub fn segments(&self) -> Segments<'_> {
         Segments { client: self }
     }
+    /// Operations on Subscription Types. Needs the `subscription-types` feature (on by default).
+    #[cfg(feature = "subscription-types")]
+    pub fn subscription_types(&self) -> SubscriptionTypes<'_> {
+        SubscriptionTypes { client: self }
+    }
     /// Operations on Tags. Needs the `tags` feature (on by default).
     #[cfg(feature = "tags")]
     pub fn tags(&self) -> Tags<'_> {
@@ -230,6 +247,11 @@ impl Client {
     #[cfg(feature = "tickets")]
     pub fn tickets(&self) -> Tickets<'_> {
         Tickets { client: self }
+    }
+    /// Operations on Visitors. Needs the `visitors` feature (on by default).
+    #[cfg(feature = "visitors")]
+    pub fn visitors(&self) -> Visitors<'_> {
+        Visitors { client: self }
     }
 }
 /// Admins: Teammates who have access to a workspace, and the log of what they did.
@@ -1618,6 +1640,77 @@ pub struct ListSegmentsParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_count: Option<bool>,
 }
+/// Subscription Types: The kinds of message contacts can opt in to or out of, and a contact's choices.
+///
+/// Needs the `subscription-types` feature (on by default).
+#[cfg(feature = "subscription-types")]
+#[derive(Debug, Clone, Copy)]
+pub struct SubscriptionTypes<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "subscription-types")]
+impl<'a> SubscriptionTypes<'a> {
+    /// Add a subscription type to a contact
+    ///
+    /// Adds a subscription type to a contact's choices: an opt-in type opts the contact in to its messages, an opt-out type opts the contact out of them. Returns the subscription type.
+    ///
+    /// `POST /contacts/{contact_id}/subscriptions` (operation `attachSubscriptionTypeToContact`).
+    pub async fn attach_subscription_type_to_contact(
+        &self,
+        contact_id: &str,
+        body: &types::AttachSubscriptionTypeRequest,
+    ) -> Result<types::SubscriptionType, Error> {
+        let contact_id = encode_path_segment(&contact_id);
+        self.client
+            .request(
+                Method::POST,
+                "attachSubscriptionTypeToContact",
+                format!("/contacts/{contact_id}/subscriptions"),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Remove a subscription type from a contact
+    ///
+    /// Takes a subscription type off a contact's choices (the contact is no longer opted in, or no longer opted out), and returns the subscription type.
+    ///
+    /// `DELETE /contacts/{contact_id}/subscriptions/{subscription_id}` (operation `detachSubscriptionTypeFromContact`).
+    pub async fn detach_subscription_type_from_contact(
+        &self,
+        contact_id: &str,
+        subscription_id: &str,
+    ) -> Result<types::SubscriptionType, Error> {
+        let contact_id = encode_path_segment(&contact_id);
+        let subscription_id = encode_path_segment(&subscription_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "detachSubscriptionTypeFromContact",
+                format!("/contacts/{contact_id}/subscriptions/{subscription_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// List all subscription types
+    ///
+    /// Returns every subscription type of the workspace.
+    ///
+    /// `GET /subscription_types` (operation `listSubscriptionTypes`).
+    pub async fn list(&self) -> Result<types::SubscriptionTypeList, Error> {
+        self.client
+            .request(
+                Method::GET,
+                "listSubscriptionTypes",
+                "/subscription_types".to_owned(),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
 /// Tags: Labels for contacts, companies, conversations and tickets: the workspace's tags, and attaching them to or removing them from one object.
 ///
 /// Needs the `tags` feature (on by default).
@@ -2165,4 +2258,70 @@ impl<'a> Tickets<'a> {
             .send()
             .await
     }
+}
+/// Visitors: Anonymous people on your website or app who are not contacts yet: look them up, update them, or turn them into users or leads.
+///
+/// Needs the `visitors` feature (on by default).
+#[cfg(feature = "visitors")]
+#[derive(Debug, Clone, Copy)]
+pub struct Visitors<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "visitors")]
+impl<'a> Visitors<'a> {
+    /// Retrieve a visitor by user_id
+    ///
+    /// Returns the visitor with the given `user_id` (the identifier the Messenger gave it).
+    ///
+    /// `GET /visitors` (operation `retrieveVisitor`).
+    pub async fn retrieve(
+        &self,
+        params: &RetrieveVisitorParams,
+    ) -> Result<types::Visitor, Error> {
+        self.client
+            .request(Method::GET, "retrieveVisitor", "/visitors".to_owned())
+            .idempotent(true)
+            .query(params)
+            .send()
+            .await
+    }
+    /// Update a visitor
+    ///
+    /// Changes a visitor's name or custom attributes; name the visitor by `id` or by `user_id`. Returns the visitor.
+    ///
+    /// `PUT /visitors` (operation `updateVisitor`).
+    pub async fn update(
+        &self,
+        body: &types::UpdateVisitorRequest,
+    ) -> Result<types::Visitor, Error> {
+        self.client
+            .request(Method::PUT, "updateVisitor", "/visitors".to_owned())
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Convert a visitor into a contact
+    ///
+    /// Turns a visitor into a lead or a user. When the named user exists, the visitor is merged into it and deleted; otherwise the visitor becomes that contact, with the given identifiers. Returns the contact.
+    ///
+    /// `POST /visitors/convert` (operation `convertVisitor`).
+    pub async fn convert(
+        &self,
+        body: &types::ConvertVisitorRequest,
+    ) -> Result<types::Contact, Error> {
+        self.client
+            .request(Method::POST, "convertVisitor", "/visitors/convert".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+}
+/// Query parameters of `retrieveVisitor`.
+#[cfg(feature = "visitors")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RetrieveVisitorParams {
+    /// The visitor's `user_id`.
+    pub user_id: String,
 }

@@ -15,6 +15,7 @@
         feature = "messages",
         feature = "notes",
         feature = "segments",
+        feature = "subscription-types",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
@@ -22,6 +23,7 @@
         feature = "ticket-types",
         feature = "tickets",
         feature = "unreferenced-schemas",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -443,7 +445,14 @@ crate::codec::string_enum!(ActivityLogPerformedByType);
 /// A pointer to a related object, with the address to fetch it.
 ///
 /// Schema `addressable_list`.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AddressableList {
     /// The identifier of the object pointed at.
@@ -1765,6 +1774,52 @@ pub struct AttachContactToConversationRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
 }
+/// The subscription type to add to a contact's choices.
+///
+/// Schema `attach_subscription_type_request`.
+#[cfg(feature = "subscription-types")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttachSubscriptionTypeRequest {
+    /// The subscription type's consent type: adding an `opt_in` type opts the contact in, adding an `opt_out` type opts the contact out.
+    pub consent_type: AttachSubscriptionTypeRequestConsentType,
+    /// The identifier Intercom gave the subscription type.
+    pub id: String,
+}
+/// The subscription type's consent type: adding an `opt_in` type opts the contact in, adding an `opt_out` type opts the contact out.
+#[cfg(feature = "subscription-types")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AttachSubscriptionTypeRequestConsentType {
+    /// `opt_in`
+    OptIn,
+    /// `opt_out`
+    OptOut,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "subscription-types")]
+impl AttachSubscriptionTypeRequestConsentType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OptIn => "opt_in",
+            Self::OptOut => "opt_out",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "subscription-types")]
+impl From<&str> for AttachSubscriptionTypeRequestConsentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "opt_in" => Self::OptIn,
+            "opt_out" => Self::OptOut,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "subscription-types")]
+crate::codec::string_enum!(AttachSubscriptionTypeRequestConsentType);
 /// The tag to attach, by identifier.
 ///
 /// Schema `attach_tag_request`.
@@ -1852,7 +1907,14 @@ crate::codec::string_enum!(CloseConversationRequestType);
 /// An organisation that uses your product, with the contacts that belong to it.
 ///
 /// Schema `company`.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Company {
     /// The identifier of the workspace the company belongs to.
@@ -2047,7 +2109,14 @@ impl From<&str> for CompanyListType {
 #[cfg(feature = "companies")]
 crate::codec::string_enum!(CompanyListType);
 /// The plan the company is on.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanyPlan {
     /// The identifier of the plan.
@@ -2059,7 +2128,14 @@ pub struct CompanyPlan {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyPlanType>,
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompanyPlanType {
@@ -2068,7 +2144,14 @@ pub enum CompanyPlanType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl CompanyPlanType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2078,7 +2161,14 @@ impl CompanyPlanType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for CompanyPlanType {
     fn from(value: &str) -> Self {
         match value {
@@ -2087,7 +2177,14 @@ impl From<&str> for CompanyPlanType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(CompanyPlanType);
 /// One batch of companies from a scroll, with the parameter for the next batch.
 ///
@@ -2140,7 +2237,14 @@ impl From<&str> for CompanyScrollType {
 #[cfg(feature = "companies")]
 crate::codec::string_enum!(CompanyScrollType);
 /// The segments the company belongs to.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanySegments {
     /// The segments.
@@ -2149,7 +2253,14 @@ pub struct CompanySegments {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanySegmentsType>,
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompanySegmentsType {
@@ -2158,7 +2269,14 @@ pub enum CompanySegmentsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl CompanySegmentsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2168,7 +2286,14 @@ impl CompanySegmentsType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for CompanySegmentsType {
     fn from(value: &str) -> Self {
         match value {
@@ -2177,9 +2302,23 @@ impl From<&str> for CompanySegmentsType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(CompanySegmentsType);
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompanyType {
@@ -2188,7 +2327,14 @@ pub enum CompanyType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl CompanyType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2198,7 +2344,14 @@ impl CompanyType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for CompanyType {
     fn from(value: &str) -> Self {
         match value {
@@ -2207,12 +2360,26 @@ impl From<&str> for CompanyType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(CompanyType);
 /// A person you talk to through Intercom, either a user or a lead.
 ///
 /// Schema `contact`.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Contact {
     /// The name of the Android app the contact uses.
@@ -2443,7 +2610,14 @@ impl From<&str> for ContactAttachedCompaniesType {
 #[cfg(feature = "contacts")]
 crate::codec::string_enum!(ContactAttachedCompaniesType);
 /// The contact's avatar.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactAvatar {
     /// The address of the avatar image.
@@ -2455,7 +2629,14 @@ pub struct ContactAvatar {
 /// The first companies of a contact (up to ten); follow `url` for all of them.
 ///
 /// Schema `contact_companies`.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactCompanies {
     /// Pointers to the companies.
@@ -2473,7 +2654,14 @@ pub struct ContactCompanies {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactCompaniesType {
@@ -2482,7 +2670,14 @@ pub enum ContactCompaniesType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl ContactCompaniesType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2492,7 +2687,14 @@ impl ContactCompaniesType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for ContactCompaniesType {
     fn from(value: &str) -> Self {
         match value {
@@ -2501,7 +2703,14 @@ impl From<&str> for ContactCompaniesType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(ContactCompaniesType);
 /// Confirmation that a contact was deleted.
 ///
@@ -2601,7 +2810,14 @@ crate::codec::string_enum!(ContactListType);
 /// Where a contact is, as far as Intercom can tell.
 ///
 /// Schema `contact_location`.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactLocation {
     /// The city.
@@ -2619,7 +2835,14 @@ pub struct ContactLocation {
 /// The first notes on a contact (up to ten); follow `url` for all of them.
 ///
 /// Schema `contact_notes`.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactNotes {
     /// Pointers to the notes.
@@ -2637,7 +2860,14 @@ pub struct ContactNotes {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactNotesType {
@@ -2646,7 +2876,14 @@ pub enum ContactNotesType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl ContactNotesType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2656,7 +2893,14 @@ impl ContactNotesType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for ContactNotesType {
     fn from(value: &str) -> Self {
         match value {
@@ -2665,7 +2909,14 @@ impl From<&str> for ContactNotesType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(ContactNotesType);
 /// A reference to a contact.
 ///
@@ -3116,7 +3367,14 @@ crate::codec::string_enum!(ContactSegmentsType);
 /// The contact's profiles on social networks.
 ///
 /// Schema `contact_social_profiles`.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactSocialProfiles {
     /// The profiles.
@@ -3125,7 +3383,14 @@ pub struct ContactSocialProfiles {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactSocialProfilesType>,
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactSocialProfilesType {
@@ -3134,7 +3399,14 @@ pub enum ContactSocialProfilesType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl ContactSocialProfilesType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3144,7 +3416,14 @@ impl ContactSocialProfilesType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for ContactSocialProfilesType {
     fn from(value: &str) -> Self {
         match value {
@@ -3153,7 +3432,14 @@ impl From<&str> for ContactSocialProfilesType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(ContactSocialProfilesType);
 /// A tag being put on, or taken off, a contact. Only sent in webhooks.
 ///
@@ -3202,7 +3488,14 @@ crate::codec::string_enum!(ContactTagType);
 /// The first tags of a contact (up to ten); follow `url` for all of them.
 ///
 /// Schema `contact_tags`.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactTags {
     /// Pointers to the tags.
@@ -3220,7 +3513,14 @@ pub struct ContactTags {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactTagsType {
@@ -3229,7 +3529,14 @@ pub enum ContactTagsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl ContactTagsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3239,7 +3546,14 @@ impl ContactTagsType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for ContactTagsType {
     fn from(value: &str) -> Self {
         match value {
@@ -3248,9 +3562,23 @@ impl From<&str> for ContactTagsType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(ContactTagsType);
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactType {
@@ -3259,7 +3587,14 @@ pub enum ContactType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl ContactType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3269,7 +3604,14 @@ impl ContactType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for ContactType {
     fn from(value: &str) -> Self {
         match value {
@@ -3278,7 +3620,14 @@ impl From<&str> for ContactType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(ContactType);
 /// Confirmation that a contact was brought back from the archive.
 ///
@@ -4100,6 +4449,48 @@ impl From<&str> for ConversationType {
 }
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationType);
+/// The visitor to convert, and the contact it becomes or is merged into.
+///
+/// Schema `convert_visitor_request`.
+#[cfg(feature = "visitors")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConvertVisitorRequest {
+    /// The role of the contact, `lead` or `user`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The contact to keep: by `id` or by `user_id` (kept as its `external_id`), and its email.
+    pub user: ConvertVisitorRequestUser,
+    /// The visitor, by `id`, `user_id` or `email`.
+    pub visitor: ConvertVisitorRequestVisitor,
+}
+/// The contact to keep: by `id` or by `user_id` (kept as its `external_id`), and its email.
+#[cfg(feature = "visitors")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ConvertVisitorRequestUser {
+    /// The contact's email; the visitor's is kept by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The identifier Intercom gave the contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The identifier your system gave the contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+/// The visitor, by `id`, `user_id` or `email`.
+#[cfg(feature = "visitors")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ConvertVisitorRequestVisitor {
+    /// The visitor's email address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The identifier Intercom gave the visitor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The identifier the Messenger gave the visitor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
 /// The content of a new article.
 ///
 /// Schema `create_article_request`.
@@ -4967,6 +5358,7 @@ crate::codec::string_enum!(CursorPagesType);
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -5703,12 +6095,14 @@ pub struct DetachContactFromConversationRequest {
         feature = "messages",
         feature = "notes",
         feature = "segments",
+        feature = "subscription-types",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
-        feature = "tickets"
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -5737,12 +6131,14 @@ pub struct Error2 {
         feature = "messages",
         feature = "notes",
         feature = "segments",
+        feature = "subscription-types",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
-        feature = "tickets"
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -5769,12 +6165,14 @@ pub struct ErrorItem {
         feature = "messages",
         feature = "notes",
         feature = "segments",
+        feature = "subscription-types",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
-        feature = "tickets"
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5798,12 +6196,14 @@ pub enum ErrorType {
         feature = "messages",
         feature = "notes",
         feature = "segments",
+        feature = "subscription-types",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
-        feature = "tickets"
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 impl ErrorType {
@@ -5828,12 +6228,14 @@ impl ErrorType {
         feature = "messages",
         feature = "notes",
         feature = "segments",
+        feature = "subscription-types",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
-        feature = "tickets"
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 impl From<&str> for ErrorType {
@@ -5857,12 +6259,14 @@ impl From<&str> for ErrorType {
         feature = "messages",
         feature = "notes",
         feature = "segments",
+        feature = "subscription-types",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
-        feature = "tickets"
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 crate::codec::string_enum!(ErrorType);
@@ -7336,6 +7740,7 @@ crate::codec::string_enum!(RedactConversationSourceRequestType);
         feature = "conversations",
         feature = "tags",
         feature = "tickets",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -7431,6 +7836,7 @@ impl From<MultipleFilterSearchRequest> for SearchRequestQuery {
         feature = "companies",
         feature = "contacts",
         feature = "segments",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -7508,6 +7914,7 @@ crate::codec::string_enum!(SegmentListType);
         feature = "companies",
         feature = "contacts",
         feature = "segments",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -7526,6 +7933,7 @@ pub enum SegmentPersonType {
         feature = "companies",
         feature = "contacts",
         feature = "segments",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -7544,6 +7952,7 @@ impl SegmentPersonType {
         feature = "companies",
         feature = "contacts",
         feature = "segments",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -7561,6 +7970,7 @@ impl From<&str> for SegmentPersonType {
         feature = "companies",
         feature = "contacts",
         feature = "segments",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -7570,6 +7980,7 @@ crate::codec::string_enum!(SegmentPersonType);
         feature = "companies",
         feature = "contacts",
         feature = "segments",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -7586,6 +7997,7 @@ pub enum SegmentType {
         feature = "companies",
         feature = "contacts",
         feature = "segments",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -7603,6 +8015,7 @@ impl SegmentType {
         feature = "companies",
         feature = "contacts",
         feature = "segments",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -7619,6 +8032,7 @@ impl From<&str> for SegmentType {
         feature = "companies",
         feature = "contacts",
         feature = "segments",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -7866,7 +8280,14 @@ crate::codec::string_enum!(SnoozeConversationRequestMessageType);
 /// A profile on a social network.
 ///
 /// Schema `social_profile`.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SocialProfile {
     /// The name of the network, such as `Twitter`.
@@ -7878,7 +8299,14 @@ pub struct SocialProfile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SocialProfileType {
@@ -7887,7 +8315,14 @@ pub enum SocialProfileType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl SocialProfileType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7897,7 +8332,14 @@ impl SocialProfileType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for SocialProfileType {
     fn from(value: &str) -> Self {
         match value {
@@ -7906,7 +8348,14 @@ impl From<&str> for SocialProfileType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(SocialProfileType);
 /// A cursor position. In responses it points at the next page (null on the last page); in search requests it asks for a page.
 ///
@@ -7937,7 +8386,7 @@ pub struct StartingAfterPaging {
 /// A kind of message that contacts can opt in to or out of.
 ///
 /// Schema `subscription_type`.
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SubscriptionType {
     /// Whether contacts are subscribed until they opt out, or only once they opt in.
@@ -7961,7 +8410,7 @@ pub struct SubscriptionType {
     pub type_: Option<String>,
 }
 /// Whether contacts are subscribed until they opt out, or only once they opt in.
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionTypeConsentType {
@@ -7972,7 +8421,7 @@ pub enum SubscriptionTypeConsentType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 impl SubscriptionTypeConsentType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7983,7 +8432,7 @@ impl SubscriptionTypeConsentType {
         }
     }
 }
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 impl From<&str> for SubscriptionTypeConsentType {
     fn from(value: &str) -> Self {
         match value {
@@ -7993,9 +8442,9 @@ impl From<&str> for SubscriptionTypeConsentType {
         }
     }
 }
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 crate::codec::string_enum!(SubscriptionTypeConsentType);
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionTypeContentTypesItem {
@@ -8006,7 +8455,7 @@ pub enum SubscriptionTypeContentTypesItem {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 impl SubscriptionTypeContentTypesItem {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8017,7 +8466,7 @@ impl SubscriptionTypeContentTypesItem {
         }
     }
 }
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 impl From<&str> for SubscriptionTypeContentTypesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -8027,12 +8476,12 @@ impl From<&str> for SubscriptionTypeContentTypesItem {
         }
     }
 }
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 crate::codec::string_enum!(SubscriptionTypeContentTypesItem);
 /// A list of subscription types.
 ///
 /// Schema `subscription_type_list`.
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SubscriptionTypeList {
     /// The subscription types.
@@ -8041,7 +8490,7 @@ pub struct SubscriptionTypeList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<SubscriptionTypeListType>,
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionTypeListType {
@@ -8050,7 +8499,7 @@ pub enum SubscriptionTypeListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl SubscriptionTypeListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8060,7 +8509,7 @@ impl SubscriptionTypeListType {
         }
     }
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl From<&str> for SubscriptionTypeListType {
     fn from(value: &str) -> Self {
         match value {
@@ -8069,10 +8518,10 @@ impl From<&str> for SubscriptionTypeListType {
         }
     }
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 crate::codec::string_enum!(SubscriptionTypeListType);
 /// Whether the subscription type is in use.
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionTypeState {
@@ -8085,7 +8534,7 @@ pub enum SubscriptionTypeState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 impl SubscriptionTypeState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8097,7 +8546,7 @@ impl SubscriptionTypeState {
         }
     }
 }
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 impl From<&str> for SubscriptionTypeState {
     fn from(value: &str) -> Self {
         match value {
@@ -8108,7 +8557,7 @@ impl From<&str> for SubscriptionTypeState {
         }
     }
 }
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 crate::codec::string_enum!(SubscriptionTypeState);
 /// Survey answer
 ///
@@ -8156,6 +8605,7 @@ impl From<crate::Timestamp> for SurveyAnswerAnsweredAt {
         feature = "contacts",
         feature = "conversations",
         feature = "tags",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -8178,7 +8628,7 @@ pub struct Tag {
 /// A tag of the workspace, without the details of where it was applied.
 ///
 /// Schema `tag_basic`.
-#[cfg(feature = "tags")]
+#[cfg(any(feature = "tags", feature = "visitors", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TagBasic {
     /// The identifier Intercom gave the tag.
@@ -8190,7 +8640,7 @@ pub struct TagBasic {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagBasicType>,
 }
-#[cfg(feature = "tags")]
+#[cfg(any(feature = "tags", feature = "visitors", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TagBasicType {
@@ -8199,7 +8649,7 @@ pub enum TagBasicType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tags")]
+#[cfg(any(feature = "tags", feature = "visitors", feature = "webhooks"))]
 impl TagBasicType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8209,7 +8659,7 @@ impl TagBasicType {
         }
     }
 }
-#[cfg(feature = "tags")]
+#[cfg(any(feature = "tags", feature = "visitors", feature = "webhooks"))]
 impl From<&str> for TagBasicType {
     fn from(value: &str) -> Self {
         match value {
@@ -8218,7 +8668,7 @@ impl From<&str> for TagBasicType {
         }
     }
 }
-#[cfg(feature = "tags")]
+#[cfg(any(feature = "tags", feature = "visitors", feature = "webhooks"))]
 crate::codec::string_enum!(TagBasicType);
 /// A company to tag, by Intercom's identifier or by yours.
 ///
@@ -8339,6 +8789,7 @@ impl From<CreateOrUpdateTagRequest> for TagRequest {
         feature = "contacts",
         feature = "conversations",
         feature = "tags",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -8356,6 +8807,7 @@ pub enum TagType {
         feature = "contacts",
         feature = "conversations",
         feature = "tags",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -8374,6 +8826,7 @@ impl TagType {
         feature = "contacts",
         feature = "conversations",
         feature = "tags",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -8391,6 +8844,7 @@ impl From<&str> for TagType {
         feature = "contacts",
         feature = "conversations",
         feature = "tags",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -8413,6 +8867,7 @@ pub struct TagUserItem {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -8429,6 +8884,7 @@ pub struct Tags {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -8445,6 +8901,7 @@ pub enum TagsType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -8462,6 +8919,7 @@ impl TagsType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -8478,6 +8936,7 @@ impl From<&str> for TagsType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -9797,7 +10256,7 @@ pub struct TicketTypeStateList {
 /// The name and description of a subscription type in one language.
 ///
 /// Schema `translation`.
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Translation {
     /// The description in this language.
@@ -10110,51 +10569,80 @@ impl From<&str> for UpdateTicketTypeRequestCategory {
 }
 #[cfg(feature = "ticket-types")]
 crate::codec::string_enum!(UpdateTicketTypeRequestCategory);
-/// A visitor of the website or app (compact).
+/// The changes to make to a visitor, named by `id` or `user_id`.
+///
+/// Schema `update_visitor_request`.
+#[cfg(feature = "visitors")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateVisitorRequest {
+    /// Custom attribute values to set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The identifier Intercom gave the visitor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The visitor's new name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The identifier the Messenger gave the visitor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+/// A person on your website or app who is not a contact yet.
 ///
 /// Schema `visitor`.
-#[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Visitor {
+    /// Whether the visitor is anonymous.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub anonymous: Option<bool>,
+    /// The workspace the visitor belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<VisitorAvatar>,
-    /// When the visitor was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub companies: Option<VisitorCompanies>,
+    /// When the visitor was first seen (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::Timestamp>,
+    /// Your custom attributes of the visitor (text, numbers, booleans...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Whether the visitor's browser asks not to be tracked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub do_not_track: Option<bool>,
+    /// The visitor's email address, empty when unknown.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Whether an email to the visitor bounced for good.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
-    /// Intercom's identifier of the visitor.
-    pub id: String,
+    /// The identifier Intercom gave the visitor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// When the visitor was last seen (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_request_at: Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub location_data: Option<VisitorLocationData>,
+    pub location_data: Option<VisitorLocation>,
+    /// Whether the visitor marked an email as spam.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
-    /// Name.
+    /// The visitor's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Identifier of the teammate who owns the visitor.
+    /// The admin who owns the visitor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
-    /// Phone number.
+    /// The visitor's phone number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// The name Intercom made up for the visitor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pseudonym: Option<String>,
-    /// Page the visitor came from.
+    /// The page the visitor came from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub referrer: Option<String>,
     /// When your systems say the visitor was created (Unix seconds).
@@ -10162,77 +10650,143 @@ pub struct Visitor {
     pub remote_created_at: Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<VisitorSegments>,
+    /// How many sessions the visitor has had.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_count: Option<i64>,
     /// When the visitor signed up (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_up_at: Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub social_profiles: Option<VisitorSocialProfiles>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<VisitorTags>,
-    #[serde(rename = "type")]
-    pub type_: VisitorType,
+    /// The kind of object, `visitor`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// Whether the visitor unsubscribed from emails.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
-    /// When the visitor was last changed (Unix seconds).
+    /// When the visitor last changed (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::Timestamp>,
-    /// The anonymous identifier Intercom gave the visitor.
+    /// The identifier the Messenger gave the visitor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// UTM campaign.
+    /// The `utm_campaign` the visitor arrived with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_campaign: Option<String>,
-    /// UTM content.
+    /// The `utm_content` the visitor arrived with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_content: Option<String>,
-    /// UTM medium.
+    /// The `utm_medium` the visitor arrived with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_medium: Option<String>,
-    /// UTM source.
+    /// The `utm_source` the visitor arrived with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_source: Option<String>,
-    /// UTM term.
+    /// The `utm_term` the visitor arrived with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_term: Option<String>,
 }
-#[cfg(feature = "webhooks")]
+/// The visitor's avatar.
+///
+/// Schema `visitor_avatar`.
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorAvatar {
-    /// URL of the avatar image.
+    /// The address of the avatar image.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
+    /// The kind of object, `avatar`.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
-#[cfg(feature = "webhooks")]
+/// The companies of a visitor.
+///
+/// Schema `visitor_companies`.
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct VisitorLocationData {
+pub struct VisitorCompanies {
+    /// The companies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub companies: Option<Vec<Company>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<VisitorCompaniesType>,
+}
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum VisitorCompaniesType {
+    /// `company.list`
+    CompanyList,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
+impl VisitorCompaniesType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CompanyList => "company.list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
+impl From<&str> for VisitorCompaniesType {
+    fn from(value: &str) -> Self {
+        match value {
+            "company.list" => Self::CompanyList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
+crate::codec::string_enum!(VisitorCompaniesType);
+/// Where the visitor seems to be, from their IP address.
+///
+/// Schema `visitor_location`.
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct VisitorLocation {
+    /// The city.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub city_name: Option<String>,
+    /// The continent's code, such as `EU`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub continent_code: Option<String>,
+    /// The country's code, such as `IRL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
+    /// The country.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_name: Option<String>,
+    /// The postal code.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
+    /// The region.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
+    /// The time zone, such as `Europe/Dublin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
+    /// The kind of object, `location_data`.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
-#[cfg(feature = "webhooks")]
+/// The segments a visitor is in.
+///
+/// Schema `visitor_segments`.
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorSegments {
+    /// The segments' identifiers.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub segments: Option<Vec<serde_json::Value>>,
+    pub segments: Option<Vec<String>>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorSegmentsType>,
 }
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VisitorSegmentsType {
@@ -10241,7 +10795,7 @@ pub enum VisitorSegmentsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 impl VisitorSegmentsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10251,7 +10805,7 @@ impl VisitorSegmentsType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 impl From<&str> for VisitorSegmentsType {
     fn from(value: &str) -> Self {
         match value {
@@ -10260,57 +10814,63 @@ impl From<&str> for VisitorSegmentsType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 crate::codec::string_enum!(VisitorSegmentsType);
-#[cfg(feature = "webhooks")]
+/// The visitor's social network profiles.
+///
+/// Schema `visitor_social_profiles`.
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct VisitorTags {
+pub struct VisitorSocialProfiles {
+    /// The profiles' names.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<VisitorTagsTagsItem>>,
+    pub social_profiles: Option<Vec<String>>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<VisitorTagsType>,
+    pub type_: Option<VisitorSocialProfilesType>,
 }
-#[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct VisitorTagsTagsItem {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<VisitorTagsTagsItemType>,
-}
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum VisitorTagsTagsItemType {
-    /// `tag`
-    Tag,
+pub enum VisitorSocialProfilesType {
+    /// `social_profile.list`
+    SocialProfileList,
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
-impl VisitorTagsTagsItemType {
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
+impl VisitorSocialProfilesType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Tag => "tag",
+            Self::SocialProfileList => "social_profile.list",
             Self::Unknown(value) => value,
         }
     }
 }
-#[cfg(feature = "webhooks")]
-impl From<&str> for VisitorTagsTagsItemType {
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
+impl From<&str> for VisitorSocialProfilesType {
     fn from(value: &str) -> Self {
         match value {
-            "tag" => Self::Tag,
+            "social_profile.list" => Self::SocialProfileList,
             other => Self::Unknown(other.to_owned()),
         }
     }
 }
-#[cfg(feature = "webhooks")]
-crate::codec::string_enum!(VisitorTagsTagsItemType);
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
+crate::codec::string_enum!(VisitorSocialProfilesType);
+/// The tags attached to a visitor.
+///
+/// Schema `visitor_tags`.
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct VisitorTags {
+    /// The tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<TagBasic>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<VisitorTagsType>,
+}
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VisitorTagsType {
@@ -10319,7 +10879,7 @@ pub enum VisitorTagsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 impl VisitorTagsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10329,7 +10889,7 @@ impl VisitorTagsType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 impl From<&str> for VisitorTagsType {
     fn from(value: &str) -> Self {
         match value {
@@ -10338,38 +10898,8 @@ impl From<&str> for VisitorTagsType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 crate::codec::string_enum!(VisitorTagsType);
-#[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VisitorType {
-    /// `visitor`
-    Visitor,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "webhooks")]
-impl VisitorType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Visitor => "visitor",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "webhooks")]
-impl From<&str> for VisitorType {
-    fn from(value: &str) -> Self {
-        match value {
-            "visitor" => Self::Visitor,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "webhooks")]
-crate::codec::string_enum!(VisitorType);
 /// A ticket as the ticket notifications of version 2.11 carry it (compact): unlike the REST `ticket` of 2.15, `ticket_state` is the state's category and its labels are fields of their own, so the notifications keep this schema.
 ///
 /// Schema `webhook_ticket`.
