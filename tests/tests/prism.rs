@@ -568,6 +568,14 @@ async fn every_operation_passes_prism() {
     })
     .await;
 
+    // Jobs, and the contacts operations 2.15 added
+    d.call("retrieveJobStatus", |c| async move { c.jobs().retrieve_job_status("3f2a9c1e").await }).await;
+    d.call("retrieveContactByExternalId", |c| async move {
+        c.contacts().retrieve_contact_by_external_id("user-2231").await
+    })
+    .await;
+    d.call("blockContact", |c| async move { c.contacts().block(OTHER_CONTACT).await }).await;
+
     // Every operation of the description was driven, each once.
     let driven: BTreeSet<String> = d.driven.iter().map(|s| (*s).to_owned()).collect();
     assert_eq!(driven.len(), d.driven.len(), "an operation was driven twice");

@@ -12,6 +12,7 @@
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
@@ -49,6 +50,7 @@ use serde::Serialize;
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
@@ -73,6 +75,7 @@ use super::types;
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
@@ -95,6 +98,7 @@ use crate::client::Client;
         feature = "contacts",
         feature = "conversations",
         feature = "data-attributes",
+        feature = "jobs",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
@@ -116,6 +120,7 @@ use crate::client::encode_path_segment;
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
@@ -140,6 +145,7 @@ use crate::Error;
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
@@ -195,6 +201,11 @@ impl Client {
     #[cfg(feature = "data-events")]
     pub fn data_events(&self) -> DataEvents<'_> {
         DataEvents { client: self }
+    }
+    /// Operations on Jobs. Needs the `jobs` feature (on by default).
+    #[cfg(feature = "jobs")]
+    pub fn jobs(&self) -> Jobs<'_> {
+        Jobs { client: self }
     }
     /// Operations on Messages. Needs the `messages` feature (on by default).
     #[cfg(feature = "messages")]
@@ -737,6 +748,26 @@ impl<'a> Contacts<'a> {
             .send()
             .await
     }
+    /// Retrieve a user by external_id
+    ///
+    /// Returns the user with the given `external_id` (users only, not leads).
+    ///
+    /// `GET /contacts/find_by_external_id/{external_id}` (operation `retrieveContactByExternalId`).
+    pub async fn retrieve_contact_by_external_id(
+        &self,
+        external_id: &str,
+    ) -> Result<types::ContactWithPushMessaging, Error> {
+        let external_id = encode_path_segment(&external_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveContactByExternalId",
+                format!("/contacts/find_by_external_id/{external_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
     /// Merge a lead into a user
     ///
     /// Merges a contact with the lead role into a contact with the user role.
@@ -793,6 +824,23 @@ impl<'a> Contacts<'a> {
                 Ok((page.data.unwrap_or_default(), next))
             }
         })
+    }
+    /// Block a contact
+    ///
+    /// Blocks a contact (for spam, say); the contact's conversations are archived too.
+    ///
+    /// `POST /contacts/{contact_id}/block` (operation `blockContact`).
+    pub async fn block(&self, contact_id: &str) -> Result<types::ContactBlocked, Error> {
+        let contact_id = encode_path_segment(&contact_id);
+        self.client
+            .request(
+                Method::POST,
+                "blockContact",
+                format!("/contacts/{contact_id}/block"),
+            )
+            .idempotent(false)
+            .send()
+            .await
     }
     /// List the segments of a contact
     ///
@@ -1489,6 +1537,30 @@ pub struct ListDataEventsParams {
     /// Return a count per event name instead of the individual events.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<bool>,
+}
+/// Jobs: Work Intercom runs in the background after a request queues it, and its status.
+///
+/// Needs the `jobs` feature (on by default).
+#[cfg(feature = "jobs")]
+#[derive(Debug, Clone, Copy)]
+pub struct Jobs<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "jobs")]
+impl<'a> Jobs<'a> {
+    /// Retrieve the status of a job
+    ///
+    /// Returns how far a background job got; once it succeeded, `resource_id` and `resource_url` name what it created.
+    ///
+    /// `GET /jobs/status/{job_id}` (operation `retrieveJobStatus`).
+    pub async fn retrieve_job_status(&self, job_id: &str) -> Result<types::Jobs, Error> {
+        let job_id = encode_path_segment(&job_id);
+        self.client
+            .request(Method::GET, "retrieveJobStatus", format!("/jobs/status/{job_id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
 }
 /// Messages: Outbound messages an admin starts, in the Messenger or by email.
 ///

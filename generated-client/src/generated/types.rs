@@ -12,6 +12,7 @@
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
@@ -2626,6 +2627,54 @@ pub struct ContactAvatar {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// Confirmation that a contact was blocked.
+///
+/// Schema `contact_blocked`.
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ContactBlocked {
+    /// Always `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<bool>,
+    /// The identifier you gave the contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// The identifier Intercom gave the contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ContactBlockedType>,
+}
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContactBlockedType {
+    /// `contact`
+    Contact,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "contacts")]
+impl ContactBlockedType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contact => "contact",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<&str> for ContactBlockedType {
+    fn from(value: &str) -> Self {
+        match value {
+            "contact" => Self::Contact,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "contacts")]
+crate::codec::string_enum!(ContactBlockedType);
 /// The first companies of a contact (up to ten); follow `url` for all of them.
 ///
 /// Schema `contact_companies`.
@@ -3677,6 +3726,187 @@ impl From<&str> for ContactUnarchivedType {
 }
 #[cfg(feature = "contacts")]
 crate::codec::string_enum!(ContactUnarchivedType);
+/// A contact, with whether the user turned on push messages.
+///
+/// Schema `contact_with_push_messaging`.
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ContactWithPushMessaging {
+    /// The name of the Android app the contact uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub android_app_name: Option<String>,
+    /// The version of that Android app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub android_app_version: Option<String>,
+    /// The Android device the contact uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub android_device: Option<String>,
+    /// When the contact was last seen on Android (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub android_last_seen_at: Option<crate::Timestamp>,
+    /// The Android version the contact uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub android_os_version: Option<String>,
+    /// The version of the Intercom Android SDK in the app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub android_sdk_version: Option<String>,
+    /// The contact's avatar.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<ContactWithPushMessagingAvatar>,
+    /// The browser the contact uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser: Option<String>,
+    /// The language that browser is set to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_language: Option<String>,
+    /// The version of that browser.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub companies: Option<ContactCompanies>,
+    /// When the contact was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<CustomAttributes>,
+    /// The contact's email address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The domain of the contact's email address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_domain: Option<String>,
+    /// The identifier you gave the contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// The contact's phone number in E.164 format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted_phone: Option<String>,
+    /// Whether an email to the contact has hard-bounced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_hard_bounced: Option<bool>,
+    /// The identifier Intercom gave the contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the iOS app the contact uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ios_app_name: Option<String>,
+    /// The version of that iOS app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ios_app_version: Option<String>,
+    /// The iOS device the contact uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ios_device: Option<String>,
+    /// When the contact was last seen on iOS (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ios_last_seen_at: Option<crate::Timestamp>,
+    /// The iOS version the contact uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ios_os_version: Option<String>,
+    /// The version of the Intercom iOS SDK in the app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ios_sdk_version: Option<String>,
+    /// The language the Messenger uses for the contact, whatever their browser says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language_override: Option<String>,
+    /// When the contact was last messaged (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_contacted_at: Option<crate::Timestamp>,
+    /// When the contact last clicked a link in an email (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_email_clicked_at: Option<crate::Timestamp>,
+    /// When the contact last opened an email (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_email_opened_at: Option<crate::Timestamp>,
+    /// When the contact last sent a message (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_replied_at: Option<crate::Timestamp>,
+    /// When the contact was last seen in your product (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen_at: Option<crate::Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<ContactLocation>,
+    /// Whether the contact marked one of your emails as spam.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub marked_email_as_spam: Option<bool>,
+    /// The contact's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<ContactNotes>,
+    /// The operating system the contact uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os: Option<String>,
+    /// The identifier of the admin who owns the contact's account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<i64>,
+    /// The contact's phone number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Whether the contact is a `user` or a `lead`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// When the contact signed up (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_up_at: Option<crate::Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub social_profiles: Option<ContactSocialProfiles>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<ContactTags>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ContactWithPushMessagingType>,
+    /// Whether the contact unsubscribed from emails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unsubscribed_from_emails: Option<bool>,
+    /// When the contact was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// The identifier of the workspace the contact belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+    /// Whether the user turned on push messages; null when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled_push_messaging: Option<bool>,
+}
+/// The contact's avatar.
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ContactWithPushMessagingAvatar {
+    /// The address of the avatar image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContactWithPushMessagingType {
+    /// `contact`
+    Contact,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "contacts")]
+impl ContactWithPushMessagingType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contact => "contact",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<&str> for ContactWithPushMessagingType {
+    fn from(value: &str) -> Self {
+        match value {
+            "contact" => Self::Contact,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "contacts")]
+crate::codec::string_enum!(ContactWithPushMessagingType);
 /// One delivery or engagement stat of an outbound message. Only sent in webhooks.
 ///
 /// Schema `content_stat`.
@@ -6092,6 +6322,7 @@ pub struct DetachContactFromConversationRequest {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
@@ -6128,6 +6359,7 @@ pub struct Error2 {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
@@ -6162,6 +6394,7 @@ pub struct ErrorItem {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
@@ -6193,6 +6426,7 @@ pub enum ErrorType {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
@@ -6225,6 +6459,7 @@ impl ErrorType {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
@@ -6256,6 +6491,7 @@ impl From<&str> for ErrorType {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
@@ -6425,7 +6661,7 @@ pub struct GranularSubscription {
 /// A job Intercom runs in the background, such as creating a ticket.
 ///
 /// Schema `jobs`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "jobs", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Jobs {
     /// The identifier of the job.
@@ -6449,7 +6685,7 @@ pub struct Jobs {
     pub url: Option<String>,
 }
 /// How far the job got.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "jobs", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum JobsStatus {
@@ -6462,7 +6698,7 @@ pub enum JobsStatus {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "jobs", feature = "tickets"))]
 impl JobsStatus {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6474,7 +6710,7 @@ impl JobsStatus {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "jobs", feature = "tickets"))]
 impl From<&str> for JobsStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -6485,9 +6721,9 @@ impl From<&str> for JobsStatus {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "jobs", feature = "tickets"))]
 crate::codec::string_enum!(JobsStatus);
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "jobs", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum JobsType {
@@ -6496,7 +6732,7 @@ pub enum JobsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "jobs", feature = "tickets"))]
 impl JobsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6506,7 +6742,7 @@ impl JobsType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "jobs", feature = "tickets"))]
 impl From<&str> for JobsType {
     fn from(value: &str) -> Self {
         match value {
@@ -6515,7 +6751,7 @@ impl From<&str> for JobsType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "jobs", feature = "tickets"))]
 crate::codec::string_enum!(JobsType);
 /// A ticket or conversation linked to another one.
 ///
