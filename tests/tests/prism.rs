@@ -13,8 +13,8 @@ use std::future::Future;
 
 use intercom::generated::operations::{
     FindCompaniesParams, ListActivityLogsParams, ListCompaniesParams, ListContactsParams, ListConversationsParams,
-    ListDataAttributesParams, ListDataEventsParams, RetrieveConversationParams, ScrollCompaniesParams,
-    UpdateConversationParams,
+    ListDataAttributesParams, ListDataEventsParams, ListSegmentsParams, RetrieveConversationParams,
+    RetrieveVisitorParams, ScrollCompaniesParams, UpdateConversationParams,
 };
 use intercom::{types, Client, Error, RequestOptions, ResponseCapture};
 use serde::de::DeserializeOwned;
@@ -25,6 +25,8 @@ const CONTACT: &str = "6585c0a1e4b0a1f2c3d4e5f6";
 const OTHER_CONTACT: &str = "6585c0a1e4b0a1f2c3d4e5f7";
 const COMPANY: &str = "531ee472cce572a6ec000006";
 const CONVERSATION: i64 = 147;
+const TAG: &str = "7522907";
+const TICKET: &str = "1294";
 
 /// A request body of a generated type, written as JSON: it goes through the type (and its
 /// serializer) on its way to the wire, as a body built in Rust would.
@@ -398,6 +400,181 @@ async fn every_operation_passes_prism() {
         c.data_events().create(&request).await
     })
     .await;
+
+    // Tags
+    d.call("listTags", |c| async move { c.tags().list().await }).await;
+    d.call("createTag", |c| async move {
+        let request = types::TagRequest::TagCompanyRequest(Box::new(body(json!({
+            "name": "Renewal due", "companies": [{"company_id": "acme-1"}, {"id": COMPANY}]
+        }))));
+        c.tags().create(&request).await
+    })
+    .await;
+    d.call("retrieveTag", |c| async move { c.tags().retrieve(TAG).await }).await;
+    d.call("deleteTag", |c| async move { c.tags().delete(TAG).await }).await;
+    d.call("attachTagToContact", |c| async move {
+        c.tags().attach_tag_to_contact(CONTACT, &body(json!({"id": TAG}))).await
+    })
+    .await;
+    d.call("detachTagFromContact", |c| async move { c.tags().detach_tag_from_contact(CONTACT, TAG).await }).await;
+    d.call("attachTagToConversation", |c| async move {
+        let request = body(json!({"id": TAG, "admin_id": ADMIN.to_string()}));
+        c.tags().attach_tag_to_conversation("147", &request).await
+    })
+    .await;
+    d.call("detachTagFromConversation", |c| async move {
+        let request = body(json!({"admin_id": ADMIN.to_string()}));
+        c.tags().detach_tag_from_conversation("147", TAG, &request).await
+    })
+    .await;
+    d.call("attachTagToTicket", |c| async move {
+        let request = body(json!({"id": TAG, "admin_id": ADMIN.to_string()}));
+        c.tags().attach_tag_to_ticket(TICKET, &request).await
+    })
+    .await;
+    d.call("detachTagFromTicket", |c| async move {
+        let request = body(json!({"admin_id": ADMIN.to_string()}));
+        c.tags().detach_tag_from_ticket(TICKET, TAG, &request).await
+    })
+    .await;
+
+    // Tickets
+    let new_ticket = json!({
+        "ticket_type_id": "88", "contacts": [{"email": "ada@example.com"}],
+        "ticket_attributes": {"_default_title_": "Printer jams", "_default_description_": null, "copies": 3},
+        "assignment": {"team_assignee_id": "814865"}, "skip_notifications": true
+    });
+    let new_ticket_again = new_ticket.clone();
+    d.call("createTicket", |c| async move { c.tickets().create(&body(new_ticket)).await }).await;
+    d.call("enqueueCreateTicket", |c| async move { c.tickets().enqueue_create_ticket(&body(new_ticket_again)).await })
+        .await;
+    d.call("searchTickets", |c| async move {
+        let request = body(json!({
+            "query": {"operator": "AND", "value": [
+                {"field": "open", "operator": "=", "value": "true"},
+                {"field": "created_at", "operator": ">", "value": "1700000000"}
+            ]},
+            "pagination": {"per_page": 20}
+        }));
+        c.tickets().search(&request).await
+    })
+    .await;
+    d.call("retrieveTicket", |c| async move { c.tickets().retrieve(TICKET).await }).await;
+    d.call("updateTicket", |c| async move {
+        let request = body(json!({
+            "ticket_state_id": "4014", "assignee_id": "991268", "admin_id": ADMIN,
+            "snoozed_until": 1702156400, "ticket_attributes": {"_default_title_": "Printer jams on every page"}
+        }));
+        c.tickets().update(TICKET, &request).await
+    })
+    .await;
+    d.call("deleteTicket", |c| async move { c.tickets().delete(TICKET).await }).await;
+    d.call("replyToTicket", |c| async move {
+        let request = types::ReplyTicketRequest::AdminReplyTicketRequest(Box::new(body(json!({
+            "message_type": "note", "type": "admin", "admin_id": ADMIN.to_string(),
+            "body": "<p>Replacement roller shipped today.</p>"
+        }))));
+        c.tickets().reply_to_ticket(TICKET, &request).await
+    })
+    .await;
+
+    // Ticket types, their attributes, ticket states
+    d.call("listTicketTypes", |c| async move { c.ticket_types().list().await }).await;
+    d.call("createTicketType", |c| async move {
+        let request = body(json!({"name": "Refund approval", "category": "Back-office", "icon": "💸"}));
+        c.ticket_types().create(&request).await
+    })
+    .await;
+    d.call("retrieveTicketType", |c| async move { c.ticket_types().retrieve("88").await }).await;
+    d.call("updateTicketType", |c| async move {
+        c.ticket_types().update("88", &body(json!({"name": "Device fault", "archived": false}))).await
+    })
+    .await;
+    d.call("createTicketTypeAttribute", |c| async move {
+        let request = body(json!({
+            "name": "Serial number", "description": "Printed under the paper tray", "data_type": "string",
+            "required_to_create": true, "multiline": false
+        }));
+        c.ticket_type_attributes().create("88", &request).await
+    })
+    .await;
+    d.call("updateTicketTypeAttribute", |c| async move {
+        let request = body(json!({"visible_to_contacts": false}));
+        c.ticket_type_attributes().update("88", "1507", &request).await
+    })
+    .await;
+    d.call("listTicketStates", |c| async move { c.ticket_states().list().await }).await;
+
+    // Notes
+    d.call("listNotes", |c| async move { c.notes().list(CONTACT).await }).await;
+    d.call("createNote", |c| async move {
+        let request = body(json!({"body": "<p>Sent the migration guide.</p>", "admin_id": ADMIN.to_string()}));
+        c.notes().create(CONTACT, &request).await
+    })
+    .await;
+    d.call("listCompanyNotes", |c| async move { c.notes().list_company_notes(COMPANY).await }).await;
+    d.call("retrieveNote", |c| async move { c.notes().retrieve("30117").await }).await;
+
+    // Messages
+    d.call("createMessage", |c| async move {
+        let request = types::CreateMessageRequest::CreateEmailMessageRequest(Box::new(body(json!({
+            "message_type": "email", "subject": "Your replacement roller", "template": "plain",
+            "body": "<p>It ships today.</p>", "from": {"type": "admin", "id": ADMIN},
+            "to": {"type": "user", "id": CONTACT}, "bcc": [{"type": "lead", "id": OTHER_CONTACT}]
+        }))));
+        c.messages().create(&request).await
+    })
+    .await;
+
+    // Segments and teams
+    d.call("listSegments", |c| async move { c.segments().list(&ListSegmentsParams { include_count: Some(true) }).await })
+        .await;
+    d.call("retrieveSegment", |c| async move { c.segments().retrieve("5f8a1c2e9d3b4a0012ab34cd").await }).await;
+    d.call("listTeams", |c| async move { c.teams().list().await }).await;
+    d.call("retrieveTeam", |c| async move { c.teams().retrieve("814865").await }).await;
+
+    // Subscription types
+    d.call("listSubscriptionTypes", |c| async move { c.subscription_types().list().await }).await;
+    d.call("attachSubscriptionTypeToContact", |c| async move {
+        let request = body(json!({"id": "37851", "consent_type": "opt_out"}));
+        c.subscription_types().attach_subscription_type_to_contact(CONTACT, &request).await
+    })
+    .await;
+    d.call("detachSubscriptionTypeFromContact", |c| async move {
+        c.subscription_types().detach_subscription_type_from_contact(CONTACT, "37846").await
+    })
+    .await;
+
+    // Visitors
+    d.call("retrieveVisitor", |c| async move {
+        let params = RetrieveVisitorParams { user_id: "0c5d7e2a-8f31-4b6a-9e04-2d7c1f9a3b55".to_owned() };
+        c.visitors().retrieve(&params).await
+    })
+    .await;
+    d.call("updateVisitor", |c| async move {
+        let request = body(json!({
+            "user_id": "0c5d7e2a-8f31-4b6a-9e04-2d7c1f9a3b55", "name": "Printer shopper",
+            "custom_attributes": {"pages_seen": 7, "landing_page": "/pricing"}
+        }));
+        c.visitors().update(&request).await
+    })
+    .await;
+    d.call("convertVisitor", |c| async move {
+        let request = body(json!({
+            "type": "user", "user": {"user_id": "user-3307", "email": "grace@example.com"},
+            "visitor": {"user_id": "0c5d7e2a-8f31-4b6a-9e04-2d7c1f9a3b55"}
+        }));
+        c.visitors().convert(&request).await
+    })
+    .await;
+
+    // Jobs, and the contacts operations 2.15 added
+    d.call("retrieveJobStatus", |c| async move { c.jobs().retrieve_job_status("3f2a9c1e").await }).await;
+    d.call("retrieveContactByExternalId", |c| async move {
+        c.contacts().retrieve_contact_by_external_id("user-2231").await
+    })
+    .await;
+    d.call("blockContact", |c| async move { c.contacts().block(OTHER_CONTACT).await }).await;
 
     // Every operation of the description was driven, each once.
     let driven: BTreeSet<String> = d.driven.iter().map(|s| (*s).to_owned()).collect();

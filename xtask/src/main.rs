@@ -1,4 +1,4 @@
-//! Project tasks: codegen, conformance, diff, bump, bench, fuzz (`cargo xtask help`).
+//! Project tasks: codegen, conformance, coverage, diff, bump, bench, fuzz (`cargo xtask help`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,6 +13,7 @@ mod bump;
 mod check_fixture;
 mod codegen_task;
 mod conformance;
+mod coverage;
 mod diff;
 mod fuzz;
 mod prism_published;
@@ -47,6 +48,11 @@ tasks:
                                  codegen/tests/fixtures/fuzz-found/ (--replay runs one;
                                  --dump writes the descriptions and runs nothing;
                                  --target-dir: the cargo target folder every case shares)
+  coverage [PUBLISHED] [--ours PATH] [--table]
+                                 the operations (method + path) of a published description
+                                 (default ../shared/specs/intercom/2.15) that specs/openapi.yaml
+                                 lacks, and `N of M operations covered`; fails if any is missing;
+                                 --table: operation counts per group, as a markdown table
   diff OLD NEW [--asyncapi-old PATH --asyncapi-new PATH] [--json | --markdown]
                                  the change report between two descriptions: what was added,
                                  removed or changed, breaking or not, and the semver bump
@@ -74,6 +80,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen_task::run(&workspace_root(), &args[1..]),
         Some("conformance") => conformance::run(&workspace_root(), &args[1..]),
         Some("check-fixture") => check_fixture::run(&workspace_root(), &args[1..]),
+        Some("coverage") => coverage::run(&workspace_root(), &args[1..]),
         Some("diff") => diff::run(&args[1..]),
         Some("bump") => bump::run(&workspace_root(), &args[1..]),
         Some("prism-published") => prism_published::run(&workspace_root(), &args[1..]),

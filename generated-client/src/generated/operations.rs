@@ -12,7 +12,19 @@
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "jobs",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
+        feature = "subscription-types",
+        feature = "tags",
+        feature = "teams",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 use reqwest::Method;
@@ -23,7 +35,9 @@ use reqwest::Method;
         feature = "contacts",
         feature = "conversations",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "segments",
+        feature = "visitors"
     )
 )]
 use serde::Serialize;
@@ -36,7 +50,19 @@ use serde::Serialize;
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "jobs",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
+        feature = "subscription-types",
+        feature = "tags",
+        feature = "teams",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 use super::types;
@@ -49,7 +75,19 @@ use super::types;
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "jobs",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
+        feature = "subscription-types",
+        feature = "tags",
+        feature = "teams",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 use crate::client::Client;
@@ -60,7 +98,16 @@ use crate::client::Client;
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
-        feature = "data-attributes"
+        feature = "data-attributes",
+        feature = "jobs",
+        feature = "notes",
+        feature = "segments",
+        feature = "subscription-types",
+        feature = "tags",
+        feature = "teams",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets"
     )
 )]
 use crate::client::encode_path_segment;
@@ -73,7 +120,19 @@ use crate::client::encode_path_segment;
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "jobs",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
+        feature = "subscription-types",
+        feature = "tags",
+        feature = "teams",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 use crate::Error;
@@ -86,7 +145,19 @@ use crate::Error;
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "jobs",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
+        feature = "subscription-types",
+        feature = "tags",
+        feature = "teams",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 impl Client {
@@ -131,6 +202,68 @@ impl Client {
     #[cfg(feature = "data-events")]
     pub fn data_events(&self) -> DataEvents<'_> {
         DataEvents { client: self }
+    }
+    /// Operations on Jobs. Needs the `jobs` feature (on by default).
+    #[cfg(feature = "jobs")]
+    pub fn jobs(&self) -> Jobs<'_> {
+        Jobs { client: self }
+    }
+    /// Operations on Messages. Needs the `messages` feature (on by default).
+    #[cfg(feature = "messages")]
+    pub fn messages(&self) -> Messages<'_> {
+        Messages { client: self }
+    }
+    /// Operations on Notes. Needs the `notes` feature (on by default).
+    #[cfg(feature = "notes")]
+    pub fn notes(&self) -> Notes<'_> {
+        Notes { client: self }
+    }
+    /// Operations on Segments. Needs the `segments` feature (on by default).
+    #[cfg(feature = "segments")]
+    pub fn segments(&self) -> Segments<'_> {
+        Segments { client: self }
+    }
+    /// Operations on Subscription Types. Needs the `subscription-types` feature (on by default).
+    #[cfg(feature = "subscription-types")]
+    pub fn subscription_types(&self) -> SubscriptionTypes<'_> {
+        SubscriptionTypes { client: self }
+    }
+    /// Operations on Tags. Needs the `tags` feature (on by default).
+    #[cfg(feature = "tags")]
+    pub fn tags(&self) -> Tags<'_> {
+        Tags { client: self }
+    }
+    /// Operations on Teams. Needs the `teams` feature (on by default).
+    #[cfg(feature = "teams")]
+    pub fn teams(&self) -> Teams<'_> {
+        Teams { client: self }
+    }
+    /// Operations on Ticket States. Needs the `ticket-states` feature (on by default).
+    #[cfg(feature = "ticket-states")]
+    pub fn ticket_states(&self) -> TicketStates<'_> {
+        TicketStates { client: self }
+    }
+    /// Operations on Ticket Type Attributes. Needs the `ticket-type-attributes` feature (on by default).
+    #[cfg(feature = "ticket-type-attributes")]
+    pub fn ticket_type_attributes(&self) -> TicketTypeAttributes<'_> {
+        TicketTypeAttributes {
+            client: self,
+        }
+    }
+    /// Operations on Ticket Types. Needs the `ticket-types` feature (on by default).
+    #[cfg(feature = "ticket-types")]
+    pub fn ticket_types(&self) -> TicketTypes<'_> {
+        TicketTypes { client: self }
+    }
+    /// Operations on Tickets. Needs the `tickets` feature (on by default).
+    #[cfg(feature = "tickets")]
+    pub fn tickets(&self) -> Tickets<'_> {
+        Tickets { client: self }
+    }
+    /// Operations on Visitors. Needs the `visitors` feature (on by default).
+    #[cfg(feature = "visitors")]
+    pub fn visitors(&self) -> Visitors<'_> {
+        Visitors { client: self }
     }
 }
 /// Admins: Teammates who have access to a workspace, and the log of what they did.
@@ -639,6 +772,26 @@ impl<'a> Contacts<'a> {
             .send()
             .await
     }
+    /// Retrieve a user by external_id
+    ///
+    /// Returns the user with the given `external_id` (users only, not leads).
+    ///
+    /// `GET /contacts/find_by_external_id/{external_id}` (operation `retrieveContactByExternalId`).
+    pub async fn retrieve_contact_by_external_id(
+        &self,
+        external_id: &str,
+    ) -> Result<types::ContactWithPushMessaging, Error> {
+        let external_id = encode_path_segment(&external_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveContactByExternalId",
+                format!("/contacts/find_by_external_id/{external_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
     /// Merge a lead into a user
     ///
     /// Merges a contact with the lead role into a contact with the user role.
@@ -695,6 +848,23 @@ impl<'a> Contacts<'a> {
                 Ok((page.data.unwrap_or_default(), next))
             }
         })
+    }
+    /// Block a contact
+    ///
+    /// Blocks a contact (for spam, say); the contact's conversations are archived too.
+    ///
+    /// `POST /contacts/{contact_id}/block` (operation `blockContact`).
+    pub async fn block(&self, contact_id: &str) -> Result<types::ContactBlocked, Error> {
+        let contact_id = encode_path_segment(&contact_id);
+        self.client
+            .request(
+                Method::POST,
+                "blockContact",
+                format!("/contacts/{contact_id}/block"),
+            )
+            .idempotent(false)
+            .send()
+            .await
     }
     /// List the segments of a contact
     ///
@@ -1391,4 +1561,863 @@ pub struct ListDataEventsParams {
     /// Return a count per event name instead of the individual events.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<bool>,
+}
+/// Jobs: Work Intercom runs in the background after a request queues it, and its status.
+///
+/// Needs the `jobs` feature (on by default).
+#[cfg(feature = "jobs")]
+#[derive(Debug, Clone, Copy)]
+pub struct Jobs<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "jobs")]
+impl<'a> Jobs<'a> {
+    /// Retrieve the status of a job
+    ///
+    /// Returns how far a background job got; once it succeeded, `resource_id` and `resource_url` name what it created.
+    ///
+    /// `GET /jobs/status/{job_id}` (operation `retrieveJobStatus`).
+    pub async fn retrieve_job_status(&self, job_id: &str) -> Result<types::Jobs, Error> {
+        let job_id = encode_path_segment(&job_id);
+        self.client
+            .request(Method::GET, "retrieveJobStatus", format!("/jobs/status/{job_id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Messages: Outbound messages an admin starts, in the Messenger or by email.
+///
+/// Needs the `messages` feature (on by default).
+#[cfg(feature = "messages")]
+#[derive(Debug, Clone, Copy)]
+pub struct Messages<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "messages")]
+impl<'a> Messages<'a> {
+    /// Send a message
+    ///
+    /// Sends a message from an admin to contacts, in the Messenger (`in_app`) or by email, and returns it. No conversation exists until a contact replies, unless `create_conversation_without_contact_reply` is set; find it later by searching conversations for the message's `id`. A contact created moments ago may not be reachable yet (404).
+    ///
+    /// `POST /messages` (operation `createMessage`).
+    pub async fn create(
+        &self,
+        body: &types::CreateMessageRequest,
+    ) -> Result<types::Message, Error> {
+        self.client
+            .request(Method::POST, "createMessage", "/messages".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+}
+/// Notes: Notes teammates write about a contact, also listed per company.
+///
+/// Needs the `notes` feature (on by default).
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, Copy)]
+pub struct Notes<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "notes")]
+impl<'a> Notes<'a> {
+    /// List the notes of a company
+    ///
+    /// Returns the notes written about the contacts of a company.
+    ///
+    /// `GET /companies/{company_id}/notes` (operation `listCompanyNotes`).
+    pub async fn list_company_notes(
+        &self,
+        company_id: &str,
+    ) -> Result<types::NoteList, Error> {
+        let company_id = encode_path_segment(&company_id);
+        self.client
+            .request(
+                Method::GET,
+                "listCompanyNotes",
+                format!("/companies/{company_id}/notes"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// List the notes of a contact
+    ///
+    /// Returns the notes written about a contact, newest first.
+    ///
+    /// `GET /contacts/{contact_id}/notes` (operation `listNotes`).
+    pub async fn list(&self, contact_id: &str) -> Result<types::NoteList, Error> {
+        let contact_id = encode_path_segment(&contact_id);
+        self.client
+            .request(Method::GET, "listNotes", format!("/contacts/{contact_id}/notes"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Add a note to a contact
+    ///
+    /// Writes a note about a contact, by an admin, and returns it.
+    ///
+    /// `POST /contacts/{contact_id}/notes` (operation `createNote`).
+    pub async fn create(
+        &self,
+        contact_id: &str,
+        body: &types::CreateNoteRequest,
+    ) -> Result<types::Note, Error> {
+        let contact_id = encode_path_segment(&contact_id);
+        self.client
+            .request(Method::POST, "createNote", format!("/contacts/{contact_id}/notes"))
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Retrieve a note
+    ///
+    /// Returns one note by its identifier.
+    ///
+    /// `GET /notes/{note_id}` (operation `retrieveNote`).
+    pub async fn retrieve(&self, note_id: &str) -> Result<types::Note, Error> {
+        let note_id = encode_path_segment(&note_id);
+        self.client
+            .request(Method::GET, "retrieveNote", format!("/notes/{note_id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Segments: Saved groups of contacts that match a set of filters.
+///
+/// Needs the `segments` feature (on by default).
+#[cfg(feature = "segments")]
+#[derive(Debug, Clone, Copy)]
+pub struct Segments<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "segments")]
+impl<'a> Segments<'a> {
+    /// List all segments
+    ///
+    /// Returns every segment of the workspace; with `include_count`, how many contacts each holds.
+    ///
+    /// `GET /segments` (operation `listSegments`).
+    pub async fn list(
+        &self,
+        params: &ListSegmentsParams,
+    ) -> Result<types::SegmentList, Error> {
+        self.client
+            .request(Method::GET, "listSegments", "/segments".to_owned())
+            .idempotent(true)
+            .query(params)
+            .send()
+            .await
+    }
+    /// Retrieve a segment
+    ///
+    /// Returns one segment by its identifier.
+    ///
+    /// `GET /segments/{segment_id}` (operation `retrieveSegment`).
+    pub async fn retrieve(&self, segment_id: &str) -> Result<types::Segment, Error> {
+        let segment_id = encode_path_segment(&segment_id);
+        self.client
+            .request(Method::GET, "retrieveSegment", format!("/segments/{segment_id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Query parameters of `listSegments`.
+#[cfg(feature = "segments")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ListSegmentsParams {
+    /// Count the contacts of each segment (slower).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_count: Option<bool>,
+}
+/// Subscription Types: The kinds of message contacts can opt in to or out of, and a contact's choices.
+///
+/// Needs the `subscription-types` feature (on by default).
+#[cfg(feature = "subscription-types")]
+#[derive(Debug, Clone, Copy)]
+pub struct SubscriptionTypes<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "subscription-types")]
+impl<'a> SubscriptionTypes<'a> {
+    /// Add a subscription type to a contact
+    ///
+    /// Adds a subscription type to a contact's choices: an opt-in type opts the contact in to its messages, an opt-out type opts the contact out of them. Returns the subscription type.
+    ///
+    /// `POST /contacts/{contact_id}/subscriptions` (operation `attachSubscriptionTypeToContact`).
+    pub async fn attach_subscription_type_to_contact(
+        &self,
+        contact_id: &str,
+        body: &types::AttachSubscriptionTypeRequest,
+    ) -> Result<types::SubscriptionType, Error> {
+        let contact_id = encode_path_segment(&contact_id);
+        self.client
+            .request(
+                Method::POST,
+                "attachSubscriptionTypeToContact",
+                format!("/contacts/{contact_id}/subscriptions"),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Remove a subscription type from a contact
+    ///
+    /// Takes a subscription type off a contact's choices (the contact is no longer opted in, or no longer opted out), and returns the subscription type.
+    ///
+    /// `DELETE /contacts/{contact_id}/subscriptions/{subscription_id}` (operation `detachSubscriptionTypeFromContact`).
+    pub async fn detach_subscription_type_from_contact(
+        &self,
+        contact_id: &str,
+        subscription_id: &str,
+    ) -> Result<types::SubscriptionType, Error> {
+        let contact_id = encode_path_segment(&contact_id);
+        let subscription_id = encode_path_segment(&subscription_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "detachSubscriptionTypeFromContact",
+                format!("/contacts/{contact_id}/subscriptions/{subscription_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// List all subscription types
+    ///
+    /// Returns every subscription type of the workspace.
+    ///
+    /// `GET /subscription_types` (operation `listSubscriptionTypes`).
+    pub async fn list(&self) -> Result<types::SubscriptionTypeList, Error> {
+        self.client
+            .request(
+                Method::GET,
+                "listSubscriptionTypes",
+                "/subscription_types".to_owned(),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Tags: Labels for contacts, companies, conversations and tickets: the workspace's tags, and attaching them to or removing them from one object.
+///
+/// Needs the `tags` feature (on by default).
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, Copy)]
+pub struct Tags<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "tags")]
+impl<'a> Tags<'a> {
+    /// Tag a contact
+    ///
+    /// Attaches an existing tag to a contact and returns the tag.
+    ///
+    /// `POST /contacts/{contact_id}/tags` (operation `attachTagToContact`).
+    pub async fn attach_tag_to_contact(
+        &self,
+        contact_id: &str,
+        body: &types::AttachTagRequest,
+    ) -> Result<types::Tag, Error> {
+        let contact_id = encode_path_segment(&contact_id);
+        self.client
+            .request(
+                Method::POST,
+                "attachTagToContact",
+                format!("/contacts/{contact_id}/tags"),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Remove a tag from a contact
+    ///
+    /// Removes a tag from a contact and returns the tag that was removed.
+    ///
+    /// `DELETE /contacts/{contact_id}/tags/{tag_id}` (operation `detachTagFromContact`).
+    pub async fn detach_tag_from_contact(
+        &self,
+        contact_id: &str,
+        tag_id: &str,
+    ) -> Result<types::Tag, Error> {
+        let contact_id = encode_path_segment(&contact_id);
+        let tag_id = encode_path_segment(&tag_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "detachTagFromContact",
+                format!("/contacts/{contact_id}/tags/{tag_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Tag a conversation
+    ///
+    /// Attaches an existing tag to a conversation on behalf of an admin, and returns the tag.
+    ///
+    /// `POST /conversations/{conversation_id}/tags` (operation `attachTagToConversation`).
+    pub async fn attach_tag_to_conversation(
+        &self,
+        conversation_id: &str,
+        body: &types::AdminTagRequest,
+    ) -> Result<types::Tag, Error> {
+        let conversation_id = encode_path_segment(&conversation_id);
+        self.client
+            .request(
+                Method::POST,
+                "attachTagToConversation",
+                format!("/conversations/{conversation_id}/tags"),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Remove a tag from a conversation
+    ///
+    /// Removes a tag from a conversation on behalf of an admin, and returns the tag that was removed.
+    ///
+    /// `DELETE /conversations/{conversation_id}/tags/{tag_id}` (operation `detachTagFromConversation`).
+    pub async fn detach_tag_from_conversation(
+        &self,
+        conversation_id: &str,
+        tag_id: &str,
+        body: &types::AdminUntagRequest,
+    ) -> Result<types::Tag, Error> {
+        let conversation_id = encode_path_segment(&conversation_id);
+        let tag_id = encode_path_segment(&tag_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "detachTagFromConversation",
+                format!("/conversations/{conversation_id}/tags/{tag_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+    /// List all tags
+    ///
+    /// Returns every tag of the workspace (not paginated).
+    ///
+    /// `GET /tags` (operation `listTags`).
+    pub async fn list(&self) -> Result<types::TagList, Error> {
+        self.client
+            .request(Method::GET, "listTags", "/tags".to_owned())
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Create, rename or apply a tag
+    ///
+    /// One endpoint for five actions, chosen by the body: create a tag by name, rename one by `id`, tag companies, untag companies (`untag: true` on each company) or tag contacts. Tagging creates the tag when no tag has that name. Returns the tag.
+    ///
+    /// `POST /tags` (operation `createTag`).
+    pub async fn create(
+        &self,
+        body: &types::TagRequest,
+    ) -> Result<types::TagBasic, Error> {
+        self.client
+            .request(Method::POST, "createTag", "/tags".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Retrieve a tag
+    ///
+    /// Returns one tag of the workspace by its identifier.
+    ///
+    /// `GET /tags/{tag_id}` (operation `retrieveTag`).
+    pub async fn retrieve(&self, tag_id: &str) -> Result<types::TagBasic, Error> {
+        let tag_id = encode_path_segment(&tag_id);
+        self.client
+            .request(Method::GET, "retrieveTag", format!("/tags/{tag_id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Delete a tag
+    ///
+    /// Deletes a tag. Intercom refuses (400) while the tag is still used by something that depends on it, such as a message's audience rules.
+    ///
+    /// `DELETE /tags/{tag_id}` (operation `deleteTag`).
+    pub async fn delete(&self, tag_id: &str) -> Result<(), Error> {
+        let tag_id = encode_path_segment(&tag_id);
+        self.client
+            .request(Method::DELETE, "deleteTag", format!("/tags/{tag_id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Tag a ticket
+    ///
+    /// Attaches an existing tag to a ticket on behalf of an admin, and returns the tag.
+    ///
+    /// `POST /tickets/{ticket_id}/tags` (operation `attachTagToTicket`).
+    pub async fn attach_tag_to_ticket(
+        &self,
+        ticket_id: &str,
+        body: &types::AdminTagRequest,
+    ) -> Result<types::Tag, Error> {
+        let ticket_id = encode_path_segment(&ticket_id);
+        self.client
+            .request(
+                Method::POST,
+                "attachTagToTicket",
+                format!("/tickets/{ticket_id}/tags"),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Remove a tag from a ticket
+    ///
+    /// Removes a tag from a ticket on behalf of an admin, and returns the tag that was removed.
+    ///
+    /// `DELETE /tickets/{ticket_id}/tags/{tag_id}` (operation `detachTagFromTicket`).
+    pub async fn detach_tag_from_ticket(
+        &self,
+        ticket_id: &str,
+        tag_id: &str,
+        body: &types::AdminUntagRequest,
+    ) -> Result<types::Tag, Error> {
+        let ticket_id = encode_path_segment(&ticket_id);
+        let tag_id = encode_path_segment(&tag_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "detachTagFromTicket",
+                format!("/tickets/{ticket_id}/tags/{tag_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+}
+/// Teams: Groups of admins that conversations and tickets are assigned to.
+///
+/// Needs the `teams` feature (on by default).
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, Copy)]
+pub struct Teams<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "teams")]
+impl<'a> Teams<'a> {
+    /// List all teams
+    ///
+    /// Returns every team of the workspace, with its members.
+    ///
+    /// `GET /teams` (operation `listTeams`).
+    pub async fn list(&self) -> Result<types::TeamList, Error> {
+        self.client
+            .request(Method::GET, "listTeams", "/teams".to_owned())
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Retrieve a team
+    ///
+    /// Returns one team, with the identifiers of its admins.
+    ///
+    /// `GET /teams/{team_id}` (operation `retrieveTeam`).
+    pub async fn retrieve(&self, team_id: &str) -> Result<types::Team, Error> {
+        let team_id = encode_path_segment(&team_id);
+        self.client
+            .request(Method::GET, "retrieveTeam", format!("/teams/{team_id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Ticket States: The states a ticket moves through, with the labels teammates and contacts see.
+///
+/// Needs the `ticket-states` feature (on by default).
+#[cfg(feature = "ticket-states")]
+#[derive(Debug, Clone, Copy)]
+pub struct TicketStates<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "ticket-states")]
+impl<'a> TicketStates<'a> {
+    /// List all ticket states
+    ///
+    /// Returns every ticket state of the workspace, with the ticket types that use it.
+    ///
+    /// `GET /ticket_states` (operation `listTicketStates`).
+    pub async fn list(&self) -> Result<types::TicketStateList, Error> {
+        self.client
+            .request(Method::GET, "listTicketStates", "/ticket_states".to_owned())
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Ticket Type Attributes: The fields a ticket of a given type captures.
+///
+/// Needs the `ticket-type-attributes` feature (on by default).
+#[cfg(feature = "ticket-type-attributes")]
+#[derive(Debug, Clone, Copy)]
+pub struct TicketTypeAttributes<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "ticket-type-attributes")]
+impl<'a> TicketTypeAttributes<'a> {
+    /// Add an attribute to a ticket type
+    ///
+    /// Adds a field to the tickets of a type, and returns it.
+    ///
+    /// `POST /ticket_types/{ticket_type_id}/attributes` (operation `createTicketTypeAttribute`).
+    pub async fn create(
+        &self,
+        ticket_type_id: &str,
+        body: &types::CreateTicketTypeAttributeRequest,
+    ) -> Result<types::TicketTypeAttribute, Error> {
+        let ticket_type_id = encode_path_segment(&ticket_type_id);
+        self.client
+            .request(
+                Method::POST,
+                "createTicketTypeAttribute",
+                format!("/ticket_types/{ticket_type_id}/attributes"),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Update an attribute of a ticket type
+    ///
+    /// Changes a ticket type's attribute, or archives it (tickets that have a value keep it). Returns the attribute.
+    ///
+    /// `PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id}` (operation `updateTicketTypeAttribute`).
+    pub async fn update(
+        &self,
+        ticket_type_id: &str,
+        attribute_id: &str,
+        body: &types::UpdateTicketTypeAttributeRequest,
+    ) -> Result<types::TicketTypeAttribute, Error> {
+        let ticket_type_id = encode_path_segment(&ticket_type_id);
+        let attribute_id = encode_path_segment(&attribute_id);
+        self.client
+            .request(
+                Method::PUT,
+                "updateTicketTypeAttribute",
+                format!("/ticket_types/{ticket_type_id}/attributes/{attribute_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+}
+/// Ticket Types: The kinds of ticket a workspace uses, each with its own attributes and states.
+///
+/// Needs the `ticket-types` feature (on by default).
+#[cfg(feature = "ticket-types")]
+#[derive(Debug, Clone, Copy)]
+pub struct TicketTypes<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "ticket-types")]
+impl<'a> TicketTypes<'a> {
+    /// List all ticket types
+    ///
+    /// Returns every ticket type of the workspace, with its attributes and states.
+    ///
+    /// `GET /ticket_types` (operation `listTicketTypes`).
+    pub async fn list(&self) -> Result<types::TicketTypeList, Error> {
+        self.client
+            .request(Method::GET, "listTicketTypes", "/ticket_types".to_owned())
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Create a ticket type
+    ///
+    /// Creates a ticket type; it starts with the two built-in attributes `_default_title_` and `_default_description_`. The icon is an emoji.
+    ///
+    /// `POST /ticket_types` (operation `createTicketType`).
+    pub async fn create(
+        &self,
+        body: &types::CreateTicketTypeRequest,
+    ) -> Result<types::TicketType, Error> {
+        self.client
+            .request(Method::POST, "createTicketType", "/ticket_types".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Retrieve a ticket type
+    ///
+    /// Returns one ticket type, with its attributes and states.
+    ///
+    /// `GET /ticket_types/{ticket_type_id}` (operation `retrieveTicketType`).
+    pub async fn retrieve(
+        &self,
+        ticket_type_id: &str,
+    ) -> Result<types::TicketType, Error> {
+        let ticket_type_id = encode_path_segment(&ticket_type_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveTicketType",
+                format!("/ticket_types/{ticket_type_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Update a ticket type
+    ///
+    /// Renames, recategorises, archives or otherwise changes a ticket type, and returns it.
+    ///
+    /// `PUT /ticket_types/{ticket_type_id}` (operation `updateTicketType`).
+    pub async fn update(
+        &self,
+        ticket_type_id: &str,
+        body: &types::UpdateTicketTypeRequest,
+    ) -> Result<types::TicketType, Error> {
+        let ticket_type_id = encode_path_segment(&ticket_type_id);
+        self.client
+            .request(
+                Method::PUT,
+                "updateTicketType",
+                format!("/ticket_types/{ticket_type_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+}
+/// Tickets: Tickets track requests that take longer than a conversation: create, update, reply to, search and delete them.
+///
+/// Needs the `tickets` feature (on by default).
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, Copy)]
+pub struct Tickets<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "tickets")]
+impl<'a> Tickets<'a> {
+    /// Create a ticket
+    ///
+    /// Creates a ticket of the given type for one contact, and returns it. Attribute values go in `ticket_attributes`, keyed by attribute name (`_default_title_` and `_default_description_` for the built-in two).
+    ///
+    /// `POST /tickets` (operation `createTicket`).
+    pub async fn create(
+        &self,
+        body: &types::CreateTicketRequest,
+    ) -> Result<types::Ticket, Error> {
+        self.client
+            .request(Method::POST, "createTicket", "/tickets".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Create a ticket in the background
+    ///
+    /// Checks the request as far as it can, then queues the ticket's creation and returns the job; poll the job's `url` to learn the ticket's identifier. Invalid input is refused with a 400 and nothing is queued.
+    ///
+    /// `POST /tickets/enqueue` (operation `enqueueCreateTicket`).
+    pub async fn enqueue_create_ticket(
+        &self,
+        body: &types::CreateTicketRequest,
+    ) -> Result<types::Jobs, Error> {
+        self.client
+            .request(Method::POST, "enqueueCreateTicket", "/tickets/enqueue".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Search tickets
+    ///
+    /// Returns the tickets matching a query on their fields (`id`, `created_at`, `title`, `category`, `ticket_type_id`, `contact_ids`, `open`, `state`, `ticket_attribute.{id}`, ...), 20 a page by default; combine filters with `AND`/`OR`, at most two levels deep and 15 filters a group. Search `category` with `request`, `task` or `tracker`.
+    ///
+    /// `POST /tickets/search` (operation `searchTickets`).
+    pub async fn search(
+        &self,
+        body: &types::SearchRequest,
+    ) -> Result<types::TicketList, Error> {
+        self.client
+            .request(Method::POST, "searchTickets", "/tickets/search".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Every item of [`Self::search`], one page after another: the next page is fetched when the stream is read past the current one.
+    pub fn search_stream(
+        &self,
+        body: &types::SearchRequest,
+    ) -> impl futures::Stream<Item = Result<types::Ticket, Error>> + 'a {
+        let group = *self;
+        let body = body.clone();
+        crate::pagination::cursor(move |cursor| {
+            let mut body = body.clone();
+            if let Some(cursor) = cursor {
+                body.pagination.get_or_insert_with(Default::default).starting_after = Some(
+                    cursor,
+                );
+            }
+            async move {
+                let page = group.search(&body).await?;
+                let next = Some(&page)
+                    .and_then(|v| v.pages.as_ref())
+                    .and_then(|v| v.next.as_ref())
+                    .and_then(|v| v.starting_after.as_ref())
+                    .cloned();
+                Ok((page.tickets.unwrap_or_default(), next))
+            }
+        })
+    }
+    /// Retrieve a ticket
+    ///
+    /// Returns one ticket by Intercom's `id` (not the `ticket_id` number shown in the inbox).
+    ///
+    /// `GET /tickets/{ticket_id}` (operation `retrieveTicket`).
+    pub async fn retrieve(&self, ticket_id: &str) -> Result<types::Ticket, Error> {
+        let ticket_id = encode_path_segment(&ticket_id);
+        self.client
+            .request(Method::GET, "retrieveTicket", format!("/tickets/{ticket_id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Update a ticket
+    ///
+    /// Changes a ticket's attributes, state, company, assignee, visibility, or opens, closes or snoozes it; returns the ticket. Closing a ticket also ends its snooze.
+    ///
+    /// `PUT /tickets/{ticket_id}` (operation `updateTicket`).
+    pub async fn update(
+        &self,
+        ticket_id: &str,
+        body: &types::UpdateTicketRequest,
+    ) -> Result<types::Ticket, Error> {
+        let ticket_id = encode_path_segment(&ticket_id);
+        self.client
+            .request(Method::PUT, "updateTicket", format!("/tickets/{ticket_id}"))
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Delete a ticket
+    ///
+    /// Deletes a ticket for good, with its replies, attributes and uploads; reports keep counting it, with some details gone. Cannot be undone.
+    ///
+    /// `DELETE /tickets/{ticket_id}` (operation `deleteTicket`).
+    pub async fn delete(&self, ticket_id: &str) -> Result<types::TicketDeleted, Error> {
+        let ticket_id = encode_path_segment(&ticket_id);
+        self.client
+            .request(Method::DELETE, "deleteTicket", format!("/tickets/{ticket_id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Reply to a ticket
+    ///
+    /// Adds a reply to a ticket: a comment or note from an admin, quick reply options, or a comment on behalf of a contact. Returns the new ticket part.
+    ///
+    /// `POST /tickets/{ticket_id}/reply` (operation `replyToTicket`).
+    pub async fn reply_to_ticket(
+        &self,
+        ticket_id: &str,
+        body: &types::ReplyTicketRequest,
+    ) -> Result<types::TicketReply, Error> {
+        let ticket_id = encode_path_segment(&ticket_id);
+        self.client
+            .request(
+                Method::POST,
+                "replyToTicket",
+                format!("/tickets/{ticket_id}/reply"),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+}
+/// Visitors: Anonymous people on your website or app who are not contacts yet: look them up, update them, or turn them into users or leads.
+///
+/// Needs the `visitors` feature (on by default).
+#[cfg(feature = "visitors")]
+#[derive(Debug, Clone, Copy)]
+pub struct Visitors<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "visitors")]
+impl<'a> Visitors<'a> {
+    /// Retrieve a visitor by user_id
+    ///
+    /// Returns the visitor with the given `user_id` (the identifier the Messenger gave it).
+    ///
+    /// `GET /visitors` (operation `retrieveVisitor`).
+    pub async fn retrieve(
+        &self,
+        params: &RetrieveVisitorParams,
+    ) -> Result<types::Visitor, Error> {
+        self.client
+            .request(Method::GET, "retrieveVisitor", "/visitors".to_owned())
+            .idempotent(true)
+            .query(params)
+            .send()
+            .await
+    }
+    /// Update a visitor
+    ///
+    /// Changes a visitor's name or custom attributes; name the visitor by `id` or by `user_id`. Returns the visitor.
+    ///
+    /// `PUT /visitors` (operation `updateVisitor`).
+    pub async fn update(
+        &self,
+        body: &types::UpdateVisitorRequest,
+    ) -> Result<types::Visitor, Error> {
+        self.client
+            .request(Method::PUT, "updateVisitor", "/visitors".to_owned())
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Convert a visitor into a contact
+    ///
+    /// Turns a visitor into a lead or a user. When the named user exists, the visitor is merged into it and deleted; otherwise the visitor becomes that contact, with the given identifiers. Returns the contact.
+    ///
+    /// `POST /visitors/convert` (operation `convertVisitor`).
+    pub async fn convert(
+        &self,
+        body: &types::ConvertVisitorRequest,
+    ) -> Result<types::Contact, Error> {
+        self.client
+            .request(Method::POST, "convertVisitor", "/visitors/convert".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+}
+/// Query parameters of `retrieveVisitor`.
+#[cfg(feature = "visitors")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RetrieveVisitorParams {
+    /// The visitor's `user_id`.
+    pub user_id: String,
 }

@@ -13,7 +13,19 @@
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "jobs",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
+        feature = "subscription-types",
+        feature = "tags",
+        feature = "teams",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets",
         feature = "unreferenced-schemas",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -435,7 +447,14 @@ crate::codec::string_enum!(ActivityLogPerformedByType);
 /// A pointer to a related object, with the address to fetch it.
 ///
 /// Schema `addressable_list`.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AddressableList {
     /// The identifier of the object pointed at.
@@ -451,7 +470,7 @@ pub struct AddressableList {
 /// A teammate account with access to the workspace.
 ///
 /// Schema `admin`.
-#[cfg(any(feature = "admins", feature = "webhooks"))]
+#[cfg(any(feature = "admins", feature = "notes", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Admin {
     /// The address of the admin's avatar image.
@@ -528,6 +547,19 @@ impl From<&str> for AdminListType {
 }
 #[cfg(feature = "admins")]
 crate::codec::string_enum!(AdminListType);
+/// The admins for whom the team's work comes first or second.
+///
+/// Schema `admin_priority_level`.
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AdminPriorityLevel {
+    /// The admins for whom the team's work comes first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary_admin_ids: Option<Vec<i64>>,
+    /// The admins for whom the team's work comes second.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secondary_admin_ids: Option<Vec<i64>>,
+}
 /// A reply or internal note written by an admin.
 ///
 /// Schema `admin_reply_conversation_request`.
@@ -618,7 +650,116 @@ impl From<&str> for AdminReplyConversationRequestType {
 }
 #[cfg(feature = "conversations")]
 crate::codec::string_enum!(AdminReplyConversationRequestType);
-#[cfg(any(feature = "admins", feature = "webhooks"))]
+/// A comment, note or quick reply options from an admin.
+///
+/// Schema `admin_reply_ticket_request`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminReplyTicketRequest {
+    /// The admin who replies.
+    pub admin_id: String,
+    /// Addresses of up to ten images to attach.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_urls: Option<Vec<String>>,
+    /// The text (notes accept some HTML); needed for comments and notes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// When the reply was written (Unix seconds); now by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// Post a note on a back-office ticket to every linked conversation too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cross_post: Option<bool>,
+    pub message_type: AdminReplyTicketRequestMessageType,
+    /// The options to offer; needed for quick replies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_options: Option<Vec<QuickReplyOption>>,
+    /// Do not notify anyone of the reply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_notifications: Option<bool>,
+    #[serde(rename = "type")]
+    pub type_: AdminReplyTicketRequestType,
+}
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AdminReplyTicketRequestMessageType {
+    /// `comment`
+    Comment,
+    /// `note`
+    Note,
+    /// `quick_reply`
+    QuickReply,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "tickets")]
+impl AdminReplyTicketRequestMessageType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Comment => "comment",
+            Self::Note => "note",
+            Self::QuickReply => "quick_reply",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<&str> for AdminReplyTicketRequestMessageType {
+    fn from(value: &str) -> Self {
+        match value {
+            "comment" => Self::Comment,
+            "note" => Self::Note,
+            "quick_reply" => Self::QuickReply,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(AdminReplyTicketRequestMessageType);
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AdminReplyTicketRequestType {
+    /// `admin`
+    Admin,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "tickets")]
+impl AdminReplyTicketRequestType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "admin",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<&str> for AdminReplyTicketRequestType {
+    fn from(value: &str) -> Self {
+        match value {
+            "admin" => Self::Admin,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(AdminReplyTicketRequestType);
+/// The tag to attach, and the admin on whose behalf it is attached.
+///
+/// Schema `admin_tag_request`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminTagRequest {
+    /// The identifier of the admin who tags.
+    pub admin_id: String,
+    /// The identifier of the tag.
+    pub id: String,
+}
+#[cfg(any(feature = "admins", feature = "notes", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AdminType {
@@ -627,7 +768,7 @@ pub enum AdminType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "admins", feature = "webhooks"))]
+#[cfg(any(feature = "admins", feature = "notes", feature = "webhooks"))]
 impl AdminType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -637,7 +778,7 @@ impl AdminType {
         }
     }
 }
-#[cfg(any(feature = "admins", feature = "webhooks"))]
+#[cfg(any(feature = "admins", feature = "notes", feature = "webhooks"))]
 impl From<&str> for AdminType {
     fn from(value: &str) -> Self {
         match value {
@@ -646,8 +787,17 @@ impl From<&str> for AdminType {
         }
     }
 }
-#[cfg(any(feature = "admins", feature = "webhooks"))]
+#[cfg(any(feature = "admins", feature = "notes", feature = "webhooks"))]
 crate::codec::string_enum!(AdminType);
+/// The admin on whose behalf the tag is removed.
+///
+/// Schema `admin_untag_request`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminUntagRequest {
+    /// The identifier of the admin who removes the tag.
+    pub admin_id: String,
+}
 /// The admin behind an access token, with the workspace it belongs to.
 ///
 /// Schema `admin_with_app`.
@@ -1626,6 +1776,61 @@ pub struct AttachContactToConversationRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
 }
+/// The subscription type to add to a contact's choices.
+///
+/// Schema `attach_subscription_type_request`.
+#[cfg(feature = "subscription-types")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttachSubscriptionTypeRequest {
+    /// The subscription type's consent type: adding an `opt_in` type opts the contact in, adding an `opt_out` type opts the contact out.
+    pub consent_type: AttachSubscriptionTypeRequestConsentType,
+    /// The identifier Intercom gave the subscription type.
+    pub id: String,
+}
+/// The subscription type's consent type: adding an `opt_in` type opts the contact in, adding an `opt_out` type opts the contact out.
+#[cfg(feature = "subscription-types")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AttachSubscriptionTypeRequestConsentType {
+    /// `opt_in`
+    OptIn,
+    /// `opt_out`
+    OptOut,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "subscription-types")]
+impl AttachSubscriptionTypeRequestConsentType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OptIn => "opt_in",
+            Self::OptOut => "opt_out",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "subscription-types")]
+impl From<&str> for AttachSubscriptionTypeRequestConsentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "opt_in" => Self::OptIn,
+            "opt_out" => Self::OptOut,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "subscription-types")]
+crate::codec::string_enum!(AttachSubscriptionTypeRequestConsentType);
+/// The tag to attach, by identifier.
+///
+/// Schema `attach_tag_request`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttachTagRequest {
+    /// The identifier of the tag.
+    pub id: String,
+}
 /// Close a conversation.
 ///
 /// Schema `close_conversation_request`.
@@ -1704,7 +1909,14 @@ crate::codec::string_enum!(CloseConversationRequestType);
 /// An organisation that uses your product, with the contacts that belong to it.
 ///
 /// Schema `company`.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Company {
     /// The identifier of the workspace the company belongs to.
@@ -1899,7 +2111,14 @@ impl From<&str> for CompanyListType {
 #[cfg(feature = "companies")]
 crate::codec::string_enum!(CompanyListType);
 /// The plan the company is on.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanyPlan {
     /// The identifier of the plan.
@@ -1911,7 +2130,14 @@ pub struct CompanyPlan {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyPlanType>,
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompanyPlanType {
@@ -1920,7 +2146,14 @@ pub enum CompanyPlanType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl CompanyPlanType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1930,7 +2163,14 @@ impl CompanyPlanType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for CompanyPlanType {
     fn from(value: &str) -> Self {
         match value {
@@ -1939,7 +2179,14 @@ impl From<&str> for CompanyPlanType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(CompanyPlanType);
 /// One batch of companies from a scroll, with the parameter for the next batch.
 ///
@@ -1992,7 +2239,14 @@ impl From<&str> for CompanyScrollType {
 #[cfg(feature = "companies")]
 crate::codec::string_enum!(CompanyScrollType);
 /// The segments the company belongs to.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompanySegments {
     /// The segments.
@@ -2001,7 +2255,14 @@ pub struct CompanySegments {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanySegmentsType>,
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompanySegmentsType {
@@ -2010,7 +2271,14 @@ pub enum CompanySegmentsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl CompanySegmentsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2020,7 +2288,14 @@ impl CompanySegmentsType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for CompanySegmentsType {
     fn from(value: &str) -> Self {
         match value {
@@ -2029,9 +2304,23 @@ impl From<&str> for CompanySegmentsType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(CompanySegmentsType);
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CompanyType {
@@ -2040,7 +2329,14 @@ pub enum CompanyType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl CompanyType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2050,7 +2346,14 @@ impl CompanyType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for CompanyType {
     fn from(value: &str) -> Self {
         match value {
@@ -2059,12 +2362,26 @@ impl From<&str> for CompanyType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(CompanyType);
 /// A person you talk to through Intercom, either a user or a lead.
 ///
 /// Schema `contact`.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Contact {
     /// The name of the Android app the contact uses.
@@ -2295,7 +2612,14 @@ impl From<&str> for ContactAttachedCompaniesType {
 #[cfg(feature = "contacts")]
 crate::codec::string_enum!(ContactAttachedCompaniesType);
 /// The contact's avatar.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactAvatar {
     /// The address of the avatar image.
@@ -2304,10 +2628,65 @@ pub struct ContactAvatar {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// Confirmation that a contact was blocked.
+///
+/// Schema `contact_blocked`.
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ContactBlocked {
+    /// Always `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<bool>,
+    /// The identifier you gave the contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// The identifier Intercom gave the contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ContactBlockedType>,
+}
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContactBlockedType {
+    /// `contact`
+    Contact,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "contacts")]
+impl ContactBlockedType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contact => "contact",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<&str> for ContactBlockedType {
+    fn from(value: &str) -> Self {
+        match value {
+            "contact" => Self::Contact,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "contacts")]
+crate::codec::string_enum!(ContactBlockedType);
 /// The first companies of a contact (up to ten); follow `url` for all of them.
 ///
 /// Schema `contact_companies`.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactCompanies {
     /// Pointers to the companies.
@@ -2325,7 +2704,14 @@ pub struct ContactCompanies {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactCompaniesType {
@@ -2334,7 +2720,14 @@ pub enum ContactCompaniesType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl ContactCompaniesType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2344,7 +2737,14 @@ impl ContactCompaniesType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for ContactCompaniesType {
     fn from(value: &str) -> Self {
         match value {
@@ -2353,7 +2753,14 @@ impl From<&str> for ContactCompaniesType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(ContactCompaniesType);
 /// Confirmation that a contact was deleted.
 ///
@@ -2453,7 +2860,14 @@ crate::codec::string_enum!(ContactListType);
 /// Where a contact is, as far as Intercom can tell.
 ///
 /// Schema `contact_location`.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactLocation {
     /// The city.
@@ -2471,7 +2885,14 @@ pub struct ContactLocation {
 /// The first notes on a contact (up to ten); follow `url` for all of them.
 ///
 /// Schema `contact_notes`.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactNotes {
     /// Pointers to the notes.
@@ -2489,7 +2910,14 @@ pub struct ContactNotes {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactNotesType {
@@ -2498,7 +2926,14 @@ pub enum ContactNotesType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl ContactNotesType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2508,7 +2943,14 @@ impl ContactNotesType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for ContactNotesType {
     fn from(value: &str) -> Self {
         match value {
@@ -2517,12 +2959,19 @@ impl From<&str> for ContactNotesType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(ContactNotesType);
 /// A reference to a contact.
 ///
 /// Schema `contact_reference`.
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactReference {
     /// The identifier you gave the contact.
@@ -2534,7 +2983,7 @@ pub struct ContactReference {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactReferenceType>,
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReferenceType {
@@ -2543,7 +2992,7 @@ pub enum ContactReferenceType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 impl ContactReferenceType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2553,7 +3002,7 @@ impl ContactReferenceType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 impl From<&str> for ContactReferenceType {
     fn from(value: &str) -> Self {
         match value {
@@ -2562,7 +3011,7 @@ impl From<&str> for ContactReferenceType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::codec::string_enum!(ContactReferenceType);
 /// The fields every reply on behalf of a contact has.
 ///
@@ -2575,7 +3024,13 @@ pub struct ContactReplyBaseRequest {
     pub attachment_urls: Option<Vec<String>>,
     /// The text of the reply.
     pub body: String,
+    /// When the reply was written (Unix seconds); now by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
     pub message_type: ContactReplyBaseRequestMessageType,
+    /// The quick reply option the contact picks, among those a bot or an admin offered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_options: Option<Vec<QuickReplyOption>>,
     #[serde(rename = "type")]
     pub type_: ContactReplyBaseRequestType,
 }
@@ -2642,7 +3097,7 @@ crate::codec::string_enum!(ContactReplyBaseRequestType);
 /// A reply on behalf of a contact, who is named by one of three identifiers.
 ///
 /// Schema `contact_reply_conversation_request`.
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ContactReplyConversationRequest {
@@ -2650,19 +3105,19 @@ pub enum ContactReplyConversationRequest {
     ContactReplyEmailRequest(Box<ContactReplyEmailRequest>),
     ContactReplyUserIdRequest(Box<ContactReplyUserIdRequest>),
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<ContactReplyIntercomUserIdRequest> for ContactReplyConversationRequest {
     fn from(value: ContactReplyIntercomUserIdRequest) -> Self {
         Self::ContactReplyIntercomUserIdRequest(Box::new(value))
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<ContactReplyEmailRequest> for ContactReplyConversationRequest {
     fn from(value: ContactReplyEmailRequest) -> Self {
         Self::ContactReplyEmailRequest(Box::new(value))
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<ContactReplyUserIdRequest> for ContactReplyConversationRequest {
     fn from(value: ContactReplyUserIdRequest) -> Self {
         Self::ContactReplyUserIdRequest(Box::new(value))
@@ -2671,7 +3126,7 @@ impl From<ContactReplyUserIdRequest> for ContactReplyConversationRequest {
 /// A reply on behalf of the contact with this email address.
 ///
 /// Schema `contact_reply_email_request`.
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactReplyEmailRequest {
     /// Addresses of up to ten images to attach.
@@ -2679,13 +3134,19 @@ pub struct ContactReplyEmailRequest {
     pub attachment_urls: Option<Vec<String>>,
     /// The text of the reply.
     pub body: String,
+    /// When the reply was written (Unix seconds); now by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
     pub message_type: ContactReplyEmailRequestMessageType,
+    /// The quick reply option the contact picks, among those a bot or an admin offered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_options: Option<Vec<QuickReplyOption>>,
     #[serde(rename = "type")]
     pub type_: ContactReplyEmailRequestType,
     /// The contact's email address.
     pub email: String,
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyEmailRequestMessageType {
@@ -2694,7 +3155,7 @@ pub enum ContactReplyEmailRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl ContactReplyEmailRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2704,7 +3165,7 @@ impl ContactReplyEmailRequestMessageType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for ContactReplyEmailRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -2713,9 +3174,9 @@ impl From<&str> for ContactReplyEmailRequestMessageType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(ContactReplyEmailRequestMessageType);
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyEmailRequestType {
@@ -2724,7 +3185,7 @@ pub enum ContactReplyEmailRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl ContactReplyEmailRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2734,7 +3195,7 @@ impl ContactReplyEmailRequestType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for ContactReplyEmailRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -2743,12 +3204,12 @@ impl From<&str> for ContactReplyEmailRequestType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(ContactReplyEmailRequestType);
 /// A reply on behalf of the contact with this Intercom identifier.
 ///
 /// Schema `contact_reply_intercom_user_id_request`.
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactReplyIntercomUserIdRequest {
     /// Addresses of up to ten images to attach.
@@ -2756,13 +3217,19 @@ pub struct ContactReplyIntercomUserIdRequest {
     pub attachment_urls: Option<Vec<String>>,
     /// The text of the reply.
     pub body: String,
+    /// When the reply was written (Unix seconds); now by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
     pub message_type: ContactReplyIntercomUserIdRequestMessageType,
+    /// The quick reply option the contact picks, among those a bot or an admin offered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_options: Option<Vec<QuickReplyOption>>,
     #[serde(rename = "type")]
     pub type_: ContactReplyIntercomUserIdRequestType,
     /// The identifier Intercom gave the contact.
     pub intercom_user_id: String,
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyIntercomUserIdRequestMessageType {
@@ -2771,7 +3238,7 @@ pub enum ContactReplyIntercomUserIdRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl ContactReplyIntercomUserIdRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2781,7 +3248,7 @@ impl ContactReplyIntercomUserIdRequestMessageType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for ContactReplyIntercomUserIdRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -2790,9 +3257,9 @@ impl From<&str> for ContactReplyIntercomUserIdRequestMessageType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(ContactReplyIntercomUserIdRequestMessageType);
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyIntercomUserIdRequestType {
@@ -2801,7 +3268,7 @@ pub enum ContactReplyIntercomUserIdRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl ContactReplyIntercomUserIdRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2811,7 +3278,7 @@ impl ContactReplyIntercomUserIdRequestType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for ContactReplyIntercomUserIdRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -2820,12 +3287,12 @@ impl From<&str> for ContactReplyIntercomUserIdRequestType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(ContactReplyIntercomUserIdRequestType);
 /// A reply on behalf of the contact with this external identifier.
 ///
 /// Schema `contact_reply_user_id_request`.
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ContactReplyUserIdRequest {
     /// Addresses of up to ten images to attach.
@@ -2833,13 +3300,19 @@ pub struct ContactReplyUserIdRequest {
     pub attachment_urls: Option<Vec<String>>,
     /// The text of the reply.
     pub body: String,
+    /// When the reply was written (Unix seconds); now by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
     pub message_type: ContactReplyUserIdRequestMessageType,
+    /// The quick reply option the contact picks, among those a bot or an admin offered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_options: Option<Vec<QuickReplyOption>>,
     #[serde(rename = "type")]
     pub type_: ContactReplyUserIdRequestType,
     /// The identifier you gave the contact.
     pub user_id: String,
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyUserIdRequestMessageType {
@@ -2848,7 +3321,7 @@ pub enum ContactReplyUserIdRequestMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl ContactReplyUserIdRequestMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2858,7 +3331,7 @@ impl ContactReplyUserIdRequestMessageType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for ContactReplyUserIdRequestMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -2867,9 +3340,9 @@ impl From<&str> for ContactReplyUserIdRequestMessageType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(ContactReplyUserIdRequestMessageType);
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyUserIdRequestType {
@@ -2878,7 +3351,7 @@ pub enum ContactReplyUserIdRequestType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl ContactReplyUserIdRequestType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2888,7 +3361,7 @@ impl ContactReplyUserIdRequestType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for ContactReplyUserIdRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -2897,7 +3370,7 @@ impl From<&str> for ContactReplyUserIdRequestType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(ContactReplyUserIdRequestType);
 /// The segments a contact belongs to.
 ///
@@ -2944,7 +3417,14 @@ crate::codec::string_enum!(ContactSegmentsType);
 /// The contact's profiles on social networks.
 ///
 /// Schema `contact_social_profiles`.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactSocialProfiles {
     /// The profiles.
@@ -2953,7 +3433,14 @@ pub struct ContactSocialProfiles {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ContactSocialProfilesType>,
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactSocialProfilesType {
@@ -2962,7 +3449,14 @@ pub enum ContactSocialProfilesType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl ContactSocialProfilesType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2972,7 +3466,14 @@ impl ContactSocialProfilesType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for ContactSocialProfilesType {
     fn from(value: &str) -> Self {
         match value {
@@ -2981,7 +3482,14 @@ impl From<&str> for ContactSocialProfilesType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(ContactSocialProfilesType);
 /// A tag being put on, or taken off, a contact. Only sent in webhooks.
 ///
@@ -3030,7 +3538,14 @@ crate::codec::string_enum!(ContactTagType);
 /// The first tags of a contact (up to ten); follow `url` for all of them.
 ///
 /// Schema `contact_tags`.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ContactTags {
     /// Pointers to the tags.
@@ -3048,7 +3563,14 @@ pub struct ContactTags {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactTagsType {
@@ -3057,7 +3579,14 @@ pub enum ContactTagsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl ContactTagsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3067,7 +3596,14 @@ impl ContactTagsType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for ContactTagsType {
     fn from(value: &str) -> Self {
         match value {
@@ -3076,9 +3612,23 @@ impl From<&str> for ContactTagsType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(ContactTagsType);
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactType {
@@ -3087,7 +3637,14 @@ pub enum ContactType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl ContactType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3097,7 +3654,14 @@ impl ContactType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for ContactType {
     fn from(value: &str) -> Self {
         match value {
@@ -3106,7 +3670,14 @@ impl From<&str> for ContactType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(ContactType);
 /// Confirmation that a contact was brought back from the archive.
 ///
@@ -3156,6 +3727,187 @@ impl From<&str> for ContactUnarchivedType {
 }
 #[cfg(feature = "contacts")]
 crate::codec::string_enum!(ContactUnarchivedType);
+/// A contact, with whether the user turned on push messages.
+///
+/// Schema `contact_with_push_messaging`.
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ContactWithPushMessaging {
+    /// The name of the Android app the contact uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub android_app_name: Option<String>,
+    /// The version of that Android app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub android_app_version: Option<String>,
+    /// The Android device the contact uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub android_device: Option<String>,
+    /// When the contact was last seen on Android (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub android_last_seen_at: Option<crate::Timestamp>,
+    /// The Android version the contact uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub android_os_version: Option<String>,
+    /// The version of the Intercom Android SDK in the app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub android_sdk_version: Option<String>,
+    /// The contact's avatar.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<ContactWithPushMessagingAvatar>,
+    /// The browser the contact uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser: Option<String>,
+    /// The language that browser is set to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_language: Option<String>,
+    /// The version of that browser.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub browser_version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub companies: Option<ContactCompanies>,
+    /// When the contact was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<CustomAttributes>,
+    /// The contact's email address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The domain of the contact's email address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_domain: Option<String>,
+    /// The identifier you gave the contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// The contact's phone number in E.164 format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub formatted_phone: Option<String>,
+    /// Whether an email to the contact has hard-bounced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_hard_bounced: Option<bool>,
+    /// The identifier Intercom gave the contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the iOS app the contact uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ios_app_name: Option<String>,
+    /// The version of that iOS app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ios_app_version: Option<String>,
+    /// The iOS device the contact uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ios_device: Option<String>,
+    /// When the contact was last seen on iOS (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ios_last_seen_at: Option<crate::Timestamp>,
+    /// The iOS version the contact uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ios_os_version: Option<String>,
+    /// The version of the Intercom iOS SDK in the app.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ios_sdk_version: Option<String>,
+    /// The language the Messenger uses for the contact, whatever their browser says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language_override: Option<String>,
+    /// When the contact was last messaged (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_contacted_at: Option<crate::Timestamp>,
+    /// When the contact last clicked a link in an email (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_email_clicked_at: Option<crate::Timestamp>,
+    /// When the contact last opened an email (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_email_opened_at: Option<crate::Timestamp>,
+    /// When the contact last sent a message (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_replied_at: Option<crate::Timestamp>,
+    /// When the contact was last seen in your product (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_seen_at: Option<crate::Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<ContactLocation>,
+    /// Whether the contact marked one of your emails as spam.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub marked_email_as_spam: Option<bool>,
+    /// The contact's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<ContactNotes>,
+    /// The operating system the contact uses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os: Option<String>,
+    /// The identifier of the admin who owns the contact's account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<i64>,
+    /// The contact's phone number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Whether the contact is a `user` or a `lead`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// When the contact signed up (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_up_at: Option<crate::Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub social_profiles: Option<ContactSocialProfiles>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<ContactTags>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ContactWithPushMessagingType>,
+    /// Whether the contact unsubscribed from emails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unsubscribed_from_emails: Option<bool>,
+    /// When the contact was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// The identifier of the workspace the contact belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+    /// Whether the user turned on push messages; null when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled_push_messaging: Option<bool>,
+}
+/// The contact's avatar.
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ContactWithPushMessagingAvatar {
+    /// The address of the avatar image.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContactWithPushMessagingType {
+    /// `contact`
+    Contact,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "contacts")]
+impl ContactWithPushMessagingType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contact => "contact",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "contacts")]
+impl From<&str> for ContactWithPushMessagingType {
+    fn from(value: &str) -> Self {
+        match value {
+            "contact" => Self::Contact,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "contacts")]
+crate::codec::string_enum!(ContactWithPushMessagingType);
 /// One delivery or engagement stat of an outbound message. Only sent in webhooks.
 ///
 /// Schema `content_stat`.
@@ -3928,6 +4680,48 @@ impl From<&str> for ConversationType {
 }
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationType);
+/// The visitor to convert, and the contact it becomes or is merged into.
+///
+/// Schema `convert_visitor_request`.
+#[cfg(feature = "visitors")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConvertVisitorRequest {
+    /// The role of the contact, `lead` or `user`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The contact to keep: by `id` or by `user_id` (kept as its `external_id`), and its email.
+    pub user: ConvertVisitorRequestUser,
+    /// The visitor, by `id`, `user_id` or `email`.
+    pub visitor: ConvertVisitorRequestVisitor,
+}
+/// The contact to keep: by `id` or by `user_id` (kept as its `external_id`), and its email.
+#[cfg(feature = "visitors")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ConvertVisitorRequestUser {
+    /// The contact's email; the visitor's is kept by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The identifier Intercom gave the contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The identifier your system gave the contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+/// The visitor, by `id`, `user_id` or `email`.
+#[cfg(feature = "visitors")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ConvertVisitorRequestVisitor {
+    /// The visitor's email address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The identifier Intercom gave the visitor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The identifier the Messenger gave the visitor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
 /// The content of a new article.
 ///
 /// Schema `create_article_request`.
@@ -4321,6 +5115,197 @@ pub struct CreateDataEventRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+/// A message sent by email.
+///
+/// Schema `create_email_message_request`.
+#[cfg(feature = "messages")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateEmailMessageRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bcc: Option<MessageRecipients>,
+    /// The content, HTML or plain text.
+    pub body: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cc: Option<MessageRecipients>,
+    /// Open a conversation in the inbox right away, without waiting for a reply (default `false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_conversation_without_contact_reply: Option<bool>,
+    /// When the message was written (Unix seconds); now by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    pub from: MessageSender,
+    pub to: MessageRecipients,
+    pub message_type: CreateEmailMessageRequestMessageType,
+    /// The subject of the email.
+    pub subject: String,
+    /// The look of the email, `plain` or `personal`.
+    pub template: String,
+}
+#[cfg(feature = "messages")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateEmailMessageRequestMessageType {
+    /// `email`
+    Email,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "messages")]
+impl CreateEmailMessageRequestMessageType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "messages")]
+impl From<&str> for CreateEmailMessageRequestMessageType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email" => Self::Email,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "messages")]
+crate::codec::string_enum!(CreateEmailMessageRequestMessageType);
+/// A message shown in the Messenger.
+///
+/// Schema `create_in_app_message_request`.
+#[cfg(feature = "messages")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateInAppMessageRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bcc: Option<MessageRecipients>,
+    /// The content, HTML or plain text.
+    pub body: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cc: Option<MessageRecipients>,
+    /// Open a conversation in the inbox right away, without waiting for a reply (default `false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_conversation_without_contact_reply: Option<bool>,
+    /// When the message was written (Unix seconds); now by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    pub from: MessageSender,
+    pub to: MessageRecipients,
+    pub message_type: CreateInAppMessageRequestMessageType,
+}
+#[cfg(feature = "messages")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateInAppMessageRequestMessageType {
+    /// `in_app`
+    InApp,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "messages")]
+impl CreateInAppMessageRequestMessageType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InApp => "in_app",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "messages")]
+impl From<&str> for CreateInAppMessageRequestMessageType {
+    fn from(value: &str) -> Self {
+        match value {
+            "in_app" => Self::InApp,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "messages")]
+crate::codec::string_enum!(CreateInAppMessageRequestMessageType);
+/// The fields every outbound message has.
+///
+/// Schema `create_message_base_request`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateMessageBaseRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bcc: Option<MessageRecipients>,
+    /// The content, HTML or plain text.
+    pub body: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cc: Option<MessageRecipients>,
+    /// Open a conversation in the inbox right away, without waiting for a reply (default `false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_conversation_without_contact_reply: Option<bool>,
+    /// When the message was written (Unix seconds); now by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    pub from: MessageSender,
+    pub to: MessageRecipients,
+}
+/// A message to send, by email or in the Messenger.
+///
+/// Schema `create_message_request`.
+#[cfg(feature = "messages")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum CreateMessageRequest {
+    /// `message_type: email`
+    CreateEmailMessageRequest(Box<CreateEmailMessageRequest>),
+    /// `message_type: in_app`
+    CreateInAppMessageRequest(Box<CreateInAppMessageRequest>),
+    /// A `message_type` this version of the client does not know yet, kept as JSON.
+    Unknown(serde_json::Value),
+}
+#[cfg(feature = "messages")]
+impl<'de> Deserialize<'de> for CreateMessageRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Ok(
+            match crate::codec::tag(&value, "message_type").as_deref() {
+                Some("email") => {
+                    Self::CreateEmailMessageRequest(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                Some("in_app") => {
+                    Self::CreateInAppMessageRequest(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+#[cfg(feature = "messages")]
+impl From<CreateEmailMessageRequest> for CreateMessageRequest {
+    fn from(value: CreateEmailMessageRequest) -> Self {
+        Self::CreateEmailMessageRequest(Box::new(value))
+    }
+}
+#[cfg(feature = "messages")]
+impl From<CreateInAppMessageRequest> for CreateMessageRequest {
+    fn from(value: CreateInAppMessageRequest) -> Self {
+        Self::CreateInAppMessageRequest(Box::new(value))
+    }
+}
+/// A new note about a contact.
+///
+/// Schema `create_note_request`.
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateNoteRequest {
+    /// The admin who writes the note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_id: Option<String>,
+    /// The text of the note.
+    pub body: String,
+}
 /// The attributes of a company to create, or to update when a company with the same `company_id` exists.
 ///
 /// Schema `create_or_update_company_request`.
@@ -4354,6 +5339,148 @@ pub struct CreateOrUpdateCompanyRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
 }
+/// Create a tag, or rename the tag with the given `id`.
+///
+/// Schema `create_or_update_tag_request`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateOrUpdateTagRequest {
+    /// The identifier of the tag to rename.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The tag's name; the tag is created when no tag has this name (names are compared case-insensitively), or renamed to it when `id` is given.
+    pub name: String,
+}
+/// A new ticket.
+///
+/// Schema `create_ticket_request`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateTicketRequest {
+    /// Whom to assign the ticket to; unassigned by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignment: Option<CreateTicketRequestAssignment>,
+    /// The company, by the identifier Intercom gave it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<String>,
+    /// The contact the ticket is about (one only, for now).
+    pub contacts: Vec<TicketContactIdentifier>,
+    /// A conversation to link to the ticket: a conversation links to a back-office or tracker ticket, a customer ticket to a non-shared back-office or a tracker ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_to_link_id: Option<String>,
+    /// When the ticket was created (Unix seconds); now by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// Do not notify anyone of the new ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_notifications: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_attributes: Option<TicketRequestCustomAttributes>,
+    /// The type of the ticket.
+    pub ticket_type_id: String,
+}
+/// Whom to assign the ticket to; unassigned by default.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateTicketRequestAssignment {
+    /// The admin to assign.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_assignee_id: Option<String>,
+    /// The team to assign.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_assignee_id: Option<String>,
+}
+/// A new attribute of a ticket type.
+///
+/// Schema `create_ticket_type_attribute_request`.
+#[cfg(feature = "ticket-type-attributes")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateTicketTypeAttributeRequest {
+    /// For `files` attributes, whether several files can be attached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_multiple_values: Option<bool>,
+    pub data_type: TicketTypeAttributeDataType,
+    /// The help text teammates and contacts see.
+    pub description: String,
+    /// For `list` attributes, the items, separated by commas.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_items: Option<String>,
+    /// For `string` attributes, whether the text can span lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multiline: Option<bool>,
+    /// The name of the attribute.
+    pub name: String,
+    /// Whether teammates must fill it in (default `false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_to_create: Option<bool>,
+    /// Whether contacts must fill it in (default `false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_to_create_for_contacts: Option<bool>,
+    /// Whether teammates see it when creating a ticket (default `true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible_on_create: Option<bool>,
+    /// Whether contacts see it (default `true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible_to_contacts: Option<bool>,
+}
+/// A new ticket type.
+///
+/// Schema `create_ticket_type_request`.
+#[cfg(feature = "ticket-types")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateTicketTypeRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<CreateTicketTypeRequestCategory>,
+    /// What the ticket type is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// An emoji; 🎟️ by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Whether its tickets are for internal use only, not shared with contacts (a limited feature).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_internal: Option<bool>,
+    /// The name of the ticket type.
+    pub name: String,
+}
+#[cfg(feature = "ticket-types")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateTicketTypeRequestCategory {
+    /// `Customer`
+    Customer,
+    /// `Back-office`
+    BackOffice,
+    /// `Tracker`
+    Tracker,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ticket-types")]
+impl CreateTicketTypeRequestCategory {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Customer => "Customer",
+            Self::BackOffice => "Back-office",
+            Self::Tracker => "Tracker",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ticket-types")]
+impl From<&str> for CreateTicketTypeRequestCategory {
+    fn from(value: &str) -> Self {
+        match value {
+            "Customer" => Self::Customer,
+            "Back-office" => Self::BackOffice,
+            "Tracker" => Self::Tracker,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ticket-types")]
+crate::codec::string_enum!(CreateTicketTypeRequestCategory);
 /// Where a page sits in a paginated list, and how to ask for the next one.
 ///
 /// Schema `cursor_pages`.
@@ -4363,7 +5490,9 @@ pub struct CreateOrUpdateCompanyRequest {
         feature = "articles",
         feature = "companies",
         feature = "contacts",
-        feature = "conversations"
+        feature = "conversations",
+        feature = "notes",
+        feature = "tickets"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -4388,7 +5517,9 @@ pub struct CursorPages {
         feature = "articles",
         feature = "companies",
         feature = "contacts",
-        feature = "conversations"
+        feature = "conversations",
+        feature = "notes",
+        feature = "tickets"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4405,7 +5536,9 @@ pub enum CursorPagesType {
         feature = "articles",
         feature = "companies",
         feature = "contacts",
-        feature = "conversations"
+        feature = "conversations",
+        feature = "notes",
+        feature = "tickets"
     )
 )]
 impl CursorPagesType {
@@ -4423,7 +5556,9 @@ impl CursorPagesType {
         feature = "articles",
         feature = "companies",
         feature = "contacts",
-        feature = "conversations"
+        feature = "conversations",
+        feature = "notes",
+        feature = "tickets"
     )
 )]
 impl From<&str> for CursorPagesType {
@@ -4440,7 +5575,9 @@ impl From<&str> for CursorPagesType {
         feature = "articles",
         feature = "companies",
         feature = "contacts",
-        feature = "conversations"
+        feature = "conversations",
+        feature = "notes",
+        feature = "tickets"
     )
 )]
 crate::codec::string_enum!(CursorPagesType);
@@ -4452,6 +5589,7 @@ crate::codec::string_enum!(CursorPagesType);
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -5184,7 +6322,19 @@ pub struct DetachContactFromConversationRequest {
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "jobs",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
+        feature = "subscription-types",
+        feature = "tags",
+        feature = "teams",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -5209,7 +6359,19 @@ pub struct Error2 {
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "jobs",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
+        feature = "subscription-types",
+        feature = "tags",
+        feature = "teams",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -5232,7 +6394,19 @@ pub struct ErrorItem {
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "jobs",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
+        feature = "subscription-types",
+        feature = "tags",
+        feature = "teams",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5252,7 +6426,19 @@ pub enum ErrorType {
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "jobs",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
+        feature = "subscription-types",
+        feature = "tags",
+        feature = "teams",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 impl ErrorType {
@@ -5273,7 +6459,19 @@ impl ErrorType {
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "jobs",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
+        feature = "subscription-types",
+        feature = "tags",
+        feature = "teams",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 impl From<&str> for ErrorType {
@@ -5293,10 +6491,50 @@ impl From<&str> for ErrorType {
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
-        feature = "data-events"
+        feature = "data-events",
+        feature = "jobs",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
+        feature = "subscription-types",
+        feature = "tags",
+        feature = "teams",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets",
+        feature = "visitors"
     )
 )]
 crate::codec::string_enum!(ErrorType);
+/// A file uploaded as the value of an attribute.
+///
+/// Schema `file_attribute`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FileAttribute {
+    /// The file's media type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// The size in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filesize: Option<i64>,
+    /// The height in pixels, for images.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<i64>,
+    /// The file's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The kind of object, `upload`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// A download address that expires after 30 minutes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The width in pixels, for images.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub width: Option<i64>,
+}
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -5421,10 +6659,105 @@ pub struct GranularSubscription {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// A job Intercom runs in the background, such as creating a ticket.
+///
+/// Schema `jobs`.
+#[cfg(any(feature = "jobs", feature = "tickets"))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Jobs {
+    /// The identifier of the job.
+    pub id: String,
+    /// The identifier of the created object, once there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    /// The kind of object the job creates, such as `ticket`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    /// Where to fetch the created object, once there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_url: Option<String>,
+    /// How far the job got.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<JobsStatus>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<JobsType>,
+    /// Where to ask for the job's status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+/// How far the job got.
+#[cfg(any(feature = "jobs", feature = "tickets"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum JobsStatus {
+    /// `pending`
+    Pending,
+    /// `success`
+    Success,
+    /// `failed`
+    Failed,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "jobs", feature = "tickets"))]
+impl JobsStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Success => "success",
+            Self::Failed => "failed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "jobs", feature = "tickets"))]
+impl From<&str> for JobsStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "success" => Self::Success,
+            "failed" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "jobs", feature = "tickets"))]
+crate::codec::string_enum!(JobsStatus);
+#[cfg(any(feature = "jobs", feature = "tickets"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum JobsType {
+    /// `job`
+    Job,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "jobs", feature = "tickets"))]
+impl JobsType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Job => "job",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "jobs", feature = "tickets"))]
+impl From<&str> for JobsType {
+    fn from(value: &str) -> Self {
+        match value {
+            "job" => Self::Job,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "jobs", feature = "tickets"))]
+crate::codec::string_enum!(JobsType);
 /// A ticket or conversation linked to another one.
 ///
 /// Schema `linked_object`.
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LinkedObject {
     /// The ticket category, for linked tickets.
@@ -5438,7 +6771,7 @@ pub struct LinkedObject {
     pub type_: Option<LinkedObjectType>,
 }
 /// The ticket category, for linked tickets.
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LinkedObjectCategory {
@@ -5451,7 +6784,7 @@ pub enum LinkedObjectCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 impl LinkedObjectCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5463,7 +6796,7 @@ impl LinkedObjectCategory {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 impl From<&str> for LinkedObjectCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -5474,12 +6807,12 @@ impl From<&str> for LinkedObjectCategory {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::codec::string_enum!(LinkedObjectCategory);
 /// Tickets and conversations linked to a conversation.
 ///
 /// Schema `linked_object_list`.
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct LinkedObjectList {
     /// The linked objects.
@@ -5494,7 +6827,7 @@ pub struct LinkedObjectList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<LinkedObjectListType>,
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LinkedObjectListType {
@@ -5503,7 +6836,7 @@ pub enum LinkedObjectListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 impl LinkedObjectListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5513,7 +6846,7 @@ impl LinkedObjectListType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 impl From<&str> for LinkedObjectListType {
     fn from(value: &str) -> Self {
         match value {
@@ -5522,10 +6855,10 @@ impl From<&str> for LinkedObjectListType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::codec::string_enum!(LinkedObjectListType);
 /// What kind of object is linked.
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LinkedObjectType {
@@ -5536,7 +6869,7 @@ pub enum LinkedObjectType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 impl LinkedObjectType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5547,7 +6880,7 @@ impl LinkedObjectType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 impl From<&str> for LinkedObjectType {
     fn from(value: &str) -> Self {
         match value {
@@ -5557,7 +6890,7 @@ impl From<&str> for LinkedObjectType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::codec::string_enum!(LinkedObjectType);
 #[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5913,7 +7246,7 @@ crate::codec::string_enum!(MergedContactType);
 /// A message that was sent, such as the one that opens a new conversation.
 ///
 /// Schema `message`.
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "messages"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Message {
     /// The body of the message.
@@ -5939,7 +7272,7 @@ pub struct Message {
     pub type_: Option<String>,
 }
 /// The channel the message was sent on.
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "messages"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MessageMessageType {
@@ -5954,7 +7287,7 @@ pub enum MessageMessageType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "messages"))]
 impl MessageMessageType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5967,7 +7300,7 @@ impl MessageMessageType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "messages"))]
 impl From<&str> for MessageMessageType {
     fn from(value: &str) -> Self {
         match value {
@@ -5979,12 +7312,75 @@ impl From<&str> for MessageMessageType {
         }
     }
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "messages"))]
 crate::codec::string_enum!(MessageMessageType);
+/// One recipient, or a list of them.
+///
+/// Schema `message_recipients`.
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum MessageRecipients {
+    Recipient(Box<Recipient>),
+    List(Vec<Recipient>),
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+impl From<Recipient> for MessageRecipients {
+    fn from(value: Recipient) -> Self {
+        Self::Recipient(Box::new(value))
+    }
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+impl From<Vec<Recipient>> for MessageRecipients {
+    fn from(value: Vec<Recipient>) -> Self {
+        Self::List(value)
+    }
+}
+/// The admin who sends a message.
+///
+/// Schema `message_sender`.
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageSender {
+    /// The identifier Intercom gave the admin.
+    pub id: i64,
+    #[serde(rename = "type")]
+    pub type_: MessageSenderType,
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MessageSenderType {
+    /// `admin`
+    Admin,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+impl MessageSenderType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "admin",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+impl From<&str> for MessageSenderType {
+    fn from(value: &str) -> Self {
+        match value {
+            "admin" => Self::Admin,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+crate::codec::string_enum!(MessageSenderType);
 /// Several filters combined with `AND` or `OR`; filters can be nested.
 ///
 /// Schema `multiple_filter_search_request`.
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MultipleFilterSearchRequest {
     /// How to combine the filters.
@@ -5993,7 +7389,7 @@ pub struct MultipleFilterSearchRequest {
     pub value: Vec<MultipleOrSingleFilterSearchRequest>,
 }
 /// How to combine the filters.
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MultipleFilterSearchRequestOperator {
@@ -6004,7 +7400,7 @@ pub enum MultipleFilterSearchRequestOperator {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl MultipleFilterSearchRequestOperator {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6015,7 +7411,7 @@ impl MultipleFilterSearchRequestOperator {
         }
     }
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<&str> for MultipleFilterSearchRequestOperator {
     fn from(value: &str) -> Self {
         match value {
@@ -6025,29 +7421,82 @@ impl From<&str> for MultipleFilterSearchRequestOperator {
         }
     }
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(MultipleFilterSearchRequestOperator);
 /// Either one filter or a nested combination of filters.
 ///
 /// Schema `multiple_or_single_filter_search_request`.
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum MultipleOrSingleFilterSearchRequest {
     SingleFilterSearchRequest(Box<SingleFilterSearchRequest>),
     MultipleFilterSearchRequest(Box<MultipleFilterSearchRequest>),
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<SingleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
     fn from(value: SingleFilterSearchRequest) -> Self {
         Self::SingleFilterSearchRequest(Box::new(value))
     }
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<MultipleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
     fn from(value: MultipleFilterSearchRequest) -> Self {
         Self::MultipleFilterSearchRequest(Box::new(value))
     }
+}
+/// A note a teammate wrote about a contact.
+///
+/// Schema `note`.
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Note {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<Admin>,
+    /// The text of the note (HTML).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The contact the note is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<NoteContact>,
+    /// When the note was written (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The identifier Intercom gave the note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The kind of object, `note`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+/// The contact the note is about.
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NoteContact {
+    /// The identifier Intercom gave the contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The kind of object, `contact`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+/// A page of notes.
+///
+/// Schema `note_list`.
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NoteList {
+    /// The notes of this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Note>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many notes there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    /// The kind of object, `list`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
 }
 /// The envelope Intercom wraps around every webhook notification, whatever the topic.
 ///
@@ -6255,7 +7704,7 @@ crate::codec::string_enum!(PagesLinkType);
 /// A file attached to a message.
 ///
 /// Schema `part_attachment`.
-#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PartAttachment {
     /// The media type of the file.
@@ -6322,6 +7771,66 @@ impl From<&str> for PingType {
 }
 #[cfg(feature = "webhooks")]
 crate::codec::string_enum!(PingType);
+/// One option of a quick reply.
+///
+/// Schema `quick_reply_option`.
+#[cfg(
+    any(feature = "conversations", feature = "tickets", feature = "unreferenced-schemas")
+)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuickReplyOption {
+    /// The option's text.
+    pub text: String,
+    /// Your identifier of the option, found in the part created when someone picks it.
+    pub uuid: String,
+}
+/// A contact a message is sent to.
+///
+/// Schema `recipient`.
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recipient {
+    /// The identifier Intercom gave the contact.
+    pub id: String,
+    /// Whether the contact is a `user` or a `lead`.
+    #[serde(rename = "type")]
+    pub type_: RecipientType,
+}
+/// Whether the contact is a `user` or a `lead`.
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RecipientType {
+    /// `user`
+    User,
+    /// `lead`
+    Lead,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+impl RecipientType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Lead => "lead",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+impl From<&str> for RecipientType {
+    fn from(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "lead" => Self::Lead,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+crate::codec::string_enum!(RecipientType);
 /// Redact one part of a conversation.
 ///
 /// Schema `redact_conversation_part_request`.
@@ -6466,6 +7975,9 @@ crate::codec::string_enum!(RedactConversationSourceRequestType);
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "tags",
+        feature = "tickets",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -6500,10 +8012,32 @@ impl From<AdminReplyConversationRequest> for ReplyConversationRequest {
         Self::AdminReplyConversationRequest(Box::new(value))
     }
 }
+/// A reply on behalf of a contact, or from an admin.
+///
+/// Schema `reply_ticket_request`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ReplyTicketRequest {
+    ContactReplyConversationRequest(Box<ContactReplyConversationRequest>),
+    AdminReplyTicketRequest(Box<AdminReplyTicketRequest>),
+}
+#[cfg(feature = "tickets")]
+impl From<ContactReplyConversationRequest> for ReplyTicketRequest {
+    fn from(value: ContactReplyConversationRequest) -> Self {
+        Self::ContactReplyConversationRequest(Box::new(value))
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<AdminReplyTicketRequest> for ReplyTicketRequest {
+    fn from(value: AdminReplyTicketRequest) -> Self {
+        Self::AdminReplyTicketRequest(Box::new(value))
+    }
+}
 /// A search query with optional paging.
 ///
 /// Schema `search_request`.
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -6512,20 +8046,20 @@ pub struct SearchRequest {
     pub query: SearchRequestQuery,
 }
 /// A single filter, or filters combined with `AND` or `OR`.
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SearchRequestQuery {
     SingleFilterSearchRequest(Box<SingleFilterSearchRequest>),
     MultipleFilterSearchRequest(Box<MultipleFilterSearchRequest>),
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<SingleFilterSearchRequest> for SearchRequestQuery {
     fn from(value: SingleFilterSearchRequest) -> Self {
         Self::SingleFilterSearchRequest(Box::new(value))
     }
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<MultipleFilterSearchRequest> for SearchRequestQuery {
     fn from(value: MultipleFilterSearchRequest) -> Self {
         Self::MultipleFilterSearchRequest(Box::new(value))
@@ -6534,7 +8068,15 @@ impl From<MultipleFilterSearchRequest> for SearchRequestQuery {
 /// A saved group of contacts that match a set of filters.
 ///
 /// Schema `segment`.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Segment {
     /// How many contacts are in the segment, when it was asked for.
@@ -6558,8 +8100,61 @@ pub struct Segment {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::Timestamp>,
 }
+/// The segments of the workspace.
+///
+/// Schema `segment_list`.
+#[cfg(feature = "segments")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SegmentList {
+    /// Paging details; empty when everything is on this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The segments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segments: Option<Vec<Segment>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<SegmentListType>,
+}
+#[cfg(feature = "segments")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SegmentListType {
+    /// `segment.list`
+    SegmentList,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "segments")]
+impl SegmentListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::SegmentList => "segment.list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "segments")]
+impl From<&str> for SegmentListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "segment.list" => Self::SegmentList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "segments")]
+crate::codec::string_enum!(SegmentListType);
 /// The kind of contact the segment holds.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SegmentPersonType {
@@ -6570,7 +8165,15 @@ pub enum SegmentPersonType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl SegmentPersonType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6581,7 +8184,15 @@ impl SegmentPersonType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for SegmentPersonType {
     fn from(value: &str) -> Self {
         match value {
@@ -6591,9 +8202,25 @@ impl From<&str> for SegmentPersonType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(SegmentPersonType);
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SegmentType {
@@ -6602,7 +8229,15 @@ pub enum SegmentType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl SegmentType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6612,7 +8247,15 @@ impl SegmentType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for SegmentType {
     fn from(value: &str) -> Self {
         match value {
@@ -6621,7 +8264,15 @@ impl From<&str> for SegmentType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(SegmentType);
 /// The away settings to give an admin.
 ///
@@ -6637,7 +8288,7 @@ pub struct SetAdminAwayRequest {
 /// One condition on one field.
 ///
 /// Schema `single_filter_search_request`.
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SingleFilterSearchRequest {
     /// The field to test, such as `email` or `custom_attributes.plan_tier`.
@@ -6648,7 +8299,7 @@ pub struct SingleFilterSearchRequest {
     pub value: Option<SingleFilterSearchRequestValue>,
 }
 /// How to compare: equal, not equal, in, not in, less or greater (and or equal), contains, does not contain, starts with, ends with.
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SingleFilterSearchRequestOperator {
@@ -6679,7 +8330,7 @@ pub enum SingleFilterSearchRequestOperator {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl SingleFilterSearchRequestOperator {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6700,7 +8351,7 @@ impl SingleFilterSearchRequestOperator {
         }
     }
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<&str> for SingleFilterSearchRequestOperator {
     fn from(value: &str) -> Self {
         match value {
@@ -6720,10 +8371,10 @@ impl From<&str> for SingleFilterSearchRequestOperator {
         }
     }
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(SingleFilterSearchRequestOperator);
 /// The value to compare with; a list for `IN` and `NIN`.
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SingleFilterSearchRequestValue {
@@ -6733,31 +8384,31 @@ pub enum SingleFilterSearchRequestValue {
     List(Vec<String>),
     List2(Vec<i64>),
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<String> for SingleFilterSearchRequestValue {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<i64> for SingleFilterSearchRequestValue {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<bool> for SingleFilterSearchRequestValue {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<Vec<String>> for SingleFilterSearchRequestValue {
     fn from(value: Vec<String>) -> Self {
         Self::List(value)
     }
 }
-#[cfg(any(feature = "contacts", feature = "conversations"))]
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<Vec<i64>> for SingleFilterSearchRequestValue {
     fn from(value: Vec<i64>) -> Self {
         Self::List2(value)
@@ -6866,7 +8517,14 @@ crate::codec::string_enum!(SnoozeConversationRequestMessageType);
 /// A profile on a social network.
 ///
 /// Schema `social_profile`.
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SocialProfile {
     /// The name of the network, such as `Twitter`.
@@ -6878,7 +8536,14 @@ pub struct SocialProfile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SocialProfileType {
@@ -6887,7 +8552,14 @@ pub enum SocialProfileType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl SocialProfileType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6897,7 +8569,14 @@ impl SocialProfileType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for SocialProfileType {
     fn from(value: &str) -> Self {
         match value {
@@ -6906,7 +8585,14 @@ impl From<&str> for SocialProfileType {
         }
     }
 }
-#[cfg(any(feature = "companies", feature = "contacts", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(SocialProfileType);
 /// A cursor position. In responses it points at the next page (null on the last page); in search requests it asks for a page.
 ///
@@ -6917,7 +8603,9 @@ crate::codec::string_enum!(SocialProfileType);
         feature = "articles",
         feature = "companies",
         feature = "contacts",
-        feature = "conversations"
+        feature = "conversations",
+        feature = "notes",
+        feature = "tickets"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6935,7 +8623,7 @@ pub struct StartingAfterPaging {
 /// A kind of message that contacts can opt in to or out of.
 ///
 /// Schema `subscription_type`.
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SubscriptionType {
     /// Whether contacts are subscribed until they opt out, or only once they opt in.
@@ -6959,7 +8647,7 @@ pub struct SubscriptionType {
     pub type_: Option<String>,
 }
 /// Whether contacts are subscribed until they opt out, or only once they opt in.
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionTypeConsentType {
@@ -6970,7 +8658,7 @@ pub enum SubscriptionTypeConsentType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 impl SubscriptionTypeConsentType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -6981,7 +8669,7 @@ impl SubscriptionTypeConsentType {
         }
     }
 }
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 impl From<&str> for SubscriptionTypeConsentType {
     fn from(value: &str) -> Self {
         match value {
@@ -6991,9 +8679,9 @@ impl From<&str> for SubscriptionTypeConsentType {
         }
     }
 }
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 crate::codec::string_enum!(SubscriptionTypeConsentType);
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionTypeContentTypesItem {
@@ -7004,7 +8692,7 @@ pub enum SubscriptionTypeContentTypesItem {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 impl SubscriptionTypeContentTypesItem {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7015,7 +8703,7 @@ impl SubscriptionTypeContentTypesItem {
         }
     }
 }
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 impl From<&str> for SubscriptionTypeContentTypesItem {
     fn from(value: &str) -> Self {
         match value {
@@ -7025,12 +8713,12 @@ impl From<&str> for SubscriptionTypeContentTypesItem {
         }
     }
 }
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 crate::codec::string_enum!(SubscriptionTypeContentTypesItem);
 /// A list of subscription types.
 ///
 /// Schema `subscription_type_list`.
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SubscriptionTypeList {
     /// The subscription types.
@@ -7039,7 +8727,7 @@ pub struct SubscriptionTypeList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<SubscriptionTypeListType>,
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionTypeListType {
@@ -7048,7 +8736,7 @@ pub enum SubscriptionTypeListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl SubscriptionTypeListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7058,7 +8746,7 @@ impl SubscriptionTypeListType {
         }
     }
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl From<&str> for SubscriptionTypeListType {
     fn from(value: &str) -> Self {
         match value {
@@ -7067,10 +8755,10 @@ impl From<&str> for SubscriptionTypeListType {
         }
     }
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 crate::codec::string_enum!(SubscriptionTypeListType);
 /// Whether the subscription type is in use.
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionTypeState {
@@ -7083,7 +8771,7 @@ pub enum SubscriptionTypeState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 impl SubscriptionTypeState {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7095,7 +8783,7 @@ impl SubscriptionTypeState {
         }
     }
 }
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 impl From<&str> for SubscriptionTypeState {
     fn from(value: &str) -> Self {
         match value {
@@ -7106,7 +8794,7 @@ impl From<&str> for SubscriptionTypeState {
         }
     }
 }
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 crate::codec::string_enum!(SubscriptionTypeState);
 /// Survey answer
 ///
@@ -7153,6 +8841,8 @@ impl From<crate::Timestamp> for SurveyAnswerAnsweredAt {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "tags",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -7172,10 +8862,79 @@ pub struct Tag {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagType>,
 }
+/// A tag of the workspace, without the details of where it was applied.
+///
+/// Schema `tag_basic`.
+#[cfg(any(feature = "tags", feature = "visitors", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TagBasic {
+    /// The identifier Intercom gave the tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TagBasicType>,
+}
+#[cfg(any(feature = "tags", feature = "visitors", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TagBasicType {
+    /// `tag`
+    Tag,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "tags", feature = "visitors", feature = "webhooks"))]
+impl TagBasicType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Tag => "tag",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "tags", feature = "visitors", feature = "webhooks"))]
+impl From<&str> for TagBasicType {
+    fn from(value: &str) -> Self {
+        match value {
+            "tag" => Self::Tag,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "tags", feature = "visitors", feature = "webhooks"))]
+crate::codec::string_enum!(TagBasicType);
+/// A company to tag, by Intercom's identifier or by yours.
+///
+/// Schema `tag_company_item`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TagCompanyItem {
+    /// The identifier your system gave the company.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<String>,
+    /// The identifier Intercom gave the company.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+/// Attach a tag, by name, to one or more companies; the tag is created if needed.
+///
+/// Schema `tag_company_request`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TagCompanyRequest {
+    /// The companies to tag, each by `id` or by `company_id`.
+    pub companies: Vec<TagCompanyItem>,
+    /// The name of the tag.
+    pub name: String,
+}
 /// A list of tags.
 ///
 /// Schema `tag_list`.
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "tags"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TagList {
     /// The tags.
@@ -7184,7 +8943,7 @@ pub struct TagList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagListType>,
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "tags"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TagListType {
@@ -7193,7 +8952,7 @@ pub enum TagListType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "tags"))]
 impl TagListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7203,7 +8962,7 @@ impl TagListType {
         }
     }
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "tags"))]
 impl From<&str> for TagListType {
     fn from(value: &str) -> Self {
         match value {
@@ -7212,13 +8971,62 @@ impl From<&str> for TagListType {
         }
     }
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "contacts", feature = "tags"))]
 crate::codec::string_enum!(TagListType);
+/// Attach a tag, by name, to one or more contacts; the tag is created if needed.
+///
+/// Schema `tag_multiple_users_request`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TagMultipleUsersRequest {
+    /// The name of the tag.
+    pub name: String,
+    /// The contacts to tag.
+    pub users: Vec<TagUserItem>,
+}
+/// What `POST /tags` does, told apart by the fields present: untag companies, tag companies, tag contacts, or create (or rename, with `id`) a tag. The variants overlap (a body that tags companies also has the `name` of a plain create), so they are listed most specific first.
+///
+/// Schema `tag_request`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TagRequest {
+    UntagCompanyRequest(Box<UntagCompanyRequest>),
+    TagCompanyRequest(Box<TagCompanyRequest>),
+    TagMultipleUsersRequest(Box<TagMultipleUsersRequest>),
+    CreateOrUpdateTagRequest(Box<CreateOrUpdateTagRequest>),
+}
+#[cfg(feature = "tags")]
+impl From<UntagCompanyRequest> for TagRequest {
+    fn from(value: UntagCompanyRequest) -> Self {
+        Self::UntagCompanyRequest(Box::new(value))
+    }
+}
+#[cfg(feature = "tags")]
+impl From<TagCompanyRequest> for TagRequest {
+    fn from(value: TagCompanyRequest) -> Self {
+        Self::TagCompanyRequest(Box::new(value))
+    }
+}
+#[cfg(feature = "tags")]
+impl From<TagMultipleUsersRequest> for TagRequest {
+    fn from(value: TagMultipleUsersRequest) -> Self {
+        Self::TagMultipleUsersRequest(Box::new(value))
+    }
+}
+#[cfg(feature = "tags")]
+impl From<CreateOrUpdateTagRequest> for TagRequest {
+    fn from(value: CreateOrUpdateTagRequest) -> Self {
+        Self::CreateOrUpdateTagRequest(Box::new(value))
+    }
+}
 #[cfg(
     any(
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "tags",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -7235,6 +9043,8 @@ pub enum TagType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "tags",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -7252,6 +9062,8 @@ impl TagType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "tags",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -7268,10 +9080,22 @@ impl From<&str> for TagType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "tags",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
 crate::codec::string_enum!(TagType);
+/// A contact to tag.
+///
+/// Schema `tag_user_item`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TagUserItem {
+    /// The identifier Intercom gave the contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
 /// The tags attached to an object.
 ///
 /// Schema `tags`.
@@ -7280,6 +9104,7 @@ crate::codec::string_enum!(TagType);
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -7296,6 +9121,7 @@ pub struct Tags {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -7312,6 +9138,7 @@ pub enum TagsType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -7329,6 +9156,7 @@ impl TagsType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -7345,14 +9173,84 @@ impl From<&str> for TagsType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "visitors",
         feature = "webhooks"
     )
 )]
 crate::codec::string_enum!(TagsType);
+/// A group of admins that conversations and tickets can be assigned to.
+///
+/// Schema `team`.
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Team {
+    /// The admins in the team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_ids: Option<Vec<i64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_priority_level: Option<AdminPriorityLevel>,
+    /// The most open conversations a member is given; present only when the team balances the load.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignment_limit: Option<i64>,
+    /// How new work is shared out among the members, such as `round_robin`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distribution_method: Option<String>,
+    /// The identifier Intercom gave the team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The kind of object, `team`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+/// The teams of the workspace.
+///
+/// Schema `team_list`.
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TeamList {
+    /// The teams.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<Team>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TeamListType>,
+}
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TeamListType {
+    /// `team.list`
+    TeamList,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "teams")]
+impl TeamListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TeamList => "team.list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "teams")]
+impl From<&str> for TeamListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "team.list" => Self::TeamList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "teams")]
+crate::codec::string_enum!(TeamListType);
 /// The teams for which the admin's work takes priority.
 ///
 /// Schema `team_priority_level`.
-#[cfg(any(feature = "admins", feature = "webhooks"))]
+#[cfg(any(feature = "admins", feature = "notes", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TeamPriorityLevel {
     /// The teams the admin works for first.
@@ -7362,15 +9260,16 @@ pub struct TeamPriorityLevel {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secondary_team_ids: Option<Vec<i64>>,
 }
-/// A ticket (compact: the fields Intercom documents for the REST ticket that matter to webhook consumers).
+/// A ticket, with its attributes, state, type, contacts and history.
 ///
 /// Schema `ticket`.
-#[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Ticket {
-    /// Identifier of the assigned teammate; `0` when there is none.
+    /// The assigned admin; `"0"` when there is none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_assignee_id: Option<String>,
+    /// The ticket's category, from its type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<TicketCategory>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7378,44 +9277,85 @@ pub struct Ticket {
     /// When the ticket was created (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::Timestamp>,
-    /// Intercom's identifier of the ticket.
-    pub id: String,
-    /// Whether the contact can see the ticket.
+    /// The identifier Intercom gave the ticket; the one to use in API calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Whether the contacts can see the ticket.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_shared: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub linked_objects: Option<LinkedObjectList>,
+    /// Whether the ticket is open; `false` when closed.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open: Option<bool>,
-    /// Until when the ticket is snoozed (Unix seconds).
+    /// When a snoozed ticket reopens (Unix seconds); null when not snoozed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<crate::Timestamp>,
-    /// Identifier of the assigned team; `0` when there is none.
+    /// The assigned team; `"0"` when there is none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub team_assignee_id: Option<String>,
-    /// Values of the ticket's attributes by name; values may be strings, numbers, booleans, lists, files or null.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticket_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// The number shown to teammates and contacts.
+    pub ticket_attributes: Option<TicketCustomAttributes>,
+    /// The number shown in the inbox and the Messenger; not for API calls.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticket_parts: Option<TicketTicketParts>,
+    pub ticket_parts: Option<TicketParts>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticket_state: Option<TicketTicketState>,
-    /// Name of the state as contacts see it.
+    pub ticket_state: Option<TicketState>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticket_state_external_label: Option<String>,
-    /// Name of the state as teammates see it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticket_state_internal_label: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticket_type: Option<TicketTypeDetails>,
-    #[serde(rename = "type")]
-    pub type_: TicketType,
-    /// When the ticket was last changed (Unix seconds).
+    pub ticket_type: Option<TicketType>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TicketType2>,
+    /// When the ticket last changed (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::Timestamp>,
 }
-#[cfg(feature = "webhooks")]
+/// The value of one ticket attribute.
+///
+/// Schema `ticket_attribute_value`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TicketAttributeValue {
+    String(String),
+    Number(f64),
+    Boolean(bool),
+    List(Vec<serde_json::Value>),
+    FileAttribute(Box<FileAttribute>),
+}
+#[cfg(feature = "tickets")]
+impl From<String> for TicketAttributeValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<f64> for TicketAttributeValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<bool> for TicketAttributeValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<Vec<serde_json::Value>> for TicketAttributeValue {
+    fn from(value: Vec<serde_json::Value>) -> Self {
+        Self::List(value)
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<FileAttribute> for TicketAttributeValue {
+    fn from(value: FileAttribute) -> Self {
+        Self::FileAttribute(Box::new(value))
+    }
+}
+/// The ticket's category, from its type.
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketCategory {
@@ -7428,7 +9368,7 @@ pub enum TicketCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 impl TicketCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7440,7 +9380,7 @@ impl TicketCategory {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 impl From<&str> for TicketCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -7451,16 +9391,77 @@ impl From<&str> for TicketCategory {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 crate::codec::string_enum!(TicketCategory);
-#[cfg(feature = "webhooks")]
+/// A contact by email address; a contact is created when none has it.
+///
+/// Schema `ticket_contact_by_email`.
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TicketContacts {
-    pub contacts: Vec<ContactReference>,
-    #[serde(rename = "type")]
-    pub type_: TicketContactsType,
+pub struct TicketContactByEmail {
+    /// The contact's email address.
+    pub email: String,
 }
-#[cfg(feature = "webhooks")]
+/// A contact by the identifier your system gave it.
+///
+/// Schema `ticket_contact_by_external_id`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketContactByExternalId {
+    /// The identifier your system gave the contact.
+    pub external_id: String,
+}
+/// A contact by the identifier Intercom gave it.
+///
+/// Schema `ticket_contact_by_id`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketContactById {
+    /// The identifier Intercom gave the contact.
+    pub id: String,
+}
+/// A contact, by Intercom's identifier, by your `external_id`, or by email (created if new).
+///
+/// Schema `ticket_contact_identifier`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TicketContactIdentifier {
+    TicketContactById(Box<TicketContactById>),
+    TicketContactByExternalId(Box<TicketContactByExternalId>),
+    TicketContactByEmail(Box<TicketContactByEmail>),
+}
+#[cfg(feature = "tickets")]
+impl From<TicketContactById> for TicketContactIdentifier {
+    fn from(value: TicketContactById) -> Self {
+        Self::TicketContactById(Box::new(value))
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<TicketContactByExternalId> for TicketContactIdentifier {
+    fn from(value: TicketContactByExternalId) -> Self {
+        Self::TicketContactByExternalId(Box::new(value))
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<TicketContactByEmail> for TicketContactIdentifier {
+    fn from(value: TicketContactByEmail) -> Self {
+        Self::TicketContactByEmail(Box::new(value))
+    }
+}
+/// The contacts a ticket is about.
+///
+/// Schema `ticket_contacts`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketContacts {
+    /// The contacts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<Vec<ContactReference>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TicketContactsType>,
+}
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketContactsType {
@@ -7469,7 +9470,7 @@ pub enum TicketContactsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 impl TicketContactsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7479,7 +9480,7 @@ impl TicketContactsType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 impl From<&str> for TicketContactsType {
     fn from(value: &str) -> Self {
         match value {
@@ -7488,54 +9489,174 @@ impl From<&str> for TicketContactsType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 crate::codec::string_enum!(TicketContactsType);
-/// One entry of a ticket's history: a reply, a note, a state change, an assignment... (compact).
+/// The ticket's attribute values by attribute name (`_default_title_` and `_default_description_` for the built-in two): text, number, boolean, list or files.
+///
+/// Schema `ticket_custom_attributes`.
+#[cfg(feature = "tickets")]
+pub type TicketCustomAttributes = std::collections::BTreeMap<
+    String,
+    Option<TicketAttributeValue>,
+>;
+/// What is left of a deleted ticket.
+///
+/// Schema `ticket_deleted`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketDeleted {
+    /// Whether the ticket was deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The identifier of the deleted ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<TicketDeletedObject>,
+}
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TicketDeletedObject {
+    /// `ticket`
+    Ticket,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "tickets")]
+impl TicketDeletedObject {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ticket => "ticket",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<&str> for TicketDeletedObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "ticket" => Self::Ticket,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(TicketDeletedObject);
+/// A page of tickets.
+///
+/// Schema `ticket_list`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketList {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// The tickets of this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tickets: Option<Vec<Ticket>>,
+    /// How many tickets match in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TicketListType>,
+}
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TicketListType {
+    /// `ticket.list`
+    TicketList,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "tickets")]
+impl TicketListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TicketList => "ticket.list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<&str> for TicketListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ticket.list" => Self::TicketList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(TicketListType);
+/// One entry of a ticket's history: a reply, a note, a state change, an assignment or an attribute change.
 ///
 /// Schema `ticket_part`.
-#[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketPart {
+    /// The app that created the part through the API; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_package_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assigned_to: Option<Reference>,
+    /// Files attached to the part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<PartAttachment>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub author: Option<TicketPartAuthor>,
-    /// HTML body, when the part has one.
+    /// The HTML body, for parts that have one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// When the part was created (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::Timestamp>,
-    /// Identifier given by an external system, if any.
+    /// The identifier an external system gave the part, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
-    pub id: String,
+    /// The identifier Intercom gave the part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// What the part records, such as `comment`, `note` or `ticket_state_updated_by_admin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub part_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub previous_ticket_state: Option<TicketPartPreviousTicketState>,
+    pub previous_ticket_state: Option<TicketStateCategory>,
+    /// Whether the part's content was redacted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redacted: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticket_state: Option<TicketPartTicketState>,
-    #[serde(rename = "type")]
-    pub type_: TicketPartType,
-    /// When the part was last changed (Unix seconds).
+    pub ticket_state: Option<TicketStateCategory>,
+    /// The kind of object, `ticket_part`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// When the part last changed (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_attribute_data: Option<TicketPartUpdatedAttribute>,
 }
-#[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Who wrote or caused a ticket part.
+///
+/// Schema `ticket_part_author`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketPartAuthor {
+    /// The author's email address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    pub id: String,
-    /// Name of the author.
+    /// The author's identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The author's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(rename = "type")]
-    pub type_: TicketPartAuthorType,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TicketPartAuthorType>,
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartAuthorType {
@@ -7550,7 +9671,7 @@ pub enum TicketPartAuthorType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 impl TicketPartAuthorType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7563,7 +9684,7 @@ impl TicketPartAuthorType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 impl From<&str> for TicketPartAuthorType {
     fn from(value: &str) -> Self {
         match value {
@@ -7575,142 +9696,167 @@ impl From<&str> for TicketPartAuthorType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 crate::codec::string_enum!(TicketPartAuthorType);
-#[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketPartPreviousTicketState {
-    /// `submitted`
-    Submitted,
-    /// `in_progress`
-    InProgress,
-    /// `waiting_on_customer`
-    WaitingOnCustomer,
-    /// `resolved`
-    Resolved,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "webhooks")]
-impl TicketPartPreviousTicketState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::InProgress => "in_progress",
-            Self::WaitingOnCustomer => "waiting_on_customer",
-            Self::Resolved => "resolved",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "webhooks")]
-impl From<&str> for TicketPartPreviousTicketState {
-    fn from(value: &str) -> Self {
-        match value {
-            "submitted" => Self::Submitted,
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "webhooks")]
-crate::codec::string_enum!(TicketPartPreviousTicketState);
-#[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketPartTicketState {
-    /// `submitted`
-    Submitted,
-    /// `in_progress`
-    InProgress,
-    /// `waiting_on_customer`
-    WaitingOnCustomer,
-    /// `resolved`
-    Resolved,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "webhooks")]
-impl TicketPartTicketState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::InProgress => "in_progress",
-            Self::WaitingOnCustomer => "waiting_on_customer",
-            Self::Resolved => "resolved",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "webhooks")]
-impl From<&str> for TicketPartTicketState {
-    fn from(value: &str) -> Self {
-        match value {
-            "submitted" => Self::Submitted,
-            "in_progress" => Self::InProgress,
-            "waiting_on_customer" => Self::WaitingOnCustomer,
-            "resolved" => Self::Resolved,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "webhooks")]
-crate::codec::string_enum!(TicketPartTicketState);
-#[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketPartType {
-    /// `ticket_part`
-    TicketPart,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "webhooks")]
-impl TicketPartType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TicketPart => "ticket_part",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "webhooks")]
-impl From<&str> for TicketPartType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ticket_part" => Self::TicketPart,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "webhooks")]
-crate::codec::string_enum!(TicketPartType);
-#[cfg(feature = "webhooks")]
+/// The attribute an attribute-change part changed, and its new value.
+///
+/// Schema `ticket_part_updated_attribute`.
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TicketTicketParts {
-    pub ticket_parts: Vec<TicketPart>,
+pub struct TicketPartUpdatedAttribute {
+    /// The attribute that changed.
+    pub attribute: TicketPartUpdatedAttributeAttribute,
+    /// The new value.
+    pub value: TicketPartUpdatedAttributeValue,
+}
+/// The attribute that changed.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketPartUpdatedAttributeAttribute {
+    /// The attribute's identifier.
+    pub id: String,
+    /// The attribute's name as teammates see it.
+    pub label: String,
+    #[serde(rename = "type")]
+    pub type_: TicketPartUpdatedAttributeAttributeType,
+}
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TicketPartUpdatedAttributeAttributeType {
+    /// `attribute`
+    Attribute,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "tickets")]
+impl TicketPartUpdatedAttributeAttributeType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Attribute => "attribute",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<&str> for TicketPartUpdatedAttributeAttributeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "attribute" => Self::Attribute,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(TicketPartUpdatedAttributeAttributeType);
+/// The new value.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketPartUpdatedAttributeValue {
+    /// The value (or the list option's identifier) as text, or the identifiers of the files of a file attribute.
+    pub id: Option<TicketPartUpdatedAttributeValueId>,
+    /// The value as displayed, or the names of the files of a file attribute.
+    pub label: TicketPartUpdatedAttributeValueLabel,
+    #[serde(rename = "type")]
+    pub type_: TicketPartUpdatedAttributeValueType,
+}
+/// The value (or the list option's identifier) as text, or the identifiers of the files of a file attribute.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TicketPartUpdatedAttributeValueId {
+    String(String),
+    List(Vec<i64>),
+}
+#[cfg(feature = "tickets")]
+impl From<String> for TicketPartUpdatedAttributeValueId {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<Vec<i64>> for TicketPartUpdatedAttributeValueId {
+    fn from(value: Vec<i64>) -> Self {
+        Self::List(value)
+    }
+}
+/// The value as displayed, or the names of the files of a file attribute.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TicketPartUpdatedAttributeValueLabel {
+    String(String),
+    List(Vec<String>),
+}
+#[cfg(feature = "tickets")]
+impl From<String> for TicketPartUpdatedAttributeValueLabel {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<Vec<String>> for TicketPartUpdatedAttributeValueLabel {
+    fn from(value: Vec<String>) -> Self {
+        Self::List(value)
+    }
+}
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TicketPartUpdatedAttributeValueType {
+    /// `value`
+    Value,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "tickets")]
+impl TicketPartUpdatedAttributeValueType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Value => "value",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<&str> for TicketPartUpdatedAttributeValueType {
+    fn from(value: &str) -> Self {
+        match value {
+            "value" => Self::Value,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(TicketPartUpdatedAttributeValueType);
+/// The history of a ticket, at most 500 parts.
+///
+/// Schema `ticket_parts`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketParts {
+    /// The parts, oldest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_parts: Option<Vec<TicketPart>>,
+    /// How many parts the ticket has.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    #[serde(rename = "type")]
-    pub type_: TicketTicketPartsType,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TicketPartsType>,
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum TicketTicketPartsType {
+pub enum TicketPartsType {
     /// `ticket_part.list`
     TicketPartList,
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
-impl TicketTicketPartsType {
+#[cfg(feature = "tickets")]
+impl TicketPartsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7719,8 +9865,8 @@ impl TicketTicketPartsType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
-impl From<&str> for TicketTicketPartsType {
+#[cfg(feature = "tickets")]
+impl From<&str> for TicketPartsType {
     fn from(value: &str) -> Self {
         match value {
             "ticket_part.list" => Self::TicketPartList,
@@ -7728,12 +9874,179 @@ impl From<&str> for TicketTicketPartsType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
-crate::codec::string_enum!(TicketTicketPartsType);
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(TicketPartsType);
+/// The ticket part a reply created.
+///
+/// Schema `ticket_reply`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketReply {
+    /// Files attached to the reply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<PartAttachment>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<TicketPartAuthor>,
+    /// The HTML body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// When the reply was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The identifier Intercom gave the part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// What kind of reply it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part_type: Option<TicketReplyPartType>,
+    /// Whether the reply's content was redacted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redacted: Option<bool>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<TicketReplyType>,
+    /// When the reply last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// What kind of reply it was.
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum TicketTicketState {
+pub enum TicketReplyPartType {
+    /// `note`
+    Note,
+    /// `comment`
+    Comment,
+    /// `quick_reply`
+    QuickReply,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "tickets")]
+impl TicketReplyPartType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Note => "note",
+            Self::Comment => "comment",
+            Self::QuickReply => "quick_reply",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<&str> for TicketReplyPartType {
+    fn from(value: &str) -> Self {
+        match value {
+            "note" => Self::Note,
+            "comment" => Self::Comment,
+            "quick_reply" => Self::QuickReply,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(TicketReplyPartType);
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TicketReplyType {
+    /// `ticket_part`
+    TicketPart,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "tickets")]
+impl TicketReplyType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TicketPart => "ticket_part",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<&str> for TicketReplyType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ticket_part" => Self::TicketPart,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(TicketReplyType);
+/// Attribute values by attribute name (`_default_title_`, `_default_description_`, ...); a list attribute takes the identifier of the chosen item (see the ticket type).
+///
+/// Schema `ticket_request_custom_attributes`.
+#[cfg(feature = "tickets")]
+pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
+    String,
+    Option<TicketRequestCustomAttributesValue>,
+>;
+/// The value of one attribute.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TicketRequestCustomAttributesValue {
+    String(String),
+    Number(f64),
+    Boolean(bool),
+    List(Vec<serde_json::Value>),
+}
+#[cfg(feature = "tickets")]
+impl From<String> for TicketRequestCustomAttributesValue {
+    fn from(value: String) -> Self {
+        Self::String(value)
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<f64> for TicketRequestCustomAttributesValue {
+    fn from(value: f64) -> Self {
+        Self::Number(value)
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<bool> for TicketRequestCustomAttributesValue {
+    fn from(value: bool) -> Self {
+        Self::Boolean(value)
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<Vec<serde_json::Value>> for TicketRequestCustomAttributesValue {
+    fn from(value: Vec<serde_json::Value>) -> Self {
+        Self::List(value)
+    }
+}
+/// A state a ticket can be in.
+///
+/// Schema `ticket_state`.
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketState {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<TicketStateCategory>,
+    /// The state's name as contacts see it (Messenger, email, tickets portal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_label: Option<String>,
+    /// The identifier Intercom gave the state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The state's name as teammates see it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internal_label: Option<String>,
+    /// The kind of object, `ticket_state`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+/// The stage of a ticket's life a state belongs to.
+///
+/// Schema `ticket_state_category`.
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TicketStateCategory {
     /// `submitted`
     Submitted,
     /// `in_progress`
@@ -7745,8 +10058,8 @@ pub enum TicketTicketState {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
-impl TicketTicketState {
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+impl TicketStateCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7758,8 +10071,8 @@ impl TicketTicketState {
         }
     }
 }
-#[cfg(feature = "webhooks")]
-impl From<&str> for TicketTicketState {
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+impl From<&str> for TicketStateCategory {
     fn from(value: &str) -> Self {
         match value {
             "submitted" => Self::Submitted,
@@ -7770,19 +10083,98 @@ impl From<&str> for TicketTicketState {
         }
     }
 }
-#[cfg(feature = "webhooks")]
-crate::codec::string_enum!(TicketTicketState);
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+crate::codec::string_enum!(TicketStateCategory);
+/// A state a ticket can be in, with the ticket types that use it.
+///
+/// Schema `ticket_state_detailed`.
+#[cfg(feature = "ticket-states")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketStateDetailed {
+    /// Whether the state is archived.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<TicketStateCategory>,
+    /// The state's name as contacts see it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_label: Option<String>,
+    /// The identifier Intercom gave the state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The state's name as teammates see it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internal_label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_types: Option<TicketTypeList>,
+    /// The kind of object, `ticket_state`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+/// The ticket states of the workspace.
+///
+/// Schema `ticket_state_list`.
+#[cfg(feature = "ticket-states")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketStateList {
+    /// The states.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<TicketStateDetailed>>,
+    /// The kind of object, `list`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+/// A kind of ticket, with the attributes its tickets capture and the states they go through.
+///
+/// Schema `ticket_type`.
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketType {
+    /// Whether the ticket type is archived.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<TicketTypeCategory>,
+    /// When the ticket type was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// What the ticket type is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// An emoji.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The identifier Intercom gave the ticket type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the ticket type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_states: Option<TicketTypeStateList>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_type_attributes: Option<TicketTypeAttributeList>,
+    /// The kind of object, `ticket_type`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// When the ticket type last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// The workspace the ticket type belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+}
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum TicketType {
+pub enum TicketType2 {
     /// `ticket`
     Ticket,
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
-impl TicketType {
+#[cfg(feature = "tickets")]
+impl TicketType2 {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -7791,8 +10183,8 @@ impl TicketType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
-impl From<&str> for TicketType {
+#[cfg(feature = "tickets")]
+impl From<&str> for TicketType2 {
     fn from(value: &str) -> Self {
         match value {
             "ticket" => Self::Ticket,
@@ -7800,8 +10192,181 @@ impl From<&str> for TicketType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
-crate::codec::string_enum!(TicketType);
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(TicketType2);
+/// A field the tickets of a type capture.
+///
+/// Schema `ticket_type_attribute`.
+#[cfg(
+    any(
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketTypeAttribute {
+    /// Whether the attribute is archived.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+    /// When the attribute was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The kind of value: `string`, `list`, `integer`, `decimal`, `boolean`, `datetime` or `files`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<String>,
+    /// Whether it is one of the built-in attributes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<bool>,
+    /// The help text teammates and contacts see.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The identifier Intercom gave the attribute.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Settings of the input, such as `multiline` or the items of a list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input_options: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The name of the attribute.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The attribute's place among the type's attributes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<i64>,
+    /// Whether teammates must fill it in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_to_create: Option<bool>,
+    /// Whether contacts must fill it in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_to_create_for_contacts: Option<bool>,
+    /// The ticket type the attribute belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_type_id: Option<i64>,
+    /// The kind of object, `ticket_type_attribute`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// When the attribute last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// Whether teammates see it when creating a ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible_on_create: Option<bool>,
+    /// Whether contacts see it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible_to_contacts: Option<bool>,
+    /// The workspace the attribute belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+}
+/// The kind of value an attribute takes.
+///
+/// Schema `ticket_type_attribute_data_type`.
+#[cfg(feature = "ticket-type-attributes")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TicketTypeAttributeDataType {
+    /// `string`
+    String,
+    /// `list`
+    List,
+    /// `integer`
+    Integer,
+    /// `decimal`
+    Decimal,
+    /// `boolean`
+    Boolean,
+    /// `datetime`
+    Datetime,
+    /// `files`
+    Files,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ticket-type-attributes")]
+impl TicketTypeAttributeDataType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::List => "list",
+            Self::Integer => "integer",
+            Self::Decimal => "decimal",
+            Self::Boolean => "boolean",
+            Self::Datetime => "datetime",
+            Self::Files => "files",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ticket-type-attributes")]
+impl From<&str> for TicketTypeAttributeDataType {
+    fn from(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "list" => Self::List,
+            "integer" => Self::Integer,
+            "decimal" => Self::Decimal,
+            "boolean" => Self::Boolean,
+            "datetime" => Self::Datetime,
+            "files" => Self::Files,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ticket-type-attributes")]
+crate::codec::string_enum!(TicketTypeAttributeDataType);
+/// The attributes of a ticket type.
+///
+/// Schema `ticket_type_attribute_list`.
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketTypeAttributeList {
+    /// The attributes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_type_attributes: Option<Vec<TicketTypeAttribute>>,
+    /// The kind of object, `ticket_type_attributes.list`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TicketTypeCategory {
+    /// `Customer`
+    Customer,
+    /// `Back-office`
+    BackOffice,
+    /// `Tracker`
+    Tracker,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+impl TicketTypeCategory {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Customer => "Customer",
+            Self::BackOffice => "Back-office",
+            Self::Tracker => "Tracker",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+impl From<&str> for TicketTypeCategory {
+    fn from(value: &str) -> Self {
+        match value {
+            "Customer" => Self::Customer,
+            "Back-office" => Self::BackOffice,
+            "Tracker" => Self::Tracker,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+crate::codec::string_enum!(TicketTypeCategory);
 /// The type of a ticket, as configured in the workspace (compact).
 ///
 /// Schema `ticket_type_details`.
@@ -7899,10 +10464,36 @@ impl From<&str> for TicketTypeDetailsType {
 }
 #[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketTypeDetailsType);
+/// The ticket types of the workspace.
+///
+/// Schema `ticket_type_list`.
+#[cfg(any(feature = "ticket-states", feature = "ticket-types"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketTypeList {
+    /// The ticket types.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<TicketType>>,
+    /// The kind of object, `list`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+/// The states a ticket of this type can be in.
+///
+/// Schema `ticket_type_state_list`.
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketTypeStateList {
+    /// The states.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<TicketState>>,
+    /// The kind of object, `list`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
 /// The name and description of a subscription type in one language.
 ///
 /// Schema `translation`.
-#[cfg(any(feature = "contacts", feature = "webhooks"))]
+#[cfg(any(feature = "contacts", feature = "subscription-types", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Translation {
     /// The description in this language.
@@ -7914,6 +10505,32 @@ pub struct Translation {
     /// The name in this language.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+/// A company to untag; without `untag: true` Intercom tags it instead.
+///
+/// Schema `untag_company_item`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UntagCompanyItem {
+    /// The identifier your system gave the company.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<String>,
+    /// The identifier Intercom gave the company.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Must be `true`.
+    pub untag: bool,
+}
+/// Remove a tag, by name, from one or more companies.
+///
+/// Schema `untag_company_request`.
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UntagCompanyRequest {
+    /// The companies to untag, each by `id` or by `company_id`, with `untag` set.
+    pub companies: Vec<UntagCompanyItem>,
+    /// The name of the tag to remove.
+    pub name: String,
 }
 /// The fields of an article to change.
 ///
@@ -8056,51 +10673,213 @@ pub struct UpdateDataAttributeRequestOptionsItem {
     /// One allowed value.
     pub value: String,
 }
-/// A visitor of the website or app (compact).
+/// The changes to make to a ticket; fields left out stay as they are.
+///
+/// Schema `update_ticket_request`.
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateTicketRequest {
+    /// The admin making the change, credited in the history and by workflows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_id: Option<i64>,
+    /// The admin or team to assign; `"0"` unassigns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee_id: Option<String>,
+    /// The company, by the identifier Intercom gave it; null removes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company_id: Option<String>,
+    /// Whether the contacts can see the ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_shared: Option<bool>,
+    /// `false` closes the ticket (and ends its snooze).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open: Option<bool>,
+    /// Do not notify anyone of the change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_notifications: Option<bool>,
+    /// Snooze the ticket until this time (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<crate::Timestamp>,
+    /// Attribute values to set, by attribute name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The new state; it must belong to the ticket's type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_state_id: Option<String>,
+}
+/// The changes to make to a ticket type's attribute; fields left out stay as they are.
+///
+/// Schema `update_ticket_type_attribute_request`.
+#[cfg(feature = "ticket-type-attributes")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateTicketTypeAttributeRequest {
+    /// For `files` attributes, whether several files can be attached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_multiple_values: Option<bool>,
+    /// Archive the attribute (tickets that have a value keep it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+    /// The new help text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// For `list` attributes, the items, separated by commas.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_items: Option<String>,
+    /// For `string` attributes, whether the text can span lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multiline: Option<bool>,
+    /// The new name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether teammates must fill it in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_to_create: Option<bool>,
+    /// Whether contacts must fill it in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_to_create_for_contacts: Option<bool>,
+    /// Whether teammates see it when creating a ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible_on_create: Option<bool>,
+    /// Whether contacts see it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visible_to_contacts: Option<bool>,
+}
+/// The changes to make to a ticket type; fields left out stay as they are.
+///
+/// Schema `update_ticket_type_request`.
+#[cfg(feature = "ticket-types")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateTicketTypeRequest {
+    /// Archive or restore the ticket type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archived: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<UpdateTicketTypeRequestCategory>,
+    /// The new description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// An emoji.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// Whether its tickets are for internal use only (a limited feature).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_internal: Option<bool>,
+    /// The new name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+#[cfg(feature = "ticket-types")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UpdateTicketTypeRequestCategory {
+    /// `Customer`
+    Customer,
+    /// `Back-office`
+    BackOffice,
+    /// `Tracker`
+    Tracker,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ticket-types")]
+impl UpdateTicketTypeRequestCategory {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Customer => "Customer",
+            Self::BackOffice => "Back-office",
+            Self::Tracker => "Tracker",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ticket-types")]
+impl From<&str> for UpdateTicketTypeRequestCategory {
+    fn from(value: &str) -> Self {
+        match value {
+            "Customer" => Self::Customer,
+            "Back-office" => Self::BackOffice,
+            "Tracker" => Self::Tracker,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ticket-types")]
+crate::codec::string_enum!(UpdateTicketTypeRequestCategory);
+/// The changes to make to a visitor, named by `id` or `user_id`.
+///
+/// Schema `update_visitor_request`.
+#[cfg(feature = "visitors")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateVisitorRequest {
+    /// Custom attribute values to set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The identifier Intercom gave the visitor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The visitor's new name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The identifier the Messenger gave the visitor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+/// A person on your website or app who is not a contact yet.
 ///
 /// Schema `visitor`.
-#[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Visitor {
+    /// Whether the visitor is anonymous.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub anonymous: Option<bool>,
+    /// The workspace the visitor belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<VisitorAvatar>,
-    /// When the visitor was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub companies: Option<VisitorCompanies>,
+    /// When the visitor was first seen (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::Timestamp>,
+    /// Your custom attributes of the visitor (text, numbers, booleans...).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Whether the visitor's browser asks not to be tracked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub do_not_track: Option<bool>,
+    /// The visitor's email address, empty when unknown.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Whether an email to the visitor bounced for good.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub has_hard_bounced: Option<bool>,
-    /// Intercom's identifier of the visitor.
-    pub id: String,
+    /// The identifier Intercom gave the visitor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// When the visitor was last seen (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_request_at: Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub location_data: Option<VisitorLocationData>,
+    pub location_data: Option<VisitorLocation>,
+    /// Whether the visitor marked an email as spam.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub marked_email_as_spam: Option<bool>,
-    /// Name.
+    /// The visitor's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Identifier of the teammate who owns the visitor.
+    /// The admin who owns the visitor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner_id: Option<String>,
-    /// Phone number.
+    /// The visitor's phone number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// The name Intercom made up for the visitor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pseudonym: Option<String>,
-    /// Page the visitor came from.
+    /// The page the visitor came from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub referrer: Option<String>,
     /// When your systems say the visitor was created (Unix seconds).
@@ -8108,77 +10887,143 @@ pub struct Visitor {
     pub remote_created_at: Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<VisitorSegments>,
+    /// How many sessions the visitor has had.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_count: Option<i64>,
     /// When the visitor signed up (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_up_at: Option<crate::Timestamp>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub social_profiles: Option<VisitorSocialProfiles>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<VisitorTags>,
-    #[serde(rename = "type")]
-    pub type_: VisitorType,
+    /// The kind of object, `visitor`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// Whether the visitor unsubscribed from emails.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
-    /// When the visitor was last changed (Unix seconds).
+    /// When the visitor last changed (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::Timestamp>,
-    /// The anonymous identifier Intercom gave the visitor.
+    /// The identifier the Messenger gave the visitor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    /// UTM campaign.
+    /// The `utm_campaign` the visitor arrived with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_campaign: Option<String>,
-    /// UTM content.
+    /// The `utm_content` the visitor arrived with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_content: Option<String>,
-    /// UTM medium.
+    /// The `utm_medium` the visitor arrived with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_medium: Option<String>,
-    /// UTM source.
+    /// The `utm_source` the visitor arrived with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_source: Option<String>,
-    /// UTM term.
+    /// The `utm_term` the visitor arrived with.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utm_term: Option<String>,
 }
-#[cfg(feature = "webhooks")]
+/// The visitor's avatar.
+///
+/// Schema `visitor_avatar`.
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorAvatar {
-    /// URL of the avatar image.
+    /// The address of the avatar image.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
+    /// The kind of object, `avatar`.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
-#[cfg(feature = "webhooks")]
+/// The companies of a visitor.
+///
+/// Schema `visitor_companies`.
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct VisitorLocationData {
+pub struct VisitorCompanies {
+    /// The companies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub companies: Option<Vec<Company>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<VisitorCompaniesType>,
+}
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum VisitorCompaniesType {
+    /// `company.list`
+    CompanyList,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
+impl VisitorCompaniesType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CompanyList => "company.list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
+impl From<&str> for VisitorCompaniesType {
+    fn from(value: &str) -> Self {
+        match value {
+            "company.list" => Self::CompanyList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
+crate::codec::string_enum!(VisitorCompaniesType);
+/// Where the visitor seems to be, from their IP address.
+///
+/// Schema `visitor_location`.
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct VisitorLocation {
+    /// The city.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub city_name: Option<String>,
+    /// The continent's code, such as `EU`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub continent_code: Option<String>,
+    /// The country's code, such as `IRL`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
+    /// The country.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_name: Option<String>,
+    /// The postal code.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
+    /// The region.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
+    /// The time zone, such as `Europe/Dublin`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
+    /// The kind of object, `location_data`.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
-#[cfg(feature = "webhooks")]
+/// The segments a visitor is in.
+///
+/// Schema `visitor_segments`.
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct VisitorSegments {
+    /// The segments' identifiers.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub segments: Option<Vec<serde_json::Value>>,
+    pub segments: Option<Vec<String>>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<VisitorSegmentsType>,
 }
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VisitorSegmentsType {
@@ -8187,7 +11032,7 @@ pub enum VisitorSegmentsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 impl VisitorSegmentsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8197,7 +11042,7 @@ impl VisitorSegmentsType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 impl From<&str> for VisitorSegmentsType {
     fn from(value: &str) -> Self {
         match value {
@@ -8206,57 +11051,63 @@ impl From<&str> for VisitorSegmentsType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 crate::codec::string_enum!(VisitorSegmentsType);
-#[cfg(feature = "webhooks")]
+/// The visitor's social network profiles.
+///
+/// Schema `visitor_social_profiles`.
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct VisitorTags {
+pub struct VisitorSocialProfiles {
+    /// The profiles' names.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<VisitorTagsTagsItem>>,
+    pub social_profiles: Option<Vec<String>>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<VisitorTagsType>,
+    pub type_: Option<VisitorSocialProfilesType>,
 }
-#[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct VisitorTagsTagsItem {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<VisitorTagsTagsItemType>,
-}
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum VisitorTagsTagsItemType {
-    /// `tag`
-    Tag,
+pub enum VisitorSocialProfilesType {
+    /// `social_profile.list`
+    SocialProfileList,
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
-impl VisitorTagsTagsItemType {
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
+impl VisitorSocialProfilesType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Tag => "tag",
+            Self::SocialProfileList => "social_profile.list",
             Self::Unknown(value) => value,
         }
     }
 }
-#[cfg(feature = "webhooks")]
-impl From<&str> for VisitorTagsTagsItemType {
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
+impl From<&str> for VisitorSocialProfilesType {
     fn from(value: &str) -> Self {
         match value {
-            "tag" => Self::Tag,
+            "social_profile.list" => Self::SocialProfileList,
             other => Self::Unknown(other.to_owned()),
         }
     }
 }
-#[cfg(feature = "webhooks")]
-crate::codec::string_enum!(VisitorTagsTagsItemType);
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
+crate::codec::string_enum!(VisitorSocialProfilesType);
+/// The tags attached to a visitor.
+///
+/// Schema `visitor_tags`.
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct VisitorTags {
+    /// The tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<TagBasic>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<VisitorTagsType>,
+}
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum VisitorTagsType {
@@ -8265,7 +11116,7 @@ pub enum VisitorTagsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 impl VisitorTagsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8275,7 +11126,7 @@ impl VisitorTagsType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 impl From<&str> for VisitorTagsType {
     fn from(value: &str) -> Self {
         match value {
@@ -8284,35 +11135,445 @@ impl From<&str> for VisitorTagsType {
         }
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(any(feature = "visitors", feature = "webhooks"))]
 crate::codec::string_enum!(VisitorTagsType);
+/// A ticket as the ticket notifications of version 2.11 carry it (compact): unlike the REST `ticket` of 2.15, `ticket_state` is the state's category and its labels are fields of their own, so the notifications keep this schema.
+///
+/// Schema `webhook_ticket`.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookTicket {
+    /// Identifier of the assigned teammate; `0` when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_assignee_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<WebhookTicketCategory>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contacts: Option<WebhookTicketContacts>,
+    /// When the ticket was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// Intercom's identifier of the ticket.
+    pub id: String,
+    /// Whether the contact can see the ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_shared: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open: Option<bool>,
+    /// Until when the ticket is snoozed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<crate::Timestamp>,
+    /// Identifier of the assigned team; `0` when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_assignee_id: Option<String>,
+    /// Values of the ticket's attributes by name; values may be strings, numbers, booleans, lists, files or null.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The number shown to teammates and contacts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_parts: Option<WebhookTicketTicketParts>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_state: Option<WebhookTicketTicketState>,
+    /// Name of the state as contacts see it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_state_external_label: Option<String>,
+    /// Name of the state as teammates see it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_state_internal_label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_type: Option<TicketTypeDetails>,
+    #[serde(rename = "type")]
+    pub type_: WebhookTicketType,
+    /// When the ticket was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum VisitorType {
-    /// `visitor`
-    Visitor,
+pub enum WebhookTicketCategory {
+    /// `Customer`
+    Customer,
+    /// `Back-office`
+    BackOffice,
+    /// `Tracker`
+    Tracker,
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
 #[cfg(feature = "webhooks")]
-impl VisitorType {
+impl WebhookTicketCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Visitor => "visitor",
+            Self::Customer => "Customer",
+            Self::BackOffice => "Back-office",
+            Self::Tracker => "Tracker",
             Self::Unknown(value) => value,
         }
     }
 }
 #[cfg(feature = "webhooks")]
-impl From<&str> for VisitorType {
+impl From<&str> for WebhookTicketCategory {
     fn from(value: &str) -> Self {
         match value {
-            "visitor" => Self::Visitor,
+            "Customer" => Self::Customer,
+            "Back-office" => Self::BackOffice,
+            "Tracker" => Self::Tracker,
             other => Self::Unknown(other.to_owned()),
         }
     }
 }
 #[cfg(feature = "webhooks")]
-crate::codec::string_enum!(VisitorType);
+crate::codec::string_enum!(WebhookTicketCategory);
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookTicketContacts {
+    pub contacts: Vec<ContactReference>,
+    #[serde(rename = "type")]
+    pub type_: WebhookTicketContactsType,
+}
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookTicketContactsType {
+    /// `contact.list`
+    ContactList,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "webhooks")]
+impl WebhookTicketContactsType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ContactList => "contact.list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+impl From<&str> for WebhookTicketContactsType {
+    fn from(value: &str) -> Self {
+        match value {
+            "contact.list" => Self::ContactList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+crate::codec::string_enum!(WebhookTicketContactsType);
+/// One entry of a ticket's history: a reply, a note, a state change, an assignment... (compact).
+///
+/// Schema `webhook_ticket_part`.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookTicketPart {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<WebhookTicketPartAuthor>,
+    /// HTML body, when the part has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// When the part was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// Identifier given by an external system, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    pub id: String,
+    /// What the part records, such as `comment`, `note` or `ticket_state_updated_by_admin`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_ticket_state: Option<WebhookTicketPartPreviousTicketState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redacted: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_state: Option<WebhookTicketPartTicketState>,
+    #[serde(rename = "type")]
+    pub type_: WebhookTicketPartType,
+    /// When the part was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookTicketPartAuthor {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    pub id: String,
+    /// Name of the author.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: WebhookTicketPartAuthorType,
+}
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookTicketPartAuthorType {
+    /// `admin`
+    Admin,
+    /// `bot`
+    Bot,
+    /// `team`
+    Team,
+    /// `user`
+    User,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "webhooks")]
+impl WebhookTicketPartAuthorType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "admin",
+            Self::Bot => "bot",
+            Self::Team => "team",
+            Self::User => "user",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+impl From<&str> for WebhookTicketPartAuthorType {
+    fn from(value: &str) -> Self {
+        match value {
+            "admin" => Self::Admin,
+            "bot" => Self::Bot,
+            "team" => Self::Team,
+            "user" => Self::User,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+crate::codec::string_enum!(WebhookTicketPartAuthorType);
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookTicketPartPreviousTicketState {
+    /// `submitted`
+    Submitted,
+    /// `in_progress`
+    InProgress,
+    /// `waiting_on_customer`
+    WaitingOnCustomer,
+    /// `resolved`
+    Resolved,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "webhooks")]
+impl WebhookTicketPartPreviousTicketState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::InProgress => "in_progress",
+            Self::WaitingOnCustomer => "waiting_on_customer",
+            Self::Resolved => "resolved",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+impl From<&str> for WebhookTicketPartPreviousTicketState {
+    fn from(value: &str) -> Self {
+        match value {
+            "submitted" => Self::Submitted,
+            "in_progress" => Self::InProgress,
+            "waiting_on_customer" => Self::WaitingOnCustomer,
+            "resolved" => Self::Resolved,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+crate::codec::string_enum!(WebhookTicketPartPreviousTicketState);
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookTicketPartTicketState {
+    /// `submitted`
+    Submitted,
+    /// `in_progress`
+    InProgress,
+    /// `waiting_on_customer`
+    WaitingOnCustomer,
+    /// `resolved`
+    Resolved,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "webhooks")]
+impl WebhookTicketPartTicketState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::InProgress => "in_progress",
+            Self::WaitingOnCustomer => "waiting_on_customer",
+            Self::Resolved => "resolved",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+impl From<&str> for WebhookTicketPartTicketState {
+    fn from(value: &str) -> Self {
+        match value {
+            "submitted" => Self::Submitted,
+            "in_progress" => Self::InProgress,
+            "waiting_on_customer" => Self::WaitingOnCustomer,
+            "resolved" => Self::Resolved,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+crate::codec::string_enum!(WebhookTicketPartTicketState);
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookTicketPartType {
+    /// `ticket_part`
+    TicketPart,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "webhooks")]
+impl WebhookTicketPartType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TicketPart => "ticket_part",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+impl From<&str> for WebhookTicketPartType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ticket_part" => Self::TicketPart,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+crate::codec::string_enum!(WebhookTicketPartType);
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WebhookTicketTicketParts {
+    pub ticket_parts: Vec<WebhookTicketPart>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type")]
+    pub type_: WebhookTicketTicketPartsType,
+}
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookTicketTicketPartsType {
+    /// `ticket_part.list`
+    TicketPartList,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "webhooks")]
+impl WebhookTicketTicketPartsType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TicketPartList => "ticket_part.list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+impl From<&str> for WebhookTicketTicketPartsType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ticket_part.list" => Self::TicketPartList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+crate::codec::string_enum!(WebhookTicketTicketPartsType);
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookTicketTicketState {
+    /// `submitted`
+    Submitted,
+    /// `in_progress`
+    InProgress,
+    /// `waiting_on_customer`
+    WaitingOnCustomer,
+    /// `resolved`
+    Resolved,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "webhooks")]
+impl WebhookTicketTicketState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::InProgress => "in_progress",
+            Self::WaitingOnCustomer => "waiting_on_customer",
+            Self::Resolved => "resolved",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+impl From<&str> for WebhookTicketTicketState {
+    fn from(value: &str) -> Self {
+        match value {
+            "submitted" => Self::Submitted,
+            "in_progress" => Self::InProgress,
+            "waiting_on_customer" => Self::WaitingOnCustomer,
+            "resolved" => Self::Resolved,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+crate::codec::string_enum!(WebhookTicketTicketState);
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WebhookTicketType {
+    /// `ticket`
+    Ticket,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "webhooks")]
+impl WebhookTicketType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ticket => "ticket",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+impl From<&str> for WebhookTicketType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ticket" => Self::Ticket,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+crate::codec::string_enum!(WebhookTicketType);

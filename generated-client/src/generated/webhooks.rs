@@ -702,31 +702,31 @@ pub enum WebhookEvent {
     /// `ping`: Connectivity check, sent when someone pings the subscription from the Developer Hub and from time to time by Intercom to confirm the endpoint still answers.
     Ping(Box<types::Ping>),
     /// `ticket.admin.assigned`: A ticket was handed to a teammate.
-    TicketAdminAssigned(Box<types::Ticket>),
+    TicketAdminAssigned(Box<types::WebhookTicket>),
     /// `ticket.admin.replied`: A teammate replied on a ticket.
-    TicketAdminReplied(Box<types::Ticket>),
+    TicketAdminReplied(Box<types::WebhookTicket>),
     /// `ticket.attribute.updated`: The value of a ticket attribute, custom or built in, changed.
-    TicketAttributeUpdated(Box<types::Ticket>),
+    TicketAttributeUpdated(Box<types::WebhookTicket>),
     /// `ticket.closed`: A ticket was closed.
     ///
     /// From API version 2.15 the ticket of this topic sits under a `ticket` field of the item; for version 2.11, described here, the item is the ticket itself.
-    TicketClosed(Box<types::Ticket>),
+    TicketClosed(Box<types::WebhookTicket>),
     /// `ticket.contact.attached`: A contact was linked to a ticket.
-    TicketContactAttached(Box<types::Ticket>),
+    TicketContactAttached(Box<types::WebhookTicket>),
     /// `ticket.contact.detached`: A contact was unlinked from a ticket.
-    TicketContactDetached(Box<types::Ticket>),
+    TicketContactDetached(Box<types::WebhookTicket>),
     /// `ticket.contact.replied`: A contact replied on a ticket.
-    TicketContactReplied(Box<types::Ticket>),
+    TicketContactReplied(Box<types::WebhookTicket>),
     /// `ticket.created`: A new ticket was created.
-    TicketCreated(Box<types::Ticket>),
+    TicketCreated(Box<types::WebhookTicket>),
     /// `ticket.note.created`: A teammate left an internal note on a ticket.
-    TicketNoteCreated(Box<types::Ticket>),
+    TicketNoteCreated(Box<types::WebhookTicket>),
     /// `ticket.rating.provided`: A contact rated a ticket.
-    TicketRatingProvided(Box<types::Ticket>),
+    TicketRatingProvided(Box<types::WebhookTicket>),
     /// `ticket.state.updated`: A ticket moved to another state.
-    TicketStateUpdated(Box<types::Ticket>),
+    TicketStateUpdated(Box<types::WebhookTicket>),
     /// `ticket.team.assigned`: A ticket was handed to a team.
-    TicketTeamAssigned(Box<types::Ticket>),
+    TicketTeamAssigned(Box<types::WebhookTicket>),
     /// `visitor.signed_up`: An anonymous visitor signed up and is now an identified user.
     VisitorSignedUp(Box<types::Visitor>),
     /// A topic this version of the client does not know, with its item as JSON.

@@ -1,0 +1,221 @@
+//! `cargo xtask coverage [PUBLISHED] [--ours PATH] [--table]`: takes a published description and
+//! ours, gives the operations (method + path) of the published one that ours lacks, and with
+//! `--table` the operation counts per group (tag) of the published description.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+const DEFAULT_PUBLISHED: &str = "../shared/specs/intercom/2.15/api.intercom.io.yaml";
+const OURS: &str = "specs/openapi.yaml";
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// One operation of a description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// Upper case, as on the wire.
+    pub method: String,
+    /// As written in the description.
+    pub path: String,
+    /// The first tag, or `(untagged)`.
+    pub group: String,
+}
+
+impl Operation {
+    /// What makes two operations the same: the method and the path with every parameter name
+    /// erased, so `/contacts/{id}` and `/contacts/{contact_id}` match.
+    fn key(&self) -> (String, String) {
+        let mut shape = String::with_capacity(self.path.len());
+        let mut in_parameter = false;
+        for c in self.path.chars() {
+            match c {
+                '{' => {
+                    in_parameter = true;
+                    shape.push_str("{}");
+                }
+                '}' => in_parameter = false,
+                _ if in_parameter => {}
+                _ => shape.push(c),
+            }
+        }
+        (self.method.clone(), shape.trim_end_matches('/').to_owned())
+    }
+}
+
+/// Every operation under `paths`, in document order.
+pub fn operations(document: &Value) -> Vec<Operation> {
+    let mut out = Vec::new();
+    let Some(paths) = document.get("paths").and_then(Value::as_object) else { return out };
+    for (path, item) in paths {
+        let Some(item) = item.as_object() else { continue };
+        for (method, operation) in item {
+            if !METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let group = operation
+                .pointer("/tags/0")
+                .and_then(Value::as_str)
+                .unwrap_or("(untagged)")
+                .to_owned();
+            out.push(Operation { method: method.to_uppercase(), path: path.clone(), group });
+        }
+    }
+    out
+}
+
+/// How much of a published description ours covers.
+#[derive(Debug)]
+pub struct Coverage {
+    /// Operations of the published description ours lacks, in its order.
+    pub missing: Vec<Operation>,
+    /// Number of operations in the published description.
+    pub total: usize,
+    /// Per group of the published description: (its operations, how many ours has).
+    pub groups: BTreeMap<String, (usize, usize)>,
+    /// Operations of ours that the published description does not have.
+    pub extra: Vec<Operation>,
+}
+
+impl Coverage {
+    pub fn covered(&self) -> usize {
+        self.total - self.missing.len()
+    }
+
+    /// A markdown table: one row per group of the published description, then the totals.
+    pub fn table(&self, published_version: &str) -> String {
+        let mut out = format!("| group | operations in {published_version} | in ours | missing |\n|---|---:|---:|---:|\n");
+        for (group, (total, covered)) in &self.groups {
+            out.push_str(&format!("| {group} | {total} | {covered} | {} |\n", total - covered));
+        }
+        let (total, covered) = (self.total, self.covered());
+        out.push_str(&format!("| **all** | **{total}** | **{covered}** | **{}** |\n", total - covered));
+        out
+    }
+}
+
+/// Compares the operations of two descriptions.
+pub fn compare(published: &Value, ours: &Value) -> Coverage {
+    let published_ops = operations(published);
+    let ours_ops = operations(ours);
+    let ours_keys: BTreeSet<_> = ours_ops.iter().map(Operation::key).collect();
+    let published_keys: BTreeSet<_> = published_ops.iter().map(Operation::key).collect();
+    let mut groups: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut missing = Vec::new();
+    for operation in &published_ops {
+        let entry = groups.entry(operation.group.clone()).or_default();
+        entry.0 += 1;
+        if ours_keys.contains(&operation.key()) {
+            entry.1 += 1;
+        } else {
+            missing.push(operation.clone());
+        }
+    }
+    let extra = ours_ops.into_iter().filter(|o| !published_keys.contains(&o.key())).collect();
+    Coverage { missing, total: published_ops.len(), groups, extra }
+}
+
+fn load(path: &Path) -> Result<Value, String> {
+    codegen::load::load_file(path).map(|source| source.value).map_err(|e| e.to_string())
+}
+
+pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
+    const USAGE: &str = "usage: cargo xtask coverage [PUBLISHED] [--ours PATH] [--table]";
+    let mut published = root.join(DEFAULT_PUBLISHED);
+    let mut ours = root.join(OURS);
+    let mut table = false;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--table" => table = true,
+            "--ours" => ours = PathBuf::from(args.next().ok_or(USAGE)?),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other if other.starts_with("--") => return Err(format!("coverage: unknown option `{other}`\n{USAGE}")),
+            path => published = PathBuf::from(path),
+        }
+    }
+    let published_doc = load(&published)?;
+    let coverage = compare(&published_doc, &load(&ours)?);
+    let version = published_doc.pointer("/info/version").and_then(Value::as_str).unwrap_or("published");
+    if table {
+        print!("{}", coverage.table(version));
+    } else {
+        if !coverage.missing.is_empty() {
+            println!("operations of {} that {} lacks:", published.display(), ours.display());
+            for operation in &coverage.missing {
+                println!("  {:<7} {:<70} {}", operation.method, operation.path, operation.group);
+            }
+        }
+        if !coverage.extra.is_empty() {
+            println!("operations of ours that {version} does not have: {}", coverage.extra.len());
+        }
+    }
+    println!("{} of {} operations covered", coverage.covered(), coverage.total);
+    if coverage.missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("coverage: {} operations of {version} missing", coverage.missing.len()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document(yaml: &str) -> Value {
+        codegen::load::parse(Path::new("test.yaml"), yaml.to_owned()).expect("the test description parses").value
+    }
+
+    const PUBLISHED: &str = "
+openapi: 3.0.3
+info: {title: published, version: '9.9'}
+paths:
+  /things:
+    get: {tags: [Things], responses: {'200': {description: ok}}}
+    post: {tags: [Things], responses: {'200': {description: ok}}}
+  /things/{thing_id}:
+    parameters: [{name: thing_id, in: path, required: true, schema: {type: string}}]
+    get: {tags: [Things], responses: {'200': {description: ok}}}
+    delete: {tags: [Things], responses: {'200': {description: ok}}}
+  /widgets:
+    get: {responses: {'200': {description: ok}}}
+";
+
+    const OURS: &str = "
+openapi: 3.0.3
+info: {title: ours, version: '9.9'}
+paths:
+  /things:
+    get: {tags: [Things], responses: {'200': {description: ok}}}
+  /things/{id}:
+    get: {tags: [Things], responses: {'200': {description: ok}}}
+  /gadgets:
+    put: {tags: [Gadgets], responses: {'200': {description: ok}}}
+";
+
+    #[test]
+    fn missing_operations_ignore_parameter_names_and_list_in_order() {
+        let coverage = compare(&document(PUBLISHED), &document(OURS));
+        let missing: Vec<String> = coverage.missing.iter().map(|o| format!("{} {}", o.method, o.path)).collect();
+        assert_eq!(missing, ["POST /things", "DELETE /things/{thing_id}", "GET /widgets"]);
+        assert_eq!((coverage.covered(), coverage.total), (2, 5));
+        assert_eq!(coverage.groups["Things"], (4, 2));
+        assert_eq!(coverage.groups["(untagged)"], (1, 0));
+        assert_eq!(coverage.extra.len(), 1, "PUT /gadgets is ours only");
+        assert_eq!(
+            coverage.table("9.9"),
+            "| group | operations in 9.9 | in ours | missing |\n|---|---:|---:|---:|\n\
+             | (untagged) | 1 | 0 | 1 |\n| Things | 4 | 2 | 2 |\n| **all** | **5** | **2** | **3** |\n"
+        );
+    }
+
+    #[test]
+    fn a_description_covers_itself() {
+        let coverage = compare(&document(PUBLISHED), &document(PUBLISHED));
+        assert!(coverage.missing.is_empty() && coverage.extra.is_empty());
+        assert_eq!(coverage.covered(), 5);
+    }
+}
