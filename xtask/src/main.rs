@@ -25,10 +25,15 @@ tasks:
   codegen [--check] [--strict]   regenerate generated-client/src/generated from specs/
                                  --check: change nothing, fail if the committed code is stale
                                  --strict: treat every warning as an error
-  conformance [--spec PATH ...] [--progenitor]
-                                 generate, compile and decode the examples of each published
-                                 description (default: ../shared/specs/intercom/*); with
-                                 --progenitor, also run cargo-progenitor on each
+  conformance [--intercom] [--external] [--all] [--spec PATH ...] [--asyncapi PATH ...]
+              [--skip LABEL,...] [--progenitor]
+                                 generate, compile (warnings denied, clippy) and decode the
+                                 examples of each description: Intercom's published ones
+                                 (../shared/specs/intercom/*, the default), --external the other
+                                 APIs' (../shared/specs/external/openapi/* and asyncapi/*), --all
+                                 both; --spec an OpenAPI, --asyncapi an AsyncAPI description;
+                                 --skip leaves descriptions out by label (version or file stem);
+                                 with --progenitor, also run cargo-progenitor on each
   diff OLD NEW [--asyncapi-old PATH --asyncapi-new PATH] [--json | --markdown]
                                  the change report between two descriptions: what was added,
                                  removed or changed, breaking or not, and the semver bump
