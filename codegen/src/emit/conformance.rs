@@ -1,7 +1,9 @@
 //! Emits the example-decoding harness the conformance run compiles beside a generated client:
 //! one `check::<T>(..)` call per response example, `T` being the generated type of that response,
 //! and one `decodes::<T>(..)` call per mutated copy of an example (forward compatibility: the
-//! copy holds fields and enum values this client has never seen, and must still decode).
+//! copy holds fields and enum values this client has never seen, and must still decode). An
+//! AsyncAPI message's example gets a `check` of its payload type and a `message` call: decoded
+//! as its channel's enum, it must come back as that message.
 
 use std::collections::BTreeMap;
 
@@ -40,6 +42,9 @@ pub fn harness_with_mutations(api: &Api, mutated: &BTreeMap<String, Value>) -> R
             }
         }
     }
+    let message_calls = message_calls(api)?;
+    let message = (!message_calls.is_empty()).then(|| quote!(use super::conformance_check::message; use crate::generated::webhooks;));
+    calls.extend(message_calls);
     // Each import only when a call uses it: a description without response examples has no calls.
     let check = (!calls.is_empty()).then(|| quote!(use super::conformance_check::check;));
     let decodes = (!mutated.is_empty()).then(|| quote!(use super::conformance_check::decodes;));
@@ -48,6 +53,7 @@ pub fn harness_with_mutations(api: &Api, mutated: &BTreeMap<String, Value>) -> R
         #![allow(clippy::all)]
         #check
         #decodes
+        #message
         #[allow(unused_imports)]
         use crate::generated::types;
 
@@ -59,6 +65,29 @@ pub fn harness_with_mutations(api: &Api, mutated: &BTreeMap<String, Value>) -> R
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| Error::new(ErrorKind::Write, None, format!("the conformance harness is not valid Rust: {e}")))?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// For every example of a channel's message: a `check` of its payload type, and a `message` call
+/// that decodes it as the channel's enum and expects that message back.
+fn message_calls(api: &Api) -> Result<Vec<proc_macro2::TokenStream>, Error> {
+    let mut calls = Vec::new();
+    for channel in api.webhooks.iter().flat_map(|w| &w.channels) {
+        let channel_ty = quote::format_ident!("{}", channel.rust_name);
+        for message in &channel.messages {
+            let ty = ty_tokens(api, &message.payload, false);
+            let id = format!("{} {}", channel.name, message.names[0]);
+            let expected = &message.names[0];
+            for example in &message.examples {
+                let name = &example.name;
+                let origin = &example.origin;
+                let json = serde_json::to_string(&example.value)
+                    .map_err(|e| Error::new(ErrorKind::Write, None, format!("example {origin} cannot be written: {e}")))?;
+                calls.push(quote!(check::<#ty>(#id, "message", #name, #origin, #json);));
+                calls.push(quote!(message(#id, #expected, #name, #origin, #json, webhooks::#channel_ty::from_value, webhooks::#channel_ty::message_name);));
+            }
+        }
+    }
+    Ok(calls)
 }
 
 #[cfg(test)]

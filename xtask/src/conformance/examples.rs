@@ -27,7 +27,26 @@ pub fn judge_examples(api: &codegen::model::Api, docs: &Documents) -> BTreeMap<S
             }
         }
     }
+    // AsyncAPI messages' examples, against their payload schemas.
+    for message in api.webhooks.iter().flat_map(|w| &w.channels).flat_map(|c| &c.messages) {
+        let Some(schema) = message.payload_origin.as_deref().and_then(|origin| node_of(docs, origin)) else { continue };
+        for example in &message.examples {
+            let violations = check::check(docs, &schema, &example.value);
+            if !violations.is_empty() {
+                let evidence: Vec<String> = violations.iter().take(3).map(ToString::to_string).collect();
+                defects.insert(example.origin.clone(), evidence.join("; "));
+            }
+        }
+    }
     defects
+}
+
+/// The node a `file#pointer` origin names, the file being one of the loaded documents.
+fn node_of(docs: &Documents, origin: &str) -> Option<Node> {
+    let (_, pointer) = origin.split_once('#')?;
+    (0..docs.sources.len())
+        .map(|i| Node { file: FileId(i), pointer: pointer.to_owned() })
+        .find(|node| docs.describe(node) == origin)
 }
 
 /// The key every object of a mutated example gets, and the value every enum string becomes.
