@@ -26,13 +26,14 @@ tasks:
                                  --check: change nothing, fail if the committed code is stale
                                  --strict: treat every warning as an error
   conformance [--intercom] [--external] [--all] [--spec PATH ...] [--asyncapi PATH ...]
-              [--skip LABEL,...] [--progenitor]
+              [--skip LABEL,...] [--max-operations N] [--progenitor]
                                  generate, compile (warnings denied, clippy) and decode the
                                  examples of each description: Intercom's published ones
                                  (../shared/specs/intercom/*, the default), --external the other
                                  APIs' (../shared/specs/external/openapi/* and asyncapi/*), --all
                                  both; --spec an OpenAPI, --asyncapi an AsyncAPI description;
                                  --skip leaves descriptions out by label (version or file stem);
+                                 --max-operations N only generates the bigger ones (CI's bound);
                                  with --progenitor, also run cargo-progenitor on each
   diff OLD NEW [--asyncapi-old PATH --asyncapi-new PATH] [--json | --markdown]
                                  the change report between two descriptions: what was added,

@@ -20,8 +20,12 @@ pub struct Report {
     pub generate_error: Option<String>,
     /// `cargo clippy --lib -- -D warnings` of the generated crate (warnings are denied by its manifest too).
     pub clippy: Option<Duration>,
-    /// `cargo build` of the example harness, then its run.
+    /// `cargo build` of the example harness, then its run (neither when there are no examples).
     pub build: Option<Duration>,
+    /// Why the description was generated but not compiled (`--max-operations`).
+    pub skipped: Option<String>,
+    /// The description has no examples: clippy is the whole check.
+    pub no_examples: bool,
     pub run: Option<Duration>,
     /// Wall time for the description, from loading to the last example.
     pub total: Option<Duration>,
@@ -45,10 +49,14 @@ pub struct Report {
 }
 
 impl Report {
+    /// Passed, or skipped after it generated.
     pub fn passed(&self) -> bool {
+        if self.skipped.is_some() {
+            return self.generate_error.is_none();
+        }
         self.generate_error.is_none()
             && self.check_error.is_none()
-            && self.run.is_some()
+            && (self.run.is_some() || (self.no_examples && self.clippy.is_some()))
             && self.failures.is_empty()
             && self.forward_failures.is_empty()
     }
@@ -76,6 +84,9 @@ pub fn print_details(report: &Report) {
     let _ = writeln!(out, "\n== {} ({}) ==", report.label, report.kind);
     if let Some(err) = &report.generate_error {
         let _ = writeln!(out, "generation FAILED: {err}");
+    }
+    if let Some(why) = &report.skipped {
+        let _ = writeln!(out, "{why}");
     }
     if let Some(err) = &report.check_error {
         let _ = writeln!(out, "compilation FAILED:\n{err}");
@@ -141,15 +152,24 @@ pub fn print_table(reports: &[Report]) {
             r.defects_decoded,
             seconds(r.generate),
             if r.check_error.is_some() && r.build.is_none() { "FAILED".to_owned() } else { seconds(r.clippy) },
-            seconds(r.build),
-            seconds(r.run),
+            if r.no_examples { "no examples".to_owned() } else { seconds(r.build) },
+            if r.no_examples { "-".to_owned() } else { seconds(r.run) },
             seconds(r.total),
             r.progenitor.clone().unwrap_or_else(|| "not run (--progenitor)".to_owned()),
-            if r.passed() { "pass" } else { "FAIL" },
+            match (&r.skipped, r.passed()) {
+                (Some(_), true) => "generates; not compiled (--max-operations)",
+                (_, true) => "pass",
+                (_, false) => "FAIL",
+            },
             first_error.replace('|', "/"),
         );
     }
     let total: Duration = reports.iter().filter_map(|r| r.total).sum();
-    let passed = reports.iter().filter(|r| r.passed()).count();
-    println!("\n{passed} of {} descriptions pass; {:.0}s in all", reports.len(), total.as_secs_f64());
+    let passed = reports.iter().filter(|r| r.passed() && r.skipped.is_none()).count();
+    let skipped = reports.iter().filter(|r| r.skipped.is_some()).count();
+    println!(
+        "\n{passed} of {} descriptions pass, {skipped} only generated (--max-operations); {:.0}s in all",
+        reports.len(),
+        total.as_secs_f64()
+    );
 }
