@@ -19,7 +19,7 @@ fn quirks_fixture_passes_conformance() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "conformance failed:\n{stdout}\n{stderr}");
-    let header = stdout.lines().find(|l| l.starts_with("| version |")).unwrap_or_else(|| panic!("no table:\n{stdout}"));
+    let header = stdout.lines().find(|l| l.starts_with("| description |")).unwrap_or_else(|| panic!("no table:\n{stdout}"));
     let row = stdout.lines().find(|l| l.starts_with("| quirks |")).unwrap_or_else(|| panic!("no table row:\n{stdout}"));
     let cells = |line: &str| -> Vec<String> { line.split('|').map(|c| c.trim().to_owned()).collect() };
     let (names, values) = (cells(header), cells(row));

@@ -1,6 +1,6 @@
 //! Lowers an AsyncAPI 2.x or 3.x document: a message that names a topic (Intercom's webhooks) is
 //! one topic typed by its `data.item`; the messages that name none are typed per channel
-//! ([`channels`]).
+//! (`channels`).
 
 mod channels;
 
