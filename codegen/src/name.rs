@@ -243,6 +243,15 @@ pub fn assign(api: &mut Api) {
         for topic in &mut webhooks.topics {
             topic.rust_name = topics.claim(type_name(std::slice::from_ref(&topic.topic), "Topic"));
         }
+        // A channel's enum lives in the webhooks module, beside the items it always has.
+        let mut channels = Scope::with_reserved(&["Topic", "WebhookEvent", "Notification"]);
+        for channel in &mut webhooks.channels {
+            channel.rust_name = channels.claim(type_name(&[channel.name.clone(), "Message".to_owned()], "Message"));
+            let mut variants = Scope::with_reserved(&[UNKNOWN_VARIANT]);
+            for message in &mut channel.messages {
+                message.rust_name = variants.claim(type_name(&message.names[..1], "Message"));
+            }
+        }
     }
 }
 

@@ -28,11 +28,16 @@ tasks:
   codegen [--check] [--strict]   regenerate generated-client/src/generated from specs/
                                  --check: change nothing, fail if the committed code is stale
                                  --strict: treat every warning as an error
-  conformance [--spec PATH ...] [--progenitor] [--clippy]
-                                 generate, compile and decode the examples of each published
-                                 description (default: ../shared/specs/intercom/*); with
-                                 --progenitor, also run cargo-progenitor on each; with
-                                 --clippy, compile with `cargo clippy -- -D warnings`
+  conformance [--intercom] [--external] [--all] [--spec PATH ...] [--asyncapi PATH ...]
+              [--skip LABEL,...] [--max-operations N] [--progenitor]
+                                 generate, compile (warnings denied, clippy) and decode the
+                                 examples of each description: Intercom's published ones
+                                 (../shared/specs/intercom/*, the default), --external the other
+                                 APIs' (../shared/specs/external/openapi/* and asyncapi/*), --all
+                                 both; --spec an OpenAPI, --asyncapi an AsyncAPI description;
+                                 --skip leaves descriptions out by label (version or file stem);
+                                 --max-operations N only generates the bigger ones (CI's bound);
+                                 with --progenitor, also run cargo-progenitor on each
   check-fixture --spec PATH [--wire FILE]
                                  generate a crate from one small description; clippy it with
                                  -D warnings (every feature, and none), rustdoc it with

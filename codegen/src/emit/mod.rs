@@ -2,6 +2,7 @@
 //!
 //! This is the only stage that knows Rust syntax.
 
+mod channels;
 pub mod conformance;
 mod docs;
 mod operations;
@@ -89,7 +90,7 @@ impl Plan {
             let weight = group_sizes[start..end].iter().sum();
             parts.push(Part { path: "operations.rs", piece: Piece::Operations { start, end }, weight });
         }
-        let webhooks_weight = api.webhooks.as_ref().map_or(1, |w| w.topics.len() / 8);
+        let webhooks_weight = api.webhooks.as_ref().map_or(1, |w| (w.topics.len() + w.channels.iter().map(|c| c.messages.len()).sum::<usize>()) / 8);
         parts.push(Part { path: "webhooks.rs", piece: Piece::Webhooks, weight: webhooks_weight });
         Plan { parts, type_order, type_gates: api.type_gates() }
     }

@@ -1,4 +1,5 @@
-//! Emits `webhooks.rs`: the `Topic` enum, the `WebhookEvent` enum of typed items, and a decoder.
+//! Emits `webhooks.rs`: the `Topic` enum, the `WebhookEvent` enum of typed items, a decoder, and
+//! the enums of the channels whose messages name no topic ([`super::channels`]).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -71,7 +72,10 @@ pub fn emit(api: &Api) -> TokenStream {
         let line = if line.is_empty() { line } else { format!(" {line}") };
         quote!(#![doc = #line])
     });
-    let uses_types = webhooks.topics.iter().any(|t| super::definition(api, &t.item).is_some()) || webhooks.envelope.is_some();
+    let uses_types = webhooks.topics.iter().any(|t| super::definition(api, &t.item).is_some())
+        || webhooks.envelope.is_some()
+        || webhooks.channels.iter().flat_map(|c| &c.messages).any(|m| super::definition(api, &m.payload).is_some());
+    let channels = webhooks.channels.iter().map(|channel| super::channels::emit(api, channel));
     let types_import = uses_types.then(|| quote!(use super::types;));
     let (envelope_field, envelope_decode, envelope_decode_parts, envelope_init) = match webhooks.envelope {
         Some(id) => {
@@ -208,5 +212,7 @@ pub fn emit(api: &Api) -> TokenStream {
                 Ok(Notification { topic, #envelope_init event })
             }
         }
+
+        #(#channels)*
     }
 }

@@ -1,4 +1,8 @@
-//! Lowers an AsyncAPI 2.x or 3.x document of webhooks: one topic per message, typed by its `data.item`.
+//! Lowers an AsyncAPI 2.x or 3.x document: a message that names a topic (Intercom's webhooks) is
+//! one topic typed by its `data.item`; the messages that name none are typed per channel
+//! (`channels`).
+
+mod channels;
 
 use serde_json::Value;
 
@@ -19,17 +23,19 @@ pub fn lower(space: &mut TypeSpace<'_>, file: FileId, diags: &mut Diagnostics) -
     };
     let v3 = doc.get("asyncapi").and_then(Value::as_str).is_some_and(|v| v.starts_with('3'));
 
-    let mut messages: Vec<(String, Node)> = Vec::new();
-    let Some(Value::Object(channels)) = doc.get("channels") else {
+    // (key, message, channel) for every message of every channel, in document order.
+    let mut messages: Vec<(String, Node, channels::Listed)> = Vec::new();
+    let Some(Value::Object(channel_map)) = doc.get("channels") else {
         return Err(Error::at(ErrorKind::InvalidDocument, docs.locate(&root), "an AsyncAPI document without `channels`"));
     };
-    for channel_name in channels.keys() {
+    for channel_name in channel_map.keys() {
         let Some(channel) = docs.deref(&root.child("channels").child(channel_name)) else { continue };
+        let listed = |key: Option<&String>, node: &Node| channels::Listed { channel: channel_name.clone(), key: key.cloned(), node: node.clone() };
         if v3 {
             if let Some(Value::Object(list)) = docs.get(&channel.child("messages")) {
                 for key in list.keys() {
                     if let Some(node) = docs.deref(&channel.child("messages").child(key)) {
-                        messages.push((key.clone(), node));
+                        messages.push((key.clone(), node.clone(), listed(Some(key), &node)));
                     }
                 }
             }
@@ -42,20 +48,22 @@ pub fn lower(space: &mut TypeSpace<'_>, file: FileId, diags: &mut Diagnostics) -
                         for index in 0..list.len() {
                             if let Some(node) = docs.deref(&message.child("oneOf").child(&index.to_string())) {
                                 let key = node.pointer.rsplit('/').next().unwrap_or_default().to_owned();
-                                messages.push((key, node));
+                                messages.push((key, node.clone(), listed(None, &node)));
                             }
                         }
                     }
                     None => {
                         let key = message.pointer.rsplit('/').next().unwrap_or_default().to_owned();
-                        messages.push((key, message));
+                        messages.push((key, message.clone(), listed(None, &message)));
                     }
                 }
             }
         }
     }
 
-    for (key, message) in messages {
+    // Messages that name no topic: typed per channel, after the topics.
+    let mut untopical = Vec::new();
+    for (key, message, listed) in messages {
         let Some(body) = docs.get(&message) else { continue };
         let name = body.get("name").and_then(Value::as_str).map_or(key, str::to_owned);
         let payload = message.child("payload");
@@ -65,7 +73,7 @@ pub fn lower(space: &mut TypeSpace<'_>, file: FileId, diags: &mut Diagnostics) -
             .map(str::to_owned)
             .or_else(|| fixed_string(space, &property(space, &payload, "topic")?));
         let Some(topic) = topic else {
-            diags.warn(docs.locate(&message), format!("message `{name}` names no topic (`x-intercom-topic` or a fixed `topic`); skipped"))?;
+            untopical.push(listed);
             continue;
         };
         if webhooks.topics.iter().any(|t| t.topic == topic) {
@@ -95,6 +103,7 @@ pub fn lower(space: &mut TypeSpace<'_>, file: FileId, diags: &mut Diagnostics) -
             rust_name: String::new(),
         });
     }
+    webhooks.channels = channels::lower(space, &root, untopical, diags)?;
     Ok(webhooks)
 }
 

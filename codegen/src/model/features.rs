@@ -87,6 +87,7 @@ pub fn compute(api: &Api) -> Vec<Feature> {
     if let Some(webhooks) = &api.webhooks {
         webhook_roots.extend(webhooks.topics.iter().map(|t| t.item.clone()));
         webhook_roots.extend(webhooks.envelope.map(Ty::Named));
+        webhook_roots.extend(webhooks.channels.iter().flat_map(|c| &c.messages).map(|m| m.payload.clone()));
     }
     features.push(Feature { kind: FeatureKind::Webhooks, types: reach(&api.types, &webhook_roots), name: String::new() });
 

@@ -291,6 +291,54 @@ pub struct Webhooks {
     pub topics: Vec<Topic>,
     /// The notification envelope every message shares, when the description names one.
     pub envelope: Option<TypeId>,
+    /// The channels of a document shaped unlike Intercom's webhooks: each one with its messages
+    /// that name no topic (all of them, for such a document). Empty for Intercom's.
+    pub channels: Vec<Channel>,
+}
+
+/// A channel of an AsyncAPI document and the messages it carries, which name no topic.
+#[derive(Debug, Clone)]
+pub struct Channel {
+    /// The channel's key under `channels`.
+    pub name: String,
+    pub address: Option<String>,
+    pub docs: Option<String>,
+    pub messages: Vec<Message>,
+    /// How a payload says which message it is.
+    pub dispatch: Dispatch,
+    /// Filled by the naming stage.
+    pub rust_name: String,
+}
+
+/// How the messages of a channel are told apart on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dispatch {
+    /// Each message's payload fixes this property to a value (its [`Message::tag_value`]);
+    /// messages sharing a value are tried in order.
+    Tag(String),
+    /// No property tells them apart: the first message, in order, whose payload type takes the
+    /// value. A transport that names the message (a header, a routing key) can say which instead.
+    Untagged,
+}
+
+/// One message of a channel: its payload's type and the names the description gives it.
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// The names a transport may call the message by: its key in the channel (3.x) or in
+    /// `components.messages`, `name`, `messageId`; the first is the main one. A name an earlier
+    /// message of the channel has is left out.
+    pub names: Vec<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub payload: Ty,
+    /// The value of the channel's tag property, when it is dispatched by tag.
+    pub tag_value: Option<String>,
+    /// The payload examples of the message.
+    pub examples: Vec<Example>,
+    /// `file#pointer` of the payload schema, when there is one.
+    pub payload_origin: Option<String>,
+    /// Filled by the naming stage.
+    pub rust_name: String,
 }
 
 #[derive(Debug, Clone)]

@@ -73,3 +73,28 @@ fn same_number(a: &serde_json::Number, b: &serde_json::Number) -> bool {
         _ => a.as_f64() == b.as_f64(),
     }
 }
+
+/// Decodes an AsyncAPI message's example as its channel's enum (`decode`), which must give the
+/// message it is an example of (`name_of` says which one it gave). Prints a `"mode": "message"` line.
+pub fn message<T>(
+    op: &str,
+    expected: &str,
+    name: &str,
+    origin: &str,
+    json: &str,
+    decode: fn(Value) -> Result<T, serde_json::Error>,
+    name_of: fn(&T) -> Option<&'static str>,
+) {
+    let report = |result: &str, error: &str| {
+        json!({"mode": "message", "op": op, "status": "message", "name": name, "origin": origin, "result": result, "path": "", "error": error})
+    };
+    let line = match serde_json::from_str::<Value>(json).map(decode) {
+        Err(err) => report("bad_json", &err.to_string()),
+        Ok(Err(err)) => report("decode_error", &err.to_string()),
+        Ok(Ok(message)) => match name_of(&message) {
+            Some(found) if found == expected => report("ok", ""),
+            found => report("other_message", &format!("decoded as {found:?}, expected `{expected}`")),
+        },
+    };
+    println!("{line}");
+}

@@ -1,86 +1,72 @@
-//! `cargo xtask conformance`: every published description generates, compiles warning-free, and
-//! decodes its own response examples. Examples that break their own schema are reported as spec
+//! `cargo xtask conformance`: every description generates, compiles warning-free and clippy-clean,
+//! and decodes its own examples. Examples that break their own schema are reported as spec
 //! defects, apart from generator failures.
+//!
+//! Which descriptions: Intercom's published ones by default (`../shared/specs/intercom/*`),
+//! `--external` the other APIs' (`../shared/specs/external/openapi/*` and `asyncapi/*`), `--all`
+//! both, or `--spec PATH` / `--asyncapi PATH` one each. An AsyncAPI document is generated beside
+//! an OpenAPI description with no operations. Every crate is built in one target folder
+//! (`target/conformance/target`), so the client runtime's dependencies are built once.
 
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
+mod examples;
+mod report;
+mod workdir;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use codegen::check;
-use codegen::model::openapi::json_media;
-use codegen::resolve::{Documents, FileId, Node};
 use codegen::Config;
 use serde_json::Value;
 
+use report::Report;
+
 const HARNESS_CHECK: &str = include_str!("check_harness.rs");
 
+/// What kind of document a description is.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    OpenApi,
+    AsyncApi,
+}
+
+/// One description to run.
+#[derive(Clone, Debug)]
+struct Description {
+    path: PathBuf,
+    kind: Kind,
+}
+
 struct Options {
-    specs: Vec<PathBuf>,
+    descriptions: Vec<Description>,
     progenitor: bool,
-    /// Compile with `cargo clippy -- -D warnings` instead of `cargo check`.
-    clippy: bool,
-}
-
-/// The outcome for one description.
-#[derive(Default)]
-struct Report {
-    label: String,
-    operations: usize,
-    types: usize,
-    warnings: Vec<String>,
-    generate: Option<Duration>,
-    generate_error: Option<String>,
-    check: Option<Duration>,
-    check_error: Option<String>,
-    examples_time: Option<Duration>,
-    examples_total: usize,
-    decoded: usize,
-    /// Examples that break their own schema, with the evidence.
-    defects: Vec<String>,
-    /// Defect examples that our types still decoded (informational).
-    defects_decoded: usize,
-    /// Non-defect examples that failed: the generator's fault.
-    failures: Vec<String>,
-    /// Mutated copies of the non-defect examples (unknown fields, unseen enum values): how many, how many decoded.
-    forward_total: usize,
-    forward_decoded: usize,
-    /// Mutated copies that failed to decode: the generated code breaks on a change Intercom may make.
-    forward_failures: Vec<String>,
-    /// Unknown fields added and enum values replaced over all the copies.
-    forward_mutations: (usize, usize),
-    progenitor: Option<String>,
-}
-
-impl Report {
-    fn passed(&self) -> bool {
-        self.generate_error.is_none()
-            && self.check_error.is_none()
-            && self.check.is_some()
-            && self.failures.is_empty()
-            && self.forward_failures.is_empty()
-    }
+    /// Descriptions whose label is listed here are left out (`--skip LABEL`).
+    skip: Vec<String>,
+    /// Descriptions with more operations are generated but not compiled (`--max-operations N`).
+    max_operations: Option<usize>,
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let options = parse(root, args)?;
-    if options.specs.is_empty() {
+    let descriptions: Vec<&Description> =
+        options.descriptions.iter().filter(|d| !options.skip.contains(&label_of(&d.path))).collect();
+    if descriptions.is_empty() {
         return Err("conformance: no descriptions found; pass --spec PATH or put ../shared beside the checkout".to_owned());
     }
-    let work = std::env::temp_dir().join("intercom-conformance");
-    std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
+    let work = workdir::WorkDir::lock(root)?;
     let progenitor = if options.progenitor { Some(install_progenitor(root)?) } else { None };
     let mut reports = Vec::new();
-    for spec in &options.specs {
-        let mut report = run_one(root, &work, spec, options.clippy);
-        if let Some(bin) = &progenitor {
-            report.progenitor = Some(run_progenitor(bin, spec, &work.join(format!("progenitor-{}", report.label))));
+    for description in descriptions {
+        let started = Instant::now();
+        let mut report = run_one(root, &work, description, options.max_operations);
+        if let (Some(bin), Kind::OpenApi) = (&progenitor, description.kind) {
+            report.progenitor = Some(run_progenitor(bin, &description.path, &work.crate_dir(&format!("progenitor-{}", report.label))));
         }
-        print_details(&report);
+        report.total = Some(started.elapsed());
+        report::print_details(&report);
         reports.push(report);
     }
-    print_table(&reports);
+    report::print_table(&reports);
     if reports.iter().all(Report::passed) {
         Ok(())
     } else {
@@ -89,18 +75,38 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 }
 
 fn parse(root: &Path, args: &[String]) -> Result<Options, String> {
-    let mut options = Options { specs: Vec::new(), progenitor: false, clippy: false };
+    let mut options = Options { descriptions: Vec::new(), progenitor: false, skip: Vec::new(), max_operations: None };
+    let (mut intercom, mut external) = (false, false);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--spec" => options.specs.push(PathBuf::from(args.next().ok_or("--spec needs a path")?)),
+            "--spec" => options
+                .descriptions
+                .push(Description { path: PathBuf::from(args.next().ok_or("--spec needs a path")?), kind: Kind::OpenApi }),
+            "--asyncapi" => options
+                .descriptions
+                .push(Description { path: PathBuf::from(args.next().ok_or("--asyncapi needs a path")?), kind: Kind::AsyncApi }),
+            "--intercom" => intercom = true,
+            "--external" => external = true,
+            "--all" => (intercom, external) = (true, true),
+            "--skip" => options.skip.extend(args.next().ok_or("--skip needs a label")?.split(',').map(str::to_owned)),
             "--progenitor" => options.progenitor = true,
-            "--clippy" => options.clippy = true,
+            "--max-operations" => {
+                let limit = args.next().ok_or("--max-operations needs a number")?;
+                options.max_operations = Some(limit.parse().map_err(|_| format!("--max-operations: `{limit}` is not a number"))?);
+            }
             other => return Err(format!("conformance: unknown option `{other}`")),
         }
     }
-    if options.specs.is_empty() {
-        options.specs = published_descriptions(root);
+    if options.descriptions.is_empty() && !external {
+        intercom = true;
+    }
+    if intercom {
+        let published = published_descriptions(root).into_iter().map(|path| Description { path, kind: Kind::OpenApi });
+        options.descriptions.extend(published);
+    }
+    if external {
+        options.descriptions.extend(external_descriptions(root));
     }
     Ok(options)
 }
@@ -120,6 +126,24 @@ pub fn published_descriptions(root: &Path) -> Vec<PathBuf> {
     found.into_iter().map(|(_, p)| p).collect()
 }
 
+/// `../shared/specs/external/openapi/*` then `asyncapi/*`, each by file name.
+fn external_descriptions(root: &Path) -> Vec<Description> {
+    let dir = root.join("../shared/specs/external");
+    let mut out = Vec::new();
+    for (folder, kind) in [("openapi", Kind::OpenApi), ("asyncapi", Kind::AsyncApi)] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join(folder))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml"))
+            .collect();
+        files.sort();
+        out.extend(files.into_iter().map(|path| Description { path, kind }));
+    }
+    out
+}
+
 fn version_key(label: &str) -> Vec<u64> {
     label.split('.').map(|part| part.parse().unwrap_or(u64::MAX)).collect()
 }
@@ -133,10 +157,33 @@ pub fn label_of(spec: &Path) -> String {
     }
 }
 
-fn run_one(root: &Path, work: &Path, spec: &Path, clippy: bool) -> Report {
-    let mut report = Report { label: label_of(spec), ..Report::default() };
+/// An OpenAPI description with no operations, to generate an AsyncAPI document beside.
+const NO_OPERATIONS: &str = "openapi: 3.0.3\ninfo:\n  title: no operations\n  version: '0'\npaths: {}\n";
+
+fn run_one(root: &Path, work: &workdir::WorkDir, description: &Description, max_operations: Option<usize>) -> Report {
+    let spec = &description.path;
+    let mut report = Report {
+        label: label_of(spec),
+        kind: match description.kind {
+            Kind::OpenApi => "openapi",
+            Kind::AsyncApi => "asyncapi",
+        },
+        ..Report::default()
+    };
+    let crate_dir = work.crate_dir(&format!("client-{}", report.label));
+    let config = match description.kind {
+        Kind::OpenApi => Config { openapi: spec.to_path_buf(), asyncapi: None, strict: false },
+        Kind::AsyncApi => {
+            let openapi = work.crate_dir("no-operations.yaml");
+            let written = openapi.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(&openapi, NO_OPERATIONS));
+            if let Err(err) = written {
+                report.generate_error = Some(format!("cannot write {}: {err}", openapi.display()));
+                return report;
+            }
+            Config { openapi, asyncapi: Some(spec.to_path_buf()), strict: false }
+        }
+    };
     let started = Instant::now();
-    let config = Config { openapi: spec.to_path_buf(), asyncapi: None, strict: false };
     let (model, docs) = match codegen::build_model_with_documents(&config) {
         Ok(built) => built,
         Err(err) => {
@@ -144,7 +191,8 @@ fn run_one(root: &Path, work: &Path, spec: &Path, clippy: bool) -> Report {
             return report;
         }
     };
-    let files = match codegen::emit::emit(&model.api, &[format!("`{}`", spec.display())]) {
+    let sources: Vec<String> = std::iter::once(&config.openapi).chain(&config.asyncapi).map(|p| format!("`{}`", p.display())).collect();
+    let files = match codegen::emit::emit(&model.api, &sources) {
         Ok(files) => files,
         Err(err) => {
             report.generate_error = Some(err.to_string());
@@ -152,9 +200,9 @@ fn run_one(root: &Path, work: &Path, spec: &Path, clippy: bool) -> Report {
         }
     };
     // Judge each example against its own schema first, independently of the generated types.
-    let defects = judge_examples(&model.api, &docs);
-    // And make a copy of each sound one with what a later Intercom may send: it must decode too.
-    let (mutated, counts) = forward_examples(&model.api, &docs, &defects);
+    let defects = examples::judge_examples(&model.api, &docs);
+    // And make a copy of each sound one with what a later version may send: it must decode too.
+    let (mutated, counts) = examples::forward_examples(&model.api, &docs, &defects);
     report.forward_mutations = (counts.unknown_fields, counts.unseen_values);
     let harness = match codegen::emit::conformance::harness_with_mutations(&model.api, &mutated) {
         Ok(h) => h,
@@ -165,83 +213,93 @@ fn run_one(root: &Path, work: &Path, spec: &Path, clippy: bool) -> Report {
     };
     report.generate = Some(started.elapsed());
     report.operations = model.api.operations.len();
+    let channels = model.api.webhooks.iter().flat_map(|w| &w.channels);
+    report.channels = channels.clone().count();
+    report.messages = channels.map(|c| c.messages.len()).sum();
     report.types = model.api.types.len();
     report.warnings = model.warnings.iter().map(ToString::to_string).collect();
 
-    let crate_dir = work.join(format!("client-{}", report.label));
+    if let Some(limit) = max_operations.filter(|limit| report.operations > *limit) {
+        report.skipped = Some(format!("skipped: {} operations, more than --max-operations {limit}", report.operations));
+        return report;
+    }
     let features = codegen::write::manifest::features_section(&model.api);
     if let Err(err) = write_crate(root, &crate_dir, &files, &features, &harness) {
         report.generate_error = Some(err);
         return report;
     }
-    let target = work.join("target");
-    let started = Instant::now();
-    let compile: &[&str] = if clippy {
-        &["clippy", "--lib", "--quiet", "--message-format=short", "--", "-D", "warnings"]
-    } else {
-        &["check", "--lib", "--quiet", "--message-format=short"]
+    let responses = model.api.operations.iter().flat_map(|op| &op.responses).map(|r| r.examples.len());
+    let messages = model.api.webhooks.iter().flat_map(|w| &w.channels).flat_map(|c| &c.messages).map(|m| m.examples.len());
+    report.no_examples = responses.chain(messages).sum::<usize>() == 0;
+    let Some(stdout) = compile_and_run(&crate_dir, &work.target(), &mut report) else { return report };
+    tally(&stdout, &defects, &mut report);
+    report
+}
+
+/// Clippy with warnings denied, then the build and run of the example harness: its output, or
+/// `None` with the first errors in `report`.
+fn compile_and_run(crate_dir: &Path, target: &Path, report: &mut Report) -> Option<String> {
+    let cargo_in_crate = |args: &[&str]| {
+        Command::new(cargo()).args(args).current_dir(crate_dir).env("CARGO_TARGET_DIR", target).env("CARGO_INCREMENTAL", "0").output()
     };
-    let output = Command::new(cargo())
-        .args(compile)
-        .current_dir(&crate_dir)
-        .env("CARGO_TARGET_DIR", &target)
-        .output();
-    report.check = Some(started.elapsed());
-    match output {
-        Ok(out) if out.status.success() => {}
-        Ok(out) => {
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            let first: Vec<&str> = stderr.lines().filter(|l| l.contains("error") || l.contains("warning")).take(15).collect();
-            report.check_error = Some(first.join("\n"));
-            return report;
+    let failed = |what: &str, output: &std::process::Output| {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let first: Vec<&str> = stderr.lines().filter(|l| l.contains("error") || l.contains("warning")).take(15).collect();
+        let first = if first.is_empty() { stderr.lines().take(15).collect() } else { first };
+        format!("{what}:\n{}", first.join("\n"))
+    };
+    let steps: [(&str, &[&str]); 2] = [
+        ("clippy", &["clippy", "--lib", "--quiet", "--message-format=short", "--", "-D", "warnings"]),
+        ("build", &["build", "--quiet", "--message-format=short", "--bin", "conformance"]),
+    ];
+    // Without examples there is nothing to decode: clippy is the whole check.
+    let steps = if report.no_examples { &steps[..1] } else { &steps[..] };
+    for &(what, args) in steps {
+        let started = Instant::now();
+        let output = cargo_in_crate(args);
+        let elapsed = Some(started.elapsed());
+        match what {
+            "clippy" => report.clippy = elapsed,
+            _ => report.build = elapsed,
         }
-        Err(err) => {
-            report.check_error = Some(format!("cannot run cargo: {err}"));
-            return report;
+        match output {
+            Ok(out) if out.status.success() => {}
+            Ok(out) => {
+                report.check_error = Some(failed(&format!("cargo {what}"), &out));
+                return None;
+            }
+            Err(err) => {
+                report.check_error = Some(format!("cannot run cargo: {err}"));
+                return None;
+            }
         }
     }
-
+    if report.no_examples {
+        return Some(String::new());
+    }
     let started = Instant::now();
-    let output = Command::new(cargo())
-        .args(["run", "--quiet", "--bin", "conformance"])
-        .current_dir(&crate_dir)
-        .env("CARGO_TARGET_DIR", &target)
-        .output();
-    report.examples_time = Some(started.elapsed());
-    let stdout = match output {
-        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
+    let output = Command::new(target.join("debug").join(format!("conformance{}", std::env::consts::EXE_SUFFIX))).output();
+    report.run = Some(started.elapsed());
+    match output {
+        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
         Ok(out) => {
             report.check_error = Some(format!("the example harness failed: {}", String::from_utf8_lossy(&out.stderr)));
-            return report;
+            None
         }
         Err(err) => {
             report.check_error = Some(format!("cannot run the example harness: {err}"));
-            return report;
+            None
         }
-    };
+    }
+}
+
+/// Counts the harness's JSON lines into `report`.
+fn tally(stdout: &str, defects: &std::collections::BTreeMap<String, String>, report: &mut Report) {
     for line in stdout.lines() {
         let Ok(result) = serde_json::from_str::<Value>(line) else { continue };
         let field = |k: &str| result.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
         let origin = field("origin");
         let ok = field("result") == "ok";
-        if field("mode") == "forward" {
-            report.forward_total += 1;
-            if ok {
-                report.forward_decoded += 1;
-            } else {
-                report.forward_failures.push(format!(
-                    "{} {} `{}`: {} at `{}`: {} ({origin})",
-                    field("op"),
-                    field("status"),
-                    field("name"),
-                    field("result"),
-                    field("path"),
-                    field("error")
-                ));
-            }
-            continue;
-        }
-        report.examples_total += 1;
         let what = format!(
             "{} {} `{}`: {} at `{}`: {} ({origin})",
             field("op"),
@@ -251,6 +309,23 @@ fn run_one(root: &Path, work: &Path, spec: &Path, clippy: bool) -> Report {
             field("path"),
             field("error")
         );
+        if field("mode") == "message" {
+            // The example's payload was counted by its `check` line; this says which message it decoded as.
+            if !ok && !defects.contains_key(&origin) {
+                report.failures.push(what);
+            }
+            continue;
+        }
+        if field("mode") == "forward" {
+            report.forward_total += 1;
+            if ok {
+                report.forward_decoded += 1;
+            } else {
+                report.forward_failures.push(what);
+            }
+            continue;
+        }
+        report.examples_total += 1;
         match defects.get(&origin) {
             Some(evidence) => {
                 if ok {
@@ -262,144 +337,8 @@ fn run_one(root: &Path, work: &Path, spec: &Path, clippy: bool) -> Report {
             None => report.failures.push(what),
         }
     }
-    report
 }
 
-/// Examples that break their own schema, by origin, with the first violations as evidence.
-pub(crate) fn judge_examples(api: &codegen::model::Api, docs: &Documents) -> BTreeMap<String, String> {
-    let mut defects = BTreeMap::new();
-    for op in &api.operations {
-        let Some((_, pointer)) = op.origin.split_once('#') else { continue };
-        let op_node = Node { file: FileId(0), pointer: pointer.to_owned() };
-        for response in &op.responses {
-            let Some(response_node) = docs.deref(&op_node.child("responses").child(&response.status)) else { continue };
-            let Some(media) = json_media(docs.get(&response_node).and_then(|r| r.get("content"))) else { continue };
-            let schema = response_node.child("content").child(&media).child("schema");
-            for example in &response.examples {
-                let violations = check::check(docs, &schema, &example.value);
-                if !violations.is_empty() {
-                    let evidence: Vec<String> = violations.iter().take(3).map(ToString::to_string).collect();
-                    defects.insert(example.origin.clone(), evidence.join("; "));
-                }
-            }
-        }
-    }
-    defects
-}
-
-/// The key every object of a mutated example gets, and the value every enum string becomes.
-const UNKNOWN_FIELD: &str = "x_unknown_field_9f";
-const UNSEEN_VALUE: &str = "unseen_value_9f";
-
-/// For every example that is not a spec defect, a copy with what a later version of the API may
-/// send, guided by the example's schema: every object gets an unknown field, and every string
-/// whose schema lists string values (`enum`, `const`) becomes one not listed. Tags of tagged
-/// unions are such strings too: the generated unions decode an unknown tag into their
-/// catch-all. Keyed by the example's origin.
-fn forward_examples(
-    api: &codegen::model::Api,
-    docs: &Documents,
-    defects: &BTreeMap<String, String>,
-) -> (BTreeMap<String, Value>, Mutations) {
-    let mut out = BTreeMap::new();
-    let mut counts = Mutations::default();
-    for op in &api.operations {
-        let Some((_, pointer)) = op.origin.split_once('#') else { continue };
-        let op_node = Node { file: FileId(0), pointer: pointer.to_owned() };
-        for response in &op.responses {
-            let Some(response_node) = docs.deref(&op_node.child("responses").child(&response.status)) else { continue };
-            let Some(media) = json_media(docs.get(&response_node).and_then(|r| r.get("content"))) else { continue };
-            let schema = response_node.child("content").child(&media).child("schema");
-            for example in &response.examples {
-                if defects.contains_key(&example.origin) {
-                    continue;
-                }
-                if out.contains_key(&example.origin) {
-                    continue;
-                }
-                let mut copy = example.value.clone();
-                mutate_forward(docs, &schema, &mut copy, 0, &mut counts);
-                out.insert(example.origin.clone(), copy);
-            }
-        }
-    }
-    (out, counts)
-}
-
-/// How much the mutated copies differ from the examples.
-#[derive(Default)]
-struct Mutations {
-    unknown_fields: usize,
-    unseen_values: usize,
-}
-
-/// Mutates `value` as [`forward_examples`] says, following the schema at `schema`.
-fn mutate_forward(docs: &Documents, schema: &Node, value: &mut Value, depth: usize, counts: &mut Mutations) {
-    if depth > 64 {
-        return;
-    }
-    let Some(schema) = docs.deref(schema) else { return };
-    let Some(Value::Object(s)) = docs.get(&schema) else { return };
-    if let Some(Value::Array(parts)) = s.get("allOf") {
-        for i in 0..parts.len() {
-            mutate_forward(docs, &schema.child("allOf").child(&i.to_string()), value, depth + 1, counts);
-        }
-    }
-    for key in ["oneOf", "anyOf"] {
-        if let Some(Value::Array(variants)) = s.get(key) {
-            // The variant the example is an instance of.
-            let matching = (0..variants.len())
-                .map(|i| schema.child(key).child(&i.to_string()))
-                .find(|variant| check::check(docs, variant, value).is_empty());
-            if let Some(variant) = matching {
-                mutate_forward(docs, &variant, value, depth + 1, counts);
-            }
-        }
-    }
-    match value {
-        Value::String(text) => {
-            let listed = match (s.get("enum"), s.get("const")) {
-                (Some(Value::Array(values)), _) => {
-                    let strings: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
-                    !strings.is_empty() && strings.iter().all(|v| v.is_string())
-                }
-                (None, Some(Value::String(_))) => true,
-                _ => false,
-            };
-            let declared = s.get("type").and_then(Value::as_str);
-            if listed && matches!(declared, Some("string") | None) && text != UNSEEN_VALUE {
-                *text = UNSEEN_VALUE.to_owned();
-                counts.unseen_values += 1;
-            }
-        }
-        Value::Object(map) => {
-            let properties = s.get("properties").and_then(Value::as_object);
-            let additional = match s.get("additionalProperties") {
-                Some(Value::Object(a)) => Some(a),
-                _ => None,
-            };
-            for (key, child) in map.iter_mut() {
-                if properties.is_some_and(|p| p.contains_key(key)) {
-                    mutate_forward(docs, &schema.child("properties").child(key), child, depth + 1, counts);
-                } else if additional.is_some() {
-                    mutate_forward(docs, &schema.child("additionalProperties"), child, depth + 1, counts);
-                }
-            }
-            // A map whose values have a type of their own takes no key of another type.
-            let typed_map = additional.is_some_and(|a| !a.is_empty());
-            if !typed_map && !map.contains_key(UNKNOWN_FIELD) {
-                map.insert(UNKNOWN_FIELD.to_owned(), serde_json::json!({"nested": [1, "two"]}));
-                counts.unknown_fields += 1;
-            }
-        }
-        Value::Array(items) if s.contains_key("items") => {
-            for item in items {
-                mutate_forward(docs, &schema.child("items"), item, depth + 1, counts);
-            }
-        }
-        _ => {}
-    }
-}
 
 pub(crate) fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
@@ -573,69 +512,3 @@ fn run_progenitor(bin: &Path, spec: &Path, out: &Path) -> String {
     }
 }
 
-fn seconds(d: Option<Duration>) -> String {
-    d.map_or_else(|| "-".to_owned(), |d| format!("{:.2}s", d.as_secs_f64()))
-}
-
-fn print_details(report: &Report) {
-    let mut out = String::new();
-    let _ = writeln!(out, "\n== {} ==", report.label);
-    if let Some(err) = &report.generate_error {
-        let _ = writeln!(out, "generation FAILED: {err}");
-    }
-    if let Some(err) = &report.check_error {
-        let _ = writeln!(out, "compilation FAILED:\n{err}");
-    }
-    let _ = writeln!(out, "warnings ({}):", report.warnings.len());
-    for w in &report.warnings {
-        let _ = writeln!(out, "  {w}");
-    }
-    let _ = writeln!(out, "spec defects: examples that break their own schema ({}):", report.defects.len());
-    for d in &report.defects {
-        let _ = writeln!(out, "  {d}");
-    }
-    let _ = writeln!(out, "generator failures ({}):", report.failures.len());
-    for f in &report.failures {
-        let _ = writeln!(out, "  {f}");
-    }
-    let _ = writeln!(
-        out,
-        "forward compatibility: {} of {} copies decoded, with {} unknown fields and {} unseen enum values in all",
-        report.forward_decoded, report.forward_total, report.forward_mutations.0, report.forward_mutations.1
-    );
-    let _ = writeln!(
-        out,
-        "forward-compatibility failures: copies with unknown fields and enum values that did not decode ({}):",
-        report.forward_failures.len()
-    );
-    for f in &report.forward_failures {
-        let _ = writeln!(out, "  {f}");
-    }
-    print!("{out}");
-}
-
-fn print_table(reports: &[Report]) {
-    println!("\n| version | operations | types | warnings | examples decoded / total (non-defect) | forward-compat decoded / total | spec defects (of which decoded) | generate | cargo check -D warnings | decode run | progenitor | result |");
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
-    for r in reports {
-        let non_defect = r.examples_total - r.defects.len();
-        println!(
-            "| {} | {} | {} | {} | {} / {} | {} / {} | {} ({}) | {} | {} | {} | {} | {} |",
-            r.label,
-            r.operations,
-            r.types,
-            r.warnings.len(),
-            r.decoded,
-            non_defect,
-            r.forward_decoded,
-            r.forward_total,
-            r.defects.len(),
-            r.defects_decoded,
-            seconds(r.generate),
-            if r.check_error.is_some() { "FAILED".to_owned() } else { seconds(r.check) },
-            seconds(r.examples_time),
-            r.progenitor.clone().unwrap_or_else(|| "not run (--progenitor)".to_owned()),
-            if r.passed() { "pass" } else { "FAIL" },
-        );
-    }
-}
