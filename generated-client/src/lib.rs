@@ -19,6 +19,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod client;
+pub mod encoding;
 #[doc(hidden)]
 pub mod codec;
 pub mod pagination;
@@ -29,6 +30,7 @@ pub mod webhook;
 pub mod generated;
 
 pub use client::{Client, ClientBuilder, Region, RequestOptions, ResponseCapture};
+pub use encoding::FilePart;
 pub use error::Error;
 pub use generated::types;
 pub use timestamp::Timestamp;

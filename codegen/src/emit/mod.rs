@@ -235,6 +235,7 @@ pub(crate) fn ty_tokens(api: &Api, ty: &Ty, in_types_module: bool) -> TokenStrea
         Ty::Number => quote!(f64),
         Ty::Boolean => quote!(bool),
         Ty::Timestamp => quote!(crate::Timestamp),
+        Ty::Binary => quote!(crate::FilePart),
         Ty::Any => quote!(serde_json::Value),
         Ty::Named(id) => {
             let name = format_ident!("{}", api.types[id.0].rust_name);
