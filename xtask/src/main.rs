@@ -25,10 +25,11 @@ tasks:
   codegen [--check] [--strict]   regenerate generated-client/src/generated from specs/
                                  --check: change nothing, fail if the committed code is stale
                                  --strict: treat every warning as an error
-  conformance [--spec PATH ...] [--progenitor]
+  conformance [--spec PATH ...] [--progenitor] [--wire-test FILE]
                                  generate, compile and decode the examples of each published
                                  description (default: ../shared/specs/intercom/*); with
-                                 --progenitor, also run cargo-progenitor on each
+                                 --progenitor, also run cargo-progenitor on each; with
+                                 --wire-test, run FILE as an integration test of each crate
   diff OLD NEW [--asyncapi-old PATH --asyncapi-new PATH] [--json | --markdown]
                                  the change report between two descriptions: what was added,
                                  removed or changed, breaking or not, and the semver bump

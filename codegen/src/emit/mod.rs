@@ -5,6 +5,7 @@
 pub mod conformance;
 mod docs;
 mod operations;
+mod requests;
 mod types;
 mod webhooks;
 

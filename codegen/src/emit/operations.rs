@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::requests::{answer, attach_body, body_arg, header_calls, media_docs, query_call};
 use super::{cfg, definition, doc_attr, doc_attrs, ty_tokens, unalias};
-use crate::model::{Api, Field, Gate, Method, Operation, PageRequest, PageStyle, Pagination, Param, Ty, TypeKind};
+use crate::model::{Api, BodyMedia, Field, Gate, Method, Operation, PageRequest, PageStyle, Pagination, Param, ResponseMedia, Ty, TypeKind};
 
 /// The operations by resource group, groups in name order.
 fn groups(api: &Api) -> BTreeMap<&str, Vec<&Operation>> {
@@ -61,7 +62,7 @@ pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
         })
     };
     let method_import = import(&|_| true, quote!(reqwest::Method));
-    let serde_import = import(&|op| !op.query_params.is_empty(), quote!(serde::Serialize));
+    let serde_import = import(&|op| op.has_params_struct(), quote!(serde::Serialize));
     let types_import = import(&|op| uses_types(api, op), quote!(super::types));
     let client_import = import(&|_| true, quote!(crate::client::Client));
     let encode_import = import(&encodes_path, quote!(crate::client::encode_path_segment));
@@ -110,17 +111,19 @@ fn needs_feature(gate: &Gate) -> String {
 /// `emit_params` and `emit_stream` write it).
 fn uses_types(api: &Api, op: &Operation) -> bool {
     let path = op.path_params.iter().any(|p| matches!(unalias(api, &p.ty), Ty::Named(id) if matches!(api.types[id.0].kind, TypeKind::Enum(_))));
-    let query = op.query_params.iter().any(|p| mentions_named(&p.ty));
+    let query = op.query_params.iter().chain(&op.header_params).any(|p| mentions_named(&p.ty));
     let body = op.body.as_ref().is_some_and(|b| {
-        let in_call = match unalias(api, &b.ty) {
-            Ty::String => false,
-            Ty::Array(item) => mentions_named(item),
+        let in_call = match (&b.media, unalias(api, &b.ty)) {
+            (BodyMedia::Text | BodyMedia::Binary, _) | (_, Ty::String) => false,
+            (_, Ty::Array(item)) => mentions_named(item),
             _ => mentions_named(&b.ty),
         };
         // The stream takes the body as written, aliases and all.
         in_call || (op.pagination.is_some() && mentions_named(&b.ty))
     });
-    let response = op.response.as_ref().is_some_and(mentions_named) || op.pagination.as_ref().is_some_and(|p| mentions_named(&p.item));
+    let json_response = op.response_media == ResponseMedia::Json;
+    let response = (json_response && op.response.as_ref().is_some_and(mentions_named))
+        || op.pagination.as_ref().is_some_and(|p| mentions_named(&p.item));
     path || query || body || response
 }
 
@@ -181,7 +184,7 @@ fn emit_group(api: &Api, ops: &[&Operation], gate: &Gate) -> TokenStream {
         let stream = op.pagination.as_ref().and_then(|p| emit_stream(api, op, p));
         quote!(#single #stream)
     });
-    let params = ops.iter().filter(|op| !op.query_params.is_empty()).map(|op| emit_params(api, op, &cfg));
+    let params = ops.iter().filter(|op| op.has_params_struct()).map(|op| emit_params(api, op, &cfg));
     quote! {
         #docs
         #cfg
@@ -240,6 +243,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             doc.push_str("\n\n");
         }
     }
+    doc.push_str(&media_docs(op));
     doc.push_str(&format!("`{} {}` (operation `{}`).", op.method.key().to_uppercase(), op.path, op.id));
     let docs = doc_attrs(Some(&doc));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
@@ -250,19 +254,12 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         let ty = path_arg(api, &param.ty);
         args.push(quote!(#arg: #ty));
     }
-    if !op.query_params.is_empty() {
+    if op.has_params_struct() {
         let params = format_ident!("{}", op.params_rust_name);
         args.push(quote!(params: &#params));
     }
     if let Some(body) = &op.body {
-        let ty = match unalias(api, &body.ty) {
-            Ty::String => quote!(str),
-            Ty::Array(item) => {
-                let item = ty_tokens(api, item, false);
-                quote!([#item])
-            }
-            _ => ty_tokens(api, &body.ty, false),
-        };
+        let ty = body_arg(api, body);
         args.push(if body.required { quote!(body: &#ty) } else { quote!(body: Option<&#ty>) });
     }
 
@@ -279,27 +276,31 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let method = method_tokens(op.method);
     let id = &op.id;
     let idempotent = op.method.is_idempotent();
-    let query = (!op.query_params.is_empty()).then(|| quote!(.query(params)));
-    let output = match &op.response {
-        Some(ty) => ty_tokens(api, ty, false),
-        None => quote!(()),
-    };
+    let query = query_call(op);
+    let headers = header_calls(op);
+    let (output, read) = answer(api, op);
     let send = match &op.body {
-        Some(body) if !body.required => quote! {
-            #(#encode)*
-            let mut request = self.client.request(#method, #id, #path).idempotent(#idempotent) #query;
-            if let Some(body) = body {
-                request = request.json(body);
+        Some(body) if !body.required => {
+            let attach = attach_body(api, body);
+            quote! {
+                #(#encode)*
+                let mut request = self.client.request(#method, #id, #path).idempotent(#idempotent) #query #headers;
+                if let Some(body) = body {
+                    request = request #attach;
+                }
+                request #read
             }
-            request.send().await
-        },
-        Some(_) => quote! {
-            #(#encode)*
-            self.client.request(#method, #id, #path).idempotent(#idempotent) #query .json(body).send().await
-        },
+        }
+        Some(body) => {
+            let attach = attach_body(api, body);
+            quote! {
+                #(#encode)*
+                self.client.request(#method, #id, #path).idempotent(#idempotent) #query #headers #attach #read
+            }
+        }
         None => quote! {
             #(#encode)*
-            self.client.request(#method, #id, #path).idempotent(#idempotent) #query .send().await
+            self.client.request(#method, #id, #path).idempotent(#idempotent) #query #headers #read
         },
     };
     quote! {
@@ -313,9 +314,15 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
 
 fn emit_params(api: &Api, op: &Operation, cfg: &TokenStream) -> TokenStream {
     let name = format_ident!("{}", op.params_rust_name);
-    let doc = doc_attr(format!(" Query parameters of `{}`.", op.id));
-    let all_optional = op.query_params.iter().all(|p| !p.required);
-    let fields = op.query_params.iter().map(|p| param_field(api, p));
+    let doc = match op.header_params.is_empty() {
+        true => doc_attr(format!(" Query parameters of `{}`.", op.id)),
+        false if op.query_params.is_empty() => doc_attr(format!(" Header parameters of `{}`.", op.id)),
+        false => doc_attr(format!(" Query and header parameters of `{}`.", op.id)),
+    };
+    let all_optional = op.query_params.iter().chain(&op.header_params).all(|p| !p.required);
+    let query_fields = op.query_params.iter().map(|p| param_field(api, p, false));
+    let header_fields = op.header_params.iter().map(|p| param_field(api, p, true));
+    let fields = query_fields.chain(header_fields);
     let default = all_optional.then(|| quote!(Default,));
     quote! {
         #doc
@@ -327,16 +334,21 @@ fn emit_params(api: &Api, op: &Operation, cfg: &TokenStream) -> TokenStream {
     }
 }
 
-fn param_field(api: &Api, param: &Param) -> TokenStream {
+/// A field of the params struct. Query parameters serialize under their wire name (the runtime
+/// writes each in its style, objects included); header parameters are sent one by one, so serde
+/// skips them.
+fn param_field(api: &Api, param: &Param, header: bool) -> TokenStream {
     let rust = format_ident!("{}", param.rust_name);
     let wire = &param.name;
     let ty = ty_tokens(api, &param.ty, false);
-    let docs = doc_attrs(param.docs.as_deref());
-    // An object-valued parameter is spread into one query pair per property (style=form, explode).
-    let flatten = definition(api, &param.ty).is_some_and(|d| matches!(d.kind, TypeKind::Struct(_) | TypeKind::Union(_)));
+    let mut text = param.docs.clone().unwrap_or_default();
+    if header {
+        text = format!("{text}{}Sent as the `{wire}` header.", if text.is_empty() { "" } else { "\n\n" });
+    }
+    let docs = doc_attrs((!text.is_empty()).then_some(text.as_str()));
     let mut attrs = Vec::new();
-    if flatten {
-        attrs.push(quote!(flatten));
+    if header {
+        attrs.push(quote!(skip));
     } else if wire != &param.rust_name {
         attrs.push(quote!(rename = #wire));
     }
@@ -344,7 +356,9 @@ fn param_field(api: &Api, param: &Param) -> TokenStream {
         let attr = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));
         quote! { #docs #attr pub #rust: #ty, }
     } else {
-        attrs.push(quote!(skip_serializing_if = "Option::is_none"));
+        if !header {
+            attrs.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
         quote! { #docs #[serde(#(#attrs),*)] pub #rust: Option<#ty>, }
     }
 }
@@ -418,7 +432,7 @@ fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) -> Option<Tok
             quote!(let #arg = #arg.clone();)
         })
         .collect();
-    let has_query = !op.query_params.is_empty();
+    let has_query = op.has_params_struct();
     if has_query {
         let params = format_ident!("{}", op.params_rust_name);
         args.push(quote!(params: &#params));

@@ -19,6 +19,8 @@ const HARNESS_CHECK: &str = include_str!("check_harness.rs");
 struct Options {
     specs: Vec<PathBuf>,
     progenitor: bool,
+    /// An integration test (`tests/wire.rs`) run against each generated crate with `cargo test`.
+    wire_test: Option<PathBuf>,
 }
 
 /// The outcome for one description.
@@ -49,12 +51,15 @@ struct Report {
     /// Unknown fields added and enum values replaced over all the copies.
     forward_mutations: (usize, usize),
     progenitor: Option<String>,
+    /// The wire test's outcome: `Ok(summary)` or `Err(output)`.
+    wire: Option<Result<String, String>>,
 }
 
 impl Report {
     fn passed(&self) -> bool {
         self.generate_error.is_none()
             && self.check_error.is_none()
+            && !matches!(self.wire, Some(Err(_)))
             && self.check.is_some()
             && self.failures.is_empty()
             && self.forward_failures.is_empty()
@@ -72,6 +77,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let mut reports = Vec::new();
     for spec in &options.specs {
         let mut report = run_one(root, &work, spec);
+        if let (Some(test), true) = (&options.wire_test, report.check.is_some() && report.check_error.is_none()) {
+            report.wire = Some(run_wire_test(&work.join(format!("client-{}", report.label)), &work.join("target"), test));
+        }
         if let Some(bin) = &progenitor {
             report.progenitor = Some(run_progenitor(bin, spec, &work.join(format!("progenitor-{}", report.label))));
         }
@@ -87,12 +95,13 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
 }
 
 fn parse(root: &Path, args: &[String]) -> Result<Options, String> {
-    let mut options = Options { specs: Vec::new(), progenitor: false };
+    let mut options = Options { specs: Vec::new(), progenitor: false, wire_test: None };
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--spec" => options.specs.push(PathBuf::from(args.next().ok_or("--spec needs a path")?)),
             "--progenitor" => options.progenitor = true,
+            "--wire-test" => options.wire_test = Some(PathBuf::from(args.next().ok_or("--wire-test needs a path")?)),
             other => return Err(format!("conformance: unknown option `{other}`")),
         }
     }
@@ -503,6 +512,13 @@ pub fn manifest(root: &Path, features: &str) -> Result<String, String> {
     lib.insert("name".into(), "intercom".into());
     manifest.insert("lib".into(), toml::Value::Table(lib));
     manifest.insert("dependencies".into(), toml::Value::Table(deps));
+    // For a wire test (`--wire-test`): a server on 127.0.0.1 and an async runtime.
+    let mut dev = toml::Table::new();
+    for name in ["tokio", "wiremock", "serde_json"] {
+        let spec = shared.get(name).cloned().ok_or_else(|| format!("`{name}` is not in [workspace.dependencies]"))?;
+        dev.insert(name.into(), spec);
+    }
+    manifest.insert("dev-dependencies".into(), toml::Value::Table(dev));
     if let Some(features) = client.get("features") {
         manifest.insert("features".into(), features.clone());
     }
@@ -569,9 +585,37 @@ fn seconds(d: Option<Duration>) -> String {
     d.map_or_else(|| "-".to_owned(), |d| format!("{:.2}s", d.as_secs_f64()))
 }
 
+/// Copies `test` into the generated crate at `crate_dir` as `tests/wire.rs` and runs it.
+fn run_wire_test(crate_dir: &Path, target: &Path, test: &Path) -> Result<String, String> {
+    let tests = crate_dir.join("tests");
+    std::fs::create_dir_all(&tests).map_err(|e| e.to_string())?;
+    std::fs::copy(test, tests.join("wire.rs")).map_err(|e| format!("{}: {e}", test.display()))?;
+    let output = Command::new(cargo())
+        .args(["test", "--quiet", "--test", "wire"])
+        .current_dir(crate_dir)
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if output.status.success() {
+        Ok(stdout.lines().filter(|l| l.starts_with("test result")).collect::<Vec<_>>().join("; "))
+    } else {
+        Err(format!("{stdout}\n{}", String::from_utf8_lossy(&output.stderr)))
+    }
+}
+
 fn print_details(report: &Report) {
     let mut out = String::new();
     let _ = writeln!(out, "\n== {} ==", report.label);
+    match &report.wire {
+        Some(Ok(summary)) => {
+            let _ = writeln!(out, "wire test passed: {summary}");
+        }
+        Some(Err(output)) => {
+            let _ = writeln!(out, "wire test FAILED:\n{output}");
+        }
+        None => {}
+    }
     if let Some(err) = &report.generate_error {
         let _ = writeln!(out, "generation FAILED: {err}");
     }
