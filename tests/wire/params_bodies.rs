@@ -50,13 +50,14 @@ async fn every_query_style_and_header_parameter() {
     };
     client.styles().list(&params).await.unwrap();
     let request = last(&server).await;
-    // Keys in name order (the params serialize through a JSON map); form-exploded objects spread.
+    // Keys in name order (the params serialize through a JSON map); `point`, form exploded, is
+    // spread into its properties where it stands.
     assert_eq!(
         request.url.query(),
         Some(
             "as_json=%7B%22x%22%3A5%2C%22y%22%3A6%7D&colors=red&colors=dark%20blue\
              &deep[created][gt]=10&deep[status]=open&deep_list[0]=p&deep_list[1]=q\
-             &either=7&flat_list=a,b%2Cc&flat_point=x,3,y,4&piped=x|y&plain=5&spaced=1%202%203&x=1&y=2"
+             &either=7&flat_list=a,b%2Cc&flat_point=x,3,y,4&piped=x|y&plain=5&x=1&y=2&spaced=1%202%203"
         )
     );
     assert_eq!(header(&request, "x-trace-id"), ["trace-1"]);
