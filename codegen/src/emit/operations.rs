@@ -395,6 +395,10 @@ fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) -> Option<Tok
     let single = format_ident!("{}", op.rust_name);
     let name = format_ident!("{}_stream", op.rust_name);
     let response = op.response.as_ref()?;
+    // A raw text or octet body is borrowed unsized (`&str`, `&[u8]`): the stream would have to own it.
+    if op.body.as_ref().is_some_and(|b| matches!(b.media, BodyMedia::Text | BodyMedia::Binary)) {
+        return None;
+    }
     let item = ty_tokens(api, &pagination.item, false);
     let items_field = struct_field(api, response, &pagination.items_field)?;
     let items_name = format_ident!("{}", items_field.rust_name);
