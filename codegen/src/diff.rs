@@ -516,6 +516,7 @@ impl<'a> SideIndex<'a> {
             Ty::Number => "f64".to_owned(),
             Ty::Boolean => "bool".to_owned(),
             Ty::Timestamp => "Timestamp".to_owned(),
+            Ty::Binary => "FilePart".to_owned(),
             Ty::Any => "Value".to_owned(),
             Ty::Named(id) => match self.api.types.get(id.0) {
                 Some(TypeDef { kind: TypeKind::Alias(inner), .. }) if follow && depth <= self.api.types.len() => {
@@ -541,7 +542,7 @@ fn roles(api: &Api) -> Vec<Roles> {
     let mut inputs: Vec<&Ty> = Vec::new();
     let mut outputs: Vec<&Ty> = Vec::new();
     for op in &api.operations {
-        inputs.extend(op.path_params.iter().chain(&op.query_params).map(|p| &p.ty));
+        inputs.extend(op.path_params.iter().chain(&op.query_params).chain(&op.header_params).map(|p| &p.ty));
         inputs.extend(op.body.as_ref().map(|b| &b.ty));
         outputs.extend(op.response.as_ref());
         outputs.extend(op.responses.iter().map(|r| &r.ty));
@@ -736,7 +737,7 @@ impl Diff<'_> {
                 reason,
             );
         }
-        if !a.query_params.is_empty() && !b.query_params.is_empty() && a.params_rust_name != b.params_rust_name {
+        if a.has_params_struct() && b.has_params_struct() && a.params_rust_name != b.params_rust_name {
             self.push(
                 ChangeKind::OperationChanged,
                 Bump::Major,
@@ -837,7 +838,7 @@ impl Diff<'_> {
 
     fn query_params(&mut self, a: &Operation, b: &Operation) {
         let id = a.id.as_str();
-        let member = |p: &Param| Some(format!("query {}", p.name));
+        let member = |(location, p): (&str, &Param)| Some(format!("{location} {}", p.name));
         let field = |side: &SideIndex<'_>, p: &Param| {
             let ty = side.render(&p.ty, false);
             if p.required {
@@ -846,26 +847,32 @@ impl Diff<'_> {
                 format!("Option<{ty}>")
             }
         };
-        for old in &a.query_params {
-            let Some(new) = b.query_params.iter().find(|p| p.name == old.name) else {
+        // Query and header parameters are fields of the same struct.
+        fn fields(op: &Operation) -> Vec<(&'static str, &Param)> {
+            let query = op.query_params.iter().map(|p| ("query", p));
+            query.chain(op.header_params.iter().map(|p| ("header", p))).collect()
+        }
+        let (a_fields, b_fields) = (fields(a), fields(b));
+        for &(location, old) in &a_fields {
+            let Some(&(_, new)) = b_fields.iter().find(|(l, p)| *l == location && p.name == old.name) else {
                 self.push(
                     ChangeKind::ParameterRemoved,
                     Bump::Major,
                     id,
-                    member(old),
+                    member((location, old)),
                     Some(field(&self.old, old)),
                     None,
                     format!("the field `{}` of `{}` was removed", old.rust_name, a.params_rust_name),
                 );
                 continue;
             };
-            self.param_ty(id, member(old), &old.ty, &new.ty);
+            self.param_ty(id, member((location, old)), &old.ty, &new.ty);
             if old.required != new.required {
                 self.push(
                     ChangeKind::ParameterRequiredness,
                     Bump::Major,
                     id,
-                    member(old),
+                    member((location, old)),
                     Some(field(&self.old, old)),
                     Some(field(&self.new, new)),
                     if new.required {
@@ -876,18 +883,18 @@ impl Diff<'_> {
                 );
             }
         }
-        for new in &b.query_params {
-            if a.query_params.iter().any(|p| p.name == new.name) {
+        for &(location, new) in &b_fields {
+            if a_fields.iter().any(|(l, p)| *l == location && p.name == new.name) {
                 continue;
             }
-            let reason = if a.query_params.is_empty() {
+            let reason = if a_fields.is_empty() {
                 format!("the method gains a `params: &{}` argument", b.params_rust_name)
             } else if new.required {
                 format!("a new required field of `{}`: struct literals must set it", b.params_rust_name)
             } else {
                 format!("a new field of `{}`: struct literals without `..Default::default()` must name it", b.params_rust_name)
             };
-            self.push(ChangeKind::ParameterAdded, Bump::Major, id, member(new), None, Some(field(&self.new, new)), reason);
+            self.push(ChangeKind::ParameterAdded, Bump::Major, id, member((location, new)), None, Some(field(&self.new, new)), reason);
         }
     }
 

@@ -216,7 +216,7 @@ pub fn assign(api: &mut Api) {
             param.rust_name = args.claim(snake_name(&param.name, "param"));
         }
         let mut fields = Scope::default();
-        for param in op.query_params.iter_mut() {
+        for param in op.query_params.iter_mut().chain(op.header_params.iter_mut()) {
             param.rust_name = fields.claim(snake_name(&param.name, "param"));
         }
     }

@@ -70,9 +70,9 @@ use reqwest::header::{
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::Value;
 use tracing::Instrument;
 
+use crate::encoding;
 use crate::error::{ApiError, Error};
 
 /// The timeout of a request attempt unless [`ClientBuilder::timeout`] says otherwise.
@@ -264,6 +264,7 @@ impl Client {
             path,
             query: String::new(),
             body: None,
+            headers: HeaderMap::new(),
             idempotent,
             options: None,
             error,
@@ -734,6 +735,9 @@ pub struct OperationRequest<'a> {
     /// Already encoded, without the `?`.
     query: String,
     body: Option<Bytes>,
+    /// The operation's own headers (header parameters, a non-JSON `Content-Type` or `Accept`),
+    /// over the client's and under the per-request options'.
+    headers: HeaderMap,
     idempotent: bool,
     options: Option<RequestOptions>,
     /// The first problem met while building; returned by `send` without sending anything.
@@ -763,9 +767,15 @@ impl<'a> OperationRequest<'a> {
     /// Adds query parameters from a struct (or map): `None`/null values are skipped, strings
     /// sent as they are, numbers and booleans as written in JSON, arrays as one pair per
     /// element, objects as compact JSON. Keys and values are percent-encoded.
-    pub(crate) fn query<Q: Serialize + ?Sized>(mut self, params: &Q) -> Self {
+    pub(crate) fn query<Q: Serialize + ?Sized>(self, params: &Q) -> Self {
+        self.query_styled(params, &[])
+    }
+
+    /// Like `query`, writing the parameters listed in `styles` in their OpenAPI style (see
+    /// [`crate::encoding`]).
+    pub(crate) fn query_styled<Q: Serialize + ?Sized>(mut self, params: &Q, styles: encoding::Styles<'_>) -> Self {
         if self.error.is_none() {
-            match encode_query(params) {
+            match encoding::query(params, styles) {
                 Ok(pairs) if pairs.is_empty() => {}
                 Ok(pairs) => {
                     if !self.query.is_empty() {
@@ -787,6 +797,73 @@ impl<'a> OperationRequest<'a> {
                 Err(error) => self.error = Some(Error::Encode(error)),
             }
         }
+        self
+    }
+
+    /// Sends a header parameter (`simple` style, or JSON text); a `null` value sends nothing.
+    pub(crate) fn header_param<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T, style: encoding::Style, explode: bool) -> Self {
+        if self.error.is_none() {
+            match encoding::header_value(value, style, explode) {
+                Ok(None) => {}
+                Ok(Some(text)) => match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&text)) {
+                    (Ok(name), Ok(value)) => {
+                        self.headers.append(name, value);
+                    }
+                    _ => {
+                        let problem = format!("header parameter `{name}` cannot be sent: `{text}` is not a valid header value");
+                        self.error = Some(Error::encode(problem));
+                    }
+                },
+                Err(error) => self.error = Some(error),
+            }
+        }
+        self
+    }
+
+    /// Sends `body` as `application/x-www-form-urlencoded`, the properties listed in `styles`
+    /// in their style (see [`encoding::form`] for the others).
+    pub(crate) fn form<B: Serialize + ?Sized>(mut self, body: &B, styles: encoding::Styles<'_>) -> Self {
+        if self.error.is_none() {
+            match encoding::form(body, styles) {
+                Ok(bytes) => self.set_body(bytes, "application/x-www-form-urlencoded"),
+                Err(error) => self.error = Some(error),
+            }
+        }
+        self
+    }
+
+    /// Sends a `multipart/form-data` body.
+    pub(crate) fn multipart(mut self, form: encoding::Multipart) -> Self {
+        if self.error.is_none() {
+            match form.finish() {
+                Ok((content_type, bytes)) => self.set_body(bytes, &content_type),
+                Err(error) => self.error = Some(error),
+            }
+        }
+        self
+    }
+
+    /// Sends `body` as it is, as `content_type` (text or octets).
+    pub(crate) fn raw_body(mut self, body: impl Into<Bytes>, content_type: &str) -> Self {
+        if self.error.is_none() {
+            self.set_body(body.into(), content_type);
+        }
+        self
+    }
+
+    fn set_body(&mut self, body: Bytes, content_type: &str) {
+        match HeaderValue::from_str(content_type) {
+            Ok(value) => {
+                self.headers.insert(CONTENT_TYPE, value);
+                self.body = Some(body);
+            }
+            Err(_) => self.error = Some(Error::encode(format!("`{content_type}` is not a usable Content-Type"))),
+        }
+    }
+
+    /// Asks for these media types (`Accept`) instead of JSON.
+    pub(crate) fn accept(mut self, media_types: &'static str) -> Self {
+        self.headers.insert(ACCEPT, HeaderValue::from_static(media_types));
         self
     }
 
@@ -812,6 +889,23 @@ impl<'a> OperationRequest<'a> {
         self.send_with_response().await.map(Response::into_body)
     }
 
+    /// Sends the request and returns a 2xx answer's body as text (UTF-8).
+    pub(crate) async fn send_text(self) -> Result<String, Error> {
+        let raw = self.execute().await?;
+        String::from_utf8(raw.body.to_vec()).map_err(|error| Error::Decode {
+            path: ".".to_owned(),
+            message: format!("the answer is not UTF-8 text: {error}"),
+            body: String::from_utf8_lossy(&raw.body).into_owned(),
+            status: raw.status,
+            request_id: raw.headers.get(X_REQUEST_ID).and_then(|value| value.to_str().ok()).map(str::to_owned),
+        })
+    }
+
+    /// Sends the request and returns a 2xx answer's body as it came.
+    pub(crate) async fn send_bytes(self) -> Result<Bytes, Error> {
+        self.execute().await.map(|raw| raw.body)
+    }
+
     /// Like `send`, keeping the status and headers.
     pub(crate) async fn send_with_response<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
         let raw = self.execute().await?;
@@ -821,7 +915,7 @@ impl<'a> OperationRequest<'a> {
 
     /// Sends the request until a 2xx answer, a final failure, or the retries run out.
     async fn execute(self) -> Result<RawResponse, Error> {
-        let OperationRequest { client, method, operation_id, path, query, body, idempotent, options, error } = self;
+        let OperationRequest { client, method, operation_id, path, query, body, headers: own_headers, idempotent, options, error } = self;
         if let Some(error) = error {
             return Err(error);
         }
@@ -837,6 +931,7 @@ impl<'a> OperationRequest<'a> {
         if body.is_some() {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
+        headers.extend(own_headers);
         for name in options.headers.keys() {
             headers.remove(name);
         }
@@ -1062,60 +1157,6 @@ fn build_url(base: &str, path: &str, query: &str) -> Result<Url, Error> {
     Ok(url)
 }
 
-/// Query parameters as an encoded query string (without the `?`).
-fn encode_query<Q: Serialize + ?Sized>(params: &Q) -> Result<String, Error> {
-    let value = serde_json::to_value(params).map_err(Error::Encode)?;
-    let map = match value {
-        Value::Null => return Ok(String::new()),
-        Value::Object(map) => map,
-        other => {
-            return Err(Error::encode(format!(
-                "query parameters must serialize to a struct or map, not {}",
-                json_kind(&other)
-            )))
-        }
-    };
-    let mut out = String::new();
-    for (key, value) in &map {
-        match value {
-            Value::Array(items) => {
-                for item in items {
-                    push_pair(&mut out, key, item);
-                }
-            }
-            other => push_pair(&mut out, key, other),
-        }
-    }
-    Ok(out)
-}
-
-fn push_pair(out: &mut String, key: &str, value: &Value) {
-    let text = match value {
-        Value::Null => return,
-        Value::String(text) => text.clone(),
-        Value::Bool(flag) => flag.to_string(),
-        Value::Number(number) => number.to_string(),
-        Value::Array(_) | Value::Object(_) => value.to_string(),
-    };
-    if !out.is_empty() {
-        out.push('&');
-    }
-    out.extend(utf8_percent_encode(key, ENCODED));
-    out.push('=');
-    out.extend(utf8_percent_encode(&text, ENCODED));
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 /// Decodes a 2xx body, naming the failing field path on error.
 fn decode_body<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, Error> {
     let empty = raw.body.iter().all(u8::is_ascii_whitespace);
@@ -1275,7 +1316,8 @@ mod tests {
         let requests = received(&server).await;
         assert_eq!(
             requests[0].url.query(),
-            Some("archived=true&filter=%7B%22field%22%3A%22name%22%2C%22n%22%3A1%7D&per_page=25&since=1600000000&tags=vip&tags=a%20b")
+            // An object is spread into its properties (OpenAPI's default: `form`, exploded).
+            Some("archived=true&field=name&n=1&per_page=25&since=1600000000&tags=vip&tags=a%20b")
         );
         assert!(requests[0].headers.get("content-type").is_none(), "no body, no content type");
         assert!(requests[0].body.is_empty());
@@ -1284,16 +1326,16 @@ mod tests {
     #[test]
     fn query_encoding_rules() {
         assert_eq!(
-            encode_query(&json!({"a": "x y/z", "b": 1.5, "c": [1, null, "two", {"k": true}], "d": null})).unwrap(),
+            encoding::query(&json!({"a": "x y/z", "b": 1.5, "c": [1, null, "two", {"k": true}], "d": null}), &[]).unwrap(),
             "a=x%20y%2Fz&b=1.5&c=1&c=two&c=%7B%22k%22%3Atrue%7D"
         );
-        assert_eq!(encode_query(&()).unwrap(), "");
-        assert_eq!(encode_query(&Option::<ListParams>::None).unwrap(), "");
+        assert_eq!(encoding::query(&(), &[]).unwrap(), "");
+        assert_eq!(encoding::query(&Option::<ListParams>::None, &[]).unwrap(), "");
         assert_eq!(
-            encode_query(&BTreeMap::from([("ключ", "значение")])).unwrap(),
+            encoding::query(&BTreeMap::from([("ключ", "значение")]), &[]).unwrap(),
             "%D0%BA%D0%BB%D1%8E%D1%87=%D0%B7%D0%BD%D0%B0%D1%87%D0%B5%D0%BD%D0%B8%D0%B5"
         );
-        let err = encode_query(&"just a string").unwrap_err();
+        let err = encoding::query(&"just a string", &[]).unwrap_err();
         assert!(matches!(err, Error::Encode(_)));
         assert!(err.to_string().contains("struct or map"), "{err}");
     }

@@ -20,6 +20,7 @@
 
 mod body;
 pub mod client;
+pub mod encoding;
 #[doc(hidden)]
 pub mod codec;
 pub mod pagination;
@@ -33,6 +34,7 @@ pub mod webhook;
 pub mod generated;
 
 pub use client::{Client, ClientBuilder, Region, RequestOptions, ResponseCapture};
+pub use encoding::FilePart;
 pub use error::Error;
 pub use generated::types;
 pub use timestamp::Timestamp;

@@ -126,3 +126,27 @@ fn schema_fixtures_pass_clippy_and_decode() {
     let warnings: usize = cell("deep_chains", "warnings").parse().expect("a count");
     assert!((3..=12).contains(&warnings), "{warnings} warnings");
 }
+
+/// Every parameter style and body kind on the wire: a client generated from
+/// `params_bodies.yaml` runs `tests/wire/params_bodies.rs` against a server on 127.0.0.1
+/// (through `cargo xtask check-fixture`, which also clippies and rustdocs the crate).
+#[test]
+fn parameter_styles_and_bodies_on_the_wire() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
+    let spec = root.join("codegen/tests/fixtures/openapi/params_bodies.yaml");
+    let test = root.join("tests/wire/params_bodies.rs");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .args(["run", "--quiet", "--package", "xtask", "--", "check-fixture", "--spec"])
+        .arg(&spec)
+        .arg("--wire")
+        .arg(&test)
+        .current_dir(root)
+        .output()
+        .expect("cargo runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "check-fixture or the wire test failed:\n{stdout}\n{stderr}");
+    let summary = stdout.lines().find(|l| l.starts_with("ok: wire test")).unwrap_or_else(|| panic!("no wire test:\n{stdout}"));
+    assert!(summary.contains("7 passed; 0 failed"), "{summary}");
+}

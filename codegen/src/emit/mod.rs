@@ -7,6 +7,7 @@ pub mod conformance;
 mod docs;
 mod operations;
 mod streams;
+mod requests;
 mod types;
 mod webhooks;
 
@@ -257,6 +258,7 @@ pub(crate) fn ty_tokens(api: &Api, ty: &Ty, in_types_module: bool) -> TokenStrea
         Ty::Number => quote!(f64),
         Ty::Boolean => quote!(bool),
         Ty::Timestamp => quote!(crate::Timestamp),
+        Ty::Binary => quote!(crate::FilePart),
         Ty::Any => quote!(serde_json::Value),
         Ty::Named(id) => {
             let name = format_ident!("{}", api.types[id.0].rust_name);

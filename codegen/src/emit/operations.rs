@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{cfg, code, definition, doc_attr, doc_attrs, doc_attrs_paragraphs, inline, streams, ty_tokens, unalias};
-use crate::model::{Api, Gate, Method, Operation, Param, Ty, TypeKind};
+use super::requests::{answer, attach_body, body_arg, header_calls, media_docs, query_call};
+use super::{cfg, code, doc_attr, doc_attrs, doc_attrs_paragraphs, inline, streams, ty_tokens, unalias};
+use crate::model::{Api, BodyMedia, Gate, Method, Operation, Param, ResponseMedia, Ty, TypeKind};
 
 /// The operations by resource group, groups in name order.
 fn groups(api: &Api) -> BTreeMap<&str, Vec<&Operation>> {
@@ -61,7 +62,7 @@ pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
         })
     };
     let method_import = import(&|_| true, quote!(reqwest::Method));
-    let serde_import = import(&|op| !op.query_params.is_empty(), quote!(serde::Serialize));
+    let serde_import = import(&|op| op.has_params_struct(), quote!(serde::Serialize));
     let types_import = import(&|op| uses_types(api, op), quote!(super::types));
     let client_import = import(&|_| true, quote!(crate::client::Client));
     let encode_import = import(&encodes_path, quote!(crate::client::encode_path_segment));
@@ -112,14 +113,16 @@ fn needs_feature(gate: &Gate) -> String {
 /// `emit_params` and `emit_stream` write it).
 fn uses_types(api: &Api, op: &Operation) -> bool {
     let path = op.path_params.iter().any(|p| matches!(unalias(api, &p.ty), Ty::Named(id) if matches!(api.types[id.0].kind, TypeKind::Enum(_))));
-    let query = op.query_params.iter().any(|p| mentions_named(&p.ty));
+    let query = op.query_params.iter().chain(&op.header_params).any(|p| mentions_named(&p.ty));
     // The stream takes the body as the call does (`operation_args`).
-    let body = op.body.as_ref().is_some_and(|b| match unalias(api, &b.ty) {
-        Ty::String => false,
-        Ty::Array(item) => mentions_named(item),
+    let body = op.body.as_ref().is_some_and(|b| match (&b.media, unalias(api, &b.ty)) {
+        (BodyMedia::Text | BodyMedia::Binary, _) | (_, Ty::String) => false,
+        (_, Ty::Array(item)) => mentions_named(item),
         _ => mentions_named(&b.ty),
     });
-    let response = op.response.as_ref().is_some_and(mentions_named) || op.pagination.as_ref().is_some_and(|p| mentions_named(&p.item));
+    let json_response = op.response_media == ResponseMedia::Json;
+    let response = (json_response && op.response.as_ref().is_some_and(mentions_named))
+        || op.pagination.as_ref().is_some_and(|p| mentions_named(&p.item));
     path || query || body || response
 }
 
@@ -176,7 +179,7 @@ fn emit_group(api: &Api, ops: &[&Operation], gate: &Gate) -> TokenStream {
         let stream = op.pagination.as_ref().and_then(|p| streams::emit_stream(api, op, p));
         quote!(#single #stream)
     });
-    let params = ops.iter().filter(|op| !op.query_params.is_empty()).map(|op| emit_params(api, op, &cfg));
+    let params = ops.iter().filter(|op| op.has_params_struct()).map(|op| emit_params(api, op, &cfg));
     quote! {
         #docs
         #cfg
@@ -288,19 +291,15 @@ pub(super) fn operation_args(api: &Api, op: &Operation) -> Vec<Arg> {
         };
         args.push(Arg { name, ty, passing });
     }
-    if !op.query_params.is_empty() {
+    if op.has_params_struct() {
         let ty = format_ident!("{}", op.params_rust_name);
         args.push(Arg { name: format_ident!("params"), ty: quote!(#ty), passing: Passing::Ref { slice_like: false } });
     }
     if let Some(body) = &op.body {
-        let (ty, slice_like) = match unalias(api, &body.ty) {
-            Ty::String => (quote!(str), true),
-            Ty::Array(item) => {
-                let item = ty_tokens(api, item, false);
-                (quote!([#item]), true)
-            }
-            _ => (ty_tokens(api, &body.ty, false), false),
-        };
+        // `str` and slices are taken unsized; a stream owns them as `String` and `Vec`.
+        let slice_like = matches!(body.media, BodyMedia::Text | BodyMedia::Binary)
+            || matches!(unalias(api, &body.ty), Ty::String | Ty::Array(_));
+        let ty = body_arg(api, body);
         let passing = if body.required { Passing::Ref { slice_like } } else { Passing::OptionalRef { slice_like } };
         args.push(Arg { name: format_ident!("body"), ty, passing });
     }
@@ -313,7 +312,8 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let description = op.description.as_deref().filter(|d| op.summary.as_deref() != Some(*d)).unwrap_or_default();
     let request = code(&format!("{} {}", op.method.key().to_uppercase(), op.path));
     let request = format!("{request} (operation {}).", code(&op.id));
-    let docs = doc_attrs_paragraphs(&[summary, description, &request]);
+    let media = media_docs(op);
+    let docs = doc_attrs_paragraphs(&[summary, description, media.trim_end(), &request]);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
     let args = operation_args(api, op);
@@ -334,27 +334,31 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let method = method_tokens(op.method);
     let id = &op.id;
     let idempotent = op.method.is_idempotent();
-    let query = (!op.query_params.is_empty()).then(|| quote!(.query(params)));
-    let output = match &op.response {
-        Some(ty) => ty_tokens(api, ty, false),
-        None => quote!(()),
-    };
+    let query = query_call(op);
+    let headers = header_calls(op);
+    let (output, read) = answer(api, op);
     let send = match &op.body {
-        Some(body) if !body.required => quote! {
-            #(#encode)*
-            let mut request = self.client.request(#method, #id, #path).idempotent(#idempotent) #query;
-            if let Some(body) = body {
-                request = request.json(body);
+        Some(body) if !body.required => {
+            let attach = attach_body(api, body);
+            quote! {
+                #(#encode)*
+                let mut request = self.client.request(#method, #id, #path).idempotent(#idempotent) #query #headers;
+                if let Some(body) = body {
+                    request = request #attach;
+                }
+                request #read
             }
-            request.send().await
-        },
-        Some(_) => quote! {
-            #(#encode)*
-            self.client.request(#method, #id, #path).idempotent(#idempotent) #query .json(body).send().await
-        },
+        }
+        Some(body) => {
+            let attach = attach_body(api, body);
+            quote! {
+                #(#encode)*
+                self.client.request(#method, #id, #path).idempotent(#idempotent) #query #headers #attach #read
+            }
+        }
         None => quote! {
             #(#encode)*
-            self.client.request(#method, #id, #path).idempotent(#idempotent) #query .send().await
+            self.client.request(#method, #id, #path).idempotent(#idempotent) #query #headers #read
         },
     };
     quote! {
@@ -369,9 +373,15 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
 
 fn emit_params(api: &Api, op: &Operation, cfg: &TokenStream) -> TokenStream {
     let name = format_ident!("{}", op.params_rust_name);
-    let doc = doc_attr(format!(" Query parameters of {}.", code(&op.id)));
-    let all_optional = op.query_params.iter().all(|p| !p.required);
-    let fields = op.query_params.iter().map(|p| param_field(api, p));
+    let doc = match op.header_params.is_empty() {
+        true => doc_attr(format!(" Query parameters of {}.", code(&op.id))),
+        false if op.query_params.is_empty() => doc_attr(format!(" Header parameters of {}.", code(&op.id))),
+        false => doc_attr(format!(" Query and header parameters of {}.", code(&op.id))),
+    };
+    let all_optional = op.query_params.iter().chain(&op.header_params).all(|p| !p.required);
+    let query_fields = op.query_params.iter().map(|p| param_field(api, p, false));
+    let header_fields = op.header_params.iter().map(|p| param_field(api, p, true));
+    let fields = query_fields.chain(header_fields);
     let default = all_optional.then(|| quote!(Default,));
     quote! {
         #doc
@@ -383,16 +393,21 @@ fn emit_params(api: &Api, op: &Operation, cfg: &TokenStream) -> TokenStream {
     }
 }
 
-fn param_field(api: &Api, param: &Param) -> TokenStream {
+/// A field of the params struct. Query parameters serialize under their wire name (the runtime
+/// writes each in its style, objects included); header parameters are sent one by one, so serde
+/// skips them.
+fn param_field(api: &Api, param: &Param, header: bool) -> TokenStream {
     let rust = format_ident!("{}", param.rust_name);
     let wire = &param.name;
     let ty = ty_tokens(api, &param.ty, false);
-    let docs = doc_attrs(param.docs.as_deref());
-    // An object-valued parameter is spread into one query pair per property (style=form, explode).
-    let flatten = definition(api, &param.ty).is_some_and(|d| matches!(d.kind, TypeKind::Struct(_) | TypeKind::Union(_)));
+    let mut text = param.docs.clone().unwrap_or_default();
+    if header {
+        text = format!("{text}{}Sent as the `{wire}` header.", if text.is_empty() { "" } else { "\n\n" });
+    }
+    let docs = doc_attrs((!text.is_empty()).then_some(text.as_str()));
     let mut attrs = Vec::new();
-    if flatten {
-        attrs.push(quote!(flatten));
+    if header {
+        attrs.push(quote!(skip));
     } else if wire != &param.rust_name {
         attrs.push(quote!(rename = #wire));
     }
@@ -400,7 +415,9 @@ fn param_field(api: &Api, param: &Param) -> TokenStream {
         let attr = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));
         quote! { #docs #attr pub #rust: #ty, }
     } else {
-        attrs.push(quote!(skip_serializing_if = "Option::is_none"));
+        if !header {
+            attrs.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
         quote! { #docs #[serde(#(#attrs),*)] pub #rust: Option<#ty>, }
     }
 }

@@ -67,7 +67,7 @@ pub fn compute(api: &Api) -> Vec<Feature> {
     let mut group_roots: BTreeMap<&str, Vec<&Ty>> = BTreeMap::new();
     for op in &api.operations {
         let roots = group_roots.entry(op.tag.as_str()).or_default();
-        roots.extend(op.path_params.iter().chain(&op.query_params).map(|p| &p.ty));
+        roots.extend(op.path_params.iter().chain(&op.query_params).chain(&op.header_params).map(|p| &p.ty));
         roots.extend(op.body.iter().map(|b| &b.ty));
         roots.extend(op.response.iter());
         // Error answers too: a user of the group may decode them into their documented type.
@@ -136,7 +136,7 @@ fn named_in(ty: &Ty, out: &mut Vec<TypeId>) {
     match ty {
         Ty::Named(id) => out.push(*id),
         Ty::Array(inner) | Ty::Map(inner) | Ty::Nullable(inner) => named_in(inner, out),
-        Ty::String | Ty::Integer | Ty::UInt64 | Ty::Int128 | Ty::Number | Ty::Boolean | Ty::Timestamp | Ty::Any => {}
+        Ty::String | Ty::Integer | Ty::UInt64 | Ty::Int128 | Ty::Number | Ty::Boolean | Ty::Timestamp | Ty::Any | Ty::Binary => {}
     }
 }
 
@@ -222,8 +222,10 @@ mod tests {
             deprecated: false,
             path_params: Vec::new(),
             query_params: Vec::new(),
+            header_params: Vec::new(),
             body: None,
             response: Some(response),
+            response_media: Default::default(),
             responses: Vec::new(),
             pagination: None,
             origin: String::new(),

@@ -6,8 +6,10 @@
 mod access;
 pub mod asyncapi;
 pub mod features;
+mod media;
 pub mod openapi;
 mod pagination;
+mod params;
 mod recursion;
 mod schema;
 
@@ -88,6 +90,8 @@ pub enum Ty {
     Map(Box<Ty>),
     /// An array item or map value that may be `null`.
     Nullable(Box<Ty>),
+    /// Octets (`type: string, format: binary`): a file part of a multipart body.
+    Binary,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -203,9 +207,14 @@ pub struct Operation {
     pub deprecated: bool,
     pub path_params: Vec<Param>,
     pub query_params: Vec<Param>,
+    /// Header parameters the caller gives (next to the query parameters, in the same struct);
+    /// the ones OpenAPI ignores and the ones the client sets itself are not here.
+    pub header_params: Vec<Param>,
     pub body: Option<Body>,
     /// The success response's type; `None` when the success response has no body.
     pub response: Option<Ty>,
+    /// How the success response's body is read (JSON unless it only offers text or octets).
+    pub response_media: ResponseMedia,
     /// Every response with a JSON body, success or not, with the examples the description gives.
     pub responses: Vec<Response>,
     /// How to walk pages of results, when the operation returns a list.
@@ -221,13 +230,71 @@ pub struct Operation {
     pub group_accessor: String,
 }
 
+impl Operation {
+    /// Whether the function takes a `params` struct (its query and header parameters).
+    pub fn has_params_struct(&self) -> bool {
+        !self.query_params.is_empty() || !self.header_params.is_empty()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Param {
     pub name: String,
     pub ty: Ty,
     pub required: bool,
     pub docs: Option<String>,
+    /// How the value is written (OpenAPI's `style`, or `Json` for a `content: application/json` parameter).
+    pub style: Style,
+    /// OpenAPI's `explode` (its default: true for `form`, false otherwise).
+    pub explode: bool,
     pub rust_name: String,
+}
+
+impl Param {
+    /// A parameter with the default style of its location (`simple` for path and header, `form`
+    /// for query).
+    pub fn new(name: impl Into<String>, ty: Ty, required: bool, location: &str) -> Param {
+        let style = Style::default_for(location);
+        Param { name: name.into(), ty, required, docs: None, style, explode: style == Style::Form, rust_name: String::new() }
+    }
+}
+
+/// OpenAPI 3.0's serialization styles of parameters and of form-body properties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Style {
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+    Simple,
+    Label,
+    Matrix,
+    /// The value serialized as JSON text (a parameter or property with a JSON `content`/`contentType`).
+    Json,
+}
+
+impl Style {
+    /// `simple` for path and header parameters, `form` for query and cookie ones.
+    pub fn default_for(location: &str) -> Style {
+        match location {
+            "path" | "header" => Style::Simple,
+            _ => Style::Form,
+        }
+    }
+
+    /// The style named `name` in a description.
+    pub fn parse(name: &str) -> Option<Style> {
+        Some(match name {
+            "form" => Style::Form,
+            "spaceDelimited" => Style::SpaceDelimited,
+            "pipeDelimited" => Style::PipeDelimited,
+            "deepObject" => Style::DeepObject,
+            "simple" => Style::Simple,
+            "label" => Style::Label,
+            "matrix" => Style::Matrix,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -251,6 +318,49 @@ pub struct Example {
 pub struct Body {
     pub ty: Ty,
     pub required: bool,
+    /// How the body is sent.
+    pub media: BodyMedia,
+    /// The media type sent as `Content-Type` (for multipart, without the boundary).
+    pub media_type: String,
+    /// The media types the operation offers besides the one chosen, in description order.
+    pub alternatives: Vec<String>,
+}
+
+/// The encodings of request bodies the client can send.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyMedia {
+    Json,
+    /// `application/x-www-form-urlencoded`: the properties as a query string, each by its encoding.
+    Form(Vec<PropertyEncoding>),
+    /// `multipart/form-data`: one part per property (files as octets with a name and content type).
+    Multipart(Vec<PropertyEncoding>),
+    /// `text/*`: a string sent as it is.
+    Text,
+    /// Any other media type: octets sent as they are.
+    Binary,
+}
+
+/// The `encoding` entry of one property of a form or multipart body, as the description gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropertyEncoding {
+    /// The property's wire name.
+    pub property: String,
+    /// The part's `contentType` (multipart), when given.
+    pub content_type: Option<String>,
+    /// `style` and `explode` (form bodies); `None` keeps the default for the property's value.
+    pub style: Option<(Style, bool)>,
+}
+
+/// How a success response's body is read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ResponseMedia {
+    /// JSON decoded into the response type (also when the success response has no body).
+    #[default]
+    Json,
+    /// `text/*`, as a string; the media types are sent as `Accept`.
+    Text(String),
+    /// Any other media type, as octets; the media types are sent as `Accept`.
+    Binary(String),
 }
 
 /// How a list operation pages, as detected from its schemas (Intercom's two styles).

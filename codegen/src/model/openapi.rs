@@ -6,7 +6,7 @@ use heck::ToLowerCamelCase;
 use serde_json::Value;
 
 use super::schema::docs_of;
-use super::{Api, Body, Example, Method, Operation, Param, Response, Server, Ty, TypeSpace};
+use super::{media, params, Api, Example, Method, Operation, Param, Response, Server, Ty, TypeSpace};
 use crate::diagnostics::{Diagnostics, Error, ErrorKind};
 use crate::resolve::{FileId, Node};
 
@@ -126,71 +126,19 @@ fn lower_operation<'d>(
             params.push((name, location, node.into_owned(), param));
         }
     }
-    let mut path_params = Vec::new();
-    let mut query_params = Vec::new();
-    for (name, location, node, param) in params {
-        // The parameter's schema: its own, else the one of its first media type.
-        let schema = match (param.get("schema"), param.get("content")) {
-            (Some(schema), _) => Some((node.child("schema"), schema)),
-            (None, Some(Value::Object(content))) => content.iter().next().and_then(|(media, media_value)| {
-                Some((node.child("content").child(media).child("schema"), media_value.get("schema")?))
-            }),
-            _ => None,
-        };
-        let hint = vec![id.clone(), name.clone()];
-        let ty = match schema {
-            Some((schema_node, schema)) => space.lower_at(&schema_node, Some(schema), &hint, diags)?,
-            None => Ty::String,
-        };
-        let lowered = Param {
-            name: name.clone(),
-            ty,
-            required: location == "path" || param.get("required") == Some(&Value::Bool(true)),
-            docs: docs_of(param),
-            rust_name: String::new(),
-        };
-        match location.as_str() {
-            "path" => path_params.push(lowered),
-            "query" => query_params.push(lowered),
-            // The client sends the API version on every request itself.
-            "header" if name.eq_ignore_ascii_case("Intercom-Version") => {}
-            other => diags.warn(
-                docs.locate(&node),
-                format!("{other} parameter `{name}` is not supported yet; the generated function does not send it"),
-            )?,
-        }
-    }
+    let lowered = params::lower(space, &id, params, diags)?;
+    let mut path_params = lowered.path;
     reconcile_path_params(path, &mut path_params, |message| diags.warn(docs.locate(op_node), message))?;
 
     let body_site = op.get("requestBody").map(|body| (op_node.child("requestBody"), body));
     let body = match body_site.as_ref().and_then(|(node, body)| docs.deref_at(node, body)) {
-        Some((body_node, Some(body))) => {
-            let required = body.get("required") == Some(&Value::Bool(true));
-            match json_media_entry(body.get("content")) {
-                Some((media, media_value)) => {
-                    let ty = match media_value.get("schema") {
-                        Some(schema) => {
-                            let schema_node = body_node.child("content").child(media).child("schema");
-                            space.lower_at(&schema_node, Some(schema), &[id.clone(), "Request".to_owned()], diags)?
-                        }
-                        None => Ty::Any,
-                    };
-                    Some(Body { ty, required })
-                }
-                None => {
-                    diags.warn(
-                        docs.locate(&body_node.child("content")),
-                        "request body has no JSON media type; sending it is not supported yet",
-                    )?;
-                    None
-                }
-            }
-        }
+        Some((body_node, Some(body))) => media::request_body(space, &body_node, body, &id, diags)?,
         _ => None,
     };
 
     let responses = lower_responses(space, op_node, op, &id, diags)?;
     let response = responses.iter().find(|r| r.status.starts_with('2')).map(|r| r.ty.clone());
+    let response_media = media::response_media(op, lowered.accept.as_deref(), docs, op_node);
     Ok(Operation {
         id,
         method,
@@ -200,9 +148,11 @@ fn lower_operation<'d>(
         description: string("description"),
         deprecated: op.get("deprecated") == Some(&Value::Bool(true)),
         path_params,
-        query_params,
+        query_params: lowered.query,
+        header_params: lowered.header,
         body,
         response,
+        response_media,
         responses,
         pagination: None,
         origin: docs.describe(op_node),
@@ -249,7 +199,7 @@ fn reconcile_path_params(
     for name in &names {
         if !kept.iter().any(|p| &p.name == name) {
             warn(format!("path parameter `{name}` is not declared; taking it as a string"))?;
-            kept.push(Param { name: (*name).to_owned(), ty: Ty::String, required: true, docs: None, rust_name: String::new() });
+            kept.push(Param::new(*name, Ty::String, true, "path"));
         }
     }
     kept.sort_by_key(|p| names.iter().position(|n| *n == p.name));

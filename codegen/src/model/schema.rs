@@ -262,6 +262,7 @@ impl<'d> TypeSpace<'d> {
                     _ => Ty::Array(Box::new(Ty::Any)),
                 }
             }
+            Some("string") if schema.get("format").and_then(Value::as_str) == Some("binary") => Ty::Binary,
             Some("string") => Ty::String,
             Some("integer") => match schema.get("format").and_then(Value::as_str) {
                 Some("date-time" | "timestamp" | "unix-time") => Ty::Timestamp,

@@ -1553,7 +1553,6 @@ impl<'a> DataEvents<'a> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListDataEventsParams {
     /// Picks the contact; sent as separate query parameters. Give exactly one of `user_id`, `email` (URL-encoded) or `intercom_user_id`.
-    #[serde(flatten)]
     pub filter: types::DataEventFilter,
     /// The kind of contact; must be `user`.
     #[serde(rename = "type")]
