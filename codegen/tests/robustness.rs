@@ -615,11 +615,9 @@ fn a_description_of_several_megabytes_generates_in_bounded_time() {
     let started = Instant::now();
     let output = generate(&path, false).expect("a big description is fine");
     let elapsed = started.elapsed();
-    // One warning per missing operationId; the `next` references make a cycle of 6000 structs,
-    // cut into segments rustc can nest (see `deep_ref_chains_compile_into_segments`).
-    let nesting = output.warnings.iter().filter(|w| w.message.contains("levels deep")).count();
-    assert_eq!(output.warnings.len() - nesting, 1500);
-    assert!(nesting < 6000 / 40, "{nesting} cuts");
+    // One warning per missing operationId. The `next` references make one cycle of 6000
+    // structs: types of a cycle count as one level of nesting, so nothing is cut.
+    assert_eq!(output.warnings.len(), 1500);
     assert!(output.warnings.iter().all(|w| w.location.line.is_some()));
     // Generous for an unoptimised build on a busy machine; quadratic behaviour takes many minutes.
     assert!(elapsed < Duration::from_secs(120), "{size} bytes took {elapsed:?}");

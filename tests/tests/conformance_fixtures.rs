@@ -47,8 +47,11 @@ fn quirks_fixture_passes_conformance() {
     assert!(stdout.contains("/data/0/id"), "the defect's evidence names the path: {stdout}");
 }
 
+/// Makes a schema from the reference to the next one in a chain.
+type Link = fn(&str) -> serde_json::Value;
+
 /// `length` schemas, each made by `make` from the reference to the next, and an object last.
-fn chain(prefix: &str, length: usize, make: fn(&str) -> serde_json::Value) -> Vec<(String, serde_json::Value)> {
+fn chain(prefix: &str, length: usize, make: Link) -> Vec<(String, serde_json::Value)> {
     let mut schemas: Vec<(String, serde_json::Value)> =
         (0..length).map(|i| (format!("{prefix}{i}"), make(&format!("#/components/schemas/{prefix}{}", i + 1)))).collect();
     schemas.push((format!("{prefix}{length}"), serde_json::json!({"type": "object", "properties": {"end": {"type": "boolean"}}})));
@@ -75,7 +78,7 @@ fn schema_fixtures_pass_clippy_and_decode() {
 
     let dir = tempfile::tempdir().expect("temp dir");
     let mut schemas = serde_json::Map::new();
-    let kinds: [(&str, fn(&str) -> serde_json::Value); 5] = [
+    let kinds: [(&str, Link); 5] = [
         ("link", |next| json!({"type": "object", "properties": {"next": {"$ref": next}, "depth": {"type": "integer"}}})),
         ("alias", |next| json!({"$ref": next})),
         ("wrapped", |next| json!({"allOf": [{"$ref": next}], "nullable": true})),

@@ -192,7 +192,7 @@ pub struct Cut {
 }
 
 /// Levels `ty` adds around the named types it holds (`Vec<Option<T>>` is two), plus the deepest
-/// of their heights; `None` height for a named type still being walked (a cycle: counted once).
+/// of their heights; a type of the same cycle as the owner (`None` height) adds nothing.
 fn nesting(ty: &Ty, heights: &[Option<usize>]) -> usize {
     match ty {
         Ty::Named(id) => heights[id.0].unwrap_or(0),
@@ -201,44 +201,90 @@ fn nesting(ty: &Ty, heights: &[Option<usize>]) -> usize {
     }
 }
 
+/// The strongly connected components of the graph of types (edges: every named type a member
+/// holds, behind arrays and maps too), each a list of type indices, those a component holds
+/// before it (Tarjan's algorithm, without recursion).
+fn components(types: &[TypeDef]) -> Vec<Vec<usize>> {
+    let edges: Vec<Vec<usize>> = types
+        .iter()
+        .map(|def| {
+            let mut out = Vec::new();
+            members(&def.kind, |ty| named_anywhere(ty, &mut out));
+            out.into_iter().map(|id| id.0).filter(|&i| i < types.len()).collect()
+        })
+        .collect();
+    let mut index = vec![usize::MAX; types.len()];
+    let mut low = vec![0; types.len()];
+    let mut on_stack = vec![false; types.len()];
+    let (mut next, mut stack, mut out) = (0, Vec::new(), Vec::new());
+    for root in 0..types.len() {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        // (node, how many of its edges have been followed)
+        let mut walk = vec![(root, 0)];
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (node, ref mut followed)) = walk.last_mut() {
+            if let Some(&child) = edges[node].get(*followed) {
+                *followed += 1;
+                if index[child] == usize::MAX {
+                    index[child] = next;
+                    low[child] = next;
+                    next += 1;
+                    stack.push(child);
+                    on_stack[child] = true;
+                    walk.push((child, 0));
+                } else if on_stack[child] {
+                    low[node] = low[node].min(index[child]);
+                }
+                continue;
+            }
+            walk.pop();
+            if let Some(&(parent, _)) = walk.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                let mut component = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component.push(member);
+                    if member == node {
+                        break;
+                    }
+                }
+                out.push(component);
+            }
+        }
+    }
+    out
+}
+
 /// Makes every field, variant and alias that would nest types deeper than [`MAX_TYPE_NESTING`]
 /// free-form JSON, from the innermost types outwards: a chain of 200 structs becomes segments of
 /// at most that depth, each ending in a `serde_json::Value` the next segment's type decodes from.
-/// Walks the types without recursion (chains are as long as the description makes them).
+/// Types of one cycle count as one level (rustc checks Stripe's cycles of hundreds of types);
+/// a single cycle longer than the limit is not cut.
 pub fn cut_deep_nesting(types: &mut [TypeDef]) -> Vec<Cut> {
     let mut heights: Vec<Option<usize>> = vec![None; types.len()];
-    let mut started = vec![false; types.len()];
     let mut cuts = Vec::new();
-    for root in 0..types.len() {
-        if started[root] {
-            continue;
-        }
-        // (type, whether its children have been pushed)
-        let mut stack = vec![(root, false)];
-        while let Some((index, expanded)) = stack.pop() {
-            if !expanded {
-                if started[index] {
-                    continue;
-                }
-                started[index] = true;
-                stack.push((index, true));
-                let mut children = Vec::new();
-                members(&types[index].kind, |ty| named_anywhere(ty, &mut children));
-                stack.extend(children.into_iter().filter(|c| !started[c.0]).map(|c| (c.0, false)));
-                continue;
-            }
-            let mut deepest = 0;
+    for component in components(types) {
+        let mut deepest_in_component = 0;
+        for &index in &component {
             let owner = TypeId(index);
-            let mut cut_here = Vec::new();
+            let mut deepest = 0;
             // A member is a level of its own beside its type: the `Option` of an optional field,
-            // the `Box` of a struct or union variant.
-            // An alias adds no level: Rust replaces it by what it stands for.
+            // the `Box` of a struct or union variant. An alias adds no level: Rust replaces it by
+            // what it stands for.
             let mut measure = |member: String, ty: &mut Ty, own: usize| {
                 let depth = nesting(ty, &heights) + own;
                 if depth >= MAX_TYPE_NESTING {
                     let mut held = Vec::new();
                     named_anywhere(ty, &mut held);
-                    cut_here.push(Cut { owner, member, held: held.first().copied() });
+                    cuts.push(Cut { owner, member, held: held.first().copied() });
                     *ty = Ty::Any;
                 } else {
                     deepest = deepest.max(depth);
@@ -266,8 +312,10 @@ pub fn cut_deep_nesting(types: &mut [TypeDef]) -> Vec<Cut> {
                 }
                 TypeKind::Enum(_) => 1,
             };
-            cuts.extend(cut_here);
-            heights[index] = Some(own_level + deepest);
+            deepest_in_component = deepest_in_component.max(own_level + deepest);
+        }
+        for &index in &component {
+            heights[index] = Some(deepest_in_component);
         }
     }
     cuts
