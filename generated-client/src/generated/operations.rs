@@ -2268,7 +2268,7 @@ impl<'a> Tickets<'a> {
         body: &types::SearchRequest,
     ) -> impl futures::Stream<Item = Result<types::Ticket, Error>> + 'a {
         let group = *self;
-        let body = body.clone();
+        let body = body.to_owned();
         crate::pagination::cursor(move |cursor| {
             let mut body = body.clone();
             if let Some(cursor) = cursor {
