@@ -8,7 +8,7 @@
 //! an OpenAPI description with no operations. Every crate is built in one target folder
 //! (`target/conformance/target`), so the client runtime's dependencies are built once.
 
-mod examples;
+pub(crate) mod examples;
 mod report;
 mod workdir;
 

@@ -14,7 +14,7 @@ fn assert_valid(doc: &Value, what: &str) {
     std::fs::write(&path, serde_yaml::to_string(doc).unwrap()).unwrap();
     let config = codegen::Config { openapi: path.clone(), asyncapi: None, strict: false };
     let (model, docs) = codegen::build_model_with_documents(&config).unwrap_or_else(|e| panic!("{what} does not load: {e}"));
-    let defects = crate::conformance::judge_examples(&model.api, &docs);
+    let defects = crate::conformance::examples::judge_examples(&model.api, &docs);
     assert!(defects.is_empty(), "{what}: examples that break their schema: {defects:#?}");
     let dangling: Vec<String> = model.warnings.iter().map(ToString::to_string).filter(|w| w.contains("does not exist")).collect();
     assert!(dangling.is_empty(), "{what}: {dangling:#?}");
