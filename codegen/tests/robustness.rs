@@ -619,8 +619,10 @@ fn a_description_of_several_megabytes_generates_in_bounded_time() {
     // structs: types of a cycle count as one level of nesting, so nothing is cut.
     assert_eq!(output.warnings.len(), 1500);
     assert!(output.warnings.iter().all(|w| w.location.line.is_some()));
-    // Generous for an unoptimised build on a busy machine; quadratic behaviour takes many minutes.
-    assert!(elapsed < Duration::from_secs(120), "{size} bytes took {elapsed:?}");
+    // A guard against runaway (quadratic) behaviour, not a speed target: those live in
+    // `cargo xtask bench`. An unoptimised build takes 30-80 s alone and several minutes on a
+    // machine busy with other builds; runaway behaviour takes far longer.
+    assert!(elapsed < Duration::from_secs(900), "{size} bytes took {elapsed:?}");
     eprintln!("{size} bytes generated in {elapsed:?}");
 }
 
