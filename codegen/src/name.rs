@@ -201,7 +201,8 @@ pub fn assign(api: &mut Api) {
         }
         // After every operation's own name, so a stream never moves one.
         for op in api.operations.iter_mut().filter(|o| &o.tag == tag && o.pagination.is_some()) {
-            op.stream_rust_name = methods.claim(format!("{}_stream", op.rust_name));
+            // `type_` (a keyword escaped) streams as `type_stream`, not `type__stream`.
+            op.stream_rust_name = methods.claim(format!("{}_stream", op.rust_name.trim_end_matches('_')));
         }
     }
     for op in &mut api.operations {

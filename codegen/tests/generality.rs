@@ -127,3 +127,44 @@ fn reserved_names_are_renamed_deterministically() {
     let args: Vec<&str> = list.path_params.iter().map(|p| p.rust_name.as_str()).collect();
     assert_eq!(args, ["group_2", "page_2", "cursor_2", "next_2", "page_number_2", "encode_path_segment_2"]);
 }
+
+#[test]
+fn streams_of_keyword_named_operations_are_snake_case() {
+    let dir = std::env::temp_dir().join(format!("generality-keyword-stream-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp folder");
+    let path = dir.join("keyword_stream.yaml");
+    let description = r##"
+openapi: 3.0.3
+info: {title: Keyword streams, version: "1.0"}
+paths:
+  /things:
+    get:
+      operationId: type
+      tags: [things]
+      parameters:
+        - {name: starting_after, in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: a page
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: {type: array, items: {type: string}}
+                  pages:
+                    type: object
+                    properties:
+                      next:
+                        type: object
+                        properties:
+                          starting_after: {type: string}
+"##;
+    std::fs::write(&path, description).expect("written");
+    let (_, model) = generate(&path);
+    let _ = std::fs::remove_dir_all(&dir);
+    let op = &model.api.operations[0];
+    assert!(op.pagination.is_some(), "the fixture pages");
+    // `type` is a keyword: the call is `type_`, its stream `type_stream` (not `type__stream`).
+    assert_eq!((op.rust_name.as_str(), op.stream_rust_name.as_str()), ("type_", "type_stream"));
+}
