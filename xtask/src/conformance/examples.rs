@@ -8,9 +8,9 @@ use codegen::model::openapi::json_media;
 use codegen::resolve::{Documents, FileId, Node};
 use serde_json::Value;
 
-/// Examples that break their own schema, by origin, with the first violations as evidence.
-pub fn judge_examples(api: &codegen::model::Api, docs: &Documents) -> BTreeMap<String, String> {
-    let mut defects = BTreeMap::new();
+/// Every response example of the description's operations, with the node of its JSON schema.
+fn response_examples<'a>(api: &'a codegen::model::Api, docs: &Documents) -> Vec<(Node, &'a codegen::model::Example)> {
+    let mut out = Vec::new();
     for op in &api.operations {
         let Some((_, pointer)) = op.origin.split_once('#') else { continue };
         let op_node = Node { file: FileId(0), pointer: pointer.to_owned() };
@@ -18,24 +18,26 @@ pub fn judge_examples(api: &codegen::model::Api, docs: &Documents) -> BTreeMap<S
             let Some(response_node) = docs.deref(&op_node.child("responses").child(&response.status)) else { continue };
             let Some(media) = json_media(docs.get(&response_node).and_then(|r| r.get("content"))) else { continue };
             let schema = response_node.child("content").child(&media).child("schema");
-            for example in &response.examples {
-                let violations = check::check(docs, &schema, &example.value);
-                if !violations.is_empty() {
-                    let evidence: Vec<String> = violations.iter().take(3).map(ToString::to_string).collect();
-                    defects.insert(example.origin.clone(), evidence.join("; "));
-                }
-            }
+            out.extend(response.examples.iter().map(|example| (schema.clone(), example)));
         }
     }
-    // AsyncAPI messages' examples, against their payload schemas.
-    for message in api.webhooks.iter().flat_map(|w| &w.channels).flat_map(|c| &c.messages) {
-        let Some(schema) = message.payload_origin.as_deref().and_then(|origin| node_of(docs, origin)) else { continue };
-        for example in &message.examples {
-            let violations = check::check(docs, &schema, &example.value);
-            if !violations.is_empty() {
-                let evidence: Vec<String> = violations.iter().take(3).map(ToString::to_string).collect();
-                defects.insert(example.origin.clone(), evidence.join("; "));
-            }
+    out
+}
+
+/// Examples that break their own schema, by origin, with the first violations as evidence:
+/// response examples against their response schemas, AsyncAPI message examples against their
+/// payload schemas.
+pub fn judge_examples(api: &codegen::model::Api, docs: &Documents) -> BTreeMap<String, String> {
+    let messages = api.webhooks.iter().flat_map(|w| &w.channels).flat_map(|c| &c.messages).flat_map(|message| {
+        let schema = message.payload_origin.as_deref().and_then(|origin| node_of(docs, origin));
+        schema.map(|schema| message.examples.iter().map(move |example| (schema.clone(), example))).into_iter().flatten()
+    });
+    let mut defects = BTreeMap::new();
+    for (schema, example) in response_examples(api, docs).into_iter().chain(messages) {
+        let violations = check::check(docs, &schema, &example.value);
+        if !violations.is_empty() {
+            let evidence: Vec<String> = violations.iter().take(3).map(ToString::to_string).collect();
+            defects.insert(example.origin.clone(), evidence.join("; "));
         }
     }
     defects
@@ -65,25 +67,13 @@ pub fn forward_examples(
 ) -> (BTreeMap<String, Value>, Mutations) {
     let mut out = BTreeMap::new();
     let mut counts = Mutations::default();
-    for op in &api.operations {
-        let Some((_, pointer)) = op.origin.split_once('#') else { continue };
-        let op_node = Node { file: FileId(0), pointer: pointer.to_owned() };
-        for response in &op.responses {
-            let Some(response_node) = docs.deref(&op_node.child("responses").child(&response.status)) else { continue };
-            let Some(media) = json_media(docs.get(&response_node).and_then(|r| r.get("content"))) else { continue };
-            let schema = response_node.child("content").child(&media).child("schema");
-            for example in &response.examples {
-                if defects.contains_key(&example.origin) {
-                    continue;
-                }
-                if out.contains_key(&example.origin) {
-                    continue;
-                }
-                let mut copy = example.value.clone();
-                mutate_forward(docs, &schema, &mut copy, 0, &mut counts);
-                out.insert(example.origin.clone(), copy);
-            }
+    for (schema, example) in response_examples(api, docs) {
+        if defects.contains_key(&example.origin) || out.contains_key(&example.origin) {
+            continue;
         }
+        let mut copy = example.value.clone();
+        mutate_forward(docs, &schema, &mut copy, 0, &mut counts);
+        out.insert(example.origin.clone(), copy);
     }
     (out, counts)
 }
