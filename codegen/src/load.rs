@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::diagnostics::{Error, ErrorKind, Location};
 
 mod lines;
+mod pieces;
 mod structure;
 mod yaml;
 

@@ -37,8 +37,17 @@ pub(super) enum ReadError {
 
 /// Reads the one document of `text` as a JSON tree: tags are dropped, keys that are numbers,
 /// booleans or null become their text, NaN and infinities become null.
+///
+/// A large block-style text is read in pieces on every core (see `load::pieces`), else whole.
 pub(super) fn read(text: &str) -> Result<Value, ReadError> {
-    let limit = max_nodes(text.len());
+    if let Some(value) = super::pieces::read(text, crate::parallel::cores()) {
+        return Ok(value);
+    }
+    read_with_budget(text, max_nodes(text.len()))
+}
+
+/// Reads the one document of `text` as [`read`] does, in one thread, building at most `limit` nodes.
+pub(super) fn read_with_budget(text: &str, limit: usize) -> Result<Value, ReadError> {
     let budget = Cell::new(limit);
     Tree { budget: &budget }.deserialize(serde_yaml::Deserializer::from_str(text)).map_err(|err| {
         if budget.get() == 0 {
