@@ -576,6 +576,25 @@ async fn every_operation_passes_prism() {
     .await;
     d.call("blockContact", |c| async move { c.contacts().block(OTHER_CONTACT).await }).await;
 
+    // Away status reasons, brands, sender emails, the IP allowlist, Switch, workflows
+    d.call("listAwayStatusReasons", |c| async move { c.away_status_reasons().list().await }).await;
+    d.call("listBrands", |c| async move { c.brands().list().await }).await;
+    d.call("retrieveBrand", |c| async move { c.brands().retrieve("27").await }).await;
+    d.call("listEmails", |c| async move { c.emails().list().await }).await;
+    d.call("retrieveEmail", |c| async move { c.emails().retrieve("812").await }).await;
+    d.call("retrieveIpAllowlist", |c| async move { c.ip_allowlist().retrieve().await }).await;
+    d.call("updateIpAllowlist", |c| async move {
+        let request = body(json!({"enabled": true, "ip_allowlist": ["203.0.113.0/24", "198.51.100.7"]}));
+        c.ip_allowlist().update(&request).await
+    })
+    .await;
+    d.call("createPhoneSwitch", |c| async move {
+        let request = body(json!({"phone": "+353832345678", "custom_attributes": {"issue_type": "Billing"}}));
+        c.switch().create_phone_switch(&request).await
+    })
+    .await;
+    d.call("exportWorkflow", |c| async move { c.workflows().export("88214").await }).await;
+
     // Every operation of the description was driven, each once.
     let driven: BTreeSet<String> = d.driven.iter().map(|s| (*s).to_owned()).collect();
     assert_eq!(driven.len(), d.driven.len(), "an operation was driven twice");

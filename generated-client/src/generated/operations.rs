@@ -7,24 +7,30 @@
     any(
         feature = "admins",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 use reqwest::Method;
@@ -45,24 +51,30 @@ use serde::Serialize;
     any(
         feature = "admins",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 use super::types;
@@ -70,24 +82,30 @@ use super::types;
     any(
         feature = "admins",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 use crate::client::Client;
@@ -95,10 +113,12 @@ use crate::client::Client;
     any(
         feature = "admins",
         feature = "articles",
+        feature = "brands",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "data-attributes",
+        feature = "emails",
         feature = "jobs",
         feature = "notes",
         feature = "segments",
@@ -107,7 +127,8 @@ use crate::client::Client;
         feature = "teams",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
-        feature = "tickets"
+        feature = "tickets",
+        feature = "workflows"
     )
 )]
 use crate::client::encode_path_segment;
@@ -115,24 +136,30 @@ use crate::client::encode_path_segment;
     any(
         feature = "admins",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 use crate::Error;
@@ -140,24 +167,30 @@ use crate::Error;
     any(
         feature = "admins",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 impl Client {
@@ -170,6 +203,16 @@ impl Client {
     #[cfg(feature = "articles")]
     pub fn articles(&self) -> Articles<'_> {
         Articles { client: self }
+    }
+    /// Operations on Away Status Reasons. Needs the `away-status-reasons` feature (on by default).
+    #[cfg(feature = "away-status-reasons")]
+    pub fn away_status_reasons(&self) -> AwayStatusReasons<'_> {
+        AwayStatusReasons { client: self }
+    }
+    /// Operations on Brands. Needs the `brands` feature (on by default).
+    #[cfg(feature = "brands")]
+    pub fn brands(&self) -> Brands<'_> {
+        Brands { client: self }
     }
     /// Operations on Companies. Needs the `companies` feature (on by default).
     #[cfg(feature = "companies")]
@@ -203,6 +246,16 @@ impl Client {
     pub fn data_events(&self) -> DataEvents<'_> {
         DataEvents { client: self }
     }
+    /// Operations on Emails. Needs the `emails` feature (on by default).
+    #[cfg(feature = "emails")]
+    pub fn emails(&self) -> Emails<'_> {
+        Emails { client: self }
+    }
+    /// Operations on IP Allowlist. Needs the `ip-allowlist` feature (on by default).
+    #[cfg(feature = "ip-allowlist")]
+    pub fn ip_allowlist(&self) -> IpAllowlist<'_> {
+        IpAllowlist { client: self }
+    }
     /// Operations on Jobs. Needs the `jobs` feature (on by default).
     #[cfg(feature = "jobs")]
     pub fn jobs(&self) -> Jobs<'_> {
@@ -227,6 +280,11 @@ impl Client {
     #[cfg(feature = "subscription-types")]
     pub fn subscription_types(&self) -> SubscriptionTypes<'_> {
         SubscriptionTypes { client: self }
+    }
+    /// Operations on Switch. Needs the `switch` feature (on by default).
+    #[cfg(feature = "switch")]
+    pub fn switch(&self) -> Switch<'_> {
+        Switch { client: self }
     }
     /// Operations on Tags. Needs the `tags` feature (on by default).
     #[cfg(feature = "tags")]
@@ -264,6 +322,11 @@ impl Client {
     #[cfg(feature = "visitors")]
     pub fn visitors(&self) -> Visitors<'_> {
         Visitors { client: self }
+    }
+    /// Operations on Workflows. Needs the `workflows` feature (on by default).
+    #[cfg(feature = "workflows")]
+    pub fn workflows(&self) -> Workflows<'_> {
+        Workflows { client: self }
     }
 }
 /// Admins: Teammates who have access to a workspace, and the log of what they did.
@@ -436,6 +499,69 @@ impl<'a> Articles<'a> {
         let id = encode_path_segment(&id);
         self.client
             .request(Method::DELETE, "deleteArticle", format!("/articles/{id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Away Status Reasons: The reasons teammates give when they set themselves away.
+///
+/// Needs the `away-status-reasons` feature (on by default).
+#[cfg(feature = "away-status-reasons")]
+#[derive(Debug, Clone, Copy)]
+pub struct AwayStatusReasons<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "away-status-reasons")]
+impl<'a> AwayStatusReasons<'a> {
+    /// List away status reasons
+    ///
+    /// Returns the reasons teammates can give when they set themselves away, deleted ones included (`deleted` tells them apart).
+    ///
+    /// `GET /away_status_reasons` (operation `listAwayStatusReasons`).
+    pub async fn list(&self) -> Result<types::AwayStatusReasonList, Error> {
+        self.client
+            .request(
+                Method::GET,
+                "listAwayStatusReasons",
+                "/away_status_reasons".to_owned(),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Brands: The brands of a workspace, each with its help center and sender address.
+///
+/// Needs the `brands` feature (on by default).
+#[cfg(feature = "brands")]
+#[derive(Debug, Clone, Copy)]
+pub struct Brands<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "brands")]
+impl<'a> Brands<'a> {
+    /// List brands
+    ///
+    /// Returns the workspace's brands, the default one included; the default brand's `id` is the workspace's identifier.
+    ///
+    /// `GET /brands` (operation `listBrands`).
+    pub async fn list(&self) -> Result<types::BrandList, Error> {
+        self.client
+            .request(Method::GET, "listBrands", "/brands".to_owned())
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Retrieve a brand
+    ///
+    /// Returns one brand.
+    ///
+    /// `GET /brands/{id}` (operation `retrieveBrand`).
+    pub async fn retrieve(&self, id: &str) -> Result<types::Brand, Error> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(Method::GET, "retrieveBrand", format!("/brands/{id}"))
             .idempotent(true)
             .send()
             .await
@@ -1561,6 +1687,81 @@ pub struct ListDataEventsParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<bool>,
 }
+/// Emails: The addresses a workspace sends email from.
+///
+/// Needs the `emails` feature (on by default).
+#[cfg(feature = "emails")]
+#[derive(Debug, Clone, Copy)]
+pub struct Emails<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "emails")]
+impl<'a> Emails<'a> {
+    /// List sender email addresses
+    ///
+    /// Returns the addresses the workspace sends email from, with their verification and forwarding state.
+    ///
+    /// `GET /emails` (operation `listEmails`).
+    pub async fn list(&self) -> Result<types::EmailList, Error> {
+        self.client
+            .request(Method::GET, "listEmails", "/emails".to_owned())
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Retrieve a sender email address
+    ///
+    /// Returns one sender address.
+    ///
+    /// `GET /emails/{id}` (operation `retrieveEmail`).
+    pub async fn retrieve(&self, id: &str) -> Result<types::EmailSetting, Error> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(Method::GET, "retrieveEmail", format!("/emails/{id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// IP Allowlist: The addresses allowed to call the API for a workspace.
+///
+/// Needs the `ip-allowlist` feature (on by default).
+#[cfg(feature = "ip-allowlist")]
+#[derive(Debug, Clone, Copy)]
+pub struct IpAllowlist<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "ip-allowlist")]
+impl<'a> IpAllowlist<'a> {
+    /// Retrieve the IP allowlist
+    ///
+    /// Returns whether API access is limited to listed addresses, and the list.
+    ///
+    /// `GET /ip_allowlist` (operation `retrieveIpAllowlist`).
+    pub async fn retrieve(&self) -> Result<types::IpAllowlist, Error> {
+        self.client
+            .request(Method::GET, "retrieveIpAllowlist", "/ip_allowlist".to_owned())
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Update the IP allowlist
+    ///
+    /// Turns the allowlist on or off and replaces its entries. Intercom refuses (422) a change that would shut out the address the request comes from.
+    ///
+    /// `PUT /ip_allowlist` (operation `updateIpAllowlist`).
+    pub async fn update(
+        &self,
+        body: &types::IpAllowlist,
+    ) -> Result<types::IpAllowlist, Error> {
+        self.client
+            .request(Method::PUT, "updateIpAllowlist", "/ip_allowlist".to_owned())
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+}
 /// Jobs: Work Intercom runs in the background after a request queues it, and its status.
 ///
 /// Needs the `jobs` feature (on by default).
@@ -1802,6 +2003,37 @@ impl<'a> SubscriptionTypes<'a> {
                 "/subscription_types".to_owned(),
             )
             .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Switch: Moving a phone call to the Messenger by texting the caller a link.
+///
+/// Needs the `switch` feature (on by default).
+#[cfg(feature = "switch")]
+#[derive(Debug, Clone, Copy)]
+pub struct Switch<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "switch")]
+impl<'a> Switch<'a> {
+    /// Move a phone call to the Messenger
+    ///
+    /// Texts the given phone number a link that continues the conversation in the Messenger, and sets the given custom attributes on the matching user or lead.
+    ///
+    /// `POST /phone_call_redirects` (operation `createPhoneSwitch`).
+    pub async fn create_phone_switch(
+        &self,
+        body: &types::CreatePhoneSwitchRequest,
+    ) -> Result<types::PhoneSwitch, Error> {
+        self.client
+            .request(
+                Method::POST,
+                "createPhoneSwitch",
+                "/phone_call_redirects".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
             .send()
             .await
     }
@@ -2419,4 +2651,28 @@ impl<'a> Visitors<'a> {
 pub struct RetrieveVisitorParams {
     /// The visitor's `user_id`.
     pub user_id: String,
+}
+/// Workflows: Exports of a workspace's workflows.
+///
+/// Needs the `workflows` feature (on by default).
+#[cfg(feature = "workflows")]
+#[derive(Debug, Clone, Copy)]
+pub struct Workflows<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "workflows")]
+impl<'a> Workflows<'a> {
+    /// Export a workflow
+    ///
+    /// Returns the whole definition of one workflow (steps, targeting, attributes), for keeping a copy outside Intercom. Not every plan offers it (403).
+    ///
+    /// `GET /export/workflows/{id}` (operation `exportWorkflow`).
+    pub async fn export(&self, id: &str) -> Result<types::WorkflowExport, Error> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(Method::GET, "exportWorkflow", format!("/export/workflows/{id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
 }

@@ -7,17 +7,22 @@
     any(
         feature = "admins",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
@@ -26,7 +31,8 @@
         feature = "tickets",
         feature = "unreferenced-schemas",
         feature = "visitors",
-        feature = "webhooks"
+        feature = "webhooks",
+        feature = "workflows"
     )
 )]
 use serde::{Deserialize, Serialize};
@@ -1831,6 +1837,210 @@ pub struct AttachTagRequest {
     /// The identifier of the tag.
     pub id: String,
 }
+/// A reason a teammate can pick when going away.
+///
+/// Schema `away_status_reason`.
+#[cfg(feature = "away-status-reasons")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AwayStatusReason {
+    /// When the reason was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// Whether the reason was deleted (it is still listed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The emoji shown beside the label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emoji: Option<String>,
+    /// The identifier Intercom gave the reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The text teammates see.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Where the reason sits in the list, from 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<AwayStatusReasonType>,
+    /// When the reason was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// The workspace's away status reasons.
+///
+/// Schema `away_status_reason_list`.
+#[cfg(feature = "away-status-reasons")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AwayStatusReasonList {
+    /// The reasons, in display order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<AwayStatusReason>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<AwayStatusReasonListType>,
+}
+#[cfg(feature = "away-status-reasons")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AwayStatusReasonListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "away-status-reasons")]
+impl AwayStatusReasonListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "away-status-reasons")]
+impl From<&str> for AwayStatusReasonListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "away-status-reasons")]
+crate::codec::string_enum!(AwayStatusReasonListType);
+#[cfg(feature = "away-status-reasons")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AwayStatusReasonType {
+    /// `away_status_reason`
+    AwayStatusReason,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "away-status-reasons")]
+impl AwayStatusReasonType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AwayStatusReason => "away_status_reason",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "away-status-reasons")]
+impl From<&str> for AwayStatusReasonType {
+    fn from(value: &str) -> Self {
+        match value {
+            "away_status_reason" => Self::AwayStatusReason,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "away-status-reasons")]
+crate::codec::string_enum!(AwayStatusReasonType);
+/// A brand of the workspace: a name, a help center and a default sender address. The default brand's identifier is the workspace's.
+///
+/// Schema `brand`.
+#[cfg(feature = "brands")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Brand {
+    /// When the brand was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The sender address (an email setting) the brand uses by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_address_settings_id: Option<String>,
+    /// The help center of the brand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_center_id: Option<String>,
+    /// The identifier Intercom gave the brand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Whether this is the workspace's default brand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<bool>,
+    /// The brand's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<BrandType>,
+    /// When the brand was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// The workspace's brands.
+///
+/// Schema `brand_list`.
+#[cfg(feature = "brands")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BrandList {
+    /// The brands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Brand>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<BrandListType>,
+}
+#[cfg(feature = "brands")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BrandListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "brands")]
+impl BrandListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "brands")]
+impl From<&str> for BrandListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "brands")]
+crate::codec::string_enum!(BrandListType);
+#[cfg(feature = "brands")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BrandType {
+    /// `brand`
+    Brand,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "brands")]
+impl BrandType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Brand => "brand",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "brands")]
+impl From<&str> for BrandType {
+    fn from(value: &str) -> Self {
+        match value {
+            "brand" => Self::Brand,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "brands")]
+crate::codec::string_enum!(BrandType);
 /// Close a conversation.
 ///
 /// Schema `close_conversation_request`.
@@ -5351,6 +5561,17 @@ pub struct CreateOrUpdateTagRequest {
     /// The tag's name; the tag is created when no tag has this name (names are compared case-insensitively), or renamed to it when `id` is given.
     pub name: String,
 }
+/// The phone number to text, and attributes to set on its contact.
+///
+/// Schema `create_phone_switch_request`.
+#[cfg(feature = "switch")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreatePhoneSwitchRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<CustomAttributes>,
+    /// The number, in E.164 format (`+353832345678`).
+    pub phone: String,
+}
 /// A new ticket.
 ///
 /// Schema `create_ticket_request`.
@@ -5589,6 +5810,7 @@ crate::codec::string_enum!(CursorPagesType);
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "switch",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -6310,6 +6532,114 @@ pub struct DetachContactFromConversationRequest {
     /// The identifier of the admin.
     pub admin_id: String,
 }
+/// The workspace's sender email addresses.
+///
+/// Schema `email_list`.
+#[cfg(feature = "emails")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EmailList {
+    /// The addresses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<EmailSetting>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<EmailListType>,
+}
+#[cfg(feature = "emails")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum EmailListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "emails")]
+impl EmailListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "emails")]
+impl From<&str> for EmailListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "emails")]
+crate::codec::string_enum!(EmailListType);
+/// An address the workspace sends email from.
+///
+/// Schema `email_setting`.
+#[cfg(feature = "emails")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EmailSetting {
+    /// The brand the address belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand_id: Option<String>,
+    /// When the address was added (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The part of the address after `@`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// The whole address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// When forwarded mail last arrived (Unix seconds); null if it never did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forwarded_email_last_received_at: Option<crate::Timestamp>,
+    /// Whether mail sent to the address is forwarded into Intercom.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forwarding_enabled: Option<bool>,
+    /// The identifier Intercom gave the address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<EmailSettingType>,
+    /// When the address was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// Whether the workspace proved it owns the address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+}
+#[cfg(feature = "emails")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum EmailSettingType {
+    /// `email_setting`
+    EmailSetting,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "emails")]
+impl EmailSettingType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EmailSetting => "email_setting",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "emails")]
+impl From<&str> for EmailSettingType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email_setting" => Self::EmailSetting,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "emails")]
+crate::codec::string_enum!(EmailSettingType);
 /// The body of every failed request, listing one or more errors.
 ///
 /// Schema `error`.
@@ -6317,24 +6647,30 @@ pub struct DetachContactFromConversationRequest {
     any(
         feature = "admins",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -6354,24 +6690,30 @@ pub struct Error2 {
     any(
         feature = "admins",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -6389,24 +6731,30 @@ pub struct ErrorItem {
     any(
         feature = "admins",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6421,24 +6769,30 @@ pub enum ErrorType {
     any(
         feature = "admins",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 impl ErrorType {
@@ -6454,24 +6808,30 @@ impl ErrorType {
     any(
         feature = "admins",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 impl From<&str> for ErrorType {
@@ -6486,27 +6846,120 @@ impl From<&str> for ErrorType {
     any(
         feature = "admins",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 crate::codec::string_enum!(ErrorType);
+/// The workflow's settings. `targeting`, `snapshot`, `attributes` and `embedded_rules` are Intercom's internal structures, given as free-form JSON.
+///
+/// Schema `exported_workflow`.
+#[cfg(feature = "workflows")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ExportedWorkflow {
+    /// The attributes the workflow defines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    /// When the workflow was created (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// What the workflow is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Rules inside the workflow's steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embedded_rules: Option<
+        Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+    >,
+    /// The identifier Intercom gave the workflow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The devices the workflow targets, such as `desktop` or `mobile`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preferred_devices: Option<Vec<String>>,
+    /// The steps and settings of the current version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Whether the workflow runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<ExportedWorkflowState>,
+    /// The channels the workflow runs on, such as `chat` or `email`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_channels: Option<Vec<String>>,
+    /// Who the workflow applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub targeting: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The workflow's title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// What starts the workflow, such as `inbound_conversation`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trigger_type: Option<String>,
+    /// When the workflow was last changed (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+}
+/// Whether the workflow runs.
+#[cfg(feature = "workflows")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ExportedWorkflowState {
+    /// `live`
+    Live,
+    /// `draft`
+    Draft,
+    /// `paused`
+    Paused,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "workflows")]
+impl ExportedWorkflowState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Live => "live",
+            Self::Draft => "draft",
+            Self::Paused => "paused",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "workflows")]
+impl From<&str> for ExportedWorkflowState {
+    fn from(value: &str) -> Self {
+        match value {
+            "live" => Self::Live,
+            "draft" => Self::Draft,
+            "paused" => Self::Paused,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "workflows")]
+crate::codec::string_enum!(ExportedWorkflowState);
 /// A file uploaded as the value of an attribute.
 ///
 /// Schema `file_attribute`.
@@ -6659,6 +7112,51 @@ pub struct GranularSubscription {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// Which addresses may call the API for the workspace. In a request, `type` can be left out.
+///
+/// Schema `ip_allowlist`.
+#[cfg(feature = "ip-allowlist")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct IpAllowlist {
+    /// Whether requests from unlisted addresses are refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Single addresses (`198.51.100.7`) and CIDR ranges (`203.0.113.0/24`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_allowlist: Option<Vec<String>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<IpAllowlistType>,
+}
+#[cfg(feature = "ip-allowlist")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum IpAllowlistType {
+    /// `ip_allowlist`
+    IpAllowlist,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ip-allowlist")]
+impl IpAllowlistType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IpAllowlist => "ip_allowlist",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ip-allowlist")]
+impl From<&str> for IpAllowlistType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ip_allowlist" => Self::IpAllowlist,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ip-allowlist")]
+crate::codec::string_enum!(IpAllowlistType);
 /// A job Intercom runs in the background, such as creating a ticket.
 ///
 /// Schema `jobs`.
@@ -7729,6 +8227,63 @@ pub struct PartAttachment {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
 }
+/// The text Intercom sent to move a call to the Messenger.
+///
+/// Schema `phone_switch`.
+#[cfg(feature = "switch")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PhoneSwitch {
+    /// The number that was texted, in E.164 format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<PhoneSwitchType>,
+    /// The Messenger link the text carries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+/// Why a phone switch failed (this operation's own error shape, not an error list).
+///
+/// Schema `phone_switch_error`.
+#[cfg(feature = "switch")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhoneSwitchError {
+    /// A short code, such as `invalid_phone_number` or `sms_failed`.
+    pub error_key: String,
+    /// A human-readable explanation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+#[cfg(feature = "switch")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum PhoneSwitchType {
+    /// `phone_call_redirect`
+    PhoneCallRedirect,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "switch")]
+impl PhoneSwitchType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PhoneCallRedirect => "phone_call_redirect",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "switch")]
+impl From<&str> for PhoneSwitchType {
+    fn from(value: &str) -> Self {
+        match value {
+            "phone_call_redirect" => Self::PhoneCallRedirect,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "switch")]
+crate::codec::string_enum!(PhoneSwitchType);
 /// The item of a `ping` notification.
 ///
 /// Schema `ping`.
@@ -11577,3 +12132,21 @@ impl From<&str> for WebhookTicketType {
 }
 #[cfg(feature = "webhooks")]
 crate::codec::string_enum!(WebhookTicketType);
+/// A workflow's whole definition, as exported.
+///
+/// Schema `workflow_export`.
+#[cfg(feature = "workflows")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct WorkflowExport {
+    /// The workspace's number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<i64>,
+    /// The version of the export format, such as `1.0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub export_version: Option<String>,
+    /// When the export was made (an ISO 8601 date and time, not Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exported_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<ExportedWorkflow>,
+}
