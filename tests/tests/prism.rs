@@ -595,6 +595,50 @@ async fn every_operation_passes_prism() {
     .await;
     d.call("exportWorkflow", |c| async move { c.workflows().export("88214").await }).await;
 
+    // Calls
+    d.call("listCalls", |c| async move {
+        let params = intercom::generated::operations::ListCallsParams { page: Some(1), per_page: Some(25) };
+        c.calls().list(&params).await
+    })
+    .await;
+    d.call("retrieveCall", |c| async move { c.calls().retrieve("5301").await }).await;
+    d.call("retrieveCallRecording", |c| async move {
+        // The only success is a redirect to another host, which the client does not follow.
+        match c.calls().retrieve_call_recording("5301").await {
+            Err(Error::Redirect { status: 302, location: Some(_), .. }) => Ok(()),
+            Err(other) => Err(other),
+            Ok(()) => panic!("retrieveCallRecording: a redirect to another host was followed"),
+        }
+    })
+    .await;
+    d.call("retrieveCallTranscript", |c| async move { c.calls().retrieve_call_transcript("5301").await }).await;
+    d.call("listCallsWithTranscripts", |c| async move {
+        let request = body(json!({"conversation_ids": ["147", "148"]}));
+        c.calls().list_calls_with_transcripts(&request).await
+    })
+    .await;
+    d.call("registerFinVoiceCall", |c| async move {
+        let request = body(json!({
+            "phone_number": "+353861234567", "call_id": "connect-7c1e55b0", "source": "aws_connect",
+            "data": {"queue": "billing"}
+        }));
+        c.calls().register_fin_voice_call(&request).await
+    })
+    .await;
+    d.call("retrieveFinVoiceCall", |c| async move { c.calls().retrieve_fin_voice_call(70412).await }).await;
+    d.call("retrieveFinVoiceCallByExternalId", |c| async move {
+        c.calls().retrieve_fin_voice_call_by_external_id("connect-7c1e55b0").await
+    })
+    .await;
+    d.call("retrieveFinVoiceCallByPhoneNumber", |c| async move {
+        c.calls().retrieve_fin_voice_call_by_phone_number("+14155550123").await
+    })
+    .await;
+    d.call("listFinVoiceCallsByConversation", |c| async move {
+        c.calls().list_fin_voice_calls_by_conversation("147").await
+    })
+    .await;
+
     // Every operation of the description was driven, each once.
     let driven: BTreeSet<String> = d.driven.iter().map(|s| (*s).to_owned()).collect();
     assert_eq!(driven.len(), d.driven.len(), "an operation was driven twice");

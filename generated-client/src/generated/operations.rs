@@ -9,6 +9,7 @@
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -37,6 +38,7 @@ use reqwest::Method;
 #[cfg(
     any(
         feature = "admins",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -53,6 +55,7 @@ use serde::Serialize;
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -84,6 +87,7 @@ use super::types;
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -114,6 +118,7 @@ use crate::client::Client;
         feature = "admins",
         feature = "articles",
         feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -138,6 +143,7 @@ use crate::client::encode_path_segment;
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -169,6 +175,7 @@ use crate::Error;
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -213,6 +220,11 @@ impl Client {
     #[cfg(feature = "brands")]
     pub fn brands(&self) -> Brands<'_> {
         Brands { client: self }
+    }
+    /// Operations on Calls. Needs the `calls` feature (on by default).
+    #[cfg(feature = "calls")]
+    pub fn calls(&self) -> Calls<'_> {
+        Calls { client: self }
     }
     /// Operations on Companies. Needs the `companies` feature (on by default).
     #[cfg(feature = "companies")]
@@ -566,6 +578,240 @@ impl<'a> Brands<'a> {
             .send()
             .await
     }
+}
+/// Calls: Phone calls with their recordings and transcripts, and Fin Voice calls held on other phone platforms.
+///
+/// Needs the `calls` feature (on by default).
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, Copy)]
+pub struct Calls<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "calls")]
+impl<'a> Calls<'a> {
+    /// List calls
+    ///
+    /// Returns the workspace's phone calls, a page at a time.
+    ///
+    /// `GET /calls` (operation `listCalls`).
+    pub async fn list(
+        &self,
+        params: &ListCallsParams,
+    ) -> Result<types::CallList, Error> {
+        self.client
+            .request(Method::GET, "listCalls", "/calls".to_owned())
+            .idempotent(true)
+            .query(params)
+            .send()
+            .await
+    }
+    /// Every item of [`Self::list`], one page after another: the next page is fetched when the stream is read past the current one.
+    pub fn list_stream(
+        &self,
+        params: &ListCallsParams,
+    ) -> impl futures::Stream<Item = Result<types::Call, Error>> + 'a {
+        let group = *self;
+        let params = params.to_owned();
+        crate::pagination::numbered(
+            params.page.unwrap_or(1),
+            move |page_number| {
+                let mut params = params.clone();
+                params.page = Some(page_number);
+                async move {
+                    let page = group.list(&params).await?;
+                    let next = Some(&page)
+                        .and_then(|v| v.pages.as_ref())
+                        .and_then(|v| v.total_pages.as_ref())
+                        .copied();
+                    Ok((page.data.unwrap_or_default(), next))
+                }
+            },
+        )
+    }
+    /// List the calls of conversations, with transcripts
+    ///
+    /// Returns the calls of up to 20 conversations, each with its transcript when there is one. No identifiers, or more than 20, is a 400.
+    ///
+    /// `POST /calls/search` (operation `listCallsWithTranscripts`).
+    pub async fn list_calls_with_transcripts(
+        &self,
+        body: &types::ListCallsWithTranscriptsRequest,
+    ) -> Result<types::CallWithTranscriptList, Error> {
+        self.client
+            .request(
+                Method::POST,
+                "listCallsWithTranscripts",
+                "/calls/search".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Retrieve a call
+    ///
+    /// Returns one call.
+    ///
+    /// `GET /calls/{call_id}` (operation `retrieveCall`).
+    pub async fn retrieve(&self, call_id: &str) -> Result<types::Call, Error> {
+        let call_id = encode_path_segment(&call_id);
+        self.client
+            .request(Method::GET, "retrieveCall", format!("/calls/{call_id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Retrieve a call's recording
+    ///
+    /// Answers with a redirect to a short-lived signed address of the recording. The client follows no redirect to another host, so the call ends in `Error::Redirect`; the whole address (its query is the signature) is the `Location` header of the answer, which `RequestOptions::capture_response` keeps.
+    ///
+    /// `GET /calls/{call_id}/recording` (operation `retrieveCallRecording`).
+    pub async fn retrieve_call_recording(&self, call_id: &str) -> Result<(), Error> {
+        let call_id = encode_path_segment(&call_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveCallRecording",
+                format!("/calls/{call_id}/recording"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Retrieve a call's transcript
+    ///
+    /// Returns the call's transcript as plain text, one timestamped line per utterance.
+    ///
+    /// Returns the answer's body as text (`text/plain`).
+    ///
+    /// `GET /calls/{call_id}/transcript` (operation `retrieveCallTranscript`).
+    pub async fn retrieve_call_transcript(
+        &self,
+        call_id: &str,
+    ) -> Result<String, Error> {
+        let call_id = encode_path_segment(&call_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveCallTranscript",
+                format!("/calls/{call_id}/transcript"),
+            )
+            .idempotent(true)
+            .accept("text/plain")
+            .send_text()
+            .await
+    }
+    /// Retrieve a Fin Voice call
+    ///
+    /// Returns a registered call by the `id` Intercom gave its record.
+    ///
+    /// `GET /fin_voice/collect/{id}` (operation `retrieveFinVoiceCall`).
+    pub async fn retrieve_fin_voice_call(
+        &self,
+        id: i64,
+    ) -> Result<types::AiCallResponse, Error> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveFinVoiceCall",
+                format!("/fin_voice/collect/{id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// List the Fin Voice calls of a conversation
+    ///
+    /// Returns every registered call linked to the conversation (a bare array).
+    ///
+    /// `GET /fin_voice/conversation/{conversation_id}` (operation `listFinVoiceCallsByConversation`).
+    pub async fn list_fin_voice_calls_by_conversation(
+        &self,
+        conversation_id: &str,
+    ) -> Result<Vec<types::AiCallResponse>, Error> {
+        let conversation_id = encode_path_segment(&conversation_id);
+        self.client
+            .request(
+                Method::GET,
+                "listFinVoiceCallsByConversation",
+                format!("/fin_voice/conversation/{conversation_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Retrieve a Fin Voice call by its platform identifier
+    ///
+    /// Returns a registered call by the identifier its phone platform gave it.
+    ///
+    /// `GET /fin_voice/external_id/{external_id}` (operation `retrieveFinVoiceCallByExternalId`).
+    pub async fn retrieve_fin_voice_call_by_external_id(
+        &self,
+        external_id: &str,
+    ) -> Result<types::AiCallResponse, Error> {
+        let external_id = encode_path_segment(&external_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveFinVoiceCallByExternalId",
+                format!("/fin_voice/external_id/{external_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Retrieve the latest Fin Voice call from a number
+    ///
+    /// Returns the most recently created registered call from the given number.
+    ///
+    /// `GET /fin_voice/phone_number/{phone_number}` (operation `retrieveFinVoiceCallByPhoneNumber`).
+    pub async fn retrieve_fin_voice_call_by_phone_number(
+        &self,
+        phone_number: &str,
+    ) -> Result<types::AiCallResponse, Error> {
+        let phone_number = encode_path_segment(&phone_number);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveFinVoiceCallByPhoneNumber",
+                format!("/fin_voice/phone_number/{phone_number}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Register a Fin Voice call
+    ///
+    /// Tells Intercom about a call held on another phone platform (Amazon Connect unless `source` says Five9 or Zoom Phone), so that it is linked to an Intercom call and conversation.
+    ///
+    /// `POST /fin_voice/register` (operation `registerFinVoiceCall`).
+    pub async fn register_fin_voice_call(
+        &self,
+        body: &types::RegisterFinVoiceCallRequest,
+    ) -> Result<types::AiCallResponse, Error> {
+        self.client
+            .request(
+                Method::POST,
+                "registerFinVoiceCall",
+                "/fin_voice/register".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+}
+/// Query parameters of `listCalls`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ListCallsParams {
+    /// The page to return, from 1 (the first by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// How many calls a page holds (25 at most, and by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<i64>,
 }
 /// Companies: Organisations that your contacts belong to.
 ///

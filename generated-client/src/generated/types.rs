@@ -9,6 +9,7 @@
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -1068,6 +1069,45 @@ impl From<&str> for AiAgentSourceType {
 }
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(AiAgentSourceType);
+/// A call registered for Fin Voice, and what Intercom made of it.
+///
+/// Schema `ai_call_response`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AiCallResponse {
+    /// The workspace's number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<i64>,
+    /// A summary of the call, at most 256 characters; empty when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_summary: Option<String>,
+    /// The transcript's entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_transcript: Option<
+        Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+    >,
+    /// The identifier the phone platform gave the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_call_id: Option<String>,
+    /// The number Intercom gave the registration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// What the caller wanted, as Intercom classified it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    /// The Intercom call it was matched to, once it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intercom_call_id: Option<String>,
+    /// The conversation created for the call, once there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intercom_conversation_id: Option<String>,
+    /// `registered`, `in-progress`, or how the call was resolved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The caller's number, in E.164 format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_phone_number: Option<String>,
+}
 /// A workspace (called an app in older parts of the API).
 ///
 /// Schema `app`.
@@ -2041,6 +2081,287 @@ impl From<&str> for BrandType {
 }
 #[cfg(feature = "brands")]
 crate::codec::string_enum!(BrandType);
+/// A phone call held through Intercom.
+///
+/// Schema `call`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Call {
+    /// The teammate on the call, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_id: Option<String>,
+    /// When the call was picked up (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<crate::Timestamp>,
+    /// The kind of call, such as `phone`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_type: Option<String>,
+    /// The contact on the call, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+    /// The conversation the call belongs to, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    /// When Intercom recorded the call (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// `inbound` or `outbound`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// When the call ended (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<crate::Timestamp>,
+    /// Why the call ended, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_reason: Option<String>,
+    /// The API address of the recording of Fin's part of the call, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fin_recording_url: Option<String>,
+    /// The API address of the transcript of Fin's part of the call, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fin_transcription_url: Option<String>,
+    /// The identifier Intercom gave the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When the call started ringing (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initiated_at: Option<crate::Timestamp>,
+    /// The other party's number, in E.164 format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// The API address of the recording (see `retrieveCallRecording`), if there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recording_url: Option<String>,
+    /// Where the call stands, such as `completed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// The API address of the transcript, if there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcription_url: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CallType>,
+    /// When the call was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// A page of calls.
+///
+/// Schema `call_list`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CallList {
+    /// The calls of this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Call>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many calls there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CallListType>,
+}
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "calls")]
+impl CallListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "calls")]
+impl From<&str> for CallListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "calls")]
+crate::codec::string_enum!(CallListType);
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallType {
+    /// `call`
+    Call,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "calls")]
+impl CallType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Call => "call",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "calls")]
+impl From<&str> for CallType {
+    fn from(value: &str) -> Self {
+        match value {
+            "call" => Self::Call,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "calls")]
+crate::codec::string_enum!(CallType);
+/// A call, with its transcript when there is one.
+///
+/// Schema `call_with_transcript`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CallWithTranscript {
+    /// The teammate on the call, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_id: Option<String>,
+    /// When the call was picked up (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<crate::Timestamp>,
+    /// The kind of call, such as `phone`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_type: Option<String>,
+    /// The contact on the call, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+    /// The conversation the call belongs to, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    /// When Intercom recorded the call (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// `inbound` or `outbound`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// When the call ended (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<crate::Timestamp>,
+    /// Why the call ended, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_reason: Option<String>,
+    /// The API address of the recording of Fin's part of the call, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fin_recording_url: Option<String>,
+    /// The API address of the transcript of Fin's part of the call, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fin_transcription_url: Option<String>,
+    /// The identifier Intercom gave the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When the call started ringing (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initiated_at: Option<crate::Timestamp>,
+    /// The other party's number, in E.164 format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// The API address of the recording (see `retrieveCallRecording`), if there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recording_url: Option<String>,
+    /// Where the call stands, such as `completed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// The API address of the transcript, if there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcription_url: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CallWithTranscriptType>,
+    /// When the call was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// The transcript's entries (empty when there is none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    /// Where the transcript stands, such as `completed`, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcript_status: Option<String>,
+}
+/// Calls with their transcripts.
+///
+/// Schema `call_with_transcript_list`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CallWithTranscriptList {
+    /// The calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<CallWithTranscript>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CallWithTranscriptListType>,
+}
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallWithTranscriptListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "calls")]
+impl CallWithTranscriptListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "calls")]
+impl From<&str> for CallWithTranscriptListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "calls")]
+crate::codec::string_enum!(CallWithTranscriptListType);
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallWithTranscriptType {
+    /// `call`
+    Call,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "calls")]
+impl CallWithTranscriptType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Call => "call",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "calls")]
+impl From<&str> for CallWithTranscriptType {
+    fn from(value: &str) -> Self {
+        match value {
+            "call" => Self::Call,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "calls")]
+crate::codec::string_enum!(CallWithTranscriptType);
 /// Close a conversation.
 ///
 /// Schema `close_conversation_request`.
@@ -5709,6 +6030,7 @@ crate::codec::string_enum!(CreateTicketTypeRequestCategory);
     any(
         feature = "admins",
         feature = "articles",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -5736,6 +6058,7 @@ pub struct CursorPages {
     any(
         feature = "admins",
         feature = "articles",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -5755,6 +6078,7 @@ pub enum CursorPagesType {
     any(
         feature = "admins",
         feature = "articles",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -5775,6 +6099,7 @@ impl CursorPagesType {
     any(
         feature = "admins",
         feature = "articles",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -5794,6 +6119,7 @@ impl From<&str> for CursorPagesType {
     any(
         feature = "admins",
         feature = "articles",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -6649,6 +6975,7 @@ crate::codec::string_enum!(EmailSettingType);
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -6692,6 +7019,7 @@ pub struct Error2 {
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -6733,6 +7061,7 @@ pub struct ErrorItem {
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -6771,6 +7100,7 @@ pub enum ErrorType {
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -6810,6 +7140,7 @@ impl ErrorType {
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -6848,6 +7179,7 @@ impl From<&str> for ErrorType {
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -7390,6 +7722,15 @@ impl From<&str> for LinkedObjectType {
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::codec::string_enum!(LinkedObjectType);
+/// The conversations whose calls to return.
+///
+/// Schema `list_calls_with_transcripts_request`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListCallsWithTranscriptsRequest {
+    /// Between 1 and 20 conversation identifiers.
+    pub conversation_ids: Vec<String>,
+}
 #[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8545,6 +8886,62 @@ pub struct Reference {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// A call held on another phone platform, to link to Intercom.
+///
+/// Schema `register_fin_voice_call_request`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegisterFinVoiceCallRequest {
+    /// The identifier the phone platform gave the call.
+    pub call_id: String,
+    /// Anything else about the call to keep with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The caller's number, in E.164 format.
+    pub phone_number: String,
+    /// The phone platform; `aws_connect` when left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<RegisterFinVoiceCallRequestSource>,
+}
+/// The phone platform; `aws_connect` when left out.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RegisterFinVoiceCallRequestSource {
+    /// `five9`
+    Five9,
+    /// `zoom_phone`
+    ZoomPhone,
+    /// `aws_connect`
+    AwsConnect,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "calls")]
+impl RegisterFinVoiceCallRequestSource {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Five9 => "five9",
+            Self::ZoomPhone => "zoom_phone",
+            Self::AwsConnect => "aws_connect",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "calls")]
+impl From<&str> for RegisterFinVoiceCallRequestSource {
+    fn from(value: &str) -> Self {
+        match value {
+            "five9" => Self::Five9,
+            "zoom_phone" => Self::ZoomPhone,
+            "aws_connect" => Self::AwsConnect,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "calls")]
+crate::codec::string_enum!(RegisterFinVoiceCallRequestSource);
 /// A reply from an admin, or on behalf of a contact.
 ///
 /// Schema `reply_conversation_request`.
@@ -9156,6 +9553,7 @@ crate::codec::string_enum!(SocialProfileType);
     any(
         feature = "admins",
         feature = "articles",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
