@@ -639,6 +639,47 @@ async fn every_operation_passes_prism() {
     })
     .await;
 
+    // AI content: content import sources and external pages
+    d.call("listContentImportSources", |c| async move { c.ai_content().list_content_import_sources().await }).await;
+    d.call("createContentImportSource", |c| async move {
+        let request = body(json!({"sync_behavior": "api", "url": "https://partners.acme.example/kb", "audience_ids": [118]}));
+        c.ai_content().create_content_import_source(&request).await
+    })
+    .await;
+    d.call("retrieveContentImportSource", |c| async move { c.ai_content().retrieve_content_import_source(2901).await })
+        .await;
+    d.call("updateContentImportSource", |c| async move {
+        let request = body(json!({
+            "sync_behavior": "api", "url": "https://partners.acme.example/help", "status": "deactivated",
+            "audience_ids": 121, "apply_audience_to_existing_content": true
+        }));
+        c.ai_content().update_content_import_source(2904, &request).await
+    })
+    .await;
+    d.call("deleteContentImportSource", |c| async move { c.ai_content().delete_content_import_source(2904).await })
+        .await;
+    d.call("listExternalPages", |c| async move { c.ai_content().list_external_pages().await }).await;
+    d.call("createExternalPage", |c| async move {
+        let request = body(json!({
+            "title": "Pairing a printer over Wi-Fi", "html": "<p>Hold the Wi-Fi button.</p>",
+            "url": "https://partners.acme.example/kb/pairing", "ai_agent_availability": true,
+            "ai_copilot_availability": true, "locale": "en", "source_id": 2904, "external_id": "kb-pairing"
+        }));
+        c.ai_content().create_external_page(&request).await
+    })
+    .await;
+    d.call("retrieveExternalPage", |c| async move { c.ai_content().retrieve_external_page("60112").await }).await;
+    d.call("updateExternalPage", |c| async move {
+        let request = body(json!({
+            "title": "Pairing a printer over Wi-Fi or Bluetooth", "html": "<p>Hold the pairing button.</p>",
+            "url": "https://partners.acme.example/kb/pairing", "fin_availability": true, "locale": "en",
+            "source_id": 2904, "external_id": "kb-pairing"
+        }));
+        c.ai_content().update_external_page("60112", &request).await
+    })
+    .await;
+    d.call("deleteExternalPage", |c| async move { c.ai_content().delete_external_page("60112").await }).await;
+
     // Every operation of the description was driven, each once.
     let driven: BTreeSet<String> = d.driven.iter().map(|s| (*s).to_owned()).collect();
     assert_eq!(driven.len(), d.driven.len(), "an operation was driven twice");

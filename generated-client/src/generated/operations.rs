@@ -6,6 +6,7 @@
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
@@ -52,6 +53,7 @@ use serde::Serialize;
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
@@ -84,6 +86,7 @@ use super::types;
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
@@ -116,6 +119,7 @@ use crate::client::Client;
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
         feature = "brands",
         feature = "calls",
@@ -140,6 +144,7 @@ use crate::client::encode_path_segment;
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
@@ -172,6 +177,7 @@ use crate::Error;
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
@@ -205,6 +211,11 @@ impl Client {
     #[cfg(feature = "admins")]
     pub fn admins(&self) -> Admins<'_> {
         Admins { client: self }
+    }
+    /// Operations on AI Content. Needs the `ai-content` feature (on by default).
+    #[cfg(feature = "ai-content")]
+    pub fn ai_content(&self) -> AiContent<'_> {
+        AiContent { client: self }
     }
     /// Operations on Articles. Needs the `articles` feature (on by default).
     #[cfg(feature = "articles")]
@@ -432,6 +443,207 @@ pub struct ListActivityLogsParams {
     /// End of the window, as a Unix timestamp.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at_before: Option<String>,
+}
+/// AI Content: Outside content for Fin and Copilot to answer from: the sources it is imported from, and its pages.
+///
+/// Needs the `ai-content` feature (on by default).
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, Copy)]
+pub struct AiContent<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "ai-content")]
+impl<'a> AiContent<'a> {
+    /// List content import sources
+    ///
+    /// Returns the workspace's content import sources: the outside sites whose pages Fin and Copilot may answer from.
+    ///
+    /// `GET /ai/content_import_sources` (operation `listContentImportSources`).
+    pub async fn list_content_import_sources(
+        &self,
+    ) -> Result<types::ContentImportSourcesList, Error> {
+        self.client
+            .request(
+                Method::GET,
+                "listContentImportSources",
+                "/ai/content_import_sources".to_owned(),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Create a content import source
+    ///
+    /// Adds a source whose pages you will push yourself (`sync_behavior` `api`), to hold the external pages you create.
+    ///
+    /// `POST /ai/content_import_sources` (operation `createContentImportSource`).
+    pub async fn create_content_import_source(
+        &self,
+        body: &types::CreateContentImportSourceRequest,
+    ) -> Result<types::ContentImportSource, Error> {
+        self.client
+            .request(
+                Method::POST,
+                "createContentImportSource",
+                "/ai/content_import_sources".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Retrieve a content import source
+    ///
+    /// Returns one source.
+    ///
+    /// `GET /ai/content_import_sources/{source_id}` (operation `retrieveContentImportSource`).
+    pub async fn retrieve_content_import_source(
+        &self,
+        source_id: i64,
+    ) -> Result<types::ContentImportSource, Error> {
+        let source_id = encode_path_segment(&source_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveContentImportSource",
+                format!("/ai/content_import_sources/{source_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Update a content import source
+    ///
+    /// Changes a source's address, status or audiences. `sync_behavior` cannot be changed to or from `api`, and the address only of an `api` source.
+    ///
+    /// `PUT /ai/content_import_sources/{source_id}` (operation `updateContentImportSource`).
+    pub async fn update_content_import_source(
+        &self,
+        source_id: i64,
+        body: &types::UpdateContentImportSourceRequest,
+    ) -> Result<types::ContentImportSource, Error> {
+        let source_id = encode_path_segment(&source_id);
+        self.client
+            .request(
+                Method::PUT,
+                "updateContentImportSource",
+                format!("/ai/content_import_sources/{source_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Delete a content import source
+    ///
+    /// Deletes a source and every external page imported from it.
+    ///
+    /// `DELETE /ai/content_import_sources/{source_id}` (operation `deleteContentImportSource`).
+    pub async fn delete_content_import_source(
+        &self,
+        source_id: i64,
+    ) -> Result<(), Error> {
+        let source_id = encode_path_segment(&source_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteContentImportSource",
+                format!("/ai/content_import_sources/{source_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// List external pages
+    ///
+    /// Returns the external pages of the workspace's content library.
+    ///
+    /// `GET /ai/external_pages` (operation `listExternalPages`).
+    pub async fn list_external_pages(&self) -> Result<types::ExternalPagesList, Error> {
+        self.client
+            .request(Method::GET, "listExternalPages", "/ai/external_pages".to_owned())
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Create or update an external page
+    ///
+    /// Adds a page to a source's content; a page with the same `source_id` and `external_id` is updated instead.
+    ///
+    /// `POST /ai/external_pages` (operation `createExternalPage`).
+    pub async fn create_external_page(
+        &self,
+        body: &types::CreateExternalPageRequest,
+    ) -> Result<types::ExternalPage, Error> {
+        self.client
+            .request(Method::POST, "createExternalPage", "/ai/external_pages".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Retrieve an external page
+    ///
+    /// Returns one external page.
+    ///
+    /// `GET /ai/external_pages/{page_id}` (operation `retrieveExternalPage`).
+    pub async fn retrieve_external_page(
+        &self,
+        page_id: &str,
+    ) -> Result<types::ExternalPage, Error> {
+        let page_id = encode_path_segment(&page_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveExternalPage",
+                format!("/ai/external_pages/{page_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Update an external page
+    ///
+    /// Replaces the content of a page that was created through the API.
+    ///
+    /// `PUT /ai/external_pages/{page_id}` (operation `updateExternalPage`).
+    pub async fn update_external_page(
+        &self,
+        page_id: &str,
+        body: &types::UpdateExternalPageRequest,
+    ) -> Result<types::ExternalPage, Error> {
+        let page_id = encode_path_segment(&page_id);
+        self.client
+            .request(
+                Method::PUT,
+                "updateExternalPage",
+                format!("/ai/external_pages/{page_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Delete an external page
+    ///
+    /// Removes a page from the content library, so Fin and Copilot stop using it; answers with the page as it was.
+    ///
+    /// `DELETE /ai/external_pages/{page_id}` (operation `deleteExternalPage`).
+    pub async fn delete_external_page(
+        &self,
+        page_id: &str,
+    ) -> Result<types::ExternalPage, Error> {
+        let page_id = encode_path_segment(&page_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteExternalPage",
+                format!("/ai/external_pages/{page_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
 }
 /// Articles: Help center articles, including their translations.
 ///

@@ -6,6 +6,7 @@
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
@@ -4439,6 +4440,205 @@ impl From<&str> for ContactWithPushMessagingType {
 }
 #[cfg(feature = "contacts")]
 crate::codec::string_enum!(ContactWithPushMessagingType);
+/// An outside site whose pages are imported into the content library (as external pages), by Intercom's crawler or by your own calls.
+///
+/// Schema `content_import_source`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContentImportSource {
+    /// The audiences the source's content is shown to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience_ids: Option<Vec<i64>>,
+    /// When the source was added (Unix seconds).
+    pub created_at: crate::Timestamp,
+    /// The identifier Intercom gave the source.
+    pub id: i64,
+    /// When the source was last synchronised (Unix seconds).
+    pub last_synced_at: crate::Timestamp,
+    /// Whether the source's pages are in use.
+    pub status: ContentImportSourceStatus,
+    /// How pages arrive: `api` (you create them with `createExternalPage`), `automatic` (crawled on a schedule) or `manual` (crawled when a teammate asks).
+    pub sync_behavior: ContentImportSourceSyncBehavior,
+    #[serde(rename = "type")]
+    pub type_: ContentImportSourceType,
+    /// When the source was last changed (Unix seconds).
+    pub updated_at: crate::Timestamp,
+    /// The address of the site's root.
+    pub url: String,
+}
+/// Audiences, as one identifier or a list of them; an empty list removes every audience.
+///
+/// Schema `content_import_source_audience_ids`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ContentImportSourceAudienceIds {
+    Integer(i64),
+    List(Vec<i64>),
+}
+#[cfg(feature = "ai-content")]
+impl From<i64> for ContentImportSourceAudienceIds {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<Vec<i64>> for ContentImportSourceAudienceIds {
+    fn from(value: Vec<i64>) -> Self {
+        Self::List(value)
+    }
+}
+/// Whether the source's pages are in use.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContentImportSourceStatus {
+    /// `active`
+    Active,
+    /// `deactivated`
+    Deactivated,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ContentImportSourceStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Deactivated => "deactivated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ContentImportSourceStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "deactivated" => Self::Deactivated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ContentImportSourceStatus);
+/// How pages arrive: `api` (you create them with `createExternalPage`), `automatic` (crawled on a schedule) or `manual` (crawled when a teammate asks).
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContentImportSourceSyncBehavior {
+    /// `api`
+    Api,
+    /// `automatic`
+    Automatic,
+    /// `manual`
+    Manual,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ContentImportSourceSyncBehavior {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Api => "api",
+            Self::Automatic => "automatic",
+            Self::Manual => "manual",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ContentImportSourceSyncBehavior {
+    fn from(value: &str) -> Self {
+        match value {
+            "api" => Self::Api,
+            "automatic" => Self::Automatic,
+            "manual" => Self::Manual,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ContentImportSourceSyncBehavior);
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContentImportSourceType {
+    /// `content_import_source`
+    ContentImportSource,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ContentImportSourceType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ContentImportSource => "content_import_source",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ContentImportSourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "content_import_source" => Self::ContentImportSource,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ContentImportSourceType);
+/// A page of content import sources.
+///
+/// Schema `content_import_sources_list`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ContentImportSourcesList {
+    /// The sources of this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<ContentImportSource>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<PagesLink>,
+    /// How many sources there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ContentImportSourcesListType>,
+}
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContentImportSourcesListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ContentImportSourcesListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ContentImportSourcesListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ContentImportSourcesListType);
 /// One delivery or engagement stat of an outbound message. Only sent in webhooks.
 ///
 /// Schema `content_stat`.
@@ -5453,6 +5653,88 @@ pub struct CreateContactRequestWithRole {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
 }
+/// A source to add. Only sources you feed through the API can be created.
+///
+/// Schema `create_content_import_source_request`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateContentImportSourceRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience_ids: Option<ContentImportSourceAudienceIds>,
+    /// Whether the source's pages are in use (`active` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<CreateContentImportSourceRequestStatus>,
+    /// Always `api`.
+    pub sync_behavior: CreateContentImportSourceRequestSyncBehavior,
+    /// The address of the site's root.
+    pub url: String,
+}
+/// Whether the source's pages are in use (`active` by default).
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateContentImportSourceRequestStatus {
+    /// `active`
+    Active,
+    /// `deactivated`
+    Deactivated,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl CreateContentImportSourceRequestStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Deactivated => "deactivated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for CreateContentImportSourceRequestStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "deactivated" => Self::Deactivated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(CreateContentImportSourceRequestStatus);
+/// Always `api`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateContentImportSourceRequestSyncBehavior {
+    /// `api`
+    Api,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl CreateContentImportSourceRequestSyncBehavior {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Api => "api",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for CreateContentImportSourceRequestSyncBehavior {
+    fn from(value: &str) -> Self {
+        match value {
+            "api" => Self::Api,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(CreateContentImportSourceRequestSyncBehavior);
 /// A new conversation started by a contact.
 ///
 /// Schema `create_conversation_request`.
@@ -5702,6 +5984,63 @@ impl From<&str> for CreateEmailMessageRequestMessageType {
 }
 #[cfg(feature = "messages")]
 crate::codec::string_enum!(CreateEmailMessageRequestMessageType);
+/// A page to add to a source (or to update, when the source has its `external_id`).
+///
+/// Schema `create_external_page_request`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateExternalPageRequest {
+    /// Whether Fin may answer from the page (false for a new page when left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ai_agent_availability: Option<bool>,
+    /// Whether Copilot may answer from the page (false for a new page when left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ai_copilot_availability: Option<bool>,
+    /// Your identifier for the page, unique within the source.
+    pub external_id: String,
+    /// The page's content, in HTML.
+    pub html: String,
+    /// The page's language; only `en`.
+    pub locale: CreateExternalPageRequestLocale,
+    /// The content import source the page belongs to (one with `sync_behavior` `api`).
+    pub source_id: i64,
+    /// The page's title.
+    pub title: String,
+    /// The page's address; without one, Fin does not link to the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+/// The page's language; only `en`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateExternalPageRequestLocale {
+    /// `en`
+    En,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl CreateExternalPageRequestLocale {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::En => "en",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for CreateExternalPageRequestLocale {
+    fn from(value: &str) -> Self {
+        match value {
+            "en" => Self::En,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(CreateExternalPageRequestLocale);
 /// A message shown in the Messenger.
 ///
 /// Schema `create_in_app_message_request`.
@@ -6972,6 +7311,7 @@ crate::codec::string_enum!(EmailSettingType);
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
@@ -7016,6 +7356,7 @@ pub struct Error2 {
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
@@ -7058,6 +7399,7 @@ pub struct ErrorItem {
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
@@ -7097,6 +7439,7 @@ pub enum ErrorType {
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
@@ -7137,6 +7480,7 @@ impl ErrorType {
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
@@ -7176,6 +7520,7 @@ impl From<&str> for ErrorType {
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
         feature = "away-status-reasons",
         feature = "brands",
@@ -7292,6 +7637,154 @@ impl From<&str> for ExportedWorkflowState {
 }
 #[cfg(feature = "workflows")]
 crate::codec::string_enum!(ExportedWorkflowState);
+/// A page of outside content in the content library, which Fin, Copilot and the sales agent can answer from.
+///
+/// Schema `external_page`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExternalPage {
+    /// Whether Fin answers customers from the page.
+    pub ai_agent_availability: bool,
+    /// Whether Copilot answers teammates from the page.
+    pub ai_copilot_availability: bool,
+    /// Whether the sales agent answers from the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ai_sales_agent_availability: Option<bool>,
+    /// When the page was added (Unix seconds).
+    pub created_at: crate::Timestamp,
+    /// The identifier the source gave the page, unique within the source.
+    pub external_id: String,
+    /// Replaced by `ai_agent_availability` and `ai_copilot_availability`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fin_availability: Option<bool>,
+    /// The page's content, in HTML.
+    pub html: String,
+    /// The identifier Intercom gave the page.
+    pub id: String,
+    /// When Intercom last read the page's content (Unix seconds).
+    pub last_ingested_at: crate::Timestamp,
+    /// The page's language; only English is supported.
+    pub locale: ExternalPageLocale,
+    /// The content import source the page belongs to.
+    pub source_id: i64,
+    /// The page's title.
+    pub title: String,
+    #[serde(rename = "type")]
+    pub type_: ExternalPageType,
+    /// When the page was last changed (Unix seconds).
+    pub updated_at: crate::Timestamp,
+    /// The page's address, which Fin links to when it answers from the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+/// The page's language; only English is supported.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ExternalPageLocale {
+    /// `en`
+    En,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ExternalPageLocale {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::En => "en",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ExternalPageLocale {
+    fn from(value: &str) -> Self {
+        match value {
+            "en" => Self::En,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ExternalPageLocale);
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ExternalPageType {
+    /// `external_page`
+    ExternalPage,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ExternalPageType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ExternalPage => "external_page",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ExternalPageType {
+    fn from(value: &str) -> Self {
+        match value {
+            "external_page" => Self::ExternalPage,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ExternalPageType);
+/// A page of external pages.
+///
+/// Schema `external_pages_list`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ExternalPagesList {
+    /// The external pages of this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<ExternalPage>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<PagesLink>,
+    /// How many external pages there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ExternalPagesListType>,
+}
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ExternalPagesListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ExternalPagesListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ExternalPagesListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ExternalPagesListType);
 /// A file uploaded as the value of an attribute.
 ///
 /// Schema `file_attribute`.
@@ -8492,7 +8985,7 @@ crate::codec::string_enum!(OpenConversationRequestMessageType);
 /// Page-numbered pagination whose next page is given as a link.
 ///
 /// Schema `pages_link`.
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "ai-content", feature = "contacts"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PagesLink {
     /// The address of the next page, or null on the last page.
@@ -8510,7 +9003,7 @@ pub struct PagesLink {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<PagesLinkType>,
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "ai-content", feature = "contacts"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PagesLinkType {
@@ -8519,7 +9012,7 @@ pub enum PagesLinkType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "ai-content", feature = "contacts"))]
 impl PagesLinkType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8529,7 +9022,7 @@ impl PagesLinkType {
         }
     }
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "ai-content", feature = "contacts"))]
 impl From<&str> for PagesLinkType {
     fn from(value: &str) -> Self {
         match value {
@@ -8538,7 +9031,7 @@ impl From<&str> for PagesLinkType {
         }
     }
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "ai-content", feature = "contacts"))]
 crate::codec::string_enum!(PagesLinkType);
 /// A file attached to a message.
 ///
@@ -11589,6 +12082,99 @@ pub struct UpdateContactRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
 }
+/// The new settings of a source.
+///
+/// Schema `update_content_import_source_request`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateContentImportSourceRequest {
+    /// Whether the audiences also go to the pages the source already has (false by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apply_audience_to_existing_content: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience_ids: Option<ContentImportSourceAudienceIds>,
+    /// Whether the source's pages are in use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<UpdateContentImportSourceRequestStatus>,
+    /// The source's sync behaviour; it cannot change to or from `api`.
+    pub sync_behavior: UpdateContentImportSourceRequestSyncBehavior,
+    /// The address of the site's root; only an `api` source's can change.
+    pub url: String,
+}
+/// Whether the source's pages are in use.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UpdateContentImportSourceRequestStatus {
+    /// `active`
+    Active,
+    /// `deactivated`
+    Deactivated,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl UpdateContentImportSourceRequestStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Deactivated => "deactivated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for UpdateContentImportSourceRequestStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "deactivated" => Self::Deactivated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(UpdateContentImportSourceRequestStatus);
+/// The source's sync behaviour; it cannot change to or from `api`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UpdateContentImportSourceRequestSyncBehavior {
+    /// `api`
+    Api,
+    /// `automatic`
+    Automatic,
+    /// `manual`
+    Manual,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl UpdateContentImportSourceRequestSyncBehavior {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Api => "api",
+            Self::Automatic => "automatic",
+            Self::Manual => "manual",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for UpdateContentImportSourceRequestSyncBehavior {
+    fn from(value: &str) -> Self {
+        match value {
+            "api" => Self::Api,
+            "automatic" => Self::Automatic,
+            "manual" => Self::Manual,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(UpdateContentImportSourceRequestSyncBehavior);
 /// The attributes of a conversation to change.
 ///
 /// Schema `update_conversation_request`.
@@ -11626,6 +12212,60 @@ pub struct UpdateDataAttributeRequestOptionsItem {
     /// One allowed value.
     pub value: String,
 }
+/// The new content of an external page.
+///
+/// Schema `update_external_page_request`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateExternalPageRequest {
+    /// Your identifier for the page, unique within the source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Whether Fin may answer from the page (true when left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fin_availability: Option<bool>,
+    /// The page's content, in HTML.
+    pub html: String,
+    /// The page's language; only `en`.
+    pub locale: UpdateExternalPageRequestLocale,
+    /// The content import source the page belongs to.
+    pub source_id: i64,
+    /// The page's title.
+    pub title: String,
+    /// The page's address.
+    pub url: String,
+}
+/// The page's language; only `en`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UpdateExternalPageRequestLocale {
+    /// `en`
+    En,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl UpdateExternalPageRequestLocale {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::En => "en",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for UpdateExternalPageRequestLocale {
+    fn from(value: &str) -> Self {
+        match value {
+            "en" => Self::En,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(UpdateExternalPageRequestLocale);
 /// The changes to make to a ticket; fields left out stay as they are.
 ///
 /// Schema `update_ticket_request`.
