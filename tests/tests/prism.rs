@@ -680,6 +680,39 @@ async fn every_operation_passes_prism() {
     .await;
     d.call("deleteExternalPage", |c| async move { c.ai_content().delete_external_page("60112").await }).await;
 
+    // Fin agent
+    d.call("startFinConversation", |c| async move {
+        let request = body(json!({
+            "conversation_id": "chat-88410",
+            "message": {"author": "user", "body": "My printer stopped feeding paper.", "timestamp": "2026-03-02T09:15:03.120Z"},
+            "user": {"id": "user-2231", "name": "Ada Lovelace", "email": "ada@example.com", "attributes": {"plan": "pro"}},
+            "attachments": [
+                {"type": "url", "url": "https://acme.example/manuals/p200.pdf"},
+                {"type": "file", "name": "tray.png", "content_type": "image/png", "data": "iVBORw0KGgo="}
+            ],
+            "conversation_metadata": {
+                "history": [{"author": "agent", "body": "Hi, how can we help?", "timestamp": "2026-03-02T09:14:50.000Z"}],
+                "attributes": {"channel": "web"}
+            }
+        }));
+        c.fin_agent().start_fin_conversation(&request).await
+    })
+    .await;
+    d.call("replyToFin", |c| async move {
+        let request = body(json!({
+            "conversation_id": "chat-88410",
+            "message": {"author": "user", "body": "The light blinks orange.", "timestamp": "2026-03-02T09:16:39.500Z"},
+            "user": {"id": "user-2231"}
+        }));
+        c.fin_agent().reply_to_fin(&request).await
+    })
+    .await;
+    d.call("submitFinCsat", |c| async move {
+        let request = body(json!({"conversation_id": "chat-88410", "rating": "good", "remark": "Quick and clear."}));
+        c.fin_agent().submit_fin_csat(&request).await
+    })
+    .await;
+
     // Every operation of the description was driven, each once.
     let driven: BTreeSet<String> = d.driven.iter().map(|s| (*s).to_owned()).collect();
     assert_eq!(driven.len(), d.driven.len(), "an operation was driven twice");

@@ -18,6 +18,7 @@
         feature = "data-attributes",
         feature = "data-events",
         feature = "emails",
+        feature = "fin-agent",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
@@ -65,6 +66,7 @@ use serde::Serialize;
         feature = "data-attributes",
         feature = "data-events",
         feature = "emails",
+        feature = "fin-agent",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
@@ -98,6 +100,7 @@ use super::types;
         feature = "data-attributes",
         feature = "data-events",
         feature = "emails",
+        feature = "fin-agent",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
@@ -156,6 +159,7 @@ use crate::client::encode_path_segment;
         feature = "data-attributes",
         feature = "data-events",
         feature = "emails",
+        feature = "fin-agent",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
@@ -189,6 +193,7 @@ use crate::Error;
         feature = "data-attributes",
         feature = "data-events",
         feature = "emails",
+        feature = "fin-agent",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
@@ -273,6 +278,11 @@ impl Client {
     #[cfg(feature = "emails")]
     pub fn emails(&self) -> Emails<'_> {
         Emails { client: self }
+    }
+    /// Operations on Fin Agent. Needs the `fin-agent` feature (on by default).
+    #[cfg(feature = "fin-agent")]
+    pub fn fin_agent(&self) -> FinAgent<'_> {
+        FinAgent { client: self }
     }
     /// Operations on IP Allowlist. Needs the `ip-allowlist` feature (on by default).
     #[cfg(feature = "ip-allowlist")]
@@ -2177,6 +2187,65 @@ impl<'a> Emails<'a> {
         self.client
             .request(Method::GET, "retrieveEmail", format!("/emails/{id}"))
             .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Fin Agent: Fin answering conversations held on your own platform: hand a conversation over, pass on the user's replies, record their rating.
+///
+/// Needs the `fin-agent` feature (on by default).
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, Copy)]
+pub struct FinAgent<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "fin-agent")]
+impl<'a> FinAgent<'a> {
+    /// Submit the user's rating of Fin
+    ///
+    /// Records the rating (and optional remark) the user picked after Fin asked for one (the `csat_requested` event). Sending the same rating again is harmless, so retries are safe; a different rating replaces the first while the rating window is open; once a remark is recorded the rating no longer changes. Access is granted by Intercom on request.
+    ///
+    /// `POST /fin/csat` (operation `submitFinCsat`).
+    pub async fn submit_fin_csat(
+        &self,
+        body: &types::SubmitFinCsatRequest,
+    ) -> Result<types::FinCsatResponse, Error> {
+        self.client
+            .request(Method::POST, "submitFinCsat", "/fin/csat".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Send the user's reply to Fin
+    ///
+    /// Passes on what the user answered once Fin's status is `awaiting_user_reply`. Access is granted by Intercom on request.
+    ///
+    /// `POST /fin/reply` (operation `replyToFin`).
+    pub async fn reply_to_fin(
+        &self,
+        body: &types::ReplyToFinRequest,
+    ) -> Result<types::FinAgentResponse, Error> {
+        self.client
+            .request(Method::POST, "replyToFin", "/fin/reply".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Hand a conversation to Fin
+    ///
+    /// Starts Fin on a conversation held on your own platform: the user's message, who they are and, optionally, the conversation so far. Fin then moves through statuses (`thinking`, `awaiting_user_reply`, `escalated`, `resolved`) and hands the conversation back with `complete`, reported by webhook or on the `sse_subscription_url` stream. Access is granted by Intercom on request.
+    ///
+    /// `POST /fin/start` (operation `startFinConversation`).
+    pub async fn start_fin_conversation(
+        &self,
+        body: &types::StartFinConversationRequest,
+    ) -> Result<types::FinAgentResponse, Error> {
+        self.client
+            .request(Method::POST, "startFinConversation", "/fin/start".to_owned())
+            .idempotent(false)
+            .json(body)
             .send()
             .await
     }

@@ -18,6 +18,7 @@
         feature = "data-attributes",
         feature = "data-events",
         feature = "emails",
+        feature = "fin-agent",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
@@ -7323,6 +7324,7 @@ crate::codec::string_enum!(EmailSettingType);
         feature = "data-attributes",
         feature = "data-events",
         feature = "emails",
+        feature = "fin-agent",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
@@ -7368,6 +7370,7 @@ pub struct Error2 {
         feature = "data-attributes",
         feature = "data-events",
         feature = "emails",
+        feature = "fin-agent",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
@@ -7411,6 +7414,7 @@ pub struct ErrorItem {
         feature = "data-attributes",
         feature = "data-events",
         feature = "emails",
+        feature = "fin-agent",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
@@ -7451,6 +7455,7 @@ pub enum ErrorType {
         feature = "data-attributes",
         feature = "data-events",
         feature = "emails",
+        feature = "fin-agent",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
@@ -7492,6 +7497,7 @@ impl ErrorType {
         feature = "data-attributes",
         feature = "data-events",
         feature = "emails",
+        feature = "fin-agent",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
@@ -7532,6 +7538,7 @@ impl From<&str> for ErrorType {
         feature = "data-attributes",
         feature = "data-events",
         feature = "emails",
+        feature = "fin-agent",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
@@ -7813,6 +7820,426 @@ pub struct FileAttribute {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
 }
+/// A file or a link sent to Fin with a message.
+///
+/// Schema `fin_agent_attachment`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum FinAgentAttachment {
+    /// `type: url`
+    FinAgentUrlAttachment(Box<FinAgentUrlAttachment>),
+    /// `type: file`
+    FinAgentFileAttachment(Box<FinAgentFileAttachment>),
+    /// A `type` this version of the client does not know yet, kept as JSON.
+    Unknown(serde_json::Value),
+}
+#[cfg(feature = "fin-agent")]
+impl<'de> Deserialize<'de> for FinAgentAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Ok(
+            match crate::codec::tag(&value, "type").as_deref() {
+                Some("url") => {
+                    Self::FinAgentUrlAttachment(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                Some("file") => {
+                    Self::FinAgentFileAttachment(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<FinAgentUrlAttachment> for FinAgentAttachment {
+    fn from(value: FinAgentUrlAttachment) -> Self {
+        Self::FinAgentUrlAttachment(Box::new(value))
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<FinAgentFileAttachment> for FinAgentAttachment {
+    fn from(value: FinAgentFileAttachment) -> Self {
+        Self::FinAgentFileAttachment(Box::new(value))
+    }
+}
+/// Attribute names and what was wrong with each.
+///
+/// Schema `fin_agent_attribute_error_map`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FinAgentAttributeErrorMap {
+    /// An error message per attribute name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<std::collections::BTreeMap<String, String>>,
+}
+/// Attributes Fin could not set, with why; the rest of the request went through.
+///
+/// Schema `fin_agent_attribute_errors`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FinAgentAttributeErrors {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<FinAgentAttributeErrorMap>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<FinAgentAttributeErrorMap>,
+}
+/// What Fin should know about the conversation before it joins.
+///
+/// Schema `fin_agent_conversation_metadata`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FinAgentConversationMetadata {
+    /// Up to 10 attributes of the conversation Fin can use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The last messages before Fin joined, at most 10, oldest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<FinAgentMessage>>,
+}
+/// A file sent inline.
+///
+/// Schema `fin_agent_file_attachment`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentFileAttachment {
+    /// The file's media type, such as `image/png`.
+    pub content_type: String,
+    /// The file's content, base64-encoded.
+    pub data: String,
+    /// The file's name.
+    pub name: String,
+    #[serde(rename = "type")]
+    pub type_: FinAgentFileAttachmentType,
+}
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentFileAttachmentType {
+    /// `file`
+    File,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "fin-agent")]
+impl FinAgentFileAttachmentType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::File => "file",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<&str> for FinAgentFileAttachmentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "file" => Self::File,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+crate::codec::string_enum!(FinAgentFileAttachmentType);
+/// One message of a conversation held with Fin.
+///
+/// Schema `fin_agent_message`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentMessage {
+    /// Who wrote it.
+    pub author: FinAgentMessageAuthor,
+    /// The text, plain or HTML (Fin answers in HTML).
+    pub body: String,
+    /// When it was written (ISO 8601, best with milliseconds); the same message sent twice within five minutes counts once.
+    pub timestamp: String,
+    /// When it was written, with milliseconds; only in webhook notifications.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_ms: Option<String>,
+}
+/// Who wrote it.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentMessageAuthor {
+    /// `user`
+    User,
+    /// `agent`
+    Agent,
+    /// `fin`
+    Fin,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "fin-agent")]
+impl FinAgentMessageAuthor {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Agent => "agent",
+            Self::Fin => "fin",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<&str> for FinAgentMessageAuthor {
+    fn from(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "agent" => Self::Agent,
+            "fin" => Self::Fin,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+crate::codec::string_enum!(FinAgentMessageAuthor);
+/// Where Fin stands after taking a message.
+///
+/// Schema `fin_agent_response`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FinAgentResponse {
+    /// Your platform's identifier of the conversation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    /// When the answer was made (ISO 8601, with milliseconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at_ms: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<FinAgentAttributeErrors>,
+    /// Where to follow the conversation as server-sent events, when they are turned on. Its token lives three minutes and is revoked once Fin waits for the user or is done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sse_subscription_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<FinAgentStatus>,
+    /// The user's identifier, as you gave it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+/// Fin's stage in a conversation; `complete` hands it back to you.
+///
+/// Schema `fin_agent_status`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentStatus {
+    /// `thinking`
+    Thinking,
+    /// `awaiting_user_reply`
+    AwaitingUserReply,
+    /// `escalated`
+    Escalated,
+    /// `resolved`
+    Resolved,
+    /// `complete`
+    Complete,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "fin-agent")]
+impl FinAgentStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Thinking => "thinking",
+            Self::AwaitingUserReply => "awaiting_user_reply",
+            Self::Escalated => "escalated",
+            Self::Resolved => "resolved",
+            Self::Complete => "complete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<&str> for FinAgentStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "thinking" => Self::Thinking,
+            "awaiting_user_reply" => Self::AwaitingUserReply,
+            "escalated" => Self::Escalated,
+            "resolved" => Self::Resolved,
+            "complete" => Self::Complete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+crate::codec::string_enum!(FinAgentStatus);
+/// A document Fin fetches from a public address.
+///
+/// Schema `fin_agent_url_attachment`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentUrlAttachment {
+    #[serde(rename = "type")]
+    pub type_: FinAgentUrlAttachmentType,
+    /// The document's public address.
+    pub url: String,
+}
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentUrlAttachmentType {
+    /// `url`
+    Url,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "fin-agent")]
+impl FinAgentUrlAttachmentType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Url => "url",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<&str> for FinAgentUrlAttachmentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "url" => Self::Url,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+crate::codec::string_enum!(FinAgentUrlAttachmentType);
+/// The user Fin talks to.
+///
+/// Schema `fin_agent_user`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentUser {
+    /// Up to 10 attributes Fin can use to pick content and answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The user's email address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Your identifier of the user (their `user_id` in Intercom).
+    pub id: String,
+    /// The user's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+/// Why a rating was refused: messages keyed by the field they are about, or `base` for the conversation as a whole (this operation's own error shape, not an error list).
+///
+/// Schema `fin_csat_error`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FinCsatError {
+    /// A message per field, or under `base`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<std::collections::BTreeMap<String, String>>,
+}
+/// A satisfaction rating, from worst to best.
+///
+/// Schema `fin_csat_rating`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinCsatRating {
+    /// `terrible`
+    Terrible,
+    /// `bad`
+    Bad,
+    /// `ok`
+    Ok,
+    /// `good`
+    Good,
+    /// `amazing`
+    Amazing,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "fin-agent")]
+impl FinCsatRating {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Terrible => "terrible",
+            Self::Bad => "bad",
+            Self::Ok => "ok",
+            Self::Good => "good",
+            Self::Amazing => "amazing",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<&str> for FinCsatRating {
+    fn from(value: &str) -> Self {
+        match value {
+            "terrible" => Self::Terrible,
+            "bad" => Self::Bad,
+            "ok" => Self::Ok,
+            "good" => Self::Good,
+            "amazing" => Self::Amazing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+crate::codec::string_enum!(FinCsatRating);
+/// The rating now recorded.
+///
+/// Schema `fin_csat_response`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FinCsatResponse {
+    /// Your identifier of the conversation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rating: Option<FinCsatRating>,
+    /// Always `rated`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<FinCsatResponseStatus>,
+}
+/// Always `rated`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinCsatResponseStatus {
+    /// `rated`
+    Rated,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "fin-agent")]
+impl FinCsatResponseStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rated => "rated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<&str> for FinCsatResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "rated" => Self::Rated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+crate::codec::string_enum!(FinCsatResponseStatus);
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -9479,6 +9906,20 @@ impl From<AdminReplyTicketRequest> for ReplyTicketRequest {
         Self::AdminReplyTicketRequest(Box::new(value))
     }
 }
+/// The user's reply to Fin.
+///
+/// Schema `reply_to_fin_request`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplyToFinRequest {
+    /// Files or links sent with the reply, at most 10.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<FinAgentAttachment>>,
+    /// Your platform's identifier of the conversation.
+    pub conversation_id: String,
+    pub message: FinAgentMessage,
+    pub user: FinAgentUser,
+}
 /// A search query with optional paging.
 ///
 /// Schema `search_request`.
@@ -10039,6 +10480,22 @@ impl From<&str> for SocialProfileType {
     )
 )]
 crate::codec::string_enum!(SocialProfileType);
+/// A conversation to hand to Fin.
+///
+/// Schema `start_fin_conversation_request`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartFinConversationRequest {
+    /// Files or links sent with the message, at most 10.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<FinAgentAttachment>>,
+    /// Your platform's identifier of the conversation.
+    pub conversation_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_metadata: Option<FinAgentConversationMetadata>,
+    pub message: FinAgentMessage,
+    pub user: FinAgentUser,
+}
 /// A cursor position. In responses it points at the next page (null on the last page); in search requests it asks for a page.
 ///
 /// Schema `starting_after_paging`.
@@ -10065,6 +10522,19 @@ pub struct StartingAfterPaging {
     /// The cursor to send to get the page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<String>,
+}
+/// The user's rating of a conversation with Fin.
+///
+/// Schema `submit_fin_csat_request`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmitFinCsatRequest {
+    /// Your identifier of the conversation, as given to `startFinConversation`.
+    pub conversation_id: String,
+    pub rating: FinCsatRating,
+    /// The user's comment; only one can be added, and it locks the rating.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
 }
 /// A kind of message that contacts can opt in to or out of.
 ///
