@@ -7904,6 +7904,135 @@ pub struct FinAgentConversationMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub history: Option<Vec<FinAgentMessage>>,
 }
+/// Fin asks the user to rate the conversation: show the options' labels, and send the chosen `key` to `submitFinCsat`.
+///
+/// Schema `fin_agent_csat_requested_event`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentCsatRequestedEvent {
+    /// Your platform's identifier of the conversation.
+    pub conversation_id: String,
+    /// When the event was made (ISO 8601, with milliseconds).
+    pub created_at_ms: String,
+    /// The survey to show.
+    pub csat: FinAgentCsatRequestedEventCsat,
+    pub event_name: FinAgentCsatRequestedEventEventName,
+    /// The user's identifier, as you gave it.
+    pub user_id: String,
+}
+/// The survey to show.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentCsatRequestedEventCsat {
+    /// The ratings to offer, in order.
+    pub options: Vec<FinCsatOption>,
+}
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentCsatRequestedEventEventName {
+    /// `csat_requested`
+    CsatRequested,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentCsatRequestedEventEventName {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CsatRequested => "csat_requested",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentCsatRequestedEventEventName {
+    fn from(value: &str) -> Self {
+        match value {
+            "csat_requested" => Self::CsatRequested,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentCsatRequestedEventEventName);
+/// What Fin reports about a conversation it holds, by webhook or on the server-sent events stream of `sse_subscription_url`, told apart by `event_name`. No operation returns it: decode the webhook body or each stream event's data with it.
+///
+/// Schema `fin_agent_event`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum FinAgentEvent {
+    /// `event_name: fin_replied`
+    FinAgentRepliedEvent(Box<FinAgentRepliedEvent>),
+    /// `event_name: fin_reply_chunk`
+    FinAgentReplyChunkEvent(Box<FinAgentReplyChunkEvent>),
+    /// `event_name: fin_status_updated`
+    FinAgentStatusUpdatedEvent(Box<FinAgentStatusUpdatedEvent>),
+    /// `event_name: csat_requested`
+    FinAgentCsatRequestedEvent(Box<FinAgentCsatRequestedEvent>),
+    /// A `event_name` this version of the client does not know yet, kept as JSON.
+    Unknown(serde_json::Value),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl<'de> Deserialize<'de> for FinAgentEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Ok(
+            match crate::codec::tag(&value, "event_name").as_deref() {
+                Some("fin_replied") => {
+                    Self::FinAgentRepliedEvent(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                Some("fin_reply_chunk") => {
+                    Self::FinAgentReplyChunkEvent(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                Some("fin_status_updated") => {
+                    Self::FinAgentStatusUpdatedEvent(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                Some("csat_requested") => {
+                    Self::FinAgentCsatRequestedEvent(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<FinAgentRepliedEvent> for FinAgentEvent {
+    fn from(value: FinAgentRepliedEvent) -> Self {
+        Self::FinAgentRepliedEvent(Box::new(value))
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<FinAgentReplyChunkEvent> for FinAgentEvent {
+    fn from(value: FinAgentReplyChunkEvent) -> Self {
+        Self::FinAgentReplyChunkEvent(Box::new(value))
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<FinAgentStatusUpdatedEvent> for FinAgentEvent {
+    fn from(value: FinAgentStatusUpdatedEvent) -> Self {
+        Self::FinAgentStatusUpdatedEvent(Box::new(value))
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<FinAgentCsatRequestedEvent> for FinAgentEvent {
+    fn from(value: FinAgentCsatRequestedEvent) -> Self {
+        Self::FinAgentCsatRequestedEvent(Box::new(value))
+    }
+}
 /// A file sent inline.
 ///
 /// Schema `fin_agent_file_attachment`.
@@ -8004,6 +8133,216 @@ impl From<&str> for FinAgentMessageAuthor {
 }
 #[cfg(feature = "fin-agent")]
 crate::codec::string_enum!(FinAgentMessageAuthor);
+/// Fin answered the user; it now waits for their reply.
+///
+/// Schema `fin_agent_replied_event`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentRepliedEvent {
+    /// Your platform's identifier of the conversation.
+    pub conversation_id: String,
+    /// When the event was made (ISO 8601, with milliseconds).
+    pub created_at_ms: String,
+    pub event_name: FinAgentRepliedEventEventName,
+    pub message: FinAgentReply,
+    /// Always `awaiting_user_reply`.
+    pub status: FinAgentRepliedEventStatus,
+    /// The stream of `fin_reply_chunk` events this answer was streamed in, if it was: its HTML `body` replaces their text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_id: Option<String>,
+    /// The user's identifier, as you gave it.
+    pub user_id: String,
+}
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentRepliedEventEventName {
+    /// `fin_replied`
+    FinReplied,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentRepliedEventEventName {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FinReplied => "fin_replied",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentRepliedEventEventName {
+    fn from(value: &str) -> Self {
+        match value {
+            "fin_replied" => Self::FinReplied,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentRepliedEventEventName);
+/// Always `awaiting_user_reply`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentRepliedEventStatus {
+    /// `awaiting_user_reply`
+    AwaitingUserReply,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentRepliedEventStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AwaitingUserReply => "awaiting_user_reply",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentRepliedEventStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "awaiting_user_reply" => Self::AwaitingUserReply,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentRepliedEventStatus);
+/// Fin's answer.
+///
+/// Schema `fin_agent_reply`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentReply {
+    /// Always `fin`.
+    pub author: FinAgentReplyAuthor,
+    /// The answer, in HTML.
+    pub body: String,
+    /// The message's identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When Fin wrote it (ISO 8601, with milliseconds).
+    pub timestamp_ms: String,
+}
+/// Always `fin`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentReplyAuthor {
+    /// `fin`
+    Fin,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentReplyAuthor {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fin => "fin",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentReplyAuthor {
+    fn from(value: &str) -> Self {
+        match value {
+            "fin" => Self::Fin,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentReplyAuthor);
+/// Part of an answer while Fin writes it (server-sent events with streaming on, never webhooks). `chunk_text` is the whole text so far, so each chunk replaces the last.
+///
+/// Schema `fin_agent_reply_chunk_event`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentReplyChunkEvent {
+    /// The chunk's position in its stream, from 0, without gaps.
+    pub chunk_index: i64,
+    /// The plain text of the answer so far.
+    pub chunk_text: String,
+    /// Your platform's identifier of the conversation.
+    pub conversation_id: String,
+    /// When the event was made (ISO 8601, with milliseconds).
+    pub created_at_ms: String,
+    pub event_name: FinAgentReplyChunkEventEventName,
+    /// Always `replying`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<FinAgentReplyChunkEventStatus>,
+    /// The answer this chunk belongs to; the final `fin_replied` event carries it too.
+    pub stream_id: String,
+}
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentReplyChunkEventEventName {
+    /// `fin_reply_chunk`
+    FinReplyChunk,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentReplyChunkEventEventName {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FinReplyChunk => "fin_reply_chunk",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentReplyChunkEventEventName {
+    fn from(value: &str) -> Self {
+        match value {
+            "fin_reply_chunk" => Self::FinReplyChunk,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentReplyChunkEventEventName);
+/// Always `replying`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentReplyChunkEventStatus {
+    /// `replying`
+    Replying,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentReplyChunkEventStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Replying => "replying",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentReplyChunkEventStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "replying" => Self::Replying,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentReplyChunkEventStatus);
 /// Where Fin stands after taking a message.
 ///
 /// Schema `fin_agent_response`.
@@ -8076,6 +8415,94 @@ impl From<&str> for FinAgentStatus {
 }
 #[cfg(feature = "fin-agent")]
 crate::codec::string_enum!(FinAgentStatus);
+/// Fin's status changed: it escalated to a person, resolved the question, or finished (`complete`, after which a `csat_requested` event may still come).
+///
+/// Schema `fin_agent_status_updated_event`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentStatusUpdatedEvent {
+    /// Your platform's identifier of the conversation.
+    pub conversation_id: String,
+    /// When the event was made (ISO 8601, with milliseconds).
+    pub created_at_ms: String,
+    pub event_name: FinAgentStatusUpdatedEventEventName,
+    /// Why Fin escalated, in words (such as `Escalation requested by user`); only with `escalated`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The new status.
+    pub status: FinAgentStatusUpdatedEventStatus,
+    /// The user's identifier, as you gave it.
+    pub user_id: String,
+}
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentStatusUpdatedEventEventName {
+    /// `fin_status_updated`
+    FinStatusUpdated,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentStatusUpdatedEventEventName {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FinStatusUpdated => "fin_status_updated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentStatusUpdatedEventEventName {
+    fn from(value: &str) -> Self {
+        match value {
+            "fin_status_updated" => Self::FinStatusUpdated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentStatusUpdatedEventEventName);
+/// The new status.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentStatusUpdatedEventStatus {
+    /// `escalated`
+    Escalated,
+    /// `resolved`
+    Resolved,
+    /// `complete`
+    Complete,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentStatusUpdatedEventStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Escalated => "escalated",
+            Self::Resolved => "resolved",
+            Self::Complete => "complete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentStatusUpdatedEventStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "escalated" => Self::Escalated,
+            "resolved" => Self::Resolved,
+            "complete" => Self::Complete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentStatusUpdatedEventStatus);
 /// A document Fin fetches from a public address.
 ///
 /// Schema `fin_agent_url_attachment`.
@@ -8145,10 +8572,22 @@ pub struct FinCsatError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<std::collections::BTreeMap<String, String>>,
 }
+/// One rating a user can pick.
+///
+/// Schema `fin_csat_option`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinCsatOption {
+    /// The emoji shown for it.
+    pub emoji: String,
+    pub key: FinCsatRating,
+    /// Its name in the conversation's language (show this; send back `key`).
+    pub label: String,
+}
 /// A satisfaction rating, from worst to best.
 ///
 /// Schema `fin_csat_rating`.
-#[cfg(feature = "fin-agent")]
+#[cfg(any(feature = "fin-agent", feature = "unreferenced-schemas"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FinCsatRating {
@@ -8165,7 +8604,7 @@ pub enum FinCsatRating {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "fin-agent")]
+#[cfg(any(feature = "fin-agent", feature = "unreferenced-schemas"))]
 impl FinCsatRating {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -8179,7 +8618,7 @@ impl FinCsatRating {
         }
     }
 }
-#[cfg(feature = "fin-agent")]
+#[cfg(any(feature = "fin-agent", feature = "unreferenced-schemas"))]
 impl From<&str> for FinCsatRating {
     fn from(value: &str) -> Self {
         match value {
@@ -8192,7 +8631,7 @@ impl From<&str> for FinCsatRating {
         }
     }
 }
-#[cfg(feature = "fin-agent")]
+#[cfg(any(feature = "fin-agent", feature = "unreferenced-schemas"))]
 crate::codec::string_enum!(FinCsatRating);
 /// The rating now recorded.
 ///
