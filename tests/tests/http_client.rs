@@ -218,7 +218,7 @@ async fn per_request_options_send_headers_and_capture_the_raw_response() {
     Mock::given(method("GET"))
         .and(path("/me"))
         .and(header("x-trace", "t-1"))
-        .and(header("intercom-version", "2.15"))
+        .and(header("intercom-version", "2.14"))
         .respond_with(
             ResponseTemplate::new(200)
                 .insert_header("x-ratelimit-remaining", "99")
@@ -230,7 +230,7 @@ async fn per_request_options_send_headers_and_capture_the_raw_response() {
     let capture = intercom::ResponseCapture::new();
     let options = intercom::RequestOptions::new()
         .try_header("x-trace", "t-1")
-        .and_then(|o| o.try_header("Intercom-Version", "2.15"))
+        .and_then(|o| o.try_header("Intercom-Version", "2.14"))
         .expect("valid headers")
         .capture_response(&capture);
     let me = client(&server).with_options(options).admins().identify().await.expect("decodes");

@@ -576,6 +576,143 @@ async fn every_operation_passes_prism() {
     .await;
     d.call("blockContact", |c| async move { c.contacts().block(OTHER_CONTACT).await }).await;
 
+    // Away status reasons, brands, sender emails, the IP allowlist, Switch, workflows
+    d.call("listAwayStatusReasons", |c| async move { c.away_status_reasons().list().await }).await;
+    d.call("listBrands", |c| async move { c.brands().list().await }).await;
+    d.call("retrieveBrand", |c| async move { c.brands().retrieve("27").await }).await;
+    d.call("listEmails", |c| async move { c.emails().list().await }).await;
+    d.call("retrieveEmail", |c| async move { c.emails().retrieve("812").await }).await;
+    d.call("retrieveIpAllowlist", |c| async move { c.ip_allowlist().retrieve().await }).await;
+    d.call("updateIpAllowlist", |c| async move {
+        let request = body(json!({"enabled": true, "ip_allowlist": ["203.0.113.0/24", "198.51.100.7"]}));
+        c.ip_allowlist().update(&request).await
+    })
+    .await;
+    d.call("createPhoneSwitch", |c| async move {
+        let request = body(json!({"phone": "+353832345678", "custom_attributes": {"issue_type": "Billing"}}));
+        c.switch().create_phone_switch(&request).await
+    })
+    .await;
+    d.call("exportWorkflow", |c| async move { c.workflows().export("88214").await }).await;
+
+    // Calls
+    d.call("listCalls", |c| async move {
+        let params = intercom::generated::operations::ListCallsParams { page: Some(1), per_page: Some(25) };
+        c.calls().list(&params).await
+    })
+    .await;
+    d.call("retrieveCall", |c| async move { c.calls().retrieve("5301").await }).await;
+    d.call("retrieveCallRecording", |c| async move {
+        // The only success is a redirect to another host, which the client does not follow.
+        match c.calls().retrieve_call_recording("5301").await {
+            Err(Error::Redirect { status: 302, location: Some(_), .. }) => Ok(()),
+            Err(other) => Err(other),
+            Ok(()) => panic!("retrieveCallRecording: a redirect to another host was followed"),
+        }
+    })
+    .await;
+    d.call("retrieveCallTranscript", |c| async move { c.calls().retrieve_call_transcript("5301").await }).await;
+    d.call("listCallsWithTranscripts", |c| async move {
+        let request = body(json!({"conversation_ids": ["147", "148"]}));
+        c.calls().list_calls_with_transcripts(&request).await
+    })
+    .await;
+    d.call("registerFinVoiceCall", |c| async move {
+        let request = body(json!({
+            "phone_number": "+353861234567", "call_id": "connect-7c1e55b0", "source": "aws_connect",
+            "data": {"queue": "billing"}
+        }));
+        c.calls().register_fin_voice_call(&request).await
+    })
+    .await;
+    d.call("retrieveFinVoiceCall", |c| async move { c.calls().retrieve_fin_voice_call(70412).await }).await;
+    d.call("retrieveFinVoiceCallByExternalId", |c| async move {
+        c.calls().retrieve_fin_voice_call_by_external_id("connect-7c1e55b0").await
+    })
+    .await;
+    d.call("retrieveFinVoiceCallByPhoneNumber", |c| async move {
+        c.calls().retrieve_fin_voice_call_by_phone_number("+14155550123").await
+    })
+    .await;
+    d.call("listFinVoiceCallsByConversation", |c| async move {
+        c.calls().list_fin_voice_calls_by_conversation("147").await
+    })
+    .await;
+
+    // AI content: content import sources and external pages
+    d.call("listContentImportSources", |c| async move { c.ai_content().list_content_import_sources().await }).await;
+    d.call("createContentImportSource", |c| async move {
+        let request = body(json!({"sync_behavior": "api", "url": "https://partners.acme.example/kb", "audience_ids": [118]}));
+        c.ai_content().create_content_import_source(&request).await
+    })
+    .await;
+    d.call("retrieveContentImportSource", |c| async move { c.ai_content().retrieve_content_import_source(2901).await })
+        .await;
+    d.call("updateContentImportSource", |c| async move {
+        let request = body(json!({
+            "sync_behavior": "api", "url": "https://partners.acme.example/help", "status": "deactivated",
+            "audience_ids": 121, "apply_audience_to_existing_content": true
+        }));
+        c.ai_content().update_content_import_source(2904, &request).await
+    })
+    .await;
+    d.call("deleteContentImportSource", |c| async move { c.ai_content().delete_content_import_source(2904).await })
+        .await;
+    d.call("listExternalPages", |c| async move { c.ai_content().list_external_pages().await }).await;
+    d.call("createExternalPage", |c| async move {
+        let request = body(json!({
+            "title": "Pairing a printer over Wi-Fi", "html": "<p>Hold the Wi-Fi button.</p>",
+            "url": "https://partners.acme.example/kb/pairing", "ai_agent_availability": true,
+            "ai_copilot_availability": true, "locale": "en", "source_id": 2904, "external_id": "kb-pairing"
+        }));
+        c.ai_content().create_external_page(&request).await
+    })
+    .await;
+    d.call("retrieveExternalPage", |c| async move { c.ai_content().retrieve_external_page("60112").await }).await;
+    d.call("updateExternalPage", |c| async move {
+        let request = body(json!({
+            "title": "Pairing a printer over Wi-Fi or Bluetooth", "html": "<p>Hold the pairing button.</p>",
+            "url": "https://partners.acme.example/kb/pairing", "fin_availability": true, "locale": "en",
+            "source_id": 2904, "external_id": "kb-pairing"
+        }));
+        c.ai_content().update_external_page("60112", &request).await
+    })
+    .await;
+    d.call("deleteExternalPage", |c| async move { c.ai_content().delete_external_page("60112").await }).await;
+
+    // Fin agent
+    d.call("startFinConversation", |c| async move {
+        let request = body(json!({
+            "conversation_id": "chat-88410",
+            "message": {"author": "user", "body": "My printer stopped feeding paper.", "timestamp": "2026-03-02T09:15:03.120Z"},
+            "user": {"id": "user-2231", "name": "Ada Lovelace", "email": "ada@example.com", "attributes": {"plan": "pro"}},
+            "attachments": [
+                {"type": "url", "url": "https://acme.example/manuals/p200.pdf"},
+                {"type": "file", "name": "tray.png", "content_type": "image/png", "data": "iVBORw0KGgo="}
+            ],
+            "conversation_metadata": {
+                "history": [{"author": "agent", "body": "Hi, how can we help?", "timestamp": "2026-03-02T09:14:50.000Z"}],
+                "attributes": {"channel": "web"}
+            }
+        }));
+        c.fin_agent().start_fin_conversation(&request).await
+    })
+    .await;
+    d.call("replyToFin", |c| async move {
+        let request = body(json!({
+            "conversation_id": "chat-88410",
+            "message": {"author": "user", "body": "The light blinks orange.", "timestamp": "2026-03-02T09:16:39.500Z"},
+            "user": {"id": "user-2231"}
+        }));
+        c.fin_agent().reply_to_fin(&request).await
+    })
+    .await;
+    d.call("submitFinCsat", |c| async move {
+        let request = body(json!({"conversation_id": "chat-88410", "rating": "good", "remark": "Quick and clear."}));
+        c.fin_agent().submit_fin_csat(&request).await
+    })
+    .await;
+
     // Every operation of the description was driven, each once.
     let driven: BTreeSet<String> = d.driven.iter().map(|s| (*s).to_owned()).collect();
     assert_eq!(driven.len(), d.driven.len(), "an operation was driven twice");

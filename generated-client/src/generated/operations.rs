@@ -6,31 +6,41 @@
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 use reqwest::Method;
 #[cfg(
     any(
         feature = "admins",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -44,61 +54,83 @@ use serde::Serialize;
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 use super::types;
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 use crate::client::Client;
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "data-attributes",
+        feature = "emails",
         feature = "jobs",
         feature = "notes",
         feature = "segments",
@@ -107,57 +139,76 @@ use crate::client::Client;
         feature = "teams",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
-        feature = "tickets"
+        feature = "tickets",
+        feature = "workflows"
     )
 )]
 use crate::client::encode_path_segment;
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 use crate::Error;
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 impl Client {
@@ -166,10 +217,30 @@ impl Client {
     pub fn admins(&self) -> Admins<'_> {
         Admins { client: self }
     }
+    /// Operations on AI Content. Needs the `ai-content` feature (on by default).
+    #[cfg(feature = "ai-content")]
+    pub fn ai_content(&self) -> AiContent<'_> {
+        AiContent { client: self }
+    }
     /// Operations on Articles. Needs the `articles` feature (on by default).
     #[cfg(feature = "articles")]
     pub fn articles(&self) -> Articles<'_> {
         Articles { client: self }
+    }
+    /// Operations on Away Status Reasons. Needs the `away-status-reasons` feature (on by default).
+    #[cfg(feature = "away-status-reasons")]
+    pub fn away_status_reasons(&self) -> AwayStatusReasons<'_> {
+        AwayStatusReasons { client: self }
+    }
+    /// Operations on Brands. Needs the `brands` feature (on by default).
+    #[cfg(feature = "brands")]
+    pub fn brands(&self) -> Brands<'_> {
+        Brands { client: self }
+    }
+    /// Operations on Calls. Needs the `calls` feature (on by default).
+    #[cfg(feature = "calls")]
+    pub fn calls(&self) -> Calls<'_> {
+        Calls { client: self }
     }
     /// Operations on Companies. Needs the `companies` feature (on by default).
     #[cfg(feature = "companies")]
@@ -203,6 +274,21 @@ impl Client {
     pub fn data_events(&self) -> DataEvents<'_> {
         DataEvents { client: self }
     }
+    /// Operations on Emails. Needs the `emails` feature (on by default).
+    #[cfg(feature = "emails")]
+    pub fn emails(&self) -> Emails<'_> {
+        Emails { client: self }
+    }
+    /// Operations on Fin Agent. Needs the `fin-agent` feature (on by default).
+    #[cfg(feature = "fin-agent")]
+    pub fn fin_agent(&self) -> FinAgent<'_> {
+        FinAgent { client: self }
+    }
+    /// Operations on IP Allowlist. Needs the `ip-allowlist` feature (on by default).
+    #[cfg(feature = "ip-allowlist")]
+    pub fn ip_allowlist(&self) -> IpAllowlist<'_> {
+        IpAllowlist { client: self }
+    }
     /// Operations on Jobs. Needs the `jobs` feature (on by default).
     #[cfg(feature = "jobs")]
     pub fn jobs(&self) -> Jobs<'_> {
@@ -227,6 +313,11 @@ impl Client {
     #[cfg(feature = "subscription-types")]
     pub fn subscription_types(&self) -> SubscriptionTypes<'_> {
         SubscriptionTypes { client: self }
+    }
+    /// Operations on Switch. Needs the `switch` feature (on by default).
+    #[cfg(feature = "switch")]
+    pub fn switch(&self) -> Switch<'_> {
+        Switch { client: self }
     }
     /// Operations on Tags. Needs the `tags` feature (on by default).
     #[cfg(feature = "tags")]
@@ -264,6 +355,11 @@ impl Client {
     #[cfg(feature = "visitors")]
     pub fn visitors(&self) -> Visitors<'_> {
         Visitors { client: self }
+    }
+    /// Operations on Workflows. Needs the `workflows` feature (on by default).
+    #[cfg(feature = "workflows")]
+    pub fn workflows(&self) -> Workflows<'_> {
+        Workflows { client: self }
     }
 }
 /// Admins: Teammates who have access to a workspace, and the log of what they did.
@@ -358,6 +454,207 @@ pub struct ListActivityLogsParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at_before: Option<String>,
 }
+/// AI Content: Outside content for Fin and Copilot to answer from: the sources it is imported from, and its pages.
+///
+/// Needs the `ai-content` feature (on by default).
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, Copy)]
+pub struct AiContent<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "ai-content")]
+impl<'a> AiContent<'a> {
+    /// List content import sources
+    ///
+    /// Returns the workspace's content import sources: the outside sites whose pages Fin and Copilot may answer from.
+    ///
+    /// `GET /ai/content_import_sources` (operation `listContentImportSources`).
+    pub async fn list_content_import_sources(
+        &self,
+    ) -> Result<types::ContentImportSourcesList, Error> {
+        self.client
+            .request(
+                Method::GET,
+                "listContentImportSources",
+                "/ai/content_import_sources".to_owned(),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Create a content import source
+    ///
+    /// Adds a source whose pages you will push yourself (`sync_behavior` `api`), to hold the external pages you create.
+    ///
+    /// `POST /ai/content_import_sources` (operation `createContentImportSource`).
+    pub async fn create_content_import_source(
+        &self,
+        body: &types::CreateContentImportSourceRequest,
+    ) -> Result<types::ContentImportSource, Error> {
+        self.client
+            .request(
+                Method::POST,
+                "createContentImportSource",
+                "/ai/content_import_sources".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Retrieve a content import source
+    ///
+    /// Returns one source.
+    ///
+    /// `GET /ai/content_import_sources/{source_id}` (operation `retrieveContentImportSource`).
+    pub async fn retrieve_content_import_source(
+        &self,
+        source_id: i64,
+    ) -> Result<types::ContentImportSource, Error> {
+        let source_id = encode_path_segment(&source_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveContentImportSource",
+                format!("/ai/content_import_sources/{source_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Update a content import source
+    ///
+    /// Changes a source's address, status or audiences. `sync_behavior` cannot be changed to or from `api`, and the address only of an `api` source.
+    ///
+    /// `PUT /ai/content_import_sources/{source_id}` (operation `updateContentImportSource`).
+    pub async fn update_content_import_source(
+        &self,
+        source_id: i64,
+        body: &types::UpdateContentImportSourceRequest,
+    ) -> Result<types::ContentImportSource, Error> {
+        let source_id = encode_path_segment(&source_id);
+        self.client
+            .request(
+                Method::PUT,
+                "updateContentImportSource",
+                format!("/ai/content_import_sources/{source_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Delete a content import source
+    ///
+    /// Deletes a source and every external page imported from it.
+    ///
+    /// `DELETE /ai/content_import_sources/{source_id}` (operation `deleteContentImportSource`).
+    pub async fn delete_content_import_source(
+        &self,
+        source_id: i64,
+    ) -> Result<(), Error> {
+        let source_id = encode_path_segment(&source_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteContentImportSource",
+                format!("/ai/content_import_sources/{source_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// List external pages
+    ///
+    /// Returns the external pages of the workspace's content library.
+    ///
+    /// `GET /ai/external_pages` (operation `listExternalPages`).
+    pub async fn list_external_pages(&self) -> Result<types::ExternalPagesList, Error> {
+        self.client
+            .request(Method::GET, "listExternalPages", "/ai/external_pages".to_owned())
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Create or update an external page
+    ///
+    /// Adds a page to a source's content; a page with the same `source_id` and `external_id` is updated instead.
+    ///
+    /// `POST /ai/external_pages` (operation `createExternalPage`).
+    pub async fn create_external_page(
+        &self,
+        body: &types::CreateExternalPageRequest,
+    ) -> Result<types::ExternalPage, Error> {
+        self.client
+            .request(Method::POST, "createExternalPage", "/ai/external_pages".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Retrieve an external page
+    ///
+    /// Returns one external page.
+    ///
+    /// `GET /ai/external_pages/{page_id}` (operation `retrieveExternalPage`).
+    pub async fn retrieve_external_page(
+        &self,
+        page_id: &str,
+    ) -> Result<types::ExternalPage, Error> {
+        let page_id = encode_path_segment(&page_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveExternalPage",
+                format!("/ai/external_pages/{page_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Update an external page
+    ///
+    /// Replaces the content of a page that was created through the API.
+    ///
+    /// `PUT /ai/external_pages/{page_id}` (operation `updateExternalPage`).
+    pub async fn update_external_page(
+        &self,
+        page_id: &str,
+        body: &types::UpdateExternalPageRequest,
+    ) -> Result<types::ExternalPage, Error> {
+        let page_id = encode_path_segment(&page_id);
+        self.client
+            .request(
+                Method::PUT,
+                "updateExternalPage",
+                format!("/ai/external_pages/{page_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Delete an external page
+    ///
+    /// Removes a page from the content library, so Fin and Copilot stop using it; answers with the page as it was.
+    ///
+    /// `DELETE /ai/external_pages/{page_id}` (operation `deleteExternalPage`).
+    pub async fn delete_external_page(
+        &self,
+        page_id: &str,
+    ) -> Result<types::ExternalPage, Error> {
+        let page_id = encode_path_segment(&page_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteExternalPage",
+                format!("/ai/external_pages/{page_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
 /// Articles: Help center articles, including their translations.
 ///
 /// Needs the `articles` feature (on by default).
@@ -440,6 +737,303 @@ impl<'a> Articles<'a> {
             .send()
             .await
     }
+}
+/// Away Status Reasons: The reasons teammates give when they set themselves away.
+///
+/// Needs the `away-status-reasons` feature (on by default).
+#[cfg(feature = "away-status-reasons")]
+#[derive(Debug, Clone, Copy)]
+pub struct AwayStatusReasons<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "away-status-reasons")]
+impl<'a> AwayStatusReasons<'a> {
+    /// List away status reasons
+    ///
+    /// Returns the reasons teammates can give when they set themselves away, deleted ones included (`deleted` tells them apart).
+    ///
+    /// `GET /away_status_reasons` (operation `listAwayStatusReasons`).
+    pub async fn list(&self) -> Result<types::AwayStatusReasonList, Error> {
+        self.client
+            .request(
+                Method::GET,
+                "listAwayStatusReasons",
+                "/away_status_reasons".to_owned(),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Brands: The brands of a workspace, each with its help center and sender address.
+///
+/// Needs the `brands` feature (on by default).
+#[cfg(feature = "brands")]
+#[derive(Debug, Clone, Copy)]
+pub struct Brands<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "brands")]
+impl<'a> Brands<'a> {
+    /// List brands
+    ///
+    /// Returns the workspace's brands, the default one included; the default brand's `id` is the workspace's identifier.
+    ///
+    /// `GET /brands` (operation `listBrands`).
+    pub async fn list(&self) -> Result<types::BrandList, Error> {
+        self.client
+            .request(Method::GET, "listBrands", "/brands".to_owned())
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Retrieve a brand
+    ///
+    /// Returns one brand.
+    ///
+    /// `GET /brands/{id}` (operation `retrieveBrand`).
+    pub async fn retrieve(&self, id: &str) -> Result<types::Brand, Error> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(Method::GET, "retrieveBrand", format!("/brands/{id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Calls: Phone calls with their recordings and transcripts, and Fin Voice calls held on other phone platforms.
+///
+/// Needs the `calls` feature (on by default).
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, Copy)]
+pub struct Calls<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "calls")]
+impl<'a> Calls<'a> {
+    /// List calls
+    ///
+    /// Returns the workspace's phone calls, a page at a time.
+    ///
+    /// `GET /calls` (operation `listCalls`).
+    pub async fn list(
+        &self,
+        params: &ListCallsParams,
+    ) -> Result<types::CallList, Error> {
+        self.client
+            .request(Method::GET, "listCalls", "/calls".to_owned())
+            .idempotent(true)
+            .query(params)
+            .send()
+            .await
+    }
+    /// Every item of [`Self::list`], one page after another: the next page is fetched when the stream is read past the current one.
+    pub fn list_stream(
+        &self,
+        params: &ListCallsParams,
+    ) -> impl futures::Stream<Item = Result<types::Call, Error>> + 'a {
+        let group = *self;
+        let params = params.to_owned();
+        crate::pagination::numbered(
+            params.page.unwrap_or(1),
+            move |page_number| {
+                let mut params = params.clone();
+                params.page = Some(page_number);
+                async move {
+                    let page = group.list(&params).await?;
+                    let next = Some(&page)
+                        .and_then(|v| v.pages.as_ref())
+                        .and_then(|v| v.total_pages.as_ref())
+                        .copied();
+                    Ok((page.data.unwrap_or_default(), next))
+                }
+            },
+        )
+    }
+    /// List the calls of conversations, with transcripts
+    ///
+    /// Returns the calls of up to 20 conversations, each with its transcript when there is one. No identifiers, or more than 20, is a 400.
+    ///
+    /// `POST /calls/search` (operation `listCallsWithTranscripts`).
+    pub async fn list_calls_with_transcripts(
+        &self,
+        body: &types::ListCallsWithTranscriptsRequest,
+    ) -> Result<types::CallWithTranscriptList, Error> {
+        self.client
+            .request(
+                Method::POST,
+                "listCallsWithTranscripts",
+                "/calls/search".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Retrieve a call
+    ///
+    /// Returns one call.
+    ///
+    /// `GET /calls/{call_id}` (operation `retrieveCall`).
+    pub async fn retrieve(&self, call_id: &str) -> Result<types::Call, Error> {
+        let call_id = encode_path_segment(&call_id);
+        self.client
+            .request(Method::GET, "retrieveCall", format!("/calls/{call_id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Retrieve a call's recording
+    ///
+    /// Answers with a redirect to a short-lived signed address of the recording. The client follows no redirect to another host, so the call ends in `Error::Redirect`; the whole address (its query is the signature) is the `Location` header of the answer, which `RequestOptions::capture_response` keeps.
+    ///
+    /// `GET /calls/{call_id}/recording` (operation `retrieveCallRecording`).
+    pub async fn retrieve_call_recording(&self, call_id: &str) -> Result<(), Error> {
+        let call_id = encode_path_segment(&call_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveCallRecording",
+                format!("/calls/{call_id}/recording"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Retrieve a call's transcript
+    ///
+    /// Returns the call's transcript as plain text, one timestamped line per utterance.
+    ///
+    /// Returns the answer's body as text (`text/plain`).
+    ///
+    /// `GET /calls/{call_id}/transcript` (operation `retrieveCallTranscript`).
+    pub async fn retrieve_call_transcript(
+        &self,
+        call_id: &str,
+    ) -> Result<String, Error> {
+        let call_id = encode_path_segment(&call_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveCallTranscript",
+                format!("/calls/{call_id}/transcript"),
+            )
+            .idempotent(true)
+            .accept("text/plain")
+            .send_text()
+            .await
+    }
+    /// Retrieve a Fin Voice call
+    ///
+    /// Returns a registered call by the `id` Intercom gave its record.
+    ///
+    /// `GET /fin_voice/collect/{id}` (operation `retrieveFinVoiceCall`).
+    pub async fn retrieve_fin_voice_call(
+        &self,
+        id: i64,
+    ) -> Result<types::AiCallResponse, Error> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveFinVoiceCall",
+                format!("/fin_voice/collect/{id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// List the Fin Voice calls of a conversation
+    ///
+    /// Returns every registered call linked to the conversation (a bare array).
+    ///
+    /// `GET /fin_voice/conversation/{conversation_id}` (operation `listFinVoiceCallsByConversation`).
+    pub async fn list_fin_voice_calls_by_conversation(
+        &self,
+        conversation_id: &str,
+    ) -> Result<Vec<types::AiCallResponse>, Error> {
+        let conversation_id = encode_path_segment(&conversation_id);
+        self.client
+            .request(
+                Method::GET,
+                "listFinVoiceCallsByConversation",
+                format!("/fin_voice/conversation/{conversation_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Retrieve a Fin Voice call by its platform identifier
+    ///
+    /// Returns a registered call by the identifier its phone platform gave it.
+    ///
+    /// `GET /fin_voice/external_id/{external_id}` (operation `retrieveFinVoiceCallByExternalId`).
+    pub async fn retrieve_fin_voice_call_by_external_id(
+        &self,
+        external_id: &str,
+    ) -> Result<types::AiCallResponse, Error> {
+        let external_id = encode_path_segment(&external_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveFinVoiceCallByExternalId",
+                format!("/fin_voice/external_id/{external_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Retrieve the latest Fin Voice call from a number
+    ///
+    /// Returns the most recently created registered call from the given number.
+    ///
+    /// `GET /fin_voice/phone_number/{phone_number}` (operation `retrieveFinVoiceCallByPhoneNumber`).
+    pub async fn retrieve_fin_voice_call_by_phone_number(
+        &self,
+        phone_number: &str,
+    ) -> Result<types::AiCallResponse, Error> {
+        let phone_number = encode_path_segment(&phone_number);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveFinVoiceCallByPhoneNumber",
+                format!("/fin_voice/phone_number/{phone_number}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Register a Fin Voice call
+    ///
+    /// Tells Intercom about a call held on another phone platform (Amazon Connect unless `source` says Five9 or Zoom Phone), so that it is linked to an Intercom call and conversation.
+    ///
+    /// `POST /fin_voice/register` (operation `registerFinVoiceCall`).
+    pub async fn register_fin_voice_call(
+        &self,
+        body: &types::RegisterFinVoiceCallRequest,
+    ) -> Result<types::AiCallResponse, Error> {
+        self.client
+            .request(
+                Method::POST,
+                "registerFinVoiceCall",
+                "/fin_voice/register".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+}
+/// Query parameters of `listCalls`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ListCallsParams {
+    /// The page to return, from 1 (the first by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// How many calls a page holds (25 at most, and by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<i64>,
 }
 /// Companies: Organisations that your contacts belong to.
 ///
@@ -1561,6 +2155,140 @@ pub struct ListDataEventsParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<bool>,
 }
+/// Emails: The addresses a workspace sends email from.
+///
+/// Needs the `emails` feature (on by default).
+#[cfg(feature = "emails")]
+#[derive(Debug, Clone, Copy)]
+pub struct Emails<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "emails")]
+impl<'a> Emails<'a> {
+    /// List sender email addresses
+    ///
+    /// Returns the addresses the workspace sends email from, with their verification and forwarding state.
+    ///
+    /// `GET /emails` (operation `listEmails`).
+    pub async fn list(&self) -> Result<types::EmailList, Error> {
+        self.client
+            .request(Method::GET, "listEmails", "/emails".to_owned())
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Retrieve a sender email address
+    ///
+    /// Returns one sender address.
+    ///
+    /// `GET /emails/{id}` (operation `retrieveEmail`).
+    pub async fn retrieve(&self, id: &str) -> Result<types::EmailSetting, Error> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(Method::GET, "retrieveEmail", format!("/emails/{id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Fin Agent: Fin answering conversations held on your own platform: hand a conversation over, pass on the user's replies, record their rating.
+///
+/// Needs the `fin-agent` feature (on by default).
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, Copy)]
+pub struct FinAgent<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "fin-agent")]
+impl<'a> FinAgent<'a> {
+    /// Submit the user's rating of Fin
+    ///
+    /// Records the rating (and optional remark) the user picked after Fin asked for one (the `csat_requested` event). Sending the same rating again is harmless, so retries are safe; a different rating replaces the first while the rating window is open; once a remark is recorded the rating no longer changes. Access is granted by Intercom on request.
+    ///
+    /// `POST /fin/csat` (operation `submitFinCsat`).
+    pub async fn submit_fin_csat(
+        &self,
+        body: &types::SubmitFinCsatRequest,
+    ) -> Result<types::FinCsatResponse, Error> {
+        self.client
+            .request(Method::POST, "submitFinCsat", "/fin/csat".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Send the user's reply to Fin
+    ///
+    /// Passes on what the user answered once Fin's status is `awaiting_user_reply`. Access is granted by Intercom on request.
+    ///
+    /// `POST /fin/reply` (operation `replyToFin`).
+    pub async fn reply_to_fin(
+        &self,
+        body: &types::ReplyToFinRequest,
+    ) -> Result<types::FinAgentResponse, Error> {
+        self.client
+            .request(Method::POST, "replyToFin", "/fin/reply".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Hand a conversation to Fin
+    ///
+    /// Starts Fin on a conversation held on your own platform: the user's message, who they are and, optionally, the conversation so far. Fin then moves through statuses (`thinking`, `awaiting_user_reply`, `escalated`, `resolved`) and hands the conversation back with `complete`, reported by webhook or on the `sse_subscription_url` stream. Access is granted by Intercom on request.
+    ///
+    /// `POST /fin/start` (operation `startFinConversation`).
+    pub async fn start_fin_conversation(
+        &self,
+        body: &types::StartFinConversationRequest,
+    ) -> Result<types::FinAgentResponse, Error> {
+        self.client
+            .request(Method::POST, "startFinConversation", "/fin/start".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+}
+/// IP Allowlist: The addresses allowed to call the API for a workspace.
+///
+/// Needs the `ip-allowlist` feature (on by default).
+#[cfg(feature = "ip-allowlist")]
+#[derive(Debug, Clone, Copy)]
+pub struct IpAllowlist<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "ip-allowlist")]
+impl<'a> IpAllowlist<'a> {
+    /// Retrieve the IP allowlist
+    ///
+    /// Returns whether API access is limited to listed addresses, and the list.
+    ///
+    /// `GET /ip_allowlist` (operation `retrieveIpAllowlist`).
+    pub async fn retrieve(&self) -> Result<types::IpAllowlist, Error> {
+        self.client
+            .request(Method::GET, "retrieveIpAllowlist", "/ip_allowlist".to_owned())
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Update the IP allowlist
+    ///
+    /// Turns the allowlist on or off and replaces its entries. Intercom refuses (422) a change that would shut out the address the request comes from.
+    ///
+    /// `PUT /ip_allowlist` (operation `updateIpAllowlist`).
+    pub async fn update(
+        &self,
+        body: &types::IpAllowlist,
+    ) -> Result<types::IpAllowlist, Error> {
+        self.client
+            .request(Method::PUT, "updateIpAllowlist", "/ip_allowlist".to_owned())
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+}
 /// Jobs: Work Intercom runs in the background after a request queues it, and its status.
 ///
 /// Needs the `jobs` feature (on by default).
@@ -1802,6 +2530,37 @@ impl<'a> SubscriptionTypes<'a> {
                 "/subscription_types".to_owned(),
             )
             .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Switch: Moving a phone call to the Messenger by texting the caller a link.
+///
+/// Needs the `switch` feature (on by default).
+#[cfg(feature = "switch")]
+#[derive(Debug, Clone, Copy)]
+pub struct Switch<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "switch")]
+impl<'a> Switch<'a> {
+    /// Move a phone call to the Messenger
+    ///
+    /// Texts the given phone number a link that continues the conversation in the Messenger, and sets the given custom attributes on the matching user or lead.
+    ///
+    /// `POST /phone_call_redirects` (operation `createPhoneSwitch`).
+    pub async fn create_phone_switch(
+        &self,
+        body: &types::CreatePhoneSwitchRequest,
+    ) -> Result<types::PhoneSwitch, Error> {
+        self.client
+            .request(
+                Method::POST,
+                "createPhoneSwitch",
+                "/phone_call_redirects".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
             .send()
             .await
     }
@@ -2419,4 +3178,28 @@ impl<'a> Visitors<'a> {
 pub struct RetrieveVisitorParams {
     /// The visitor's `user_id`.
     pub user_id: String,
+}
+/// Workflows: Exports of a workspace's workflows.
+///
+/// Needs the `workflows` feature (on by default).
+#[cfg(feature = "workflows")]
+#[derive(Debug, Clone, Copy)]
+pub struct Workflows<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "workflows")]
+impl<'a> Workflows<'a> {
+    /// Export a workflow
+    ///
+    /// Returns the whole definition of one workflow (steps, targeting, attributes), for keeping a copy outside Intercom. Not every plan offers it (403).
+    ///
+    /// `GET /export/workflows/{id}` (operation `exportWorkflow`).
+    pub async fn export(&self, id: &str) -> Result<types::WorkflowExport, Error> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(Method::GET, "exportWorkflow", format!("/export/workflows/{id}"))
+            .idempotent(true)
+            .send()
+            .await
+    }
 }

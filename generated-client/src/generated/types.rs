@@ -6,18 +6,26 @@
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
@@ -26,7 +34,8 @@
         feature = "tickets",
         feature = "unreferenced-schemas",
         feature = "visitors",
-        feature = "webhooks"
+        feature = "webhooks",
+        feature = "workflows"
     )
 )]
 use serde::{Deserialize, Serialize};
@@ -1062,6 +1071,45 @@ impl From<&str> for AiAgentSourceType {
 }
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(AiAgentSourceType);
+/// A call registered for Fin Voice, and what Intercom made of it.
+///
+/// Schema `ai_call_response`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AiCallResponse {
+    /// The workspace's number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<i64>,
+    /// A summary of the call, at most 256 characters; empty when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_summary: Option<String>,
+    /// The transcript's entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_transcript: Option<
+        Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+    >,
+    /// The identifier the phone platform gave the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_call_id: Option<String>,
+    /// The number Intercom gave the registration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// What the caller wanted, as Intercom classified it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    /// The Intercom call it was matched to, once it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intercom_call_id: Option<String>,
+    /// The conversation created for the call, once there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intercom_conversation_id: Option<String>,
+    /// `registered`, `in-progress`, or how the call was resolved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The caller's number, in E.164 format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_phone_number: Option<String>,
+}
 /// A workspace (called an app in older parts of the API).
 ///
 /// Schema `app`.
@@ -1831,6 +1879,491 @@ pub struct AttachTagRequest {
     /// The identifier of the tag.
     pub id: String,
 }
+/// A reason a teammate can pick when going away.
+///
+/// Schema `away_status_reason`.
+#[cfg(feature = "away-status-reasons")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AwayStatusReason {
+    /// When the reason was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// Whether the reason was deleted (it is still listed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The emoji shown beside the label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emoji: Option<String>,
+    /// The identifier Intercom gave the reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The text teammates see.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Where the reason sits in the list, from 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<AwayStatusReasonType>,
+    /// When the reason was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// The workspace's away status reasons.
+///
+/// Schema `away_status_reason_list`.
+#[cfg(feature = "away-status-reasons")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AwayStatusReasonList {
+    /// The reasons, in display order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<AwayStatusReason>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<AwayStatusReasonListType>,
+}
+#[cfg(feature = "away-status-reasons")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AwayStatusReasonListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "away-status-reasons")]
+impl AwayStatusReasonListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "away-status-reasons")]
+impl From<&str> for AwayStatusReasonListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "away-status-reasons")]
+crate::codec::string_enum!(AwayStatusReasonListType);
+#[cfg(feature = "away-status-reasons")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AwayStatusReasonType {
+    /// `away_status_reason`
+    AwayStatusReason,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "away-status-reasons")]
+impl AwayStatusReasonType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AwayStatusReason => "away_status_reason",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "away-status-reasons")]
+impl From<&str> for AwayStatusReasonType {
+    fn from(value: &str) -> Self {
+        match value {
+            "away_status_reason" => Self::AwayStatusReason,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "away-status-reasons")]
+crate::codec::string_enum!(AwayStatusReasonType);
+/// A brand of the workspace: a name, a help center and a default sender address. The default brand's identifier is the workspace's.
+///
+/// Schema `brand`.
+#[cfg(feature = "brands")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Brand {
+    /// When the brand was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The sender address (an email setting) the brand uses by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_address_settings_id: Option<String>,
+    /// The help center of the brand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_center_id: Option<String>,
+    /// The identifier Intercom gave the brand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Whether this is the workspace's default brand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<bool>,
+    /// The brand's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<BrandType>,
+    /// When the brand was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// The workspace's brands.
+///
+/// Schema `brand_list`.
+#[cfg(feature = "brands")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BrandList {
+    /// The brands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Brand>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<BrandListType>,
+}
+#[cfg(feature = "brands")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BrandListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "brands")]
+impl BrandListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "brands")]
+impl From<&str> for BrandListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "brands")]
+crate::codec::string_enum!(BrandListType);
+#[cfg(feature = "brands")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BrandType {
+    /// `brand`
+    Brand,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "brands")]
+impl BrandType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Brand => "brand",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "brands")]
+impl From<&str> for BrandType {
+    fn from(value: &str) -> Self {
+        match value {
+            "brand" => Self::Brand,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "brands")]
+crate::codec::string_enum!(BrandType);
+/// A phone call held through Intercom.
+///
+/// Schema `call`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Call {
+    /// The teammate on the call, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_id: Option<String>,
+    /// When the call was picked up (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<crate::Timestamp>,
+    /// The kind of call, such as `phone`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_type: Option<String>,
+    /// The contact on the call, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+    /// The conversation the call belongs to, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    /// When Intercom recorded the call (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// `inbound` or `outbound`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// When the call ended (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<crate::Timestamp>,
+    /// Why the call ended, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_reason: Option<String>,
+    /// The API address of the recording of Fin's part of the call, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fin_recording_url: Option<String>,
+    /// The API address of the transcript of Fin's part of the call, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fin_transcription_url: Option<String>,
+    /// The identifier Intercom gave the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When the call started ringing (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initiated_at: Option<crate::Timestamp>,
+    /// The other party's number, in E.164 format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// The API address of the recording (see `retrieveCallRecording`), if there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recording_url: Option<String>,
+    /// Where the call stands, such as `completed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// The API address of the transcript, if there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcription_url: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CallType>,
+    /// When the call was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// A page of calls.
+///
+/// Schema `call_list`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CallList {
+    /// The calls of this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Call>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many calls there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CallListType>,
+}
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "calls")]
+impl CallListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "calls")]
+impl From<&str> for CallListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "calls")]
+crate::codec::string_enum!(CallListType);
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallType {
+    /// `call`
+    Call,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "calls")]
+impl CallType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Call => "call",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "calls")]
+impl From<&str> for CallType {
+    fn from(value: &str) -> Self {
+        match value {
+            "call" => Self::Call,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "calls")]
+crate::codec::string_enum!(CallType);
+/// A call, with its transcript when there is one.
+///
+/// Schema `call_with_transcript`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CallWithTranscript {
+    /// The teammate on the call, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_id: Option<String>,
+    /// When the call was picked up (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<crate::Timestamp>,
+    /// The kind of call, such as `phone`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_type: Option<String>,
+    /// The contact on the call, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+    /// The conversation the call belongs to, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    /// When Intercom recorded the call (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// `inbound` or `outbound`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// When the call ended (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<crate::Timestamp>,
+    /// Why the call ended, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_reason: Option<String>,
+    /// The API address of the recording of Fin's part of the call, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fin_recording_url: Option<String>,
+    /// The API address of the transcript of Fin's part of the call, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fin_transcription_url: Option<String>,
+    /// The identifier Intercom gave the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When the call started ringing (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initiated_at: Option<crate::Timestamp>,
+    /// The other party's number, in E.164 format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// The API address of the recording (see `retrieveCallRecording`), if there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recording_url: Option<String>,
+    /// Where the call stands, such as `completed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// The API address of the transcript, if there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcription_url: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CallWithTranscriptType>,
+    /// When the call was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// The transcript's entries (empty when there is none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    /// Where the transcript stands, such as `completed`, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcript_status: Option<String>,
+}
+/// Calls with their transcripts.
+///
+/// Schema `call_with_transcript_list`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CallWithTranscriptList {
+    /// The calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<CallWithTranscript>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CallWithTranscriptListType>,
+}
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallWithTranscriptListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "calls")]
+impl CallWithTranscriptListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "calls")]
+impl From<&str> for CallWithTranscriptListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "calls")]
+crate::codec::string_enum!(CallWithTranscriptListType);
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallWithTranscriptType {
+    /// `call`
+    Call,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "calls")]
+impl CallWithTranscriptType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Call => "call",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "calls")]
+impl From<&str> for CallWithTranscriptType {
+    fn from(value: &str) -> Self {
+        match value {
+            "call" => Self::Call,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "calls")]
+crate::codec::string_enum!(CallWithTranscriptType);
 /// Close a conversation.
 ///
 /// Schema `close_conversation_request`.
@@ -3908,6 +4441,205 @@ impl From<&str> for ContactWithPushMessagingType {
 }
 #[cfg(feature = "contacts")]
 crate::codec::string_enum!(ContactWithPushMessagingType);
+/// An outside site whose pages are imported into the content library (as external pages), by Intercom's crawler or by your own calls.
+///
+/// Schema `content_import_source`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContentImportSource {
+    /// The audiences the source's content is shown to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience_ids: Option<Vec<i64>>,
+    /// When the source was added (Unix seconds).
+    pub created_at: crate::Timestamp,
+    /// The identifier Intercom gave the source.
+    pub id: i64,
+    /// When the source was last synchronised (Unix seconds).
+    pub last_synced_at: crate::Timestamp,
+    /// Whether the source's pages are in use.
+    pub status: ContentImportSourceStatus,
+    /// How pages arrive: `api` (you create them with `createExternalPage`), `automatic` (crawled on a schedule) or `manual` (crawled when a teammate asks).
+    pub sync_behavior: ContentImportSourceSyncBehavior,
+    #[serde(rename = "type")]
+    pub type_: ContentImportSourceType,
+    /// When the source was last changed (Unix seconds).
+    pub updated_at: crate::Timestamp,
+    /// The address of the site's root.
+    pub url: String,
+}
+/// Audiences, as one identifier or a list of them; an empty list removes every audience.
+///
+/// Schema `content_import_source_audience_ids`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ContentImportSourceAudienceIds {
+    Integer(i64),
+    List(Vec<i64>),
+}
+#[cfg(feature = "ai-content")]
+impl From<i64> for ContentImportSourceAudienceIds {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<Vec<i64>> for ContentImportSourceAudienceIds {
+    fn from(value: Vec<i64>) -> Self {
+        Self::List(value)
+    }
+}
+/// Whether the source's pages are in use.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContentImportSourceStatus {
+    /// `active`
+    Active,
+    /// `deactivated`
+    Deactivated,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ContentImportSourceStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Deactivated => "deactivated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ContentImportSourceStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "deactivated" => Self::Deactivated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ContentImportSourceStatus);
+/// How pages arrive: `api` (you create them with `createExternalPage`), `automatic` (crawled on a schedule) or `manual` (crawled when a teammate asks).
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContentImportSourceSyncBehavior {
+    /// `api`
+    Api,
+    /// `automatic`
+    Automatic,
+    /// `manual`
+    Manual,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ContentImportSourceSyncBehavior {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Api => "api",
+            Self::Automatic => "automatic",
+            Self::Manual => "manual",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ContentImportSourceSyncBehavior {
+    fn from(value: &str) -> Self {
+        match value {
+            "api" => Self::Api,
+            "automatic" => Self::Automatic,
+            "manual" => Self::Manual,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ContentImportSourceSyncBehavior);
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContentImportSourceType {
+    /// `content_import_source`
+    ContentImportSource,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ContentImportSourceType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ContentImportSource => "content_import_source",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ContentImportSourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "content_import_source" => Self::ContentImportSource,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ContentImportSourceType);
+/// A page of content import sources.
+///
+/// Schema `content_import_sources_list`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ContentImportSourcesList {
+    /// The sources of this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<ContentImportSource>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<PagesLink>,
+    /// How many sources there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ContentImportSourcesListType>,
+}
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContentImportSourcesListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ContentImportSourcesListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ContentImportSourcesListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ContentImportSourcesListType);
 /// One delivery or engagement stat of an outbound message. Only sent in webhooks.
 ///
 /// Schema `content_stat`.
@@ -4922,6 +5654,88 @@ pub struct CreateContactRequestWithRole {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
 }
+/// A source to add. Only sources you feed through the API can be created.
+///
+/// Schema `create_content_import_source_request`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateContentImportSourceRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience_ids: Option<ContentImportSourceAudienceIds>,
+    /// Whether the source's pages are in use (`active` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<CreateContentImportSourceRequestStatus>,
+    /// Always `api`.
+    pub sync_behavior: CreateContentImportSourceRequestSyncBehavior,
+    /// The address of the site's root.
+    pub url: String,
+}
+/// Whether the source's pages are in use (`active` by default).
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateContentImportSourceRequestStatus {
+    /// `active`
+    Active,
+    /// `deactivated`
+    Deactivated,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl CreateContentImportSourceRequestStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Deactivated => "deactivated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for CreateContentImportSourceRequestStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "deactivated" => Self::Deactivated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(CreateContentImportSourceRequestStatus);
+/// Always `api`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateContentImportSourceRequestSyncBehavior {
+    /// `api`
+    Api,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl CreateContentImportSourceRequestSyncBehavior {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Api => "api",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for CreateContentImportSourceRequestSyncBehavior {
+    fn from(value: &str) -> Self {
+        match value {
+            "api" => Self::Api,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(CreateContentImportSourceRequestSyncBehavior);
 /// A new conversation started by a contact.
 ///
 /// Schema `create_conversation_request`.
@@ -5171,6 +5985,63 @@ impl From<&str> for CreateEmailMessageRequestMessageType {
 }
 #[cfg(feature = "messages")]
 crate::codec::string_enum!(CreateEmailMessageRequestMessageType);
+/// A page to add to a source (or to update, when the source has its `external_id`).
+///
+/// Schema `create_external_page_request`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateExternalPageRequest {
+    /// Whether Fin may answer from the page (false for a new page when left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ai_agent_availability: Option<bool>,
+    /// Whether Copilot may answer from the page (false for a new page when left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ai_copilot_availability: Option<bool>,
+    /// Your identifier for the page, unique within the source.
+    pub external_id: String,
+    /// The page's content, in HTML.
+    pub html: String,
+    /// The page's language; only `en`.
+    pub locale: CreateExternalPageRequestLocale,
+    /// The content import source the page belongs to (one with `sync_behavior` `api`).
+    pub source_id: i64,
+    /// The page's title.
+    pub title: String,
+    /// The page's address; without one, Fin does not link to the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+/// The page's language; only `en`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateExternalPageRequestLocale {
+    /// `en`
+    En,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl CreateExternalPageRequestLocale {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::En => "en",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for CreateExternalPageRequestLocale {
+    fn from(value: &str) -> Self {
+        match value {
+            "en" => Self::En,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(CreateExternalPageRequestLocale);
 /// A message shown in the Messenger.
 ///
 /// Schema `create_in_app_message_request`.
@@ -5351,6 +6222,17 @@ pub struct CreateOrUpdateTagRequest {
     /// The tag's name; the tag is created when no tag has this name (names are compared case-insensitively), or renamed to it when `id` is given.
     pub name: String,
 }
+/// The phone number to text, and attributes to set on its contact.
+///
+/// Schema `create_phone_switch_request`.
+#[cfg(feature = "switch")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreatePhoneSwitchRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<CustomAttributes>,
+    /// The number, in E.164 format (`+353832345678`).
+    pub phone: String,
+}
 /// A new ticket.
 ///
 /// Schema `create_ticket_request`.
@@ -5488,6 +6370,7 @@ crate::codec::string_enum!(CreateTicketTypeRequestCategory);
     any(
         feature = "admins",
         feature = "articles",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -5515,6 +6398,7 @@ pub struct CursorPages {
     any(
         feature = "admins",
         feature = "articles",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -5534,6 +6418,7 @@ pub enum CursorPagesType {
     any(
         feature = "admins",
         feature = "articles",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -5554,6 +6439,7 @@ impl CursorPagesType {
     any(
         feature = "admins",
         feature = "articles",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -5573,6 +6459,7 @@ impl From<&str> for CursorPagesType {
     any(
         feature = "admins",
         feature = "articles",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -5589,6 +6476,7 @@ crate::codec::string_enum!(CursorPagesType);
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "switch",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -6310,31 +7198,148 @@ pub struct DetachContactFromConversationRequest {
     /// The identifier of the admin.
     pub admin_id: String,
 }
+/// The workspace's sender email addresses.
+///
+/// Schema `email_list`.
+#[cfg(feature = "emails")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EmailList {
+    /// The addresses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<EmailSetting>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<EmailListType>,
+}
+#[cfg(feature = "emails")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum EmailListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "emails")]
+impl EmailListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "emails")]
+impl From<&str> for EmailListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "emails")]
+crate::codec::string_enum!(EmailListType);
+/// An address the workspace sends email from.
+///
+/// Schema `email_setting`.
+#[cfg(feature = "emails")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EmailSetting {
+    /// The brand the address belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand_id: Option<String>,
+    /// When the address was added (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The part of the address after `@`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// The whole address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// When forwarded mail last arrived (Unix seconds); null if it never did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forwarded_email_last_received_at: Option<crate::Timestamp>,
+    /// Whether mail sent to the address is forwarded into Intercom.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forwarding_enabled: Option<bool>,
+    /// The identifier Intercom gave the address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<EmailSettingType>,
+    /// When the address was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// Whether the workspace proved it owns the address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+}
+#[cfg(feature = "emails")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum EmailSettingType {
+    /// `email_setting`
+    EmailSetting,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "emails")]
+impl EmailSettingType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EmailSetting => "email_setting",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "emails")]
+impl From<&str> for EmailSettingType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email_setting" => Self::EmailSetting,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "emails")]
+crate::codec::string_enum!(EmailSettingType);
 /// The body of every failed request, listing one or more errors.
 ///
 /// Schema `error`.
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -6353,25 +7358,34 @@ pub struct Error2 {
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -6388,25 +7402,34 @@ pub struct ErrorItem {
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6420,25 +7443,34 @@ pub enum ErrorType {
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 impl ErrorType {
@@ -6453,25 +7485,34 @@ impl ErrorType {
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 impl From<&str> for ErrorType {
@@ -6485,28 +7526,272 @@ impl From<&str> for ErrorType {
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 crate::codec::string_enum!(ErrorType);
+/// The workflow's settings. `targeting`, `snapshot`, `attributes` and `embedded_rules` are Intercom's internal structures, given as free-form JSON.
+///
+/// Schema `exported_workflow`.
+#[cfg(feature = "workflows")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ExportedWorkflow {
+    /// The attributes the workflow defines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    /// When the workflow was created (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// What the workflow is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Rules inside the workflow's steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embedded_rules: Option<
+        Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+    >,
+    /// The identifier Intercom gave the workflow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The devices the workflow targets, such as `desktop` or `mobile`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preferred_devices: Option<Vec<String>>,
+    /// The steps and settings of the current version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Whether the workflow runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<ExportedWorkflowState>,
+    /// The channels the workflow runs on, such as `chat` or `email`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_channels: Option<Vec<String>>,
+    /// Who the workflow applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub targeting: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The workflow's title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// What starts the workflow, such as `inbound_conversation`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trigger_type: Option<String>,
+    /// When the workflow was last changed (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+}
+/// Whether the workflow runs.
+#[cfg(feature = "workflows")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ExportedWorkflowState {
+    /// `live`
+    Live,
+    /// `draft`
+    Draft,
+    /// `paused`
+    Paused,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "workflows")]
+impl ExportedWorkflowState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Live => "live",
+            Self::Draft => "draft",
+            Self::Paused => "paused",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "workflows")]
+impl From<&str> for ExportedWorkflowState {
+    fn from(value: &str) -> Self {
+        match value {
+            "live" => Self::Live,
+            "draft" => Self::Draft,
+            "paused" => Self::Paused,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "workflows")]
+crate::codec::string_enum!(ExportedWorkflowState);
+/// A page of outside content in the content library, which Fin, Copilot and the sales agent can answer from.
+///
+/// Schema `external_page`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExternalPage {
+    /// Whether Fin answers customers from the page.
+    pub ai_agent_availability: bool,
+    /// Whether Copilot answers teammates from the page.
+    pub ai_copilot_availability: bool,
+    /// Whether the sales agent answers from the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ai_sales_agent_availability: Option<bool>,
+    /// When the page was added (Unix seconds).
+    pub created_at: crate::Timestamp,
+    /// The identifier the source gave the page, unique within the source.
+    pub external_id: String,
+    /// Replaced by `ai_agent_availability` and `ai_copilot_availability`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fin_availability: Option<bool>,
+    /// The page's content, in HTML.
+    pub html: String,
+    /// The identifier Intercom gave the page.
+    pub id: String,
+    /// When Intercom last read the page's content (Unix seconds).
+    pub last_ingested_at: crate::Timestamp,
+    /// The page's language; only English is supported.
+    pub locale: ExternalPageLocale,
+    /// The content import source the page belongs to.
+    pub source_id: i64,
+    /// The page's title.
+    pub title: String,
+    #[serde(rename = "type")]
+    pub type_: ExternalPageType,
+    /// When the page was last changed (Unix seconds).
+    pub updated_at: crate::Timestamp,
+    /// The page's address, which Fin links to when it answers from the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+/// The page's language; only English is supported.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ExternalPageLocale {
+    /// `en`
+    En,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ExternalPageLocale {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::En => "en",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ExternalPageLocale {
+    fn from(value: &str) -> Self {
+        match value {
+            "en" => Self::En,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ExternalPageLocale);
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ExternalPageType {
+    /// `external_page`
+    ExternalPage,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ExternalPageType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ExternalPage => "external_page",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ExternalPageType {
+    fn from(value: &str) -> Self {
+        match value {
+            "external_page" => Self::ExternalPage,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ExternalPageType);
+/// A page of external pages.
+///
+/// Schema `external_pages_list`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ExternalPagesList {
+    /// The external pages of this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<ExternalPage>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<PagesLink>,
+    /// How many external pages there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ExternalPagesListType>,
+}
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ExternalPagesListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ExternalPagesListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ExternalPagesListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ExternalPagesListType);
 /// A file uploaded as the value of an attribute.
 ///
 /// Schema `file_attribute`.
@@ -6535,6 +7820,865 @@ pub struct FileAttribute {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
 }
+/// A file or a link sent to Fin with a message.
+///
+/// Schema `fin_agent_attachment`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum FinAgentAttachment {
+    /// `type: url`
+    FinAgentUrlAttachment(Box<FinAgentUrlAttachment>),
+    /// `type: file`
+    FinAgentFileAttachment(Box<FinAgentFileAttachment>),
+    /// A `type` this version of the client does not know yet, kept as JSON.
+    Unknown(serde_json::Value),
+}
+#[cfg(feature = "fin-agent")]
+impl<'de> Deserialize<'de> for FinAgentAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Ok(
+            match crate::codec::tag(&value, "type").as_deref() {
+                Some("url") => {
+                    Self::FinAgentUrlAttachment(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                Some("file") => {
+                    Self::FinAgentFileAttachment(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<FinAgentUrlAttachment> for FinAgentAttachment {
+    fn from(value: FinAgentUrlAttachment) -> Self {
+        Self::FinAgentUrlAttachment(Box::new(value))
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<FinAgentFileAttachment> for FinAgentAttachment {
+    fn from(value: FinAgentFileAttachment) -> Self {
+        Self::FinAgentFileAttachment(Box::new(value))
+    }
+}
+/// Attribute names and what was wrong with each.
+///
+/// Schema `fin_agent_attribute_error_map`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FinAgentAttributeErrorMap {
+    /// An error message per attribute name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<std::collections::BTreeMap<String, String>>,
+}
+/// Attributes Fin could not set, with why; the rest of the request went through.
+///
+/// Schema `fin_agent_attribute_errors`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FinAgentAttributeErrors {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<FinAgentAttributeErrorMap>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<FinAgentAttributeErrorMap>,
+}
+/// What Fin should know about the conversation before it joins.
+///
+/// Schema `fin_agent_conversation_metadata`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FinAgentConversationMetadata {
+    /// Up to 10 attributes of the conversation Fin can use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The last messages before Fin joined, at most 10, oldest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<FinAgentMessage>>,
+}
+/// Fin asks the user to rate the conversation: show the options' labels, and send the chosen `key` to `submitFinCsat`.
+///
+/// Schema `fin_agent_csat_requested_event`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentCsatRequestedEvent {
+    /// Your platform's identifier of the conversation.
+    pub conversation_id: String,
+    /// When the event was made (ISO 8601, with milliseconds).
+    pub created_at_ms: String,
+    /// The survey to show.
+    pub csat: FinAgentCsatRequestedEventCsat,
+    pub event_name: FinAgentCsatRequestedEventEventName,
+    /// The user's identifier, as you gave it.
+    pub user_id: String,
+}
+/// The survey to show.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentCsatRequestedEventCsat {
+    /// The ratings to offer, in order.
+    pub options: Vec<FinCsatOption>,
+}
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentCsatRequestedEventEventName {
+    /// `csat_requested`
+    CsatRequested,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentCsatRequestedEventEventName {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CsatRequested => "csat_requested",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentCsatRequestedEventEventName {
+    fn from(value: &str) -> Self {
+        match value {
+            "csat_requested" => Self::CsatRequested,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentCsatRequestedEventEventName);
+/// What Fin reports about a conversation it holds, by webhook or on the server-sent events stream of `sse_subscription_url`, told apart by `event_name`. No operation returns it: decode the webhook body or each stream event's data with it.
+///
+/// Schema `fin_agent_event`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum FinAgentEvent {
+    /// `event_name: fin_replied`
+    FinAgentRepliedEvent(Box<FinAgentRepliedEvent>),
+    /// `event_name: fin_reply_chunk`
+    FinAgentReplyChunkEvent(Box<FinAgentReplyChunkEvent>),
+    /// `event_name: fin_status_updated`
+    FinAgentStatusUpdatedEvent(Box<FinAgentStatusUpdatedEvent>),
+    /// `event_name: csat_requested`
+    FinAgentCsatRequestedEvent(Box<FinAgentCsatRequestedEvent>),
+    /// A `event_name` this version of the client does not know yet, kept as JSON.
+    Unknown(serde_json::Value),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl<'de> Deserialize<'de> for FinAgentEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Ok(
+            match crate::codec::tag(&value, "event_name").as_deref() {
+                Some("fin_replied") => {
+                    Self::FinAgentRepliedEvent(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                Some("fin_reply_chunk") => {
+                    Self::FinAgentReplyChunkEvent(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                Some("fin_status_updated") => {
+                    Self::FinAgentStatusUpdatedEvent(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                Some("csat_requested") => {
+                    Self::FinAgentCsatRequestedEvent(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<FinAgentRepliedEvent> for FinAgentEvent {
+    fn from(value: FinAgentRepliedEvent) -> Self {
+        Self::FinAgentRepliedEvent(Box::new(value))
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<FinAgentReplyChunkEvent> for FinAgentEvent {
+    fn from(value: FinAgentReplyChunkEvent) -> Self {
+        Self::FinAgentReplyChunkEvent(Box::new(value))
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<FinAgentStatusUpdatedEvent> for FinAgentEvent {
+    fn from(value: FinAgentStatusUpdatedEvent) -> Self {
+        Self::FinAgentStatusUpdatedEvent(Box::new(value))
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<FinAgentCsatRequestedEvent> for FinAgentEvent {
+    fn from(value: FinAgentCsatRequestedEvent) -> Self {
+        Self::FinAgentCsatRequestedEvent(Box::new(value))
+    }
+}
+/// A file sent inline.
+///
+/// Schema `fin_agent_file_attachment`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentFileAttachment {
+    /// The file's media type, such as `image/png`.
+    pub content_type: String,
+    /// The file's content, base64-encoded.
+    pub data: String,
+    /// The file's name.
+    pub name: String,
+    #[serde(rename = "type")]
+    pub type_: FinAgentFileAttachmentType,
+}
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentFileAttachmentType {
+    /// `file`
+    File,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "fin-agent")]
+impl FinAgentFileAttachmentType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::File => "file",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<&str> for FinAgentFileAttachmentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "file" => Self::File,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+crate::codec::string_enum!(FinAgentFileAttachmentType);
+/// One message of a conversation held with Fin.
+///
+/// Schema `fin_agent_message`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentMessage {
+    /// Who wrote it.
+    pub author: FinAgentMessageAuthor,
+    /// The text, plain or HTML (Fin answers in HTML).
+    pub body: String,
+    /// When it was written (ISO 8601, best with milliseconds); the same message sent twice within five minutes counts once.
+    pub timestamp: String,
+    /// When it was written, with milliseconds; only in webhook notifications.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_ms: Option<String>,
+}
+/// Who wrote it.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentMessageAuthor {
+    /// `user`
+    User,
+    /// `agent`
+    Agent,
+    /// `fin`
+    Fin,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "fin-agent")]
+impl FinAgentMessageAuthor {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Agent => "agent",
+            Self::Fin => "fin",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<&str> for FinAgentMessageAuthor {
+    fn from(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "agent" => Self::Agent,
+            "fin" => Self::Fin,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+crate::codec::string_enum!(FinAgentMessageAuthor);
+/// Fin answered the user; it now waits for their reply.
+///
+/// Schema `fin_agent_replied_event`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentRepliedEvent {
+    /// Your platform's identifier of the conversation.
+    pub conversation_id: String,
+    /// When the event was made (ISO 8601, with milliseconds).
+    pub created_at_ms: String,
+    pub event_name: FinAgentRepliedEventEventName,
+    pub message: FinAgentReply,
+    /// Always `awaiting_user_reply`.
+    pub status: FinAgentRepliedEventStatus,
+    /// The stream of `fin_reply_chunk` events this answer was streamed in, if it was: its HTML `body` replaces their text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_id: Option<String>,
+    /// The user's identifier, as you gave it.
+    pub user_id: String,
+}
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentRepliedEventEventName {
+    /// `fin_replied`
+    FinReplied,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentRepliedEventEventName {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FinReplied => "fin_replied",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentRepliedEventEventName {
+    fn from(value: &str) -> Self {
+        match value {
+            "fin_replied" => Self::FinReplied,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentRepliedEventEventName);
+/// Always `awaiting_user_reply`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentRepliedEventStatus {
+    /// `awaiting_user_reply`
+    AwaitingUserReply,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentRepliedEventStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AwaitingUserReply => "awaiting_user_reply",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentRepliedEventStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "awaiting_user_reply" => Self::AwaitingUserReply,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentRepliedEventStatus);
+/// Fin's answer.
+///
+/// Schema `fin_agent_reply`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentReply {
+    /// Always `fin`.
+    pub author: FinAgentReplyAuthor,
+    /// The answer, in HTML.
+    pub body: String,
+    /// The message's identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When Fin wrote it (ISO 8601, with milliseconds).
+    pub timestamp_ms: String,
+}
+/// Always `fin`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentReplyAuthor {
+    /// `fin`
+    Fin,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentReplyAuthor {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fin => "fin",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentReplyAuthor {
+    fn from(value: &str) -> Self {
+        match value {
+            "fin" => Self::Fin,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentReplyAuthor);
+/// Part of an answer while Fin writes it (server-sent events with streaming on, never webhooks). `chunk_text` is the whole text so far, so each chunk replaces the last.
+///
+/// Schema `fin_agent_reply_chunk_event`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentReplyChunkEvent {
+    /// The chunk's position in its stream, from 0, without gaps.
+    pub chunk_index: i64,
+    /// The plain text of the answer so far.
+    pub chunk_text: String,
+    /// Your platform's identifier of the conversation.
+    pub conversation_id: String,
+    /// When the event was made (ISO 8601, with milliseconds).
+    pub created_at_ms: String,
+    pub event_name: FinAgentReplyChunkEventEventName,
+    /// Always `replying`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<FinAgentReplyChunkEventStatus>,
+    /// The answer this chunk belongs to; the final `fin_replied` event carries it too.
+    pub stream_id: String,
+}
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentReplyChunkEventEventName {
+    /// `fin_reply_chunk`
+    FinReplyChunk,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentReplyChunkEventEventName {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FinReplyChunk => "fin_reply_chunk",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentReplyChunkEventEventName {
+    fn from(value: &str) -> Self {
+        match value {
+            "fin_reply_chunk" => Self::FinReplyChunk,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentReplyChunkEventEventName);
+/// Always `replying`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentReplyChunkEventStatus {
+    /// `replying`
+    Replying,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentReplyChunkEventStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Replying => "replying",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentReplyChunkEventStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "replying" => Self::Replying,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentReplyChunkEventStatus);
+/// Where Fin stands after taking a message.
+///
+/// Schema `fin_agent_response`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FinAgentResponse {
+    /// Your platform's identifier of the conversation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    /// When the answer was made (ISO 8601, with milliseconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at_ms: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<FinAgentAttributeErrors>,
+    /// Where to follow the conversation as server-sent events, when they are turned on. Its token lives three minutes and is revoked once Fin waits for the user or is done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sse_subscription_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<FinAgentStatus>,
+    /// The user's identifier, as you gave it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+/// Fin's stage in a conversation; `complete` hands it back to you.
+///
+/// Schema `fin_agent_status`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentStatus {
+    /// `thinking`
+    Thinking,
+    /// `awaiting_user_reply`
+    AwaitingUserReply,
+    /// `escalated`
+    Escalated,
+    /// `resolved`
+    Resolved,
+    /// `complete`
+    Complete,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "fin-agent")]
+impl FinAgentStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Thinking => "thinking",
+            Self::AwaitingUserReply => "awaiting_user_reply",
+            Self::Escalated => "escalated",
+            Self::Resolved => "resolved",
+            Self::Complete => "complete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<&str> for FinAgentStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "thinking" => Self::Thinking,
+            "awaiting_user_reply" => Self::AwaitingUserReply,
+            "escalated" => Self::Escalated,
+            "resolved" => Self::Resolved,
+            "complete" => Self::Complete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+crate::codec::string_enum!(FinAgentStatus);
+/// Fin's status changed: it escalated to a person, resolved the question, or finished (`complete`, after which a `csat_requested` event may still come).
+///
+/// Schema `fin_agent_status_updated_event`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentStatusUpdatedEvent {
+    /// Your platform's identifier of the conversation.
+    pub conversation_id: String,
+    /// When the event was made (ISO 8601, with milliseconds).
+    pub created_at_ms: String,
+    pub event_name: FinAgentStatusUpdatedEventEventName,
+    /// Why Fin escalated, in words (such as `Escalation requested by user`); only with `escalated`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The new status.
+    pub status: FinAgentStatusUpdatedEventStatus,
+    /// The user's identifier, as you gave it.
+    pub user_id: String,
+}
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentStatusUpdatedEventEventName {
+    /// `fin_status_updated`
+    FinStatusUpdated,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentStatusUpdatedEventEventName {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FinStatusUpdated => "fin_status_updated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentStatusUpdatedEventEventName {
+    fn from(value: &str) -> Self {
+        match value {
+            "fin_status_updated" => Self::FinStatusUpdated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentStatusUpdatedEventEventName);
+/// The new status.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentStatusUpdatedEventStatus {
+    /// `escalated`
+    Escalated,
+    /// `resolved`
+    Resolved,
+    /// `complete`
+    Complete,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentStatusUpdatedEventStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Escalated => "escalated",
+            Self::Resolved => "resolved",
+            Self::Complete => "complete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentStatusUpdatedEventStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "escalated" => Self::Escalated,
+            "resolved" => Self::Resolved,
+            "complete" => Self::Complete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentStatusUpdatedEventStatus);
+/// A document Fin fetches from a public address.
+///
+/// Schema `fin_agent_url_attachment`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentUrlAttachment {
+    #[serde(rename = "type")]
+    pub type_: FinAgentUrlAttachmentType,
+    /// The document's public address.
+    pub url: String,
+}
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentUrlAttachmentType {
+    /// `url`
+    Url,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "fin-agent")]
+impl FinAgentUrlAttachmentType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Url => "url",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<&str> for FinAgentUrlAttachmentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "url" => Self::Url,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+crate::codec::string_enum!(FinAgentUrlAttachmentType);
+/// The user Fin talks to.
+///
+/// Schema `fin_agent_user`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentUser {
+    /// Up to 10 attributes Fin can use to pick content and answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The user's email address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Your identifier of the user (their `user_id` in Intercom).
+    pub id: String,
+    /// The user's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+/// Why a rating was refused: messages keyed by the field they are about, or `base` for the conversation as a whole (this operation's own error shape, not an error list).
+///
+/// Schema `fin_csat_error`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FinCsatError {
+    /// A message per field, or under `base`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<std::collections::BTreeMap<String, String>>,
+}
+/// One rating a user can pick.
+///
+/// Schema `fin_csat_option`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinCsatOption {
+    /// The emoji shown for it.
+    pub emoji: String,
+    pub key: FinCsatRating,
+    /// Its name in the conversation's language (show this; send back `key`).
+    pub label: String,
+}
+/// A satisfaction rating, from worst to best.
+///
+/// Schema `fin_csat_rating`.
+#[cfg(any(feature = "fin-agent", feature = "unreferenced-schemas"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinCsatRating {
+    /// `terrible`
+    Terrible,
+    /// `bad`
+    Bad,
+    /// `ok`
+    Ok,
+    /// `good`
+    Good,
+    /// `amazing`
+    Amazing,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "fin-agent", feature = "unreferenced-schemas"))]
+impl FinCsatRating {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Terrible => "terrible",
+            Self::Bad => "bad",
+            Self::Ok => "ok",
+            Self::Good => "good",
+            Self::Amazing => "amazing",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "fin-agent", feature = "unreferenced-schemas"))]
+impl From<&str> for FinCsatRating {
+    fn from(value: &str) -> Self {
+        match value {
+            "terrible" => Self::Terrible,
+            "bad" => Self::Bad,
+            "ok" => Self::Ok,
+            "good" => Self::Good,
+            "amazing" => Self::Amazing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "fin-agent", feature = "unreferenced-schemas"))]
+crate::codec::string_enum!(FinCsatRating);
+/// The rating now recorded.
+///
+/// Schema `fin_csat_response`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FinCsatResponse {
+    /// Your identifier of the conversation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rating: Option<FinCsatRating>,
+    /// Always `rated`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<FinCsatResponseStatus>,
+}
+/// Always `rated`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinCsatResponseStatus {
+    /// `rated`
+    Rated,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "fin-agent")]
+impl FinCsatResponseStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rated => "rated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<&str> for FinCsatResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "rated" => Self::Rated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+crate::codec::string_enum!(FinCsatResponseStatus);
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -6659,6 +8803,51 @@ pub struct GranularSubscription {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// Which addresses may call the API for the workspace. In a request, `type` can be left out.
+///
+/// Schema `ip_allowlist`.
+#[cfg(feature = "ip-allowlist")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct IpAllowlist {
+    /// Whether requests from unlisted addresses are refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Single addresses (`198.51.100.7`) and CIDR ranges (`203.0.113.0/24`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_allowlist: Option<Vec<String>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<IpAllowlistType>,
+}
+#[cfg(feature = "ip-allowlist")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum IpAllowlistType {
+    /// `ip_allowlist`
+    IpAllowlist,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ip-allowlist")]
+impl IpAllowlistType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IpAllowlist => "ip_allowlist",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ip-allowlist")]
+impl From<&str> for IpAllowlistType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ip_allowlist" => Self::IpAllowlist,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ip-allowlist")]
+crate::codec::string_enum!(IpAllowlistType);
 /// A job Intercom runs in the background, such as creating a ticket.
 ///
 /// Schema `jobs`.
@@ -6892,6 +9081,15 @@ impl From<&str> for LinkedObjectType {
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::codec::string_enum!(LinkedObjectType);
+/// The conversations whose calls to return.
+///
+/// Schema `list_calls_with_transcripts_request`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListCallsWithTranscriptsRequest {
+    /// Between 1 and 20 conversation identifiers.
+    pub conversation_ids: Vec<String>,
+}
 #[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7653,7 +9851,7 @@ crate::codec::string_enum!(OpenConversationRequestMessageType);
 /// Page-numbered pagination whose next page is given as a link.
 ///
 /// Schema `pages_link`.
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "ai-content", feature = "contacts"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PagesLink {
     /// The address of the next page, or null on the last page.
@@ -7671,7 +9869,7 @@ pub struct PagesLink {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<PagesLinkType>,
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "ai-content", feature = "contacts"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PagesLinkType {
@@ -7680,7 +9878,7 @@ pub enum PagesLinkType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "ai-content", feature = "contacts"))]
 impl PagesLinkType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -7690,7 +9888,7 @@ impl PagesLinkType {
         }
     }
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "ai-content", feature = "contacts"))]
 impl From<&str> for PagesLinkType {
     fn from(value: &str) -> Self {
         match value {
@@ -7699,7 +9897,7 @@ impl From<&str> for PagesLinkType {
         }
     }
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "ai-content", feature = "contacts"))]
 crate::codec::string_enum!(PagesLinkType);
 /// A file attached to a message.
 ///
@@ -7729,6 +9927,63 @@ pub struct PartAttachment {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
 }
+/// The text Intercom sent to move a call to the Messenger.
+///
+/// Schema `phone_switch`.
+#[cfg(feature = "switch")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PhoneSwitch {
+    /// The number that was texted, in E.164 format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<PhoneSwitchType>,
+    /// The Messenger link the text carries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+/// Why a phone switch failed (this operation's own error shape, not an error list).
+///
+/// Schema `phone_switch_error`.
+#[cfg(feature = "switch")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhoneSwitchError {
+    /// A short code, such as `invalid_phone_number` or `sms_failed`.
+    pub error_key: String,
+    /// A human-readable explanation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+#[cfg(feature = "switch")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum PhoneSwitchType {
+    /// `phone_call_redirect`
+    PhoneCallRedirect,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "switch")]
+impl PhoneSwitchType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PhoneCallRedirect => "phone_call_redirect",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "switch")]
+impl From<&str> for PhoneSwitchType {
+    fn from(value: &str) -> Self {
+        match value {
+            "phone_call_redirect" => Self::PhoneCallRedirect,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "switch")]
+crate::codec::string_enum!(PhoneSwitchType);
 /// The item of a `ping` notification.
 ///
 /// Schema `ping`.
@@ -7990,6 +10245,62 @@ pub struct Reference {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// A call held on another phone platform, to link to Intercom.
+///
+/// Schema `register_fin_voice_call_request`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegisterFinVoiceCallRequest {
+    /// The identifier the phone platform gave the call.
+    pub call_id: String,
+    /// Anything else about the call to keep with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The caller's number, in E.164 format.
+    pub phone_number: String,
+    /// The phone platform; `aws_connect` when left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<RegisterFinVoiceCallRequestSource>,
+}
+/// The phone platform; `aws_connect` when left out.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RegisterFinVoiceCallRequestSource {
+    /// `five9`
+    Five9,
+    /// `zoom_phone`
+    ZoomPhone,
+    /// `aws_connect`
+    AwsConnect,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "calls")]
+impl RegisterFinVoiceCallRequestSource {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Five9 => "five9",
+            Self::ZoomPhone => "zoom_phone",
+            Self::AwsConnect => "aws_connect",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "calls")]
+impl From<&str> for RegisterFinVoiceCallRequestSource {
+    fn from(value: &str) -> Self {
+        match value {
+            "five9" => Self::Five9,
+            "zoom_phone" => Self::ZoomPhone,
+            "aws_connect" => Self::AwsConnect,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "calls")]
+crate::codec::string_enum!(RegisterFinVoiceCallRequestSource);
 /// A reply from an admin, or on behalf of a contact.
 ///
 /// Schema `reply_conversation_request`.
@@ -8033,6 +10344,20 @@ impl From<AdminReplyTicketRequest> for ReplyTicketRequest {
     fn from(value: AdminReplyTicketRequest) -> Self {
         Self::AdminReplyTicketRequest(Box::new(value))
     }
+}
+/// The user's reply to Fin.
+///
+/// Schema `reply_to_fin_request`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplyToFinRequest {
+    /// Files or links sent with the reply, at most 10.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<FinAgentAttachment>>,
+    /// Your platform's identifier of the conversation.
+    pub conversation_id: String,
+    pub message: FinAgentMessage,
+    pub user: FinAgentUser,
 }
 /// A search query with optional paging.
 ///
@@ -8594,6 +10919,22 @@ impl From<&str> for SocialProfileType {
     )
 )]
 crate::codec::string_enum!(SocialProfileType);
+/// A conversation to hand to Fin.
+///
+/// Schema `start_fin_conversation_request`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartFinConversationRequest {
+    /// Files or links sent with the message, at most 10.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<FinAgentAttachment>>,
+    /// Your platform's identifier of the conversation.
+    pub conversation_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_metadata: Option<FinAgentConversationMetadata>,
+    pub message: FinAgentMessage,
+    pub user: FinAgentUser,
+}
 /// A cursor position. In responses it points at the next page (null on the last page); in search requests it asks for a page.
 ///
 /// Schema `starting_after_paging`.
@@ -8601,6 +10942,7 @@ crate::codec::string_enum!(SocialProfileType);
     any(
         feature = "admins",
         feature = "articles",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -8619,6 +10961,19 @@ pub struct StartingAfterPaging {
     /// The cursor to send to get the page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<String>,
+}
+/// The user's rating of a conversation with Fin.
+///
+/// Schema `submit_fin_csat_request`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmitFinCsatRequest {
+    /// Your identifier of the conversation, as given to `startFinConversation`.
+    pub conversation_id: String,
+    pub rating: FinCsatRating,
+    /// The user's comment; only one can be added, and it locks the rating.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
 }
 /// A kind of message that contacts can opt in to or out of.
 ///
@@ -10636,6 +12991,99 @@ pub struct UpdateContactRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unsubscribed_from_emails: Option<bool>,
 }
+/// The new settings of a source.
+///
+/// Schema `update_content_import_source_request`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateContentImportSourceRequest {
+    /// Whether the audiences also go to the pages the source already has (false by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apply_audience_to_existing_content: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience_ids: Option<ContentImportSourceAudienceIds>,
+    /// Whether the source's pages are in use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<UpdateContentImportSourceRequestStatus>,
+    /// The source's sync behaviour; it cannot change to or from `api`.
+    pub sync_behavior: UpdateContentImportSourceRequestSyncBehavior,
+    /// The address of the site's root; only an `api` source's can change.
+    pub url: String,
+}
+/// Whether the source's pages are in use.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UpdateContentImportSourceRequestStatus {
+    /// `active`
+    Active,
+    /// `deactivated`
+    Deactivated,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl UpdateContentImportSourceRequestStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Deactivated => "deactivated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for UpdateContentImportSourceRequestStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "deactivated" => Self::Deactivated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(UpdateContentImportSourceRequestStatus);
+/// The source's sync behaviour; it cannot change to or from `api`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UpdateContentImportSourceRequestSyncBehavior {
+    /// `api`
+    Api,
+    /// `automatic`
+    Automatic,
+    /// `manual`
+    Manual,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl UpdateContentImportSourceRequestSyncBehavior {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Api => "api",
+            Self::Automatic => "automatic",
+            Self::Manual => "manual",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for UpdateContentImportSourceRequestSyncBehavior {
+    fn from(value: &str) -> Self {
+        match value {
+            "api" => Self::Api,
+            "automatic" => Self::Automatic,
+            "manual" => Self::Manual,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(UpdateContentImportSourceRequestSyncBehavior);
 /// The attributes of a conversation to change.
 ///
 /// Schema `update_conversation_request`.
@@ -10673,6 +13121,60 @@ pub struct UpdateDataAttributeRequestOptionsItem {
     /// One allowed value.
     pub value: String,
 }
+/// The new content of an external page.
+///
+/// Schema `update_external_page_request`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateExternalPageRequest {
+    /// Your identifier for the page, unique within the source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Whether Fin may answer from the page (true when left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fin_availability: Option<bool>,
+    /// The page's content, in HTML.
+    pub html: String,
+    /// The page's language; only `en`.
+    pub locale: UpdateExternalPageRequestLocale,
+    /// The content import source the page belongs to.
+    pub source_id: i64,
+    /// The page's title.
+    pub title: String,
+    /// The page's address.
+    pub url: String,
+}
+/// The page's language; only `en`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UpdateExternalPageRequestLocale {
+    /// `en`
+    En,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl UpdateExternalPageRequestLocale {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::En => "en",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for UpdateExternalPageRequestLocale {
+    fn from(value: &str) -> Self {
+        match value {
+            "en" => Self::En,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(UpdateExternalPageRequestLocale);
 /// The changes to make to a ticket; fields left out stay as they are.
 ///
 /// Schema `update_ticket_request`.
@@ -11577,3 +14079,21 @@ impl From<&str> for WebhookTicketType {
 }
 #[cfg(feature = "webhooks")]
 crate::codec::string_enum!(WebhookTicketType);
+/// A workflow's whole definition, as exported.
+///
+/// Schema `workflow_export`.
+#[cfg(feature = "workflows")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct WorkflowExport {
+    /// The workspace's number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<i64>,
+    /// The version of the export format, such as `1.0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub export_version: Option<String>,
+    /// When the export was made (an ISO 8601 date and time, not Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exported_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<ExportedWorkflow>,
+}
