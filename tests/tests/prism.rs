@@ -14,7 +14,7 @@ use std::future::Future;
 use intercom::generated::operations::{
     FindCompaniesParams, ListActivityLogsParams, ListCompaniesParams, ListContactsParams, ListConversationsParams,
     ListDataAttributesParams, ListDataEventsParams, ListSegmentsParams, RetrieveConversationParams,
-    RetrieveVisitorParams, ScrollCompaniesParams, UpdateConversationParams,
+    RetrieveVisitorParams, ScrollCompaniesParams, SearchArticlesParams, UpdateConversationParams,
 };
 use intercom::{types, Client, Error, RequestOptions, ResponseCapture};
 use serde::de::DeserializeOwned;
@@ -197,6 +197,16 @@ async fn every_operation_passes_prism() {
     })
     .await;
     d.call("deleteArticle", |c| async move { c.articles().delete(42).await }).await;
+    d.call("searchArticles", |c| async move {
+        let params = SearchArticlesParams {
+            phrase: Some("password".to_owned()),
+            state: Some(types::SearchArticlesState::Published),
+            help_center_id: Some(11),
+            highlight: Some(true),
+        };
+        c.articles().search(&params).await
+    })
+    .await;
 
     // Companies
     d.call("findCompanies", |c| async move {
@@ -332,6 +342,13 @@ async fn every_operation_passes_prism() {
     .await;
     d.call("autoAssignConversation", |c| async move { c.conversations().auto_assign_conversation("147").await })
         .await;
+    d.call("deleteConversation", |c| async move { c.conversations().delete(CONVERSATION).await }).await;
+    d.call("convertConversationToTicket", |c| async move {
+        let request = body(json!({"ticket_type_id": "53", "attributes": {"_default_title_": "Invoice company name"}}));
+        c.conversations().convert_conversation_to_ticket("147", &request).await
+    })
+    .await;
+    d.call("listHandlingEvents", |c| async move { c.conversations().list_handling_events("147").await }).await;
 
     // Custom channel events
     let contact = json!({"type": "user", "external_id": "user-2231", "name": "Ada", "email": "ada@example.com"});
@@ -398,6 +415,14 @@ async fn every_operation_passes_prism() {
             "metadata": {"invitee_email": "grace@example.com", "invite_code": "ADDAFRIEND"}
         }));
         c.data_events().create(&request).await
+    })
+    .await;
+    d.call("createDataEventSummaries", |c| async move {
+        let request = body(json!({
+            "user_id": "user-2231",
+            "event_summaries": {"event_name": "invited-friend", "count": 3, "first": 1700000000, "last": 1700500000}
+        }));
+        c.data_events().create_data_event_summaries(&request).await
     })
     .await;
 

@@ -31,6 +31,7 @@ use reqwest::Method;
 #[cfg(
     any(
         feature = "admins",
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -396,6 +397,22 @@ impl<'a> Articles<'a> {
             .send()
             .await
     }
+    /// Search articles
+    ///
+    /// Finds the articles whose text matches a phrase, optionally limited to one help center and one state. With `highlight` the answer also marks where the phrase occurs.
+    ///
+    /// `GET /articles/search` (operation `searchArticles`).
+    pub async fn search(
+        &self,
+        params: &SearchArticlesParams,
+    ) -> Result<types::ArticleSearchResponse, Error> {
+        self.client
+            .request(Method::GET, "searchArticles", "/articles/search".to_owned())
+            .idempotent(true)
+            .query(params)
+            .send()
+            .await
+    }
     /// Retrieve an article
     ///
     /// Returns one article, looked up by identifier.
@@ -440,6 +457,23 @@ impl<'a> Articles<'a> {
             .send()
             .await
     }
+}
+/// Query parameters of `searchArticles`.
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct SearchArticlesParams {
+    /// The words to look for in titles, summaries and bodies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phrase: Option<String>,
+    /// Which articles to search, by state; `all` takes drafts and published ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<types::SearchArticlesState>,
+    /// Limits the search to one help center.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_center_id: Option<i64>,
+    /// Also return the matching parts of each article, split into plain and highlighted text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlight: Option<bool>,
 }
 /// Companies: Organisations that your contacts belong to.
 ///
@@ -1224,6 +1258,45 @@ impl<'a> Conversations<'a> {
             .send()
             .await
     }
+    /// Delete a conversation
+    ///
+    /// Deletes a conversation for good: it leaves the inbox with its replies, attributes and uploads. Reports keep counting it, with some details gone. Cannot be undone.
+    ///
+    /// `DELETE /conversations/{id}` (operation `deleteConversation`).
+    pub async fn delete(&self, id: i64) -> Result<types::ConversationDeleted, Error> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteConversation",
+                format!("/conversations/{id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Convert a conversation to a ticket
+    ///
+    /// Turns a conversation into a ticket of the given customer ticket type, optionally setting the ticket's attributes, and returns the new ticket.
+    ///
+    /// `POST /conversations/{id}/convert` (operation `convertConversationToTicket`).
+    pub async fn convert_conversation_to_ticket(
+        &self,
+        id: &str,
+        body: &types::ConvertConversationToTicketRequest,
+    ) -> Result<types::Ticket, Error> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(
+                Method::POST,
+                "convertConversationToTicket",
+                format!("/conversations/{id}/convert"),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
     /// Attach a contact to a conversation
     ///
     /// Adds a contact as a participant of a conversation, on behalf of an admin or another contact. Giving an email that matches no contact creates a new lead.
@@ -1243,6 +1316,26 @@ impl<'a> Conversations<'a> {
             )
             .idempotent(false)
             .json(body)
+            .send()
+            .await
+    }
+    /// List the handling events of a conversation
+    ///
+    /// Returns when teammates paused or resumed handling a conversation, oldest first. Needs the `read_conversations` scope.
+    ///
+    /// `GET /conversations/{id}/handling_events` (operation `listHandlingEvents`).
+    pub async fn list_handling_events(
+        &self,
+        id: &str,
+    ) -> Result<types::HandlingEventList, Error> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(
+                Method::GET,
+                "listHandlingEvents",
+                format!("/conversations/{id}/handling_events"),
+            )
+            .idempotent(true)
             .send()
             .await
     }
@@ -1542,6 +1635,26 @@ impl<'a> DataEvents<'a> {
     ) -> Result<(), Error> {
         self.client
             .request(Method::POST, "createDataEvent", "/events".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Submit event summaries
+    ///
+    /// Records, for one user, how many times an event happened and when it first and last happened, instead of sending each event. The answer has no body.
+    ///
+    /// `POST /events/summaries` (operation `createDataEventSummaries`).
+    pub async fn create_data_event_summaries(
+        &self,
+        body: &types::CreateDataEventSummariesRequest,
+    ) -> Result<(), Error> {
+        self.client
+            .request(
+                Method::POST,
+                "createDataEventSummaries",
+                "/events/summaries".to_owned(),
+            )
             .idempotent(false)
             .json(body)
             .send()

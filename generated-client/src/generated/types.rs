@@ -1155,6 +1155,8 @@ pub struct Article {
     /// Whether the article is published or still a draft.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ArticleState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Tags>,
     /// The title of the article.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -1325,6 +1327,8 @@ pub struct ArticleListItem {
     /// Whether the article is published or still a draft.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ArticleListItemState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Tags>,
     /// The title of the article.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -1437,6 +1441,126 @@ impl From<&str> for ArticleListType {
 }
 #[cfg(feature = "articles")]
 crate::codec::string_enum!(ArticleListType);
+/// A piece of text, either matching the phrase (`highlight`) or around it (`plain`).
+///
+/// Schema `article_search_highlight_text`.
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ArticleSearchHighlightText {
+    /// The text of the piece.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ArticleSearchHighlightTextType>,
+}
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ArticleSearchHighlightTextType {
+    /// `highlight`
+    Highlight,
+    /// `plain`
+    Plain,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "articles")]
+impl ArticleSearchHighlightTextType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Highlight => "highlight",
+            Self::Plain => "plain",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "articles")]
+impl From<&str> for ArticleSearchHighlightTextType {
+    fn from(value: &str) -> Self {
+        match value {
+            "highlight" => Self::Highlight,
+            "plain" => Self::Plain,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "articles")]
+crate::codec::string_enum!(ArticleSearchHighlightTextType);
+/// Where the searched phrase occurs in one article.
+///
+/// Schema `article_search_highlights`.
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ArticleSearchHighlights {
+    /// The identifier of the article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub article_id: Option<String>,
+    /// Passages of the summary and body, each cut into plain and highlighted pieces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlighted_summary: Option<Vec<Vec<ArticleSearchHighlightText>>>,
+    /// The title, cut into plain and highlighted pieces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlighted_title: Option<Vec<ArticleSearchHighlightText>>,
+}
+/// The articles that match a search, with the highlighted passages when asked for.
+///
+/// Schema `article_search_response`.
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ArticleSearchResponse {
+    /// The matching articles and their highlights.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<ArticleSearchResponseData>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many articles match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ArticleSearchResponseType>,
+}
+/// The matching articles and their highlights.
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ArticleSearchResponseData {
+    /// The matching articles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub articles: Option<Vec<Article>>,
+    /// One entry per matching article (sent with `highlight=true`), naming the article by `article_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlights: Option<Vec<ArticleSearchHighlights>>,
+}
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ArticleSearchResponseType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "articles")]
+impl ArticleSearchResponseType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "articles")]
+impl From<&str> for ArticleSearchResponseType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "articles")]
+crate::codec::string_enum!(ArticleSearchResponseType);
 /// Whether the article is published or still a draft.
 #[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4154,6 +4278,51 @@ impl From<&str> for ConversationContactsType {
 }
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationContactsType);
+/// Confirmation that a conversation was deleted.
+///
+/// Schema `conversation_deleted`.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ConversationDeleted {
+    /// Whether the conversation was deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The identifier of the deleted conversation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<ConversationDeletedObject>,
+}
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConversationDeletedObject {
+    /// `conversation`
+    Conversation,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "conversations")]
+impl ConversationDeletedObject {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Conversation => "conversation",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<&str> for ConversationDeletedObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "conversation" => Self::Conversation,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "conversations")]
+crate::codec::string_enum!(ConversationDeletedObject);
 /// The first reply the contact sent in a conversation.
 ///
 /// Schema `conversation_first_contact_reply`.
@@ -4680,6 +4849,17 @@ impl From<&str> for ConversationType {
 }
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationType);
+/// The ticket type to convert a conversation to, and the ticket's attributes.
+///
+/// Schema `convert_conversation_to_ticket_request`.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConvertConversationToTicketRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<TicketRequestCustomAttributes>,
+    /// The identifier of a customer ticket type.
+    pub ticket_type_id: String,
+}
 /// The visitor to convert, and the contact it becomes or is merged into.
 ///
 /// Schema `convert_visitor_request`.
@@ -5112,6 +5292,18 @@ pub struct CreateDataEventRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<std::collections::BTreeMap<String, serde_json::Value>>,
     /// The identifier you gave the contact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+/// An event summary of one user, named by your identifier for the user.
+///
+/// Schema `create_data_event_summaries_request`.
+#[cfg(feature = "data-events")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateDataEventSummariesRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_summaries: Option<DataEventSummaryRequestItem>,
+    /// The identifier you gave the user.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
@@ -6133,6 +6325,25 @@ pub struct DataEventSummaryItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+/// How often and when the user triggered one event; a past-tense verb and noun, such as `updated-plan`, makes a good event name.
+///
+/// Schema `data_event_summary_request_item`.
+#[cfg(feature = "data-events")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DataEventSummaryRequestItem {
+    /// How many times the event happened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// The name of the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_name: Option<String>,
+    /// When the event first happened (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first: Option<crate::Timestamp>,
+    /// When the event last happened (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last: Option<crate::Timestamp>,
+}
 #[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6510,7 +6721,7 @@ crate::codec::string_enum!(ErrorType);
 /// A file uploaded as the value of an attribute.
 ///
 /// Schema `file_attribute`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FileAttribute {
     /// The file's media type.
@@ -6659,6 +6870,67 @@ pub struct GranularSubscription {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// A teammate paused or resumed handling a conversation.
+///
+/// Schema `handling_event`.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HandlingEvent {
+    /// Why handling was paused, such as `Away`, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub teammate: TeammateReference,
+    /// When it happened, as an ISO 8601 date and time.
+    pub timestamp: String,
+    /// Whether handling was paused or resumed.
+    #[serde(rename = "type")]
+    pub type_: HandlingEventType,
+}
+/// The pause and resume events of one conversation.
+///
+/// Schema `handling_event_list`.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct HandlingEventList {
+    /// The events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handling_events: Option<Vec<HandlingEvent>>,
+}
+/// Whether handling was paused or resumed.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum HandlingEventType {
+    /// `paused`
+    Paused,
+    /// `resumed`
+    Resumed,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "conversations")]
+impl HandlingEventType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Paused => "paused",
+            Self::Resumed => "resumed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<&str> for HandlingEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "paused" => Self::Paused,
+            "resumed" => Self::Resumed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "conversations")]
+crate::codec::string_enum!(HandlingEventType);
 /// A job Intercom runs in the background, such as creating a ticket.
 ///
 /// Schema `jobs`.
@@ -7972,6 +8244,7 @@ crate::codec::string_enum!(RedactConversationSourceRequestType);
 /// Schema `reference`.
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -8034,6 +8307,44 @@ impl From<AdminReplyTicketRequest> for ReplyTicketRequest {
         Self::AdminReplyTicketRequest(Box::new(value))
     }
 }
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SearchArticlesState {
+    /// `published`
+    Published,
+    /// `draft`
+    Draft,
+    /// `all`
+    All,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "articles")]
+impl SearchArticlesState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Published => "published",
+            Self::Draft => "draft",
+            Self::All => "all",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "articles")]
+impl From<&str> for SearchArticlesState {
+    fn from(value: &str) -> Self {
+        match value {
+            "published" => Self::Published,
+            "draft" => Self::Draft,
+            "all" => Self::All,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "articles")]
+crate::codec::string_enum!(SearchArticlesState);
 /// A search query with optional paging.
 ///
 /// Schema `search_request`.
@@ -8838,6 +9149,7 @@ impl From<crate::Timestamp> for SurveyAnswerAnsweredAt {
 /// Schema `tag`.
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -9022,6 +9334,7 @@ impl From<CreateOrUpdateTagRequest> for TagRequest {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -9040,6 +9353,7 @@ pub enum TagType {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -9059,6 +9373,7 @@ impl TagType {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -9077,6 +9392,7 @@ impl From<&str> for TagType {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -9101,6 +9417,7 @@ pub struct TagUserItem {
 /// Schema `tags`.
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -9118,6 +9435,7 @@ pub struct Tags {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -9135,6 +9453,7 @@ pub enum TagsType {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -9153,6 +9472,7 @@ impl TagsType {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -9170,6 +9490,7 @@ impl From<&str> for TagsType {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -9260,10 +9581,66 @@ pub struct TeamPriorityLevel {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secondary_team_ids: Option<Vec<i64>>,
 }
+/// The admin, team or bot who did something.
+///
+/// Schema `teammate_reference`.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeammateReference {
+    /// The teammate's email address; teams and bots may have none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The identifier of the teammate.
+    pub id: i64,
+    /// The name the teammate is shown with.
+    pub name: String,
+    /// What kind of teammate this is.
+    #[serde(rename = "type")]
+    pub type_: TeammateReferenceType,
+}
+/// What kind of teammate this is.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TeammateReferenceType {
+    /// `admin`
+    Admin,
+    /// `team`
+    Team,
+    /// `bot`
+    Bot,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "conversations")]
+impl TeammateReferenceType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "admin",
+            Self::Team => "team",
+            Self::Bot => "bot",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<&str> for TeammateReferenceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "admin" => Self::Admin,
+            "team" => Self::Team,
+            "bot" => Self::Bot,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "conversations")]
+crate::codec::string_enum!(TeammateReferenceType);
 /// A ticket, with its attributes, state, type, contacts and history.
 ///
 /// Schema `ticket`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Ticket {
     /// The assigned admin; `"0"` when there is none.
@@ -9314,7 +9691,7 @@ pub struct Ticket {
 /// The value of one ticket attribute.
 ///
 /// Schema `ticket_attribute_value`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketAttributeValue {
@@ -9324,38 +9701,38 @@ pub enum TicketAttributeValue {
     List(Vec<serde_json::Value>),
     FileAttribute(Box<FileAttribute>),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<String> for TicketAttributeValue {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<f64> for TicketAttributeValue {
     fn from(value: f64) -> Self {
         Self::Number(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<bool> for TicketAttributeValue {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<Vec<serde_json::Value>> for TicketAttributeValue {
     fn from(value: Vec<serde_json::Value>) -> Self {
         Self::List(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<FileAttribute> for TicketAttributeValue {
     fn from(value: FileAttribute) -> Self {
         Self::FileAttribute(Box::new(value))
     }
 }
 /// The ticket's category, from its type.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketCategory {
@@ -9368,7 +9745,7 @@ pub enum TicketCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl TicketCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9380,7 +9757,7 @@ impl TicketCategory {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for TicketCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -9391,7 +9768,7 @@ impl From<&str> for TicketCategory {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(TicketCategory);
 /// A contact by email address; a contact is created when none has it.
 ///
@@ -9452,7 +9829,7 @@ impl From<TicketContactByEmail> for TicketContactIdentifier {
 /// The contacts a ticket is about.
 ///
 /// Schema `ticket_contacts`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketContacts {
     /// The contacts.
@@ -9461,7 +9838,7 @@ pub struct TicketContacts {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketContactsType>,
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketContactsType {
@@ -9470,7 +9847,7 @@ pub enum TicketContactsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl TicketContactsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9480,7 +9857,7 @@ impl TicketContactsType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for TicketContactsType {
     fn from(value: &str) -> Self {
         match value {
@@ -9489,12 +9866,12 @@ impl From<&str> for TicketContactsType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(TicketContactsType);
 /// The ticket's attribute values by attribute name (`_default_title_` and `_default_description_` for the built-in two): text, number, boolean, list or files.
 ///
 /// Schema `ticket_custom_attributes`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 pub type TicketCustomAttributes = std::collections::BTreeMap<
     String,
     Option<TicketAttributeValue>,
@@ -9594,7 +9971,7 @@ crate::codec::string_enum!(TicketListType);
 /// One entry of a ticket's history: a reply, a note, a state change, an assignment or an attribute change.
 ///
 /// Schema `ticket_part`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketPart {
     /// The app that created the part through the API; absent otherwise.
@@ -9641,7 +10018,7 @@ pub struct TicketPart {
 /// Who wrote or caused a ticket part.
 ///
 /// Schema `ticket_part_author`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketPartAuthor {
     /// The author's email address.
@@ -9656,7 +10033,7 @@ pub struct TicketPartAuthor {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketPartAuthorType>,
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartAuthorType {
@@ -9671,7 +10048,7 @@ pub enum TicketPartAuthorType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl TicketPartAuthorType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9684,7 +10061,7 @@ impl TicketPartAuthorType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for TicketPartAuthorType {
     fn from(value: &str) -> Self {
         match value {
@@ -9696,12 +10073,12 @@ impl From<&str> for TicketPartAuthorType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(TicketPartAuthorType);
 /// The attribute an attribute-change part changed, and its new value.
 ///
 /// Schema `ticket_part_updated_attribute`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketPartUpdatedAttribute {
     /// The attribute that changed.
@@ -9710,7 +10087,7 @@ pub struct TicketPartUpdatedAttribute {
     pub value: TicketPartUpdatedAttributeValue,
 }
 /// The attribute that changed.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketPartUpdatedAttributeAttribute {
     /// The attribute's identifier.
@@ -9720,7 +10097,7 @@ pub struct TicketPartUpdatedAttributeAttribute {
     #[serde(rename = "type")]
     pub type_: TicketPartUpdatedAttributeAttributeType,
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartUpdatedAttributeAttributeType {
@@ -9729,7 +10106,7 @@ pub enum TicketPartUpdatedAttributeAttributeType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl TicketPartUpdatedAttributeAttributeType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9739,7 +10116,7 @@ impl TicketPartUpdatedAttributeAttributeType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for TicketPartUpdatedAttributeAttributeType {
     fn from(value: &str) -> Self {
         match value {
@@ -9748,10 +10125,10 @@ impl From<&str> for TicketPartUpdatedAttributeAttributeType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(TicketPartUpdatedAttributeAttributeType);
 /// The new value.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketPartUpdatedAttributeValue {
     /// The value (or the list option's identifier) as text, or the identifiers of the files of a file attribute.
@@ -9762,46 +10139,46 @@ pub struct TicketPartUpdatedAttributeValue {
     pub type_: TicketPartUpdatedAttributeValueType,
 }
 /// The value (or the list option's identifier) as text, or the identifiers of the files of a file attribute.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketPartUpdatedAttributeValueId {
     String(String),
     List(Vec<i64>),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<String> for TicketPartUpdatedAttributeValueId {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<Vec<i64>> for TicketPartUpdatedAttributeValueId {
     fn from(value: Vec<i64>) -> Self {
         Self::List(value)
     }
 }
 /// The value as displayed, or the names of the files of a file attribute.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketPartUpdatedAttributeValueLabel {
     String(String),
     List(Vec<String>),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<String> for TicketPartUpdatedAttributeValueLabel {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<Vec<String>> for TicketPartUpdatedAttributeValueLabel {
     fn from(value: Vec<String>) -> Self {
         Self::List(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartUpdatedAttributeValueType {
@@ -9810,7 +10187,7 @@ pub enum TicketPartUpdatedAttributeValueType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl TicketPartUpdatedAttributeValueType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9820,7 +10197,7 @@ impl TicketPartUpdatedAttributeValueType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for TicketPartUpdatedAttributeValueType {
     fn from(value: &str) -> Self {
         match value {
@@ -9829,12 +10206,12 @@ impl From<&str> for TicketPartUpdatedAttributeValueType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(TicketPartUpdatedAttributeValueType);
 /// The history of a ticket, at most 500 parts.
 ///
 /// Schema `ticket_parts`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketParts {
     /// The parts, oldest first.
@@ -9846,7 +10223,7 @@ pub struct TicketParts {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketPartsType>,
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartsType {
@@ -9855,7 +10232,7 @@ pub enum TicketPartsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl TicketPartsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9865,7 +10242,7 @@ impl TicketPartsType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for TicketPartsType {
     fn from(value: &str) -> Self {
         match value {
@@ -9874,7 +10251,7 @@ impl From<&str> for TicketPartsType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(TicketPartsType);
 /// The ticket part a reply created.
 ///
@@ -9980,13 +10357,13 @@ crate::codec::string_enum!(TicketReplyType);
 /// Attribute values by attribute name (`_default_title_`, `_default_description_`, ...); a list attribute takes the identifier of the chosen item (see the ticket type).
 ///
 /// Schema `ticket_request_custom_attributes`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
     String,
     Option<TicketRequestCustomAttributesValue>,
 >;
 /// The value of one attribute.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketRequestCustomAttributesValue {
@@ -9995,25 +10372,25 @@ pub enum TicketRequestCustomAttributesValue {
     Boolean(bool),
     List(Vec<serde_json::Value>),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<String> for TicketRequestCustomAttributesValue {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<f64> for TicketRequestCustomAttributesValue {
     fn from(value: f64) -> Self {
         Self::Number(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<bool> for TicketRequestCustomAttributesValue {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<Vec<serde_json::Value>> for TicketRequestCustomAttributesValue {
     fn from(value: Vec<serde_json::Value>) -> Self {
         Self::List(value)
@@ -10022,7 +10399,14 @@ impl From<Vec<serde_json::Value>> for TicketRequestCustomAttributesValue {
 /// A state a ticket can be in.
 ///
 /// Schema `ticket_state`.
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketState {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -10043,7 +10427,14 @@ pub struct TicketState {
 /// The stage of a ticket's life a state belongs to.
 ///
 /// Schema `ticket_state_category`.
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketStateCategory {
@@ -10058,7 +10449,14 @@ pub enum TicketStateCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 impl TicketStateCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10071,7 +10469,14 @@ impl TicketStateCategory {
         }
     }
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 impl From<&str> for TicketStateCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -10083,7 +10488,14 @@ impl From<&str> for TicketStateCategory {
         }
     }
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 crate::codec::string_enum!(TicketStateCategory);
 /// A state a ticket can be in, with the ticket types that use it.
 ///
@@ -10127,7 +10539,14 @@ pub struct TicketStateList {
 /// A kind of ticket, with the attributes its tickets capture and the states they go through.
 ///
 /// Schema `ticket_type`.
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketType {
     /// Whether the ticket type is archived.
@@ -10164,7 +10583,7 @@ pub struct TicketType {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketType2 {
@@ -10173,7 +10592,7 @@ pub enum TicketType2 {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl TicketType2 {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10183,7 +10602,7 @@ impl TicketType2 {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for TicketType2 {
     fn from(value: &str) -> Self {
         match value {
@@ -10192,13 +10611,14 @@ impl From<&str> for TicketType2 {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(TicketType2);
 /// A field the tickets of a type capture.
 ///
 /// Schema `ticket_type_attribute`.
 #[cfg(
     any(
+        feature = "conversations",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
@@ -10319,7 +10739,14 @@ crate::codec::string_enum!(TicketTypeAttributeDataType);
 /// The attributes of a ticket type.
 ///
 /// Schema `ticket_type_attribute_list`.
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketTypeAttributeList {
     /// The attributes.
@@ -10329,7 +10756,14 @@ pub struct TicketTypeAttributeList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketTypeCategory {
@@ -10342,7 +10776,14 @@ pub enum TicketTypeCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 impl TicketTypeCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -10354,7 +10795,14 @@ impl TicketTypeCategory {
         }
     }
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 impl From<&str> for TicketTypeCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -10365,7 +10813,14 @@ impl From<&str> for TicketTypeCategory {
         }
     }
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 crate::codec::string_enum!(TicketTypeCategory);
 /// The type of a ticket, as configured in the workspace (compact).
 ///
@@ -10480,7 +10935,14 @@ pub struct TicketTypeList {
 /// The states a ticket of this type can be in.
 ///
 /// Schema `ticket_type_state_list`.
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketTypeStateList {
     /// The states.
