@@ -208,6 +208,27 @@ async fn every_operation_passes_prism() {
     })
     .await;
 
+    // Help Center
+    d.call("listCollections", |c| async move { c.help_center().list_collections().await }).await;
+    d.call("createCollection", |c| async move {
+        let request = body(json!({
+            "name": "Getting started", "description": "First steps", "parent_id": null, "help_center_id": 11,
+            "translated_content": {"type": "group_translated_content",
+                "de": {"type": "group_content", "name": "Erste Schritte", "description": "Die ersten Schritte"}}
+        }));
+        c.help_center().create_collection(&request).await
+    })
+    .await;
+    d.call("retrieveCollection", |c| async move { c.help_center().retrieve_collection("145").await }).await;
+    d.call("updateCollection", |c| async move {
+        let request = body(json!({"name": "Billing, plans and invoices", "parent_id": null}));
+        c.help_center().update_collection("145", &request).await
+    })
+    .await;
+    d.call("deleteCollection", |c| async move { c.help_center().delete_collection("147").await }).await;
+    d.call("listHelpCenters", |c| async move { c.help_center().list_help_centers().await }).await;
+    d.call("retrieveHelpCenter", |c| async move { c.help_center().retrieve("12").await }).await;
+
     // Companies
     d.call("findCompanies", |c| async move {
         let params = FindCompaniesParams { company_id: Some("acme-1".to_owned()), ..Default::default() };

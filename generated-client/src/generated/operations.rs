@@ -13,6 +13,7 @@
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "help-center",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
@@ -52,6 +53,7 @@ use serde::Serialize;
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "help-center",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
@@ -77,6 +79,7 @@ use super::types;
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "help-center",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
@@ -100,6 +103,7 @@ use crate::client::Client;
         feature = "contacts",
         feature = "conversations",
         feature = "data-attributes",
+        feature = "help-center",
         feature = "jobs",
         feature = "notes",
         feature = "segments",
@@ -122,6 +126,7 @@ use crate::client::encode_path_segment;
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "help-center",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
@@ -147,6 +152,7 @@ use crate::Error;
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "help-center",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
@@ -203,6 +209,11 @@ impl Client {
     #[cfg(feature = "data-events")]
     pub fn data_events(&self) -> DataEvents<'_> {
         DataEvents { client: self }
+    }
+    /// Operations on Help Center. Needs the `help-center` feature (on by default).
+    #[cfg(feature = "help-center")]
+    pub fn help_center(&self) -> HelpCenter<'_> {
+        HelpCenter { client: self }
     }
     /// Operations on Jobs. Needs the `jobs` feature (on by default).
     #[cfg(feature = "jobs")]
@@ -1673,6 +1684,151 @@ pub struct ListDataEventsParams {
     /// Return a count per event name instead of the individual events.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<bool>,
+}
+/// Help Center: Help centers and the collections and sections that organise their articles.
+///
+/// Needs the `help-center` feature (on by default).
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, Copy)]
+pub struct HelpCenter<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "help-center")]
+impl<'a> HelpCenter<'a> {
+    /// List all collections
+    ///
+    /// Returns the collections and sections of every help center of the workspace, most recently updated first.
+    ///
+    /// `GET /help_center/collections` (operation `listCollections`).
+    pub async fn list_collections(&self) -> Result<types::CollectionList, Error> {
+        self.client
+            .request(
+                Method::GET,
+                "listCollections",
+                "/help_center/collections".to_owned(),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Create a collection
+    ///
+    /// Creates a collection, or a section inside the collection named by `parent_id`, in the given help center or else the default one.
+    ///
+    /// `POST /help_center/collections` (operation `createCollection`).
+    pub async fn create_collection(
+        &self,
+        body: &types::CreateCollectionRequest,
+    ) -> Result<types::Collection, Error> {
+        self.client
+            .request(
+                Method::POST,
+                "createCollection",
+                "/help_center/collections".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Retrieve a collection
+    ///
+    /// Returns one collection or section, with its content in every language.
+    ///
+    /// `GET /help_center/collections/{collection_id}` (operation `retrieveCollection`).
+    pub async fn retrieve_collection(
+        &self,
+        collection_id: &str,
+    ) -> Result<types::Collection, Error> {
+        let collection_id = encode_path_segment(&collection_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveCollection",
+                format!("/help_center/collections/{collection_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Update a collection
+    ///
+    /// Changes the given fields of a collection or section; a `parent_id` of null makes it a top-level collection.
+    ///
+    /// `PUT /help_center/collections/{collection_id}` (operation `updateCollection`).
+    pub async fn update_collection(
+        &self,
+        collection_id: &str,
+        body: &types::UpdateCollectionRequest,
+    ) -> Result<types::Collection, Error> {
+        let collection_id = encode_path_segment(&collection_id);
+        self.client
+            .request(
+                Method::PUT,
+                "updateCollection",
+                format!("/help_center/collections/{collection_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Delete a collection
+    ///
+    /// Deletes a collection or section for good.
+    ///
+    /// `DELETE /help_center/collections/{collection_id}` (operation `deleteCollection`).
+    pub async fn delete_collection(
+        &self,
+        collection_id: &str,
+    ) -> Result<types::DeletedCollectionObject, Error> {
+        let collection_id = encode_path_segment(&collection_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteCollection",
+                format!("/help_center/collections/{collection_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// List all help centers
+    ///
+    /// Returns every help center of the workspace.
+    ///
+    /// `GET /help_center/help_centers` (operation `listHelpCenters`).
+    pub async fn list_help_centers(&self) -> Result<types::HelpCenterList, Error> {
+        self.client
+            .request(
+                Method::GET,
+                "listHelpCenters",
+                "/help_center/help_centers".to_owned(),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Retrieve a help center
+    ///
+    /// Returns one help center.
+    ///
+    /// `GET /help_center/help_centers/{help_center_id}` (operation `retrieveHelpCenter`).
+    pub async fn retrieve(
+        &self,
+        help_center_id: &str,
+    ) -> Result<types::HelpCenter, Error> {
+        let help_center_id = encode_path_segment(&help_center_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveHelpCenter",
+                format!("/help_center/help_centers/{help_center_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
 }
 /// Jobs: Work Intercom runs in the background after a request queues it, and its status.
 ///

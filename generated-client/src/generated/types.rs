@@ -13,6 +13,7 @@
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "help-center",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
@@ -2030,6 +2031,98 @@ impl From<&str> for CloseConversationRequestType {
 }
 #[cfg(feature = "conversations")]
 crate::codec::string_enum!(CloseConversationRequestType);
+/// A collection of a help center, or a section inside one (`parent_id` set). For multilingual help centers the top-level text fields hold the default language's content.
+///
+/// Schema `collection`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Collection {
+    /// When the collection was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The default language of the help center (only for multilingual help centers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_locale: Option<String>,
+    /// A short description of the collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The help center the collection belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_center_id: Option<i64>,
+    /// The name of the collection's icon, such as `book-bookmark`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The identifier Intercom gave the collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The position among its siblings, from 0 (the default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<i64>,
+    /// The collection this section sits in; null for a top-level collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translated_content: Option<GroupTranslatedContent>,
+    /// When the collection was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// The public address of the collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The identifier of the workspace the collection belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+}
+/// A page of collections.
+///
+/// Schema `collection_list`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CollectionList {
+    /// The collections.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Collection>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many collections there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CollectionListType>,
+}
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CollectionListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "help-center")]
+impl CollectionListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+impl From<&str> for CollectionListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+crate::codec::string_enum!(CollectionListType);
 /// An organisation that uses your product, with the contacts that belong to it.
 ///
 /// Schema `company`.
@@ -4965,6 +5058,26 @@ impl From<&str> for CreateArticleRequestState {
 }
 #[cfg(feature = "articles")]
 crate::codec::string_enum!(CreateArticleRequestState);
+/// A new collection, or a section of the collection named by `parent_id`.
+///
+/// Schema `create_collection_request`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateCollectionRequest {
+    /// A short description, in the default language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The help center to create it in; null for the default one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_center_id: Option<i64>,
+    /// The name, in the default language.
+    pub name: String,
+    /// The collection to create a section in; null for a top-level collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translated_content: Option<GroupTranslatedContent>,
+}
 /// The attributes of a new contact. At least one of `email`, `external_id` or `role` must be given.
 ///
 /// Schema `create_contact_request`.
@@ -5683,6 +5796,7 @@ crate::codec::string_enum!(CreateTicketTypeRequestCategory);
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "help-center",
         feature = "notes",
         feature = "tickets"
     )
@@ -5710,6 +5824,7 @@ pub struct CursorPages {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "help-center",
         feature = "notes",
         feature = "tickets"
     )
@@ -5729,6 +5844,7 @@ pub enum CursorPagesType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "help-center",
         feature = "notes",
         feature = "tickets"
     )
@@ -5749,6 +5865,7 @@ impl CursorPagesType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "help-center",
         feature = "notes",
         feature = "tickets"
     )
@@ -5768,6 +5885,7 @@ impl From<&str> for CursorPagesType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "help-center",
         feature = "notes",
         feature = "tickets"
     )
@@ -6449,6 +6567,51 @@ impl From<&str> for DeletedArticleObjectObject {
 }
 #[cfg(feature = "articles")]
 crate::codec::string_enum!(DeletedArticleObjectObject);
+/// Confirmation that a collection was deleted.
+///
+/// Schema `deleted_collection_object`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeletedCollectionObject {
+    /// Whether the collection was deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The identifier of the deleted collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<DeletedCollectionObjectObject>,
+}
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DeletedCollectionObjectObject {
+    /// `collection`
+    Collection,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "help-center")]
+impl DeletedCollectionObjectObject {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Collection => "collection",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+impl From<&str> for DeletedCollectionObjectObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "collection" => Self::Collection,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+crate::codec::string_enum!(DeletedCollectionObjectObject);
 /// Confirmation that a company was deleted.
 ///
 /// Schema `deleted_company_object`.
@@ -6534,6 +6697,7 @@ pub struct DetachContactFromConversationRequest {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "help-center",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
@@ -6571,6 +6735,7 @@ pub struct Error2 {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "help-center",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
@@ -6606,6 +6771,7 @@ pub struct ErrorItem {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "help-center",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
@@ -6638,6 +6804,7 @@ pub enum ErrorType {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "help-center",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
@@ -6671,6 +6838,7 @@ impl ErrorType {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "help-center",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
@@ -6703,6 +6871,7 @@ impl From<&str> for ErrorType {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "help-center",
         feature = "jobs",
         feature = "messages",
         feature = "notes",
@@ -6870,6 +7039,164 @@ pub struct GranularSubscription {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// The name and description of a collection or section in one language.
+///
+/// Schema `group_content`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GroupContent {
+    /// The description in this language (collections only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The name in this language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<GroupContentType>,
+}
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GroupContentType {
+    /// `group_content`
+    GroupContent,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "help-center")]
+impl GroupContentType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GroupContent => "group_content",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+impl From<&str> for GroupContentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "group_content" => Self::GroupContent,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+crate::codec::string_enum!(GroupContentType);
+/// The name and description of a collection or section per language, keyed by locale code.
+///
+/// Schema `group_translated_content`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GroupTranslatedContent {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ar: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bg: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bs: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cs: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub da: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub de: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub el: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub en: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub es: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub et: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fi: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fr: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub he: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hr: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hu: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub it: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ja: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ko: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lt: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lv: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mn: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nb: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nl: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pl: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pt: Option<GroupContent>,
+    #[serde(rename = "pt-BR", skip_serializing_if = "Option::is_none")]
+    pub pt_br: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ro: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ru: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sl: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sr: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sv: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tr: Option<GroupContent>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<GroupTranslatedContentType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vi: Option<GroupContent>,
+    #[serde(rename = "zh-CN", skip_serializing_if = "Option::is_none")]
+    pub zh_cn: Option<GroupContent>,
+    #[serde(rename = "zh-TW", skip_serializing_if = "Option::is_none")]
+    pub zh_tw: Option<GroupContent>,
+}
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GroupTranslatedContentType {
+    /// `group_translated_content`
+    GroupTranslatedContent,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "help-center")]
+impl GroupTranslatedContentType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GroupTranslatedContent => "group_translated_content",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+impl From<&str> for GroupTranslatedContentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "group_translated_content" => Self::GroupTranslatedContent,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+crate::codec::string_enum!(GroupTranslatedContentType);
 /// A teammate paused or resumed handling a conversation.
 ///
 /// Schema `handling_event`.
@@ -6931,6 +7258,82 @@ impl From<&str> for HandlingEventType {
 }
 #[cfg(feature = "conversations")]
 crate::codec::string_enum!(HandlingEventType);
+/// A help center of the workspace, which holds collections and articles.
+///
+/// Schema `help_center`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct HelpCenter {
+    /// When the help center was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The custom domain of the help center, if one is set up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_domain: Option<String>,
+    /// The name teammates see for the help center.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// The identifier Intercom gave the help center.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the help center in its address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// When the help center was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// The address of the help center, on the custom domain when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Whether the help center's website is switched on (a setting of the help center).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub website_turned_on: Option<bool>,
+    /// The identifier of the workspace the help center belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+}
+/// The help centers of the workspace.
+///
+/// Schema `help_center_list`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct HelpCenterList {
+    /// The help centers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<HelpCenter>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<HelpCenterListType>,
+}
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum HelpCenterListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "help-center")]
+impl HelpCenterListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+impl From<&str> for HelpCenterListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+crate::codec::string_enum!(HelpCenterListType);
 /// A job Intercom runs in the background, such as creating a ticket.
 ///
 /// Schema `jobs`.
@@ -8915,6 +9318,7 @@ crate::codec::string_enum!(SocialProfileType);
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "help-center",
         feature = "notes",
         feature = "tickets"
     )
@@ -11059,6 +11463,24 @@ impl From<&str> for UpdateArticleRequestState {
 }
 #[cfg(feature = "articles")]
 crate::codec::string_enum!(UpdateArticleRequestState);
+/// The fields of a collection to change.
+///
+/// Schema `update_collection_request`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateCollectionRequest {
+    /// The new description, in the default language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The new name, in the default language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The collection to move it into; null makes it a top-level collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translated_content: Option<GroupTranslatedContent>,
+}
 /// The attributes of a contact to change; fields left out keep their values.
 ///
 /// Schema `update_contact_request`.
