@@ -229,6 +229,28 @@ async fn every_operation_passes_prism() {
     d.call("listHelpCenters", |c| async move { c.help_center().list_help_centers().await }).await;
     d.call("retrieveHelpCenter", |c| async move { c.help_center().retrieve("12").await }).await;
 
+    // News
+    d.call("listNewsItems", |c| async move { c.news().list_news_items().await }).await;
+    d.call("createNewsItem", |c| async move {
+        let request = body(json!({
+            "title": "New dashboard", "body": "<p>Usage per team</p>", "sender_id": ADMIN, "state": "live",
+            "deliver_silently": false, "labels": ["Product"], "reactions": ["🚀", null],
+            "newsfeed_assignments": [{"newsfeed_id": 71, "published_at": 1700000000}]
+        }));
+        c.news().create_news_item(&request).await
+    })
+    .await;
+    d.call("retrieveNewsItem", |c| async move { c.news().retrieve_news_item("301").await }).await;
+    d.call("updateNewsItem", |c| async move {
+        let request = body(json!({"title": "Spring release notes", "sender_id": ADMIN, "reactions": ["👍"]}));
+        c.news().update_news_item("302", &request).await
+    })
+    .await;
+    d.call("deleteNewsItem", |c| async move { c.news().delete_news_item("302").await }).await;
+    d.call("listNewsfeeds", |c| async move { c.news().list_newsfeeds().await }).await;
+    d.call("retrieveNewsfeed", |c| async move { c.news().retrieve_newsfeed("71").await }).await;
+    d.call("listLiveNewsfeedItems", |c| async move { c.news().list_live_newsfeed_items("71").await }).await;
+
     // Companies
     d.call("findCompanies", |c| async move {
         let params = FindCompaniesParams { company_id: Some("acme-1".to_owned()), ..Default::default() };

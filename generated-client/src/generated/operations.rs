@@ -16,6 +16,7 @@
         feature = "help-center",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
@@ -56,6 +57,7 @@ use serde::Serialize;
         feature = "help-center",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
@@ -82,6 +84,7 @@ use super::types;
         feature = "help-center",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
@@ -105,6 +108,7 @@ use crate::client::Client;
         feature = "data-attributes",
         feature = "help-center",
         feature = "jobs",
+        feature = "news",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
@@ -129,6 +133,7 @@ use crate::client::encode_path_segment;
         feature = "help-center",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
@@ -155,6 +160,7 @@ use crate::Error;
         feature = "help-center",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
@@ -224,6 +230,11 @@ impl Client {
     #[cfg(feature = "messages")]
     pub fn messages(&self) -> Messages<'_> {
         Messages { client: self }
+    }
+    /// Operations on News. Needs the `news` feature (on by default).
+    #[cfg(feature = "news")]
+    pub fn news(&self) -> News<'_> {
+        News { client: self }
     }
     /// Operations on Notes. Needs the `notes` feature (on by default).
     #[cfg(feature = "notes")]
@@ -1877,6 +1888,159 @@ impl<'a> Messages<'a> {
             .request(Method::POST, "createMessage", "/messages".to_owned())
             .idempotent(false)
             .json(body)
+            .send()
+            .await
+    }
+}
+/// News: Announcements shown in the Messenger (news items), and the newsfeeds that hold them.
+///
+/// Needs the `news` feature (on by default).
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, Copy)]
+pub struct News<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "news")]
+impl<'a> News<'a> {
+    /// List all news items
+    ///
+    /// Returns the news items of the workspace, drafts and live ones.
+    ///
+    /// `GET /news/news_items` (operation `listNewsItems`).
+    pub async fn list_news_items(&self) -> Result<types::NewsItemList, Error> {
+        self.client
+            .request(Method::GET, "listNewsItems", "/news/news_items".to_owned())
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Create a news item
+    ///
+    /// Creates a news item, sent by a teammate, and places it in the given newsfeeds. It is shown to users only once its state is `live`.
+    ///
+    /// `POST /news/news_items` (operation `createNewsItem`).
+    pub async fn create_news_item(
+        &self,
+        body: &types::NewsItemRequest,
+    ) -> Result<types::NewsItem, Error> {
+        self.client
+            .request(Method::POST, "createNewsItem", "/news/news_items".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Retrieve a news item
+    ///
+    /// Returns one news item.
+    ///
+    /// `GET /news/news_items/{news_item_id}` (operation `retrieveNewsItem`).
+    pub async fn retrieve_news_item(
+        &self,
+        news_item_id: &str,
+    ) -> Result<types::NewsItem, Error> {
+        let news_item_id = encode_path_segment(&news_item_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveNewsItem",
+                format!("/news/news_items/{news_item_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Update a news item
+    ///
+    /// Replaces the content of a news item; `title` and `sender_id` are always required.
+    ///
+    /// `PUT /news/news_items/{news_item_id}` (operation `updateNewsItem`).
+    pub async fn update_news_item(
+        &self,
+        news_item_id: &str,
+        body: &types::NewsItemRequest,
+    ) -> Result<types::NewsItem, Error> {
+        let news_item_id = encode_path_segment(&news_item_id);
+        self.client
+            .request(
+                Method::PUT,
+                "updateNewsItem",
+                format!("/news/news_items/{news_item_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Delete a news item
+    ///
+    /// Deletes a news item for good, removing it from every newsfeed.
+    ///
+    /// `DELETE /news/news_items/{news_item_id}` (operation `deleteNewsItem`).
+    pub async fn delete_news_item(
+        &self,
+        news_item_id: &str,
+    ) -> Result<types::DeletedNewsItemObject, Error> {
+        let news_item_id = encode_path_segment(&news_item_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteNewsItem",
+                format!("/news/news_items/{news_item_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// List all newsfeeds
+    ///
+    /// Returns the newsfeeds of the workspace. Newsfeeds are set up in Intercom, not through the API.
+    ///
+    /// `GET /news/newsfeeds` (operation `listNewsfeeds`).
+    pub async fn list_newsfeeds(&self) -> Result<types::NewsfeedList, Error> {
+        self.client
+            .request(Method::GET, "listNewsfeeds", "/news/newsfeeds".to_owned())
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Retrieve a newsfeed
+    ///
+    /// Returns one newsfeed.
+    ///
+    /// `GET /news/newsfeeds/{newsfeed_id}` (operation `retrieveNewsfeed`).
+    pub async fn retrieve_newsfeed(
+        &self,
+        newsfeed_id: &str,
+    ) -> Result<types::Newsfeed, Error> {
+        let newsfeed_id = encode_path_segment(&newsfeed_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveNewsfeed",
+                format!("/news/newsfeeds/{newsfeed_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// List the live news items of a newsfeed
+    ///
+    /// Returns the news items of one newsfeed whose state is `live`.
+    ///
+    /// `GET /news/newsfeeds/{newsfeed_id}/items` (operation `listLiveNewsfeedItems`).
+    pub async fn list_live_newsfeed_items(
+        &self,
+        newsfeed_id: &str,
+    ) -> Result<types::NewsItemList, Error> {
+        let newsfeed_id = encode_path_segment(&newsfeed_id);
+        self.client
+            .request(
+                Method::GET,
+                "listLiveNewsfeedItems",
+                format!("/news/newsfeeds/{newsfeed_id}/items"),
+            )
+            .idempotent(true)
             .send()
             .await
     }

@@ -16,6 +16,7 @@
         feature = "help-center",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
@@ -5797,6 +5798,7 @@ crate::codec::string_enum!(CreateTicketTypeRequestCategory);
         feature = "contacts",
         feature = "conversations",
         feature = "help-center",
+        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -5825,6 +5827,7 @@ pub struct CursorPages {
         feature = "contacts",
         feature = "conversations",
         feature = "help-center",
+        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -5845,6 +5848,7 @@ pub enum CursorPagesType {
         feature = "contacts",
         feature = "conversations",
         feature = "help-center",
+        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -5866,6 +5870,7 @@ impl CursorPagesType {
         feature = "contacts",
         feature = "conversations",
         feature = "help-center",
+        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -5886,6 +5891,7 @@ impl From<&str> for CursorPagesType {
         feature = "contacts",
         feature = "conversations",
         feature = "help-center",
+        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -6657,6 +6663,51 @@ impl From<&str> for DeletedCompanyObjectObject {
 }
 #[cfg(feature = "companies")]
 crate::codec::string_enum!(DeletedCompanyObjectObject);
+/// Confirmation that a news item was deleted.
+///
+/// Schema `deleted_news_item_object`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeletedNewsItemObject {
+    /// Whether the news item was deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The identifier of the deleted news item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<DeletedNewsItemObjectObject>,
+}
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DeletedNewsItemObjectObject {
+    /// `news-item`
+    NewsItem,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl DeletedNewsItemObjectObject {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NewsItem => "news-item",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for DeletedNewsItemObjectObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "news-item" => Self::NewsItem,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(DeletedNewsItemObjectObject);
 /// The minimal item of a `*.deleted` topic: only what identifies the removed object, not the object itself.
 ///
 /// Schema `deleted_object`.
@@ -6700,6 +6751,7 @@ pub struct DetachContactFromConversationRequest {
         feature = "help-center",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
@@ -6738,6 +6790,7 @@ pub struct Error2 {
         feature = "help-center",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
@@ -6774,6 +6827,7 @@ pub struct ErrorItem {
         feature = "help-center",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
@@ -6807,6 +6861,7 @@ pub enum ErrorType {
         feature = "help-center",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
@@ -6841,6 +6896,7 @@ impl ErrorType {
         feature = "help-center",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
@@ -6874,6 +6930,7 @@ impl From<&str> for ErrorType {
         feature = "help-center",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
         feature = "segments",
         feature = "subscription-types",
@@ -8120,6 +8177,341 @@ impl From<MultipleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
         Self::MultipleFilterSearchRequest(Box::new(value))
     }
 }
+/// An announcement shown in the Messenger's newsfeeds, such as a product update.
+///
+/// Schema `news_item`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NewsItem {
+    /// The content of the news item, in HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The address of the cover image, a `.jpg` or `.png` file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cover_image_url: Option<String>,
+    /// When the news item was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// When true, the news item shows up without a notification badge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deliver_silently: Option<bool>,
+    /// The identifier Intercom gave the news item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Labels shown to users to group news items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<Option<String>>>,
+    /// The newsfeeds the news item is placed in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
+    /// The emoji users can react with, in order; none means reactions are off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reactions: Option<Vec<Option<String>>>,
+    /// The identifier of the teammate the news item is sent by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sender_id: Option<i64>,
+    /// Users see the news item only once it is `live`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<NewsItemState>,
+    /// The title of the news item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<NewsItemType>,
+    /// When the news item was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// The identifier of the workspace the news item belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+}
+/// A page of news items.
+///
+/// Schema `news_item_list`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NewsItemList {
+    /// The news items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<NewsItem>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many news items there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<NewsItemListType>,
+}
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NewsItemListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl NewsItemListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for NewsItemListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(NewsItemListType);
+/// The content of a news item, to create it or to replace what it has.
+///
+/// Schema `news_item_request`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewsItemRequest {
+    /// The content of the news item, in HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// Show it without a notification badge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deliver_silently: Option<bool>,
+    /// Labels shown to users to group news items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
+    /// The newsfeeds to place it in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
+    /// The emoji users can react with, in order; an empty list turns reactions off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reactions: Option<Vec<Option<String>>>,
+    /// The identifier of the teammate to send it as; must be a teammate of the workspace.
+    pub sender_id: i64,
+    /// Set `live` to show it to users.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<NewsItemRequestState>,
+    /// The title of the news item.
+    pub title: String,
+}
+/// Set `live` to show it to users.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NewsItemRequestState {
+    /// `draft`
+    Draft,
+    /// `live`
+    Live,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl NewsItemRequestState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Live => "live",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for NewsItemRequestState {
+    fn from(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "live" => Self::Live,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(NewsItemRequestState);
+/// Users see the news item only once it is `live`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NewsItemState {
+    /// `draft`
+    Draft,
+    /// `live`
+    Live,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl NewsItemState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Live => "live",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for NewsItemState {
+    fn from(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "live" => Self::Live,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(NewsItemState);
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NewsItemType {
+    /// `news-item`
+    NewsItem,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl NewsItemType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NewsItem => "news-item",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for NewsItemType {
+    fn from(value: &str) -> Self {
+        match value {
+            "news-item" => Self::NewsItem,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(NewsItemType);
+/// A feed of news items in the Messenger, for one audience. Newsfeeds are set up in Intercom, not through the API.
+///
+/// Schema `newsfeed`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Newsfeed {
+    /// When the newsfeed was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The identifier Intercom gave the newsfeed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the newsfeed, seen by teammates only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<NewsfeedType>,
+    /// When the newsfeed was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// A newsfeed a news item is placed in, and since when.
+///
+/// Schema `newsfeed_assignment`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NewsfeedAssignment {
+    /// The identifier of the newsfeed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newsfeed_id: Option<i64>,
+    /// When the news item was published in the newsfeed (Unix seconds); not in the future. Useful to back-date imported items; ignored for drafts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<crate::Timestamp>,
+}
+/// A page of newsfeeds.
+///
+/// Schema `newsfeed_list`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NewsfeedList {
+    /// The newsfeeds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Newsfeed>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many newsfeeds there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<NewsfeedListType>,
+}
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NewsfeedListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl NewsfeedListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for NewsfeedListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(NewsfeedListType);
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NewsfeedType {
+    /// `newsfeed`
+    Newsfeed,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl NewsfeedType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Newsfeed => "newsfeed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for NewsfeedType {
+    fn from(value: &str) -> Self {
+        match value {
+            "newsfeed" => Self::Newsfeed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(NewsfeedType);
 /// A note a teammate wrote about a contact.
 ///
 /// Schema `note`.
@@ -9319,6 +9711,7 @@ crate::codec::string_enum!(SocialProfileType);
         feature = "contacts",
         feature = "conversations",
         feature = "help-center",
+        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
