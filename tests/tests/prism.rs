@@ -14,7 +14,8 @@ use std::future::Future;
 use intercom::generated::operations::{
     FindCompaniesParams, ListActivityLogsParams, ListCompaniesParams, ListContactsParams, ListConversationsParams,
     ListDataAttributesParams, ListDataEventsParams, ListSegmentsParams, RetrieveConversationParams,
-    RetrieveVisitorParams, ScrollCompaniesParams, SearchArticlesParams, UpdateConversationParams,
+    RetrieveVisitorParams, ScrollCompaniesParams, SearchArticlesParams, SearchInternalArticlesParams,
+    UpdateConversationParams,
 };
 use intercom::{types, Client, Error, RequestOptions, ResponseCapture};
 use serde::de::DeserializeOwned;
@@ -250,6 +251,27 @@ async fn every_operation_passes_prism() {
     d.call("listNewsfeeds", |c| async move { c.news().list_newsfeeds().await }).await;
     d.call("retrieveNewsfeed", |c| async move { c.news().retrieve_newsfeed("71").await }).await;
     d.call("listLiveNewsfeedItems", |c| async move { c.news().list_live_newsfeed_items("71").await }).await;
+
+    // Internal Articles
+    d.call("listInternalArticles", |c| async move { c.internal_articles().list().await }).await;
+    d.call("createInternalArticle", |c| async move {
+        let request = body(json!({
+            "title": "Handling chargebacks", "body": "<p>Reply within two days.</p>", "owner_id": ADMIN, "author_id": ADMIN
+        }));
+        c.internal_articles().create(&request).await
+    })
+    .await;
+    d.call("searchInternalArticles", |c| async move {
+        c.internal_articles().search(&SearchInternalArticlesParams { folder_id: Some("12".to_owned()) }).await
+    })
+    .await;
+    d.call("retrieveInternalArticle", |c| async move { c.internal_articles().retrieve("88101").await }).await;
+    d.call("updateInternalArticle", |c| async move {
+        let request = body(json!({"title": "Issuing a refund over 250 EUR", "owner_id": ADMIN}));
+        c.internal_articles().update("88101", &request).await
+    })
+    .await;
+    d.call("deleteInternalArticle", |c| async move { c.internal_articles().delete("88102").await }).await;
 
     // Companies
     d.call("findCompanies", |c| async move {

@@ -14,6 +14,7 @@
         feature = "data-attributes",
         feature = "data-events",
         feature = "help-center",
+        feature = "internal-articles",
         feature = "jobs",
         feature = "messages",
         feature = "news",
@@ -39,6 +40,7 @@ use reqwest::Method;
         feature = "conversations",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "internal-articles",
         feature = "segments",
         feature = "visitors"
     )
@@ -55,6 +57,7 @@ use serde::Serialize;
         feature = "data-attributes",
         feature = "data-events",
         feature = "help-center",
+        feature = "internal-articles",
         feature = "jobs",
         feature = "messages",
         feature = "news",
@@ -82,6 +85,7 @@ use super::types;
         feature = "data-attributes",
         feature = "data-events",
         feature = "help-center",
+        feature = "internal-articles",
         feature = "jobs",
         feature = "messages",
         feature = "news",
@@ -107,6 +111,7 @@ use crate::client::Client;
         feature = "conversations",
         feature = "data-attributes",
         feature = "help-center",
+        feature = "internal-articles",
         feature = "jobs",
         feature = "news",
         feature = "notes",
@@ -131,6 +136,7 @@ use crate::client::encode_path_segment;
         feature = "data-attributes",
         feature = "data-events",
         feature = "help-center",
+        feature = "internal-articles",
         feature = "jobs",
         feature = "messages",
         feature = "news",
@@ -158,6 +164,7 @@ use crate::Error;
         feature = "data-attributes",
         feature = "data-events",
         feature = "help-center",
+        feature = "internal-articles",
         feature = "jobs",
         feature = "messages",
         feature = "news",
@@ -220,6 +227,11 @@ impl Client {
     #[cfg(feature = "help-center")]
     pub fn help_center(&self) -> HelpCenter<'_> {
         HelpCenter { client: self }
+    }
+    /// Operations on Internal Articles. Needs the `internal-articles` feature (on by default).
+    #[cfg(feature = "internal-articles")]
+    pub fn internal_articles(&self) -> InternalArticles<'_> {
+        InternalArticles { client: self }
     }
     /// Operations on Jobs. Needs the `jobs` feature (on by default).
     #[cfg(feature = "jobs")]
@@ -1840,6 +1852,143 @@ impl<'a> HelpCenter<'a> {
             .send()
             .await
     }
+}
+/// Internal Articles: The internal knowledge base, articles that teammates and Fin read and customers do not.
+///
+/// Needs the `internal-articles` feature (on by default).
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, Copy)]
+pub struct InternalArticles<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "internal-articles")]
+impl<'a> InternalArticles<'a> {
+    /// List all internal articles
+    ///
+    /// Returns the internal articles of the workspace, the knowledge only teammates and Fin see.
+    ///
+    /// `GET /internal_articles` (operation `listInternalArticles`).
+    pub async fn list(&self) -> Result<types::InternalArticleList, Error> {
+        self.client
+            .request(
+                Method::GET,
+                "listInternalArticles",
+                "/internal_articles".to_owned(),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Create an internal article
+    ///
+    /// Creates an internal article, written by one teammate and owned by another (or the same).
+    ///
+    /// `POST /internal_articles` (operation `createInternalArticle`).
+    pub async fn create(
+        &self,
+        body: &types::CreateInternalArticleRequest,
+    ) -> Result<types::InternalArticle, Error> {
+        self.client
+            .request(
+                Method::POST,
+                "createInternalArticle",
+                "/internal_articles".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Search internal articles
+    ///
+    /// Returns the internal articles, optionally only those of one folder.
+    ///
+    /// `GET /internal_articles/search` (operation `searchInternalArticles`).
+    pub async fn search(
+        &self,
+        params: &SearchInternalArticlesParams,
+    ) -> Result<types::InternalArticleSearchResponse, Error> {
+        self.client
+            .request(
+                Method::GET,
+                "searchInternalArticles",
+                "/internal_articles/search".to_owned(),
+            )
+            .idempotent(true)
+            .query(params)
+            .send()
+            .await
+    }
+    /// Retrieve an internal article
+    ///
+    /// Returns one internal article.
+    ///
+    /// `GET /internal_articles/{internal_article_id}` (operation `retrieveInternalArticle`).
+    pub async fn retrieve(
+        &self,
+        internal_article_id: &str,
+    ) -> Result<types::InternalArticle, Error> {
+        let internal_article_id = encode_path_segment(&internal_article_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveInternalArticle",
+                format!("/internal_articles/{internal_article_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Update an internal article
+    ///
+    /// Changes the given fields of an internal article; fields left out keep their values.
+    ///
+    /// `PUT /internal_articles/{internal_article_id}` (operation `updateInternalArticle`).
+    pub async fn update(
+        &self,
+        internal_article_id: &str,
+        body: &types::UpdateInternalArticleRequest,
+    ) -> Result<types::InternalArticle, Error> {
+        let internal_article_id = encode_path_segment(&internal_article_id);
+        self.client
+            .request(
+                Method::PUT,
+                "updateInternalArticle",
+                format!("/internal_articles/{internal_article_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Delete an internal article
+    ///
+    /// Deletes an internal article for good.
+    ///
+    /// `DELETE /internal_articles/{internal_article_id}` (operation `deleteInternalArticle`).
+    pub async fn delete(
+        &self,
+        internal_article_id: &str,
+    ) -> Result<types::DeletedInternalArticleObject, Error> {
+        let internal_article_id = encode_path_segment(&internal_article_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteInternalArticle",
+                format!("/internal_articles/{internal_article_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Query parameters of `searchInternalArticles`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct SearchInternalArticlesParams {
+    /// The folder to search in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<String>,
 }
 /// Jobs: Work Intercom runs in the background after a request queues it, and its status.
 ///

@@ -14,6 +14,7 @@
         feature = "data-attributes",
         feature = "data-events",
         feature = "help-center",
+        feature = "internal-articles",
         feature = "jobs",
         feature = "messages",
         feature = "news",
@@ -5529,6 +5530,22 @@ impl From<&str> for CreateInAppMessageRequestMessageType {
 }
 #[cfg(feature = "messages")]
 crate::codec::string_enum!(CreateInAppMessageRequestMessageType);
+/// The content of a new internal article.
+///
+/// Schema `create_internal_article_request`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateInternalArticleRequest {
+    /// The identifier of the teammate who wrote it.
+    pub author_id: i64,
+    /// The body of the article, in HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The identifier of the teammate who owns it.
+    pub owner_id: i64,
+    /// The title of the article.
+    pub title: String,
+}
 /// The fields every outbound message has.
 ///
 /// Schema `create_message_base_request`.
@@ -5798,6 +5815,7 @@ crate::codec::string_enum!(CreateTicketTypeRequestCategory);
         feature = "contacts",
         feature = "conversations",
         feature = "help-center",
+        feature = "internal-articles",
         feature = "news",
         feature = "notes",
         feature = "tickets"
@@ -5827,6 +5845,7 @@ pub struct CursorPages {
         feature = "contacts",
         feature = "conversations",
         feature = "help-center",
+        feature = "internal-articles",
         feature = "news",
         feature = "notes",
         feature = "tickets"
@@ -5848,6 +5867,7 @@ pub enum CursorPagesType {
         feature = "contacts",
         feature = "conversations",
         feature = "help-center",
+        feature = "internal-articles",
         feature = "news",
         feature = "notes",
         feature = "tickets"
@@ -5870,6 +5890,7 @@ impl CursorPagesType {
         feature = "contacts",
         feature = "conversations",
         feature = "help-center",
+        feature = "internal-articles",
         feature = "news",
         feature = "notes",
         feature = "tickets"
@@ -5891,6 +5912,7 @@ impl From<&str> for CursorPagesType {
         feature = "contacts",
         feature = "conversations",
         feature = "help-center",
+        feature = "internal-articles",
         feature = "news",
         feature = "notes",
         feature = "tickets"
@@ -6663,6 +6685,51 @@ impl From<&str> for DeletedCompanyObjectObject {
 }
 #[cfg(feature = "companies")]
 crate::codec::string_enum!(DeletedCompanyObjectObject);
+/// Confirmation that an internal article was deleted.
+///
+/// Schema `deleted_internal_article_object`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeletedInternalArticleObject {
+    /// Whether the internal article was deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The identifier of the deleted internal article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<DeletedInternalArticleObjectObject>,
+}
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DeletedInternalArticleObjectObject {
+    /// `internal_article`
+    InternalArticle,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "internal-articles")]
+impl DeletedInternalArticleObjectObject {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InternalArticle => "internal_article",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+impl From<&str> for DeletedInternalArticleObjectObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "internal_article" => Self::InternalArticle,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+crate::codec::string_enum!(DeletedInternalArticleObjectObject);
 /// Confirmation that a news item was deleted.
 ///
 /// Schema `deleted_news_item_object`.
@@ -6749,6 +6816,7 @@ pub struct DetachContactFromConversationRequest {
         feature = "data-attributes",
         feature = "data-events",
         feature = "help-center",
+        feature = "internal-articles",
         feature = "jobs",
         feature = "messages",
         feature = "news",
@@ -6788,6 +6856,7 @@ pub struct Error2 {
         feature = "data-attributes",
         feature = "data-events",
         feature = "help-center",
+        feature = "internal-articles",
         feature = "jobs",
         feature = "messages",
         feature = "news",
@@ -6825,6 +6894,7 @@ pub struct ErrorItem {
         feature = "data-attributes",
         feature = "data-events",
         feature = "help-center",
+        feature = "internal-articles",
         feature = "jobs",
         feature = "messages",
         feature = "news",
@@ -6859,6 +6929,7 @@ pub enum ErrorType {
         feature = "data-attributes",
         feature = "data-events",
         feature = "help-center",
+        feature = "internal-articles",
         feature = "jobs",
         feature = "messages",
         feature = "news",
@@ -6894,6 +6965,7 @@ impl ErrorType {
         feature = "data-attributes",
         feature = "data-events",
         feature = "help-center",
+        feature = "internal-articles",
         feature = "jobs",
         feature = "messages",
         feature = "news",
@@ -6928,6 +7000,7 @@ impl From<&str> for ErrorType {
         feature = "data-attributes",
         feature = "data-events",
         feature = "help-center",
+        feature = "internal-articles",
         feature = "jobs",
         feature = "messages",
         feature = "news",
@@ -7391,6 +7464,171 @@ impl From<&str> for HelpCenterListType {
 }
 #[cfg(feature = "help-center")]
 crate::codec::string_enum!(HelpCenterListType);
+/// An article of the internal knowledge base, seen by teammates and Fin, not by customers.
+///
+/// Schema `internal_article`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct InternalArticle {
+    /// The identifier of the teammate who wrote the article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_id: Option<i64>,
+    /// The body of the article, in HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// When the article was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The identifier Intercom gave the internal article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The language of the article, such as `en`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// The identifier of the teammate who owns the article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<i64>,
+    /// The title of the article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<InternalArticleType>,
+    /// When the article was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// A page of internal articles.
+///
+/// Schema `internal_article_list`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct InternalArticleList {
+    /// The internal articles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<InternalArticle>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many internal articles there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<InternalArticleListType>,
+}
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InternalArticleListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "internal-articles")]
+impl InternalArticleListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+impl From<&str> for InternalArticleListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+crate::codec::string_enum!(InternalArticleListType);
+/// The internal articles that match a search.
+///
+/// Schema `internal_article_search_response`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct InternalArticleSearchResponse {
+    /// The matching internal articles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<InternalArticleSearchResponseData>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many internal articles match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<InternalArticleSearchResponseType>,
+}
+/// The matching internal articles.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct InternalArticleSearchResponseData {
+    /// The matching internal articles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internal_articles: Option<Vec<InternalArticle>>,
+}
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InternalArticleSearchResponseType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "internal-articles")]
+impl InternalArticleSearchResponseType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+impl From<&str> for InternalArticleSearchResponseType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+crate::codec::string_enum!(InternalArticleSearchResponseType);
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InternalArticleType {
+    /// `internal_article`
+    InternalArticle,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "internal-articles")]
+impl InternalArticleType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InternalArticle => "internal_article",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+impl From<&str> for InternalArticleType {
+    fn from(value: &str) -> Self {
+        match value {
+            "internal_article" => Self::InternalArticle,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+crate::codec::string_enum!(InternalArticleType);
 /// A job Intercom runs in the background, such as creating a ticket.
 ///
 /// Schema `jobs`.
@@ -9711,6 +9949,7 @@ crate::codec::string_enum!(SocialProfileType);
         feature = "contacts",
         feature = "conversations",
         feature = "help-center",
+        feature = "internal-articles",
         feature = "news",
         feature = "notes",
         feature = "tickets"
@@ -11949,6 +12188,25 @@ pub struct UpdateDataAttributeRequest {
 pub struct UpdateDataAttributeRequestOptionsItem {
     /// One allowed value.
     pub value: String,
+}
+/// The fields of an internal article to change.
+///
+/// Schema `update_internal_article_request`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateInternalArticleRequest {
+    /// The identifier of the teammate to credit as author.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_id: Option<i64>,
+    /// The new body, in HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The identifier of the teammate to make owner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<i64>,
+    /// The new title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 /// The changes to make to a ticket; fields left out stay as they are.
 ///
