@@ -273,6 +273,16 @@ async fn every_operation_passes_prism() {
     .await;
     d.call("deleteInternalArticle", |c| async move { c.internal_articles().delete("88102").await }).await;
 
+    // Data Export
+    d.call("createDataExport", |c| async move {
+        let request = body(json!({"created_at_after": 1700000000, "created_at_before": 1700086400}));
+        c.data_export().create(&request).await
+    })
+    .await;
+    d.call("retrieveDataExport", |c| async move { c.data_export().retrieve("k2v8r5w1q9zt3m4a").await }).await;
+    d.call("cancelDataExport", |c| async move { c.data_export().cancel("p7c3x6n2d8hb5f1e").await }).await;
+    d.call("downloadDataExport", |c| async move { c.data_export().download("k2v8r5w1q9zt3m4a").await }).await;
+
     // Companies
     d.call("findCompanies", |c| async move {
         let params = FindCompaniesParams { company_id: Some("acme-1".to_owned()), ..Default::default() };

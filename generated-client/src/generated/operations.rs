@@ -13,6 +13,7 @@
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "help-center",
         feature = "internal-articles",
         feature = "jobs",
@@ -56,6 +57,7 @@ use serde::Serialize;
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "help-center",
         feature = "internal-articles",
         feature = "jobs",
@@ -84,6 +86,7 @@ use super::types;
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "help-center",
         feature = "internal-articles",
         feature = "jobs",
@@ -110,6 +113,7 @@ use crate::client::Client;
         feature = "contacts",
         feature = "conversations",
         feature = "data-attributes",
+        feature = "data-export",
         feature = "help-center",
         feature = "internal-articles",
         feature = "jobs",
@@ -135,6 +139,7 @@ use crate::client::encode_path_segment;
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "help-center",
         feature = "internal-articles",
         feature = "jobs",
@@ -163,6 +168,7 @@ use crate::Error;
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "help-center",
         feature = "internal-articles",
         feature = "jobs",
@@ -222,6 +228,11 @@ impl Client {
     #[cfg(feature = "data-events")]
     pub fn data_events(&self) -> DataEvents<'_> {
         DataEvents { client: self }
+    }
+    /// Operations on Data Export. Needs the `data-export` feature (on by default).
+    #[cfg(feature = "data-export")]
+    pub fn data_export(&self) -> DataExport<'_> {
+        DataExport { client: self }
     }
     /// Operations on Help Center. Needs the `help-center` feature (on by default).
     #[cfg(feature = "help-center")]
@@ -1707,6 +1718,93 @@ pub struct ListDataEventsParams {
     /// Return a count per event name instead of the individual events.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<bool>,
+}
+/// Data Export: Exports of message delivery and engagement data, run as background jobs.
+///
+/// Needs the `data-export` feature (on by default).
+#[cfg(feature = "data-export")]
+#[derive(Debug, Clone, Copy)]
+pub struct DataExport<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "data-export")]
+impl<'a> DataExport<'a> {
+    /// Download a content data export
+    ///
+    /// Returns the data of a completed export job as a gzip-compressed CSV file (the client asks for `application/octet-stream`, which Intercom requires).
+    ///
+    /// Returns the answer's body as bytes (`application/octet-stream`).
+    ///
+    /// `GET /download/content/data/{job_identifier}` (operation `downloadDataExport`).
+    pub async fn download(&self, job_identifier: &str) -> Result<bytes::Bytes, Error> {
+        let job_identifier = encode_path_segment(&job_identifier);
+        self.client
+            .request(
+                Method::GET,
+                "downloadDataExport",
+                format!("/download/content/data/{job_identifier}"),
+            )
+            .idempotent(true)
+            .accept("application/octet-stream")
+            .send_bytes()
+            .await
+    }
+    /// Cancel a content data export
+    ///
+    /// Stops an export job that has not finished yet.
+    ///
+    /// `POST /export/cancel/{job_identifier}` (operation `cancelDataExport`).
+    pub async fn cancel(
+        &self,
+        job_identifier: &str,
+    ) -> Result<types::DataExport, Error> {
+        let job_identifier = encode_path_segment(&job_identifier);
+        self.client
+            .request(
+                Method::POST,
+                "cancelDataExport",
+                format!("/export/cancel/{job_identifier}"),
+            )
+            .idempotent(false)
+            .send()
+            .await
+    }
+    /// Start a content data export
+    ///
+    /// Queues a job that exports who received your outbound messages (emails, posts, tours, surveys, series ...) between two times and how they engaged with them; not the messages' content. Poll the job with `retrieveDataExport`, then download it.
+    ///
+    /// `POST /export/content/data` (operation `createDataExport`).
+    pub async fn create(
+        &self,
+        body: &types::CreateDataExportRequest,
+    ) -> Result<types::DataExport, Error> {
+        self.client
+            .request(Method::POST, "createDataExport", "/export/content/data".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Retrieve a content data export
+    ///
+    /// Returns the state of an export job. A completed job has a download address, valid for two days after the job finished.
+    ///
+    /// `GET /export/content/data/{job_identifier}` (operation `retrieveDataExport`).
+    pub async fn retrieve(
+        &self,
+        job_identifier: &str,
+    ) -> Result<types::DataExport, Error> {
+        let job_identifier = encode_path_segment(&job_identifier);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveDataExport",
+                format!("/export/content/data/{job_identifier}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
 }
 /// Help Center: Help centers and the collections and sections that organise their articles.
 ///

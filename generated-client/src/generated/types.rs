@@ -13,6 +13,7 @@
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "help-center",
         feature = "internal-articles",
         feature = "jobs",
@@ -5422,6 +5423,17 @@ pub struct CreateDataEventSummariesRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+/// The time range of the messages to export.
+///
+/// Schema `create_data_export_request`.
+#[cfg(feature = "data-export")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateDataExportRequest {
+    /// The start of the range (Unix seconds).
+    pub created_at_after: i64,
+    /// The end of the range (Unix seconds).
+    pub created_at_before: i64,
+}
 /// A message sent by email.
 ///
 /// Schema `create_email_message_request`.
@@ -6550,6 +6562,76 @@ impl From<&str> for DataEventType {
 }
 #[cfg(any(feature = "data-events", feature = "webhooks"))]
 crate::codec::string_enum!(DataEventType);
+/// A job exporting message delivery and engagement data: who received each outbound message, when, and what they did with it.
+///
+/// Schema `data_export`.
+#[cfg(feature = "data-export")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DataExport {
+    /// Until when the data can be downloaded, as Unix seconds in a string; empty until the job completes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download_expires_at: Option<String>,
+    /// Where to download the data once the job completes; empty until then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download_url: Option<String>,
+    /// The identifier of the job, for the status, cancel and download calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_identifier: Option<String>,
+    /// Where the job stands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<DataExportStatus>,
+}
+/// Where the job stands.
+#[cfg(feature = "data-export")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DataExportStatus {
+    /// `pending`
+    Pending,
+    /// `in_progress`
+    InProgress,
+    /// `failed`
+    Failed,
+    /// `completed`
+    Completed,
+    /// `no_data`
+    NoData,
+    /// `canceled`
+    Canceled,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "data-export")]
+impl DataExportStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::InProgress => "in_progress",
+            Self::Failed => "failed",
+            Self::Completed => "completed",
+            Self::NoData => "no_data",
+            Self::Canceled => "canceled",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "data-export")]
+impl From<&str> for DataExportStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "in_progress" => Self::InProgress,
+            "failed" => Self::Failed,
+            "completed" => Self::Completed,
+            "no_data" => Self::NoData,
+            "canceled" => Self::Canceled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "data-export")]
+crate::codec::string_enum!(DataExportStatus);
 /// Confirmation that an article was deleted.
 ///
 /// Schema `deleted_article_object`.
@@ -6815,6 +6897,7 @@ pub struct DetachContactFromConversationRequest {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "help-center",
         feature = "internal-articles",
         feature = "jobs",
@@ -6855,6 +6938,7 @@ pub struct Error2 {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "help-center",
         feature = "internal-articles",
         feature = "jobs",
@@ -6893,6 +6977,7 @@ pub struct ErrorItem {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "help-center",
         feature = "internal-articles",
         feature = "jobs",
@@ -6928,6 +7013,7 @@ pub enum ErrorType {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "help-center",
         feature = "internal-articles",
         feature = "jobs",
@@ -6964,6 +7050,7 @@ impl ErrorType {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "help-center",
         feature = "internal-articles",
         feature = "jobs",
@@ -6999,6 +7086,7 @@ impl From<&str> for ErrorType {
         feature = "custom-channel-events",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "help-center",
         feature = "internal-articles",
         feature = "jobs",
