@@ -12,10 +12,10 @@ use std::collections::BTreeSet;
 use std::future::Future;
 
 use intercom::generated::operations::{
-    FindCompaniesParams, ListActivityLogsParams, ListCompaniesParams, ListContactsParams, ListConversationsParams,
-    ListDataAttributesParams, ListDataEventsParams, ListSegmentsParams, RetrieveConversationParams,
-    RetrieveVisitorParams, ScrollCompaniesParams, SearchArticlesParams, SearchInternalArticlesParams,
-    UpdateConversationParams,
+    DownloadReportingDataExportParams, FindCompaniesParams, ListActivityLogsParams, ListCompaniesParams,
+    ListContactsParams, ListConversationsParams, ListDataAttributesParams, ListDataEventsParams, ListSegmentsParams,
+    RetrieveConversationParams, RetrieveReportingDataExportParams, RetrieveVisitorParams, ScrollCompaniesParams,
+    SearchArticlesParams, SearchInternalArticlesParams, UpdateConversationParams,
 };
 use intercom::{types, Client, Error, RequestOptions, ResponseCapture};
 use serde::de::DeserializeOwned;
@@ -282,6 +282,28 @@ async fn every_operation_passes_prism() {
     d.call("retrieveDataExport", |c| async move { c.data_export().retrieve("k2v8r5w1q9zt3m4a").await }).await;
     d.call("cancelDataExport", |c| async move { c.data_export().cancel("p7c3x6n2d8hb5f1e").await }).await;
     d.call("downloadDataExport", |c| async move { c.data_export().download("k2v8r5w1q9zt3m4a").await }).await;
+
+    // Reporting Data Export
+    d.call("enqueueReportingDataExport", |c| async move {
+        let request = body(json!({
+            "dataset_id": "conversation", "attribute_ids": ["conversation_id", "conversation_started_at"],
+            "start_time": 1717490000, "end_time": 1717510000
+        }));
+        c.reporting_data_export().enqueue(&request).await
+    })
+    .await;
+    d.call("listReportingDatasets", |c| async move { c.reporting_data_export().list_reporting_datasets().await })
+        .await;
+    d.call("retrieveReportingDataExport", |c| async move {
+        let params = RetrieveReportingDataExportParams { app_id: "q8kd2x7m".to_owned(), client_id: "c-41".to_owned() };
+        c.reporting_data_export().retrieve("rpt_4n8q2w6e1t", &params).await
+    })
+    .await;
+    d.call("downloadReportingDataExport", |c| async move {
+        let params = DownloadReportingDataExportParams { app_id: "q8kd2x7m".to_owned() };
+        c.reporting_data_export().download("rpt_4n8q2w6e1t", &params).await
+    })
+    .await;
 
     // Companies
     d.call("findCompanies", |c| async move {

@@ -20,6 +20,7 @@
         feature = "messages",
         feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "tags",
@@ -6884,6 +6885,21 @@ pub struct DetachContactFromConversationRequest {
     /// The identifier of the admin.
     pub admin_id: String,
 }
+/// The dataset, its attributes and the time range to export.
+///
+/// Schema `enqueue_reporting_data_export_request`.
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnqueueReportingDataExportRequest {
+    /// The attributes of the dataset to export, at least one.
+    pub attribute_ids: Vec<String>,
+    /// The dataset to export, such as `conversation` (see `listReportingDatasets`).
+    pub dataset_id: String,
+    /// The end of the range (Unix seconds).
+    pub end_time: i64,
+    /// The start of the range (Unix seconds).
+    pub start_time: i64,
+}
 /// The body of every failed request, listing one or more errors.
 ///
 /// Schema `error`.
@@ -6904,6 +6920,7 @@ pub struct DetachContactFromConversationRequest {
         feature = "messages",
         feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "tags",
@@ -6945,6 +6962,7 @@ pub struct Error2 {
         feature = "messages",
         feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "tags",
@@ -6984,6 +7002,7 @@ pub struct ErrorItem {
         feature = "messages",
         feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "tags",
@@ -7020,6 +7039,7 @@ pub enum ErrorType {
         feature = "messages",
         feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "tags",
@@ -7057,6 +7077,7 @@ impl ErrorType {
         feature = "messages",
         feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "tags",
@@ -7093,6 +7114,7 @@ impl From<&str> for ErrorType {
         feature = "messages",
         feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "tags",
@@ -9427,6 +9449,73 @@ impl From<AdminReplyTicketRequest> for ReplyTicketRequest {
     fn from(value: AdminReplyTicketRequest) -> Self {
         Self::AdminReplyTicketRequest(Box::new(value))
     }
+}
+/// A job exporting one reporting dataset.
+///
+/// Schema `reporting_data_export`.
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReportingDataExport {
+    /// Until when the data can be downloaded; empty until the job is complete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download_expires_at: Option<String>,
+    /// Where to download the data once the job is complete; empty until then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download_url: Option<String>,
+    /// The identifier of the job, for the status and download calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_identifier: Option<String>,
+    /// Where the job stands, such as `pending`, `complete` or `failed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+/// A dataset of reporting data, and the attributes an export of it can take.
+///
+/// Schema `reporting_dataset`.
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReportingDataset {
+    /// The attributes of the dataset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<ReportingDatasetAttribute>>,
+    /// The attribute the export's time range applies to by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_time_attribute_id: Option<String>,
+    /// What one row of the dataset holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The identifier of the dataset, such as `conversation`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the dataset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+/// An attribute of a reporting dataset.
+///
+/// Schema `reporting_dataset_attribute`.
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReportingDatasetAttribute {
+    /// The identifier of the attribute, for `attribute_ids`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the attribute.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+/// The datasets a reporting export can take.
+///
+/// Schema `reporting_dataset_list`.
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReportingDatasetList {
+    /// The datasets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<ReportingDataset>>,
+    /// Always `list`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
 }
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
