@@ -12,10 +12,11 @@ use std::collections::BTreeSet;
 use std::future::Future;
 
 use intercom::generated::operations::{
-    DownloadReportingDataExportParams, FindCompaniesParams, ListActivityLogsParams, ListCompaniesParams,
-    ListContactsParams, ListConversationsParams, ListDataAttributesParams, ListDataEventsParams, ListSegmentsParams,
-    RetrieveConversationParams, RetrieveReportingDataExportParams, RetrieveVisitorParams, ScrollCompaniesParams,
-    SearchArticlesParams, SearchInternalArticlesParams, UpdateConversationParams,
+    DeleteCustomObjectInstanceByExternalIdParams, DownloadReportingDataExportParams, FindCompaniesParams,
+    ListActivityLogsParams, ListCompaniesParams, ListContactsParams, ListConversationsParams,
+    ListDataAttributesParams, ListDataEventsParams, ListSegmentsParams, RetrieveConversationParams,
+    RetrieveCustomObjectInstanceByExternalIdParams, RetrieveReportingDataExportParams, RetrieveVisitorParams,
+    ScrollCompaniesParams, SearchArticlesParams, SearchInternalArticlesParams, UpdateConversationParams,
 };
 use intercom::{types, Client, Error, RequestOptions, ResponseCapture};
 use serde::de::DeserializeOwned;
@@ -304,6 +305,32 @@ async fn every_operation_passes_prism() {
         c.reporting_data_export().download("rpt_4n8q2w6e1t", &params).await
     })
     .await;
+
+    // Custom Object Instances
+    d.call("createOrUpdateCustomObjectInstance", |c| async move {
+        let request = body(json!({
+            "external_id": "ord-20231204-0042", "external_created_at": 1701690000, "external_updated_at": null,
+            "custom_attributes": {"order_number": "ORD-0042", "total_amount": 129.5}
+        }));
+        c.custom_object_instances().create_or_update_custom_object_instance("Order", &request).await
+    })
+    .await;
+    d.call("retrieveCustomObjectInstanceByExternalId", |c| async move {
+        let params = RetrieveCustomObjectInstanceByExternalIdParams { external_id: "ord-20231204-0042".to_owned() };
+        c.custom_object_instances().retrieve_custom_object_instance_by_external_id("Order", &params).await
+    })
+    .await;
+    d.call("deleteCustomObjectInstanceByExternalId", |c| async move {
+        let params = DeleteCustomObjectInstanceByExternalIdParams { external_id: "ord-20231204-0042".to_owned() };
+        c.custom_object_instances().delete_custom_object_instance_by_external_id("Order", &params).await
+    })
+    .await;
+    d.call("retrieveCustomObjectInstance", |c| async move {
+        c.custom_object_instances().retrieve("Order", "4100214").await
+    })
+    .await;
+    d.call("deleteCustomObjectInstance", |c| async move { c.custom_object_instances().delete("Order", "4100214").await })
+        .await;
 
     // Companies
     d.call("findCompanies", |c| async move {

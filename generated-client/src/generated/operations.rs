@@ -11,6 +11,7 @@
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
         feature = "data-export",
@@ -40,6 +41,7 @@ use reqwest::Method;
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
         feature = "internal-articles",
@@ -57,6 +59,7 @@ use serde::Serialize;
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
         feature = "data-export",
@@ -87,6 +90,7 @@ use super::types;
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
         feature = "data-export",
@@ -116,6 +120,7 @@ use crate::client::Client;
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-export",
         feature = "help-center",
@@ -142,6 +147,7 @@ use crate::client::encode_path_segment;
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
         feature = "data-export",
@@ -172,6 +178,7 @@ use crate::Error;
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
         feature = "data-export",
@@ -223,6 +230,13 @@ impl Client {
     #[cfg(feature = "custom-channel-events")]
     pub fn custom_channel_events(&self) -> CustomChannelEvents<'_> {
         CustomChannelEvents {
+            client: self,
+        }
+    }
+    /// Operations on Custom Object Instances. Needs the `custom-object-instances` feature (on by default).
+    #[cfg(feature = "custom-object-instances")]
+    pub fn custom_object_instances(&self) -> CustomObjectInstances<'_> {
+        CustomObjectInstances {
             client: self,
         }
     }
@@ -1580,6 +1594,155 @@ impl<'a> CustomChannelEvents<'a> {
             .send()
             .await
     }
+}
+/// Custom Object Instances: Records of the custom object types a workspace defines, such as orders or bookings.
+///
+/// Needs the `custom-object-instances` feature (on by default).
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, Copy)]
+pub struct CustomObjectInstances<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "custom-object-instances")]
+impl<'a> CustomObjectInstances<'a> {
+    /// Retrieve a custom object instance by external id
+    ///
+    /// Returns the instance of the custom object type that has the given `external_id`.
+    ///
+    /// `GET /custom_object_instances/{custom_object_type_identifier}` (operation `retrieveCustomObjectInstanceByExternalId`).
+    pub async fn retrieve_custom_object_instance_by_external_id(
+        &self,
+        custom_object_type_identifier: &str,
+        params: &RetrieveCustomObjectInstanceByExternalIdParams,
+    ) -> Result<types::CustomObjectInstance, Error> {
+        let custom_object_type_identifier = encode_path_segment(
+            &custom_object_type_identifier,
+        );
+        self.client
+            .request(
+                Method::GET,
+                "retrieveCustomObjectInstanceByExternalId",
+                format!("/custom_object_instances/{custom_object_type_identifier}"),
+            )
+            .idempotent(true)
+            .query(params)
+            .send()
+            .await
+    }
+    /// Create or update a custom object instance
+    ///
+    /// Creates an instance of the custom object type, or updates the one that has the same `external_id`, and returns it.
+    ///
+    /// `POST /custom_object_instances/{custom_object_type_identifier}` (operation `createOrUpdateCustomObjectInstance`).
+    pub async fn create_or_update_custom_object_instance(
+        &self,
+        custom_object_type_identifier: &str,
+        body: &types::CreateOrUpdateCustomObjectInstanceRequest,
+    ) -> Result<types::CustomObjectInstance, Error> {
+        let custom_object_type_identifier = encode_path_segment(
+            &custom_object_type_identifier,
+        );
+        self.client
+            .request(
+                Method::POST,
+                "createOrUpdateCustomObjectInstance",
+                format!("/custom_object_instances/{custom_object_type_identifier}"),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Delete a custom object instance by external id
+    ///
+    /// Deletes the instance of the custom object type that has the given `external_id`.
+    ///
+    /// `DELETE /custom_object_instances/{custom_object_type_identifier}` (operation `deleteCustomObjectInstanceByExternalId`).
+    pub async fn delete_custom_object_instance_by_external_id(
+        &self,
+        custom_object_type_identifier: &str,
+        params: &DeleteCustomObjectInstanceByExternalIdParams,
+    ) -> Result<types::CustomObjectInstanceDeleted, Error> {
+        let custom_object_type_identifier = encode_path_segment(
+            &custom_object_type_identifier,
+        );
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteCustomObjectInstanceByExternalId",
+                format!("/custom_object_instances/{custom_object_type_identifier}"),
+            )
+            .idempotent(true)
+            .query(params)
+            .send()
+            .await
+    }
+    /// Retrieve a custom object instance
+    ///
+    /// Returns one instance of the custom object type, by Intercom's identifier.
+    ///
+    /// `GET /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}` (operation `retrieveCustomObjectInstance`).
+    pub async fn retrieve(
+        &self,
+        custom_object_type_identifier: &str,
+        custom_object_instance_id: &str,
+    ) -> Result<types::CustomObjectInstance, Error> {
+        let custom_object_type_identifier = encode_path_segment(
+            &custom_object_type_identifier,
+        );
+        let custom_object_instance_id = encode_path_segment(&custom_object_instance_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveCustomObjectInstance",
+                format!(
+                    "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}"
+                ),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Delete a custom object instance
+    ///
+    /// Deletes one instance of the custom object type, by Intercom's identifier.
+    ///
+    /// `DELETE /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}` (operation `deleteCustomObjectInstance`).
+    pub async fn delete(
+        &self,
+        custom_object_type_identifier: &str,
+        custom_object_instance_id: &str,
+    ) -> Result<types::CustomObjectInstanceDeleted, Error> {
+        let custom_object_type_identifier = encode_path_segment(
+            &custom_object_type_identifier,
+        );
+        let custom_object_instance_id = encode_path_segment(&custom_object_instance_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteCustomObjectInstance",
+                format!(
+                    "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}"
+                ),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Query parameters of `retrieveCustomObjectInstanceByExternalId`.
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RetrieveCustomObjectInstanceByExternalIdParams {
+    /// Your identifier for the instance.
+    pub external_id: String,
+}
+/// Query parameters of `deleteCustomObjectInstanceByExternalId`.
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeleteCustomObjectInstanceByExternalIdParams {
+    /// Your identifier for the instance.
+    pub external_id: String,
 }
 /// Data Attributes: The attributes that describe contacts, companies and conversations.
 ///

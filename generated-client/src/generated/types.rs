@@ -11,6 +11,7 @@
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
         feature = "data-export",
@@ -5675,6 +5676,25 @@ pub struct CreateOrUpdateCompanyRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
 }
+/// An instance to create, or to update when one has the same `external_id`.
+///
+/// Schema `create_or_update_custom_object_instance_request`.
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateOrUpdateCustomObjectInstanceRequest {
+    /// Attribute values by attribute name; values are strings, numbers, booleans or dates (Unix seconds), as each attribute's type says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// When the record was created in your system (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_created_at: Option<crate::Timestamp>,
+    /// Your identifier for the instance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// When the record was last changed in your system (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_updated_at: Option<crate::Timestamp>,
+}
 /// Create a tag, or rename the tag with the given `id`.
 ///
 /// Schema `create_or_update_tag_request`.
@@ -5940,6 +5960,7 @@ crate::codec::string_enum!(CursorPagesType);
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "custom-object-instances",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -6076,6 +6097,52 @@ pub struct CustomChannelQuickReplyEvent {
     pub external_conversation_id: String,
     /// The identifier of the option that was picked.
     pub quick_reply_option_id: String,
+}
+/// One record of a custom object type defined in the workspace (an order, a booking ...), with its attribute values.
+///
+/// Schema `custom_object_instance`.
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CustomObjectInstance {
+    /// When the instance was created in Intercom (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<CustomAttributes>,
+    /// When the record was created in your system (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_created_at: Option<crate::Timestamp>,
+    /// Your identifier for the instance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// When the record was last changed in your system (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_updated_at: Option<crate::Timestamp>,
+    /// The identifier Intercom gave the instance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The identifier of the custom object type, such as `Order`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// When the instance was last changed in Intercom (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// Confirmation that a custom object instance was deleted.
+///
+/// Schema `custom_object_instance_deleted`.
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CustomObjectInstanceDeleted {
+    /// Whether the instance was deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The identifier of the deleted instance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The identifier of the custom object type, such as `Order`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
 }
 /// A contact named by one of three identifiers.
 ///
@@ -6911,6 +6978,7 @@ pub struct EnqueueReportingDataExportRequest {
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
         feature = "data-export",
@@ -6953,6 +7021,7 @@ pub struct Error2 {
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
         feature = "data-export",
@@ -6993,6 +7062,7 @@ pub struct ErrorItem {
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
         feature = "data-export",
@@ -7030,6 +7100,7 @@ pub enum ErrorType {
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
         feature = "data-export",
@@ -7068,6 +7139,7 @@ impl ErrorType {
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
         feature = "data-export",
@@ -7105,6 +7177,7 @@ impl From<&str> for ErrorType {
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
         feature = "data-export",
