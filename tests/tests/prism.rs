@@ -12,9 +12,11 @@ use std::collections::BTreeSet;
 use std::future::Future;
 
 use intercom::generated::operations::{
-    FindCompaniesParams, ListActivityLogsParams, ListCompaniesParams, ListContactsParams, ListConversationsParams,
+    DeleteCustomObjectInstanceByExternalIdParams, DownloadReportingDataExportParams, FindCompaniesParams,
+    ListActivityLogsParams, ListCompaniesParams, ListContactsParams, ListConversationsParams,
     ListDataAttributesParams, ListDataEventsParams, ListSegmentsParams, RetrieveConversationParams,
-    RetrieveVisitorParams, ScrollCompaniesParams, UpdateConversationParams,
+    RetrieveCustomObjectInstanceByExternalIdParams, RetrieveReportingDataExportParams, RetrieveVisitorParams,
+    ScrollCompaniesParams, SearchArticlesParams, SearchInternalArticlesParams, UpdateConversationParams,
 };
 use intercom::{types, Client, Error, RequestOptions, ResponseCapture};
 use serde::de::DeserializeOwned;
@@ -197,6 +199,138 @@ async fn every_operation_passes_prism() {
     })
     .await;
     d.call("deleteArticle", |c| async move { c.articles().delete(42).await }).await;
+    d.call("searchArticles", |c| async move {
+        let params = SearchArticlesParams {
+            phrase: Some("password".to_owned()),
+            state: Some(types::SearchArticlesState::Published),
+            help_center_id: Some(11),
+            highlight: Some(true),
+        };
+        c.articles().search(&params).await
+    })
+    .await;
+
+    // Help Center
+    d.call("listCollections", |c| async move { c.help_center().list_collections().await }).await;
+    d.call("createCollection", |c| async move {
+        let request = body(json!({
+            "name": "Getting started", "description": "First steps", "parent_id": null, "help_center_id": 11,
+            "translated_content": {"type": "group_translated_content",
+                "de": {"type": "group_content", "name": "Erste Schritte", "description": "Die ersten Schritte"}}
+        }));
+        c.help_center().create_collection(&request).await
+    })
+    .await;
+    d.call("retrieveCollection", |c| async move { c.help_center().retrieve_collection("145").await }).await;
+    d.call("updateCollection", |c| async move {
+        let request = body(json!({"name": "Billing, plans and invoices", "parent_id": null}));
+        c.help_center().update_collection("145", &request).await
+    })
+    .await;
+    d.call("deleteCollection", |c| async move { c.help_center().delete_collection("147").await }).await;
+    d.call("listHelpCenters", |c| async move { c.help_center().list_help_centers().await }).await;
+    d.call("retrieveHelpCenter", |c| async move { c.help_center().retrieve("12").await }).await;
+
+    // News
+    d.call("listNewsItems", |c| async move { c.news().list_news_items().await }).await;
+    d.call("createNewsItem", |c| async move {
+        let request = body(json!({
+            "title": "New dashboard", "body": "<p>Usage per team</p>", "sender_id": ADMIN, "state": "live",
+            "deliver_silently": false, "labels": ["Product"], "reactions": ["🚀", null],
+            "newsfeed_assignments": [{"newsfeed_id": 71, "published_at": 1700000000}]
+        }));
+        c.news().create_news_item(&request).await
+    })
+    .await;
+    d.call("retrieveNewsItem", |c| async move { c.news().retrieve_news_item("301").await }).await;
+    d.call("updateNewsItem", |c| async move {
+        let request = body(json!({"title": "Spring release notes", "sender_id": ADMIN, "reactions": ["👍"]}));
+        c.news().update_news_item("302", &request).await
+    })
+    .await;
+    d.call("deleteNewsItem", |c| async move { c.news().delete_news_item("302").await }).await;
+    d.call("listNewsfeeds", |c| async move { c.news().list_newsfeeds().await }).await;
+    d.call("retrieveNewsfeed", |c| async move { c.news().retrieve_newsfeed("71").await }).await;
+    d.call("listLiveNewsfeedItems", |c| async move { c.news().list_live_newsfeed_items("71").await }).await;
+
+    // Internal Articles
+    d.call("listInternalArticles", |c| async move { c.internal_articles().list().await }).await;
+    d.call("createInternalArticle", |c| async move {
+        let request = body(json!({
+            "title": "Handling chargebacks", "body": "<p>Reply within two days.</p>", "owner_id": ADMIN, "author_id": ADMIN
+        }));
+        c.internal_articles().create(&request).await
+    })
+    .await;
+    d.call("searchInternalArticles", |c| async move {
+        c.internal_articles().search(&SearchInternalArticlesParams { folder_id: Some("12".to_owned()) }).await
+    })
+    .await;
+    d.call("retrieveInternalArticle", |c| async move { c.internal_articles().retrieve("88101").await }).await;
+    d.call("updateInternalArticle", |c| async move {
+        let request = body(json!({"title": "Issuing a refund over 250 EUR", "owner_id": ADMIN}));
+        c.internal_articles().update("88101", &request).await
+    })
+    .await;
+    d.call("deleteInternalArticle", |c| async move { c.internal_articles().delete("88102").await }).await;
+
+    // Data Export
+    d.call("createDataExport", |c| async move {
+        let request = body(json!({"created_at_after": 1700000000, "created_at_before": 1700086400}));
+        c.data_export().create(&request).await
+    })
+    .await;
+    d.call("retrieveDataExport", |c| async move { c.data_export().retrieve("k2v8r5w1q9zt3m4a").await }).await;
+    d.call("cancelDataExport", |c| async move { c.data_export().cancel("p7c3x6n2d8hb5f1e").await }).await;
+    d.call("downloadDataExport", |c| async move { c.data_export().download("k2v8r5w1q9zt3m4a").await }).await;
+
+    // Reporting Data Export
+    d.call("enqueueReportingDataExport", |c| async move {
+        let request = body(json!({
+            "dataset_id": "conversation", "attribute_ids": ["conversation_id", "conversation_started_at"],
+            "start_time": 1717490000, "end_time": 1717510000
+        }));
+        c.reporting_data_export().enqueue(&request).await
+    })
+    .await;
+    d.call("listReportingDatasets", |c| async move { c.reporting_data_export().list_reporting_datasets().await })
+        .await;
+    d.call("retrieveReportingDataExport", |c| async move {
+        let params = RetrieveReportingDataExportParams { app_id: "q8kd2x7m".to_owned(), client_id: "c-41".to_owned() };
+        c.reporting_data_export().retrieve("rpt_4n8q2w6e1t", &params).await
+    })
+    .await;
+    d.call("downloadReportingDataExport", |c| async move {
+        let params = DownloadReportingDataExportParams { app_id: "q8kd2x7m".to_owned() };
+        c.reporting_data_export().download("rpt_4n8q2w6e1t", &params).await
+    })
+    .await;
+
+    // Custom Object Instances
+    d.call("createOrUpdateCustomObjectInstance", |c| async move {
+        let request = body(json!({
+            "external_id": "ord-20231204-0042", "external_created_at": 1701690000, "external_updated_at": null,
+            "custom_attributes": {"order_number": "ORD-0042", "total_amount": 129.5}
+        }));
+        c.custom_object_instances().create_or_update_custom_object_instance("Order", &request).await
+    })
+    .await;
+    d.call("retrieveCustomObjectInstanceByExternalId", |c| async move {
+        let params = RetrieveCustomObjectInstanceByExternalIdParams { external_id: "ord-20231204-0042".to_owned() };
+        c.custom_object_instances().retrieve_custom_object_instance_by_external_id("Order", &params).await
+    })
+    .await;
+    d.call("deleteCustomObjectInstanceByExternalId", |c| async move {
+        let params = DeleteCustomObjectInstanceByExternalIdParams { external_id: "ord-20231204-0042".to_owned() };
+        c.custom_object_instances().delete_custom_object_instance_by_external_id("Order", &params).await
+    })
+    .await;
+    d.call("retrieveCustomObjectInstance", |c| async move {
+        c.custom_object_instances().retrieve("Order", "4100214").await
+    })
+    .await;
+    d.call("deleteCustomObjectInstance", |c| async move { c.custom_object_instances().delete("Order", "4100214").await })
+        .await;
 
     // Companies
     d.call("findCompanies", |c| async move {
@@ -332,6 +466,13 @@ async fn every_operation_passes_prism() {
     .await;
     d.call("autoAssignConversation", |c| async move { c.conversations().auto_assign_conversation("147").await })
         .await;
+    d.call("deleteConversation", |c| async move { c.conversations().delete(CONVERSATION).await }).await;
+    d.call("convertConversationToTicket", |c| async move {
+        let request = body(json!({"ticket_type_id": "53", "attributes": {"_default_title_": "Invoice company name"}}));
+        c.conversations().convert_conversation_to_ticket("147", &request).await
+    })
+    .await;
+    d.call("listHandlingEvents", |c| async move { c.conversations().list_handling_events("147").await }).await;
 
     // Custom channel events
     let contact = json!({"type": "user", "external_id": "user-2231", "name": "Ada", "email": "ada@example.com"});
@@ -398,6 +539,14 @@ async fn every_operation_passes_prism() {
             "metadata": {"invitee_email": "grace@example.com", "invite_code": "ADDAFRIEND"}
         }));
         c.data_events().create(&request).await
+    })
+    .await;
+    d.call("createDataEventSummaries", |c| async move {
+        let request = body(json!({
+            "user_id": "user-2231",
+            "event_summaries": {"event_name": "invited-friend", "count": 3, "first": 1700000000, "last": 1700500000}
+        }));
+        c.data_events().create_data_event_summaries(&request).await
     })
     .await;
 

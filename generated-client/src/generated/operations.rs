@@ -15,14 +15,20 @@
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "emails",
         feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "switch",
@@ -40,12 +46,16 @@ use reqwest::Method;
 #[cfg(
     any(
         feature = "admins",
+        feature = "articles",
         feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "internal-articles",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "visitors"
     )
@@ -63,14 +73,20 @@ use serde::Serialize;
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "emails",
         feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "switch",
@@ -97,14 +113,20 @@ use super::types;
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "emails",
         feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "switch",
@@ -129,10 +151,16 @@ use crate::client::Client;
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "custom-object-instances",
         feature = "data-attributes",
+        feature = "data-export",
         feature = "emails",
+        feature = "help-center",
+        feature = "internal-articles",
         feature = "jobs",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "tags",
@@ -156,14 +184,20 @@ use crate::client::encode_path_segment;
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "emails",
         feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "switch",
@@ -190,14 +224,20 @@ use crate::Error;
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "emails",
         feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "switch",
@@ -264,6 +304,13 @@ impl Client {
             client: self,
         }
     }
+    /// Operations on Custom Object Instances. Needs the `custom-object-instances` feature (on by default).
+    #[cfg(feature = "custom-object-instances")]
+    pub fn custom_object_instances(&self) -> CustomObjectInstances<'_> {
+        CustomObjectInstances {
+            client: self,
+        }
+    }
     /// Operations on Data Attributes. Needs the `data-attributes` feature (on by default).
     #[cfg(feature = "data-attributes")]
     pub fn data_attributes(&self) -> DataAttributes<'_> {
@@ -274,6 +321,11 @@ impl Client {
     pub fn data_events(&self) -> DataEvents<'_> {
         DataEvents { client: self }
     }
+    /// Operations on Data Export. Needs the `data-export` feature (on by default).
+    #[cfg(feature = "data-export")]
+    pub fn data_export(&self) -> DataExport<'_> {
+        DataExport { client: self }
+    }
     /// Operations on Emails. Needs the `emails` feature (on by default).
     #[cfg(feature = "emails")]
     pub fn emails(&self) -> Emails<'_> {
@@ -283,6 +335,16 @@ impl Client {
     #[cfg(feature = "fin-agent")]
     pub fn fin_agent(&self) -> FinAgent<'_> {
         FinAgent { client: self }
+    }
+    /// Operations on Help Center. Needs the `help-center` feature (on by default).
+    #[cfg(feature = "help-center")]
+    pub fn help_center(&self) -> HelpCenter<'_> {
+        HelpCenter { client: self }
+    }
+    /// Operations on Internal Articles. Needs the `internal-articles` feature (on by default).
+    #[cfg(feature = "internal-articles")]
+    pub fn internal_articles(&self) -> InternalArticles<'_> {
+        InternalArticles { client: self }
     }
     /// Operations on IP Allowlist. Needs the `ip-allowlist` feature (on by default).
     #[cfg(feature = "ip-allowlist")]
@@ -299,10 +361,22 @@ impl Client {
     pub fn messages(&self) -> Messages<'_> {
         Messages { client: self }
     }
+    /// Operations on News. Needs the `news` feature (on by default).
+    #[cfg(feature = "news")]
+    pub fn news(&self) -> News<'_> {
+        News { client: self }
+    }
     /// Operations on Notes. Needs the `notes` feature (on by default).
     #[cfg(feature = "notes")]
     pub fn notes(&self) -> Notes<'_> {
         Notes { client: self }
+    }
+    /// Operations on Reporting Data Export. Needs the `reporting-data-export` feature (on by default).
+    #[cfg(feature = "reporting-data-export")]
+    pub fn reporting_data_export(&self) -> ReportingDataExport<'_> {
+        ReportingDataExport {
+            client: self,
+        }
     }
     /// Operations on Segments. Needs the `segments` feature (on by default).
     #[cfg(feature = "segments")]
@@ -693,6 +767,22 @@ impl<'a> Articles<'a> {
             .send()
             .await
     }
+    /// Search articles
+    ///
+    /// Finds the articles whose text matches a phrase, optionally limited to one help center and one state. With `highlight` the answer also marks where the phrase occurs.
+    ///
+    /// `GET /articles/search` (operation `searchArticles`).
+    pub async fn search(
+        &self,
+        params: &SearchArticlesParams,
+    ) -> Result<types::ArticleSearchResponse, Error> {
+        self.client
+            .request(Method::GET, "searchArticles", "/articles/search".to_owned())
+            .idempotent(true)
+            .query(params)
+            .send()
+            .await
+    }
     /// Retrieve an article
     ///
     /// Returns one article, looked up by identifier.
@@ -737,6 +827,23 @@ impl<'a> Articles<'a> {
             .send()
             .await
     }
+}
+/// Query parameters of `searchArticles`.
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct SearchArticlesParams {
+    /// The words to look for in titles, summaries and bodies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phrase: Option<String>,
+    /// Which articles to search, by state; `all` takes drafts and published ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<types::SearchArticlesState>,
+    /// Limits the search to one help center.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_center_id: Option<i64>,
+    /// Also return the matching parts of each article, split into plain and highlighted text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlight: Option<bool>,
 }
 /// Away Status Reasons: The reasons teammates give when they set themselves away.
 ///
@@ -1818,6 +1925,45 @@ impl<'a> Conversations<'a> {
             .send()
             .await
     }
+    /// Delete a conversation
+    ///
+    /// Deletes a conversation for good: it leaves the inbox with its replies, attributes and uploads. Reports keep counting it, with some details gone. Cannot be undone.
+    ///
+    /// `DELETE /conversations/{id}` (operation `deleteConversation`).
+    pub async fn delete(&self, id: i64) -> Result<types::ConversationDeleted, Error> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteConversation",
+                format!("/conversations/{id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Convert a conversation to a ticket
+    ///
+    /// Turns a conversation into a ticket of the given customer ticket type, optionally setting the ticket's attributes, and returns the new ticket.
+    ///
+    /// `POST /conversations/{id}/convert` (operation `convertConversationToTicket`).
+    pub async fn convert_conversation_to_ticket(
+        &self,
+        id: &str,
+        body: &types::ConvertConversationToTicketRequest,
+    ) -> Result<types::Ticket, Error> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(
+                Method::POST,
+                "convertConversationToTicket",
+                format!("/conversations/{id}/convert"),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
     /// Attach a contact to a conversation
     ///
     /// Adds a contact as a participant of a conversation, on behalf of an admin or another contact. Giving an email that matches no contact creates a new lead.
@@ -1837,6 +1983,26 @@ impl<'a> Conversations<'a> {
             )
             .idempotent(false)
             .json(body)
+            .send()
+            .await
+    }
+    /// List the handling events of a conversation
+    ///
+    /// Returns when teammates paused or resumed handling a conversation, oldest first. Needs the `read_conversations` scope.
+    ///
+    /// `GET /conversations/{id}/handling_events` (operation `listHandlingEvents`).
+    pub async fn list_handling_events(
+        &self,
+        id: &str,
+    ) -> Result<types::HandlingEventList, Error> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(
+                Method::GET,
+                "listHandlingEvents",
+                format!("/conversations/{id}/handling_events"),
+            )
+            .idempotent(true)
             .send()
             .await
     }
@@ -2023,6 +2189,155 @@ impl<'a> CustomChannelEvents<'a> {
             .await
     }
 }
+/// Custom Object Instances: Records of the custom object types a workspace defines, such as orders or bookings.
+///
+/// Needs the `custom-object-instances` feature (on by default).
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, Copy)]
+pub struct CustomObjectInstances<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "custom-object-instances")]
+impl<'a> CustomObjectInstances<'a> {
+    /// Retrieve a custom object instance by external id
+    ///
+    /// Returns the instance of the custom object type that has the given `external_id`.
+    ///
+    /// `GET /custom_object_instances/{custom_object_type_identifier}` (operation `retrieveCustomObjectInstanceByExternalId`).
+    pub async fn retrieve_custom_object_instance_by_external_id(
+        &self,
+        custom_object_type_identifier: &str,
+        params: &RetrieveCustomObjectInstanceByExternalIdParams,
+    ) -> Result<types::CustomObjectInstance, Error> {
+        let custom_object_type_identifier = encode_path_segment(
+            &custom_object_type_identifier,
+        );
+        self.client
+            .request(
+                Method::GET,
+                "retrieveCustomObjectInstanceByExternalId",
+                format!("/custom_object_instances/{custom_object_type_identifier}"),
+            )
+            .idempotent(true)
+            .query(params)
+            .send()
+            .await
+    }
+    /// Create or update a custom object instance
+    ///
+    /// Creates an instance of the custom object type, or updates the one that has the same `external_id`, and returns it.
+    ///
+    /// `POST /custom_object_instances/{custom_object_type_identifier}` (operation `createOrUpdateCustomObjectInstance`).
+    pub async fn create_or_update_custom_object_instance(
+        &self,
+        custom_object_type_identifier: &str,
+        body: &types::CreateOrUpdateCustomObjectInstanceRequest,
+    ) -> Result<types::CustomObjectInstance, Error> {
+        let custom_object_type_identifier = encode_path_segment(
+            &custom_object_type_identifier,
+        );
+        self.client
+            .request(
+                Method::POST,
+                "createOrUpdateCustomObjectInstance",
+                format!("/custom_object_instances/{custom_object_type_identifier}"),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Delete a custom object instance by external id
+    ///
+    /// Deletes the instance of the custom object type that has the given `external_id`.
+    ///
+    /// `DELETE /custom_object_instances/{custom_object_type_identifier}` (operation `deleteCustomObjectInstanceByExternalId`).
+    pub async fn delete_custom_object_instance_by_external_id(
+        &self,
+        custom_object_type_identifier: &str,
+        params: &DeleteCustomObjectInstanceByExternalIdParams,
+    ) -> Result<types::CustomObjectInstanceDeleted, Error> {
+        let custom_object_type_identifier = encode_path_segment(
+            &custom_object_type_identifier,
+        );
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteCustomObjectInstanceByExternalId",
+                format!("/custom_object_instances/{custom_object_type_identifier}"),
+            )
+            .idempotent(true)
+            .query(params)
+            .send()
+            .await
+    }
+    /// Retrieve a custom object instance
+    ///
+    /// Returns one instance of the custom object type, by Intercom's identifier.
+    ///
+    /// `GET /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}` (operation `retrieveCustomObjectInstance`).
+    pub async fn retrieve(
+        &self,
+        custom_object_type_identifier: &str,
+        custom_object_instance_id: &str,
+    ) -> Result<types::CustomObjectInstance, Error> {
+        let custom_object_type_identifier = encode_path_segment(
+            &custom_object_type_identifier,
+        );
+        let custom_object_instance_id = encode_path_segment(&custom_object_instance_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveCustomObjectInstance",
+                format!(
+                    "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}"
+                ),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Delete a custom object instance
+    ///
+    /// Deletes one instance of the custom object type, by Intercom's identifier.
+    ///
+    /// `DELETE /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}` (operation `deleteCustomObjectInstance`).
+    pub async fn delete(
+        &self,
+        custom_object_type_identifier: &str,
+        custom_object_instance_id: &str,
+    ) -> Result<types::CustomObjectInstanceDeleted, Error> {
+        let custom_object_type_identifier = encode_path_segment(
+            &custom_object_type_identifier,
+        );
+        let custom_object_instance_id = encode_path_segment(&custom_object_instance_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteCustomObjectInstance",
+                format!(
+                    "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}"
+                ),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Query parameters of `retrieveCustomObjectInstanceByExternalId`.
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RetrieveCustomObjectInstanceByExternalIdParams {
+    /// Your identifier for the instance.
+    pub external_id: String,
+}
+/// Query parameters of `deleteCustomObjectInstanceByExternalId`.
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeleteCustomObjectInstanceByExternalIdParams {
+    /// Your identifier for the instance.
+    pub external_id: String,
+}
 /// Data Attributes: The attributes that describe contacts, companies and conversations.
 ///
 /// Needs the `data-attributes` feature (on by default).
@@ -2141,6 +2456,26 @@ impl<'a> DataEvents<'a> {
             .send()
             .await
     }
+    /// Submit event summaries
+    ///
+    /// Records, for one user, how many times an event happened and when it first and last happened, instead of sending each event. The answer has no body.
+    ///
+    /// `POST /events/summaries` (operation `createDataEventSummaries`).
+    pub async fn create_data_event_summaries(
+        &self,
+        body: &types::CreateDataEventSummariesRequest,
+    ) -> Result<(), Error> {
+        self.client
+            .request(
+                Method::POST,
+                "createDataEventSummaries",
+                "/events/summaries".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
 }
 /// Query parameters of `listDataEvents`.
 #[cfg(feature = "data-events")]
@@ -2154,6 +2489,93 @@ pub struct ListDataEventsParams {
     /// Return a count per event name instead of the individual events.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<bool>,
+}
+/// Data Export: Exports of message delivery and engagement data, run as background jobs.
+///
+/// Needs the `data-export` feature (on by default).
+#[cfg(feature = "data-export")]
+#[derive(Debug, Clone, Copy)]
+pub struct DataExport<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "data-export")]
+impl<'a> DataExport<'a> {
+    /// Download a content data export
+    ///
+    /// Returns the data of a completed export job as a gzip-compressed CSV file (the client asks for `application/octet-stream`, which Intercom requires).
+    ///
+    /// Returns the answer's body as bytes (`application/octet-stream`).
+    ///
+    /// `GET /download/content/data/{job_identifier}` (operation `downloadDataExport`).
+    pub async fn download(&self, job_identifier: &str) -> Result<bytes::Bytes, Error> {
+        let job_identifier = encode_path_segment(&job_identifier);
+        self.client
+            .request(
+                Method::GET,
+                "downloadDataExport",
+                format!("/download/content/data/{job_identifier}"),
+            )
+            .idempotent(true)
+            .accept("application/octet-stream")
+            .send_bytes()
+            .await
+    }
+    /// Cancel a content data export
+    ///
+    /// Stops an export job that has not finished yet.
+    ///
+    /// `POST /export/cancel/{job_identifier}` (operation `cancelDataExport`).
+    pub async fn cancel(
+        &self,
+        job_identifier: &str,
+    ) -> Result<types::DataExport, Error> {
+        let job_identifier = encode_path_segment(&job_identifier);
+        self.client
+            .request(
+                Method::POST,
+                "cancelDataExport",
+                format!("/export/cancel/{job_identifier}"),
+            )
+            .idempotent(false)
+            .send()
+            .await
+    }
+    /// Start a content data export
+    ///
+    /// Queues a job that exports who received your outbound messages (emails, posts, tours, surveys, series ...) between two times and how they engaged with them; not the messages' content. Poll the job with `retrieveDataExport`, then download it.
+    ///
+    /// `POST /export/content/data` (operation `createDataExport`).
+    pub async fn create(
+        &self,
+        body: &types::CreateDataExportRequest,
+    ) -> Result<types::DataExport, Error> {
+        self.client
+            .request(Method::POST, "createDataExport", "/export/content/data".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Retrieve a content data export
+    ///
+    /// Returns the state of an export job. A completed job has a download address, valid for two days after the job finished.
+    ///
+    /// `GET /export/content/data/{job_identifier}` (operation `retrieveDataExport`).
+    pub async fn retrieve(
+        &self,
+        job_identifier: &str,
+    ) -> Result<types::DataExport, Error> {
+        let job_identifier = encode_path_segment(&job_identifier);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveDataExport",
+                format!("/export/content/data/{job_identifier}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
 }
 /// Emails: The addresses a workspace sends email from.
 ///
@@ -2250,6 +2672,288 @@ impl<'a> FinAgent<'a> {
             .await
     }
 }
+/// Help Center: Help centers and the collections and sections that organise their articles.
+///
+/// Needs the `help-center` feature (on by default).
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, Copy)]
+pub struct HelpCenter<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "help-center")]
+impl<'a> HelpCenter<'a> {
+    /// List all collections
+    ///
+    /// Returns the collections and sections of every help center of the workspace, most recently updated first.
+    ///
+    /// `GET /help_center/collections` (operation `listCollections`).
+    pub async fn list_collections(&self) -> Result<types::CollectionList, Error> {
+        self.client
+            .request(
+                Method::GET,
+                "listCollections",
+                "/help_center/collections".to_owned(),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Create a collection
+    ///
+    /// Creates a collection, or a section inside the collection named by `parent_id`, in the given help center or else the default one.
+    ///
+    /// `POST /help_center/collections` (operation `createCollection`).
+    pub async fn create_collection(
+        &self,
+        body: &types::CreateCollectionRequest,
+    ) -> Result<types::Collection, Error> {
+        self.client
+            .request(
+                Method::POST,
+                "createCollection",
+                "/help_center/collections".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Retrieve a collection
+    ///
+    /// Returns one collection or section, with its content in every language.
+    ///
+    /// `GET /help_center/collections/{collection_id}` (operation `retrieveCollection`).
+    pub async fn retrieve_collection(
+        &self,
+        collection_id: &str,
+    ) -> Result<types::Collection, Error> {
+        let collection_id = encode_path_segment(&collection_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveCollection",
+                format!("/help_center/collections/{collection_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Update a collection
+    ///
+    /// Changes the given fields of a collection or section; a `parent_id` of null makes it a top-level collection.
+    ///
+    /// `PUT /help_center/collections/{collection_id}` (operation `updateCollection`).
+    pub async fn update_collection(
+        &self,
+        collection_id: &str,
+        body: &types::UpdateCollectionRequest,
+    ) -> Result<types::Collection, Error> {
+        let collection_id = encode_path_segment(&collection_id);
+        self.client
+            .request(
+                Method::PUT,
+                "updateCollection",
+                format!("/help_center/collections/{collection_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Delete a collection
+    ///
+    /// Deletes a collection or section for good.
+    ///
+    /// `DELETE /help_center/collections/{collection_id}` (operation `deleteCollection`).
+    pub async fn delete_collection(
+        &self,
+        collection_id: &str,
+    ) -> Result<types::DeletedCollectionObject, Error> {
+        let collection_id = encode_path_segment(&collection_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteCollection",
+                format!("/help_center/collections/{collection_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// List all help centers
+    ///
+    /// Returns every help center of the workspace.
+    ///
+    /// `GET /help_center/help_centers` (operation `listHelpCenters`).
+    pub async fn list_help_centers(&self) -> Result<types::HelpCenterList, Error> {
+        self.client
+            .request(
+                Method::GET,
+                "listHelpCenters",
+                "/help_center/help_centers".to_owned(),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Retrieve a help center
+    ///
+    /// Returns one help center.
+    ///
+    /// `GET /help_center/help_centers/{help_center_id}` (operation `retrieveHelpCenter`).
+    pub async fn retrieve(
+        &self,
+        help_center_id: &str,
+    ) -> Result<types::HelpCenter, Error> {
+        let help_center_id = encode_path_segment(&help_center_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveHelpCenter",
+                format!("/help_center/help_centers/{help_center_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Internal Articles: The internal knowledge base, articles that teammates and Fin read and customers do not.
+///
+/// Needs the `internal-articles` feature (on by default).
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, Copy)]
+pub struct InternalArticles<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "internal-articles")]
+impl<'a> InternalArticles<'a> {
+    /// List all internal articles
+    ///
+    /// Returns the internal articles of the workspace, the knowledge only teammates and Fin see.
+    ///
+    /// `GET /internal_articles` (operation `listInternalArticles`).
+    pub async fn list(&self) -> Result<types::InternalArticleList, Error> {
+        self.client
+            .request(
+                Method::GET,
+                "listInternalArticles",
+                "/internal_articles".to_owned(),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Create an internal article
+    ///
+    /// Creates an internal article, written by one teammate and owned by another (or the same).
+    ///
+    /// `POST /internal_articles` (operation `createInternalArticle`).
+    pub async fn create(
+        &self,
+        body: &types::CreateInternalArticleRequest,
+    ) -> Result<types::InternalArticle, Error> {
+        self.client
+            .request(
+                Method::POST,
+                "createInternalArticle",
+                "/internal_articles".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Search internal articles
+    ///
+    /// Returns the internal articles, optionally only those of one folder.
+    ///
+    /// `GET /internal_articles/search` (operation `searchInternalArticles`).
+    pub async fn search(
+        &self,
+        params: &SearchInternalArticlesParams,
+    ) -> Result<types::InternalArticleSearchResponse, Error> {
+        self.client
+            .request(
+                Method::GET,
+                "searchInternalArticles",
+                "/internal_articles/search".to_owned(),
+            )
+            .idempotent(true)
+            .query(params)
+            .send()
+            .await
+    }
+    /// Retrieve an internal article
+    ///
+    /// Returns one internal article.
+    ///
+    /// `GET /internal_articles/{internal_article_id}` (operation `retrieveInternalArticle`).
+    pub async fn retrieve(
+        &self,
+        internal_article_id: &str,
+    ) -> Result<types::InternalArticle, Error> {
+        let internal_article_id = encode_path_segment(&internal_article_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveInternalArticle",
+                format!("/internal_articles/{internal_article_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Update an internal article
+    ///
+    /// Changes the given fields of an internal article; fields left out keep their values.
+    ///
+    /// `PUT /internal_articles/{internal_article_id}` (operation `updateInternalArticle`).
+    pub async fn update(
+        &self,
+        internal_article_id: &str,
+        body: &types::UpdateInternalArticleRequest,
+    ) -> Result<types::InternalArticle, Error> {
+        let internal_article_id = encode_path_segment(&internal_article_id);
+        self.client
+            .request(
+                Method::PUT,
+                "updateInternalArticle",
+                format!("/internal_articles/{internal_article_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Delete an internal article
+    ///
+    /// Deletes an internal article for good.
+    ///
+    /// `DELETE /internal_articles/{internal_article_id}` (operation `deleteInternalArticle`).
+    pub async fn delete(
+        &self,
+        internal_article_id: &str,
+    ) -> Result<types::DeletedInternalArticleObject, Error> {
+        let internal_article_id = encode_path_segment(&internal_article_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteInternalArticle",
+                format!("/internal_articles/{internal_article_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
+/// Query parameters of `searchInternalArticles`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct SearchInternalArticlesParams {
+    /// The folder to search in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<String>,
+}
 /// IP Allowlist: The addresses allowed to call the API for a workspace.
 ///
 /// Needs the `ip-allowlist` feature (on by default).
@@ -2340,6 +3044,159 @@ impl<'a> Messages<'a> {
             .await
     }
 }
+/// News: Announcements shown in the Messenger (news items), and the newsfeeds that hold them.
+///
+/// Needs the `news` feature (on by default).
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, Copy)]
+pub struct News<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "news")]
+impl<'a> News<'a> {
+    /// List all news items
+    ///
+    /// Returns the news items of the workspace, drafts and live ones.
+    ///
+    /// `GET /news/news_items` (operation `listNewsItems`).
+    pub async fn list_news_items(&self) -> Result<types::NewsItemList, Error> {
+        self.client
+            .request(Method::GET, "listNewsItems", "/news/news_items".to_owned())
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Create a news item
+    ///
+    /// Creates a news item, sent by a teammate, and places it in the given newsfeeds. It is shown to users only once its state is `live`.
+    ///
+    /// `POST /news/news_items` (operation `createNewsItem`).
+    pub async fn create_news_item(
+        &self,
+        body: &types::NewsItemRequest,
+    ) -> Result<types::NewsItem, Error> {
+        self.client
+            .request(Method::POST, "createNewsItem", "/news/news_items".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Retrieve a news item
+    ///
+    /// Returns one news item.
+    ///
+    /// `GET /news/news_items/{news_item_id}` (operation `retrieveNewsItem`).
+    pub async fn retrieve_news_item(
+        &self,
+        news_item_id: &str,
+    ) -> Result<types::NewsItem, Error> {
+        let news_item_id = encode_path_segment(&news_item_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveNewsItem",
+                format!("/news/news_items/{news_item_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Update a news item
+    ///
+    /// Replaces the content of a news item; `title` and `sender_id` are always required.
+    ///
+    /// `PUT /news/news_items/{news_item_id}` (operation `updateNewsItem`).
+    pub async fn update_news_item(
+        &self,
+        news_item_id: &str,
+        body: &types::NewsItemRequest,
+    ) -> Result<types::NewsItem, Error> {
+        let news_item_id = encode_path_segment(&news_item_id);
+        self.client
+            .request(
+                Method::PUT,
+                "updateNewsItem",
+                format!("/news/news_items/{news_item_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+            .await
+    }
+    /// Delete a news item
+    ///
+    /// Deletes a news item for good, removing it from every newsfeed.
+    ///
+    /// `DELETE /news/news_items/{news_item_id}` (operation `deleteNewsItem`).
+    pub async fn delete_news_item(
+        &self,
+        news_item_id: &str,
+    ) -> Result<types::DeletedNewsItemObject, Error> {
+        let news_item_id = encode_path_segment(&news_item_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteNewsItem",
+                format!("/news/news_items/{news_item_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// List all newsfeeds
+    ///
+    /// Returns the newsfeeds of the workspace. Newsfeeds are set up in Intercom, not through the API.
+    ///
+    /// `GET /news/newsfeeds` (operation `listNewsfeeds`).
+    pub async fn list_newsfeeds(&self) -> Result<types::NewsfeedList, Error> {
+        self.client
+            .request(Method::GET, "listNewsfeeds", "/news/newsfeeds".to_owned())
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Retrieve a newsfeed
+    ///
+    /// Returns one newsfeed.
+    ///
+    /// `GET /news/newsfeeds/{newsfeed_id}` (operation `retrieveNewsfeed`).
+    pub async fn retrieve_newsfeed(
+        &self,
+        newsfeed_id: &str,
+    ) -> Result<types::Newsfeed, Error> {
+        let newsfeed_id = encode_path_segment(&newsfeed_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveNewsfeed",
+                format!("/news/newsfeeds/{newsfeed_id}"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// List the live news items of a newsfeed
+    ///
+    /// Returns the news items of one newsfeed whose state is `live`.
+    ///
+    /// `GET /news/newsfeeds/{newsfeed_id}/items` (operation `listLiveNewsfeedItems`).
+    pub async fn list_live_newsfeed_items(
+        &self,
+        newsfeed_id: &str,
+    ) -> Result<types::NewsItemList, Error> {
+        let newsfeed_id = encode_path_segment(&newsfeed_id);
+        self.client
+            .request(
+                Method::GET,
+                "listLiveNewsfeedItems",
+                format!("/news/newsfeeds/{newsfeed_id}/items"),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+}
 /// Notes: Notes teammates write about a contact, also listed per company.
 ///
 /// Needs the `notes` feature (on by default).
@@ -2414,6 +3271,118 @@ impl<'a> Notes<'a> {
             .send()
             .await
     }
+}
+/// Reporting Data Export: Exports of reporting datasets (conversations, tickets ...), run as background jobs.
+///
+/// Needs the `reporting-data-export` feature (on by default).
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, Copy)]
+pub struct ReportingDataExport<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "reporting-data-export")]
+impl<'a> ReportingDataExport<'a> {
+    /// Download a reporting data export
+    ///
+    /// Returns the data of a complete reporting export job as a file (the client asks for `application/octet-stream`, which Intercom requires).
+    ///
+    /// Returns the answer's body as bytes (`application/octet-stream`).
+    ///
+    /// `GET /download/reporting_data/{job_identifier}` (operation `downloadReportingDataExport`).
+    pub async fn download(
+        &self,
+        job_identifier: &str,
+        params: &DownloadReportingDataExportParams,
+    ) -> Result<bytes::Bytes, Error> {
+        let job_identifier = encode_path_segment(&job_identifier);
+        self.client
+            .request(
+                Method::GET,
+                "downloadReportingDataExport",
+                format!("/download/reporting_data/{job_identifier}"),
+            )
+            .idempotent(true)
+            .query(params)
+            .accept("application/octet-stream")
+            .send_bytes()
+            .await
+    }
+    /// Start a reporting data export
+    ///
+    /// Queues a job that exports the chosen attributes of one reporting dataset over a time range. At most five jobs may wait at once; a sixth is refused with a 429.
+    ///
+    /// `POST /export/reporting_data/enqueue` (operation `enqueueReportingDataExport`).
+    pub async fn enqueue(
+        &self,
+        body: &types::EnqueueReportingDataExportRequest,
+    ) -> Result<types::ReportingDataExport, Error> {
+        self.client
+            .request(
+                Method::POST,
+                "enqueueReportingDataExport",
+                "/export/reporting_data/enqueue".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+            .await
+    }
+    /// List the reporting datasets
+    ///
+    /// Returns the datasets a reporting export can take, with the attributes of each.
+    ///
+    /// `GET /export/reporting_data/get_datasets` (operation `listReportingDatasets`).
+    pub async fn list_reporting_datasets(
+        &self,
+    ) -> Result<types::ReportingDatasetList, Error> {
+        self.client
+            .request(
+                Method::GET,
+                "listReportingDatasets",
+                "/export/reporting_data/get_datasets".to_owned(),
+            )
+            .idempotent(true)
+            .send()
+            .await
+    }
+    /// Retrieve a reporting data export
+    ///
+    /// Returns the state of a reporting export job, and where to download it once it is complete.
+    ///
+    /// `GET /export/reporting_data/{job_identifier}` (operation `retrieveReportingDataExport`).
+    pub async fn retrieve(
+        &self,
+        job_identifier: &str,
+        params: &RetrieveReportingDataExportParams,
+    ) -> Result<types::ReportingDataExport, Error> {
+        let job_identifier = encode_path_segment(&job_identifier);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveReportingDataExport",
+                format!("/export/reporting_data/{job_identifier}"),
+            )
+            .idempotent(true)
+            .query(params)
+            .send()
+            .await
+    }
+}
+/// Query parameters of `downloadReportingDataExport`.
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DownloadReportingDataExportParams {
+    /// The identifier of the workspace (its app id) the export job belongs to.
+    pub app_id: String,
+}
+/// Query parameters of `retrieveReportingDataExport`.
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RetrieveReportingDataExportParams {
+    /// The identifier of the workspace (its app id) the export job belongs to.
+    pub app_id: String,
+    /// Required by Intercom; the published description says nothing of it beyond its name.
+    pub client_id: String,
 }
 /// Segments: Saved groups of contacts that match a set of filters.
 ///

@@ -15,14 +15,20 @@
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "emails",
         feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "switch",
@@ -1203,6 +1209,8 @@ pub struct Article {
     /// Whether the article is published or still a draft.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ArticleState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Tags>,
     /// The title of the article.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -1373,6 +1381,8 @@ pub struct ArticleListItem {
     /// Whether the article is published or still a draft.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ArticleListItemState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Tags>,
     /// The title of the article.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -1485,6 +1495,126 @@ impl From<&str> for ArticleListType {
 }
 #[cfg(feature = "articles")]
 crate::codec::string_enum!(ArticleListType);
+/// A piece of text, either matching the phrase (`highlight`) or around it (`plain`).
+///
+/// Schema `article_search_highlight_text`.
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ArticleSearchHighlightText {
+    /// The text of the piece.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ArticleSearchHighlightTextType>,
+}
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ArticleSearchHighlightTextType {
+    /// `highlight`
+    Highlight,
+    /// `plain`
+    Plain,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "articles")]
+impl ArticleSearchHighlightTextType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Highlight => "highlight",
+            Self::Plain => "plain",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "articles")]
+impl From<&str> for ArticleSearchHighlightTextType {
+    fn from(value: &str) -> Self {
+        match value {
+            "highlight" => Self::Highlight,
+            "plain" => Self::Plain,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "articles")]
+crate::codec::string_enum!(ArticleSearchHighlightTextType);
+/// Where the searched phrase occurs in one article.
+///
+/// Schema `article_search_highlights`.
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ArticleSearchHighlights {
+    /// The identifier of the article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub article_id: Option<String>,
+    /// Passages of the summary and body, each cut into plain and highlighted pieces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlighted_summary: Option<Vec<Vec<ArticleSearchHighlightText>>>,
+    /// The title, cut into plain and highlighted pieces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlighted_title: Option<Vec<ArticleSearchHighlightText>>,
+}
+/// The articles that match a search, with the highlighted passages when asked for.
+///
+/// Schema `article_search_response`.
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ArticleSearchResponse {
+    /// The matching articles and their highlights.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<ArticleSearchResponseData>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many articles match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ArticleSearchResponseType>,
+}
+/// The matching articles and their highlights.
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ArticleSearchResponseData {
+    /// The matching articles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub articles: Option<Vec<Article>>,
+    /// One entry per matching article (sent with `highlight=true`), naming the article by `article_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlights: Option<Vec<ArticleSearchHighlights>>,
+}
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ArticleSearchResponseType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "articles")]
+impl ArticleSearchResponseType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "articles")]
+impl From<&str> for ArticleSearchResponseType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "articles")]
+crate::codec::string_enum!(ArticleSearchResponseType);
 /// Whether the article is published or still a draft.
 #[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2439,6 +2569,98 @@ impl From<&str> for CloseConversationRequestType {
 }
 #[cfg(feature = "conversations")]
 crate::codec::string_enum!(CloseConversationRequestType);
+/// A collection of a help center, or a section inside one (`parent_id` set). For multilingual help centers the top-level text fields hold the default language's content.
+///
+/// Schema `collection`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Collection {
+    /// When the collection was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The default language of the help center (only for multilingual help centers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_locale: Option<String>,
+    /// A short description of the collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The help center the collection belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_center_id: Option<i64>,
+    /// The name of the collection's icon, such as `book-bookmark`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The identifier Intercom gave the collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The position among its siblings, from 0 (the default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<i64>,
+    /// The collection this section sits in; null for a top-level collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translated_content: Option<GroupTranslatedContent>,
+    /// When the collection was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// The public address of the collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The identifier of the workspace the collection belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+}
+/// A page of collections.
+///
+/// Schema `collection_list`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CollectionList {
+    /// The collections.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Collection>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many collections there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CollectionListType>,
+}
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CollectionListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "help-center")]
+impl CollectionListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+impl From<&str> for CollectionListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+crate::codec::string_enum!(CollectionListType);
 /// An organisation that uses your product, with the contacts that belong to it.
 ///
 /// Schema `company`.
@@ -4886,6 +5108,51 @@ impl From<&str> for ConversationContactsType {
 }
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationContactsType);
+/// Confirmation that a conversation was deleted.
+///
+/// Schema `conversation_deleted`.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ConversationDeleted {
+    /// Whether the conversation was deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The identifier of the deleted conversation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<ConversationDeletedObject>,
+}
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConversationDeletedObject {
+    /// `conversation`
+    Conversation,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "conversations")]
+impl ConversationDeletedObject {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Conversation => "conversation",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<&str> for ConversationDeletedObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "conversation" => Self::Conversation,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "conversations")]
+crate::codec::string_enum!(ConversationDeletedObject);
 /// The first reply the contact sent in a conversation.
 ///
 /// Schema `conversation_first_contact_reply`.
@@ -5412,6 +5679,17 @@ impl From<&str> for ConversationType {
 }
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationType);
+/// The ticket type to convert a conversation to, and the ticket's attributes.
+///
+/// Schema `convert_conversation_to_ticket_request`.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConvertConversationToTicketRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<TicketRequestCustomAttributes>,
+    /// The identifier of a customer ticket type.
+    pub ticket_type_id: String,
+}
 /// The visitor to convert, and the contact it becomes or is merged into.
 ///
 /// Schema `convert_visitor_request`.
@@ -5517,6 +5795,26 @@ impl From<&str> for CreateArticleRequestState {
 }
 #[cfg(feature = "articles")]
 crate::codec::string_enum!(CreateArticleRequestState);
+/// A new collection, or a section of the collection named by `parent_id`.
+///
+/// Schema `create_collection_request`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateCollectionRequest {
+    /// A short description, in the default language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The help center to create it in; null for the default one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_center_id: Option<i64>,
+    /// The name, in the default language.
+    pub name: String,
+    /// The collection to create a section in; null for a top-level collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translated_content: Option<GroupTranslatedContent>,
+}
 /// The attributes of a new contact. At least one of `email`, `external_id` or `role` must be given.
 ///
 /// Schema `create_contact_request`.
@@ -5929,6 +6227,29 @@ pub struct CreateDataEventRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+/// An event summary of one user, named by your identifier for the user.
+///
+/// Schema `create_data_event_summaries_request`.
+#[cfg(feature = "data-events")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateDataEventSummariesRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_summaries: Option<DataEventSummaryRequestItem>,
+    /// The identifier you gave the user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+/// The time range of the messages to export.
+///
+/// Schema `create_data_export_request`.
+#[cfg(feature = "data-export")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateDataExportRequest {
+    /// The start of the range (Unix seconds).
+    pub created_at_after: i64,
+    /// The end of the range (Unix seconds).
+    pub created_at_before: i64,
+}
 /// A message sent by email.
 ///
 /// Schema `create_email_message_request`.
@@ -6094,6 +6415,22 @@ impl From<&str> for CreateInAppMessageRequestMessageType {
 }
 #[cfg(feature = "messages")]
 crate::codec::string_enum!(CreateInAppMessageRequestMessageType);
+/// The content of a new internal article.
+///
+/// Schema `create_internal_article_request`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateInternalArticleRequest {
+    /// The identifier of the teammate who wrote it.
+    pub author_id: i64,
+    /// The body of the article, in HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The identifier of the teammate who owns it.
+    pub owner_id: i64,
+    /// The title of the article.
+    pub title: String,
+}
 /// The fields every outbound message has.
 ///
 /// Schema `create_message_base_request`.
@@ -6209,6 +6546,25 @@ pub struct CreateOrUpdateCompanyRequest {
     /// The address of the company's website.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
+}
+/// An instance to create, or to update when one has the same `external_id`.
+///
+/// Schema `create_or_update_custom_object_instance_request`.
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateOrUpdateCustomObjectInstanceRequest {
+    /// Attribute values by attribute name; values are strings, numbers, booleans or dates (Unix seconds), as each attribute's type says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// When the record was created in your system (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_created_at: Option<crate::Timestamp>,
+    /// Your identifier for the instance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// When the record was last changed in your system (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_updated_at: Option<crate::Timestamp>,
 }
 /// Create a tag, or rename the tag with the given `id`.
 ///
@@ -6374,6 +6730,9 @@ crate::codec::string_enum!(CreateTicketTypeRequestCategory);
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -6402,6 +6761,9 @@ pub struct CursorPages {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -6422,6 +6784,9 @@ pub enum CursorPagesType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -6443,6 +6808,9 @@ impl CursorPagesType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -6463,6 +6831,9 @@ impl From<&str> for CursorPagesType {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -6476,6 +6847,7 @@ crate::codec::string_enum!(CursorPagesType);
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "custom-object-instances",
         feature = "switch",
         feature = "visitors",
         feature = "webhooks"
@@ -6613,6 +6985,52 @@ pub struct CustomChannelQuickReplyEvent {
     pub external_conversation_id: String,
     /// The identifier of the option that was picked.
     pub quick_reply_option_id: String,
+}
+/// One record of a custom object type defined in the workspace (an order, a booking ...), with its attribute values.
+///
+/// Schema `custom_object_instance`.
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CustomObjectInstance {
+    /// When the instance was created in Intercom (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<CustomAttributes>,
+    /// When the record was created in your system (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_created_at: Option<crate::Timestamp>,
+    /// Your identifier for the instance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// When the record was last changed in your system (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_updated_at: Option<crate::Timestamp>,
+    /// The identifier Intercom gave the instance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The identifier of the custom object type, such as `Order`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// When the instance was last changed in Intercom (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// Confirmation that a custom object instance was deleted.
+///
+/// Schema `custom_object_instance_deleted`.
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CustomObjectInstanceDeleted {
+    /// Whether the instance was deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The identifier of the deleted instance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The identifier of the custom object type, such as `Order`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
 }
 /// A contact named by one of three identifiers.
 ///
@@ -7021,6 +7439,25 @@ pub struct DataEventSummaryItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+/// How often and when the user triggered one event; a past-tense verb and noun, such as `updated-plan`, makes a good event name.
+///
+/// Schema `data_event_summary_request_item`.
+#[cfg(feature = "data-events")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DataEventSummaryRequestItem {
+    /// How many times the event happened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// The name of the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_name: Option<String>,
+    /// When the event first happened (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first: Option<crate::Timestamp>,
+    /// When the event last happened (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last: Option<crate::Timestamp>,
+}
 #[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7081,6 +7518,76 @@ impl From<&str> for DataEventType {
 }
 #[cfg(any(feature = "data-events", feature = "webhooks"))]
 crate::codec::string_enum!(DataEventType);
+/// A job exporting message delivery and engagement data: who received each outbound message, when, and what they did with it.
+///
+/// Schema `data_export`.
+#[cfg(feature = "data-export")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DataExport {
+    /// Until when the data can be downloaded, as Unix seconds in a string; empty until the job completes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download_expires_at: Option<String>,
+    /// Where to download the data once the job completes; empty until then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download_url: Option<String>,
+    /// The identifier of the job, for the status, cancel and download calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_identifier: Option<String>,
+    /// Where the job stands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<DataExportStatus>,
+}
+/// Where the job stands.
+#[cfg(feature = "data-export")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DataExportStatus {
+    /// `pending`
+    Pending,
+    /// `in_progress`
+    InProgress,
+    /// `failed`
+    Failed,
+    /// `completed`
+    Completed,
+    /// `no_data`
+    NoData,
+    /// `canceled`
+    Canceled,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "data-export")]
+impl DataExportStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::InProgress => "in_progress",
+            Self::Failed => "failed",
+            Self::Completed => "completed",
+            Self::NoData => "no_data",
+            Self::Canceled => "canceled",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "data-export")]
+impl From<&str> for DataExportStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "in_progress" => Self::InProgress,
+            "failed" => Self::Failed,
+            "completed" => Self::Completed,
+            "no_data" => Self::NoData,
+            "canceled" => Self::Canceled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "data-export")]
+crate::codec::string_enum!(DataExportStatus);
 /// Confirmation that an article was deleted.
 ///
 /// Schema `deleted_article_object`.
@@ -7126,6 +7633,51 @@ impl From<&str> for DeletedArticleObjectObject {
 }
 #[cfg(feature = "articles")]
 crate::codec::string_enum!(DeletedArticleObjectObject);
+/// Confirmation that a collection was deleted.
+///
+/// Schema `deleted_collection_object`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeletedCollectionObject {
+    /// Whether the collection was deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The identifier of the deleted collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<DeletedCollectionObjectObject>,
+}
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DeletedCollectionObjectObject {
+    /// `collection`
+    Collection,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "help-center")]
+impl DeletedCollectionObjectObject {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Collection => "collection",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+impl From<&str> for DeletedCollectionObjectObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "collection" => Self::Collection,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+crate::codec::string_enum!(DeletedCollectionObjectObject);
 /// Confirmation that a company was deleted.
 ///
 /// Schema `deleted_company_object`.
@@ -7171,6 +7723,96 @@ impl From<&str> for DeletedCompanyObjectObject {
 }
 #[cfg(feature = "companies")]
 crate::codec::string_enum!(DeletedCompanyObjectObject);
+/// Confirmation that an internal article was deleted.
+///
+/// Schema `deleted_internal_article_object`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeletedInternalArticleObject {
+    /// Whether the internal article was deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The identifier of the deleted internal article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<DeletedInternalArticleObjectObject>,
+}
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DeletedInternalArticleObjectObject {
+    /// `internal_article`
+    InternalArticle,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "internal-articles")]
+impl DeletedInternalArticleObjectObject {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InternalArticle => "internal_article",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+impl From<&str> for DeletedInternalArticleObjectObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "internal_article" => Self::InternalArticle,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+crate::codec::string_enum!(DeletedInternalArticleObjectObject);
+/// Confirmation that a news item was deleted.
+///
+/// Schema `deleted_news_item_object`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeletedNewsItemObject {
+    /// Whether the news item was deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The identifier of the deleted news item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<DeletedNewsItemObjectObject>,
+}
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DeletedNewsItemObjectObject {
+    /// `news-item`
+    NewsItem,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl DeletedNewsItemObjectObject {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NewsItem => "news-item",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for DeletedNewsItemObjectObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "news-item" => Self::NewsItem,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(DeletedNewsItemObjectObject);
 /// The minimal item of a `*.deleted` topic: only what identifies the removed object, not the object itself.
 ///
 /// Schema `deleted_object`.
@@ -7306,6 +7948,21 @@ impl From<&str> for EmailSettingType {
 }
 #[cfg(feature = "emails")]
 crate::codec::string_enum!(EmailSettingType);
+/// The dataset, its attributes and the time range to export.
+///
+/// Schema `enqueue_reporting_data_export_request`.
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnqueueReportingDataExportRequest {
+    /// The attributes of the dataset to export, at least one.
+    pub attribute_ids: Vec<String>,
+    /// The dataset to export, such as `conversation` (see `listReportingDatasets`).
+    pub dataset_id: String,
+    /// The end of the range (Unix seconds).
+    pub end_time: i64,
+    /// The start of the range (Unix seconds).
+    pub start_time: i64,
+}
 /// The body of every failed request, listing one or more errors.
 ///
 /// Schema `error`.
@@ -7321,14 +7978,20 @@ crate::codec::string_enum!(EmailSettingType);
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "emails",
         feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "switch",
@@ -7367,14 +8030,20 @@ pub struct Error2 {
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "emails",
         feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "switch",
@@ -7411,14 +8080,20 @@ pub struct ErrorItem {
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "emails",
         feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "switch",
@@ -7452,14 +8127,20 @@ pub enum ErrorType {
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "emails",
         feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "switch",
@@ -7494,14 +8175,20 @@ impl ErrorType {
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "emails",
         feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "switch",
@@ -7535,14 +8222,20 @@ impl From<&str> for ErrorType {
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
         feature = "emails",
         feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
         feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "switch",
@@ -7795,7 +8488,7 @@ crate::codec::string_enum!(ExternalPagesListType);
 /// A file uploaded as the value of an attribute.
 ///
 /// Schema `file_attribute`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FileAttribute {
     /// The file's media type.
@@ -8803,6 +9496,466 @@ pub struct GranularSubscription {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// The name and description of a collection or section in one language.
+///
+/// Schema `group_content`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GroupContent {
+    /// The description in this language (collections only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The name in this language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<GroupContentType>,
+}
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GroupContentType {
+    /// `group_content`
+    GroupContent,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "help-center")]
+impl GroupContentType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GroupContent => "group_content",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+impl From<&str> for GroupContentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "group_content" => Self::GroupContent,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+crate::codec::string_enum!(GroupContentType);
+/// The name and description of a collection or section per language, keyed by locale code.
+///
+/// Schema `group_translated_content`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GroupTranslatedContent {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ar: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bg: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bs: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ca: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cs: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub da: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub de: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub el: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub en: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub es: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub et: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fi: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fr: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub he: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hr: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hu: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub it: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ja: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ko: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lt: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lv: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mn: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nb: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nl: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pl: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pt: Option<GroupContent>,
+    #[serde(rename = "pt-BR", skip_serializing_if = "Option::is_none")]
+    pub pt_br: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ro: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ru: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sl: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sr: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sv: Option<GroupContent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tr: Option<GroupContent>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<GroupTranslatedContentType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vi: Option<GroupContent>,
+    #[serde(rename = "zh-CN", skip_serializing_if = "Option::is_none")]
+    pub zh_cn: Option<GroupContent>,
+    #[serde(rename = "zh-TW", skip_serializing_if = "Option::is_none")]
+    pub zh_tw: Option<GroupContent>,
+}
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GroupTranslatedContentType {
+    /// `group_translated_content`
+    GroupTranslatedContent,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "help-center")]
+impl GroupTranslatedContentType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GroupTranslatedContent => "group_translated_content",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+impl From<&str> for GroupTranslatedContentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "group_translated_content" => Self::GroupTranslatedContent,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+crate::codec::string_enum!(GroupTranslatedContentType);
+/// A teammate paused or resumed handling a conversation.
+///
+/// Schema `handling_event`.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HandlingEvent {
+    /// Why handling was paused, such as `Away`, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub teammate: TeammateReference,
+    /// When it happened, as an ISO 8601 date and time.
+    pub timestamp: String,
+    /// Whether handling was paused or resumed.
+    #[serde(rename = "type")]
+    pub type_: HandlingEventType,
+}
+/// The pause and resume events of one conversation.
+///
+/// Schema `handling_event_list`.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct HandlingEventList {
+    /// The events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handling_events: Option<Vec<HandlingEvent>>,
+}
+/// Whether handling was paused or resumed.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum HandlingEventType {
+    /// `paused`
+    Paused,
+    /// `resumed`
+    Resumed,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "conversations")]
+impl HandlingEventType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Paused => "paused",
+            Self::Resumed => "resumed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<&str> for HandlingEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "paused" => Self::Paused,
+            "resumed" => Self::Resumed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "conversations")]
+crate::codec::string_enum!(HandlingEventType);
+/// A help center of the workspace, which holds collections and articles.
+///
+/// Schema `help_center`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct HelpCenter {
+    /// When the help center was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The custom domain of the help center, if one is set up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_domain: Option<String>,
+    /// The name teammates see for the help center.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// The identifier Intercom gave the help center.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the help center in its address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// When the help center was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// The address of the help center, on the custom domain when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Whether the help center's website is switched on (a setting of the help center).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub website_turned_on: Option<bool>,
+    /// The identifier of the workspace the help center belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+}
+/// The help centers of the workspace.
+///
+/// Schema `help_center_list`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct HelpCenterList {
+    /// The help centers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<HelpCenter>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<HelpCenterListType>,
+}
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum HelpCenterListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "help-center")]
+impl HelpCenterListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+impl From<&str> for HelpCenterListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+crate::codec::string_enum!(HelpCenterListType);
+/// An article of the internal knowledge base, seen by teammates and Fin, not by customers.
+///
+/// Schema `internal_article`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct InternalArticle {
+    /// The identifier of the teammate who wrote the article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_id: Option<i64>,
+    /// The body of the article, in HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// When the article was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The identifier Intercom gave the internal article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The language of the article, such as `en`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// The identifier of the teammate who owns the article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<i64>,
+    /// The title of the article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<InternalArticleType>,
+    /// When the article was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// A page of internal articles.
+///
+/// Schema `internal_article_list`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct InternalArticleList {
+    /// The internal articles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<InternalArticle>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many internal articles there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<InternalArticleListType>,
+}
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InternalArticleListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "internal-articles")]
+impl InternalArticleListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+impl From<&str> for InternalArticleListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+crate::codec::string_enum!(InternalArticleListType);
+/// The internal articles that match a search.
+///
+/// Schema `internal_article_search_response`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct InternalArticleSearchResponse {
+    /// The matching internal articles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<InternalArticleSearchResponseData>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many internal articles match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<InternalArticleSearchResponseType>,
+}
+/// The matching internal articles.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct InternalArticleSearchResponseData {
+    /// The matching internal articles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internal_articles: Option<Vec<InternalArticle>>,
+}
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InternalArticleSearchResponseType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "internal-articles")]
+impl InternalArticleSearchResponseType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+impl From<&str> for InternalArticleSearchResponseType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+crate::codec::string_enum!(InternalArticleSearchResponseType);
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InternalArticleType {
+    /// `internal_article`
+    InternalArticle,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "internal-articles")]
+impl InternalArticleType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InternalArticle => "internal_article",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+impl From<&str> for InternalArticleType {
+    fn from(value: &str) -> Self {
+        match value {
+            "internal_article" => Self::InternalArticle,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+crate::codec::string_enum!(InternalArticleType);
 /// Which addresses may call the API for the workspace. In a request, `type` can be left out.
 ///
 /// Schema `ip_allowlist`.
@@ -9643,6 +10796,341 @@ impl From<MultipleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
         Self::MultipleFilterSearchRequest(Box::new(value))
     }
 }
+/// An announcement shown in the Messenger's newsfeeds, such as a product update.
+///
+/// Schema `news_item`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NewsItem {
+    /// The content of the news item, in HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The address of the cover image, a `.jpg` or `.png` file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cover_image_url: Option<String>,
+    /// When the news item was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// When true, the news item shows up without a notification badge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deliver_silently: Option<bool>,
+    /// The identifier Intercom gave the news item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Labels shown to users to group news items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<Option<String>>>,
+    /// The newsfeeds the news item is placed in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
+    /// The emoji users can react with, in order; none means reactions are off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reactions: Option<Vec<Option<String>>>,
+    /// The identifier of the teammate the news item is sent by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sender_id: Option<i64>,
+    /// Users see the news item only once it is `live`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<NewsItemState>,
+    /// The title of the news item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<NewsItemType>,
+    /// When the news item was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// The identifier of the workspace the news item belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+}
+/// A page of news items.
+///
+/// Schema `news_item_list`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NewsItemList {
+    /// The news items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<NewsItem>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many news items there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<NewsItemListType>,
+}
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NewsItemListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl NewsItemListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for NewsItemListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(NewsItemListType);
+/// The content of a news item, to create it or to replace what it has.
+///
+/// Schema `news_item_request`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewsItemRequest {
+    /// The content of the news item, in HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// Show it without a notification badge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deliver_silently: Option<bool>,
+    /// Labels shown to users to group news items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
+    /// The newsfeeds to place it in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
+    /// The emoji users can react with, in order; an empty list turns reactions off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reactions: Option<Vec<Option<String>>>,
+    /// The identifier of the teammate to send it as; must be a teammate of the workspace.
+    pub sender_id: i64,
+    /// Set `live` to show it to users.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<NewsItemRequestState>,
+    /// The title of the news item.
+    pub title: String,
+}
+/// Set `live` to show it to users.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NewsItemRequestState {
+    /// `draft`
+    Draft,
+    /// `live`
+    Live,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl NewsItemRequestState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Live => "live",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for NewsItemRequestState {
+    fn from(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "live" => Self::Live,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(NewsItemRequestState);
+/// Users see the news item only once it is `live`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NewsItemState {
+    /// `draft`
+    Draft,
+    /// `live`
+    Live,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl NewsItemState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Live => "live",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for NewsItemState {
+    fn from(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "live" => Self::Live,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(NewsItemState);
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NewsItemType {
+    /// `news-item`
+    NewsItem,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl NewsItemType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NewsItem => "news-item",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for NewsItemType {
+    fn from(value: &str) -> Self {
+        match value {
+            "news-item" => Self::NewsItem,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(NewsItemType);
+/// A feed of news items in the Messenger, for one audience. Newsfeeds are set up in Intercom, not through the API.
+///
+/// Schema `newsfeed`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Newsfeed {
+    /// When the newsfeed was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The identifier Intercom gave the newsfeed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the newsfeed, seen by teammates only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<NewsfeedType>,
+    /// When the newsfeed was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// A newsfeed a news item is placed in, and since when.
+///
+/// Schema `newsfeed_assignment`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NewsfeedAssignment {
+    /// The identifier of the newsfeed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newsfeed_id: Option<i64>,
+    /// When the news item was published in the newsfeed (Unix seconds); not in the future. Useful to back-date imported items; ignored for drafts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<crate::Timestamp>,
+}
+/// A page of newsfeeds.
+///
+/// Schema `newsfeed_list`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NewsfeedList {
+    /// The newsfeeds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Newsfeed>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many newsfeeds there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<NewsfeedListType>,
+}
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NewsfeedListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl NewsfeedListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for NewsfeedListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(NewsfeedListType);
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NewsfeedType {
+    /// `newsfeed`
+    Newsfeed,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl NewsfeedType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Newsfeed => "newsfeed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for NewsfeedType {
+    fn from(value: &str) -> Self {
+        match value {
+            "newsfeed" => Self::Newsfeed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(NewsfeedType);
 /// A note a teammate wrote about a contact.
 ///
 /// Schema `note`.
@@ -10227,6 +11715,7 @@ crate::codec::string_enum!(RedactConversationSourceRequestType);
 /// Schema `reference`.
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -10359,6 +11848,111 @@ pub struct ReplyToFinRequest {
     pub message: FinAgentMessage,
     pub user: FinAgentUser,
 }
+/// A job exporting one reporting dataset.
+///
+/// Schema `reporting_data_export`.
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReportingDataExport {
+    /// Until when the data can be downloaded; empty until the job is complete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download_expires_at: Option<String>,
+    /// Where to download the data once the job is complete; empty until then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download_url: Option<String>,
+    /// The identifier of the job, for the status and download calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_identifier: Option<String>,
+    /// Where the job stands, such as `pending`, `complete` or `failed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+/// A dataset of reporting data, and the attributes an export of it can take.
+///
+/// Schema `reporting_dataset`.
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReportingDataset {
+    /// The attributes of the dataset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<ReportingDatasetAttribute>>,
+    /// The attribute the export's time range applies to by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_time_attribute_id: Option<String>,
+    /// What one row of the dataset holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The identifier of the dataset, such as `conversation`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the dataset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+/// An attribute of a reporting dataset.
+///
+/// Schema `reporting_dataset_attribute`.
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReportingDatasetAttribute {
+    /// The identifier of the attribute, for `attribute_ids`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the attribute.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+/// The datasets a reporting export can take.
+///
+/// Schema `reporting_dataset_list`.
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReportingDatasetList {
+    /// The datasets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<ReportingDataset>>,
+    /// Always `list`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SearchArticlesState {
+    /// `published`
+    Published,
+    /// `draft`
+    Draft,
+    /// `all`
+    All,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "articles")]
+impl SearchArticlesState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Published => "published",
+            Self::Draft => "draft",
+            Self::All => "all",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "articles")]
+impl From<&str> for SearchArticlesState {
+    fn from(value: &str) -> Self {
+        match value {
+            "published" => Self::Published,
+            "draft" => Self::Draft,
+            "all" => Self::All,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "articles")]
+crate::codec::string_enum!(SearchArticlesState);
 /// A search query with optional paging.
 ///
 /// Schema `search_request`.
@@ -10946,6 +12540,9 @@ pub struct StartFinConversationRequest {
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -11193,6 +12790,7 @@ impl From<crate::Timestamp> for SurveyAnswerAnsweredAt {
 /// Schema `tag`.
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -11377,6 +12975,7 @@ impl From<CreateOrUpdateTagRequest> for TagRequest {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -11395,6 +12994,7 @@ pub enum TagType {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -11414,6 +13014,7 @@ impl TagType {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -11432,6 +13033,7 @@ impl From<&str> for TagType {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -11456,6 +13058,7 @@ pub struct TagUserItem {
 /// Schema `tags`.
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -11473,6 +13076,7 @@ pub struct Tags {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -11490,6 +13094,7 @@ pub enum TagsType {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -11508,6 +13113,7 @@ impl TagsType {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -11525,6 +13131,7 @@ impl From<&str> for TagsType {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -11615,10 +13222,66 @@ pub struct TeamPriorityLevel {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secondary_team_ids: Option<Vec<i64>>,
 }
+/// The admin, team or bot who did something.
+///
+/// Schema `teammate_reference`.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeammateReference {
+    /// The teammate's email address; teams and bots may have none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The identifier of the teammate.
+    pub id: i64,
+    /// The name the teammate is shown with.
+    pub name: String,
+    /// What kind of teammate this is.
+    #[serde(rename = "type")]
+    pub type_: TeammateReferenceType,
+}
+/// What kind of teammate this is.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TeammateReferenceType {
+    /// `admin`
+    Admin,
+    /// `team`
+    Team,
+    /// `bot`
+    Bot,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "conversations")]
+impl TeammateReferenceType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "admin",
+            Self::Team => "team",
+            Self::Bot => "bot",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<&str> for TeammateReferenceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "admin" => Self::Admin,
+            "team" => Self::Team,
+            "bot" => Self::Bot,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "conversations")]
+crate::codec::string_enum!(TeammateReferenceType);
 /// A ticket, with its attributes, state, type, contacts and history.
 ///
 /// Schema `ticket`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Ticket {
     /// The assigned admin; `"0"` when there is none.
@@ -11669,7 +13332,7 @@ pub struct Ticket {
 /// The value of one ticket attribute.
 ///
 /// Schema `ticket_attribute_value`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketAttributeValue {
@@ -11679,38 +13342,38 @@ pub enum TicketAttributeValue {
     List(Vec<serde_json::Value>),
     FileAttribute(Box<FileAttribute>),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<String> for TicketAttributeValue {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<f64> for TicketAttributeValue {
     fn from(value: f64) -> Self {
         Self::Number(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<bool> for TicketAttributeValue {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<Vec<serde_json::Value>> for TicketAttributeValue {
     fn from(value: Vec<serde_json::Value>) -> Self {
         Self::List(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<FileAttribute> for TicketAttributeValue {
     fn from(value: FileAttribute) -> Self {
         Self::FileAttribute(Box::new(value))
     }
 }
 /// The ticket's category, from its type.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketCategory {
@@ -11723,7 +13386,7 @@ pub enum TicketCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl TicketCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11735,7 +13398,7 @@ impl TicketCategory {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for TicketCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -11746,7 +13409,7 @@ impl From<&str> for TicketCategory {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(TicketCategory);
 /// A contact by email address; a contact is created when none has it.
 ///
@@ -11807,7 +13470,7 @@ impl From<TicketContactByEmail> for TicketContactIdentifier {
 /// The contacts a ticket is about.
 ///
 /// Schema `ticket_contacts`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketContacts {
     /// The contacts.
@@ -11816,7 +13479,7 @@ pub struct TicketContacts {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketContactsType>,
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketContactsType {
@@ -11825,7 +13488,7 @@ pub enum TicketContactsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl TicketContactsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11835,7 +13498,7 @@ impl TicketContactsType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for TicketContactsType {
     fn from(value: &str) -> Self {
         match value {
@@ -11844,12 +13507,12 @@ impl From<&str> for TicketContactsType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(TicketContactsType);
 /// The ticket's attribute values by attribute name (`_default_title_` and `_default_description_` for the built-in two): text, number, boolean, list or files.
 ///
 /// Schema `ticket_custom_attributes`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 pub type TicketCustomAttributes = std::collections::BTreeMap<
     String,
     Option<TicketAttributeValue>,
@@ -11949,7 +13612,7 @@ crate::codec::string_enum!(TicketListType);
 /// One entry of a ticket's history: a reply, a note, a state change, an assignment or an attribute change.
 ///
 /// Schema `ticket_part`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketPart {
     /// The app that created the part through the API; absent otherwise.
@@ -11996,7 +13659,7 @@ pub struct TicketPart {
 /// Who wrote or caused a ticket part.
 ///
 /// Schema `ticket_part_author`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketPartAuthor {
     /// The author's email address.
@@ -12011,7 +13674,7 @@ pub struct TicketPartAuthor {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketPartAuthorType>,
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartAuthorType {
@@ -12026,7 +13689,7 @@ pub enum TicketPartAuthorType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl TicketPartAuthorType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -12039,7 +13702,7 @@ impl TicketPartAuthorType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for TicketPartAuthorType {
     fn from(value: &str) -> Self {
         match value {
@@ -12051,12 +13714,12 @@ impl From<&str> for TicketPartAuthorType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(TicketPartAuthorType);
 /// The attribute an attribute-change part changed, and its new value.
 ///
 /// Schema `ticket_part_updated_attribute`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketPartUpdatedAttribute {
     /// The attribute that changed.
@@ -12065,7 +13728,7 @@ pub struct TicketPartUpdatedAttribute {
     pub value: TicketPartUpdatedAttributeValue,
 }
 /// The attribute that changed.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketPartUpdatedAttributeAttribute {
     /// The attribute's identifier.
@@ -12075,7 +13738,7 @@ pub struct TicketPartUpdatedAttributeAttribute {
     #[serde(rename = "type")]
     pub type_: TicketPartUpdatedAttributeAttributeType,
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartUpdatedAttributeAttributeType {
@@ -12084,7 +13747,7 @@ pub enum TicketPartUpdatedAttributeAttributeType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl TicketPartUpdatedAttributeAttributeType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -12094,7 +13757,7 @@ impl TicketPartUpdatedAttributeAttributeType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for TicketPartUpdatedAttributeAttributeType {
     fn from(value: &str) -> Self {
         match value {
@@ -12103,10 +13766,10 @@ impl From<&str> for TicketPartUpdatedAttributeAttributeType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(TicketPartUpdatedAttributeAttributeType);
 /// The new value.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketPartUpdatedAttributeValue {
     /// The value (or the list option's identifier) as text, or the identifiers of the files of a file attribute.
@@ -12117,46 +13780,46 @@ pub struct TicketPartUpdatedAttributeValue {
     pub type_: TicketPartUpdatedAttributeValueType,
 }
 /// The value (or the list option's identifier) as text, or the identifiers of the files of a file attribute.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketPartUpdatedAttributeValueId {
     String(String),
     List(Vec<i64>),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<String> for TicketPartUpdatedAttributeValueId {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<Vec<i64>> for TicketPartUpdatedAttributeValueId {
     fn from(value: Vec<i64>) -> Self {
         Self::List(value)
     }
 }
 /// The value as displayed, or the names of the files of a file attribute.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketPartUpdatedAttributeValueLabel {
     String(String),
     List(Vec<String>),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<String> for TicketPartUpdatedAttributeValueLabel {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<Vec<String>> for TicketPartUpdatedAttributeValueLabel {
     fn from(value: Vec<String>) -> Self {
         Self::List(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartUpdatedAttributeValueType {
@@ -12165,7 +13828,7 @@ pub enum TicketPartUpdatedAttributeValueType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl TicketPartUpdatedAttributeValueType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -12175,7 +13838,7 @@ impl TicketPartUpdatedAttributeValueType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for TicketPartUpdatedAttributeValueType {
     fn from(value: &str) -> Self {
         match value {
@@ -12184,12 +13847,12 @@ impl From<&str> for TicketPartUpdatedAttributeValueType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(TicketPartUpdatedAttributeValueType);
 /// The history of a ticket, at most 500 parts.
 ///
 /// Schema `ticket_parts`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketParts {
     /// The parts, oldest first.
@@ -12201,7 +13864,7 @@ pub struct TicketParts {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketPartsType>,
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartsType {
@@ -12210,7 +13873,7 @@ pub enum TicketPartsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl TicketPartsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -12220,7 +13883,7 @@ impl TicketPartsType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for TicketPartsType {
     fn from(value: &str) -> Self {
         match value {
@@ -12229,7 +13892,7 @@ impl From<&str> for TicketPartsType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(TicketPartsType);
 /// The ticket part a reply created.
 ///
@@ -12335,13 +13998,13 @@ crate::codec::string_enum!(TicketReplyType);
 /// Attribute values by attribute name (`_default_title_`, `_default_description_`, ...); a list attribute takes the identifier of the chosen item (see the ticket type).
 ///
 /// Schema `ticket_request_custom_attributes`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
     String,
     Option<TicketRequestCustomAttributesValue>,
 >;
 /// The value of one attribute.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketRequestCustomAttributesValue {
@@ -12350,25 +14013,25 @@ pub enum TicketRequestCustomAttributesValue {
     Boolean(bool),
     List(Vec<serde_json::Value>),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<String> for TicketRequestCustomAttributesValue {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<f64> for TicketRequestCustomAttributesValue {
     fn from(value: f64) -> Self {
         Self::Number(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<bool> for TicketRequestCustomAttributesValue {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<Vec<serde_json::Value>> for TicketRequestCustomAttributesValue {
     fn from(value: Vec<serde_json::Value>) -> Self {
         Self::List(value)
@@ -12377,7 +14040,14 @@ impl From<Vec<serde_json::Value>> for TicketRequestCustomAttributesValue {
 /// A state a ticket can be in.
 ///
 /// Schema `ticket_state`.
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketState {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -12398,7 +14068,14 @@ pub struct TicketState {
 /// The stage of a ticket's life a state belongs to.
 ///
 /// Schema `ticket_state_category`.
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketStateCategory {
@@ -12413,7 +14090,14 @@ pub enum TicketStateCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 impl TicketStateCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -12426,7 +14110,14 @@ impl TicketStateCategory {
         }
     }
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 impl From<&str> for TicketStateCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -12438,7 +14129,14 @@ impl From<&str> for TicketStateCategory {
         }
     }
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 crate::codec::string_enum!(TicketStateCategory);
 /// A state a ticket can be in, with the ticket types that use it.
 ///
@@ -12482,7 +14180,14 @@ pub struct TicketStateList {
 /// A kind of ticket, with the attributes its tickets capture and the states they go through.
 ///
 /// Schema `ticket_type`.
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketType {
     /// Whether the ticket type is archived.
@@ -12519,7 +14224,7 @@ pub struct TicketType {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketType2 {
@@ -12528,7 +14233,7 @@ pub enum TicketType2 {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl TicketType2 {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -12538,7 +14243,7 @@ impl TicketType2 {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for TicketType2 {
     fn from(value: &str) -> Self {
         match value {
@@ -12547,13 +14252,14 @@ impl From<&str> for TicketType2 {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(TicketType2);
 /// A field the tickets of a type capture.
 ///
 /// Schema `ticket_type_attribute`.
 #[cfg(
     any(
+        feature = "conversations",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
@@ -12674,7 +14380,14 @@ crate::codec::string_enum!(TicketTypeAttributeDataType);
 /// The attributes of a ticket type.
 ///
 /// Schema `ticket_type_attribute_list`.
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketTypeAttributeList {
     /// The attributes.
@@ -12684,7 +14397,14 @@ pub struct TicketTypeAttributeList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketTypeCategory {
@@ -12697,7 +14417,14 @@ pub enum TicketTypeCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 impl TicketTypeCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -12709,7 +14436,14 @@ impl TicketTypeCategory {
         }
     }
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 impl From<&str> for TicketTypeCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -12720,7 +14454,14 @@ impl From<&str> for TicketTypeCategory {
         }
     }
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 crate::codec::string_enum!(TicketTypeCategory);
 /// The type of a ticket, as configured in the workspace (compact).
 ///
@@ -12835,7 +14576,14 @@ pub struct TicketTypeList {
 /// The states a ticket of this type can be in.
 ///
 /// Schema `ticket_type_state_list`.
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketTypeStateList {
     /// The states.
@@ -12952,6 +14700,24 @@ impl From<&str> for UpdateArticleRequestState {
 }
 #[cfg(feature = "articles")]
 crate::codec::string_enum!(UpdateArticleRequestState);
+/// The fields of a collection to change.
+///
+/// Schema `update_collection_request`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateCollectionRequest {
+    /// The new description, in the default language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The new name, in the default language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The collection to move it into; null makes it a top-level collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translated_content: Option<GroupTranslatedContent>,
+}
 /// The attributes of a contact to change; fields left out keep their values.
 ///
 /// Schema `update_contact_request`.
@@ -13175,6 +14941,25 @@ impl From<&str> for UpdateExternalPageRequestLocale {
 }
 #[cfg(feature = "ai-content")]
 crate::codec::string_enum!(UpdateExternalPageRequestLocale);
+/// The fields of an internal article to change.
+///
+/// Schema `update_internal_article_request`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateInternalArticleRequest {
+    /// The identifier of the teammate to credit as author.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_id: Option<i64>,
+    /// The new body, in HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The identifier of the teammate to make owner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<i64>,
+    /// The new title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
 /// The changes to make to a ticket; fields left out stay as they are.
 ///
 /// Schema `update_ticket_request`.
