@@ -45,6 +45,27 @@ fn type_name(value: &Value) -> &'static str {
     }
 }
 
+/// Whether `null` passes a schema through its parts, as the generator reads them: a variant of
+/// `anyOf`/`oneOf` that admits it, or an `allOf` part saying `nullable: true` (how OpenAPI 3.0
+/// makes a reference nullable).
+fn union_admits_null(docs: &Documents, schema: &Node, s: &serde_json::Map<String, Value>, depth: usize) -> bool {
+    let variant_admits = |key: &str, i: usize| {
+        let mut attempt = Vec::new();
+        check_at(docs, &schema.child(key).child(&i.to_string()), &Value::Null, "", depth + 1, &mut attempt);
+        attempt.is_empty()
+    };
+    let admits = |key: &str, part: &dyn Fn(usize) -> bool| match s.get(key) {
+        Some(Value::Array(parts)) => (0..parts.len()).any(part),
+        _ => false,
+    };
+    admits("anyOf", &|i| variant_admits("anyOf", i))
+        || admits("oneOf", &|i| variant_admits("oneOf", i))
+        || admits("allOf", &|i| {
+            docs.deref(&schema.child("allOf").child(&i.to_string()))
+                .is_some_and(|part| docs.get(&part).is_some_and(|part| part.get("nullable") == Some(&Value::Bool(true))))
+        })
+}
+
 fn check_at(docs: &Documents, schema: &Node, value: &Value, path: &str, depth: usize, out: &mut Vec<Violation>) {
     if depth > 64 {
         return;
@@ -57,7 +78,7 @@ fn check_at(docs: &Documents, schema: &Node, value: &Value, path: &str, depth: u
         let nullable = s.get("nullable") == Some(&Value::Bool(true))
             || s.get("type").and_then(Value::as_array).is_some_and(|t| t.iter().any(|t| t == "null"))
             || (!s.contains_key("type") && !s.contains_key("allOf") && !s.contains_key("oneOf") && !s.contains_key("anyOf") && !s.contains_key("$ref") && !s.contains_key("properties"));
-        if !nullable {
+        if !nullable && !union_admits_null(docs, &schema, s, depth) {
             fail("null, but the schema is not nullable".to_owned());
         }
         return;
@@ -148,5 +169,38 @@ fn short(value: &Value) -> String {
         format!("{}...", text.chars().take(57).collect::<String>())
     } else {
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use crate::diagnostics::Diagnostics;
+    use crate::resolve::{Documents, FileId};
+
+    /// The violations of `value` against `#/components/schemas/<name>` of a description with `schemas`.
+    fn violations(schemas: &str, name: &str, value: Value) -> Vec<String> {
+        let text = format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n{schemas}");
+        let source = crate::load::parse(std::path::Path::new("t.yaml"), text).unwrap();
+        let docs = Documents::resolve(vec![source], &mut Diagnostics::new(false)).unwrap();
+        let schema = docs.root(FileId(0)).child("components").child("schemas").child(name);
+        super::check(&docs, &schema, &value).into_iter().map(|v| format!("{}: {}", v.path, v.message)).collect()
+    }
+
+    #[test]
+    fn null_passes_a_union_with_a_nullable_variant_and_a_nullable_all_of() {
+        let schemas = "    value: {anyOf: [{type: string, nullable: true}, {type: number}]}\n    \
+                       one: {oneOf: [{$ref: '#/components/schemas/value'}, {type: boolean}]}\n    \
+                       wrapped: {allOf: [{$ref: '#/components/schemas/plain'}, {nullable: true}]}\n    \
+                       plain: {type: string}\n    \
+                       strict: {anyOf: [{type: string}, {type: number}]}\n    \
+                       map: {type: object, additionalProperties: {$ref: '#/components/schemas/value'}}\n";
+        for name in ["value", "one", "wrapped"] {
+            assert_eq!(violations(schemas, name, Value::Null), Vec::<String>::new(), "{name}");
+        }
+        assert_eq!(violations(schemas, "map", json!({"a": null, "b": 1})), Vec::<String>::new());
+        assert_eq!(violations(schemas, "strict", Value::Null), [": null, but the schema is not nullable"]);
+        assert_eq!(violations(schemas, "plain", Value::Null), [": null, but the schema is not nullable"]);
     }
 }
