@@ -322,7 +322,7 @@ impl<'a> Admins<'a> {
     /// Turns away mode on or off for an admin in the Inbox, and chooses whether new replies to their conversations are reassigned to the default inbox.
     ///
     /// `PUT /admins/{id}/away` (operation `setAdminAway`).
-    pub async fn set_admin_away(
+    pub async fn set_away(
         &self,
         id: i64,
         body: &types::SetAdminAwayRequest,
@@ -472,7 +472,7 @@ impl<'a> Companies<'a> {
     /// Creates a company, or updates the one that already has the given `company_id`. The `company_id` can only be set when the company is created. A company only shows up in Intercom once at least one contact is attached to it.
     ///
     /// `POST /companies` (operation `createOrUpdateCompany`).
-    pub async fn create_or_update_company(
+    pub async fn create_or_update(
         &self,
         body: &types::CreateOrUpdateCompanyRequest,
     ) -> Result<types::Company, Error> {
@@ -582,7 +582,7 @@ impl<'a> Companies<'a> {
     /// Returns the contacts attached to a company.
     ///
     /// `GET /companies/{id}/contacts` (operation `listCompanyContacts`).
-    pub async fn list_company_contacts(
+    pub async fn list_contacts(
         &self,
         id: &str,
     ) -> Result<types::CompanyAttachedContacts, Error> {
@@ -602,7 +602,7 @@ impl<'a> Companies<'a> {
     /// Returns the segments a company belongs to.
     ///
     /// `GET /companies/{id}/segments` (operation `listCompanySegments`).
-    pub async fn list_company_segments(
+    pub async fn list_segments(
         &self,
         id: &str,
     ) -> Result<types::CompanyAttachedSegments, Error> {
@@ -622,7 +622,7 @@ impl<'a> Companies<'a> {
     /// Removes a contact from a company it belongs to.
     ///
     /// `DELETE /contacts/{contact_id}/companies/{id}` (operation `detachContactFromCompany`).
-    pub async fn detach_contact_from_company(
+    pub async fn detach_contact(
         &self,
         contact_id: &str,
         id: &str,
@@ -644,7 +644,7 @@ impl<'a> Companies<'a> {
     /// Makes a contact a member of a company.
     ///
     /// `POST /contacts/{id}/companies` (operation `attachContactToCompany`).
-    pub async fn attach_contact_to_company(
+    pub async fn attach_contact(
         &self,
         id: &str,
         body: &types::AttachContactToCompanyRequest,
@@ -777,7 +777,7 @@ impl<'a> Contacts<'a> {
     /// Returns the user with the given `external_id` (users only, not leads).
     ///
     /// `GET /contacts/find_by_external_id/{external_id}` (operation `retrieveContactByExternalId`).
-    pub async fn retrieve_contact_by_external_id(
+    pub async fn retrieve_by_external_id(
         &self,
         external_id: &str,
     ) -> Result<types::ContactWithPushMessaging, Error> {
@@ -871,7 +871,7 @@ impl<'a> Contacts<'a> {
     /// Returns the segments a contact belongs to.
     ///
     /// `GET /contacts/{contact_id}/segments` (operation `listContactSegments`).
-    pub async fn list_contact_segments(
+    pub async fn list_segments(
         &self,
         contact_id: &str,
     ) -> Result<types::ContactSegments, Error> {
@@ -891,7 +891,7 @@ impl<'a> Contacts<'a> {
     /// Returns the subscription types a contact has opted in to, together with the opt-out subscription types the contact has opted out of.
     ///
     /// `GET /contacts/{contact_id}/subscriptions` (operation `listContactSubscriptions`).
-    pub async fn list_contact_subscriptions(
+    pub async fn list_subscriptions(
         &self,
         contact_id: &str,
     ) -> Result<types::SubscriptionTypeList, Error> {
@@ -911,10 +911,7 @@ impl<'a> Contacts<'a> {
     /// Returns the tags attached to a contact.
     ///
     /// `GET /contacts/{contact_id}/tags` (operation `listContactTags`).
-    pub async fn list_contact_tags(
-        &self,
-        contact_id: &str,
-    ) -> Result<types::TagList, Error> {
+    pub async fn list_tags(&self, contact_id: &str) -> Result<types::TagList, Error> {
         let contact_id = encode_path_segment(&contact_id);
         self.client
             .request(
@@ -988,7 +985,7 @@ impl<'a> Contacts<'a> {
     /// Returns the companies a contact is attached to.
     ///
     /// `GET /contacts/{id}/companies` (operation `listContactCompanies`).
-    pub async fn list_contact_companies(
+    pub async fn list_companies(
         &self,
         id: &str,
     ) -> Result<types::ContactAttachedCompanies, Error> {
@@ -1167,7 +1164,7 @@ impl<'a> Conversations<'a> {
     /// Removes a contact from a group conversation, on behalf of an admin. The last remaining contact cannot be removed.
     ///
     /// `DELETE /conversations/{conversation_id}/customers/{contact_id}` (operation `detachContactFromConversation`).
-    pub async fn detach_contact_from_conversation(
+    pub async fn detach_contact(
         &self,
         conversation_id: &str,
         contact_id: &str,
@@ -1229,7 +1226,7 @@ impl<'a> Conversations<'a> {
     /// Adds a contact as a participant of a conversation, on behalf of an admin or another contact. Giving an email that matches no contact creates a new lead.
     ///
     /// `POST /conversations/{id}/customers` (operation `attachContactToConversation`).
-    pub async fn attach_contact_to_conversation(
+    pub async fn attach_contact(
         &self,
         id: &str,
         body: &types::AttachContactToConversationRequest,
@@ -1273,7 +1270,7 @@ impl<'a> Conversations<'a> {
     /// Adds a reply to a conversation, either from an admin (a comment or an internal note) or on behalf of a contact.
     ///
     /// `POST /conversations/{id}/reply` (operation `replyToConversation`).
-    pub async fn reply_to_conversation(
+    pub async fn reply(
         &self,
         id: &str,
         body: &types::ReplyConversationRequest,
@@ -1576,7 +1573,7 @@ impl<'a> Jobs<'a> {
     /// Returns how far a background job got; once it succeeded, `resource_id` and `resource_url` name what it created.
     ///
     /// `GET /jobs/status/{job_id}` (operation `retrieveJobStatus`).
-    pub async fn retrieve_job_status(&self, job_id: &str) -> Result<types::Jobs, Error> {
+    pub async fn retrieve_status(&self, job_id: &str) -> Result<types::Jobs, Error> {
         let job_id = encode_path_segment(&job_id);
         self.client
             .request(Method::GET, "retrieveJobStatus", format!("/jobs/status/{job_id}"))
@@ -1750,7 +1747,7 @@ impl<'a> SubscriptionTypes<'a> {
     /// Adds a subscription type to a contact's choices: an opt-in type opts the contact in to its messages, an opt-out type opts the contact out of them. Returns the subscription type.
     ///
     /// `POST /contacts/{contact_id}/subscriptions` (operation `attachSubscriptionTypeToContact`).
-    pub async fn attach_subscription_type_to_contact(
+    pub async fn attach_to_contact(
         &self,
         contact_id: &str,
         body: &types::AttachSubscriptionTypeRequest,
@@ -1772,7 +1769,7 @@ impl<'a> SubscriptionTypes<'a> {
     /// Takes a subscription type off a contact's choices (the contact is no longer opted in, or no longer opted out), and returns the subscription type.
     ///
     /// `DELETE /contacts/{contact_id}/subscriptions/{subscription_id}` (operation `detachSubscriptionTypeFromContact`).
-    pub async fn detach_subscription_type_from_contact(
+    pub async fn detach_from_contact(
         &self,
         contact_id: &str,
         subscription_id: &str,
@@ -1821,7 +1818,7 @@ impl<'a> Tags<'a> {
     /// Attaches an existing tag to a contact and returns the tag.
     ///
     /// `POST /contacts/{contact_id}/tags` (operation `attachTagToContact`).
-    pub async fn attach_tag_to_contact(
+    pub async fn attach_to_contact(
         &self,
         contact_id: &str,
         body: &types::AttachTagRequest,
@@ -1843,7 +1840,7 @@ impl<'a> Tags<'a> {
     /// Removes a tag from a contact and returns the tag that was removed.
     ///
     /// `DELETE /contacts/{contact_id}/tags/{tag_id}` (operation `detachTagFromContact`).
-    pub async fn detach_tag_from_contact(
+    pub async fn detach_from_contact(
         &self,
         contact_id: &str,
         tag_id: &str,
@@ -1865,7 +1862,7 @@ impl<'a> Tags<'a> {
     /// Attaches an existing tag to a conversation on behalf of an admin, and returns the tag.
     ///
     /// `POST /conversations/{conversation_id}/tags` (operation `attachTagToConversation`).
-    pub async fn attach_tag_to_conversation(
+    pub async fn attach_to_conversation(
         &self,
         conversation_id: &str,
         body: &types::AdminTagRequest,
@@ -1887,7 +1884,7 @@ impl<'a> Tags<'a> {
     /// Removes a tag from a conversation on behalf of an admin, and returns the tag that was removed.
     ///
     /// `DELETE /conversations/{conversation_id}/tags/{tag_id}` (operation `detachTagFromConversation`).
-    pub async fn detach_tag_from_conversation(
+    pub async fn detach_from_conversation(
         &self,
         conversation_id: &str,
         tag_id: &str,
@@ -1965,7 +1962,7 @@ impl<'a> Tags<'a> {
     /// Attaches an existing tag to a ticket on behalf of an admin, and returns the tag.
     ///
     /// `POST /tickets/{ticket_id}/tags` (operation `attachTagToTicket`).
-    pub async fn attach_tag_to_ticket(
+    pub async fn attach_to_ticket(
         &self,
         ticket_id: &str,
         body: &types::AdminTagRequest,
@@ -1987,7 +1984,7 @@ impl<'a> Tags<'a> {
     /// Removes a tag from a ticket on behalf of an admin, and returns the tag that was removed.
     ///
     /// `DELETE /tickets/{ticket_id}/tags/{tag_id}` (operation `detachTagFromTicket`).
-    pub async fn detach_tag_from_ticket(
+    pub async fn detach_from_ticket(
         &self,
         ticket_id: &str,
         tag_id: &str,
@@ -2336,7 +2333,7 @@ impl<'a> Tickets<'a> {
     /// Adds a reply to a ticket: a comment or note from an admin, quick reply options, or a comment on behalf of a contact. Returns the new ticket part.
     ///
     /// `POST /tickets/{ticket_id}/reply` (operation `replyToTicket`).
-    pub async fn reply_to_ticket(
+    pub async fn reply(
         &self,
         ticket_id: &str,
         body: &types::ReplyTicketRequest,

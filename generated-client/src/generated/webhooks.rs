@@ -1276,7 +1276,7 @@ pub struct Notification {
     /// The notification's topic.
     pub topic: Topic,
     /// The envelope: id, app, topic, timestamps and delivery fields (its `data.item` is taken out into `event`).
-    pub envelope: types::Notification,
+    pub envelope: types::NotificationObject,
     /// `data.item`, typed by topic.
     pub event: WebhookEvent,
 }
@@ -1287,7 +1287,9 @@ impl Notification {
             return Self::from_value(serde_json::from_slice(body)?);
         };
         let topic = Topic::from(parts.topic.as_deref().unwrap_or_default());
-        let envelope: types::Notification = serde_json::from_slice(&parts.envelope)?;
+        let envelope: types::NotificationObject = serde_json::from_slice(
+            &parts.envelope,
+        )?;
         let event = match parts.item {
             Some(item) => WebhookEvent::from_item_json(&topic, item)?,
             None => WebhookEvent::from_item(&topic, serde_json::Value::Null)?,
@@ -1307,7 +1309,7 @@ impl Notification {
             .pointer_mut("/data/item")
             .map(serde_json::Value::take)
             .unwrap_or_default();
-        let envelope: types::Notification = serde_json::from_value(value)?;
+        let envelope: types::NotificationObject = serde_json::from_value(value)?;
         let event = WebhookEvent::from_item(&topic, item)?;
         Ok(Notification {
             topic,
