@@ -38,7 +38,7 @@ pub const GENERATED_CODE_TYPES: &[&str] = &[
 /// `webhook`): a generated type of the same name would read as the runtime's in a user's code.
 pub const RUNTIME_TYPES: &[&str] = &[
     "ApiError", "Client", "ClientBuilder", "Error", "ErrorItem", "ErrorList", "FilePart", "Files", "Multipart",
-    "Notification", "NotificationParts", "OperationRequest", "ReadmeDoctests", "Region", "RequestOptions", "Response",
+    "Notification", "NotificationParts", "OperationRequest", "Region", "RequestOptions", "Response",
     "ResponseCapture", "ResponseMeta", "StrVisitor", "Style", "Styles", "Timestamp", "Topic", "VerifiedNotification",
     "WebhookError", "WebhookEvent", "WebhookVerifier",
 ];
