@@ -1,13 +1,17 @@
 //! Naming: takes the model, gives every type, field, variant, operation and parameter a Rust identifier.
 //!
 //! Rules: heck's case conversions over ASCII words; a leading digit gets an `N`/`n` prefix;
-//! keywords get a `_` suffix; clashes get a number suffix (`2`, `3`, ...) in model order,
-//! with schema-named types served before inline ones so their names never move. Each kind of
+//! keywords get a `_` suffix; a name that is taken tries the other names of its place
+//! (`types`, `values`, `methods`) and only then gets a number suffix (`2`, `3`, ...) in
+//! model order, with schema-named types served before inline ones so their names never move. Each kind of
 //! name is claimed in a [`Scope`] that already holds what the generated code or Rust uses there
 //! (`reserved`): the prelude and runtime types for types, `Client`'s methods for the group
 //! accessors, trait methods for operations, the bodies' locals for parameters.
 
+mod methods;
 mod reserved;
+mod types;
+mod values;
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -15,16 +19,21 @@ use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
 use crate::model::{Api, FeatureKind, TypeKind};
 pub use reserved::OPERATION_LOCALS;
-use reserved::{CLIENT_METHODS, CRATE_MODULES, GENERATED_CODE_TYPES, KEYWORDS, PRELUDE, TRAIT_METHODS};
+use reserved::{CLIENT_METHODS, CRATE_MODULES, GENERATED_CODE_TYPES, KEYWORDS, PRELUDE, RUNTIME_TYPES, TRAIT_METHODS};
 
 /// Keeps ASCII letters and digits, turning everything else into word breaks.
 fn ascii_words(raw: &str) -> String {
     raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
 }
 
+/// The words in UpperCamelCase, joined, e.g. `["createContact", "Request"]` -> `CreateContactRequest`.
+fn camel_words(words: &[String]) -> String {
+    words.iter().map(|w| ascii_words(w).to_upper_camel_case()).collect()
+}
+
 /// An UpperCamelCase identifier from several words, e.g. `["createContact", "Request"]` -> `CreateContactRequest`.
 pub fn type_name(words: &[String], fallback: &str) -> String {
-    let joined: String = words.iter().map(|w| ascii_words(w).to_upper_camel_case()).collect();
+    let joined = camel_words(words);
     let mut name = if joined.is_empty() { fallback.to_owned() } else { joined };
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert(0, 'N');
@@ -71,6 +80,14 @@ impl Scope {
         !self.taken.contains(name)
     }
 
+    /// The first of `candidates` not taken yet; when all are, the first one numbered.
+    pub fn claim_first(&mut self, candidates: &[String]) -> String {
+        match candidates.iter().find(|candidate| self.is_free(candidate)) {
+            Some(free) => self.claim(free.clone()),
+            None => self.claim(candidates.first().cloned().unwrap_or_default()),
+        }
+    }
+
     pub fn claim(&mut self, wanted: String) -> String {
         if self.taken.insert(wanted.clone()) {
             return wanted;
@@ -112,19 +129,13 @@ pub fn feature_name(tag: &str) -> String {
 
 /// Fills every `rust_name` of the model.
 pub fn assign(api: &mut Api) {
-    // Types and the operation module's structs (groups, parameters) live beside the prelude and
-    // the names the generated modules use unqualified.
-    let type_scope = || Scope::reserving(&[KEYWORDS, PRELUDE, GENERATED_CODE_TYPES]);
+    // Types and the operation module's structs (groups, parameters) live beside the prelude, the
+    // names the generated modules use unqualified and the runtime's.
+    let type_scope = || Scope::reserving(&[KEYWORDS, PRELUDE, GENERATED_CODE_TYPES, RUNTIME_TYPES]);
     let mut types = type_scope();
-    let order: Vec<usize> = (0..api.types.len())
-        .filter(|&i| api.types[i].schema_name.is_some())
-        .chain((0..api.types.len()).filter(|&i| api.types[i].schema_name.is_none()))
-        .collect();
-    for index in order {
-        let def = &mut api.types[index];
-        def.rust_name = types.claim(type_name(&def.name_hint, "Schema"));
-    }
+    types::assign(&mut api.types, &mut types);
 
+    let type_names: Vec<String> = api.types.iter().map(|def| def.rust_name.clone()).collect();
     for def in &mut api.types {
         match &mut def.kind {
             TypeKind::Struct(s) => {
@@ -140,14 +151,21 @@ pub fn assign(api: &mut Api) {
             TypeKind::Enum(e) => {
                 let mut variants = Scope::with_reserved(&[UNKNOWN_VARIANT]);
                 for value in &mut e.values {
-                    let wanted = if value.value.is_empty() { "Empty".to_owned() } else { type_name(std::slice::from_ref(&value.value), "Value") };
-                    value.rust_name = variants.claim(wanted);
+                    value.rust_name = variants.claim_first(&values::candidates(&value.value));
                 }
             }
             TypeKind::Union(u) => {
+                let mut candidates: Vec<Vec<String>> = u.variants.iter().map(|v| types::variant_candidates(v, &type_names)).collect();
+                // Variants that would share a name all take their next one (`StringList`, `IntegerList`), not only the later.
+                let firsts: Vec<String> = candidates.iter().map(|c| c[0].clone()).collect();
+                for list in &mut candidates {
+                    if list.len() > 1 && firsts.iter().filter(|first| **first == list[0]).count() > 1 {
+                        list.swap(0, 1);
+                    }
+                }
                 let mut variants = Scope::with_reserved(&[UNKNOWN_VARIANT]);
-                for variant in &mut u.variants {
-                    variant.rust_name = variants.claim(type_name(&variant.name_hint, "Variant"));
+                for (variant, candidates) in u.variants.iter_mut().zip(&candidates) {
+                    variant.rust_name = variants.claim_first(candidates);
                 }
             }
             TypeKind::Alias(_) => {}
@@ -165,38 +183,40 @@ pub fn assign(api: &mut Api) {
     for tag in &tags {
         groups.push((
             tag.clone(),
-            group_names.claim(type_name(std::slice::from_ref(tag), "Group")),
+            {
+                let name = type_name(std::slice::from_ref(tag), "Group");
+                let grouped = format!("{}Group", name.trim_end_matches('_'));
+                group_names.claim_first(&[name, grouped])
+            },
             accessors.claim(snake_name(tag, "group")),
         ));
     }
     for tag in &tags {
-        let group_word = snake_name(tag, "group");
-        let singular = match group_word.strip_suffix("ies") {
-            Some(stem) => format!("{stem}y"),
-            None => group_word.strip_suffix('s').unwrap_or(&group_word).to_owned(),
-        };
+        let nouns = methods::group_nouns(&snake_name(tag, "group"));
         // `new` and the trait methods would hide or be taken for a trait's; `client` is the field.
         let mut methods = Scope::reserving(&[KEYWORDS, TRAIT_METHODS, &["new", "client"]]);
-        let short_names: Vec<Option<String>> = api
-            .operations
+        let fulls: Vec<String> = api.operations.iter().filter(|o| &o.tag == tag).map(|o| snake_name(&o.id, "call")).collect();
+        let shorts: Vec<Option<String>> = fulls
             .iter()
-            .filter(|o| &o.tag == tag)
-            .map(|o| {
-                let full = snake_name(&o.id, "call");
-                let (verb, rest) = full.split_once('_')?;
-                (rest == group_word || rest == singular).then(|| verb.to_owned())
+            .map(|full| methods::without_group_noun(full, &nouns))
+            // A short name must still be an identifier of its own: no keyword, no leading digit.
+            .map(|short| short.filter(|s| snake_name(s, "call") == *s && methods.is_free(s)))
+            .collect();
+        // A short name two operations would share, or another's full name, helps neither: both keep theirs.
+        let wanted: Vec<String> = fulls
+            .iter()
+            .zip(&shorts)
+            .enumerate()
+            .map(|(i, (full, short))| match short {
+                Some(short) => {
+                    let shared = shorts.iter().enumerate().any(|(j, other)| j != i && other.as_ref() == Some(short))
+                        || fulls.iter().enumerate().any(|(j, other)| j != i && other == short);
+                    if shared { full.clone() } else { short.clone() }
+                }
+                None => full.clone(),
             })
             .collect();
-        let mut shorts_used: Vec<String> = Vec::new();
-        for (op, short) in api.operations.iter_mut().filter(|o| &o.tag == tag).zip(short_names) {
-            let full = snake_name(&op.id, "call");
-            let wanted = match short {
-                Some(short) if !shorts_used.contains(&short) && methods.is_free(&short) => {
-                    shorts_used.push(short.clone());
-                    short
-                }
-                _ => full,
-            };
+        for (op, wanted) in api.operations.iter_mut().filter(|o| &o.tag == tag).zip(wanted) {
             op.rust_name = methods.claim(wanted);
         }
         // After every operation's own name, so a stream never moves one.

@@ -113,7 +113,7 @@ fn types() {
     // through another alias and gaining `Default` are not.
     assert_breaking(&r, ChangeKind::TypeChanged, "Shape.kind");
     assert_breaking(&r, ChangeKind::TypeChanged, "Label.alias");
-    assert_breaking(&r, ChangeKind::TypeChanged, "Thing2.name");
+    assert_breaking(&r, ChangeKind::TypeChanged, "ThingObject.name");
     assert_breaking(&r, ChangeKind::TypeChanged, "Settings.Default");
     assert_not_breaking(&r, ChangeKind::TypeChanged, "Codes.alias");
     assert_not_breaking(&r, ChangeKind::TypeChanged, "Options.Default");

@@ -104,7 +104,7 @@ async fn put_sends_path_and_body() {
         .mount(&server)
         .await;
     let body = types::SetAdminAwayRequest { away_mode_enabled: true, away_mode_reassign: false };
-    let admin = client(&server).admins().set_admin_away(7, &body).await.expect("decodes");
+    let admin = client(&server).admins().set_away(7, &body).await.expect("decodes");
     assert_eq!(admin.away_mode_enabled, Some(true));
 }
 

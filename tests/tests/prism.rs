@@ -175,7 +175,7 @@ async fn every_operation_passes_prism() {
     d.call("retrieveAdmin", |c| async move { c.admins().retrieve(ADMIN).await }).await;
     d.call("setAdminAway", |c| async move {
         let request = body(json!({"away_mode_enabled": true, "away_mode_reassign": false}));
-        c.admins().set_admin_away(ADMIN, &request).await
+        c.admins().set_away(ADMIN, &request).await
     })
     .await;
     d.call("identifyAdmin", |c| async move { c.admins().identify().await }).await;
@@ -343,7 +343,7 @@ async fn every_operation_passes_prism() {
             "company_id": "acme-1", "name": "Acme", "plan": "pro", "size": 40, "monthly_spend": 200,
             "remote_created_at": 1700000000, "custom_attributes": {"tier": "gold"}
         }));
-        c.companies().create_or_update_company(&request).await
+        c.companies().create_or_update(&request).await
     })
     .await;
     d.call("listCompanies", |c| async move {
@@ -355,15 +355,15 @@ async fn every_operation_passes_prism() {
     d.call("retrieveCompany", |c| async move { c.companies().retrieve(COMPANY).await }).await;
     d.call("updateCompany", |c| async move { c.companies().update(COMPANY).await }).await;
     d.call("deleteCompany", |c| async move { c.companies().delete(COMPANY).await }).await;
-    d.call("listCompanyContacts", |c| async move { c.companies().list_company_contacts(COMPANY).await }).await;
-    d.call("listCompanySegments", |c| async move { c.companies().list_company_segments(COMPANY).await }).await;
+    d.call("listCompanyContacts", |c| async move { c.companies().list_contacts(COMPANY).await }).await;
+    d.call("listCompanySegments", |c| async move { c.companies().list_segments(COMPANY).await }).await;
     d.call("detachContactFromCompany", |c| async move {
-        c.companies().detach_contact_from_company(CONTACT, COMPANY).await
+        c.companies().detach_contact(CONTACT, COMPANY).await
     })
     .await;
     d.call("attachContactToCompany", |c| async move {
         let request = body(json!({"id": COMPANY}));
-        c.companies().attach_contact_to_company(CONTACT, &request).await
+        c.companies().attach_contact(CONTACT, &request).await
     })
     .await;
 
@@ -393,10 +393,10 @@ async fn every_operation_passes_prism() {
         c.contacts().search(&request).await
     })
     .await;
-    d.call("listContactSegments", |c| async move { c.contacts().list_contact_segments(CONTACT).await }).await;
-    d.call("listContactSubscriptions", |c| async move { c.contacts().list_contact_subscriptions(CONTACT).await })
+    d.call("listContactSegments", |c| async move { c.contacts().list_segments(CONTACT).await }).await;
+    d.call("listContactSubscriptions", |c| async move { c.contacts().list_subscriptions(CONTACT).await })
         .await;
-    d.call("listContactTags", |c| async move { c.contacts().list_contact_tags(CONTACT).await }).await;
+    d.call("listContactTags", |c| async move { c.contacts().list_tags(CONTACT).await }).await;
     d.call("retrieveContact", |c| async move { c.contacts().retrieve(CONTACT).await }).await;
     d.call("updateContact", |c| async move {
         let request = body(json!({"name": "Ada Lovelace", "custom_attributes": {"plan": "pro"}}));
@@ -405,7 +405,7 @@ async fn every_operation_passes_prism() {
     .await;
     d.call("deleteContact", |c| async move { c.contacts().delete(CONTACT).await }).await;
     d.call("archiveContact", |c| async move { c.contacts().archive(CONTACT).await }).await;
-    d.call("listContactCompanies", |c| async move { c.contacts().list_contact_companies(CONTACT).await }).await;
+    d.call("listContactCompanies", |c| async move { c.contacts().list_companies(CONTACT).await }).await;
     d.call("unarchiveContact", |c| async move { c.contacts().unarchive(CONTACT).await }).await;
 
     // Conversations
@@ -432,7 +432,7 @@ async fn every_operation_passes_prism() {
     .await;
     d.call("detachContactFromConversation", |c| async move {
         let request = body(json!({"admin_id": ADMIN.to_string()}));
-        c.conversations().detach_contact_from_conversation("147", CONTACT, &request).await
+        c.conversations().detach_contact("147", CONTACT, &request).await
     })
     .await;
     d.call("retrieveConversation", |c| async move {
@@ -447,7 +447,7 @@ async fn every_operation_passes_prism() {
     .await;
     d.call("attachContactToConversation", |c| async move {
         let request = body(json!({"admin_id": ADMIN.to_string(), "customer": {"intercom_user_id": OTHER_CONTACT}}));
-        c.conversations().attach_contact_to_conversation("147", &request).await
+        c.conversations().attach_contact("147", &request).await
     })
     .await;
     d.call("manageConversation", |c| async move {
@@ -461,7 +461,7 @@ async fn every_operation_passes_prism() {
         let request = body(json!({
             "message_type": "comment", "type": "admin", "admin_id": ADMIN.to_string(), "body": "On it"
         }));
-        c.conversations().reply_to_conversation("147", &request).await
+        c.conversations().reply("147", &request).await
     })
     .await;
     d.call("autoAssignConversation", |c| async move { c.conversations().auto_assign_conversation("147").await })
@@ -562,28 +562,28 @@ async fn every_operation_passes_prism() {
     d.call("retrieveTag", |c| async move { c.tags().retrieve(TAG).await }).await;
     d.call("deleteTag", |c| async move { c.tags().delete(TAG).await }).await;
     d.call("attachTagToContact", |c| async move {
-        c.tags().attach_tag_to_contact(CONTACT, &body(json!({"id": TAG}))).await
+        c.tags().attach_to_contact(CONTACT, &body(json!({"id": TAG}))).await
     })
     .await;
-    d.call("detachTagFromContact", |c| async move { c.tags().detach_tag_from_contact(CONTACT, TAG).await }).await;
+    d.call("detachTagFromContact", |c| async move { c.tags().detach_from_contact(CONTACT, TAG).await }).await;
     d.call("attachTagToConversation", |c| async move {
         let request = body(json!({"id": TAG, "admin_id": ADMIN.to_string()}));
-        c.tags().attach_tag_to_conversation("147", &request).await
+        c.tags().attach_to_conversation("147", &request).await
     })
     .await;
     d.call("detachTagFromConversation", |c| async move {
         let request = body(json!({"admin_id": ADMIN.to_string()}));
-        c.tags().detach_tag_from_conversation("147", TAG, &request).await
+        c.tags().detach_from_conversation("147", TAG, &request).await
     })
     .await;
     d.call("attachTagToTicket", |c| async move {
         let request = body(json!({"id": TAG, "admin_id": ADMIN.to_string()}));
-        c.tags().attach_tag_to_ticket(TICKET, &request).await
+        c.tags().attach_to_ticket(TICKET, &request).await
     })
     .await;
     d.call("detachTagFromTicket", |c| async move {
         let request = body(json!({"admin_id": ADMIN.to_string()}));
-        c.tags().detach_tag_from_ticket(TICKET, TAG, &request).await
+        c.tags().detach_from_ticket(TICKET, TAG, &request).await
     })
     .await;
 
@@ -623,7 +623,7 @@ async fn every_operation_passes_prism() {
             "message_type": "note", "type": "admin", "admin_id": ADMIN.to_string(),
             "body": "<p>Replacement roller shipped today.</p>"
         }))));
-        c.tickets().reply_to_ticket(TICKET, &request).await
+        c.tickets().reply(TICKET, &request).await
     })
     .await;
 
@@ -686,11 +686,11 @@ async fn every_operation_passes_prism() {
     d.call("listSubscriptionTypes", |c| async move { c.subscription_types().list().await }).await;
     d.call("attachSubscriptionTypeToContact", |c| async move {
         let request = body(json!({"id": "37851", "consent_type": "opt_out"}));
-        c.subscription_types().attach_subscription_type_to_contact(CONTACT, &request).await
+        c.subscription_types().attach_to_contact(CONTACT, &request).await
     })
     .await;
     d.call("detachSubscriptionTypeFromContact", |c| async move {
-        c.subscription_types().detach_subscription_type_from_contact(CONTACT, "37846").await
+        c.subscription_types().detach_from_contact(CONTACT, "37846").await
     })
     .await;
 
@@ -718,9 +718,9 @@ async fn every_operation_passes_prism() {
     .await;
 
     // Jobs, and the contacts operations 2.15 added
-    d.call("retrieveJobStatus", |c| async move { c.jobs().retrieve_job_status("3f2a9c1e").await }).await;
+    d.call("retrieveJobStatus", |c| async move { c.jobs().retrieve_status("3f2a9c1e").await }).await;
     d.call("retrieveContactByExternalId", |c| async move {
-        c.contacts().retrieve_contact_by_external_id("user-2231").await
+        c.contacts().retrieve_by_external_id("user-2231").await
     })
     .await;
     d.call("blockContact", |c| async move { c.contacts().block(OTHER_CONTACT).await }).await;

@@ -11,8 +11,18 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     let text: std::borrow::Cow<str> =
         if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n").into() } else { text.into() };
     let text = clean_chars(&text);
+    let text = admonitions(&text);
     for raw in text.lines() {
         let trimmed = raw.trim();
+        // A paragraph of nothing but a non-breaking space is a spacer on a web page.
+        let trimmed = if !in_fence && trimmed == "&nbsp;" { "" } else { trimmed };
+        if !in_fence && (trimmed.starts_with('>')) {
+            // A quote (admonitions become quotes): its marker kept, its text made safe.
+            list_indent = 0;
+            let quoted = trimmed[1..].trim_start();
+            out.push(if quoted.is_empty() { ">".to_owned() } else { format!("> {}", escape_line(quoted)) });
+            continue;
+        }
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             // Every code block is shown as text: descriptions hold JSON and curl, never Rust doctests.
             out.push(if in_fence { "```".to_owned() } else { "```text".to_owned() });
@@ -23,7 +33,10 @@ pub fn doc_lines(text: &str) -> Vec<String> {
             out.push(raw.trim_end().to_owned());
         } else if trimmed.is_empty() {
             list_indent = 0;
-            out.push(String::new());
+            // One blank line between paragraphs is enough (spacers above leave several).
+            if out.last().is_some_and(|last: &String| !last.is_empty()) {
+                out.push(String::new());
+            }
         } else if let Some(offset) = list_item_content(trimmed) {
             list_indent = offset;
             out.push(escape_line(trimmed));
@@ -44,6 +57,127 @@ pub fn doc_lines(text: &str) -> Vec<String> {
         out.remove(0);
     }
     out
+}
+
+/// The spellings of an HTML line break, which stays HTML: rustdoc shows it, and in a table cell a
+/// real line break would end the row.
+const LINE_BREAKS: [&str; 6] = ["<br>", "<br/>", "<br />", "<BR>", "<BR/>", "<BR />"];
+
+/// Redocly's `{% admonition type="warning" name="Title" %} text {% /admonition %}` blocks as
+/// quotes rustdoc shows: `> **Warning: Title**`, then the text (`> **Warning:** text` without a
+/// name). `info` is a note, `danger` a danger, `success` and `tip` a tip.
+fn admonitions(text: &str) -> std::borrow::Cow<'_, str> {
+    const OPEN: &str = "{% admonition";
+    const CLOSE: &str = "{% /admonition %}";
+    if !text.contains(OPEN) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text;
+    while let Some(start) = rest.find(OPEN) {
+        let Some(tag_len) = rest[start..].find("%}") else { break };
+        let tag = &rest[start + OPEN.len()..start + tag_len];
+        let body_start = start + tag_len + 2;
+        let (body, after) = match rest[body_start..].find(CLOSE) {
+            Some(end) => (&rest[body_start..body_start + end], &rest[body_start + end + CLOSE.len()..]),
+            None => (&rest[body_start..], ""),
+        };
+        out.push_str(rest[..start].trim_end_matches(' '));
+        if !out.is_empty() {
+            while !out.ends_with("\n\n") {
+                out.push('\n');
+            }
+        }
+        let label = match attribute(tag, "type").unwrap_or("note") {
+            "warning" => "Warning".to_owned(),
+            "danger" => "Danger".to_owned(),
+            "info" | "note" => "Note".to_owned(),
+            "success" | "tip" => "Tip".to_owned(),
+            other => other.chars().take(1).flat_map(char::to_uppercase).chain(other.chars().skip(1)).collect(),
+        };
+        let lines: Vec<&str> = body.lines().map(str::trim).skip_while(|l| l.is_empty()).collect();
+        let end = lines.iter().rposition(|l| !l.is_empty()).map_or(0, |last| last + 1);
+        let mut quoted: Vec<String> = Vec::with_capacity(end + 2);
+        match attribute(tag, "name").filter(|name| !name.trim().is_empty()) {
+            Some(name) => {
+                quoted.push(format!("> **{label}: {}**", name.trim()));
+                if end > 0 {
+                    quoted.push(">".to_owned());
+                }
+                quoted.extend(lines[..end].iter().map(|l| if l.is_empty() { ">".to_owned() } else { format!("> {l}") }));
+            }
+            None => {
+                let mut lines = lines[..end].iter();
+                quoted.push(format!("> **{label}:** {}", lines.next().copied().unwrap_or_default()).trim_end().to_owned());
+                quoted.extend(lines.map(|l| if l.is_empty() { ">".to_owned() } else { format!("> {l}") }));
+            }
+        }
+        out.push_str(&quoted.join("\n"));
+        out.push_str("\n\n");
+        rest = after.trim_start_matches([' ', '\n']);
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+/// The value of `key="..."` in a Markdoc tag's text.
+fn attribute<'t>(tag: &'t str, key: &str) -> Option<&'t str> {
+    let pattern = format!("{key}=\"");
+    let mut from = 0;
+    while let Some(found) = tag[from..].find(&pattern) {
+        let at = from + found;
+        // `name=` only, not `filename=`.
+        if at == 0 || tag[..at].ends_with(char::is_whitespace) {
+            let value = &tag[at + pattern.len()..];
+            return value.find('"').map(|end| &value[..end]);
+        }
+        from = at + pattern.len();
+    }
+    None
+}
+
+/// HTML character references rustdoc would show as written inside a code span.
+fn decode_entities(code: &str) -> std::borrow::Cow<'_, str> {
+    if !code.contains('&') {
+        return code.into();
+    }
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let decoded = after.find(';').filter(|&end| end <= 8).and_then(|end| {
+            let c = match &after[..end] {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "nbsp" => ' ',
+                numeric => {
+                    let digits = numeric.strip_prefix('#')?;
+                    let code = match digits.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => digits.parse().ok()?,
+                    };
+                    char::from_u32(code).filter(|c| !c.is_control() && *c != '`')?
+                }
+            };
+            Some((c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
 }
 
 /// Where the text of a list item starts (`- item`: 2, `10. item`: 4), `None` for other lines.
@@ -149,7 +283,8 @@ fn escape_line(line: &str) -> String {
             let run = chars[i..].iter().take_while(|&&c| c == '`').count();
             match closing_run(&runs, i + run, run) {
                 Some(end) => {
-                    out.extend(&chars[i..end + run]);
+                    let span: String = chars[i..end + run].iter().collect();
+                    out.push_str(&decode_entities(&span));
                     i = end + run;
                 }
                 None => {
@@ -181,6 +316,13 @@ fn escape_line(line: &str) -> String {
             }
             out.push_str(&trailing);
             continue;
+        }
+        if chars[i] == '<' {
+            if let Some(br) = LINE_BREAKS.iter().find(|br| starts_with(br)) {
+                out.push_str("<br>");
+                i += br.chars().count();
+                continue;
+            }
         }
         match chars[i] {
             '<' => out.push_str("&lt;"),
@@ -352,6 +494,31 @@ mod tests {
         assert_eq!(doc_lines("[a](https://x.io) [b](Foo::bar) [c](#anchor) ![i](pic)"), vec![
             "[a](https://x.io) \\[b\\](Foo::bar) [c](#anchor) !\\[i\\](pic)"
         ]);
+    }
+
+    #[test]
+    fn admonitions_become_quotes() {
+        let text = "Before.\n\n{% admonition type=\"warning\" name=\"Using `id`\" %}\n  Pass one <b>id</b>.\n{% /admonition %}\n\nAfter.";
+        assert_eq!(doc_lines(text), vec!["Before.", "", "> **Warning: Using `id`**", ">", "> Pass one &lt;b&gt;id&lt;/b&gt;.", "", "After."]);
+        let text = "{% admonition type=\"info\" %}\nAsk first.\n\nThen call.\n{% /admonition %}";
+        assert_eq!(doc_lines(text), vec!["> **Note:** Ask first.", ">", "> Then call."]);
+        assert_eq!(doc_lines("{% admonition type=\"danger\" %}No end"), vec!["> **Danger:** No end"]);
+    }
+
+    #[test]
+    fn line_breaks_stay_html() {
+        let text = "| a | b |\n|---|---|\n| x<br>y | <i>z</i><br/>w |\n\none<br>two `a<br>b`";
+        assert_eq!(doc_lines(text), vec!["| a | b |", "|---|---|", "| x<br>y | &lt;i&gt;z&lt;/i&gt;<br>w |", "", "one<br>two `a<br>b`"]);
+    }
+
+    #[test]
+    fn entities_in_code_and_spacers() {
+        assert_eq!(doc_lines("Use `a &lt; b &amp;&amp; c &#62; d`, &amp; more.\n\n&nbsp;\n\nNext."), vec![
+            "Use `a < b && c > d`, &amp; more.",
+            "",
+            "Next."
+        ]);
+        assert_eq!(doc_lines("`&#96;` `&bogus; &`"), vec!["`&#96;` `&bogus; &`"]);
     }
 
     #[test]

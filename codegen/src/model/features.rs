@@ -187,6 +187,7 @@ mod tests {
     fn named(name: &str, fields: Vec<Ty>) -> TypeDef {
         TypeDef {
             name_hint: vec![name.to_owned()],
+            name_alternatives: Vec::new(),
             schema_name: Some(name.to_owned()),
             docs: None,
             origin: String::new(),

@@ -43,7 +43,8 @@ pub fn request_body<'d>(
     let kind = essence(media);
     let lower_schema = |space: &mut TypeSpace<'d>, diags: &mut Diagnostics| match media_value.get("schema") {
         Some(schema) => {
-            space.lower_at(&media_node.child("schema"), Some(schema), &[operation_id.to_owned(), "Request".to_owned()], diags)
+            let hint = [operation_id.to_owned(), "Request".to_owned()];
+            space.lower_body(&media_node.child("schema"), Some(schema), &hint, vec![operation_id.to_owned(), "Body".to_owned()], diags)
         }
         None => Ok(Ty::Any),
     };

@@ -49,6 +49,9 @@ pub struct TypeId(pub usize);
 pub struct TypeDef {
     /// Words to name it from, e.g. `["contact"]` or `["createContact", "Request"]`.
     pub name_hint: Vec<String>,
+    /// Other words for the same place, tried in order when `name_hint`'s name is taken (an
+    /// operation's request body may also be its `Body`), before the naming stage numbers it.
+    pub name_alternatives: Vec<Vec<String>>,
     /// The component name when the type is a named schema of a description.
     pub schema_name: Option<String>,
     pub docs: Option<String>,

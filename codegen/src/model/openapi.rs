@@ -232,7 +232,11 @@ fn lower_responses<'d>(
             vec![id.to_owned(), "Response".to_owned(), code.clone()]
         };
         let ty = match media_value.get("schema") {
-            Some(schema) => space.lower_at(&media_node.child("schema"), Some(schema), &hint, diags)?,
+            Some(schema) => {
+                let mut alternative = hint.clone();
+                alternative.insert(2, "Body".to_owned());
+                space.lower_body(&media_node.child("schema"), Some(schema), &hint, alternative, diags)?
+            }
             None => Ty::Any,
         };
         out.push(Response { status: code.clone(), ty, examples: examples(space, &media_node, media_value) });

@@ -103,6 +103,7 @@ impl<'d> TypeSpace<'d> {
         let schema = self.docs.get(node);
         self.types.push(TypeDef {
             name_hint: vec![if name.is_empty() { "Schema".to_owned() } else { name.clone() }],
+            name_alternatives: Vec::new(),
             schema_name: Some(name),
             docs: schema.and_then(docs_of),
             origin: self.docs.describe(node),
@@ -160,6 +161,26 @@ impl<'d> TypeSpace<'d> {
         Ok(ty)
     }
 
+    /// [`Self::lower_at`] for the schema of a request or response body: the inline type made for
+    /// it (if any) may also be named from `alternative` when its own name is taken.
+    pub(super) fn lower_body(
+        &mut self,
+        node: &Node,
+        value: Option<&'d Value>,
+        hint: &[String],
+        alternative: Vec<String>,
+        diags: &mut Diagnostics,
+    ) -> Result<Ty, Error> {
+        let first_new = self.types.len();
+        let ty = self.lower_at(node, value, hint, diags)?;
+        if let Ty::Named(id) = ty {
+            if id.0 >= first_new && self.types[id.0].name_hint == hint {
+                self.types[id.0].name_alternatives.push(alternative);
+            }
+        }
+        Ok(ty)
+    }
+
     /// An array item or map value: like [`Self::lower`], wrapped in `Nullable` when it may be `null`.
     fn lower_element(&mut self, node: &Node, value: &'d Value, hint: &[String], diags: &mut Diagnostics) -> Result<Ty, Error> {
         let ty = self.lower_at(node, Some(value), hint, diags)?;
@@ -178,6 +199,7 @@ impl<'d> TypeSpace<'d> {
         let id = TypeId(self.types.len());
         self.types.push(TypeDef {
             name_hint: hint.to_vec(),
+            name_alternatives: Vec::new(),
             schema_name: None,
             docs: value.and_then(docs_of),
             origin: self.docs.describe(node),
@@ -461,6 +483,7 @@ impl<'d> TypeSpace<'d> {
                 .or_else(|| variant_schema.and_then(|v| v.get("title")).and_then(Value::as_str).map(str::to_owned))
                 .or_else(|| tag_values.first().cloned())
                 .or_else(|| variant_schema.and_then(primitive_name).map(str::to_owned))
+                .or_else(|| variant_schema.and_then(required_only_name))
                 .unwrap_or_else(|| format!("Variant{}", index + 1));
             let mut variant_hint = hint.to_vec();
             variant_hint.push(name_hint.clone());
@@ -833,6 +856,18 @@ fn primitive_name(schema: &Value) -> Option<&'static str> {
         "object" => "Object",
         _ => return None,
     })
+}
+
+/// `WithId` for a variant that only makes `id` required (`anyOf: [{required: [id]}, ...]`),
+/// `WithNameAndEmail` for two; `None` when the variant says more than which properties it needs.
+fn required_only_name(schema: &Value) -> Option<String> {
+    let object = schema.as_object()?;
+    let required: Vec<&str> = object.get("required")?.as_array()?.iter().filter_map(Value::as_str).collect();
+    let annotations = ["required", "description", "title", "example", "examples", "nullable"];
+    if required.is_empty() || object.keys().any(|key| !annotations.contains(&key.as_str())) {
+        return None;
+    }
+    Some(format!("with {}", required.join(" and ")))
 }
 
 /// The name a schema goes by: the last token of its pointer (`contact` for `#/components/schemas/contact`).

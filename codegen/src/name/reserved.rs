@@ -33,6 +33,16 @@ pub const GENERATED_CODE_TYPES: &[&str] = &[
     "Deserialize", "Timestamp", "FilePart", "Topic", "WebhookEvent", "Value", "Map", "BTreeMap", "Scalars", "D", "E",
 ];
 
+/// Every public type, trait and re-exported item of the hand-written runtime (a test reads its
+/// sources), and what the generated `webhooks` module defines beside the types (re-exported by
+/// `webhook`): a generated type of the same name would read as the runtime's in a user's code.
+pub const RUNTIME_TYPES: &[&str] = &[
+    "ApiError", "Client", "ClientBuilder", "Error", "ErrorItem", "ErrorList", "FilePart", "Files", "Multipart",
+    "Notification", "NotificationParts", "OperationRequest", "Region", "RequestOptions", "Response",
+    "ResponseCapture", "ResponseMeta", "StrVisitor", "Style", "Styles", "Timestamp", "Topic", "VerifiedNotification",
+    "WebhookError", "WebhookEvent", "WebhookVerifier",
+];
+
 /// The crate's modules, and the generated ones (the crate root and `generated` hold them).
 pub const CRATE_MODULES: &[&str] =
     &["client", "codec", "encoding", "error", "generated", "pagination", "timestamp", "webhook", "operations", "types", "webhooks"];
@@ -90,6 +100,50 @@ mod tests {
         assert!(found.len() >= 5, "found too few methods of Client: {found:?}");
         for name in found {
             assert!(CLIENT_METHODS.contains(&name.as_str()), "`Client::{name}` is not in CLIENT_METHODS");
+        }
+    }
+
+    /// The hand-written runtime's files: every `.rs` under `src/` but the generated code.
+    fn runtime_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())).flatten().collect();
+        entries.sort_by_key(|entry| entry.path());
+        for entry in entries {
+            let path = entry.path();
+            if path.is_dir() && path.file_name().is_some_and(|name| name != "generated") {
+                runtime_files(&path, out);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn every_public_type_of_the_runtime_is_reserved() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/src");
+        let mut files = Vec::new();
+        runtime_files(&root, &mut files);
+        let mut found = Vec::new();
+        for file in &files {
+            let source = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            for line in source.lines().map(str::trim_start) {
+                let item = ["pub struct ", "pub enum ", "pub trait ", "pub type ", "pub union "].iter().find_map(|p| line.strip_prefix(p));
+                if let Some(rest) = item {
+                    found.push(rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect::<String>());
+                }
+                if let Some(rest) = line.strip_prefix("pub use ") {
+                    let names = rest.rsplit("::").next().unwrap_or_default();
+                    for name in names.trim_matches(|c| matches!(c, '{' | '}' | ';')).split(',').map(str::trim) {
+                        let name = name.rsplit(" as ").next().unwrap_or(name);
+                        found.push(name.to_owned());
+                    }
+                }
+            }
+        }
+        // Types only: functions, constants and modules live in another namespace than a type's name.
+        found.retain(|name| name.starts_with(|c: char| c.is_ascii_uppercase()) && name.contains(|c: char| c.is_ascii_lowercase()));
+        assert!(found.len() >= 10, "found too few public types in the runtime: {found:?}");
+        for name in found {
+            assert!(RUNTIME_TYPES.contains(&name.as_str()), "the runtime's public `{name}` is not in RUNTIME_TYPES");
         }
     }
 

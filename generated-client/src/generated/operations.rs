@@ -492,7 +492,7 @@ impl<'a> Admins<'a> {
     /// Turns away mode on or off for an admin in the Inbox, and chooses whether new replies to their conversations are reassigned to the default inbox.
     ///
     /// `PUT /admins/{id}/away` (operation `setAdminAway`).
-    pub async fn set_admin_away(
+    pub async fn set_away(
         &self,
         id: i64,
         body: &types::SetAdminAwayRequest,
@@ -962,7 +962,7 @@ impl<'a> Calls<'a> {
     /// Returns the calls of up to 20 conversations, each with its transcript when there is one. No identifiers, or more than 20, is a 400.
     ///
     /// `POST /calls/search` (operation `listCallsWithTranscripts`).
-    pub async fn list_calls_with_transcripts(
+    pub async fn list_with_transcripts(
         &self,
         body: &types::ListCallsWithTranscriptsRequest,
     ) -> Result<types::CallWithTranscriptList, Error> {
@@ -995,7 +995,7 @@ impl<'a> Calls<'a> {
     /// Answers with a redirect to a short-lived signed address of the recording. The client follows no redirect to another host, so the call ends in `Error::Redirect`; the whole address (its query is the signature) is the `Location` header of the answer, which `RequestOptions::capture_response` keeps.
     ///
     /// `GET /calls/{call_id}/recording` (operation `retrieveCallRecording`).
-    pub async fn retrieve_call_recording(&self, call_id: &str) -> Result<(), Error> {
+    pub async fn retrieve_recording(&self, call_id: &str) -> Result<(), Error> {
         let call_id = encode_path_segment(&call_id);
         self.client
             .request(
@@ -1014,10 +1014,7 @@ impl<'a> Calls<'a> {
     /// Returns the answer's body as text (`text/plain`).
     ///
     /// `GET /calls/{call_id}/transcript` (operation `retrieveCallTranscript`).
-    pub async fn retrieve_call_transcript(
-        &self,
-        call_id: &str,
-    ) -> Result<String, Error> {
+    pub async fn retrieve_transcript(&self, call_id: &str) -> Result<String, Error> {
         let call_id = encode_path_segment(&call_id);
         self.client
             .request(
@@ -1173,7 +1170,7 @@ impl<'a> Companies<'a> {
     /// Creates a company, or updates the one that already has the given `company_id`. The `company_id` can only be set when the company is created. A company only shows up in Intercom once at least one contact is attached to it.
     ///
     /// `POST /companies` (operation `createOrUpdateCompany`).
-    pub async fn create_or_update_company(
+    pub async fn create_or_update(
         &self,
         body: &types::CreateOrUpdateCompanyRequest,
     ) -> Result<types::Company, Error> {
@@ -1283,7 +1280,7 @@ impl<'a> Companies<'a> {
     /// Returns the contacts attached to a company.
     ///
     /// `GET /companies/{id}/contacts` (operation `listCompanyContacts`).
-    pub async fn list_company_contacts(
+    pub async fn list_contacts(
         &self,
         id: &str,
     ) -> Result<types::CompanyAttachedContacts, Error> {
@@ -1303,7 +1300,7 @@ impl<'a> Companies<'a> {
     /// Returns the segments a company belongs to.
     ///
     /// `GET /companies/{id}/segments` (operation `listCompanySegments`).
-    pub async fn list_company_segments(
+    pub async fn list_segments(
         &self,
         id: &str,
     ) -> Result<types::CompanyAttachedSegments, Error> {
@@ -1323,7 +1320,7 @@ impl<'a> Companies<'a> {
     /// Removes a contact from a company it belongs to.
     ///
     /// `DELETE /contacts/{contact_id}/companies/{id}` (operation `detachContactFromCompany`).
-    pub async fn detach_contact_from_company(
+    pub async fn detach_contact(
         &self,
         contact_id: &str,
         id: &str,
@@ -1345,7 +1342,7 @@ impl<'a> Companies<'a> {
     /// Makes a contact a member of a company.
     ///
     /// `POST /contacts/{id}/companies` (operation `attachContactToCompany`).
-    pub async fn attach_contact_to_company(
+    pub async fn attach_contact(
         &self,
         id: &str,
         body: &types::AttachContactToCompanyRequest,
@@ -1478,7 +1475,7 @@ impl<'a> Contacts<'a> {
     /// Returns the user with the given `external_id` (users only, not leads).
     ///
     /// `GET /contacts/find_by_external_id/{external_id}` (operation `retrieveContactByExternalId`).
-    pub async fn retrieve_contact_by_external_id(
+    pub async fn retrieve_by_external_id(
         &self,
         external_id: &str,
     ) -> Result<types::ContactWithPushMessaging, Error> {
@@ -1572,7 +1569,7 @@ impl<'a> Contacts<'a> {
     /// Returns the segments a contact belongs to.
     ///
     /// `GET /contacts/{contact_id}/segments` (operation `listContactSegments`).
-    pub async fn list_contact_segments(
+    pub async fn list_segments(
         &self,
         contact_id: &str,
     ) -> Result<types::ContactSegments, Error> {
@@ -1592,7 +1589,7 @@ impl<'a> Contacts<'a> {
     /// Returns the subscription types a contact has opted in to, together with the opt-out subscription types the contact has opted out of.
     ///
     /// `GET /contacts/{contact_id}/subscriptions` (operation `listContactSubscriptions`).
-    pub async fn list_contact_subscriptions(
+    pub async fn list_subscriptions(
         &self,
         contact_id: &str,
     ) -> Result<types::SubscriptionTypeList, Error> {
@@ -1612,10 +1609,7 @@ impl<'a> Contacts<'a> {
     /// Returns the tags attached to a contact.
     ///
     /// `GET /contacts/{contact_id}/tags` (operation `listContactTags`).
-    pub async fn list_contact_tags(
-        &self,
-        contact_id: &str,
-    ) -> Result<types::TagList, Error> {
+    pub async fn list_tags(&self, contact_id: &str) -> Result<types::TagList, Error> {
         let contact_id = encode_path_segment(&contact_id);
         self.client
             .request(
@@ -1689,7 +1683,7 @@ impl<'a> Contacts<'a> {
     /// Returns the companies a contact is attached to.
     ///
     /// `GET /contacts/{id}/companies` (operation `listContactCompanies`).
-    pub async fn list_contact_companies(
+    pub async fn list_companies(
         &self,
         id: &str,
     ) -> Result<types::ContactAttachedCompanies, Error> {
@@ -1868,7 +1862,7 @@ impl<'a> Conversations<'a> {
     /// Removes a contact from a group conversation, on behalf of an admin. The last remaining contact cannot be removed.
     ///
     /// `DELETE /conversations/{conversation_id}/customers/{contact_id}` (operation `detachContactFromConversation`).
-    pub async fn detach_contact_from_conversation(
+    pub async fn detach_contact(
         &self,
         conversation_id: &str,
         contact_id: &str,
@@ -1947,7 +1941,7 @@ impl<'a> Conversations<'a> {
     /// Turns a conversation into a ticket of the given customer ticket type, optionally setting the ticket's attributes, and returns the new ticket.
     ///
     /// `POST /conversations/{id}/convert` (operation `convertConversationToTicket`).
-    pub async fn convert_conversation_to_ticket(
+    pub async fn convert_to_ticket(
         &self,
         id: &str,
         body: &types::ConvertConversationToTicketRequest,
@@ -1969,7 +1963,7 @@ impl<'a> Conversations<'a> {
     /// Adds a contact as a participant of a conversation, on behalf of an admin or another contact. Giving an email that matches no contact creates a new lead.
     ///
     /// `POST /conversations/{id}/customers` (operation `attachContactToConversation`).
-    pub async fn attach_contact_to_conversation(
+    pub async fn attach_contact(
         &self,
         id: &str,
         body: &types::AttachContactToConversationRequest,
@@ -2033,7 +2027,7 @@ impl<'a> Conversations<'a> {
     /// Adds a reply to a conversation, either from an admin (a comment or an internal note) or on behalf of a contact.
     ///
     /// `POST /conversations/{id}/reply` (operation `replyToConversation`).
-    pub async fn reply_to_conversation(
+    pub async fn reply(
         &self,
         id: &str,
         body: &types::ReplyConversationRequest,
@@ -2204,7 +2198,7 @@ impl<'a> CustomObjectInstances<'a> {
     /// Returns the instance of the custom object type that has the given `external_id`.
     ///
     /// `GET /custom_object_instances/{custom_object_type_identifier}` (operation `retrieveCustomObjectInstanceByExternalId`).
-    pub async fn retrieve_custom_object_instance_by_external_id(
+    pub async fn retrieve_by_external_id(
         &self,
         custom_object_type_identifier: &str,
         params: &RetrieveCustomObjectInstanceByExternalIdParams,
@@ -2228,7 +2222,7 @@ impl<'a> CustomObjectInstances<'a> {
     /// Creates an instance of the custom object type, or updates the one that has the same `external_id`, and returns it.
     ///
     /// `POST /custom_object_instances/{custom_object_type_identifier}` (operation `createOrUpdateCustomObjectInstance`).
-    pub async fn create_or_update_custom_object_instance(
+    pub async fn create_or_update(
         &self,
         custom_object_type_identifier: &str,
         body: &types::CreateOrUpdateCustomObjectInstanceRequest,
@@ -2252,7 +2246,7 @@ impl<'a> CustomObjectInstances<'a> {
     /// Deletes the instance of the custom object type that has the given `external_id`.
     ///
     /// `DELETE /custom_object_instances/{custom_object_type_identifier}` (operation `deleteCustomObjectInstanceByExternalId`).
-    pub async fn delete_custom_object_instance_by_external_id(
+    pub async fn delete_by_external_id(
         &self,
         custom_object_type_identifier: &str,
         params: &DeleteCustomObjectInstanceByExternalIdParams,
@@ -2461,7 +2455,7 @@ impl<'a> DataEvents<'a> {
     /// Records, for one user, how many times an event happened and when it first and last happened, instead of sending each event. The answer has no body.
     ///
     /// `POST /events/summaries` (operation `createDataEventSummaries`).
-    pub async fn create_data_event_summaries(
+    pub async fn create_summaries(
         &self,
         body: &types::CreateDataEventSummariesRequest,
     ) -> Result<(), Error> {
@@ -3008,7 +3002,7 @@ impl<'a> Jobs<'a> {
     /// Returns how far a background job got; once it succeeded, `resource_id` and `resource_url` name what it created.
     ///
     /// `GET /jobs/status/{job_id}` (operation `retrieveJobStatus`).
-    pub async fn retrieve_job_status(&self, job_id: &str) -> Result<types::Jobs, Error> {
+    pub async fn retrieve_status(&self, job_id: &str) -> Result<types::Jobs, Error> {
         let job_id = encode_path_segment(&job_id);
         self.client
             .request(Method::GET, "retrieveJobStatus", format!("/jobs/status/{job_id}"))
@@ -3059,7 +3053,7 @@ impl<'a> News<'a> {
     /// Returns the news items of the workspace, drafts and live ones.
     ///
     /// `GET /news/news_items` (operation `listNewsItems`).
-    pub async fn list_news_items(&self) -> Result<types::NewsItemList, Error> {
+    pub async fn list_items(&self) -> Result<types::NewsItemList, Error> {
         self.client
             .request(Method::GET, "listNewsItems", "/news/news_items".to_owned())
             .idempotent(true)
@@ -3071,7 +3065,7 @@ impl<'a> News<'a> {
     /// Creates a news item, sent by a teammate, and places it in the given newsfeeds. It is shown to users only once its state is `live`.
     ///
     /// `POST /news/news_items` (operation `createNewsItem`).
-    pub async fn create_news_item(
+    pub async fn create_item(
         &self,
         body: &types::NewsItemRequest,
     ) -> Result<types::NewsItem, Error> {
@@ -3087,7 +3081,7 @@ impl<'a> News<'a> {
     /// Returns one news item.
     ///
     /// `GET /news/news_items/{news_item_id}` (operation `retrieveNewsItem`).
-    pub async fn retrieve_news_item(
+    pub async fn retrieve_item(
         &self,
         news_item_id: &str,
     ) -> Result<types::NewsItem, Error> {
@@ -3107,7 +3101,7 @@ impl<'a> News<'a> {
     /// Replaces the content of a news item; `title` and `sender_id` are always required.
     ///
     /// `PUT /news/news_items/{news_item_id}` (operation `updateNewsItem`).
-    pub async fn update_news_item(
+    pub async fn update_item(
         &self,
         news_item_id: &str,
         body: &types::NewsItemRequest,
@@ -3129,7 +3123,7 @@ impl<'a> News<'a> {
     /// Deletes a news item for good, removing it from every newsfeed.
     ///
     /// `DELETE /news/news_items/{news_item_id}` (operation `deleteNewsItem`).
-    pub async fn delete_news_item(
+    pub async fn delete_item(
         &self,
         news_item_id: &str,
     ) -> Result<types::DeletedNewsItemObject, Error> {
@@ -3447,7 +3441,7 @@ impl<'a> SubscriptionTypes<'a> {
     /// Adds a subscription type to a contact's choices: an opt-in type opts the contact in to its messages, an opt-out type opts the contact out of them. Returns the subscription type.
     ///
     /// `POST /contacts/{contact_id}/subscriptions` (operation `attachSubscriptionTypeToContact`).
-    pub async fn attach_subscription_type_to_contact(
+    pub async fn attach_to_contact(
         &self,
         contact_id: &str,
         body: &types::AttachSubscriptionTypeRequest,
@@ -3469,7 +3463,7 @@ impl<'a> SubscriptionTypes<'a> {
     /// Takes a subscription type off a contact's choices (the contact is no longer opted in, or no longer opted out), and returns the subscription type.
     ///
     /// `DELETE /contacts/{contact_id}/subscriptions/{subscription_id}` (operation `detachSubscriptionTypeFromContact`).
-    pub async fn detach_subscription_type_from_contact(
+    pub async fn detach_from_contact(
         &self,
         contact_id: &str,
         subscription_id: &str,
@@ -3549,7 +3543,7 @@ impl<'a> Tags<'a> {
     /// Attaches an existing tag to a contact and returns the tag.
     ///
     /// `POST /contacts/{contact_id}/tags` (operation `attachTagToContact`).
-    pub async fn attach_tag_to_contact(
+    pub async fn attach_to_contact(
         &self,
         contact_id: &str,
         body: &types::AttachTagRequest,
@@ -3571,7 +3565,7 @@ impl<'a> Tags<'a> {
     /// Removes a tag from a contact and returns the tag that was removed.
     ///
     /// `DELETE /contacts/{contact_id}/tags/{tag_id}` (operation `detachTagFromContact`).
-    pub async fn detach_tag_from_contact(
+    pub async fn detach_from_contact(
         &self,
         contact_id: &str,
         tag_id: &str,
@@ -3593,7 +3587,7 @@ impl<'a> Tags<'a> {
     /// Attaches an existing tag to a conversation on behalf of an admin, and returns the tag.
     ///
     /// `POST /conversations/{conversation_id}/tags` (operation `attachTagToConversation`).
-    pub async fn attach_tag_to_conversation(
+    pub async fn attach_to_conversation(
         &self,
         conversation_id: &str,
         body: &types::AdminTagRequest,
@@ -3615,7 +3609,7 @@ impl<'a> Tags<'a> {
     /// Removes a tag from a conversation on behalf of an admin, and returns the tag that was removed.
     ///
     /// `DELETE /conversations/{conversation_id}/tags/{tag_id}` (operation `detachTagFromConversation`).
-    pub async fn detach_tag_from_conversation(
+    pub async fn detach_from_conversation(
         &self,
         conversation_id: &str,
         tag_id: &str,
@@ -3693,7 +3687,7 @@ impl<'a> Tags<'a> {
     /// Attaches an existing tag to a ticket on behalf of an admin, and returns the tag.
     ///
     /// `POST /tickets/{ticket_id}/tags` (operation `attachTagToTicket`).
-    pub async fn attach_tag_to_ticket(
+    pub async fn attach_to_ticket(
         &self,
         ticket_id: &str,
         body: &types::AdminTagRequest,
@@ -3715,7 +3709,7 @@ impl<'a> Tags<'a> {
     /// Removes a tag from a ticket on behalf of an admin, and returns the tag that was removed.
     ///
     /// `DELETE /tickets/{ticket_id}/tags/{tag_id}` (operation `detachTagFromTicket`).
-    pub async fn detach_tag_from_ticket(
+    pub async fn detach_from_ticket(
         &self,
         ticket_id: &str,
         tag_id: &str,
@@ -4064,7 +4058,7 @@ impl<'a> Tickets<'a> {
     /// Adds a reply to a ticket: a comment or note from an admin, quick reply options, or a comment on behalf of a contact. Returns the new ticket part.
     ///
     /// `POST /tickets/{ticket_id}/reply` (operation `replyToTicket`).
-    pub async fn reply_to_ticket(
+    pub async fn reply(
         &self,
         ticket_id: &str,
         body: &types::ReplyTicketRequest,

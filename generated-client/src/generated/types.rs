@@ -7963,58 +7963,6 @@ pub struct EnqueueReportingDataExportRequest {
     /// The start of the range (Unix seconds).
     pub start_time: i64,
 }
-/// The body of every failed request, listing one or more errors.
-///
-/// Schema `error`.
-#[cfg(
-    any(
-        feature = "admins",
-        feature = "ai-content",
-        feature = "articles",
-        feature = "away-status-reasons",
-        feature = "brands",
-        feature = "calls",
-        feature = "companies",
-        feature = "contacts",
-        feature = "conversations",
-        feature = "custom-channel-events",
-        feature = "custom-object-instances",
-        feature = "data-attributes",
-        feature = "data-events",
-        feature = "data-export",
-        feature = "emails",
-        feature = "fin-agent",
-        feature = "help-center",
-        feature = "internal-articles",
-        feature = "ip-allowlist",
-        feature = "jobs",
-        feature = "messages",
-        feature = "news",
-        feature = "notes",
-        feature = "reporting-data-export",
-        feature = "segments",
-        feature = "subscription-types",
-        feature = "switch",
-        feature = "tags",
-        feature = "teams",
-        feature = "ticket-states",
-        feature = "ticket-type-attributes",
-        feature = "ticket-types",
-        feature = "tickets",
-        feature = "visitors",
-        feature = "workflows"
-    )
-)]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Error2 {
-    /// The errors that happened.
-    pub errors: Vec<ErrorItem>,
-    /// The identifier of the request, useful when contacting Intercom support.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    #[serde(rename = "type")]
-    pub type_: ErrorType,
-}
 /// One error of an error list.
 ///
 /// Schema `error_item`.
@@ -8058,7 +8006,7 @@ pub struct Error2 {
     )
 )]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ErrorItem {
+pub struct ErrorItemObject {
     /// A short machine-readable code, such as `unauthorized` or `not_found`.
     pub code: String,
     /// The request field the error is about, when there is one.
@@ -8067,6 +8015,58 @@ pub struct ErrorItem {
     /// A human-readable explanation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+/// The body of every failed request, listing one or more errors.
+///
+/// Schema `error`.
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "ai-content",
+        feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "custom-object-instances",
+        feature = "data-attributes",
+        feature = "data-events",
+        feature = "data-export",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "ip-allowlist",
+        feature = "jobs",
+        feature = "messages",
+        feature = "news",
+        feature = "notes",
+        feature = "reporting-data-export",
+        feature = "segments",
+        feature = "subscription-types",
+        feature = "switch",
+        feature = "tags",
+        feature = "teams",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets",
+        feature = "visitors",
+        feature = "workflows"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorObject {
+    /// The errors that happened.
+    pub errors: Vec<ErrorItemObject>,
+    /// The identifier of the request, useful when contacting Intercom support.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: ErrorType,
 }
 #[cfg(
     any(
@@ -11184,46 +11184,6 @@ pub struct NoteList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
-/// The envelope Intercom wraps around every webhook notification, whatever the topic.
-///
-/// Schema `notification`.
-#[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Notification {
-    /// Identifier of the workspace the notification comes from.
-    pub app_id: String,
-    /// When the notification was created (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::Timestamp>,
-    /// Container of the object the notification is about.
-    pub data: NotificationData,
-    /// When the notification was delivered; 0 while it has not been (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivered_at: Option<crate::Timestamp>,
-    /// How many times delivery has been attempted, this attempt included.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery_attempts: Option<i64>,
-    /// Delivery state of the notification, such as `pending`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery_status: Option<String>,
-    /// When delivery was first attempted (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_sent_at: Option<crate::Timestamp>,
-    /// Identifier of the notification (`notif_...`). Use it to drop repeated deliveries. Pings carry `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Related links; often empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub links: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Intercom's URL for the notification, when it gives one.
-    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
-    pub self_: Option<String>,
-    /// The topic of the notification. Intercom adds topics over time: treat unknown values as possible.
-    pub topic: String,
-    /// Always `notification_event`.
-    #[serde(rename = "type")]
-    pub type_: NotificationType,
-}
 /// Container of the object the notification is about.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -11265,6 +11225,46 @@ impl From<&str> for NotificationDataType {
 }
 #[cfg(feature = "webhooks")]
 crate::codec::string_enum!(NotificationDataType);
+/// The envelope Intercom wraps around every webhook notification, whatever the topic.
+///
+/// Schema `notification`.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotificationObject {
+    /// Identifier of the workspace the notification comes from.
+    pub app_id: String,
+    /// When the notification was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// Container of the object the notification is about.
+    pub data: NotificationData,
+    /// When the notification was delivered; 0 while it has not been (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<crate::Timestamp>,
+    /// How many times delivery has been attempted, this attempt included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_attempts: Option<i64>,
+    /// Delivery state of the notification, such as `pending`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_status: Option<String>,
+    /// When delivery was first attempted (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_sent_at: Option<crate::Timestamp>,
+    /// Identifier of the notification (`notif_...`). Use it to drop repeated deliveries. Pings carry `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Related links; often empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub links: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Intercom's URL for the notification, when it gives one.
+    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
+    pub self_: Option<String>,
+    /// The topic of the notification. Intercom adds topics over time: treat unknown values as possible.
+    pub topic: String,
+    /// Always `notification_event`.
+    #[serde(rename = "type")]
+    pub type_: NotificationType,
+}
 /// Always `notification_event`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -12223,29 +12223,29 @@ pub struct SingleFilterSearchRequest {
 #[non_exhaustive]
 pub enum SingleFilterSearchRequestOperator {
     /// `=`
-    Value,
+    Eq,
     /// `!=`
-    Value2,
+    NotEq,
     /// `IN`
     In,
     /// `NIN`
     Nin,
     /// `<`
-    Value3,
+    Lt,
     /// `<=`
-    Value4,
+    Lte,
     /// `>`
-    Value5,
+    Gt,
     /// `>=`
-    Value6,
+    Gte,
     /// `~`
-    Value7,
+    Contains,
     /// `!~`
-    Value8,
+    NotContains,
     /// `^`
-    Value9,
+    StartsWith,
     /// `$`
-    Value10,
+    EndsWith,
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
@@ -12254,18 +12254,18 @@ impl SingleFilterSearchRequestOperator {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Value => "=",
-            Self::Value2 => "!=",
+            Self::Eq => "=",
+            Self::NotEq => "!=",
             Self::In => "IN",
             Self::Nin => "NIN",
-            Self::Value3 => "<",
-            Self::Value4 => "<=",
-            Self::Value5 => ">",
-            Self::Value6 => ">=",
-            Self::Value7 => "~",
-            Self::Value8 => "!~",
-            Self::Value9 => "^",
-            Self::Value10 => "$",
+            Self::Lt => "<",
+            Self::Lte => "<=",
+            Self::Gt => ">",
+            Self::Gte => ">=",
+            Self::Contains => "~",
+            Self::NotContains => "!~",
+            Self::StartsWith => "^",
+            Self::EndsWith => "$",
             Self::Unknown(value) => value,
         }
     }
@@ -12274,18 +12274,18 @@ impl SingleFilterSearchRequestOperator {
 impl From<&str> for SingleFilterSearchRequestOperator {
     fn from(value: &str) -> Self {
         match value {
-            "=" => Self::Value,
-            "!=" => Self::Value2,
+            "=" => Self::Eq,
+            "!=" => Self::NotEq,
             "IN" => Self::In,
             "NIN" => Self::Nin,
-            "<" => Self::Value3,
-            "<=" => Self::Value4,
-            ">" => Self::Value5,
-            ">=" => Self::Value6,
-            "~" => Self::Value7,
-            "!~" => Self::Value8,
-            "^" => Self::Value9,
-            "$" => Self::Value10,
+            "<" => Self::Lt,
+            "<=" => Self::Lte,
+            ">" => Self::Gt,
+            ">=" => Self::Gte,
+            "~" => Self::Contains,
+            "!~" => Self::NotContains,
+            "^" => Self::StartsWith,
+            "$" => Self::EndsWith,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -12300,8 +12300,8 @@ pub enum SingleFilterSearchRequestValue {
     String(String),
     Integer(i64),
     Boolean(bool),
-    List(Vec<String>),
-    List2(Vec<i64>),
+    StringList(Vec<String>),
+    IntegerList(Vec<i64>),
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<String> for SingleFilterSearchRequestValue {
@@ -12324,13 +12324,13 @@ impl From<bool> for SingleFilterSearchRequestValue {
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<Vec<String>> for SingleFilterSearchRequestValue {
     fn from(value: Vec<String>) -> Self {
-        Self::List(value)
+        Self::StringList(value)
     }
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<Vec<i64>> for SingleFilterSearchRequestValue {
     fn from(value: Vec<i64>) -> Self {
-        Self::List2(value)
+        Self::IntegerList(value)
     }
 }
 /// The service level agreement applied to a conversation.
@@ -13324,7 +13324,7 @@ pub struct Ticket {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_type: Option<TicketType>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<TicketType2>,
+    pub type_: Option<TicketTypeEnum>,
     /// When the ticket last changed (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::Timestamp>,
@@ -14224,36 +14224,6 @@ pub struct TicketType {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketType2 {
-    /// `ticket`
-    Ticket,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(any(feature = "conversations", feature = "tickets"))]
-impl TicketType2 {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ticket => "ticket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(any(feature = "conversations", feature = "tickets"))]
-impl From<&str> for TicketType2 {
-    fn from(value: &str) -> Self {
-        match value {
-            "ticket" => Self::Ticket,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(any(feature = "conversations", feature = "tickets"))]
-crate::codec::string_enum!(TicketType2);
 /// A field the tickets of a type capture.
 ///
 /// Schema `ticket_type_attribute`.
@@ -14560,6 +14530,36 @@ impl From<&str> for TicketTypeDetailsType {
 }
 #[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketTypeDetailsType);
+#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TicketTypeEnum {
+    /// `ticket`
+    Ticket,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "conversations", feature = "tickets"))]
+impl TicketTypeEnum {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ticket => "ticket",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "tickets"))]
+impl From<&str> for TicketTypeEnum {
+    fn from(value: &str) -> Self {
+        match value {
+            "ticket" => Self::Ticket,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "tickets"))]
+crate::codec::string_enum!(TicketTypeEnum);
 /// The ticket types of the workspace.
 ///
 /// Schema `ticket_type_list`.

@@ -3,8 +3,8 @@
 
 //! Webhook topics and their typed notifications, from the `Intercom webhooks` description (version 2.11).
 //!
-//! Intercom's webhook notifications for REST API version 2.11, written by this project from
-//! Intercom's public documentation. One subscriber endpoint (the URL configured for the app in
+//! Intercom's webhook notifications for REST API version 2.11, as Intercom's public
+//! documentation describes them. One subscriber endpoint (the URL configured for the app in
 //! the Developer Hub) receives every topic the app subscribes to; the `topic` field of the JSON
 //! envelope says which one.
 //!
@@ -26,18 +26,17 @@
 //! (older documentation calls the key the subscription's `hub_secret`). Verify it over the exact
 //! bytes received, before parsing, and compare in constant time.
 //!
-//! ## Reading this description
+//! ## Items
 //!
-//! - Each message carries its topic twice: in the `x-intercom-topic` extension and as the single
-//!   allowed value of the payload's `topic` property.
-//! - `data.item` refers to the REST schemas of `openapi.yaml` where Intercom sends the REST
-//!   object (admins, articles, companies, contacts, conversations, data events); objects that
-//!   only exist in webhooks, or that the REST description does not cover, are described under
-//!   `components.schemas` here.
+//! - Each notification names its topic in its `topic` field (and each message here in its
+//!   `x-intercom-topic` extension too).
+//! - `data.item` is the REST object where Intercom sends one (admins, articles, companies,
+//!   contacts, conversations, data events); objects that only exist in webhooks, or that the REST
+//!   API does not return, have shapes of their own.
 //! - `*.deleted` topics carry only what identifies the removed object (`deleted_object`).
-//! - Timestamps are Unix seconds (`type: integer, format: date-time`) unless stated otherwise.
-//! - Where Intercom's documentation and this project's facts differ, the message description
-//!   says so.
+//! - Timestamps are Unix seconds unless stated otherwise.
+//! - Where Intercom's documentation is unclear or contradicts itself about a topic, the topic's
+//!   own text says which reading is used.
 use super::types;
 /// The topic of a notification. Topics Intercom adds later arrive as [`Topic::Unknown`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -95,7 +94,7 @@ pub enum Topic {
     ContactLeadSignedUp,
     /// `contact.lead.tag.created`: A tag was put on a lead.
     ///
-    /// Intercom documents the item of the four contact tag topics as a contact tag object (`type: contact_tag`) that carries the tag and the contact, not as the contact itself; this description follows the documentation.
+    /// Intercom documents the item of the four contact tag topics as a contact tag object (`type: contact_tag`) that carries the tag and the contact, not as the contact itself; the item is that object.
     ContactLeadTagCreated,
     /// `contact.lead.tag.deleted`: A tag was taken off a lead.
     ///
@@ -109,15 +108,15 @@ pub enum Topic {
     ContactMerged,
     /// `contact.subscribed`: A contact opted in to receiving messages.
     ///
-    /// Intercom's topic list names the object of this topic "Subscription" without describing it; it is described here as the contact, as in the project's facts.
+    /// Intercom's topic list names the object of this topic "Subscription" without describing it; the item is the contact.
     ContactSubscribed,
     /// `contact.unarchived`: An archived contact was brought back.
     ///
-    /// Intercom's topic list spells this topic `contact.unarchive` (and the message name keeps that spelling); the dotted string here follows the project's facts. Check the topic strings your subscription actually receives.
+    /// Intercom's topic list spells this topic `contact.unarchive` (and the message name keeps that spelling); the topic string used here is the dotted one. Check the topic strings your subscription actually receives.
     ContactUnarchived,
     /// `contact.unsubscribed`: A contact opted out of receiving messages.
     ///
-    /// Intercom's topic list names the object of this topic "Subscription" without describing it; it is described here as the contact, as in the project's facts.
+    /// Intercom's topic list names the object of this topic "Subscription" without describing it; the item is the contact.
     ContactUnsubscribed,
     /// `contact.user.created`: A new contact with the user role was created.
     ContactUserCreated,
@@ -153,7 +152,7 @@ pub enum Topic {
     ContentStatSeries,
     /// `content_stat.series_webhook`: A webhook step of a series was sent or failed.
     ///
-    /// Intercom's topic list spells this topic `content_stat.series.webhook`; the dotted string here follows the project's facts. Check the topic strings your subscription actually receives.
+    /// Intercom's topic list spells this topic `content_stat.series.webhook`; the topic string used here is the dotted one. Check the topic strings your subscription actually receives.
     ContentStatSeriesWebhook,
     /// `content_stat.sms`: An SMS was sent, answered with a keyword, failed, or led to an unsubscribe, or reached its goal.
     ContentStatSms,
@@ -191,11 +190,11 @@ pub enum Topic {
     ConversationDeleted,
     /// `conversation_part.redacted`: The content of one part of a conversation was redacted.
     ///
-    /// Recent documentation names the object "Conversation Part"; older versions and the project's facts say Conversation, which is what is described here.
+    /// Recent documentation names the object "Conversation Part"; older versions say Conversation, and the item is the conversation.
     ConversationPartRedacted,
     /// `conversation_part.tag.created`: A tag was put on one part of a conversation.
     ///
-    /// Recent documentation names the object "Conversation Part"; older versions and the project's facts say Conversation, which is what is described here.
+    /// Recent documentation names the object "Conversation Part"; older versions say Conversation, and the item is the conversation.
     ConversationPartTagCreated,
     /// `conversation.priority.updated`: A conversation was marked as priority, or stopped being one.
     ConversationPriorityUpdated,
@@ -227,7 +226,7 @@ pub enum Topic {
     TicketAttributeUpdated,
     /// `ticket.closed`: A ticket was closed.
     ///
-    /// From API version 2.15 the ticket of this topic sits under a `ticket` field of the item; for version 2.11, described here, the item is the ticket itself.
+    /// From API version 2.15 the ticket of this topic sits under a `ticket` field of the item; for version 2.11, the version these notifications follow, the item is the ticket itself.
     TicketClosed,
     /// `ticket.contact.attached`: A contact was linked to a ticket.
     TicketContactAttached,
@@ -577,7 +576,7 @@ pub enum WebhookEvent {
     ContactLeadSignedUp(Box<types::Contact>),
     /// `contact.lead.tag.created`: A tag was put on a lead.
     ///
-    /// Intercom documents the item of the four contact tag topics as a contact tag object (`type: contact_tag`) that carries the tag and the contact, not as the contact itself; this description follows the documentation.
+    /// Intercom documents the item of the four contact tag topics as a contact tag object (`type: contact_tag`) that carries the tag and the contact, not as the contact itself; the item is that object.
     ContactLeadTagCreated(Box<types::ContactTag>),
     /// `contact.lead.tag.deleted`: A tag was taken off a lead.
     ///
@@ -591,15 +590,15 @@ pub enum WebhookEvent {
     ContactMerged(Box<types::MergedContact>),
     /// `contact.subscribed`: A contact opted in to receiving messages.
     ///
-    /// Intercom's topic list names the object of this topic "Subscription" without describing it; it is described here as the contact, as in the project's facts.
+    /// Intercom's topic list names the object of this topic "Subscription" without describing it; the item is the contact.
     ContactSubscribed(Box<types::Contact>),
     /// `contact.unarchived`: An archived contact was brought back.
     ///
-    /// Intercom's topic list spells this topic `contact.unarchive` (and the message name keeps that spelling); the dotted string here follows the project's facts. Check the topic strings your subscription actually receives.
+    /// Intercom's topic list spells this topic `contact.unarchive` (and the message name keeps that spelling); the topic string used here is the dotted one. Check the topic strings your subscription actually receives.
     ContactUnarchived(Box<types::Contact>),
     /// `contact.unsubscribed`: A contact opted out of receiving messages.
     ///
-    /// Intercom's topic list names the object of this topic "Subscription" without describing it; it is described here as the contact, as in the project's facts.
+    /// Intercom's topic list names the object of this topic "Subscription" without describing it; the item is the contact.
     ContactUnsubscribed(Box<types::Contact>),
     /// `contact.user.created`: A new contact with the user role was created.
     ContactUserCreated(Box<types::Contact>),
@@ -635,7 +634,7 @@ pub enum WebhookEvent {
     ContentStatSeries(Box<types::ContentStat>),
     /// `content_stat.series_webhook`: A webhook step of a series was sent or failed.
     ///
-    /// Intercom's topic list spells this topic `content_stat.series.webhook`; the dotted string here follows the project's facts. Check the topic strings your subscription actually receives.
+    /// Intercom's topic list spells this topic `content_stat.series.webhook`; the topic string used here is the dotted one. Check the topic strings your subscription actually receives.
     ContentStatSeriesWebhook(Box<types::ContentStat>),
     /// `content_stat.sms`: An SMS was sent, answered with a keyword, failed, or led to an unsubscribe, or reached its goal.
     ContentStatSms(Box<types::ContentStat>),
@@ -673,11 +672,11 @@ pub enum WebhookEvent {
     ConversationDeleted(Box<types::DeletedObject>),
     /// `conversation_part.redacted`: The content of one part of a conversation was redacted.
     ///
-    /// Recent documentation names the object "Conversation Part"; older versions and the project's facts say Conversation, which is what is described here.
+    /// Recent documentation names the object "Conversation Part"; older versions say Conversation, and the item is the conversation.
     ConversationPartRedacted(Box<types::Conversation>),
     /// `conversation_part.tag.created`: A tag was put on one part of a conversation.
     ///
-    /// Recent documentation names the object "Conversation Part"; older versions and the project's facts say Conversation, which is what is described here.
+    /// Recent documentation names the object "Conversation Part"; older versions say Conversation, and the item is the conversation.
     ConversationPartTagCreated(Box<types::Conversation>),
     /// `conversation.priority.updated`: A conversation was marked as priority, or stopped being one.
     ConversationPriorityUpdated(Box<types::Conversation>),
@@ -709,7 +708,7 @@ pub enum WebhookEvent {
     TicketAttributeUpdated(Box<types::WebhookTicket>),
     /// `ticket.closed`: A ticket was closed.
     ///
-    /// From API version 2.15 the ticket of this topic sits under a `ticket` field of the item; for version 2.11, described here, the item is the ticket itself.
+    /// From API version 2.15 the ticket of this topic sits under a `ticket` field of the item; for version 2.11, the version these notifications follow, the item is the ticket itself.
     TicketClosed(Box<types::WebhookTicket>),
     /// `ticket.contact.attached`: A contact was linked to a ticket.
     TicketContactAttached(Box<types::WebhookTicket>),
@@ -1276,7 +1275,7 @@ pub struct Notification {
     /// The notification's topic.
     pub topic: Topic,
     /// The envelope: id, app, topic, timestamps and delivery fields (its `data.item` is taken out into `event`).
-    pub envelope: types::Notification,
+    pub envelope: types::NotificationObject,
     /// `data.item`, typed by topic.
     pub event: WebhookEvent,
 }
@@ -1287,7 +1286,9 @@ impl Notification {
             return Self::from_value(serde_json::from_slice(body)?);
         };
         let topic = Topic::from(parts.topic.as_deref().unwrap_or_default());
-        let envelope: types::Notification = serde_json::from_slice(&parts.envelope)?;
+        let envelope: types::NotificationObject = serde_json::from_slice(
+            &parts.envelope,
+        )?;
         let event = match parts.item {
             Some(item) => WebhookEvent::from_item_json(&topic, item)?,
             None => WebhookEvent::from_item(&topic, serde_json::Value::Null)?,
@@ -1307,7 +1308,7 @@ impl Notification {
             .pointer_mut("/data/item")
             .map(serde_json::Value::take)
             .unwrap_or_default();
-        let envelope: types::Notification = serde_json::from_value(value)?;
+        let envelope: types::NotificationObject = serde_json::from_value(value)?;
         let event = WebhookEvent::from_item(&topic, item)?;
         Ok(Notification {
             topic,

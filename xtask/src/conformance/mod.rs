@@ -359,6 +359,8 @@ pub(crate) fn write_crate(
     std::fs::create_dir_all(src.join("generated")).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(src.join("bin")).map_err(|e| e.to_string())?;
     copy_runtime(&client.join("src"), &src)?;
+    // The crate page `lib.rs` includes.
+    std::fs::copy(client.join("README.md"), dir.join("README.md")).map_err(|e| format!("generated-client/README.md: {e}"))?;
     for file in files {
         std::fs::write(src.join("generated").join(&file.path), &file.contents).map_err(|e| e.to_string())?;
     }

@@ -28,6 +28,7 @@ const RUNTIME: &[&str] = &[
     "client", "url", "headers", "stream", "send", "execute", "new", "base_url", "access_token", "version", "page",
     "pages", "next", "data", "per_page", "starting_after", "Unknown", "unknown", "other", "Other", "raw", "value",
     "inner", "into_stream", "form", "multipart", "file", "bytes", "text", "json", "method", "status", "options",
+    "ErrorItem", "ErrorList", "ApiError", "Notification", "Response", "ResponseCapture", "Style", "Styles",
 ];
 
 /// Groups of names that are one after case conversion.
