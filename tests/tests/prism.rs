@@ -232,23 +232,23 @@ async fn every_operation_passes_prism() {
     d.call("retrieveHelpCenter", |c| async move { c.help_center().retrieve("12").await }).await;
 
     // News
-    d.call("listNewsItems", |c| async move { c.news().list_news_items().await }).await;
+    d.call("listNewsItems", |c| async move { c.news().list_items().await }).await;
     d.call("createNewsItem", |c| async move {
         let request = body(json!({
             "title": "New dashboard", "body": "<p>Usage per team</p>", "sender_id": ADMIN, "state": "live",
             "deliver_silently": false, "labels": ["Product"], "reactions": ["🚀", null],
             "newsfeed_assignments": [{"newsfeed_id": 71, "published_at": 1700000000}]
         }));
-        c.news().create_news_item(&request).await
+        c.news().create_item(&request).await
     })
     .await;
-    d.call("retrieveNewsItem", |c| async move { c.news().retrieve_news_item("301").await }).await;
+    d.call("retrieveNewsItem", |c| async move { c.news().retrieve_item("301").await }).await;
     d.call("updateNewsItem", |c| async move {
         let request = body(json!({"title": "Spring release notes", "sender_id": ADMIN, "reactions": ["👍"]}));
-        c.news().update_news_item("302", &request).await
+        c.news().update_item("302", &request).await
     })
     .await;
-    d.call("deleteNewsItem", |c| async move { c.news().delete_news_item("302").await }).await;
+    d.call("deleteNewsItem", |c| async move { c.news().delete_item("302").await }).await;
     d.call("listNewsfeeds", |c| async move { c.news().list_newsfeeds().await }).await;
     d.call("retrieveNewsfeed", |c| async move { c.news().retrieve_newsfeed("71").await }).await;
     d.call("listLiveNewsfeedItems", |c| async move { c.news().list_live_newsfeed_items("71").await }).await;
@@ -312,17 +312,17 @@ async fn every_operation_passes_prism() {
             "external_id": "ord-20231204-0042", "external_created_at": 1701690000, "external_updated_at": null,
             "custom_attributes": {"order_number": "ORD-0042", "total_amount": 129.5}
         }));
-        c.custom_object_instances().create_or_update_custom_object_instance("Order", &request).await
+        c.custom_object_instances().create_or_update("Order", &request).await
     })
     .await;
     d.call("retrieveCustomObjectInstanceByExternalId", |c| async move {
         let params = RetrieveCustomObjectInstanceByExternalIdParams { external_id: "ord-20231204-0042".to_owned() };
-        c.custom_object_instances().retrieve_custom_object_instance_by_external_id("Order", &params).await
+        c.custom_object_instances().retrieve_by_external_id("Order", &params).await
     })
     .await;
     d.call("deleteCustomObjectInstanceByExternalId", |c| async move {
         let params = DeleteCustomObjectInstanceByExternalIdParams { external_id: "ord-20231204-0042".to_owned() };
-        c.custom_object_instances().delete_custom_object_instance_by_external_id("Order", &params).await
+        c.custom_object_instances().delete_by_external_id("Order", &params).await
     })
     .await;
     d.call("retrieveCustomObjectInstance", |c| async move {
@@ -469,7 +469,7 @@ async fn every_operation_passes_prism() {
     d.call("deleteConversation", |c| async move { c.conversations().delete(CONVERSATION).await }).await;
     d.call("convertConversationToTicket", |c| async move {
         let request = body(json!({"ticket_type_id": "53", "attributes": {"_default_title_": "Invoice company name"}}));
-        c.conversations().convert_conversation_to_ticket("147", &request).await
+        c.conversations().convert_to_ticket("147", &request).await
     })
     .await;
     d.call("listHandlingEvents", |c| async move { c.conversations().list_handling_events("147").await }).await;
@@ -546,7 +546,7 @@ async fn every_operation_passes_prism() {
             "user_id": "user-2231",
             "event_summaries": {"event_name": "invited-friend", "count": 3, "first": 1700000000, "last": 1700500000}
         }));
-        c.data_events().create_data_event_summaries(&request).await
+        c.data_events().create_summaries(&request).await
     })
     .await;
 
@@ -753,17 +753,17 @@ async fn every_operation_passes_prism() {
     d.call("retrieveCall", |c| async move { c.calls().retrieve("5301").await }).await;
     d.call("retrieveCallRecording", |c| async move {
         // The only success is a redirect to another host, which the client does not follow.
-        match c.calls().retrieve_call_recording("5301").await {
+        match c.calls().retrieve_recording("5301").await {
             Err(Error::Redirect { status: 302, location: Some(_), .. }) => Ok(()),
             Err(other) => Err(other),
             Ok(()) => panic!("retrieveCallRecording: a redirect to another host was followed"),
         }
     })
     .await;
-    d.call("retrieveCallTranscript", |c| async move { c.calls().retrieve_call_transcript("5301").await }).await;
+    d.call("retrieveCallTranscript", |c| async move { c.calls().retrieve_transcript("5301").await }).await;
     d.call("listCallsWithTranscripts", |c| async move {
         let request = body(json!({"conversation_ids": ["147", "148"]}));
-        c.calls().list_calls_with_transcripts(&request).await
+        c.calls().list_with_transcripts(&request).await
     })
     .await;
     d.call("registerFinVoiceCall", |c| async move {
