@@ -112,8 +112,7 @@ pub(super) fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) ->
                 async move {
                     let mut page = client.#accessor().#single(#(#pass),*).await?;
                     let next = #next;
-                    let items = #items;
-                    Ok((crate::pagination::Page::new(items, #total, page), next))
+                    Ok((crate::pagination::Page::new(#items, #total, page), next))
                 }
             })
         }

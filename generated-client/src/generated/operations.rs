@@ -519,10 +519,9 @@ impl<'a> Companies<'a> {
                         .as_ref()
                         .and_then(|v| v.total_pages.as_ref())
                         .copied();
-                    let items = page.data.take().unwrap_or_default();
                     Ok((
                         crate::pagination::Page::new(
-                            items,
+                            page.data.take().unwrap_or_default(),
                             page.total_count.as_ref().copied(),
                             page,
                         ),
@@ -564,10 +563,9 @@ impl<'a> Companies<'a> {
             async move {
                 let mut page = client.companies().scroll(&params).await?;
                 let next = page.scroll_param.as_ref().cloned();
-                let items = page.data.take().unwrap_or_default();
                 Ok((
                     crate::pagination::Page::new(
-                        items,
+                        page.data.take().unwrap_or_default(),
                         page.total_count.as_ref().copied(),
                         page,
                     ),
@@ -792,10 +790,9 @@ impl<'a> Contacts<'a> {
                     .and_then(|v| v.next.as_ref())
                     .and_then(|v| v.starting_after.as_ref())
                     .cloned();
-                let items = page.data.take().unwrap_or_default();
                 Ok((
                     crate::pagination::Page::new(
-                        items,
+                        page.data.take().unwrap_or_default(),
                         page.total_count.as_ref().copied(),
                         page,
                     ),
@@ -895,10 +892,9 @@ impl<'a> Contacts<'a> {
                     .and_then(|v| v.next.as_ref())
                     .and_then(|v| v.starting_after.as_ref())
                     .cloned();
-                let items = page.data.take().unwrap_or_default();
                 Ok((
                     crate::pagination::Page::new(
-                        items,
+                        page.data.take().unwrap_or_default(),
                         page.total_count.as_ref().copied(),
                         page,
                     ),
@@ -1137,10 +1133,9 @@ impl<'a> Conversations<'a> {
                     .and_then(|v| v.next.as_ref())
                     .and_then(|v| v.starting_after.as_ref())
                     .cloned();
-                let items = page.conversations.take().unwrap_or_default();
                 Ok((
                     crate::pagination::Page::new(
-                        items,
+                        page.conversations.take().unwrap_or_default(),
                         page.total_count.as_ref().copied(),
                         page,
                     ),
@@ -1228,10 +1223,9 @@ impl<'a> Conversations<'a> {
                     .and_then(|v| v.next.as_ref())
                     .and_then(|v| v.starting_after.as_ref())
                     .cloned();
-                let items = page.conversations.take().unwrap_or_default();
                 Ok((
                     crate::pagination::Page::new(
-                        items,
+                        page.conversations.take().unwrap_or_default(),
                         page.total_count.as_ref().copied(),
                         page,
                     ),
@@ -2363,10 +2357,9 @@ impl<'a> Tickets<'a> {
                     .and_then(|v| v.next.as_ref())
                     .and_then(|v| v.starting_after.as_ref())
                     .cloned();
-                let items = page.tickets.take().unwrap_or_default();
                 Ok((
                     crate::pagination::Page::new(
-                        items,
+                        page.tickets.take().unwrap_or_default(),
                         page.total_count.as_ref().copied(),
                         page,
                     ),
