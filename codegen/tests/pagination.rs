@@ -3,12 +3,15 @@
 
 use codegen::model::{PageRequest, PageStyle};
 
+/// How an operation pages: style, where the position goes, the path to the next one, the total's field.
+type Paging<'a> = (PageStyle, PageRequest, String, Option<&'a str>);
+
 #[test]
 fn each_paging_style_is_detected_and_lists_that_cannot_page_get_no_stream() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/openapi/pagination.yaml");
     let config = codegen::Config { openapi: path, ..Default::default() };
     let model = codegen::build_model(&config).expect("the fixture builds");
-    let mut found: Vec<(&str, Option<(PageStyle, PageRequest, String, Option<&str>)>)> = model
+    let mut found: Vec<(&str, Option<Paging>)> = model
         .api
         .operations
         .iter()
