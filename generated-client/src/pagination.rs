@@ -1,56 +1,218 @@
-//! Streams over Intercom's paged lists; the generated `*_stream` functions call these, and
-//! they serve for any other paged call too.
+//! Streams over paged lists; the generated `*_stream` functions call these, and they serve for
+//! any other paged call too.
+//!
+//! A stream is a [`Paged`]: the items, one after another. [`Paged::pages`] turns it into the
+//! pages themselves, each a [`Page`] with its items, the list's `total_count`, the position of the
+//! next page and the rest of the answer. Both own what they need (a handle on the client, their
+//! own copy of the arguments): they are `Send + 'static`, so they can be moved into
+//! `tokio::spawn`.
 //!
 //! Pages are fetched lazily: the next request goes out only when the stream is polled past the
 //! items already received, so a consumer that stops early costs no extra requests.
 //!
-//! A server cannot make a stream run forever by going round in circles: a cursor handed out
-//! twice in one stream, or a page number past `i64::MAX`, ends it with [`Error::Pagination`].
+//! A server cannot make a cursor stream run forever by going round in circles: a cursor handed
+//! out twice in one stream, or a page number past `i64::MAX`, ends it with [`Error::Pagination`].
+//! Scroll parameters may repeat (Intercom's stays the same through a scroll): a scroll ends on an
+//! empty page.
 
 use std::collections::HashSet;
+use std::fmt;
 use std::future::Future;
 use std::hash::{BuildHasher, RandomState};
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
 
-use futures::{Stream, TryStreamExt};
+use futures::Stream;
 
 use crate::Error;
 
-/// Cursor paging: `fetch(cursor)` gives a page's items and the cursor of the next page.
-/// The first call gets `None`. Ends on a missing cursor or an empty page; a cursor handed out
-/// before in the same stream (A, B, A, …, or A, A) ends it with [`Error::Pagination`] after
-/// the items of the page that handed it out.
-pub fn cursor<'a, T, F, Fut>(mut fetch: F) -> impl Stream<Item = Result<T, Error>> + 'a
+/// One page of a paged list.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Page<T, R> {
+    /// The page's items in the server's order (items sent as `null` left out).
+    pub items: Vec<T>,
+    /// How many items the whole list holds, when the answer says.
+    pub total_count: Option<i64>,
+    /// The position the stream asks for next (a cursor or scroll parameter the server gave, or
+    /// the next page number); `None` when the stream ends after this page.
+    pub next: Option<Position>,
+    /// The answer as the server sent it, minus the items (moved to `items`): `pages`, `type`, ...
+    pub raw: R,
+}
+
+impl<T, R> Page<T, R> {
+    /// A page with these items; `next` is filled by the stream.
+    pub fn new(items: Vec<T>, total_count: Option<i64>, raw: R) -> Self {
+        Page { items, total_count, next: None, raw }
+    }
+
+    /// The cursor or scroll parameter of the next page, to resume a list later from there.
+    pub fn next_cursor(&self) -> Option<&str> {
+        match &self.next {
+            Some(Position::Cursor(cursor) | Position::Scroll(cursor)) => Some(cursor),
+            _ => None,
+        }
+    }
+}
+
+/// Where a page starts, as the list takes it back.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Position {
+    /// A cursor, sent back as `starting_after`.
+    Cursor(String),
+    /// A page number, sent as `page`.
+    Page(i64),
+    /// A scroll parameter, sent back as `scroll_param`.
+    Scroll(String),
+}
+
+type PageStream<T, R> = Pin<Box<dyn Stream<Item = Result<Page<T, R>, Error>> + Send>>;
+
+/// The items of a paged list, fetched a page at a time as the stream is read. `Send + 'static`:
+/// it owns a handle on the client and its arguments, so it can be spawned. [`Paged::pages`] gives
+/// the pages with their metadata instead.
+#[must_use = "streams do nothing unless polled"]
+pub struct Paged<T, R> {
+    pages: PageStream<T, R>,
+    items: std::vec::IntoIter<T>,
+}
+
+// Nothing is pinned in place: the pages are boxed and the items are plain values.
+impl<T, R> Unpin for Paged<T, R> {}
+
+impl<T, R> fmt::Debug for Paged<T, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Paged").field("items_received_unread", &self.items.len()).finish_non_exhaustive()
+    }
+}
+
+impl<T, R> Paged<T, R> {
+    /// Every page instead of every item, from the first page not yet received (items of a page
+    /// already received but not read are dropped).
+    pub fn pages(self) -> Pages<T, R> {
+        Pages(self.pages)
+    }
+}
+
+impl<T, R> Stream for Paged<T, R> {
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if let Some(item) = this.items.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match ready!(this.pages.as_mut().poll_next(cx)) {
+                Some(Ok(page)) => this.items = page.items.into_iter(),
+                Some(Err(error)) => return Poll::Ready(Some(Err(error))),
+                None => return Poll::Ready(None),
+            }
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.items.len(), None)
+    }
+}
+
+/// The pages of a paged list, each with its items and metadata; see [`Paged::pages`].
+#[must_use = "streams do nothing unless polled"]
+pub struct Pages<T, R>(PageStream<T, R>);
+
+impl<T, R> fmt::Debug for Pages<T, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pages").finish_non_exhaustive()
+    }
+}
+
+impl<T, R> Stream for Pages<T, R> {
+    type Item = Result<Page<T, R>, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.0.as_mut().poll_next(cx)
+    }
+}
+
+/// What a paged stream does after a page.
+enum Next<P> {
+    /// Asks for this page.
+    Page(P),
+    /// Ends with this error (after the page already received).
+    Fail(Error),
+    /// Ends.
+    Done,
+}
+
+/// The loop every style shares: `fetch(position)` gives a page and what the answer says about
+/// the next one (`H`), `step` reads that into the page's `next` and says what comes after.
+fn walk<T, R, P, H, F, Fut, S>(first: P, fetch: F, step: S) -> Paged<T, R>
 where
-    T: 'a,
-    F: FnMut(Option<String>) -> Fut + 'a,
-    Fut: Future<Output = Result<(Vec<T>, Option<String>), Error>> + 'a,
+    T: Send + 'static,
+    R: Send + 'static,
+    P: Send + 'static,
+    F: FnMut(P) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(Page<T, R>, H), Error>> + Send + 'static,
+    S: FnMut(Page<T, R>, H) -> (Page<T, R>, Next<P>) + Send + 'static,
 {
-    futures::stream::try_unfold((Next::Page(None::<String>), SeenCursors::default()), move |(state, mut seen)| {
-        let request = match state {
-            Next::Page(cursor) => Ok(fetch(cursor)),
-            Next::Fail(error) => Err(error),
-            Next::Done => return futures::future::Either::Left(futures::future::ready(Ok(None))),
-        };
-        futures::future::Either::Right(async move {
-            let (items, next) = request?.await?;
-            let next = match next {
-                Some(next) if !items.is_empty() => {
-                    if seen.first_time(&next) {
-                        Next::Page(Some(next))
-                    } else {
-                        Next::Fail(Error::Pagination(format!(
-                            "the server handed out a cursor for the second time, after {} pages",
-                            seen.pages()
-                        )))
-                    }
+    let pages = futures::stream::unfold((Next::Page(first), fetch, step), |(state, mut fetch, mut step)| async move {
+        match state {
+            Next::Page(position) => match fetch(position).await {
+                Ok((page, hint)) => {
+                    let (page, next) = step(page, hint);
+                    Some((Ok(page), (next, fetch, step)))
                 }
-                _ => Next::Done,
-            };
-            Ok(Some((items, (next, seen))))
-        })
+                Err(error) => Some((Err(error), (Next::Done, fetch, step))),
+            },
+            Next::Fail(error) => Some((Err(error), (Next::Done, fetch, step))),
+            Next::Done => None,
+        }
+    });
+    Paged { pages: Box::pin(pages), items: Vec::new().into_iter() }
+}
+
+/// Cursor paging: `fetch(cursor)` gives a page and the cursor of the next page. The first call
+/// gets `None`. Ends on a missing cursor or an empty page; a cursor handed out before in the
+/// same stream (A, B, A, …, or A, A) ends it with [`Error::Pagination`] after the page that
+/// handed it out.
+pub fn cursor<T, R, F, Fut>(fetch: F) -> Paged<T, R>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+    F: FnMut(Option<String>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(Page<T, R>, Option<String>), Error>> + Send + 'static,
+{
+    let mut seen = SeenCursors::default();
+    walk(None, fetch, move |mut page, next: Option<String>| {
+        let next = next.filter(|_| !page.items.is_empty());
+        let Some(next) = next else { return (page, Next::Done) };
+        if !seen.first_time(&next) {
+            let message = format!("the server handed out a cursor for the second time, after {} pages", seen.pages());
+            return (page, Next::Fail(Error::Pagination(message)));
+        }
+        page.next = Some(Position::Cursor(next.clone()));
+        (page, Next::Page(Some(next)))
     })
-    .map_ok(|items| futures::stream::iter(items.into_iter().map(Ok)))
-    .try_flatten()
+}
+
+/// Scroll paging: `fetch(scroll)` gives a page and the scroll parameter for the next. The first
+/// call gets `None`. Ends on an empty page or a missing parameter; the parameter may be the same
+/// on every page.
+pub fn scroll<T, R, F, Fut>(fetch: F) -> Paged<T, R>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+    F: FnMut(Option<String>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(Page<T, R>, Option<String>), Error>> + Send + 'static,
+{
+    walk(None, fetch, |mut page, next: Option<String>| {
+        let next = next.filter(|_| !page.items.is_empty());
+        let Some(next) = next else { return (page, Next::Done) };
+        page.next = Some(Position::Scroll(next.clone()));
+        (page, Next::Page(Some(next)))
+    })
 }
 
 /// The cursors a stream has been handed. Cursors come from the server and may be long, so only
@@ -73,157 +235,33 @@ impl SeenCursors {
     }
 }
 
-/// What a paged stream does after a page.
-enum Next<P> {
-    /// Asks for this page.
-    Page(P),
-    /// Ends with this error (after the items already received).
-    Fail(Error),
-    /// Ends.
-    Done,
-}
-
-/// Page-number paging from `first`: `fetch(page)` gives a page's items and the total number of pages.
+/// Page-number paging from `first`: `fetch(page)` gives a page and the total number of pages.
 /// Ends after the last page, or on an empty page when the total is unknown. Page numbers only
 /// go up, so none is asked for twice; a next page past `i64::MAX` ends the stream with
 /// [`Error::Pagination`].
-pub fn numbered<'a, T, F, Fut>(first: i64, mut fetch: F) -> impl Stream<Item = Result<T, Error>> + 'a
+pub fn numbered<T, R, F, Fut>(first: i64, fetch: F) -> Paged<T, R>
 where
-    T: 'a,
-    F: FnMut(i64) -> Fut + 'a,
-    Fut: Future<Output = Result<(Vec<T>, Option<i64>), Error>> + 'a,
+    T: Send + 'static,
+    R: Send + 'static,
+    F: FnMut(i64) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(Page<T, R>, Option<i64>), Error>> + Send + 'static,
 {
-    futures::stream::try_unfold(Next::Page(first), move |state| {
-        let request = match state {
-            Next::Page(page) => Ok((page, fetch(page))),
-            Next::Fail(error) => Err(error),
-            Next::Done => return futures::future::Either::Left(futures::future::ready(Ok(None))),
+    let mut number = first;
+    walk(first, fetch, move |mut page, total: Option<i64>| {
+        let current = number;
+        let more = !page.items.is_empty() && total.is_none_or(|total| current < total);
+        let after = match (more, current.checked_add(1)) {
+            (false, _) => Next::Done,
+            (true, Some(next)) => {
+                number = next;
+                page.next = Some(Position::Page(next));
+                Next::Page(next)
+            }
+            (true, None) => Next::Fail(Error::Pagination(format!("the page after page {current} is out of range"))),
         };
-        futures::future::Either::Right(async move {
-            let (page, response) = request?;
-            let (items, total) = response.await?;
-            let more = !items.is_empty() && total.is_none_or(|total| page < total);
-            let next = match (more, page.checked_add(1)) {
-                (false, _) => Next::Done,
-                (true, Some(next)) => Next::Page(next),
-                (true, None) => Next::Fail(Error::Pagination(format!("the page after page {page} is out of range"))),
-            };
-            Ok(Some((items, next)))
-        })
+        (page, after)
     })
-    .map_ok(|items| futures::stream::iter(items.into_iter().map(Ok)))
-    .try_flatten()
 }
 
 #[cfg(test)]
-mod tests {
-    use std::cell::RefCell;
-
-    use futures::{StreamExt, TryStreamExt};
-
-    use super::{cursor, numbered};
-    use crate::Error;
-
-    #[tokio::test]
-    async fn cursor_pages_until_no_next_cursor_and_asks_lazily() {
-        let asked = RefCell::new(Vec::new());
-        let stream = cursor(|cursor: Option<String>| {
-            asked.borrow_mut().push(cursor.clone());
-            async move {
-                Ok::<_, Error>(match cursor.as_deref() {
-                    None => (vec![1, 2], Some("b".to_owned())),
-                    Some("b") => (vec![3], Some("c".to_owned())),
-                    _ => (vec![4], None),
-                })
-            }
-        });
-        let mut stream = std::pin::pin!(stream);
-        assert_eq!(stream.try_next().await.ok().flatten(), Some(1));
-        assert_eq!(asked.borrow().len(), 1, "the second page is not fetched before it is needed");
-        let rest: Vec<i32> = stream.try_collect().await.unwrap_or_default();
-        assert_eq!(rest, [2, 3, 4]);
-        assert_eq!(*asked.borrow(), [None, Some("b".to_owned()), Some("c".to_owned())]);
-    }
-
-    /// Every item and the error a stream ends with, reading at most `limit` items (a stream
-    /// that never ends is cut there rather than hanging the test).
-    async fn drain<T>(stream: impl futures::Stream<Item = Result<T, Error>>, limit: usize) -> (Vec<T>, Option<Error>) {
-        let mut stream = std::pin::pin!(stream);
-        let mut items = Vec::new();
-        while items.len() < limit {
-            match stream.next().await {
-                Some(Ok(item)) => items.push(item),
-                Some(Err(error)) => return (items, Some(error)),
-                None => return (items, None),
-            }
-        }
-        (items, None)
-    }
-
-    #[tokio::test]
-    async fn cursor_ends_with_an_error_on_a_repeated_cursor() {
-        let repeating = cursor(|_| async { Ok::<_, Error>((vec![1], Some("same".to_owned()))) });
-        let (items, error) = drain(repeating, 100).await;
-        assert_eq!(items, [1, 1], "the second page repeats the cursor it was asked with");
-        assert!(matches!(&error, Some(Error::Pagination(message)) if message.contains("second time")), "{error:?}");
-
-        // A, B, A, B, ...: no cursor repeats the one it was asked with, yet it never ends.
-        let asked = RefCell::new(0);
-        let cycling = cursor(|cursor: Option<String>| {
-            *asked.borrow_mut() += 1;
-            async move {
-                let next = if cursor.as_deref() == Some("A") { "B" } else { "A" };
-                Ok::<_, Error>((vec![cursor.unwrap_or_default()], Some(next.to_owned())))
-            }
-        });
-        let (items, error) = drain(cycling, 100).await;
-        assert_eq!(items, ["", "A", "B"], "the page asked with B hands out A again");
-        assert!(matches!(error, Some(Error::Pagination(_))), "{error:?}");
-        assert_eq!(*asked.borrow(), 3, "the repeated cursor is not asked for");
-        assert!(error.unwrap().to_string().contains("after 3 pages"));
-    }
-
-    #[tokio::test]
-    async fn cursor_stops_on_an_empty_page() {
-        let empty = cursor(|_| async { Ok::<_, Error>((Vec::<i32>::new(), Some("next".to_owned()))) });
-        let (items, error) = drain(empty, 10).await;
-        assert!(items.is_empty() && error.is_none(), "{error:?}");
-    }
-
-    #[tokio::test]
-    async fn numbered_ends_with_an_error_past_the_last_page_number() {
-        let asked = RefCell::new(Vec::new());
-        let stream = numbered(i64::MAX - 1, |page| {
-            asked.borrow_mut().push(page);
-            async move { Ok::<_, Error>((vec![page], None)) }
-        });
-        let (items, error) = drain(stream, 10).await;
-        assert_eq!(items, [i64::MAX - 1, i64::MAX]);
-        assert!(matches!(&error, Some(Error::Pagination(message)) if message.contains("out of range")), "{error:?}");
-        assert_eq!(*asked.borrow(), [i64::MAX - 1, i64::MAX]);
-        // A total of `i64::MAX` ends at that page, as any total does.
-        let stream = numbered(i64::MAX - 1, |page| async move { Ok::<_, Error>((vec![page], Some(i64::MAX))) });
-        let (items, error) = drain(stream, 10).await;
-        assert!(items == [i64::MAX - 1, i64::MAX] && error.is_none(), "{error:?}");
-    }
-
-    #[tokio::test]
-    async fn numbered_pages_to_the_total_from_the_first_asked() {
-        let asked = RefCell::new(Vec::new());
-        let stream = numbered(2, |page| {
-            asked.borrow_mut().push(page);
-            async move { Ok::<_, Error>((vec![page * 10, page * 10 + 1], Some(4))) }
-        });
-        let items: Vec<i64> = stream.try_collect().await.unwrap_or_default();
-        assert_eq!(items, [20, 21, 30, 31, 40, 41]);
-        assert_eq!(*asked.borrow(), [2, 3, 4]);
-    }
-
-    #[tokio::test]
-    async fn numbered_without_a_total_stops_on_an_empty_page_and_errors_end_the_stream() {
-        let stream = numbered(1, |page| async move { Ok::<_, Error>((if page < 3 { vec![page] } else { vec![] }, None)) });
-        assert_eq!(stream.try_collect::<Vec<_>>().await.unwrap_or_default(), [1, 2]);
-        let failing = numbered(1, |_| async { Err::<(Vec<i64>, Option<i64>), _>(Error::Config("boom".to_owned())) });
-        assert!(failing.try_collect::<Vec<_>>().await.is_err());
-    }
-}
+mod tests;

@@ -1,5 +1,6 @@
 //! Emits the `*_stream` twin of a paged operation: takes the operation, its pagination and its
-//! arguments (`operations::operation_args`), gives a function that walks every page lazily.
+//! arguments (`operations::operation_args`), gives a function that walks every page lazily
+//! through the runtime's `pagination` drivers (which hold the loop, so each stream is small).
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -18,39 +19,54 @@ fn struct_field<'a>(api: &'a Api, ty: &Ty, wire: &str) -> Option<&'a Field> {
 
 /// An expression of type `Option<&T>` reaching down `path` (wire names) from `root: &Ty`.
 fn reach(api: &Api, root_expr: TokenStream, root: &Ty, path: &[&str]) -> Option<TokenStream> {
-    let mut expr = quote!(Some(&#root_expr));
+    let mut expr: Option<TokenStream> = None;
     let mut ty = root.clone();
     for wire in path {
         let field = struct_field(api, &ty, wire)?;
         let name = format_ident!("{}", field.rust_name);
         let optional = !field.required || field.nullable;
-        expr = match (optional, field.boxed) {
-            (true, false) => quote!(#expr.and_then(|v| v.#name.as_ref())),
-            (true, true) => quote!(#expr.and_then(|v| v.#name.as_deref())),
-            (false, false) => quote!(#expr.map(|v| &v.#name)),
-            (false, true) => quote!(#expr.map(|v| &*v.#name)),
-        };
+        expr = Some(match (expr, optional, field.boxed) {
+            (None, true, false) => quote!(#root_expr.#name.as_ref()),
+            (None, true, true) => quote!(#root_expr.#name.as_deref()),
+            (None, false, false) => quote!(Some(&#root_expr.#name)),
+            (None, false, true) => quote!(Some(&*#root_expr.#name)),
+            (Some(expr), true, false) => quote!(#expr.and_then(|v| v.#name.as_ref())),
+            (Some(expr), true, true) => quote!(#expr.and_then(|v| v.#name.as_deref())),
+            (Some(expr), false, false) => quote!(#expr.map(|v| &v.#name)),
+            (Some(expr), false, true) => quote!(#expr.map(|v| &*v.#name)),
+        });
         ty = field.ty.clone();
     }
-    Some(expr)
+    expr
 }
 
-/// `<name>_stream`: every item of a paged list, fetching pages as the stream is read.
+/// `<name>_stream`: every item of a paged list (or with `.pages()`, every page), fetching pages
+/// as the stream is read. The stream owns a clone of the client and of the arguments: `'static`.
 pub(super) fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) -> Option<TokenStream> {
     let single = format_ident!("{}", op.rust_name);
+    let accessor = format_ident!("{}", op.group_accessor);
     let name = format_ident!("{}", op.stream_rust_name);
     let response = op.response.as_ref()?;
     let item = ty_tokens(api, &pagination.item, false);
+    let raw = ty_tokens(api, response, false);
     let items_field = struct_field(api, response, &pagination.items_field)?;
     let items_name = format_ident!("{}", items_field.rust_name);
+    // The items move out of the answer, which the page keeps for the rest.
     let mut items = if items_field.required && !items_field.nullable {
-        quote!(page.#items_name)
+        quote!(std::mem::take(&mut page.#items_name))
     } else {
-        quote!(page.#items_name.unwrap_or_default())
+        quote!(page.#items_name.take().unwrap_or_default())
     };
     if pagination.skip_null_items {
         items = quote!(#items.into_iter().flatten().collect());
     }
+    let total = match &pagination.total_count {
+        Some(wire) => {
+            let total = reach(api, quote!(page), response, &[wire.as_str()])?;
+            quote!(#total.copied())
+        }
+        None => quote!(None),
+    };
 
     // Every argument of the call, owned by the stream (which outlives the call) and copied into
     // each page's request; the one that carries the page position is copied by `set_page`.
@@ -77,7 +93,7 @@ pub(super) fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) ->
     let many = (args.len() + 1 > MAX_ARGS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
 
     let doc = doc_attr(format!(
-        " Every item of [`Self::{single}`], one page after another: the next page is fetched when the stream is read past the current one."
+        " Every item of [`Self::{single}`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned."
     ));
     let PageWalk { driver, first, position, set_page, next } = page_walk(api, op, pagination, response)?;
     // A stream of a deprecated operation is deprecated too, and calls it without a warning.
@@ -86,16 +102,17 @@ pub(super) fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) ->
         #doc
         #deprecated
         #many
-        pub fn #name(&self, #(#declared),*) -> impl futures::Stream<Item = Result<#item, Error>> + 'a {
-            let group = *self;
+        pub fn #name(&self, #(#declared),*) -> crate::pagination::Paged<#item, #raw> {
+            let client = self.client.clone();
             #(#owned)*
             #driver(#first move |#position| {
+                let client = client.clone();
                 #set_page
                 #(#copies)*
                 async move {
-                    let page = group.#single(#(#pass),*).await?;
+                    let mut page = client.#accessor().#single(#(#pass),*).await?;
                     let next = #next;
-                    Ok((#items, next))
+                    Ok((crate::pagination::Page::new(#items, #total, page), next))
                 }
             })
         }
@@ -104,7 +121,7 @@ pub(super) fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) ->
 
 /// How a stream walks the pages: the runtime's driver (with its first page number, for numbered
 /// pages), the closure's argument, the statements that put the position in the next request,
-/// and the expression of the next position read from a page.
+/// and the expression of what the answer says about the next page.
 struct PageWalk {
     driver: TokenStream,
     first: TokenStream,
@@ -114,14 +131,20 @@ struct PageWalk {
 }
 
 fn page_walk(api: &Api, op: &Operation, pagination: &Pagination, response: &Ty) -> Option<PageWalk> {
+    let path: Vec<&str> = pagination.next.iter().map(String::as_str).collect();
+    let query_field = |param: &str| op.query_params.iter().find(|p| p.name == param);
     let (driver, set_page, next) = match (pagination.style, &pagination.request) {
-        (PageStyle::Cursor, PageRequest::Query(param)) => {
-            let param = op.query_params.iter().find(|p| &p.name == param)?;
+        (PageStyle::Cursor | PageStyle::Scroll, PageRequest::Query(param)) => {
+            let param = query_field(param)?;
             let field = format_ident!("{}", param.rust_name);
             let value = if param.required { quote!(cursor) } else { quote!(Some(cursor)) };
-            let next = reach(api, quote!(page), response, &["pages", "next", "starting_after"])?;
+            let next = reach(api, quote!(page), response, &path)?;
+            let driver = match pagination.style {
+                PageStyle::Scroll => quote!(crate::pagination::scroll),
+                _ => quote!(crate::pagination::cursor),
+            };
             (
-                quote!(crate::pagination::cursor),
+                driver,
                 quote! {
                     let mut params = params.clone();
                     if let Some(cursor) = cursor {
@@ -142,7 +165,7 @@ fn page_walk(api: &Api, op: &Operation, pagination: &Pagination, response: &Ty) 
                 quote!(body.#holder_name)
             };
             let value = if !cursor_field.required || cursor_field.nullable { quote!(Some(cursor)) } else { quote!(cursor) };
-            let next = reach(api, quote!(page), response, &["pages", "next", "starting_after"])?;
+            let next = reach(api, quote!(page), response, &path)?;
             (
                 quote!(crate::pagination::cursor),
                 quote! {
@@ -155,33 +178,31 @@ fn page_walk(api: &Api, op: &Operation, pagination: &Pagination, response: &Ty) 
             )
         }
         (PageStyle::PageNumber, PageRequest::Query(param)) => {
-            let field = format_ident!("{}", op.query_params.iter().find(|p| &p.name == param)?.rust_name);
-            let total = reach(api, quote!(page), response, &["pages", "total_pages"])?;
+            let field = format_ident!("{}", query_field(param)?.rust_name);
+            let total = match path.is_empty() {
+                true => quote!(None::<i64>),
+                false => {
+                    let total = reach(api, quote!(page), response, &path)?;
+                    quote!(#total.copied())
+                }
+            };
             (
                 quote!(crate::pagination::numbered),
                 quote! {
                     let mut params = params.clone();
                     params.#field = Some(page_number);
                 },
-                quote!(#total.copied()),
+                total,
             )
         }
-        (PageStyle::PageNumber, PageRequest::Body(_)) => return None,
+        (PageStyle::PageNumber | PageStyle::Scroll, PageRequest::Body(_)) => return None,
     };
-    let position = match pagination.style {
-        PageStyle::Cursor => quote!(cursor),
-        PageStyle::PageNumber => quote!(page_number),
-    };
-    let first = match pagination.style {
-        PageStyle::Cursor => TokenStream::new(),
-        PageStyle::PageNumber => {
-            let param = match &pagination.request {
-                PageRequest::Query(p) => p,
-                PageRequest::Body(_) => return None,
-            };
-            let field = format_ident!("{}", op.query_params.iter().find(|p| &p.name == param)?.rust_name);
-            quote!(params.#field.unwrap_or(1),)
+    let (position, first) = match (pagination.style, &pagination.request) {
+        (PageStyle::PageNumber, PageRequest::Query(param)) => {
+            let field = format_ident!("{}", query_field(param)?.rust_name);
+            (quote!(page_number), quote!(params.#field.unwrap_or(1),))
         }
+        _ => (quote!(cursor), TokenStream::new()),
     };
     Some(PageWalk { driver, first, position, set_page, next })
 }

@@ -366,7 +366,7 @@ pub enum ResponseMedia {
     Binary(String),
 }
 
-/// How a list operation pages, as detected from its schemas (Intercom's two styles).
+/// How a list operation pages, as detected from its schemas (`model::pagination`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pagination {
     pub style: PageStyle,
@@ -377,19 +377,27 @@ pub struct Pagination {
     pub skip_null_items: bool,
     /// Where the next page is asked for.
     pub request: PageRequest,
+    /// Wire names from the response down to what the next page needs: the cursor or scroll
+    /// parameter (a string), or the number of pages (an integer). Empty when the response does
+    /// not say (page numbers then run to an empty page).
+    pub next: Vec<String>,
+    /// The response's integer field holding the size of the whole list (`total_count`), if any.
+    pub total_count: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PageStyle {
     /// `pages.next.starting_after` is sent back as `starting_after`.
     Cursor,
-    /// `pages.page` of `pages.total_pages`; the next page number is sent as `page`.
+    /// Page numbers from the one asked for (or 1), sent as `page`, up to `pages.total_pages`.
     PageNumber,
+    /// `scroll_param` is sent back as `scroll_param` until a page is empty.
+    Scroll,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PageRequest {
-    /// A query parameter (`starting_after` or `page`).
+    /// A query parameter (`starting_after`, `page` or `scroll_param`).
     Query(String),
     /// A field of the request body holding `{ starting_after, per_page }` (search operations).
     Body(String),

@@ -1,4 +1,13 @@
-//! Detects how list and search operations page, from the shapes of their schemas.
+//! Detects how list and search operations page, from the shapes of their schemas and
+//! parameters (names Intercom uses in every version of its API):
+//! - cursor: the answer's `pages.next.starting_after`, taken back as the `starting_after` query
+//!   parameter or in the body's `pagination` object;
+//! - scroll: the answer's `scroll_param`, taken back as the `scroll_param` query parameter;
+//! - page numbers: an optional integer `page` query parameter, with the answer's
+//!   `pages.total_pages` or, where the answer does not count pages, a `per_page` parameter.
+//!
+//! The items are the answer's `data` array, or else its one array of named types. A list that
+//! gives no way to ask for the next page does not page.
 
 use super::{Api, Field, PageRequest, PageStyle, Pagination, Ty, TypeKind};
 
@@ -20,42 +29,65 @@ fn field<'a>(api: &'a Api, ty: &Ty, name: &str) -> Option<&'a Field> {
     fields(api, ty)?.iter().find(|f| f.wire_name == name)
 }
 
+/// The field down `path` (wire names) from `ty`, when it has type `leaf`.
+fn leaf(api: &Api, ty: &Ty, path: &[&str], leaf: &Ty) -> Option<Vec<String>> {
+    let (last, parents) = path.split_last()?;
+    let mut current = ty;
+    for name in parents {
+        current = &field(api, current, name)?.ty;
+    }
+    (&field(api, current, last)?.ty == leaf).then(|| path.iter().map(|p| (*p).to_owned()).collect())
+}
+
+/// An optional query parameter of this name and type.
+fn takes(op: &super::Operation, name: &str, ty: &Ty) -> bool {
+    op.query_params.iter().any(|p| p.name == name && &p.ty == ty && !p.required)
+}
+
 fn detect_one(api: &Api, op: &super::Operation) -> Option<Pagination> {
     let response = op.response.as_ref()?;
-    let pages = field(api, response, "pages")?;
-    let cursor = field(api, &pages.ty, "next").and_then(|next| field(api, &next.ty, "starting_after"));
-    let pages_cursor = cursor.is_some_and(|f| f.ty == Ty::String);
-    let pages_numbered = field(api, &pages.ty, "total_pages").is_some() && field(api, &pages.ty, "page").is_some();
-    if !pages_cursor && !pages_numbered {
-        return None;
-    }
-    // The items: `data`, or else the one array of named types.
+    let (items, item) = items(api, response)?;
+    // A cursor where the operation takes one back; else a scroll; else page numbers (some lists
+    // answer with a cursor and take page numbers).
+    let cursor = leaf(api, response, &["pages", "next", "starting_after"], &Ty::String)
+        .and_then(|next| Some((PageStyle::Cursor, cursor_request(api, op)?, next)));
+    let scroll = || {
+        let next = leaf(api, response, &["scroll_param"], &Ty::String)?;
+        takes(op, "scroll_param", &Ty::String).then(|| (PageStyle::Scroll, PageRequest::Query("scroll_param".to_owned()), next))
+    };
+    let numbered = || {
+        let total = leaf(api, response, &["pages", "total_pages"], &Ty::Integer);
+        let counted = total.is_some() || op.query_params.iter().any(|p| p.name == "per_page");
+        (takes(op, "page", &Ty::Integer) && counted)
+            .then(|| (PageStyle::PageNumber, PageRequest::Query("page".to_owned()), total.unwrap_or_default()))
+    };
+    let (style, request, next) = cursor.or_else(scroll).or_else(numbered)?;
+    let (item, skip_null_items) = match item {
+        Ty::Nullable(inner) => ((**inner).clone(), true),
+        other => (other.clone(), false),
+    };
+    let total_count = leaf(api, response, &["total_count"], &Ty::Integer).map(|_| "total_count".to_owned());
+    Some(Pagination { style, items_field: items.wire_name.clone(), item, skip_null_items, request, next, total_count })
+}
+
+/// The field holding a page's items, `data` or else the one array of named types, and the item type.
+fn items<'a>(api: &'a Api, response: &Ty) -> Option<(&'a Field, &'a Ty)> {
     let named = |ty: &Ty| match ty {
         Ty::Named(_) => true,
         Ty::Nullable(inner) => matches!(**inner, Ty::Named(_)),
         _ => false,
     };
-    let arrays: Vec<&Field> = fields(api, response)?.iter().filter(|f| matches!(&f.ty, Ty::Array(item) if named(item))).collect();
-    let items = match fields(api, response)?.iter().find(|f| f.wire_name == "data" && matches!(f.ty, Ty::Array(_))) {
+    let all = fields(api, response)?;
+    let arrays: Vec<&Field> = all.iter().filter(|f| matches!(&f.ty, Ty::Array(item) if named(item))).collect();
+    let items = match all.iter().find(|f| f.wire_name == "data" && matches!(f.ty, Ty::Array(_))) {
         Some(data) => data,
         None if arrays.len() == 1 => arrays[0],
         None => return None,
     };
-    let Ty::Array(item) = &items.ty else { return None };
-    // A cursor where the operation takes one back; else page numbers, where the pages say how
-    // many there are and the operation takes a page number (some lists answer with both).
-    let (style, request) = match cursor_request(api, op).filter(|_| pages_cursor) {
-        Some(request) => (PageStyle::Cursor, request),
-        None if pages_numbered && op.query_params.iter().any(|p| p.name == "page" && p.ty == Ty::Integer && !p.required) => {
-            (PageStyle::PageNumber, PageRequest::Query("page".to_owned()))
-        }
-        None => return None,
-    };
-    let (item, skip_null_items) = match &**item {
-        Ty::Nullable(inner) => ((**inner).clone(), true),
-        other => (other.clone(), false),
-    };
-    Some(Pagination { style, items_field: items.wire_name.clone(), item, skip_null_items, request })
+    match &items.ty {
+        Ty::Array(item) => Some((items, item)),
+        _ => None,
+    }
 }
 
 /// Where the operation takes a cursor back: the `starting_after` query parameter, or the
@@ -74,7 +106,7 @@ fn cursor_request(api: &Api, op: &super::Operation) -> Option<PageRequest> {
     Some(PageRequest::Body("pagination".to_owned()))
 }
 
-/// Fills `Operation::pagination` for every operation whose schemas show one of the two styles.
+/// Fills `Operation::pagination` for every operation whose schemas show one of the styles.
 pub fn detect(api: &mut Api) {
     let found: Vec<Option<Pagination>> = api.operations.iter().map(|op| detect_one(api, op)).collect();
     for (op, pagination) in api.operations.iter_mut().zip(found) {

@@ -1197,25 +1197,34 @@ impl<'a> Companies<'a> {
             .send()
             .await
     }
-    /// Every item of [`Self::list`], one page after another: the next page is fetched when the stream is read past the current one.
+    /// Every item of [`Self::list`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
     pub fn list_stream(
         &self,
         params: &ListCompaniesParams,
-    ) -> impl futures::Stream<Item = Result<types::Company, Error>> + 'a {
-        let group = *self;
+    ) -> crate::pagination::Paged<types::Company, types::CompanyList> {
+        let client = self.client.clone();
         let params = params.to_owned();
         crate::pagination::numbered(
             params.page.unwrap_or(1),
             move |page_number| {
+                let client = client.clone();
                 let mut params = params.clone();
                 params.page = Some(page_number);
                 async move {
-                    let page = group.list(&params).await?;
-                    let next = Some(&page)
-                        .and_then(|v| v.pages.as_ref())
+                    let mut page = client.companies().list(&params).await?;
+                    let next = page
+                        .pages
+                        .as_ref()
                         .and_then(|v| v.total_pages.as_ref())
                         .copied();
-                    Ok((page.data.unwrap_or_default(), next))
+                    Ok((
+                        crate::pagination::Page::new(
+                            page.data.take().unwrap_or_default(),
+                            page.total_count.as_ref().copied(),
+                            page,
+                        ),
+                        next,
+                    ))
                 }
             },
         )
@@ -1235,6 +1244,33 @@ impl<'a> Companies<'a> {
             .query(params)
             .send()
             .await
+    }
+    /// Every item of [`Self::scroll`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
+    pub fn scroll_stream(
+        &self,
+        params: &ScrollCompaniesParams,
+    ) -> crate::pagination::Paged<types::Company, types::CompanyScroll> {
+        let client = self.client.clone();
+        let params = params.to_owned();
+        crate::pagination::scroll(move |cursor| {
+            let client = client.clone();
+            let mut params = params.clone();
+            if let Some(cursor) = cursor {
+                params.scroll_param = Some(cursor);
+            }
+            async move {
+                let mut page = client.companies().scroll(&params).await?;
+                let next = page.scroll_param.as_ref().cloned();
+                Ok((
+                    crate::pagination::Page::new(
+                        page.data.take().unwrap_or_default(),
+                        page.total_count.as_ref().copied(),
+                        page,
+                    ),
+                    next,
+                ))
+            }
+        })
     }
     /// Retrieve a company
     ///
@@ -1431,26 +1467,35 @@ impl<'a> Contacts<'a> {
             .send()
             .await
     }
-    /// Every item of [`Self::list`], one page after another: the next page is fetched when the stream is read past the current one.
+    /// Every item of [`Self::list`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
     pub fn list_stream(
         &self,
         params: &ListContactsParams,
-    ) -> impl futures::Stream<Item = Result<types::Contact, Error>> + 'a {
-        let group = *self;
+    ) -> crate::pagination::Paged<types::Contact, types::ContactList> {
+        let client = self.client.clone();
         let params = params.to_owned();
         crate::pagination::cursor(move |cursor| {
+            let client = client.clone();
             let mut params = params.clone();
             if let Some(cursor) = cursor {
                 params.starting_after = Some(cursor);
             }
             async move {
-                let page = group.list(&params).await?;
-                let next = Some(&page)
-                    .and_then(|v| v.pages.as_ref())
+                let mut page = client.contacts().list(&params).await?;
+                let next = page
+                    .pages
+                    .as_ref()
                     .and_then(|v| v.next.as_ref())
                     .and_then(|v| v.starting_after.as_ref())
                     .cloned();
-                Ok((page.data.unwrap_or_default(), next))
+                Ok((
+                    crate::pagination::Page::new(
+                        page.data.take().unwrap_or_default(),
+                        page.total_count.as_ref().copied(),
+                        page,
+                    ),
+                    next,
+                ))
             }
         })
     }
@@ -1522,14 +1567,15 @@ impl<'a> Contacts<'a> {
             .send()
             .await
     }
-    /// Every item of [`Self::search`], one page after another: the next page is fetched when the stream is read past the current one.
+    /// Every item of [`Self::search`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
     pub fn search_stream(
         &self,
         body: &types::SearchRequest,
-    ) -> impl futures::Stream<Item = Result<types::Contact, Error>> + 'a {
-        let group = *self;
+    ) -> crate::pagination::Paged<types::Contact, types::ContactList> {
+        let client = self.client.clone();
         let body = body.to_owned();
         crate::pagination::cursor(move |cursor| {
+            let client = client.clone();
             let mut body = body.clone();
             if let Some(cursor) = cursor {
                 body.pagination.get_or_insert_with(Default::default).starting_after = Some(
@@ -1537,13 +1583,21 @@ impl<'a> Contacts<'a> {
                 );
             }
             async move {
-                let page = group.search(&body).await?;
-                let next = Some(&page)
-                    .and_then(|v| v.pages.as_ref())
+                let mut page = client.contacts().search(&body).await?;
+                let next = page
+                    .pages
+                    .as_ref()
                     .and_then(|v| v.next.as_ref())
                     .and_then(|v| v.starting_after.as_ref())
                     .cloned();
-                Ok((page.data.unwrap_or_default(), next))
+                Ok((
+                    crate::pagination::Page::new(
+                        page.data.take().unwrap_or_default(),
+                        page.total_count.as_ref().copied(),
+                        page,
+                    ),
+                    next,
+                ))
             }
         })
     }
@@ -1753,26 +1807,35 @@ impl<'a> Conversations<'a> {
             .send()
             .await
     }
-    /// Every item of [`Self::list`], one page after another: the next page is fetched when the stream is read past the current one.
+    /// Every item of [`Self::list`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
     pub fn list_stream(
         &self,
         params: &ListConversationsParams,
-    ) -> impl futures::Stream<Item = Result<types::Conversation, Error>> + 'a {
-        let group = *self;
+    ) -> crate::pagination::Paged<types::Conversation, types::ConversationList> {
+        let client = self.client.clone();
         let params = params.to_owned();
         crate::pagination::cursor(move |cursor| {
+            let client = client.clone();
             let mut params = params.clone();
             if let Some(cursor) = cursor {
                 params.starting_after = Some(cursor);
             }
             async move {
-                let page = group.list(&params).await?;
-                let next = Some(&page)
-                    .and_then(|v| v.pages.as_ref())
+                let mut page = client.conversations().list(&params).await?;
+                let next = page
+                    .pages
+                    .as_ref()
                     .and_then(|v| v.next.as_ref())
                     .and_then(|v| v.starting_after.as_ref())
                     .cloned();
-                Ok((page.conversations.unwrap_or_default(), next))
+                Ok((
+                    crate::pagination::Page::new(
+                        page.conversations.take().unwrap_or_default(),
+                        page.total_count.as_ref().copied(),
+                        page,
+                    ),
+                    next,
+                ))
             }
         })
     }
@@ -1832,14 +1895,15 @@ impl<'a> Conversations<'a> {
             .send()
             .await
     }
-    /// Every item of [`Self::search`], one page after another: the next page is fetched when the stream is read past the current one.
+    /// Every item of [`Self::search`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
     pub fn search_stream(
         &self,
         body: &types::SearchRequest,
-    ) -> impl futures::Stream<Item = Result<types::Conversation, Error>> + 'a {
-        let group = *self;
+    ) -> crate::pagination::Paged<types::Conversation, types::ConversationList> {
+        let client = self.client.clone();
         let body = body.to_owned();
         crate::pagination::cursor(move |cursor| {
+            let client = client.clone();
             let mut body = body.clone();
             if let Some(cursor) = cursor {
                 body.pagination.get_or_insert_with(Default::default).starting_after = Some(
@@ -1847,13 +1911,21 @@ impl<'a> Conversations<'a> {
                 );
             }
             async move {
-                let page = group.search(&body).await?;
-                let next = Some(&page)
-                    .and_then(|v| v.pages.as_ref())
+                let mut page = client.conversations().search(&body).await?;
+                let next = page
+                    .pages
+                    .as_ref()
                     .and_then(|v| v.next.as_ref())
                     .and_then(|v| v.starting_after.as_ref())
                     .cloned();
-                Ok((page.conversations.unwrap_or_default(), next))
+                Ok((
+                    crate::pagination::Page::new(
+                        page.conversations.take().unwrap_or_default(),
+                        page.total_count.as_ref().copied(),
+                        page,
+                    ),
+                    next,
+                ))
             }
         })
     }
@@ -3984,14 +4056,15 @@ impl<'a> Tickets<'a> {
             .send()
             .await
     }
-    /// Every item of [`Self::search`], one page after another: the next page is fetched when the stream is read past the current one.
+    /// Every item of [`Self::search`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
     pub fn search_stream(
         &self,
         body: &types::SearchRequest,
-    ) -> impl futures::Stream<Item = Result<types::Ticket, Error>> + 'a {
-        let group = *self;
+    ) -> crate::pagination::Paged<types::Ticket, types::TicketList> {
+        let client = self.client.clone();
         let body = body.to_owned();
         crate::pagination::cursor(move |cursor| {
+            let client = client.clone();
             let mut body = body.clone();
             if let Some(cursor) = cursor {
                 body.pagination.get_or_insert_with(Default::default).starting_after = Some(
@@ -3999,13 +4072,21 @@ impl<'a> Tickets<'a> {
                 );
             }
             async move {
-                let page = group.search(&body).await?;
-                let next = Some(&page)
-                    .and_then(|v| v.pages.as_ref())
+                let mut page = client.tickets().search(&body).await?;
+                let next = page
+                    .pages
+                    .as_ref()
                     .and_then(|v| v.next.as_ref())
                     .and_then(|v| v.starting_after.as_ref())
                     .cloned();
-                Ok((page.tickets.unwrap_or_default(), next))
+                Ok((
+                    crate::pagination::Page::new(
+                        page.tickets.take().unwrap_or_default(),
+                        page.total_count.as_ref().copied(),
+                        page,
+                    ),
+                    next,
+                ))
             }
         })
     }

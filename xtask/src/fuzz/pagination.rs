@@ -1,5 +1,6 @@
 //! Intercom's page shapes for the description generator: a cursor in `pages.next.starting_after`
-//! sent back as a query parameter or in the body's `pagination`, and page numbers.
+//! sent back as a query parameter or in the body's `pagination`, page numbers, and a scroll
+//! parameter sent back as it came.
 
 use serde_json::{json, Value};
 
@@ -35,6 +36,12 @@ impl OperationGen<'_, '_> {
             "pages": pages,
         }});
         list["properties"][items_field] = json!({"type": "array", "items": item});
+        if method == "get" && self.rng().chance(0.2) {
+            list["properties"]["scroll_param"] = json!({"type": "string"});
+            self.params.claim("scroll_param");
+            parameters.push(json!({"name": "scroll_param", "in": "query", "schema": {"type": "string"}}));
+            return (self.gen.component(list), None);
+        }
         let list = self.gen.component(list);
         self.params.claim("per_page");
         parameters.push(json!({"name": "per_page", "in": "query", "schema": {"type": "integer"}}));
