@@ -934,25 +934,34 @@ impl<'a> Calls<'a> {
             .send()
             .await
     }
-    /// Every item of [`Self::list`], one page after another: the next page is fetched when the stream is read past the current one.
+    /// Every item of [`Self::list`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
     pub fn list_stream(
         &self,
         params: &ListCallsParams,
-    ) -> impl futures::Stream<Item = Result<types::Call, Error>> + 'a {
-        let group = *self;
+    ) -> crate::pagination::Paged<types::Call, types::CallList> {
+        let client = self.client.clone();
         let params = params.to_owned();
         crate::pagination::numbered(
             params.page.unwrap_or(1),
             move |page_number| {
+                let client = client.clone();
                 let mut params = params.clone();
                 params.page = Some(page_number);
                 async move {
-                    let page = group.list(&params).await?;
-                    let next = Some(&page)
-                        .and_then(|v| v.pages.as_ref())
+                    let mut page = client.calls().list(&params).await?;
+                    let next = page
+                        .pages
+                        .as_ref()
                         .and_then(|v| v.total_pages.as_ref())
                         .copied();
-                    Ok((page.data.unwrap_or_default(), next))
+                    Ok((
+                        crate::pagination::Page::new(
+                            page.data.take().unwrap_or_default(),
+                            page.total_count.as_ref().copied(),
+                            page,
+                        ),
+                        next,
+                    ))
                 }
             },
         )
