@@ -68,14 +68,14 @@ pub enum Position {
     Scroll(String),
 }
 
-type PageStream<T, R> = Pin<Box<dyn Stream<Item = Result<Page<T, R>, Error>> + Send>>;
+type BoxedPages<T, R> = Pin<Box<dyn Stream<Item = Result<Page<T, R>, Error>> + Send>>;
 
 /// The items of a paged list, fetched a page at a time as the stream is read. `Send + 'static`:
 /// it owns a handle on the client and its arguments, so it can be spawned. [`Paged::pages`] gives
 /// the pages with their metadata instead.
 #[must_use = "streams do nothing unless polled"]
 pub struct Paged<T, R> {
-    pages: PageStream<T, R>,
+    pages: BoxedPages<T, R>,
     items: std::vec::IntoIter<T>,
 }
 
@@ -91,8 +91,8 @@ impl<T, R> fmt::Debug for Paged<T, R> {
 impl<T, R> Paged<T, R> {
     /// Every page instead of every item, from the first page not yet received (items of a page
     /// already received but not read are dropped).
-    pub fn pages(self) -> Pages<T, R> {
-        Pages(self.pages)
+    pub fn pages(self) -> PageStream<T, R> {
+        PageStream(self.pages)
     }
 }
 
@@ -120,15 +120,15 @@ impl<T, R> Stream for Paged<T, R> {
 
 /// The pages of a paged list, each with its items and metadata; see [`Paged::pages`].
 #[must_use = "streams do nothing unless polled"]
-pub struct Pages<T, R>(PageStream<T, R>);
+pub struct PageStream<T, R>(BoxedPages<T, R>);
 
-impl<T, R> fmt::Debug for Pages<T, R> {
+impl<T, R> fmt::Debug for PageStream<T, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Pages").finish_non_exhaustive()
+        f.debug_struct("PageStream").finish_non_exhaustive()
     }
 }
 
-impl<T, R> Stream for Pages<T, R> {
+impl<T, R> Stream for PageStream<T, R> {
     type Item = Result<Page<T, R>, Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {

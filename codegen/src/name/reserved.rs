@@ -37,7 +37,7 @@ pub const GENERATED_CODE_TYPES: &[&str] = &[
 /// sources), and what the generated `webhooks` module defines beside the types (re-exported by
 /// `webhook`): a generated type of the same name would read as the runtime's in a user's code.
 pub const RUNTIME_TYPES: &[&str] = &[
-    "ApiError", "Client", "ClientBuilder", "Error", "ErrorItem", "ErrorList", "FilePart", "Files", "Multipart",
+    "ApiError", "Client", "ClientBuilder", "Page", "PageStream", "Paged", "Position", "Error", "ErrorItem", "ErrorList", "FilePart", "Files", "Multipart",
     "Notification", "NotificationParts", "OperationRequest", "Region", "RequestOptions", "Response",
     "ResponseCapture", "ResponseMeta", "StrVisitor", "Style", "Styles", "Timestamp", "Topic", "VerifiedNotification",
     "WebhookError", "WebhookEvent", "WebhookVerifier",
