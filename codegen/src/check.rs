@@ -56,7 +56,16 @@ fn check_at(docs: &Documents, schema: &Node, value: &Value, path: &str, depth: u
     if value.is_null() {
         let nullable = s.get("nullable") == Some(&Value::Bool(true))
             || s.get("type").and_then(Value::as_array).is_some_and(|t| t.iter().any(|t| t == "null"))
-            || (!s.contains_key("type") && !s.contains_key("allOf") && !s.contains_key("oneOf") && !s.contains_key("anyOf") && !s.contains_key("$ref") && !s.contains_key("properties"));
+            || (!s.contains_key("type") && !s.contains_key("allOf") && !s.contains_key("oneOf") && !s.contains_key("anyOf") && !s.contains_key("$ref") && !s.contains_key("properties"))
+            // A union takes `null` when one of its variants does.
+            || ["anyOf", "oneOf"].into_iter().any(|key| {
+                let Some(Value::Array(variants)) = s.get(key) else { return false };
+                (0..variants.len()).any(|i| {
+                    let mut attempt = Vec::new();
+                    check_at(docs, &schema.child(key).child(&i.to_string()), value, path, depth + 1, &mut attempt);
+                    attempt.is_empty()
+                })
+            });
         if !nullable {
             fail("null, but the schema is not nullable".to_owned());
         }

@@ -88,7 +88,7 @@ pub enum Ty {
     Array(Box<Ty>),
     /// A JSON object with arbitrary keys.
     Map(Box<Ty>),
-    /// An array item or map value that may be `null`.
+    /// An array item, map value or response body that may be `null`.
     Nullable(Box<Ty>),
     /// Octets (`type: string, format: binary`): a file part of a multipart body.
     Binary,
@@ -483,6 +483,7 @@ pub fn build(docs: &Documents, openapi: FileId, webhooks: Option<FileId>, diags:
         warn_cut(docs, &api.types, &cut, diags)?;
     }
     recursion::mark_boxed(&mut api.types);
+    openapi::nullable_bodies(&mut api);
     pagination::detect(&mut api);
     access::relax_required(&mut api);
     api.features = features::compute(&api);
