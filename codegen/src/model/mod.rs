@@ -483,7 +483,6 @@ pub fn build(docs: &Documents, openapi: FileId, webhooks: Option<FileId>, diags:
         warn_cut(docs, &api.types, &cut, diags)?;
     }
     recursion::mark_boxed(&mut api.types);
-    openapi::nullable_bodies(&mut api);
     pagination::detect(&mut api);
     access::relax_required(&mut api);
     api.features = features::compute(&api);

@@ -236,9 +236,13 @@ fn lower_responses<'d>(
             Some(schema) => space.lower_at(&schema_node, Some(schema), &hint, diags)?,
             None => Ty::Any,
         };
-        // A body that may be `null` (`nullable: true`, also through `$ref` or an `allOf` wrapper);
-        // `nullable_bodies` keeps the option for lists and maps only, once the types are known.
-        let ty = if ty != Ty::Any && space.is_nullable(&schema_node) { Ty::Nullable(Box::new(ty)) } else { ty };
+        // A body that may be `null` decodes as an option, except an object by a bare `$ref` to a
+        // nullable schema: descriptions mark a schema nullable for where it sits inside other
+        // objects, and every call returning an `Option` for that costs users more than the
+        // decode error a `null` answer would give.
+        let by_reference = media_value.get("schema").is_some_and(|s| s.get("$ref").is_some());
+        let nullable = ty != Ty::Any && space.is_nullable(&schema_node) && !(by_reference && space.is_struct(&ty));
+        let ty = if nullable { Ty::Nullable(Box::new(ty)) } else { ty };
         out.push(Response { status: code.clone(), ty, examples: examples(space, &media_node, media_value) });
     }
     // Success first, so `responses[0]` is the one the function returns when there is one.
@@ -288,36 +292,3 @@ fn derive_operation_id(method: Method, path: &str) -> String {
     words.join("_").to_lower_camel_case()
 }
 
-/// A success or error body that may be `null` stays an option only where it is a list or a map
-/// (`Vec<T>` refuses `null`, and `None` and empty are different answers). A nullable object or
-/// union answer keeps its type: descriptions mark a schema nullable for where it sits in other
-/// objects, and every call returning `Option` for it would cost users more than a `null` answer's
-/// decode error.
-pub fn nullable_bodies(api: &mut Api) {
-    let types = &api.types;
-    let container = |ty: &Ty| {
-        let mut current = ty;
-        for _ in 0..=types.len() {
-            match current {
-                Ty::Named(id) => match &types[id.0].kind {
-                    super::TypeKind::Alias(inner) => current = inner,
-                    _ => return false,
-                },
-                Ty::Array(_) | Ty::Map(_) => return true,
-                _ => return false,
-            }
-        }
-        false
-    };
-    let keep = |ty: &mut Ty| {
-        if let Ty::Nullable(inner) = ty {
-            if !container(inner) {
-                *ty = (**inner).clone();
-            }
-        }
-    };
-    for op in &mut api.operations {
-        op.responses.iter_mut().for_each(|r| keep(&mut r.ty));
-        op.response.iter_mut().for_each(keep);
-    }
-}
