@@ -291,4 +291,3 @@ fn derive_operation_id(method: Method, path: &str) -> String {
     );
     words.join("_").to_lower_camel_case()
 }
-

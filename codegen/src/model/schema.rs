@@ -706,7 +706,7 @@ impl<'d> TypeSpace<'d> {
     }
 
     /// Whether `ty` is a struct, through aliases.
-    pub fn is_struct(&self, ty: &Ty) -> bool {
+    pub(super) fn is_struct(&self, ty: &Ty) -> bool {
         let mut current = ty;
         for _ in 0..=self.types.len() {
             let Ty::Named(id) = current else { return false };
