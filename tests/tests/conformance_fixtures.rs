@@ -60,7 +60,8 @@ fn chain(prefix: &str, length: usize, make: Link) -> Vec<(String, serde_json::Va
 
 /// Every schema class of the generality issue (`codegen/tests/fixtures/openapi/schemas_*.yaml`:
 /// allOf of scalars, look-alike unions, unions of string enums, discriminator mappings,
-/// recursion, read-only and write-only fields, integers past i64, degenerate enums), and chains
+/// recursion, read-only and write-only fields, integers past i64, degenerate enums, nullable
+/// arrays), and chains
 /// of 200 `$ref`s of every kind: each generates, passes `cargo clippy -- -D warnings`, and
 /// decodes and re-encodes its examples (integers compared digit for digit).
 #[test]
@@ -121,8 +122,12 @@ fn schema_fixtures_pass_clippy_and_decode() {
     assert_eq!(cell("schemas_big_integers", "examples decoded"), "2 / 2");
     // A response leaves out the required write-only password: not a defect, and it decodes.
     assert_eq!(cell("schemas_read_write_only", "spec defects"), "0 (0)");
+    // `null` decodes wherever a nullable array may hold it: fields, items, map values, unions,
+    // aliases, and the whole answer (inline, by reference, through an allOf wrapper); and as a
+    // whole answer that is a nullable union or inline object.
+    assert_eq!(cell("schemas_nullable_arrays", "examples decoded"), "13 / 13");
     // Examples that break their own schema still decode (nulls through allOf, unknown tags, values of empty enums).
-    for label in ["schemas_all_of_scalars", "schemas_discriminator_mapping", "schemas_empty_enums"] {
+    for label in ["schemas_all_of_scalars", "schemas_discriminator_mapping", "schemas_empty_enums", "schemas_nullable_arrays"] {
         assert_eq!(cell(label, "spec defects"), "1 (1)", "{label}");
     }
     // Only the chains that nest types (structs, arrays, unions) are cut, each cut a warning.

@@ -91,7 +91,7 @@ pub enum Ty {
     Array(Box<Ty>),
     /// A JSON object with arbitrary keys.
     Map(Box<Ty>),
-    /// An array item or map value that may be `null`.
+    /// An array item, map value or response body that may be `null`.
     Nullable(Box<Ty>),
     /// Octets (`type: string, format: binary`): a file part of a multipart body.
     Binary,

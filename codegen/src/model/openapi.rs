@@ -231,14 +231,22 @@ fn lower_responses<'d>(
         } else {
             vec![id.to_owned(), "Response".to_owned(), code.clone()]
         };
+        let schema_node = media_node.child("schema");
         let ty = match media_value.get("schema") {
             Some(schema) => {
                 let mut alternative = hint.clone();
                 alternative.insert(2, "Body".to_owned());
-                space.lower_body(&media_node.child("schema"), Some(schema), &hint, alternative, diags)?
+                space.lower_body(&schema_node, Some(schema), &hint, alternative, diags)?
             }
             None => Ty::Any,
         };
+        // A body that may be `null` decodes as an option, except an object by a bare `$ref` to a
+        // nullable schema: descriptions mark a schema nullable for where it sits inside other
+        // objects, and every call returning an `Option` for that costs users more than the
+        // decode error a `null` answer would give.
+        let by_reference = media_value.get("schema").is_some_and(|s| s.get("$ref").is_some());
+        let nullable = ty != Ty::Any && space.is_nullable(&schema_node) && !(by_reference && space.is_struct(&ty));
+        let ty = if nullable { Ty::Nullable(Box::new(ty)) } else { ty };
         out.push(Response { status: code.clone(), ty, examples: examples(space, &media_node, media_value) });
     }
     // Success first, so `responses[0]` is the one the function returns when there is one.

@@ -728,6 +728,19 @@ impl<'d> TypeSpace<'d> {
         }
     }
 
+    /// Whether `ty` is a struct, through aliases.
+    pub(super) fn is_struct(&self, ty: &Ty) -> bool {
+        let mut current = ty;
+        for _ in 0..=self.types.len() {
+            let Ty::Named(id) = current else { return false };
+            match &self.types[id.0].kind {
+                TypeKind::Alias(inner) => current = inner,
+                kind => return matches!(kind, TypeKind::Struct(_)),
+            }
+        }
+        false
+    }
+
     /// Whether a property may be `null`: `nullable: true` on it or on what it refers to, or a `null` type.
     pub fn is_nullable(&self, node: &Node) -> bool {
         self.docs.get(node).is_some_and(|value| self.is_nullable_at(node, value))
