@@ -207,6 +207,7 @@ mod tests {
                     .collect(),
                 additional: None,
             }),
+            sent: false,
             rust_name: String::new(),
         }
     }

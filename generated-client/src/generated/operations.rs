@@ -358,6 +358,21 @@ pub struct ListActivityLogsParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at_before: Option<String>,
 }
+#[cfg(feature = "admins")]
+impl ListActivityLogsParams {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(created_at_after: impl Into<String>) -> Self {
+        Self {
+            created_at_after: created_at_after.into(),
+            created_at_before: None,
+        }
+    }
+    /// Sets `created_at_before`.
+    pub fn created_at_before(mut self, value: impl Into<String>) -> Self {
+        self.created_at_before = Some(value.into());
+        self
+    }
+}
 /// Articles: Help center articles, including their translations.
 ///
 /// Needs the `articles` feature (on by default).
@@ -685,6 +700,39 @@ pub struct FindCompaniesParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
 }
+#[cfg(feature = "companies")]
+impl FindCompaniesParams {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `company_id`.
+    pub fn company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// Sets `tag_id`.
+    pub fn tag_id(mut self, value: impl Into<String>) -> Self {
+        self.tag_id = Some(value.into());
+        self
+    }
+    /// Sets `segment_id`.
+    pub fn segment_id(mut self, value: impl Into<String>) -> Self {
+        self.segment_id = Some(value.into());
+        self
+    }
+    /// Sets `page`.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+}
 /// Query parameters of `listCompanies`.
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -699,6 +747,24 @@ pub struct ListCompaniesParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
 }
+#[cfg(feature = "companies")]
+impl ListCompaniesParams {
+    /// Sets `page`.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// Sets `order`.
+    pub fn order(mut self, value: impl Into<String>) -> Self {
+        self.order = Some(value.into());
+        self
+    }
+}
 /// Query parameters of `scrollCompanies`.
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -706,6 +772,14 @@ pub struct ScrollCompaniesParams {
     /// The `scroll_param` of the previous response; left out for the first batch.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scroll_param: Option<String>,
+}
+#[cfg(feature = "companies")]
+impl ScrollCompaniesParams {
+    /// Sets `scroll_param`.
+    pub fn scroll_param(mut self, value: impl Into<String>) -> Self {
+        self.scroll_param = Some(value.into());
+        self
+    }
 }
 /// Contacts: The people you talk to, either users or leads.
 ///
@@ -763,8 +837,9 @@ impl<'a> Contacts<'a> {
     /// `POST /contacts` (operation `createContact`).
     pub async fn create(
         &self,
-        body: &types::CreateContactRequest,
+        body: impl Into<types::CreateContactRequest>,
     ) -> Result<types::Contact, Error> {
+        let body: &types::CreateContactRequest = &body.into();
         self.client
             .request(Method::POST, "createContact", "/contacts".to_owned())
             .idempotent(false)
@@ -834,7 +909,7 @@ impl<'a> Contacts<'a> {
         crate::pagination::cursor(move |cursor| {
             let mut body = body.clone();
             if let Some(cursor) = cursor {
-                body.pagination.get_or_insert_with(Default::default).starting_after = Some(
+                body.pagination.get_or_insert_with(Default::default).starting_after = crate::Nullable::Value(
                     cursor,
                 );
             }
@@ -1032,6 +1107,19 @@ pub struct ListContactsParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<String>,
 }
+#[cfg(feature = "contacts")]
+impl ListContactsParams {
+    /// Sets `per_page`.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// Sets `starting_after`.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+}
 /// Conversations: Conversations between contacts and teammates, and the actions taken on them.
 ///
 /// Needs the `conversations` feature (on by default).
@@ -1104,8 +1192,9 @@ impl<'a> Conversations<'a> {
     /// `POST /conversations/redact` (operation `redactConversation`).
     pub async fn redact(
         &self,
-        body: &types::RedactConversationRequest,
+        body: impl Into<types::RedactConversationRequest>,
     ) -> Result<types::Conversation, Error> {
+        let body: &types::RedactConversationRequest = &body.into();
         self.client
             .request(
                 Method::POST,
@@ -1147,7 +1236,7 @@ impl<'a> Conversations<'a> {
         crate::pagination::cursor(move |cursor| {
             let mut body = body.clone();
             if let Some(cursor) = cursor {
-                body.pagination.get_or_insert_with(Default::default).starting_after = Some(
+                body.pagination.get_or_insert_with(Default::default).starting_after = crate::Nullable::Value(
                     cursor,
                 );
             }
@@ -1254,8 +1343,9 @@ impl<'a> Conversations<'a> {
     pub async fn manage(
         &self,
         id: &str,
-        body: &types::ManageConversationRequest,
+        body: impl Into<types::ManageConversationRequest>,
     ) -> Result<types::Conversation, Error> {
+        let body: &types::ManageConversationRequest = &body.into();
         let id = encode_path_segment(&id);
         self.client
             .request(
@@ -1276,8 +1366,9 @@ impl<'a> Conversations<'a> {
     pub async fn reply_to_conversation(
         &self,
         id: &str,
-        body: &types::ReplyConversationRequest,
+        body: impl Into<types::ReplyConversationRequest>,
     ) -> Result<types::Conversation, Error> {
+        let body: &types::ReplyConversationRequest = &body.into();
         let id = encode_path_segment(&id);
         self.client
             .request(
@@ -1322,6 +1413,19 @@ pub struct ListConversationsParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<String>,
 }
+#[cfg(feature = "conversations")]
+impl ListConversationsParams {
+    /// Sets `per_page`.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// Sets `starting_after`.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+}
 /// Query parameters of `retrieveConversation`.
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -1330,6 +1434,14 @@ pub struct RetrieveConversationParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_as: Option<String>,
 }
+#[cfg(feature = "conversations")]
+impl RetrieveConversationParams {
+    /// Sets `display_as`.
+    pub fn display_as(mut self, value: impl Into<String>) -> Self {
+        self.display_as = Some(value.into());
+        self
+    }
+}
 /// Query parameters of `updateConversation`.
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -1337,6 +1449,14 @@ pub struct UpdateConversationParams {
     /// Set to `plaintext` to get the message bodies as plain text instead of HTML.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_as: Option<String>,
+}
+#[cfg(feature = "conversations")]
+impl UpdateConversationParams {
+    /// Sets `display_as`.
+    pub fn display_as(mut self, value: impl Into<String>) -> Self {
+        self.display_as = Some(value.into());
+        self
+    }
 }
 /// Custom Channel Events: Notifications that a custom channel integration sends to Intercom, so that Fin and workflows can take part in conversations held on your own platform.
 ///
@@ -1505,6 +1625,19 @@ pub struct ListDataAttributesParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_archived: Option<bool>,
 }
+#[cfg(feature = "data-attributes")]
+impl ListDataAttributesParams {
+    /// Sets `model`.
+    pub fn model(mut self, value: impl Into<types::ListDataAttributesModel>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+    /// Sets `include_archived`.
+    pub fn include_archived(mut self, value: bool) -> Self {
+        self.include_archived = Some(value);
+        self
+    }
+}
 /// Data Events: Events that record what your contacts did in your product.
 ///
 /// Needs the `data-events` feature (on by default).
@@ -1561,6 +1694,25 @@ pub struct ListDataEventsParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<bool>,
 }
+#[cfg(feature = "data-events")]
+impl ListDataEventsParams {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        filter: impl Into<types::DataEventFilter>,
+        type_: impl Into<String>,
+    ) -> Self {
+        Self {
+            filter: filter.into(),
+            type_: type_.into(),
+            summary: None,
+        }
+    }
+    /// Sets `summary`.
+    pub fn summary(mut self, value: bool) -> Self {
+        self.summary = Some(value);
+        self
+    }
+}
 /// Jobs: Work Intercom runs in the background after a request queues it, and its status.
 ///
 /// Needs the `jobs` feature (on by default).
@@ -1602,8 +1754,9 @@ impl<'a> Messages<'a> {
     /// `POST /messages` (operation `createMessage`).
     pub async fn create(
         &self,
-        body: &types::CreateMessageRequest,
+        body: impl Into<types::CreateMessageRequest>,
     ) -> Result<types::Message, Error> {
+        let body: &types::CreateMessageRequest = &body.into();
         self.client
             .request(Method::POST, "createMessage", "/messages".to_owned())
             .idempotent(false)
@@ -1734,6 +1887,14 @@ pub struct ListSegmentsParams {
     /// Count the contacts of each segment (slower).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_count: Option<bool>,
+}
+#[cfg(feature = "segments")]
+impl ListSegmentsParams {
+    /// Sets `include_count`.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.include_count = Some(value);
+        self
+    }
 }
 /// Subscription Types: The kinds of message contacts can opt in to or out of, and a contact's choices.
 ///
@@ -1925,8 +2086,9 @@ impl<'a> Tags<'a> {
     /// `POST /tags` (operation `createTag`).
     pub async fn create(
         &self,
-        body: &types::TagRequest,
+        body: impl Into<types::TagRequest>,
     ) -> Result<types::TagBasic, Error> {
+        let body: &types::TagRequest = &body.into();
         self.client
             .request(Method::POST, "createTag", "/tags".to_owned())
             .idempotent(false)
@@ -2272,7 +2434,7 @@ impl<'a> Tickets<'a> {
         crate::pagination::cursor(move |cursor| {
             let mut body = body.clone();
             if let Some(cursor) = cursor {
-                body.pagination.get_or_insert_with(Default::default).starting_after = Some(
+                body.pagination.get_or_insert_with(Default::default).starting_after = crate::Nullable::Value(
                     cursor,
                 );
             }
@@ -2339,8 +2501,9 @@ impl<'a> Tickets<'a> {
     pub async fn reply_to_ticket(
         &self,
         ticket_id: &str,
-        body: &types::ReplyTicketRequest,
+        body: impl Into<types::ReplyTicketRequest>,
     ) -> Result<types::TicketReply, Error> {
+        let body: &types::ReplyTicketRequest = &body.into();
         let ticket_id = encode_path_segment(&ticket_id);
         self.client
             .request(
@@ -2419,4 +2582,11 @@ impl<'a> Visitors<'a> {
 pub struct RetrieveVisitorParams {
     /// The visitor's `user_id`.
     pub user_id: String,
+}
+#[cfg(feature = "visitors")]
+impl RetrieveVisitorParams {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self { user_id: user_id.into() }
+    }
 }

@@ -585,6 +585,47 @@ pub struct AdminReplyConversationRequest {
     #[serde(rename = "type")]
     pub type_: AdminReplyConversationRequestType,
 }
+#[cfg(feature = "conversations")]
+impl AdminReplyConversationRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        admin_id: impl Into<String>,
+        message_type: impl Into<AdminReplyConversationRequestMessageType>,
+    ) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            attachment_files: None,
+            attachment_urls: None,
+            body: None,
+            created_at: None,
+            message_type: message_type.into(),
+            type_: AdminReplyConversationRequestType::Admin,
+        }
+    }
+    /// Sets `attachment_files`.
+    pub fn attachment_files(
+        mut self,
+        value: impl Into<Vec<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls`.
+    pub fn attachment_urls(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.attachment_urls = Some(value.into());
+        self
+    }
+    /// Sets `body`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
 /// A `comment` the contact sees, or a `note` only teammates see.
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -681,6 +722,56 @@ pub struct AdminReplyTicketRequest {
     pub type_: AdminReplyTicketRequestType,
 }
 #[cfg(feature = "tickets")]
+impl AdminReplyTicketRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        admin_id: impl Into<String>,
+        message_type: impl Into<AdminReplyTicketRequestMessageType>,
+    ) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            attachment_urls: None,
+            body: None,
+            created_at: None,
+            cross_post: None,
+            message_type: message_type.into(),
+            reply_options: None,
+            skip_notifications: None,
+            type_: AdminReplyTicketRequestType::Admin,
+        }
+    }
+    /// Sets `attachment_urls`.
+    pub fn attachment_urls(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.attachment_urls = Some(value.into());
+        self
+    }
+    /// Sets `body`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets `cross_post`.
+    pub fn cross_post(mut self, value: bool) -> Self {
+        self.cross_post = Some(value);
+        self
+    }
+    /// Sets `reply_options`.
+    pub fn reply_options(mut self, value: impl Into<Vec<QuickReplyOption>>) -> Self {
+        self.reply_options = Some(value.into());
+        self
+    }
+    /// Sets `skip_notifications`.
+    pub fn skip_notifications(mut self, value: bool) -> Self {
+        self.skip_notifications = Some(value);
+        self
+    }
+}
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AdminReplyTicketRequestMessageType {
@@ -759,6 +850,16 @@ pub struct AdminTagRequest {
     /// The identifier of the tag.
     pub id: String,
 }
+#[cfg(feature = "tags")]
+impl AdminTagRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(admin_id: impl Into<String>, id: impl Into<String>) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            id: id.into(),
+        }
+    }
+}
 #[cfg(any(feature = "admins", feature = "notes", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -797,6 +898,13 @@ crate::codec::string_enum!(AdminType);
 pub struct AdminUntagRequest {
     /// The identifier of the admin who removes the tag.
     pub admin_id: String,
+}
+#[cfg(feature = "tags")]
+impl AdminUntagRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(admin_id: impl Into<String>) -> Self {
+        Self { admin_id: admin_id.into() }
+    }
 }
 /// The admin behind an access token, with the workspace it belongs to.
 ///
@@ -1198,14 +1306,69 @@ pub struct ArticleContent {
     /// The title in this language.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ArticleContentType>,
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
+    )]
+    pub type_: crate::Nullable<ArticleContentType>,
     /// When this version was last changed (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::Timestamp>,
     /// The public address of this version, once published.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub url: crate::Nullable<String>,
+}
+#[cfg(any(feature = "articles", feature = "webhooks"))]
+impl ArticleContent {
+    /// Sets `author_id`.
+    pub fn author_id(mut self, value: i64) -> Self {
+        self.author_id = Some(value);
+        self
+    }
+    /// Sets `body`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Into<ArticleContentState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets `type_`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn type_(
+        mut self,
+        value: impl Into<crate::Nullable<ArticleContentType>>,
+    ) -> Self {
+        self.type_ = value.into();
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, value: crate::Timestamp) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+    /// Sets `url`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn url(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.url = value.into();
+        self
+    }
 }
 /// Whether this version is published or still a draft.
 #[cfg(any(feature = "articles", feature = "webhooks"))]
@@ -1535,82 +1698,294 @@ crate::codec::string_enum!(ArticleStatisticsType);
 #[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleTranslatedContent {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ar: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bg: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bs: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ca: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cs: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub da: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub de: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub el: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub en: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub es: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub et: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fi: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fr: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub he: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hr: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hu: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub it: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ja: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ko: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lt: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lv: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mn: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nb: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nl: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pl: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pt: Option<ArticleContent>,
-    #[serde(rename = "pt-BR", skip_serializing_if = "Option::is_none")]
-    pub pt_br: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ro: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ru: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sl: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sr: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sv: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tr: Option<ArticleContent>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ArticleTranslatedContentType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vi: Option<ArticleContent>,
-    #[serde(rename = "zh-CN", skip_serializing_if = "Option::is_none")]
-    pub zh_cn: Option<ArticleContent>,
-    #[serde(rename = "zh-TW", skip_serializing_if = "Option::is_none")]
-    pub zh_tw: Option<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ar: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub bg: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub bs: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ca: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub cs: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub da: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub de: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub el: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub en: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub es: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub et: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub fi: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub fr: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub he: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub hr: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub hu: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub id: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub it: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ja: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ko: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub lt: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub lv: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub mn: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub nb: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub nl: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub pl: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub pt: crate::Nullable<ArticleContent>,
+    #[serde(
+        rename = "pt-BR",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
+    )]
+    pub pt_br: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ro: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ru: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub sl: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub sr: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub sv: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub tr: crate::Nullable<ArticleContent>,
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
+    )]
+    pub type_: crate::Nullable<ArticleTranslatedContentType>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub vi: crate::Nullable<ArticleContent>,
+    #[serde(
+        rename = "zh-CN",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
+    )]
+    pub zh_cn: crate::Nullable<ArticleContent>,
+    #[serde(
+        rename = "zh-TW",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
+    )]
+    pub zh_tw: crate::Nullable<ArticleContent>,
+}
+#[cfg(any(feature = "articles", feature = "webhooks"))]
+impl ArticleTranslatedContent {
+    /// Sets `ar`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn ar(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.ar = value.into();
+        self
+    }
+    /// Sets `bg`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn bg(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.bg = value.into();
+        self
+    }
+    /// Sets `bs`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn bs(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.bs = value.into();
+        self
+    }
+    /// Sets `ca`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn ca(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.ca = value.into();
+        self
+    }
+    /// Sets `cs`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn cs(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.cs = value.into();
+        self
+    }
+    /// Sets `da`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn da(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.da = value.into();
+        self
+    }
+    /// Sets `de`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn de(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.de = value.into();
+        self
+    }
+    /// Sets `el`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn el(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.el = value.into();
+        self
+    }
+    /// Sets `en`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn en(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.en = value.into();
+        self
+    }
+    /// Sets `es`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn es(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.es = value.into();
+        self
+    }
+    /// Sets `et`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn et(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.et = value.into();
+        self
+    }
+    /// Sets `fi`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn fi(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.fi = value.into();
+        self
+    }
+    /// Sets `fr`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn fr(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.fr = value.into();
+        self
+    }
+    /// Sets `he`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn he(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.he = value.into();
+        self
+    }
+    /// Sets `hr`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn hr(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.hr = value.into();
+        self
+    }
+    /// Sets `hu`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn hu(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.hu = value.into();
+        self
+    }
+    /// Sets `id`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn id(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `it`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn it(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.it = value.into();
+        self
+    }
+    /// Sets `ja`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn ja(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.ja = value.into();
+        self
+    }
+    /// Sets `ko`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn ko(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.ko = value.into();
+        self
+    }
+    /// Sets `lt`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.lt = value.into();
+        self
+    }
+    /// Sets `lv`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn lv(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.lv = value.into();
+        self
+    }
+    /// Sets `mn`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn mn(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.mn = value.into();
+        self
+    }
+    /// Sets `nb`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn nb(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.nb = value.into();
+        self
+    }
+    /// Sets `nl`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn nl(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.nl = value.into();
+        self
+    }
+    /// Sets `pl`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn pl(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.pl = value.into();
+        self
+    }
+    /// Sets `pt`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn pt(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.pt = value.into();
+        self
+    }
+    /// Sets `pt_br`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn pt_br(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.pt_br = value.into();
+        self
+    }
+    /// Sets `ro`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn ro(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.ro = value.into();
+        self
+    }
+    /// Sets `ru`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn ru(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.ru = value.into();
+        self
+    }
+    /// Sets `sl`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn sl(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.sl = value.into();
+        self
+    }
+    /// Sets `sr`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn sr(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.sr = value.into();
+        self
+    }
+    /// Sets `sv`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn sv(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.sv = value.into();
+        self
+    }
+    /// Sets `tr`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn tr(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.tr = value.into();
+        self
+    }
+    /// Sets `type_`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn type_(
+        mut self,
+        value: impl Into<crate::Nullable<ArticleTranslatedContentType>>,
+    ) -> Self {
+        self.type_ = value.into();
+        self
+    }
+    /// Sets `vi`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn vi(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.vi = value.into();
+        self
+    }
+    /// Sets `zh_cn`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn zh_cn(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.zh_cn = value.into();
+        self
+    }
+    /// Sets `zh_tw`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn zh_tw(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.zh_tw = value.into();
+        self
+    }
 }
 #[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1691,6 +2066,28 @@ pub struct AssignConversationRequest {
     pub type_: AssignConversationRequestType,
 }
 #[cfg(feature = "conversations")]
+impl AssignConversationRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        admin_id: impl Into<String>,
+        assignee_id: impl Into<String>,
+        type_: impl Into<AssignConversationRequestType>,
+    ) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            assignee_id: assignee_id.into(),
+            body: None,
+            message_type: AssignConversationRequestMessageType::Assignment,
+            type_: type_.into(),
+        }
+    }
+    /// Sets `body`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AssignConversationRequestMessageType {
@@ -1764,6 +2161,13 @@ pub struct AttachContactToCompanyRequest {
     /// The identifier Intercom gave the company.
     pub id: String,
 }
+#[cfg(feature = "companies")]
+impl AttachContactToCompanyRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
 /// The contact to add to a conversation, and who adds it.
 ///
 /// Schema `attach_contact_to_conversation_request`.
@@ -1776,6 +2180,19 @@ pub struct AttachContactToConversationRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
 }
+#[cfg(feature = "conversations")]
+impl AttachContactToConversationRequest {
+    /// Sets `admin_id`.
+    pub fn admin_id(mut self, value: impl Into<String>) -> Self {
+        self.admin_id = Some(value.into());
+        self
+    }
+    /// Sets `customer`.
+    pub fn customer(mut self, value: impl Into<CustomerRequest>) -> Self {
+        self.customer = Some(value.into());
+        self
+    }
+}
 /// The subscription type to add to a contact's choices.
 ///
 /// Schema `attach_subscription_type_request`.
@@ -1786,6 +2203,19 @@ pub struct AttachSubscriptionTypeRequest {
     pub consent_type: AttachSubscriptionTypeRequestConsentType,
     /// The identifier Intercom gave the subscription type.
     pub id: String,
+}
+#[cfg(feature = "subscription-types")]
+impl AttachSubscriptionTypeRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        consent_type: impl Into<AttachSubscriptionTypeRequestConsentType>,
+        id: impl Into<String>,
+    ) -> Self {
+        Self {
+            consent_type: consent_type.into(),
+            id: id.into(),
+        }
+    }
 }
 /// The subscription type's consent type: adding an `opt_in` type opts the contact in, adding an `opt_out` type opts the contact out.
 #[cfg(feature = "subscription-types")]
@@ -1831,6 +2261,13 @@ pub struct AttachTagRequest {
     /// The identifier of the tag.
     pub id: String,
 }
+#[cfg(feature = "tags")]
+impl AttachTagRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
 /// Close a conversation.
 ///
 /// Schema `close_conversation_request`.
@@ -1845,6 +2282,23 @@ pub struct CloseConversationRequest {
     pub message_type: CloseConversationRequestMessageType,
     #[serde(rename = "type")]
     pub type_: CloseConversationRequestType,
+}
+#[cfg(feature = "conversations")]
+impl CloseConversationRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(admin_id: impl Into<String>) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            body: None,
+            message_type: CloseConversationRequestMessageType::Close,
+            type_: CloseConversationRequestType::Admin,
+        }
+    }
+    /// Sets `body`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
 }
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -3147,6 +3601,36 @@ pub struct ContactReplyEmailRequest {
     pub email: String,
 }
 #[cfg(any(feature = "conversations", feature = "tickets"))]
+impl ContactReplyEmailRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
+        Self {
+            attachment_urls: None,
+            body: body.into(),
+            created_at: None,
+            message_type: ContactReplyEmailRequestMessageType::Comment,
+            reply_options: None,
+            type_: ContactReplyEmailRequestType::User,
+            email: email.into(),
+        }
+    }
+    /// Sets `attachment_urls`.
+    pub fn attachment_urls(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.attachment_urls = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets `reply_options`.
+    pub fn reply_options(mut self, value: impl Into<Vec<QuickReplyOption>>) -> Self {
+        self.reply_options = Some(value.into());
+        self
+    }
+}
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyEmailRequestMessageType {
@@ -3230,6 +3714,36 @@ pub struct ContactReplyIntercomUserIdRequest {
     pub intercom_user_id: String,
 }
 #[cfg(any(feature = "conversations", feature = "tickets"))]
+impl ContactReplyIntercomUserIdRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
+        Self {
+            attachment_urls: None,
+            body: body.into(),
+            created_at: None,
+            message_type: ContactReplyIntercomUserIdRequestMessageType::Comment,
+            reply_options: None,
+            type_: ContactReplyIntercomUserIdRequestType::User,
+            intercom_user_id: intercom_user_id.into(),
+        }
+    }
+    /// Sets `attachment_urls`.
+    pub fn attachment_urls(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.attachment_urls = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets `reply_options`.
+    pub fn reply_options(mut self, value: impl Into<Vec<QuickReplyOption>>) -> Self {
+        self.reply_options = Some(value.into());
+        self
+    }
+}
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyIntercomUserIdRequestMessageType {
@@ -3311,6 +3825,36 @@ pub struct ContactReplyUserIdRequest {
     pub type_: ContactReplyUserIdRequestType,
     /// The identifier you gave the contact.
     pub user_id: String,
+}
+#[cfg(any(feature = "conversations", feature = "tickets"))]
+impl ContactReplyUserIdRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
+        Self {
+            attachment_urls: None,
+            body: body.into(),
+            created_at: None,
+            message_type: ContactReplyUserIdRequestMessageType::Comment,
+            reply_options: None,
+            type_: ContactReplyUserIdRequestType::User,
+            user_id: user_id.into(),
+        }
+    }
+    /// Sets `attachment_urls`.
+    pub fn attachment_urls(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.attachment_urls = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets `reply_options`.
+    pub fn reply_options(mut self, value: impl Into<Vec<QuickReplyOption>>) -> Self {
+        self.reply_options = Some(value.into());
+        self
+    }
 }
 #[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4112,6 +4656,21 @@ pub struct ConversationAttachmentFiles {
     /// The file name.
     pub name: String,
 }
+#[cfg(feature = "conversations")]
+impl ConversationAttachmentFiles {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        content_type: impl Into<String>,
+        data: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            content_type: content_type.into(),
+            data: data.into(),
+            name: name.into(),
+        }
+    }
+}
 /// The contacts taking part in a conversation.
 ///
 /// Schema `conversation_contacts`.
@@ -4694,6 +5253,21 @@ pub struct ConvertVisitorRequest {
     /// The visitor, by `id`, `user_id` or `email`.
     pub visitor: ConvertVisitorRequestVisitor,
 }
+#[cfg(feature = "visitors")]
+impl ConvertVisitorRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        type_: impl Into<String>,
+        user: impl Into<ConvertVisitorRequestUser>,
+        visitor: impl Into<ConvertVisitorRequestVisitor>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            user: user.into(),
+            visitor: visitor.into(),
+        }
+    }
+}
 /// The contact to keep: by `id` or by `user_id` (kept as its `external_id`), and its email.
 #[cfg(feature = "visitors")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -4708,6 +5282,24 @@ pub struct ConvertVisitorRequestUser {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+#[cfg(feature = "visitors")]
+impl ConvertVisitorRequestUser {
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `user_id`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+}
 /// The visitor, by `id`, `user_id` or `email`.
 #[cfg(feature = "visitors")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -4721,6 +5313,24 @@ pub struct ConvertVisitorRequestVisitor {
     /// The identifier the Messenger gave the visitor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+}
+#[cfg(feature = "visitors")]
+impl ConvertVisitorRequestVisitor {
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `user_id`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
 }
 /// The content of a new article.
 ///
@@ -4747,8 +5357,57 @@ pub struct CreateArticleRequest {
     pub state: Option<CreateArticleRequestState>,
     /// The title of the article.
     pub title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated_content: Option<ArticleTranslatedContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub translated_content: crate::Nullable<ArticleTranslatedContent>,
+}
+#[cfg(feature = "articles")]
+impl CreateArticleRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(author_id: i64, title: impl Into<String>) -> Self {
+        Self {
+            author_id: author_id,
+            body: None,
+            description: None,
+            parent_id: None,
+            parent_type: None,
+            state: None,
+            title: title.into(),
+            translated_content: crate::Nullable::Absent,
+        }
+    }
+    /// Sets `body`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `parent_id`.
+    pub fn parent_id(mut self, value: i64) -> Self {
+        self.parent_id = Some(value);
+        self
+    }
+    /// Sets `parent_type`.
+    pub fn parent_type(mut self, value: impl Into<String>) -> Self {
+        self.parent_type = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Into<CreateArticleRequestState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `translated_content`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn translated_content(
+        mut self,
+        value: impl Into<crate::Nullable<ArticleTranslatedContent>>,
+    ) -> Self {
+        self.translated_content = value.into();
+        self
+    }
 }
 /// Whether to publish the article at once or keep it as a draft (the default).
 #[cfg(feature = "articles")]
@@ -4819,8 +5478,8 @@ impl From<CreateContactRequestWithRole> for CreateContactRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateContactRequestWithEmail {
     /// The address of an image to use as the contact's avatar.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub avatar: crate::Nullable<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
     /// The contact's email address.
@@ -4829,34 +5488,112 @@ pub struct CreateContactRequestWithEmail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// When the contact was last seen (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_seen_at: Option<crate::Timestamp>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub last_seen_at: crate::Nullable<crate::Timestamp>,
     /// The contact's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<String>,
     /// The identifier of the admin who owns the contact's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub owner_id: crate::Nullable<i64>,
     /// The contact's phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub phone: crate::Nullable<String>,
     /// Whether the contact is a `user` or a `lead`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// When the contact signed up (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub signed_up_at: Option<crate::Timestamp>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub signed_up_at: crate::Nullable<crate::Timestamp>,
     /// Whether the contact is unsubscribed from emails.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unsubscribed_from_emails: Option<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub unsubscribed_from_emails: crate::Nullable<bool>,
+}
+#[cfg(feature = "contacts")]
+impl CreateContactRequestWithEmail {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            avatar: crate::Nullable::Absent,
+            custom_attributes: None,
+            email: email.into(),
+            external_id: None,
+            last_seen_at: crate::Nullable::Absent,
+            name: crate::Nullable::Absent,
+            owner_id: crate::Nullable::Absent,
+            phone: crate::Nullable::Absent,
+            role: None,
+            signed_up_at: crate::Nullable::Absent,
+            unsubscribed_from_emails: crate::Nullable::Absent,
+        }
+    }
+    /// Sets `avatar`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn avatar(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.avatar = value.into();
+        self
+    }
+    /// Sets `custom_attributes`.
+    pub fn custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `external_id`.
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// Sets `last_seen_at`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn last_seen_at(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Timestamp>>,
+    ) -> Self {
+        self.last_seen_at = value.into();
+        self
+    }
+    /// Sets `name`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn name(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `owner_id`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn owner_id(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
+        self.owner_id = value.into();
+        self
+    }
+    /// Sets `phone`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn phone(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.phone = value.into();
+        self
+    }
+    /// Sets `role`.
+    pub fn role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+    /// Sets `signed_up_at`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn signed_up_at(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Timestamp>>,
+    ) -> Self {
+        self.signed_up_at = value.into();
+        self
+    }
+    /// Sets `unsubscribed_from_emails`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn unsubscribed_from_emails(
+        mut self,
+        value: impl Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.unsubscribed_from_emails = value.into();
+        self
+    }
 }
 /// With external id
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateContactRequestWithExternalId {
     /// The address of an image to use as the contact's avatar.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub avatar: crate::Nullable<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
     /// The contact's email address.
@@ -4865,34 +5602,112 @@ pub struct CreateContactRequestWithExternalId {
     /// The identifier you give the contact.
     pub external_id: String,
     /// When the contact was last seen (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_seen_at: Option<crate::Timestamp>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub last_seen_at: crate::Nullable<crate::Timestamp>,
     /// The contact's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<String>,
     /// The identifier of the admin who owns the contact's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub owner_id: crate::Nullable<i64>,
     /// The contact's phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub phone: crate::Nullable<String>,
     /// Whether the contact is a `user` or a `lead`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// When the contact signed up (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub signed_up_at: Option<crate::Timestamp>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub signed_up_at: crate::Nullable<crate::Timestamp>,
     /// Whether the contact is unsubscribed from emails.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unsubscribed_from_emails: Option<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub unsubscribed_from_emails: crate::Nullable<bool>,
+}
+#[cfg(feature = "contacts")]
+impl CreateContactRequestWithExternalId {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(external_id: impl Into<String>) -> Self {
+        Self {
+            avatar: crate::Nullable::Absent,
+            custom_attributes: None,
+            email: None,
+            external_id: external_id.into(),
+            last_seen_at: crate::Nullable::Absent,
+            name: crate::Nullable::Absent,
+            owner_id: crate::Nullable::Absent,
+            phone: crate::Nullable::Absent,
+            role: None,
+            signed_up_at: crate::Nullable::Absent,
+            unsubscribed_from_emails: crate::Nullable::Absent,
+        }
+    }
+    /// Sets `avatar`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn avatar(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.avatar = value.into();
+        self
+    }
+    /// Sets `custom_attributes`.
+    pub fn custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `last_seen_at`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn last_seen_at(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Timestamp>>,
+    ) -> Self {
+        self.last_seen_at = value.into();
+        self
+    }
+    /// Sets `name`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn name(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `owner_id`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn owner_id(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
+        self.owner_id = value.into();
+        self
+    }
+    /// Sets `phone`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn phone(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.phone = value.into();
+        self
+    }
+    /// Sets `role`.
+    pub fn role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+    /// Sets `signed_up_at`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn signed_up_at(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Timestamp>>,
+    ) -> Self {
+        self.signed_up_at = value.into();
+        self
+    }
+    /// Sets `unsubscribed_from_emails`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn unsubscribed_from_emails(
+        mut self,
+        value: impl Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.unsubscribed_from_emails = value.into();
+        self
+    }
 }
 /// With role
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateContactRequestWithRole {
     /// The address of an image to use as the contact's avatar.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub avatar: crate::Nullable<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
     /// The contact's email address.
@@ -4902,25 +5717,103 @@ pub struct CreateContactRequestWithRole {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// When the contact was last seen (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_seen_at: Option<crate::Timestamp>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub last_seen_at: crate::Nullable<crate::Timestamp>,
     /// The contact's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<String>,
     /// The identifier of the admin who owns the contact's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub owner_id: crate::Nullable<i64>,
     /// The contact's phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub phone: crate::Nullable<String>,
     /// Whether the contact is a `user` or a `lead`.
     pub role: String,
     /// When the contact signed up (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub signed_up_at: Option<crate::Timestamp>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub signed_up_at: crate::Nullable<crate::Timestamp>,
     /// Whether the contact is unsubscribed from emails.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unsubscribed_from_emails: Option<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub unsubscribed_from_emails: crate::Nullable<bool>,
+}
+#[cfg(feature = "contacts")]
+impl CreateContactRequestWithRole {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(role: impl Into<String>) -> Self {
+        Self {
+            avatar: crate::Nullable::Absent,
+            custom_attributes: None,
+            email: None,
+            external_id: None,
+            last_seen_at: crate::Nullable::Absent,
+            name: crate::Nullable::Absent,
+            owner_id: crate::Nullable::Absent,
+            phone: crate::Nullable::Absent,
+            role: role.into(),
+            signed_up_at: crate::Nullable::Absent,
+            unsubscribed_from_emails: crate::Nullable::Absent,
+        }
+    }
+    /// Sets `avatar`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn avatar(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.avatar = value.into();
+        self
+    }
+    /// Sets `custom_attributes`.
+    pub fn custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `external_id`.
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// Sets `last_seen_at`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn last_seen_at(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Timestamp>>,
+    ) -> Self {
+        self.last_seen_at = value.into();
+        self
+    }
+    /// Sets `name`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn name(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `owner_id`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn owner_id(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
+        self.owner_id = value.into();
+        self
+    }
+    /// Sets `phone`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn phone(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.phone = value.into();
+        self
+    }
+    /// Sets `signed_up_at`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn signed_up_at(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Timestamp>>,
+    ) -> Self {
+        self.signed_up_at = value.into();
+        self
+    }
+    /// Sets `unsubscribed_from_emails`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn unsubscribed_from_emails(
+        mut self,
+        value: impl Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.unsubscribed_from_emails = value.into();
+        self
+    }
 }
 /// A new conversation started by a contact.
 ///
@@ -4933,6 +5826,19 @@ pub struct CreateConversationRequest {
     /// The contact who sends the first message.
     pub from: CreateConversationRequestFrom,
 }
+#[cfg(feature = "conversations")]
+impl CreateConversationRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        body: impl Into<String>,
+        from: impl Into<CreateConversationRequestFrom>,
+    ) -> Self {
+        Self {
+            body: body.into(),
+            from: from.into(),
+        }
+    }
+}
 /// The contact who sends the first message.
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -4942,6 +5848,19 @@ pub struct CreateConversationRequestFrom {
     /// The kind of sender.
     #[serde(rename = "type")]
     pub type_: CreateConversationRequestFromType,
+}
+#[cfg(feature = "conversations")]
+impl CreateConversationRequestFrom {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        id: impl Into<String>,
+        type_: impl Into<CreateConversationRequestFromType>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            type_: type_.into(),
+        }
+    }
 }
 /// The kind of sender.
 #[cfg(feature = "conversations")]
@@ -5003,6 +5922,39 @@ pub struct CreateDataAttributeRequest {
     /// The allowed values, to make a list attribute; at least two.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
+}
+#[cfg(feature = "data-attributes")]
+impl CreateDataAttributeRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        data_type: impl Into<CreateDataAttributeRequestDataType>,
+        model: impl Into<CreateDataAttributeRequestModel>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type: data_type.into(),
+            description: None,
+            messenger_writable: None,
+            model: model.into(),
+            name: name.into(),
+            options: None,
+        }
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `messenger_writable`.
+    pub fn messenger_writable(mut self, value: bool) -> Self {
+        self.messenger_writable = Some(value);
+        self
+    }
+    /// Sets `options`.
+    pub fn options(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.options = Some(value.into());
+        self
+    }
 }
 /// The type of the attribute's values.
 #[cfg(feature = "data-attributes")]
@@ -5115,6 +6067,42 @@ pub struct CreateDataEventRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+#[cfg(feature = "data-events")]
+impl CreateDataEventRequest {
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `event_name`.
+    pub fn event_name(mut self, value: impl Into<String>) -> Self {
+        self.event_name = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `user_id`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+}
 /// A message sent by email.
 ///
 /// Schema `create_email_message_request`.
@@ -5140,6 +6128,50 @@ pub struct CreateEmailMessageRequest {
     pub subject: String,
     /// The look of the email, `plain` or `personal`.
     pub template: String,
+}
+#[cfg(feature = "messages")]
+impl CreateEmailMessageRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        body: impl Into<String>,
+        from: impl Into<MessageSender>,
+        to: impl Into<MessageRecipients>,
+        subject: impl Into<String>,
+        template: impl Into<String>,
+    ) -> Self {
+        Self {
+            bcc: None,
+            body: body.into(),
+            cc: None,
+            create_conversation_without_contact_reply: None,
+            created_at: None,
+            from: from.into(),
+            to: to.into(),
+            message_type: CreateEmailMessageRequestMessageType::Email,
+            subject: subject.into(),
+            template: template.into(),
+        }
+    }
+    /// Sets `bcc`.
+    pub fn bcc(mut self, value: impl Into<MessageRecipients>) -> Self {
+        self.bcc = Some(value.into());
+        self
+    }
+    /// Sets `cc`.
+    pub fn cc(mut self, value: impl Into<MessageRecipients>) -> Self {
+        self.cc = Some(value.into());
+        self
+    }
+    /// Sets `create_conversation_without_contact_reply`.
+    pub fn create_conversation_without_contact_reply(mut self, value: bool) -> Self {
+        self.create_conversation_without_contact_reply = Some(value);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
 }
 #[cfg(feature = "messages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5192,6 +6224,46 @@ pub struct CreateInAppMessageRequest {
     pub from: MessageSender,
     pub to: MessageRecipients,
     pub message_type: CreateInAppMessageRequestMessageType,
+}
+#[cfg(feature = "messages")]
+impl CreateInAppMessageRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        body: impl Into<String>,
+        from: impl Into<MessageSender>,
+        to: impl Into<MessageRecipients>,
+    ) -> Self {
+        Self {
+            bcc: None,
+            body: body.into(),
+            cc: None,
+            create_conversation_without_contact_reply: None,
+            created_at: None,
+            from: from.into(),
+            to: to.into(),
+            message_type: CreateInAppMessageRequestMessageType::InApp,
+        }
+    }
+    /// Sets `bcc`.
+    pub fn bcc(mut self, value: impl Into<MessageRecipients>) -> Self {
+        self.bcc = Some(value.into());
+        self
+    }
+    /// Sets `cc`.
+    pub fn cc(mut self, value: impl Into<MessageRecipients>) -> Self {
+        self.cc = Some(value.into());
+        self
+    }
+    /// Sets `create_conversation_without_contact_reply`.
+    pub fn create_conversation_without_contact_reply(mut self, value: bool) -> Self {
+        self.create_conversation_without_contact_reply = Some(value);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
 }
 #[cfg(feature = "messages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5306,6 +6378,21 @@ pub struct CreateNoteRequest {
     /// The text of the note.
     pub body: String,
 }
+#[cfg(feature = "notes")]
+impl CreateNoteRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(body: impl Into<String>) -> Self {
+        Self {
+            admin_id: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `admin_id`.
+    pub fn admin_id(mut self, value: impl Into<String>) -> Self {
+        self.admin_id = Some(value.into());
+        self
+    }
+}
 /// The attributes of a company to create, or to update when a company with the same `company_id` exists.
 ///
 /// Schema `create_or_update_company_request`.
@@ -5339,6 +6426,54 @@ pub struct CreateOrUpdateCompanyRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
 }
+#[cfg(feature = "companies")]
+impl CreateOrUpdateCompanyRequest {
+    /// Sets `company_id`.
+    pub fn company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// Sets `custom_attributes`.
+    pub fn custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `industry`.
+    pub fn industry(mut self, value: impl Into<String>) -> Self {
+        self.industry = Some(value.into());
+        self
+    }
+    /// Sets `monthly_spend`.
+    pub fn monthly_spend(mut self, value: i64) -> Self {
+        self.monthly_spend = Some(value);
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `plan`.
+    pub fn plan(mut self, value: impl Into<String>) -> Self {
+        self.plan = Some(value.into());
+        self
+    }
+    /// Sets `remote_created_at`.
+    pub fn remote_created_at(mut self, value: crate::Timestamp) -> Self {
+        self.remote_created_at = Some(value);
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: i64) -> Self {
+        self.size = Some(value);
+        self
+    }
+    /// Sets `website`.
+    pub fn website(mut self, value: impl Into<String>) -> Self {
+        self.website = Some(value.into());
+        self
+    }
+}
 /// Create a tag, or rename the tag with the given `id`.
 ///
 /// Schema `create_or_update_tag_request`.
@@ -5350,6 +6485,21 @@ pub struct CreateOrUpdateTagRequest {
     pub id: Option<String>,
     /// The tag's name; the tag is created when no tag has this name (names are compared case-insensitively), or renamed to it when `id` is given.
     pub name: String,
+}
+#[cfg(feature = "tags")]
+impl CreateOrUpdateTagRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            name: name.into(),
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
 }
 /// A new ticket.
 ///
@@ -5379,6 +6529,61 @@ pub struct CreateTicketRequest {
     /// The type of the ticket.
     pub ticket_type_id: String,
 }
+#[cfg(feature = "tickets")]
+impl CreateTicketRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        contacts: impl Into<Vec<TicketContactIdentifier>>,
+        ticket_type_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            assignment: None,
+            company_id: None,
+            contacts: contacts.into(),
+            conversation_to_link_id: None,
+            created_at: None,
+            skip_notifications: None,
+            ticket_attributes: None,
+            ticket_type_id: ticket_type_id.into(),
+        }
+    }
+    /// Sets `assignment`.
+    pub fn assignment(
+        mut self,
+        value: impl Into<CreateTicketRequestAssignment>,
+    ) -> Self {
+        self.assignment = Some(value.into());
+        self
+    }
+    /// Sets `company_id`.
+    pub fn company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// Sets `conversation_to_link_id`.
+    pub fn conversation_to_link_id(mut self, value: impl Into<String>) -> Self {
+        self.conversation_to_link_id = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets `skip_notifications`.
+    pub fn skip_notifications(mut self, value: bool) -> Self {
+        self.skip_notifications = Some(value);
+        self
+    }
+    /// Sets `ticket_attributes`.
+    pub fn ticket_attributes(
+        mut self,
+        value: impl Into<TicketRequestCustomAttributes>,
+    ) -> Self {
+        self.ticket_attributes = Some(value.into());
+        self
+    }
+}
 /// Whom to assign the ticket to; unassigned by default.
 #[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5389,6 +6594,19 @@ pub struct CreateTicketRequestAssignment {
     /// The team to assign.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub team_assignee_id: Option<String>,
+}
+#[cfg(feature = "tickets")]
+impl CreateTicketRequestAssignment {
+    /// Sets `admin_assignee_id`.
+    pub fn admin_assignee_id(mut self, value: impl Into<String>) -> Self {
+        self.admin_assignee_id = Some(value.into());
+        self
+    }
+    /// Sets `team_assignee_id`.
+    pub fn team_assignee_id(mut self, value: impl Into<String>) -> Self {
+        self.team_assignee_id = Some(value.into());
+        self
+    }
 }
 /// A new attribute of a ticket type.
 ///
@@ -5423,6 +6641,63 @@ pub struct CreateTicketTypeAttributeRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visible_to_contacts: Option<bool>,
 }
+#[cfg(feature = "ticket-type-attributes")]
+impl CreateTicketTypeAttributeRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        data_type: impl Into<TicketTypeAttributeDataType>,
+        description: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            allow_multiple_values: None,
+            data_type: data_type.into(),
+            description: description.into(),
+            list_items: None,
+            multiline: None,
+            name: name.into(),
+            required_to_create: None,
+            required_to_create_for_contacts: None,
+            visible_on_create: None,
+            visible_to_contacts: None,
+        }
+    }
+    /// Sets `allow_multiple_values`.
+    pub fn allow_multiple_values(mut self, value: bool) -> Self {
+        self.allow_multiple_values = Some(value);
+        self
+    }
+    /// Sets `list_items`.
+    pub fn list_items(mut self, value: impl Into<String>) -> Self {
+        self.list_items = Some(value.into());
+        self
+    }
+    /// Sets `multiline`.
+    pub fn multiline(mut self, value: bool) -> Self {
+        self.multiline = Some(value);
+        self
+    }
+    /// Sets `required_to_create`.
+    pub fn required_to_create(mut self, value: bool) -> Self {
+        self.required_to_create = Some(value);
+        self
+    }
+    /// Sets `required_to_create_for_contacts`.
+    pub fn required_to_create_for_contacts(mut self, value: bool) -> Self {
+        self.required_to_create_for_contacts = Some(value);
+        self
+    }
+    /// Sets `visible_on_create`.
+    pub fn visible_on_create(mut self, value: bool) -> Self {
+        self.visible_on_create = Some(value);
+        self
+    }
+    /// Sets `visible_to_contacts`.
+    pub fn visible_to_contacts(mut self, value: bool) -> Self {
+        self.visible_to_contacts = Some(value);
+        self
+    }
+}
 /// A new ticket type.
 ///
 /// Schema `create_ticket_type_request`.
@@ -5442,6 +6717,42 @@ pub struct CreateTicketTypeRequest {
     pub is_internal: Option<bool>,
     /// The name of the ticket type.
     pub name: String,
+}
+#[cfg(feature = "ticket-types")]
+impl CreateTicketTypeRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            category: None,
+            description: None,
+            icon: None,
+            is_internal: None,
+            name: name.into(),
+        }
+    }
+    /// Sets `category`.
+    pub fn category(
+        mut self,
+        value: impl Into<CreateTicketTypeRequestCategory>,
+    ) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `icon`.
+    pub fn icon(mut self, value: impl Into<String>) -> Self {
+        self.icon = Some(value.into());
+        self
+    }
+    /// Sets `is_internal`.
+    pub fn is_internal(mut self, value: bool) -> Self {
+        self.is_internal = Some(value);
+        self
+    }
 }
 #[cfg(feature = "ticket-types")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -5605,6 +6916,16 @@ pub struct CustomChannelAttribute {
     /// The value the contact gave.
     pub value: String,
 }
+#[cfg(feature = "custom-channel-events")]
+impl CustomChannelAttribute {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(id: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            value: value.into(),
+        }
+    }
+}
 /// An answer a contact gave to an attribute collector on your custom channel.
 ///
 /// Schema `custom_channel_attribute_event`.
@@ -5618,6 +6939,23 @@ pub struct CustomChannelAttributeEvent {
     pub external_conversation_id: String,
     pub attribute: CustomChannelAttribute,
 }
+#[cfg(feature = "custom-channel-events")]
+impl CustomChannelAttributeEvent {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        contact: impl Into<CustomChannelContact>,
+        event_id: impl Into<String>,
+        external_conversation_id: impl Into<String>,
+        attribute: impl Into<CustomChannelAttribute>,
+    ) -> Self {
+        Self {
+            contact: contact.into(),
+            event_id: event_id.into(),
+            external_conversation_id: external_conversation_id.into(),
+            attribute: attribute.into(),
+        }
+    }
+}
 /// The fields every custom channel notification has.
 ///
 /// Schema `custom_channel_base_event`.
@@ -5629,6 +6967,21 @@ pub struct CustomChannelBaseEvent {
     pub event_id: String,
     /// Your identifier for the conversation.
     pub external_conversation_id: String,
+}
+#[cfg(feature = "custom-channel-events")]
+impl CustomChannelBaseEvent {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        contact: impl Into<CustomChannelContact>,
+        event_id: impl Into<String>,
+        external_conversation_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            contact: contact.into(),
+            event_id: event_id.into(),
+            external_conversation_id: external_conversation_id.into(),
+        }
+    }
 }
 /// The contact on your custom channel, named by your own identifier.
 ///
@@ -5647,6 +7000,31 @@ pub struct CustomChannelContact {
     /// Whether the contact is a user or a lead.
     #[serde(rename = "type")]
     pub type_: CustomChannelContactType,
+}
+#[cfg(feature = "custom-channel-events")]
+impl CustomChannelContact {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        external_id: impl Into<String>,
+        type_: impl Into<CustomChannelContactType>,
+    ) -> Self {
+        Self {
+            email: None,
+            external_id: external_id.into(),
+            name: None,
+            type_: type_.into(),
+        }
+    }
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 /// Whether the contact is a user or a lead.
 #[cfg(feature = "custom-channel-events")]
@@ -5697,6 +7075,23 @@ pub struct CustomChannelMessageEvent {
     /// The text of the message.
     pub body: String,
 }
+#[cfg(feature = "custom-channel-events")]
+impl CustomChannelMessageEvent {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        contact: impl Into<CustomChannelContact>,
+        event_id: impl Into<String>,
+        external_conversation_id: impl Into<String>,
+        body: impl Into<String>,
+    ) -> Self {
+        Self {
+            contact: contact.into(),
+            event_id: event_id.into(),
+            external_conversation_id: external_conversation_id.into(),
+            body: body.into(),
+        }
+    }
+}
 /// How Intercom mapped your identifiers to its own.
 ///
 /// Schema `custom_channel_notification_response`.
@@ -5725,6 +7120,23 @@ pub struct CustomChannelQuickReplyEvent {
     pub external_conversation_id: String,
     /// The identifier of the option that was picked.
     pub quick_reply_option_id: String,
+}
+#[cfg(feature = "custom-channel-events")]
+impl CustomChannelQuickReplyEvent {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        contact: impl Into<CustomChannelContact>,
+        event_id: impl Into<String>,
+        external_conversation_id: impl Into<String>,
+        quick_reply_option_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            contact: contact.into(),
+            event_id: event_id.into(),
+            external_conversation_id: external_conversation_id.into(),
+            quick_reply_option_id: quick_reply_option_id.into(),
+        }
+    }
 }
 /// A contact named by one of three identifiers.
 ///
@@ -5762,6 +7174,13 @@ pub struct CustomerRequestEmail {
     /// The contact's email address.
     pub email: String,
 }
+#[cfg(feature = "conversations")]
+impl CustomerRequestEmail {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(email: impl Into<String>) -> Self {
+        Self { email: email.into() }
+    }
+}
 /// Intercom user id
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -5769,12 +7188,28 @@ pub struct CustomerRequestIntercomUserId {
     /// The identifier Intercom gave the contact.
     pub intercom_user_id: String,
 }
+#[cfg(feature = "conversations")]
+impl CustomerRequestIntercomUserId {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(intercom_user_id: impl Into<String>) -> Self {
+        Self {
+            intercom_user_id: intercom_user_id.into(),
+        }
+    }
+}
 /// User id
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerRequestUserId {
     /// The identifier you gave the contact.
     pub user_id: String,
+}
+#[cfg(feature = "conversations")]
+impl CustomerRequestUserId {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self { user_id: user_id.into() }
+    }
 }
 /// An attribute that describes contacts, companies or conversations.
 ///
@@ -6036,6 +7471,24 @@ pub struct DataEventFilter {
     /// The identifier you gave the contact.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+}
+#[cfg(feature = "data-events")]
+impl DataEventFilter {
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `intercom_user_id`.
+    pub fn intercom_user_id(mut self, value: impl Into<String>) -> Self {
+        self.intercom_user_id = Some(value.into());
+        self
+    }
+    /// Sets `user_id`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
 }
 /// The events of one contact.
 ///
@@ -6309,6 +7762,13 @@ pub struct DeletedObject {
 pub struct DetachContactFromConversationRequest {
     /// The identifier of the admin.
     pub admin_id: String,
+}
+#[cfg(feature = "conversations")]
+impl DetachContactFromConversationRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(admin_id: impl Into<String>) -> Self {
+        Self { admin_id: admin_id.into() }
+    }
 }
 /// The body of every failed request, listing one or more errors.
 ///
@@ -7062,6 +8522,19 @@ pub struct MergeContactsRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub into: Option<String>,
 }
+#[cfg(feature = "contacts")]
+impl MergeContactsRequest {
+    /// Sets `from`.
+    pub fn with_from(mut self, value: impl Into<String>) -> Self {
+        self.from = Some(value.into());
+        self
+    }
+    /// Sets `into`.
+    pub fn with_into(mut self, value: impl Into<String>) -> Self {
+        self.into = Some(value.into());
+        self
+    }
+}
 /// The contact that remains after a merge, with a reference to the contact merged into it.
 ///
 /// Schema `merged_contact`.
@@ -7348,6 +8821,16 @@ pub struct MessageSender {
     pub type_: MessageSenderType,
 }
 #[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+impl MessageSender {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(id: i64) -> Self {
+        Self {
+            id: id,
+            type_: MessageSenderType::Admin,
+        }
+    }
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MessageSenderType {
@@ -7387,6 +8870,19 @@ pub struct MultipleFilterSearchRequest {
     pub operator: MultipleFilterSearchRequestOperator,
     /// The filters to combine.
     pub value: Vec<MultipleOrSingleFilterSearchRequest>,
+}
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
+impl MultipleFilterSearchRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        operator: impl Into<MultipleFilterSearchRequestOperator>,
+        value: impl Into<Vec<MultipleOrSingleFilterSearchRequest>>,
+    ) -> Self {
+        Self {
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
 }
 /// How to combine the filters.
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
@@ -7621,6 +9117,16 @@ pub struct OpenConversationRequest {
     pub message_type: OpenConversationRequestMessageType,
 }
 #[cfg(feature = "conversations")]
+impl OpenConversationRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(admin_id: impl Into<String>) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            message_type: OpenConversationRequestMessageType::Open,
+        }
+    }
+}
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OpenConversationRequestMessageType {
@@ -7784,6 +9290,18 @@ pub struct QuickReplyOption {
     /// Your identifier of the option, found in the part created when someone picks it.
     pub uuid: String,
 }
+#[cfg(
+    any(feature = "conversations", feature = "tickets", feature = "unreferenced-schemas")
+)]
+impl QuickReplyOption {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(text: impl Into<String>, uuid: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            uuid: uuid.into(),
+        }
+    }
+}
 /// A contact a message is sent to.
 ///
 /// Schema `recipient`.
@@ -7795,6 +9313,16 @@ pub struct Recipient {
     /// Whether the contact is a `user` or a `lead`.
     #[serde(rename = "type")]
     pub type_: RecipientType,
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+impl Recipient {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(id: impl Into<String>, type_: impl Into<RecipientType>) -> Self {
+        Self {
+            id: id.into(),
+            type_: type_.into(),
+        }
+    }
 }
 /// Whether the contact is a `user` or a `lead`.
 #[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
@@ -7843,6 +9371,20 @@ pub struct RedactConversationPartRequest {
     pub conversation_part_id: String,
     #[serde(rename = "type")]
     pub type_: RedactConversationPartRequestType,
+}
+#[cfg(feature = "conversations")]
+impl RedactConversationPartRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        conversation_id: impl Into<String>,
+        conversation_part_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            conversation_id: conversation_id.into(),
+            conversation_part_id: conversation_part_id.into(),
+            type_: RedactConversationPartRequestType::ConversationPart,
+        }
+    }
 }
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -7936,6 +9478,20 @@ pub struct RedactConversationSourceRequest {
     pub source_id: String,
     #[serde(rename = "type")]
     pub type_: RedactConversationSourceRequestType,
+}
+#[cfg(feature = "conversations")]
+impl RedactConversationSourceRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        conversation_id: impl Into<String>,
+        source_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            conversation_id: conversation_id.into(),
+            source_id: source_id.into(),
+            type_: RedactConversationSourceRequestType::Source,
+        }
+    }
 }
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -8040,10 +9596,28 @@ impl From<AdminReplyTicketRequest> for ReplyTicketRequest {
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pagination: Option<StartingAfterPaging>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub pagination: crate::Nullable<StartingAfterPaging>,
     /// A single filter, or filters combined with `AND` or `OR`.
     pub query: SearchRequestQuery,
+}
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
+impl SearchRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(query: impl Into<SearchRequestQuery>) -> Self {
+        Self {
+            pagination: crate::Nullable::Absent,
+            query: query.into(),
+        }
+    }
+    /// Sets `pagination`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn pagination(
+        mut self,
+        value: impl Into<crate::Nullable<StartingAfterPaging>>,
+    ) -> Self {
+        self.pagination = value.into();
+        self
+    }
 }
 /// A single filter, or filters combined with `AND` or `OR`.
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
@@ -8285,6 +9859,16 @@ pub struct SetAdminAwayRequest {
     /// True to send new replies to the admin's conversations to the default inbox.
     pub away_mode_reassign: bool,
 }
+#[cfg(feature = "admins")]
+impl SetAdminAwayRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(away_mode_enabled: bool, away_mode_reassign: bool) -> Self {
+        Self {
+            away_mode_enabled: away_mode_enabled,
+            away_mode_reassign: away_mode_reassign,
+        }
+    }
+}
 /// One condition on one field.
 ///
 /// Schema `single_filter_search_request`.
@@ -8297,6 +9881,25 @@ pub struct SingleFilterSearchRequest {
     pub operator: SingleFilterSearchRequestOperator,
     /// The value to compare with; a list for `IN` and `NIN`.
     pub value: Option<SingleFilterSearchRequestValue>,
+}
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
+impl SingleFilterSearchRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        field: impl Into<String>,
+        operator: impl Into<SingleFilterSearchRequestOperator>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            operator: operator.into(),
+            value: None,
+        }
+    }
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<SingleFilterSearchRequestValue>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
 }
 /// How to compare: equal, not equal, in, not in, less or greater (and or equal), contains, does not contain, starts with, ends with.
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
@@ -8485,6 +10088,17 @@ pub struct SnoozeConversationRequest {
     pub snoozed_until: crate::Timestamp,
 }
 #[cfg(feature = "conversations")]
+impl SnoozeConversationRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(admin_id: impl Into<String>, snoozed_until: crate::Timestamp) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            message_type: SnoozeConversationRequestMessageType::Snoozed,
+            snoozed_until: snoozed_until,
+        }
+    }
+}
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SnoozeConversationRequestMessageType {
@@ -8617,8 +10231,36 @@ pub struct StartingAfterPaging {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
     /// The cursor to send to get the page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_after: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub starting_after: crate::Nullable<String>,
+}
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "notes",
+        feature = "tickets"
+    )
+)]
+impl StartingAfterPaging {
+    /// Sets `page`.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// Sets `starting_after`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn starting_after(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.starting_after = value.into();
+        self
+    }
 }
 /// A kind of message that contacts can opt in to or out of.
 ///
@@ -8920,6 +10562,19 @@ pub struct TagCompanyItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+#[cfg(feature = "tags")]
+impl TagCompanyItem {
+    /// Sets `company_id`.
+    pub fn company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}
 /// Attach a tag, by name, to one or more companies; the tag is created if needed.
 ///
 /// Schema `tag_company_request`.
@@ -8930,6 +10585,19 @@ pub struct TagCompanyRequest {
     pub companies: Vec<TagCompanyItem>,
     /// The name of the tag.
     pub name: String,
+}
+#[cfg(feature = "tags")]
+impl TagCompanyRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        companies: impl Into<Vec<TagCompanyItem>>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            companies: companies.into(),
+            name: name.into(),
+        }
+    }
 }
 /// A list of tags.
 ///
@@ -8983,6 +10651,16 @@ pub struct TagMultipleUsersRequest {
     pub name: String,
     /// The contacts to tag.
     pub users: Vec<TagUserItem>,
+}
+#[cfg(feature = "tags")]
+impl TagMultipleUsersRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(name: impl Into<String>, users: impl Into<Vec<TagUserItem>>) -> Self {
+        Self {
+            name: name.into(),
+            users: users.into(),
+        }
+    }
 }
 /// What `POST /tags` does, told apart by the fields present: untag companies, tag companies, tag contacts, or create (or rename, with `id`) a tag. The variants overlap (a body that tags companies also has the `name` of a plain create), so they are listed most specific first.
 ///
@@ -9095,6 +10773,14 @@ pub struct TagUserItem {
     /// The identifier Intercom gave the contact.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+}
+#[cfg(feature = "tags")]
+impl TagUserItem {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
 }
 /// The tags attached to an object.
 ///
@@ -9402,6 +11088,13 @@ pub struct TicketContactByEmail {
     /// The contact's email address.
     pub email: String,
 }
+#[cfg(feature = "tickets")]
+impl TicketContactByEmail {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(email: impl Into<String>) -> Self {
+        Self { email: email.into() }
+    }
+}
 /// A contact by the identifier your system gave it.
 ///
 /// Schema `ticket_contact_by_external_id`.
@@ -9411,6 +11104,15 @@ pub struct TicketContactByExternalId {
     /// The identifier your system gave the contact.
     pub external_id: String,
 }
+#[cfg(feature = "tickets")]
+impl TicketContactByExternalId {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(external_id: impl Into<String>) -> Self {
+        Self {
+            external_id: external_id.into(),
+        }
+    }
+}
 /// A contact by the identifier Intercom gave it.
 ///
 /// Schema `ticket_contact_by_id`.
@@ -9419,6 +11121,13 @@ pub struct TicketContactByExternalId {
 pub struct TicketContactById {
     /// The identifier Intercom gave the contact.
     pub id: String,
+}
+#[cfg(feature = "tickets")]
+impl TicketContactById {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
 }
 /// A contact, by Intercom's identifier, by your `external_id`, or by email (created if new).
 ///
@@ -10521,6 +12230,27 @@ pub struct UntagCompanyItem {
     /// Must be `true`.
     pub untag: bool,
 }
+#[cfg(feature = "tags")]
+impl UntagCompanyItem {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(untag: bool) -> Self {
+        Self {
+            company_id: None,
+            id: None,
+            untag: untag,
+        }
+    }
+    /// Sets `company_id`.
+    pub fn company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}
 /// Remove a tag, by name, from one or more companies.
 ///
 /// Schema `untag_company_request`.
@@ -10531,6 +12261,19 @@ pub struct UntagCompanyRequest {
     pub companies: Vec<UntagCompanyItem>,
     /// The name of the tag to remove.
     pub name: String,
+}
+#[cfg(feature = "tags")]
+impl UntagCompanyRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        companies: impl Into<Vec<UntagCompanyItem>>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            companies: companies.into(),
+            name: name.into(),
+        }
+    }
 }
 /// The fields of an article to change.
 ///
@@ -10559,8 +12302,54 @@ pub struct UpdateArticleRequest {
     /// The new title.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated_content: Option<ArticleTranslatedContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub translated_content: crate::Nullable<ArticleTranslatedContent>,
+}
+#[cfg(feature = "articles")]
+impl UpdateArticleRequest {
+    /// Sets `author_id`.
+    pub fn author_id(mut self, value: i64) -> Self {
+        self.author_id = Some(value);
+        self
+    }
+    /// Sets `body`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `parent_id`.
+    pub fn parent_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_id = Some(value.into());
+        self
+    }
+    /// Sets `parent_type`.
+    pub fn parent_type(mut self, value: impl Into<String>) -> Self {
+        self.parent_type = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Into<UpdateArticleRequestState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets `translated_content`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn translated_content(
+        mut self,
+        value: impl Into<crate::Nullable<ArticleTranslatedContent>>,
+    ) -> Self {
+        self.translated_content = value.into();
+        self
+    }
 }
 /// Whether the article is published or a draft.
 #[cfg(feature = "articles")]
@@ -10604,8 +12393,8 @@ crate::codec::string_enum!(UpdateArticleRequestState);
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateContactRequest {
     /// The address of an image to use as the contact's avatar.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub avatar: crate::Nullable<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
     /// The contact's email address.
@@ -10615,26 +12404,93 @@ pub struct UpdateContactRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// When the contact was last seen (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_seen_at: Option<crate::Timestamp>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub last_seen_at: crate::Nullable<crate::Timestamp>,
     /// The contact's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<String>,
     /// The identifier of the admin who owns the contact's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub owner_id: crate::Nullable<i64>,
     /// The contact's phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub phone: crate::Nullable<String>,
     /// Whether the contact is a `user` or a `lead`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// When the contact signed up (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub signed_up_at: Option<crate::Timestamp>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub signed_up_at: crate::Nullable<crate::Timestamp>,
     /// Whether the contact is unsubscribed from emails.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unsubscribed_from_emails: Option<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub unsubscribed_from_emails: crate::Nullable<bool>,
+}
+#[cfg(feature = "contacts")]
+impl UpdateContactRequest {
+    /// Sets `avatar`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn avatar(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.avatar = value.into();
+        self
+    }
+    /// Sets `custom_attributes`.
+    pub fn custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `external_id`.
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// Sets `last_seen_at`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn last_seen_at(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Timestamp>>,
+    ) -> Self {
+        self.last_seen_at = value.into();
+        self
+    }
+    /// Sets `name`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn name(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `owner_id`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn owner_id(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
+        self.owner_id = value.into();
+        self
+    }
+    /// Sets `phone`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn phone(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.phone = value.into();
+        self
+    }
+    /// Sets `role`.
+    pub fn role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+    /// Sets `signed_up_at`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn signed_up_at(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Timestamp>>,
+    ) -> Self {
+        self.signed_up_at = value.into();
+        self
+    }
+    /// Sets `unsubscribed_from_emails`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn unsubscribed_from_emails(
+        mut self,
+        value: impl Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.unsubscribed_from_emails = value.into();
+        self
+    }
 }
 /// The attributes of a conversation to change.
 ///
@@ -10647,6 +12503,19 @@ pub struct UpdateConversationRequest {
     /// Mark the conversation as read (true) or unread (false).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
+}
+#[cfg(feature = "conversations")]
+impl UpdateConversationRequest {
+    /// Sets `custom_attributes`.
+    pub fn custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `read`.
+    pub fn read(mut self, value: bool) -> Self {
+        self.read = Some(value);
+        self
+    }
 }
 /// The settings of a data attribute to change.
 ///
@@ -10668,10 +12537,43 @@ pub struct UpdateDataAttributeRequest {
     pub options: Option<Vec<UpdateDataAttributeRequestOptionsItem>>,
 }
 #[cfg(feature = "data-attributes")]
+impl UpdateDataAttributeRequest {
+    /// Sets `archived`.
+    pub fn archived(mut self, value: bool) -> Self {
+        self.archived = Some(value);
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `messenger_writable`.
+    pub fn messenger_writable(mut self, value: bool) -> Self {
+        self.messenger_writable = Some(value);
+        self
+    }
+    /// Sets `options`.
+    pub fn options(
+        mut self,
+        value: impl Into<Vec<UpdateDataAttributeRequestOptionsItem>>,
+    ) -> Self {
+        self.options = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpdateDataAttributeRequestOptionsItem {
     /// One allowed value.
     pub value: String,
+}
+#[cfg(feature = "data-attributes")]
+impl UpdateDataAttributeRequestOptionsItem {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(value: impl Into<String>) -> Self {
+        Self { value: value.into() }
+    }
 }
 /// The changes to make to a ticket; fields left out stay as they are.
 ///
@@ -10686,8 +12588,8 @@ pub struct UpdateTicketRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<String>,
     /// The company, by the identifier Intercom gave it; null removes it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub company_id: crate::Nullable<String>,
     /// Whether the contacts can see the ticket.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_shared: Option<bool>,
@@ -10706,6 +12608,57 @@ pub struct UpdateTicketRequest {
     /// The new state; it must belong to the ticket's type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_state_id: Option<String>,
+}
+#[cfg(feature = "tickets")]
+impl UpdateTicketRequest {
+    /// Sets `admin_id`.
+    pub fn admin_id(mut self, value: i64) -> Self {
+        self.admin_id = Some(value);
+        self
+    }
+    /// Sets `assignee_id`.
+    pub fn assignee_id(mut self, value: impl Into<String>) -> Self {
+        self.assignee_id = Some(value.into());
+        self
+    }
+    /// Sets `company_id`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn company_id(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.company_id = value.into();
+        self
+    }
+    /// Sets `is_shared`.
+    pub fn is_shared(mut self, value: bool) -> Self {
+        self.is_shared = Some(value);
+        self
+    }
+    /// Sets `open`.
+    pub fn open(mut self, value: bool) -> Self {
+        self.open = Some(value);
+        self
+    }
+    /// Sets `skip_notifications`.
+    pub fn skip_notifications(mut self, value: bool) -> Self {
+        self.skip_notifications = Some(value);
+        self
+    }
+    /// Sets `snoozed_until`.
+    pub fn snoozed_until(mut self, value: crate::Timestamp) -> Self {
+        self.snoozed_until = Some(value);
+        self
+    }
+    /// Sets `ticket_attributes`.
+    pub fn ticket_attributes(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.ticket_attributes = Some(value.into());
+        self
+    }
+    /// Sets `ticket_state_id`.
+    pub fn ticket_state_id(mut self, value: impl Into<String>) -> Self {
+        self.ticket_state_id = Some(value.into());
+        self
+    }
 }
 /// The changes to make to a ticket type's attribute; fields left out stay as they are.
 ///
@@ -10744,6 +12697,59 @@ pub struct UpdateTicketTypeAttributeRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visible_to_contacts: Option<bool>,
 }
+#[cfg(feature = "ticket-type-attributes")]
+impl UpdateTicketTypeAttributeRequest {
+    /// Sets `allow_multiple_values`.
+    pub fn allow_multiple_values(mut self, value: bool) -> Self {
+        self.allow_multiple_values = Some(value);
+        self
+    }
+    /// Sets `archived`.
+    pub fn archived(mut self, value: bool) -> Self {
+        self.archived = Some(value);
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `list_items`.
+    pub fn list_items(mut self, value: impl Into<String>) -> Self {
+        self.list_items = Some(value.into());
+        self
+    }
+    /// Sets `multiline`.
+    pub fn multiline(mut self, value: bool) -> Self {
+        self.multiline = Some(value);
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `required_to_create`.
+    pub fn required_to_create(mut self, value: bool) -> Self {
+        self.required_to_create = Some(value);
+        self
+    }
+    /// Sets `required_to_create_for_contacts`.
+    pub fn required_to_create_for_contacts(mut self, value: bool) -> Self {
+        self.required_to_create_for_contacts = Some(value);
+        self
+    }
+    /// Sets `visible_on_create`.
+    pub fn visible_on_create(mut self, value: bool) -> Self {
+        self.visible_on_create = Some(value);
+        self
+    }
+    /// Sets `visible_to_contacts`.
+    pub fn visible_to_contacts(mut self, value: bool) -> Self {
+        self.visible_to_contacts = Some(value);
+        self
+    }
+}
 /// The changes to make to a ticket type; fields left out stay as they are.
 ///
 /// Schema `update_ticket_type_request`.
@@ -10767,6 +12773,42 @@ pub struct UpdateTicketTypeRequest {
     /// The new name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+#[cfg(feature = "ticket-types")]
+impl UpdateTicketTypeRequest {
+    /// Sets `archived`.
+    pub fn archived(mut self, value: bool) -> Self {
+        self.archived = Some(value);
+        self
+    }
+    /// Sets `category`.
+    pub fn category(
+        mut self,
+        value: impl Into<UpdateTicketTypeRequestCategory>,
+    ) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `icon`.
+    pub fn icon(mut self, value: impl Into<String>) -> Self {
+        self.icon = Some(value.into());
+        self
+    }
+    /// Sets `is_internal`.
+    pub fn is_internal(mut self, value: bool) -> Self {
+        self.is_internal = Some(value);
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 #[cfg(feature = "ticket-types")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -10824,6 +12866,32 @@ pub struct UpdateVisitorRequest {
     /// The identifier the Messenger gave the visitor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+}
+#[cfg(feature = "visitors")]
+impl UpdateVisitorRequest {
+    /// Sets `custom_attributes`.
+    pub fn custom_attributes(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `user_id`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
 }
 /// A person on your website or app who is not a contact yet.
 ///
