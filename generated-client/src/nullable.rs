@@ -78,6 +78,14 @@ impl<T> Nullable<T> {
         }
     }
 
+    /// The value, or `T::default()` for `Absent` and `Null`.
+    pub fn unwrap_or_default(self) -> T
+    where
+        T: Default,
+    {
+        self.into_option().unwrap_or_default()
+    }
+
     /// The value changed by `f`; `Absent` and `Null` stay as they are.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Nullable<U> {
         match self {
