@@ -107,7 +107,8 @@ pub(super) fn emit(name: &Ident, cfg: &TokenStream, members: &[Member], extra: O
         let value = match &m.slot {
             Slot::Required if m.boxed => quote!(Box::new(#field.into())),
             Slot::Required if m.into => quote!(#field.into()),
-            Slot::Required => quote!(#field),
+            // The argument has the field's name and type: the shorthand.
+            Slot::Required => return quote!(#field,),
             Slot::Constant(value) => value.clone(),
             Slot::Optional => quote!(None),
             Slot::Nullable => quote!(crate::Nullable::Absent),

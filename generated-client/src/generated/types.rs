@@ -5365,7 +5365,7 @@ impl CreateArticleRequest {
     /// With the required fields; the optional ones start unset (the methods below set them).
     pub fn new(author_id: i64, title: impl Into<String>) -> Self {
         Self {
-            author_id: author_id,
+            author_id,
             body: None,
             description: None,
             parent_id: None,
@@ -8825,7 +8825,7 @@ impl MessageSender {
     /// With the required fields; the optional ones start unset (the methods below set them).
     pub fn new(id: i64) -> Self {
         Self {
-            id: id,
+            id,
             type_: MessageSenderType::Admin,
         }
     }
@@ -9864,8 +9864,8 @@ impl SetAdminAwayRequest {
     /// With the required fields; the optional ones start unset (the methods below set them).
     pub fn new(away_mode_enabled: bool, away_mode_reassign: bool) -> Self {
         Self {
-            away_mode_enabled: away_mode_enabled,
-            away_mode_reassign: away_mode_reassign,
+            away_mode_enabled,
+            away_mode_reassign,
         }
     }
 }
@@ -10094,7 +10094,7 @@ impl SnoozeConversationRequest {
         Self {
             admin_id: admin_id.into(),
             message_type: SnoozeConversationRequestMessageType::Snoozed,
-            snoozed_until: snoozed_until,
+            snoozed_until,
         }
     }
 }
@@ -12237,7 +12237,7 @@ impl UntagCompanyItem {
         Self {
             company_id: None,
             id: None,
-            untag: untag,
+            untag,
         }
     }
     /// Sets `company_id`.
