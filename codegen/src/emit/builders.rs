@@ -211,7 +211,7 @@ fn setter_name(field: &str, fields: &[String]) -> Ident {
         return format_ident!("{}", field);
     }
     let mut name = format!("with_{field}");
-    while fields.iter().any(|f| *f == name) {
+    while fields.contains(&name) {
         name.push('_');
     }
     format_ident!("{}", name)
