@@ -53,7 +53,9 @@ pub(super) fn member(api: &Api, field: &Field) -> Member {
     let slot = match constant(api, &field.ty, true) {
         Some(value) if field.required && field.nullable => Slot::Constant(quote!(Some(#value))),
         Some(value) if field.required => Slot::Constant(value),
-        _ if field.access == crate::model::Access::ReadOnly && field.nullable => Slot::ReadOnly(quote!(crate::Nullable::Absent)),
+        _ if field.access == crate::model::Access::ReadOnly && field.nullable && !field.required => {
+            Slot::ReadOnly(quote!(crate::Nullable::Absent))
+        }
         _ if field.access == crate::model::Access::ReadOnly => Slot::ReadOnly(quote!(None)),
         _ if field.required && !field.nullable => Slot::Required,
         _ if field.required => Slot::Optional,
