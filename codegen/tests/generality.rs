@@ -45,13 +45,22 @@ fn generated_shape() {
 }
 
 /// The identifiers an operations file binds: `let` (and `let mut`) locals, closure parameters,
-/// and function arguments.
+/// and function arguments; the constructors and setters of the params structs (`impl ..Params`
+/// blocks) are their own scopes and are skipped.
 fn bound_names(text: &str) -> BTreeSet<String> {
     let ident = |s: &str| -> String { s.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect() };
     let mut names = BTreeSet::new();
     let mut in_signature = false;
+    let mut in_params_impl = false;
     for line in text.lines() {
         let trimmed = line.trim_start();
+        if line.starts_with("impl ") && line.ends_with("Params {") {
+            in_params_impl = true;
+        }
+        if in_params_impl {
+            in_params_impl = line != "}";
+            continue;
+        }
         if trimmed.starts_with("//") {
             continue;
         }

@@ -292,6 +292,14 @@ impl<T: Files> Files for Option<T> {
     }
 }
 
+impl<T: Files> Files for crate::Nullable<T> {
+    fn each_file(&self, f: &mut dyn FnMut(&FilePart)) {
+        if let Some(inner) = self.as_ref() {
+            inner.each_file(f);
+        }
+    }
+}
+
 impl<T: Files> Files for Vec<T> {
     fn each_file(&self, f: &mut dyn FnMut(&FilePart)) {
         for inner in self {

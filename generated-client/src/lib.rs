@@ -16,6 +16,7 @@ pub mod encoding;
 pub mod codec;
 pub mod pagination;
 pub mod error;
+pub mod nullable;
 mod redact;
 #[cfg(test)]
 mod hostile_server_tests;
@@ -27,6 +28,7 @@ pub mod generated;
 pub use client::{Client, ClientBuilder, Region, RequestOptions, ResponseCapture};
 pub use encoding::FilePart;
 pub use error::Error;
+pub use nullable::Nullable;
 pub use generated::types;
 pub use timestamp::Timestamp;
 

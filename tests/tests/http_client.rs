@@ -82,13 +82,8 @@ async fn post_sends_the_json_body() {
         .expect(1)
         .mount(&server)
         .await;
-    let request: types::CreateContactRequest = types::CreateContactRequestWithEmail {
-        email: "grace@example.com".to_owned(),
-        role: Some("lead".into()),
-        ..serde_json::from_value(json!({"email": "grace@example.com"})).expect("a minimal request")
-    }
-    .into();
-    let contact = client(&server).contacts().create(&request).await.expect("decodes");
+    let request = types::CreateContactRequestWithEmail::new("grace@example.com").role("lead");
+    let contact = client(&server).contacts().create(request).await.expect("decodes");
     assert_eq!(contact.id.as_deref(), Some("c1"));
 }
 

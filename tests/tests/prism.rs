@@ -373,8 +373,8 @@ async fn every_operation_passes_prism() {
     })
     .await;
     d.call("createContact", |c| async move {
-        let request = body(json!({"role": "user", "email": "ada@example.com", "name": "Ada", "signed_up_at": 1700000000}));
-        c.contacts().create(&request).await
+        let request: types::CreateContactRequest = body(json!({"role": "user", "email": "ada@example.com", "name": "Ada", "signed_up_at": 1700000000}));
+        c.contacts().create(request).await
     })
     .await;
     d.call("mergeContacts", |c| async move {
@@ -422,7 +422,7 @@ async fn every_operation_passes_prism() {
         let request = types::RedactConversationRequest::RedactConversationPartRequest(Box::new(body(json!({
             "type": "conversation_part", "conversation_id": "147", "conversation_part_id": "50"
         }))));
-        c.conversations().redact(&request).await
+        c.conversations().redact(request).await
     })
     .await;
     d.call("searchConversations", |c| async move {
@@ -454,14 +454,14 @@ async fn every_operation_passes_prism() {
         let request = types::ManageConversationRequest::CloseConversationRequest(Box::new(body(json!({
             "message_type": "close", "type": "admin", "admin_id": ADMIN.to_string(), "body": "Solved"
         }))));
-        c.conversations().manage("147", &request).await
+        c.conversations().manage("147", request).await
     })
     .await;
     d.call("replyToConversation", |c| async move {
-        let request = body(json!({
+        let request: types::ReplyConversationRequest = body(json!({
             "message_type": "comment", "type": "admin", "admin_id": ADMIN.to_string(), "body": "On it"
         }));
-        c.conversations().reply("147", &request).await
+        c.conversations().reply("147", request).await
     })
     .await;
     d.call("autoAssignConversation", |c| async move { c.conversations().auto_assign_conversation("147").await })
@@ -556,7 +556,7 @@ async fn every_operation_passes_prism() {
         let request = types::TagRequest::TagCompanyRequest(Box::new(body(json!({
             "name": "Renewal due", "companies": [{"company_id": "acme-1"}, {"id": COMPANY}]
         }))));
-        c.tags().create(&request).await
+        c.tags().create(request).await
     })
     .await;
     d.call("retrieveTag", |c| async move { c.tags().retrieve(TAG).await }).await;
@@ -623,7 +623,7 @@ async fn every_operation_passes_prism() {
             "message_type": "note", "type": "admin", "admin_id": ADMIN.to_string(),
             "body": "<p>Replacement roller shipped today.</p>"
         }))));
-        c.tickets().reply(TICKET, &request).await
+        c.tickets().reply(TICKET, request).await
     })
     .await;
 
@@ -671,7 +671,7 @@ async fn every_operation_passes_prism() {
             "body": "<p>It ships today.</p>", "from": {"type": "admin", "id": ADMIN},
             "to": {"type": "user", "id": CONTACT}, "bcc": [{"type": "lead", "id": OTHER_CONTACT}]
         }))));
-        c.messages().create(&request).await
+        c.messages().create(request).await
     })
     .await;
 

@@ -30,6 +30,8 @@ struct Options {
     runs: usize,
     cargo_runs: usize,
     quick: bool,
+    /// Compile with `cargo check` only: no build, no one-group check, no decode bench.
+    check_only: bool,
     progenitor: bool,
     criterion: bool,
     /// Measure in this build of xtask even if it is a debug build.
@@ -37,7 +39,7 @@ struct Options {
 }
 
 fn parse(root: &Path, args: &[String]) -> Result<Options, String> {
-    let mut options = Options { specs: Vec::new(), runs: 5, cargo_runs: 3, quick: false, progenitor: true, criterion: true, dev: false };
+    let mut options = Options { specs: Vec::new(), runs: 5, cargo_runs: 3, quick: false, check_only: false, progenitor: true, criterion: true, dev: false };
     let mut args = args.iter();
     let count = |value: Option<&String>, flag: &str| -> Result<usize, String> {
         value.and_then(|v| v.parse().ok()).filter(|n| *n > 0).ok_or_else(|| format!("{flag} needs a positive number"))
@@ -48,6 +50,7 @@ fn parse(root: &Path, args: &[String]) -> Result<Options, String> {
             "--runs" => options.runs = count(args.next(), "--runs")?,
             "--cargo-runs" => options.cargo_runs = count(args.next(), "--cargo-runs")?,
             "--quick" => options.quick = true,
+            "--check-only" => options.check_only = true,
             "--no-progenitor" => options.progenitor = false,
             "--no-criterion" => options.criterion = false,
             "--dev" => options.dev = true,
@@ -104,9 +107,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         }
         if let (Some(codegen), false) = (&version.codegen, options.quick) {
             progress(&format!("{label}: compiling the generated crate"));
-            version.compile = Some(compile_ours(root, &work, &mut cargo_runner, codegen, options.cargo_runs));
-            progress(&format!("{label}: decode throughput (release build)"));
-            version.decode = Some(decode_throughput(root, &work, &mut cargo_runner, codegen, options.runs));
+            version.compile = Some(compile_ours(root, &work, &mut cargo_runner, codegen, options.cargo_runs, options.check_only));
+            if !options.check_only {
+                progress(&format!("{label}: decode throughput (release build)"));
+                version.decode = Some(decode_throughput(root, &work, &mut cargo_runner, codegen, options.runs));
+            }
         }
         if let Some(bin) = &progenitor_bin {
             progress(&format!("{label}: cargo-progenitor"));
@@ -120,12 +125,14 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     out.push_str(&size_table(&versions));
     if !options.quick {
         out.push_str(&compile_table(&versions));
-        out.push_str(&decode_table(&versions));
+        if !options.check_only {
+            out.push_str(&decode_table(&versions));
+        }
     }
     if options.progenitor {
         out.push_str(&progenitor_table(&versions, options.quick));
     }
-    if options.criterion && !options.quick {
+    if options.criterion && !options.quick && !options.check_only {
         progress("criterion benches of generated-client (webhook, decode) with --quick");
         out.push_str(&criterion_table(root));
     } else {
@@ -515,7 +522,8 @@ const BUILD: &[&str] = &["build", "--lib", "--quiet", "--message-format=short"];
 struct Compile {
     lines: usize,
     check: (Duration, Duration),
-    build: (Duration, Duration),
+    /// `None` under `--check-only`.
+    build: Option<(Duration, Duration)>,
     /// `cargo check` with the [`ONE_TAG`] feature alone; `None` when the description has no such group.
     one_tag: Option<Result<OneTag, String>>,
 }
@@ -543,13 +551,16 @@ fn write_client(root: &Path, dir: &Path, api: &codegen::model::Api, files: &[cod
     std::fs::remove_dir_all(src.join("bin")).map_err(|e| e.to_string())
 }
 
-fn compile_ours(root: &Path, work: &Path, runner: &mut CargoRunner, codegen: &Codegen, runs: usize) -> Result<Compile, String> {
+fn compile_ours(root: &Path, work: &Path, runner: &mut CargoRunner, codegen: &Codegen, runs: usize, check_only: bool) -> Result<Compile, String> {
     let (api, files) = (&codegen.api, &codegen.output.files);
     let dir = work.join("client");
     write_client(root, &dir, api, files)?;
     let touch = dir.join("src/generated/types.rs");
     let check = runner.clean_and_incremental(&dir, OUR_PACKAGE, CHECK, &touch, runs)?;
-    let build = runner.clean_and_incremental(&dir, OUR_PACKAGE, BUILD, &touch, runs)?;
+    if check_only {
+        return Ok(Compile { lines: files.iter().map(|f| f.contents.lines().count()).sum(), check, build: None, one_tag: None });
+    }
+    let build = Some(runner.clean_and_incremental(&dir, OUR_PACKAGE, BUILD, &touch, runs)?);
     let one_tag = api.features.iter().find(|f| f.name == ONE_TAG).map(|feature| {
         let args = [CHECK, &["--no-default-features", "--features", ONE_TAG]].concat();
         let operations = match &feature.kind {
@@ -583,8 +594,8 @@ fn compile_table(versions: &[Version]) -> String {
                     r.lines,
                     secs(r.check.0),
                     secs(r.check.1),
-                    secs(r.build.0),
-                    secs(r.build.1),
+                    r.build.map_or("-".to_owned(), |b| secs(b.0)),
+                    r.build.map_or("-".to_owned(), |b| secs(b.1)),
                     r.check.0.as_secs_f64() * 1000.0 / operations.max(1) as f64,
                 );
             }

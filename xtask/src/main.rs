@@ -69,7 +69,7 @@ tasks:
                                  call a sample of operations, through a client generated from
                                  a published description (default ../shared/specs/intercom/2.14),
                                  against a Prism mock of it (scripts/validate-specs starts one)
-  bench [--quick] [--runs N] [--cargo-runs N] [--spec PATH ...] [--no-progenitor] [--no-criterion] [--dev]
+  bench [--quick | --check-only] [--runs N] [--cargo-runs N] [--spec PATH ...] [--no-progenitor] [--no-criterion] [--dev]
                                  markdown tables (medians) for each published description: codegen
                                  time per stage against the YAML-parse floor, generated code size,
                                  cargo check/build time of the generated crate, decode throughput of
@@ -77,6 +77,7 @@ tasks:
                                  same descriptions, the criterion benches of generated-client;
                                  --runs: in-process runs (5), --cargo-runs: cargo runs (3),
                                  --quick: compile nothing (codegen, sizes, progenitor generation);
+                                 --check-only: of the compile figures, `cargo check` of all features only;
                                  runs a release build of xtask unless --dev";
 
 fn main() -> ExitCode {

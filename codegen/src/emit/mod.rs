@@ -2,6 +2,7 @@
 //!
 //! This is the only stage that knows Rust syntax.
 
+mod builders;
 mod channels;
 pub mod conformance;
 mod docs;

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::requests::{answer, attach_body, body_arg, header_calls, media_docs, query_call};
-use super::{cfg, code, doc_attr, doc_attrs, doc_attrs_paragraphs, inline, streams, ty_tokens, unalias};
+use super::requests::{answer, attach_body, body_arg, header_calls, media_docs, query_call, takes_into};
+use super::{builders, cfg, code, doc_attr, doc_attrs, doc_attrs_paragraphs, inline, streams, ty_tokens, unalias};
 use crate::model::{Api, BodyMedia, Gate, Method, Operation, Param, ResponseMedia, Ty, TypeKind};
 
 /// The operations by resource group, groups in name order.
@@ -229,6 +229,8 @@ pub(super) enum Passing {
     Ref { slice_like: bool },
     /// `name: Option<&T>`.
     OptionalRef { slice_like: bool },
+    /// `name: impl Into<T>` (a union body: any variant converts).
+    Into,
 }
 
 impl Arg {
@@ -238,7 +240,14 @@ impl Arg {
             Passing::Value => quote!(#name: #ty),
             Passing::Ref { .. } => quote!(#name: &#ty),
             Passing::OptionalRef { .. } => quote!(#name: Option<&#ty>),
+            Passing::Into => quote!(#name: impl Into<#ty>),
         }
+    }
+
+    /// Turns an `impl Into` argument into a reference, as the other arguments are; nothing for the others.
+    fn bind(&self) -> Option<TokenStream> {
+        let (name, ty) = (&self.name, &self.ty);
+        (self.passing == Passing::Into).then(|| quote!(let #name: &#ty = &#name.into();))
     }
 
     /// Turns the borrowed argument into an owned local of the same name (for a stream, which
@@ -249,6 +258,10 @@ impl Arg {
             Passing::Value => None,
             Passing::Ref { .. } => Some(quote!(let #name = #name.to_owned();)),
             Passing::OptionalRef { .. } => Some(quote!(let #name = #name.map(ToOwned::to_owned);)),
+            Passing::Into => {
+                let ty = &self.ty;
+                Some(quote!(let #name: #ty = #name.into();))
+            }
         }
     }
 
@@ -262,7 +275,7 @@ impl Arg {
     pub(super) fn pass(&self) -> TokenStream {
         let name = &self.name;
         match self.passing {
-            Passing::Value => quote!(#name),
+            Passing::Value | Passing::Into => quote!(#name),
             Passing::Ref { .. } => quote!(&#name),
             Passing::OptionalRef { slice_like: true } => quote!(#name.as_deref()),
             Passing::OptionalRef { slice_like: false } => quote!(#name.as_ref()),
@@ -300,7 +313,11 @@ pub(super) fn operation_args(api: &Api, op: &Operation) -> Vec<Arg> {
         let slice_like = matches!(body.media, BodyMedia::Text | BodyMedia::Binary)
             || matches!(unalias(api, &body.ty), Ty::String | Ty::Array(_));
         let ty = body_arg(api, body);
-        let passing = if body.required { Passing::Ref { slice_like } } else { Passing::OptionalRef { slice_like } };
+        let passing = match body.required {
+            true if takes_into(api, body) => Passing::Into,
+            true => Passing::Ref { slice_like },
+            false => Passing::OptionalRef { slice_like },
+        };
         args.push(Arg { name: format_ident!("body"), ty, passing });
     }
     args
@@ -330,6 +347,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         })
         .collect();
     let path = if encode.is_empty() { quote!(#template.to_owned()) } else { quote!(format!(#template)) };
+    let encode: Vec<TokenStream> = args.iter().filter_map(Arg::bind).chain(encode).collect();
 
     let method = method_tokens(op.method);
     let id = &op.id;
@@ -378,11 +396,12 @@ fn emit_params(api: &Api, op: &Operation, cfg: &TokenStream) -> TokenStream {
         false if op.query_params.is_empty() => doc_attr(format!(" Header parameters of {}.", code(&op.id))),
         false => doc_attr(format!(" Query and header parameters of {}.", code(&op.id))),
     };
-    let all_optional = op.query_params.iter().chain(&op.header_params).all(|p| !p.required);
     let query_fields = op.query_params.iter().map(|p| param_field(api, p, false));
     let header_fields = op.header_params.iter().map(|p| param_field(api, p, true));
     let fields = query_fields.chain(header_fields);
-    let default = all_optional.then(|| quote!(Default,));
+    let members: Vec<builders::Member> = op.query_params.iter().chain(&op.header_params).map(|p| builders::param_member(api, p)).collect();
+    let default = builders::derives_default(&members).then(|| quote!(Default,));
+    let builder = builders::emit(&name, cfg, &members, None);
     quote! {
         #doc
         #cfg
@@ -390,6 +409,8 @@ fn emit_params(api: &Api, op: &Operation, cfg: &TokenStream) -> TokenStream {
         pub struct #name {
             #(#fields)*
         }
+
+        #builder
     }
 }
 

@@ -69,6 +69,11 @@ pub fn body_arg(api: &Api, body: &Body) -> TokenStream {
     }
 }
 
+/// Whether a required body is taken as `impl Into<..>`: a union, which each variant converts to.
+pub fn takes_into(api: &Api, body: &Body) -> bool {
+    !matches!(body.media, BodyMedia::Text | BodyMedia::Binary) && definition(api, &body.ty).is_some_and(|d| matches!(d.kind, TypeKind::Union(_)))
+}
+
 /// The builder call that adds `body` (a reference to the body argument).
 pub fn attach_body(api: &Api, body: &Body) -> TokenStream {
     let media_type = &body.media_type;

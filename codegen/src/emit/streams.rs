@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::operations::{operation_args, Arg, Passing, MAX_ARGS};
-use super::{definition, doc_attr, ty_tokens};
+use super::{builders, definition, doc_attr, ty_tokens};
 use crate::model::{Api, Field, Operation, PageRequest, PageStyle, Pagination, Ty, TypeKind};
 
 /// The field of the struct behind `ty` with a given wire name.
@@ -164,7 +164,11 @@ fn page_walk(api: &Api, op: &Operation, pagination: &Pagination, response: &Ty) 
             } else {
                 quote!(body.#holder_name)
             };
-            let value = if !cursor_field.required || cursor_field.nullable { quote!(Some(cursor)) } else { quote!(cursor) };
+            let value = match definition(api, &holder.ty) {
+                Some(owner) if builders::tri_state(owner, cursor_field) => quote!(crate::Nullable::Value(cursor)),
+                _ if !cursor_field.required || cursor_field.nullable => quote!(Some(cursor)),
+                _ => quote!(cursor),
+            };
             let next = reach(api, quote!(page), response, &path)?;
             (
                 quote!(crate::pagination::cursor),

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{cfg, code, doc_attr, doc_attrs, ty_tokens};
+use super::{builders, cfg, code, doc_attr, doc_attrs, ty_tokens};
 use crate::model::{Access, Api, Gate, StringEnum, Struct, Ty, TypeDef, TypeKind, Union};
 use crate::name::UNKNOWN_VARIANT;
 
@@ -46,7 +46,7 @@ fn emit_type(api: &Api, def: &TypeDef, cfg: &TokenStream) -> TokenStream {
     }
     let docs = doc_attrs((!doc_text.is_empty()).then_some(doc_text.as_str()));
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(api, &name, docs, cfg, s),
+        TypeKind::Struct(s) => emit_struct(api, &name, docs, cfg, s, def),
         TypeKind::Enum(e) => emit_enum(&name, docs, cfg, e),
         TypeKind::Union(u) => emit_union(api, &name, docs, cfg, u),
         TypeKind::Alias(ty) => {
@@ -56,7 +56,7 @@ fn emit_type(api: &Api, def: &TypeDef, cfg: &TokenStream) -> TokenStream {
     }
 }
 
-fn emit_struct(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, cfg: &TokenStream, s: &Struct) -> TokenStream {
+fn emit_struct(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, cfg: &TokenStream, s: &Struct, def: &TypeDef) -> TokenStream {
     let mut all_optional = true;
     let fields = s.fields.iter().map(|field| {
         let rust = format_ident!("{}", field.rust_name);
@@ -83,6 +83,9 @@ fn emit_struct(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, cfg: &To
             // Required but nullable: always sent, `null` when `None`.
             let attr = rename.map(|r| quote!(#[serde(#r)]));
             quote! { #docs #attr pub #rust: Option<#ty>, }
+        } else if builders::tri_state(def, field) {
+            // Left out, `null` or a value: a request may need to clear it.
+            quote! { #docs #[serde(#rename default, skip_serializing_if = "crate::Nullable::is_absent")] pub #rust: crate::Nullable<#ty>, }
         } else {
             quote! { #docs #[serde(#rename skip_serializing_if = "Option::is_none")] pub #rust: Option<#ty>, }
         }
@@ -96,7 +99,14 @@ fn emit_struct(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, cfg: &To
             pub additional_properties: std::collections::BTreeMap<String, #value>,
         }
     });
-    let default = all_optional.then(|| quote!(Default,));
+    let (builder, derive_default) = if def.sent {
+        let members: Vec<builders::Member> = s.fields.iter().map(|field| builders::member(api, field)).collect();
+        let extra = s.additional.as_ref().map(|_| format_ident!("additional_properties"));
+        (builders::emit(name, cfg, &members, extra.as_ref()), builders::derives_default(&members))
+    } else {
+        (TokenStream::new(), all_optional)
+    };
+    let default = derive_default.then(|| quote!(Default,));
     quote! {
         #docs
         #cfg
@@ -105,6 +115,8 @@ fn emit_struct(api: &Api, name: &proc_macro2::Ident, docs: TokenStream, cfg: &To
             #(#fields)*
             #additional
         }
+
+        #builder
     }
 }
 

@@ -7,6 +7,8 @@
 //! webhook reaches. A type only one way keeps the field required where it always travels: a
 //! response-only type keeps its required `readOnly` `id`. Types nothing reaches are treated as
 //! both ways. One Rust type serves both directions, so a user never converts between two.
+//!
+//! It also marks the types a request reaches ([`super::TypeDef::sent`]).
 
 use super::features::reach;
 use super::{Access, Api, Ty, TypeId, TypeKind};
@@ -15,7 +17,7 @@ pub fn relax_required(api: &mut Api) {
     let mut requests: Vec<&Ty> = Vec::new();
     let mut responses: Vec<&Ty> = Vec::new();
     for op in &api.operations {
-        requests.extend(op.path_params.iter().chain(&op.query_params).map(|p| &p.ty));
+        requests.extend(op.path_params.iter().chain(&op.query_params).chain(&op.header_params).map(|p| &p.ty));
         requests.extend(op.body.iter().map(|b| &b.ty));
         responses.extend(op.response.iter());
         responses.extend(op.responses.iter().map(|r| &r.ty));
@@ -33,6 +35,9 @@ pub fn relax_required(api: &mut Api) {
         .map(TypeId)
         .map(|id| (sent.contains(&id) || unused(&id), received.contains(&id) || unused(&id)))
         .collect();
+    for (index, def) in api.types.iter_mut().enumerate() {
+        def.sent = sent.contains(&TypeId(index));
+    }
     for (def, (in_requests, in_responses)) in api.types.iter_mut().zip(relax) {
         let TypeKind::Struct(s) = &mut def.kind else { continue };
         for field in &mut s.fields {

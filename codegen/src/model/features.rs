@@ -208,6 +208,7 @@ mod tests {
                     .collect(),
                 additional: None,
             }),
+            sent: false,
             rust_name: String::new(),
         }
     }

@@ -58,6 +58,10 @@ pub struct TypeDef {
     /// `file#pointer` where the schema was found.
     pub origin: String,
     pub kind: TypeKind,
+    /// A request reaches it (a body, a parameter, through fields, variants and aliases): a
+    /// struct gets a constructor and setters, and its optional nullable fields can be sent as
+    /// `null`. Set by `access`.
+    pub sent: bool,
     /// Filled by the naming stage.
     pub rust_name: String,
 }

@@ -108,6 +108,7 @@ impl<'d> TypeSpace<'d> {
             docs: schema.and_then(docs_of),
             origin: self.docs.describe(node),
             kind: TypeKind::Alias(Ty::Any),
+            sent: false,
             rust_name: String::new(),
         });
         self.by_node.insert(node.clone(), id);
@@ -204,6 +205,7 @@ impl<'d> TypeSpace<'d> {
             docs: value.and_then(docs_of),
             origin: self.docs.describe(node),
             kind,
+            sent: false,
             rust_name: String::new(),
         });
         id

@@ -30,7 +30,7 @@ pub const PRELUDE: &[&str] = &[
 /// `webhooks::Notification`) need no place here.
 pub const GENERATED_CODE_TYPES: &[&str] = &[
     "Client", "ClientBuilder", "Region", "RequestOptions", "ResponseCapture", "Error", "Method", "Serialize",
-    "Deserialize", "Timestamp", "FilePart", "Topic", "WebhookEvent", "Value", "Map", "BTreeMap", "Scalars", "D", "E",
+    "Deserialize", "Timestamp", "FilePart", "Nullable", "Topic", "WebhookEvent", "Value", "Map", "BTreeMap", "Scalars", "D", "E",
 ];
 
 /// Every public type, trait and re-exported item of the hand-written runtime (a test reads its
@@ -45,7 +45,7 @@ pub const RUNTIME_TYPES: &[&str] = &[
 
 /// The crate's modules, and the generated ones (the crate root and `generated` hold them).
 pub const CRATE_MODULES: &[&str] =
-    &["client", "codec", "encoding", "error", "generated", "pagination", "timestamp", "webhook", "operations", "types", "webhooks"];
+    &["client", "codec", "encoding", "error", "generated", "nullable", "pagination", "timestamp", "webhook", "operations", "types", "webhooks"];
 
 /// Every method of the runtime's `Client`, public or not (an inherent method of the same name in
 /// another `impl Client` would not compile, or would hide it).

@@ -6,32 +6,18 @@
 #[cfg(
     any(
         feature = "admins",
-        feature = "ai-content",
         feature = "articles",
-        feature = "away-status-reasons",
-        feature = "brands",
-        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
-        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
-        feature = "data-export",
-        feature = "emails",
-        feature = "fin-agent",
-        feature = "help-center",
-        feature = "internal-articles",
-        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
-        feature = "news",
         feature = "notes",
-        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
-        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
@@ -40,8 +26,7 @@
         feature = "tickets",
         feature = "unreferenced-schemas",
         feature = "visitors",
-        feature = "webhooks",
-        feature = "workflows"
+        feature = "webhooks"
     )
 )]
 use serde::{Deserialize, Serialize};
@@ -600,6 +585,47 @@ pub struct AdminReplyConversationRequest {
     #[serde(rename = "type")]
     pub type_: AdminReplyConversationRequestType,
 }
+#[cfg(feature = "conversations")]
+impl AdminReplyConversationRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        admin_id: impl Into<String>,
+        message_type: impl Into<AdminReplyConversationRequestMessageType>,
+    ) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            attachment_files: None,
+            attachment_urls: None,
+            body: None,
+            created_at: None,
+            message_type: message_type.into(),
+            type_: AdminReplyConversationRequestType::Admin,
+        }
+    }
+    /// Sets `attachment_files`.
+    pub fn attachment_files(
+        mut self,
+        value: impl Into<Vec<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into());
+        self
+    }
+    /// Sets `attachment_urls`.
+    pub fn attachment_urls(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.attachment_urls = Some(value.into());
+        self
+    }
+    /// Sets `body`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+}
 /// A `comment` the contact sees, or a `note` only teammates see.
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -696,6 +722,56 @@ pub struct AdminReplyTicketRequest {
     pub type_: AdminReplyTicketRequestType,
 }
 #[cfg(feature = "tickets")]
+impl AdminReplyTicketRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        admin_id: impl Into<String>,
+        message_type: impl Into<AdminReplyTicketRequestMessageType>,
+    ) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            attachment_urls: None,
+            body: None,
+            created_at: None,
+            cross_post: None,
+            message_type: message_type.into(),
+            reply_options: None,
+            skip_notifications: None,
+            type_: AdminReplyTicketRequestType::Admin,
+        }
+    }
+    /// Sets `attachment_urls`.
+    pub fn attachment_urls(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.attachment_urls = Some(value.into());
+        self
+    }
+    /// Sets `body`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets `cross_post`.
+    pub fn cross_post(mut self, value: bool) -> Self {
+        self.cross_post = Some(value);
+        self
+    }
+    /// Sets `reply_options`.
+    pub fn reply_options(mut self, value: impl Into<Vec<QuickReplyOption>>) -> Self {
+        self.reply_options = Some(value.into());
+        self
+    }
+    /// Sets `skip_notifications`.
+    pub fn skip_notifications(mut self, value: bool) -> Self {
+        self.skip_notifications = Some(value);
+        self
+    }
+}
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AdminReplyTicketRequestMessageType {
@@ -774,6 +850,16 @@ pub struct AdminTagRequest {
     /// The identifier of the tag.
     pub id: String,
 }
+#[cfg(feature = "tags")]
+impl AdminTagRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(admin_id: impl Into<String>, id: impl Into<String>) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            id: id.into(),
+        }
+    }
+}
 #[cfg(any(feature = "admins", feature = "notes", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -812,6 +898,13 @@ crate::codec::string_enum!(AdminType);
 pub struct AdminUntagRequest {
     /// The identifier of the admin who removes the tag.
     pub admin_id: String,
+}
+#[cfg(feature = "tags")]
+impl AdminUntagRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(admin_id: impl Into<String>) -> Self {
+        Self { admin_id: admin_id.into() }
+    }
 }
 /// The admin behind an access token, with the workspace it belongs to.
 ///
@@ -1077,45 +1170,6 @@ impl From<&str> for AiAgentSourceType {
 }
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(AiAgentSourceType);
-/// A call registered for Fin Voice, and what Intercom made of it.
-///
-/// Schema `ai_call_response`.
-#[cfg(feature = "calls")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AiCallResponse {
-    /// The workspace's number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<i64>,
-    /// A summary of the call, at most 256 characters; empty when there is none.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_summary: Option<String>,
-    /// The transcript's entries.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_transcript: Option<
-        Vec<std::collections::BTreeMap<String, serde_json::Value>>,
-    >,
-    /// The identifier the phone platform gave the call.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_call_id: Option<String>,
-    /// The number Intercom gave the registration.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// What the caller wanted, as Intercom classified it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub intent: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
-    /// The Intercom call it was matched to, once it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub intercom_call_id: Option<String>,
-    /// The conversation created for the call, once there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub intercom_conversation_id: Option<String>,
-    /// `registered`, `in-progress`, or how the call was resolved.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// The caller's number, in E.164 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_phone_number: Option<String>,
-}
 /// A workspace (called an app in older parts of the API).
 ///
 /// Schema `app`.
@@ -1209,8 +1263,6 @@ pub struct Article {
     /// Whether the article is published or still a draft.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ArticleState>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Tags>,
     /// The title of the article.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -1254,14 +1306,69 @@ pub struct ArticleContent {
     /// The title in this language.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ArticleContentType>,
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
+    )]
+    pub type_: crate::Nullable<ArticleContentType>,
     /// When this version was last changed (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::Timestamp>,
     /// The public address of this version, once published.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub url: crate::Nullable<String>,
+}
+#[cfg(any(feature = "articles", feature = "webhooks"))]
+impl ArticleContent {
+    /// Sets `author_id`.
+    pub fn author_id(mut self, value: i64) -> Self {
+        self.author_id = Some(value);
+        self
+    }
+    /// Sets `body`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Into<ArticleContentState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets `type_`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn type_(
+        mut self,
+        value: impl Into<crate::Nullable<ArticleContentType>>,
+    ) -> Self {
+        self.type_ = value.into();
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, value: crate::Timestamp) -> Self {
+        self.updated_at = Some(value);
+        self
+    }
+    /// Sets `url`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn url(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.url = value.into();
+        self
+    }
 }
 /// Whether this version is published or still a draft.
 #[cfg(any(feature = "articles", feature = "webhooks"))]
@@ -1381,8 +1488,6 @@ pub struct ArticleListItem {
     /// Whether the article is published or still a draft.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ArticleListItemState>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Tags>,
     /// The title of the article.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -1495,126 +1600,6 @@ impl From<&str> for ArticleListType {
 }
 #[cfg(feature = "articles")]
 crate::codec::string_enum!(ArticleListType);
-/// A piece of text, either matching the phrase (`highlight`) or around it (`plain`).
-///
-/// Schema `article_search_highlight_text`.
-#[cfg(feature = "articles")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ArticleSearchHighlightText {
-    /// The text of the piece.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ArticleSearchHighlightTextType>,
-}
-#[cfg(feature = "articles")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ArticleSearchHighlightTextType {
-    /// `highlight`
-    Highlight,
-    /// `plain`
-    Plain,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "articles")]
-impl ArticleSearchHighlightTextType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Highlight => "highlight",
-            Self::Plain => "plain",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "articles")]
-impl From<&str> for ArticleSearchHighlightTextType {
-    fn from(value: &str) -> Self {
-        match value {
-            "highlight" => Self::Highlight,
-            "plain" => Self::Plain,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "articles")]
-crate::codec::string_enum!(ArticleSearchHighlightTextType);
-/// Where the searched phrase occurs in one article.
-///
-/// Schema `article_search_highlights`.
-#[cfg(feature = "articles")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ArticleSearchHighlights {
-    /// The identifier of the article.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub article_id: Option<String>,
-    /// Passages of the summary and body, each cut into plain and highlighted pieces.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub highlighted_summary: Option<Vec<Vec<ArticleSearchHighlightText>>>,
-    /// The title, cut into plain and highlighted pieces.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub highlighted_title: Option<Vec<ArticleSearchHighlightText>>,
-}
-/// The articles that match a search, with the highlighted passages when asked for.
-///
-/// Schema `article_search_response`.
-#[cfg(feature = "articles")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ArticleSearchResponse {
-    /// The matching articles and their highlights.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<ArticleSearchResponseData>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pages: Option<CursorPages>,
-    /// How many articles match.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ArticleSearchResponseType>,
-}
-/// The matching articles and their highlights.
-#[cfg(feature = "articles")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ArticleSearchResponseData {
-    /// The matching articles.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub articles: Option<Vec<Article>>,
-    /// One entry per matching article (sent with `highlight=true`), naming the article by `article_id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub highlights: Option<Vec<ArticleSearchHighlights>>,
-}
-#[cfg(feature = "articles")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ArticleSearchResponseType {
-    /// `list`
-    List,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "articles")]
-impl ArticleSearchResponseType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "articles")]
-impl From<&str> for ArticleSearchResponseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "articles")]
-crate::codec::string_enum!(ArticleSearchResponseType);
 /// Whether the article is published or still a draft.
 #[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1713,82 +1698,294 @@ crate::codec::string_enum!(ArticleStatisticsType);
 #[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ArticleTranslatedContent {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ar: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bg: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bs: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ca: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cs: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub da: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub de: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub el: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub en: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub es: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub et: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fi: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fr: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub he: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hr: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hu: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub it: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ja: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ko: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lt: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lv: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mn: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nb: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nl: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pl: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pt: Option<ArticleContent>,
-    #[serde(rename = "pt-BR", skip_serializing_if = "Option::is_none")]
-    pub pt_br: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ro: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ru: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sl: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sr: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sv: Option<ArticleContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tr: Option<ArticleContent>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ArticleTranslatedContentType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vi: Option<ArticleContent>,
-    #[serde(rename = "zh-CN", skip_serializing_if = "Option::is_none")]
-    pub zh_cn: Option<ArticleContent>,
-    #[serde(rename = "zh-TW", skip_serializing_if = "Option::is_none")]
-    pub zh_tw: Option<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ar: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub bg: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub bs: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ca: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub cs: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub da: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub de: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub el: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub en: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub es: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub et: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub fi: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub fr: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub he: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub hr: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub hu: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub id: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub it: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ja: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ko: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub lt: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub lv: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub mn: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub nb: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub nl: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub pl: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub pt: crate::Nullable<ArticleContent>,
+    #[serde(
+        rename = "pt-BR",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
+    )]
+    pub pt_br: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ro: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ru: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub sl: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub sr: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub sv: crate::Nullable<ArticleContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub tr: crate::Nullable<ArticleContent>,
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
+    )]
+    pub type_: crate::Nullable<ArticleTranslatedContentType>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub vi: crate::Nullable<ArticleContent>,
+    #[serde(
+        rename = "zh-CN",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
+    )]
+    pub zh_cn: crate::Nullable<ArticleContent>,
+    #[serde(
+        rename = "zh-TW",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
+    )]
+    pub zh_tw: crate::Nullable<ArticleContent>,
+}
+#[cfg(any(feature = "articles", feature = "webhooks"))]
+impl ArticleTranslatedContent {
+    /// Sets `ar`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn ar(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.ar = value.into();
+        self
+    }
+    /// Sets `bg`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn bg(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.bg = value.into();
+        self
+    }
+    /// Sets `bs`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn bs(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.bs = value.into();
+        self
+    }
+    /// Sets `ca`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn ca(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.ca = value.into();
+        self
+    }
+    /// Sets `cs`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn cs(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.cs = value.into();
+        self
+    }
+    /// Sets `da`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn da(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.da = value.into();
+        self
+    }
+    /// Sets `de`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn de(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.de = value.into();
+        self
+    }
+    /// Sets `el`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn el(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.el = value.into();
+        self
+    }
+    /// Sets `en`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn en(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.en = value.into();
+        self
+    }
+    /// Sets `es`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn es(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.es = value.into();
+        self
+    }
+    /// Sets `et`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn et(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.et = value.into();
+        self
+    }
+    /// Sets `fi`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn fi(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.fi = value.into();
+        self
+    }
+    /// Sets `fr`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn fr(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.fr = value.into();
+        self
+    }
+    /// Sets `he`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn he(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.he = value.into();
+        self
+    }
+    /// Sets `hr`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn hr(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.hr = value.into();
+        self
+    }
+    /// Sets `hu`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn hu(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.hu = value.into();
+        self
+    }
+    /// Sets `id`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn id(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `it`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn it(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.it = value.into();
+        self
+    }
+    /// Sets `ja`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn ja(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.ja = value.into();
+        self
+    }
+    /// Sets `ko`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn ko(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.ko = value.into();
+        self
+    }
+    /// Sets `lt`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.lt = value.into();
+        self
+    }
+    /// Sets `lv`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn lv(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.lv = value.into();
+        self
+    }
+    /// Sets `mn`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn mn(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.mn = value.into();
+        self
+    }
+    /// Sets `nb`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn nb(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.nb = value.into();
+        self
+    }
+    /// Sets `nl`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn nl(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.nl = value.into();
+        self
+    }
+    /// Sets `pl`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn pl(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.pl = value.into();
+        self
+    }
+    /// Sets `pt`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn pt(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.pt = value.into();
+        self
+    }
+    /// Sets `pt_br`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn pt_br(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.pt_br = value.into();
+        self
+    }
+    /// Sets `ro`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn ro(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.ro = value.into();
+        self
+    }
+    /// Sets `ru`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn ru(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.ru = value.into();
+        self
+    }
+    /// Sets `sl`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn sl(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.sl = value.into();
+        self
+    }
+    /// Sets `sr`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn sr(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.sr = value.into();
+        self
+    }
+    /// Sets `sv`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn sv(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.sv = value.into();
+        self
+    }
+    /// Sets `tr`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn tr(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.tr = value.into();
+        self
+    }
+    /// Sets `type_`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn type_(
+        mut self,
+        value: impl Into<crate::Nullable<ArticleTranslatedContentType>>,
+    ) -> Self {
+        self.type_ = value.into();
+        self
+    }
+    /// Sets `vi`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn vi(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.vi = value.into();
+        self
+    }
+    /// Sets `zh_cn`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn zh_cn(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.zh_cn = value.into();
+        self
+    }
+    /// Sets `zh_tw`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn zh_tw(mut self, value: impl Into<crate::Nullable<ArticleContent>>) -> Self {
+        self.zh_tw = value.into();
+        self
+    }
 }
 #[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -1869,6 +2066,28 @@ pub struct AssignConversationRequest {
     pub type_: AssignConversationRequestType,
 }
 #[cfg(feature = "conversations")]
+impl AssignConversationRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        admin_id: impl Into<String>,
+        assignee_id: impl Into<String>,
+        type_: impl Into<AssignConversationRequestType>,
+    ) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            assignee_id: assignee_id.into(),
+            body: None,
+            message_type: AssignConversationRequestMessageType::Assignment,
+            type_: type_.into(),
+        }
+    }
+    /// Sets `body`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AssignConversationRequestMessageType {
@@ -1942,6 +2161,13 @@ pub struct AttachContactToCompanyRequest {
     /// The identifier Intercom gave the company.
     pub id: String,
 }
+#[cfg(feature = "companies")]
+impl AttachContactToCompanyRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
 /// The contact to add to a conversation, and who adds it.
 ///
 /// Schema `attach_contact_to_conversation_request`.
@@ -1954,6 +2180,19 @@ pub struct AttachContactToConversationRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<CustomerRequest>,
 }
+#[cfg(feature = "conversations")]
+impl AttachContactToConversationRequest {
+    /// Sets `admin_id`.
+    pub fn admin_id(mut self, value: impl Into<String>) -> Self {
+        self.admin_id = Some(value.into());
+        self
+    }
+    /// Sets `customer`.
+    pub fn customer(mut self, value: impl Into<CustomerRequest>) -> Self {
+        self.customer = Some(value.into());
+        self
+    }
+}
 /// The subscription type to add to a contact's choices.
 ///
 /// Schema `attach_subscription_type_request`.
@@ -1964,6 +2203,19 @@ pub struct AttachSubscriptionTypeRequest {
     pub consent_type: AttachSubscriptionTypeRequestConsentType,
     /// The identifier Intercom gave the subscription type.
     pub id: String,
+}
+#[cfg(feature = "subscription-types")]
+impl AttachSubscriptionTypeRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        consent_type: impl Into<AttachSubscriptionTypeRequestConsentType>,
+        id: impl Into<String>,
+    ) -> Self {
+        Self {
+            consent_type: consent_type.into(),
+            id: id.into(),
+        }
+    }
 }
 /// The subscription type's consent type: adding an `opt_in` type opts the contact in, adding an `opt_out` type opts the contact out.
 #[cfg(feature = "subscription-types")]
@@ -2009,491 +2261,13 @@ pub struct AttachTagRequest {
     /// The identifier of the tag.
     pub id: String,
 }
-/// A reason a teammate can pick when going away.
-///
-/// Schema `away_status_reason`.
-#[cfg(feature = "away-status-reasons")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AwayStatusReason {
-    /// When the reason was created (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::Timestamp>,
-    /// Whether the reason was deleted (it is still listed).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
-    /// The emoji shown beside the label.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub emoji: Option<String>,
-    /// The identifier Intercom gave the reason.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The text teammates see.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// Where the reason sits in the list, from 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<i64>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<AwayStatusReasonType>,
-    /// When the reason was last changed (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::Timestamp>,
-}
-/// The workspace's away status reasons.
-///
-/// Schema `away_status_reason_list`.
-#[cfg(feature = "away-status-reasons")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct AwayStatusReasonList {
-    /// The reasons, in display order.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<AwayStatusReason>>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<AwayStatusReasonListType>,
-}
-#[cfg(feature = "away-status-reasons")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AwayStatusReasonListType {
-    /// `list`
-    List,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "away-status-reasons")]
-impl AwayStatusReasonListType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
+#[cfg(feature = "tags")]
+impl AttachTagRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
     }
 }
-#[cfg(feature = "away-status-reasons")]
-impl From<&str> for AwayStatusReasonListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "away-status-reasons")]
-crate::codec::string_enum!(AwayStatusReasonListType);
-#[cfg(feature = "away-status-reasons")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AwayStatusReasonType {
-    /// `away_status_reason`
-    AwayStatusReason,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "away-status-reasons")]
-impl AwayStatusReasonType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwayStatusReason => "away_status_reason",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "away-status-reasons")]
-impl From<&str> for AwayStatusReasonType {
-    fn from(value: &str) -> Self {
-        match value {
-            "away_status_reason" => Self::AwayStatusReason,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "away-status-reasons")]
-crate::codec::string_enum!(AwayStatusReasonType);
-/// A brand of the workspace: a name, a help center and a default sender address. The default brand's identifier is the workspace's.
-///
-/// Schema `brand`.
-#[cfg(feature = "brands")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Brand {
-    /// When the brand was created (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::Timestamp>,
-    /// The sender address (an email setting) the brand uses by default.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_address_settings_id: Option<String>,
-    /// The help center of the brand.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub help_center_id: Option<String>,
-    /// The identifier Intercom gave the brand.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Whether this is the workspace's default brand.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_default: Option<bool>,
-    /// The brand's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<BrandType>,
-    /// When the brand was last changed (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::Timestamp>,
-}
-/// The workspace's brands.
-///
-/// Schema `brand_list`.
-#[cfg(feature = "brands")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct BrandList {
-    /// The brands.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Brand>>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<BrandListType>,
-}
-#[cfg(feature = "brands")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BrandListType {
-    /// `list`
-    List,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "brands")]
-impl BrandListType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "brands")]
-impl From<&str> for BrandListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "brands")]
-crate::codec::string_enum!(BrandListType);
-#[cfg(feature = "brands")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BrandType {
-    /// `brand`
-    Brand,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "brands")]
-impl BrandType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Brand => "brand",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "brands")]
-impl From<&str> for BrandType {
-    fn from(value: &str) -> Self {
-        match value {
-            "brand" => Self::Brand,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "brands")]
-crate::codec::string_enum!(BrandType);
-/// A phone call held through Intercom.
-///
-/// Schema `call`.
-#[cfg(feature = "calls")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Call {
-    /// The teammate on the call, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub admin_id: Option<String>,
-    /// When the call was picked up (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub answered_at: Option<crate::Timestamp>,
-    /// The kind of call, such as `phone`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_type: Option<String>,
-    /// The contact on the call, if known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_id: Option<String>,
-    /// The conversation the call belongs to, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conversation_id: Option<String>,
-    /// When Intercom recorded the call (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::Timestamp>,
-    /// `inbound` or `outbound`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub direction: Option<String>,
-    /// When the call ended (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ended_at: Option<crate::Timestamp>,
-    /// Why the call ended, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ended_reason: Option<String>,
-    /// The API address of the recording of Fin's part of the call, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fin_recording_url: Option<String>,
-    /// The API address of the transcript of Fin's part of the call, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fin_transcription_url: Option<String>,
-    /// The identifier Intercom gave the call.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// When the call started ringing (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub initiated_at: Option<crate::Timestamp>,
-    /// The other party's number, in E.164 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// The API address of the recording (see `retrieveCallRecording`), if there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recording_url: Option<String>,
-    /// Where the call stands, such as `completed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
-    /// The API address of the transcript, if there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub transcription_url: Option<String>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<CallType>,
-    /// When the call was last changed (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::Timestamp>,
-}
-/// A page of calls.
-///
-/// Schema `call_list`.
-#[cfg(feature = "calls")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallList {
-    /// The calls of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Call>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pages: Option<CursorPages>,
-    /// How many calls there are in all.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<CallListType>,
-}
-#[cfg(feature = "calls")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallListType {
-    /// `list`
-    List,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "calls")]
-impl CallListType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "calls")]
-impl From<&str> for CallListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "calls")]
-crate::codec::string_enum!(CallListType);
-#[cfg(feature = "calls")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallType {
-    /// `call`
-    Call,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "calls")]
-impl CallType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Call => "call",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "calls")]
-impl From<&str> for CallType {
-    fn from(value: &str) -> Self {
-        match value {
-            "call" => Self::Call,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "calls")]
-crate::codec::string_enum!(CallType);
-/// A call, with its transcript when there is one.
-///
-/// Schema `call_with_transcript`.
-#[cfg(feature = "calls")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallWithTranscript {
-    /// The teammate on the call, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub admin_id: Option<String>,
-    /// When the call was picked up (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub answered_at: Option<crate::Timestamp>,
-    /// The kind of call, such as `phone`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_type: Option<String>,
-    /// The contact on the call, if known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact_id: Option<String>,
-    /// The conversation the call belongs to, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conversation_id: Option<String>,
-    /// When Intercom recorded the call (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::Timestamp>,
-    /// `inbound` or `outbound`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub direction: Option<String>,
-    /// When the call ended (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ended_at: Option<crate::Timestamp>,
-    /// Why the call ended, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ended_reason: Option<String>,
-    /// The API address of the recording of Fin's part of the call, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fin_recording_url: Option<String>,
-    /// The API address of the transcript of Fin's part of the call, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fin_transcription_url: Option<String>,
-    /// The identifier Intercom gave the call.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// When the call started ringing (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub initiated_at: Option<crate::Timestamp>,
-    /// The other party's number, in E.164 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// The API address of the recording (see `retrieveCallRecording`), if there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recording_url: Option<String>,
-    /// Where the call stands, such as `completed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<String>,
-    /// The API address of the transcript, if there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub transcription_url: Option<String>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<CallWithTranscriptType>,
-    /// When the call was last changed (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::Timestamp>,
-    /// The transcript's entries (empty when there is none).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub transcript: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
-    /// Where the transcript stands, such as `completed`, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub transcript_status: Option<String>,
-}
-/// Calls with their transcripts.
-///
-/// Schema `call_with_transcript_list`.
-#[cfg(feature = "calls")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallWithTranscriptList {
-    /// The calls.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<CallWithTranscript>>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<CallWithTranscriptListType>,
-}
-#[cfg(feature = "calls")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallWithTranscriptListType {
-    /// `list`
-    List,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "calls")]
-impl CallWithTranscriptListType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "calls")]
-impl From<&str> for CallWithTranscriptListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "calls")]
-crate::codec::string_enum!(CallWithTranscriptListType);
-#[cfg(feature = "calls")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallWithTranscriptType {
-    /// `call`
-    Call,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "calls")]
-impl CallWithTranscriptType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Call => "call",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "calls")]
-impl From<&str> for CallWithTranscriptType {
-    fn from(value: &str) -> Self {
-        match value {
-            "call" => Self::Call,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "calls")]
-crate::codec::string_enum!(CallWithTranscriptType);
 /// Close a conversation.
 ///
 /// Schema `close_conversation_request`.
@@ -2508,6 +2282,23 @@ pub struct CloseConversationRequest {
     pub message_type: CloseConversationRequestMessageType,
     #[serde(rename = "type")]
     pub type_: CloseConversationRequestType,
+}
+#[cfg(feature = "conversations")]
+impl CloseConversationRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(admin_id: impl Into<String>) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            body: None,
+            message_type: CloseConversationRequestMessageType::Close,
+            type_: CloseConversationRequestType::Admin,
+        }
+    }
+    /// Sets `body`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
 }
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2569,98 +2360,6 @@ impl From<&str> for CloseConversationRequestType {
 }
 #[cfg(feature = "conversations")]
 crate::codec::string_enum!(CloseConversationRequestType);
-/// A collection of a help center, or a section inside one (`parent_id` set). For multilingual help centers the top-level text fields hold the default language's content.
-///
-/// Schema `collection`.
-#[cfg(feature = "help-center")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Collection {
-    /// When the collection was created (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::Timestamp>,
-    /// The default language of the help center (only for multilingual help centers).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_locale: Option<String>,
-    /// A short description of the collection.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The help center the collection belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub help_center_id: Option<i64>,
-    /// The name of the collection's icon, such as `book-bookmark`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub icon: Option<String>,
-    /// The identifier Intercom gave the collection.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the collection.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The position among its siblings, from 0 (the default).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<i64>,
-    /// The collection this section sits in; null for a top-level collection.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated_content: Option<GroupTranslatedContent>,
-    /// When the collection was last changed (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::Timestamp>,
-    /// The public address of the collection.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// The identifier of the workspace the collection belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub workspace_id: Option<String>,
-}
-/// A page of collections.
-///
-/// Schema `collection_list`.
-#[cfg(feature = "help-center")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CollectionList {
-    /// The collections.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Collection>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pages: Option<CursorPages>,
-    /// How many collections there are in all.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<CollectionListType>,
-}
-#[cfg(feature = "help-center")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CollectionListType {
-    /// `list`
-    List,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "help-center")]
-impl CollectionListType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "help-center")]
-impl From<&str> for CollectionListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "help-center")]
-crate::codec::string_enum!(CollectionListType);
 /// An organisation that uses your product, with the contacts that belong to it.
 ///
 /// Schema `company`.
@@ -3902,6 +3601,36 @@ pub struct ContactReplyEmailRequest {
     pub email: String,
 }
 #[cfg(any(feature = "conversations", feature = "tickets"))]
+impl ContactReplyEmailRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(body: impl Into<String>, email: impl Into<String>) -> Self {
+        Self {
+            attachment_urls: None,
+            body: body.into(),
+            created_at: None,
+            message_type: ContactReplyEmailRequestMessageType::Comment,
+            reply_options: None,
+            type_: ContactReplyEmailRequestType::User,
+            email: email.into(),
+        }
+    }
+    /// Sets `attachment_urls`.
+    pub fn attachment_urls(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.attachment_urls = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets `reply_options`.
+    pub fn reply_options(mut self, value: impl Into<Vec<QuickReplyOption>>) -> Self {
+        self.reply_options = Some(value.into());
+        self
+    }
+}
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyEmailRequestMessageType {
@@ -3985,6 +3714,36 @@ pub struct ContactReplyIntercomUserIdRequest {
     pub intercom_user_id: String,
 }
 #[cfg(any(feature = "conversations", feature = "tickets"))]
+impl ContactReplyIntercomUserIdRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(body: impl Into<String>, intercom_user_id: impl Into<String>) -> Self {
+        Self {
+            attachment_urls: None,
+            body: body.into(),
+            created_at: None,
+            message_type: ContactReplyIntercomUserIdRequestMessageType::Comment,
+            reply_options: None,
+            type_: ContactReplyIntercomUserIdRequestType::User,
+            intercom_user_id: intercom_user_id.into(),
+        }
+    }
+    /// Sets `attachment_urls`.
+    pub fn attachment_urls(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.attachment_urls = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets `reply_options`.
+    pub fn reply_options(mut self, value: impl Into<Vec<QuickReplyOption>>) -> Self {
+        self.reply_options = Some(value.into());
+        self
+    }
+}
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ContactReplyIntercomUserIdRequestMessageType {
@@ -4066,6 +3825,36 @@ pub struct ContactReplyUserIdRequest {
     pub type_: ContactReplyUserIdRequestType,
     /// The identifier you gave the contact.
     pub user_id: String,
+}
+#[cfg(any(feature = "conversations", feature = "tickets"))]
+impl ContactReplyUserIdRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(body: impl Into<String>, user_id: impl Into<String>) -> Self {
+        Self {
+            attachment_urls: None,
+            body: body.into(),
+            created_at: None,
+            message_type: ContactReplyUserIdRequestMessageType::Comment,
+            reply_options: None,
+            type_: ContactReplyUserIdRequestType::User,
+            user_id: user_id.into(),
+        }
+    }
+    /// Sets `attachment_urls`.
+    pub fn attachment_urls(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.attachment_urls = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets `reply_options`.
+    pub fn reply_options(mut self, value: impl Into<Vec<QuickReplyOption>>) -> Self {
+        self.reply_options = Some(value.into());
+        self
+    }
 }
 #[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -4663,205 +4452,6 @@ impl From<&str> for ContactWithPushMessagingType {
 }
 #[cfg(feature = "contacts")]
 crate::codec::string_enum!(ContactWithPushMessagingType);
-/// An outside site whose pages are imported into the content library (as external pages), by Intercom's crawler or by your own calls.
-///
-/// Schema `content_import_source`.
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ContentImportSource {
-    /// The audiences the source's content is shown to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audience_ids: Option<Vec<i64>>,
-    /// When the source was added (Unix seconds).
-    pub created_at: crate::Timestamp,
-    /// The identifier Intercom gave the source.
-    pub id: i64,
-    /// When the source was last synchronised (Unix seconds).
-    pub last_synced_at: crate::Timestamp,
-    /// Whether the source's pages are in use.
-    pub status: ContentImportSourceStatus,
-    /// How pages arrive: `api` (you create them with `createExternalPage`), `automatic` (crawled on a schedule) or `manual` (crawled when a teammate asks).
-    pub sync_behavior: ContentImportSourceSyncBehavior,
-    #[serde(rename = "type")]
-    pub type_: ContentImportSourceType,
-    /// When the source was last changed (Unix seconds).
-    pub updated_at: crate::Timestamp,
-    /// The address of the site's root.
-    pub url: String,
-}
-/// Audiences, as one identifier or a list of them; an empty list removes every audience.
-///
-/// Schema `content_import_source_audience_ids`.
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum ContentImportSourceAudienceIds {
-    Integer(i64),
-    List(Vec<i64>),
-}
-#[cfg(feature = "ai-content")]
-impl From<i64> for ContentImportSourceAudienceIds {
-    fn from(value: i64) -> Self {
-        Self::Integer(value)
-    }
-}
-#[cfg(feature = "ai-content")]
-impl From<Vec<i64>> for ContentImportSourceAudienceIds {
-    fn from(value: Vec<i64>) -> Self {
-        Self::List(value)
-    }
-}
-/// Whether the source's pages are in use.
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContentImportSourceStatus {
-    /// `active`
-    Active,
-    /// `deactivated`
-    Deactivated,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "ai-content")]
-impl ContentImportSourceStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Deactivated => "deactivated",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-impl From<&str> for ContentImportSourceStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "deactivated" => Self::Deactivated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-crate::codec::string_enum!(ContentImportSourceStatus);
-/// How pages arrive: `api` (you create them with `createExternalPage`), `automatic` (crawled on a schedule) or `manual` (crawled when a teammate asks).
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContentImportSourceSyncBehavior {
-    /// `api`
-    Api,
-    /// `automatic`
-    Automatic,
-    /// `manual`
-    Manual,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "ai-content")]
-impl ContentImportSourceSyncBehavior {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Api => "api",
-            Self::Automatic => "automatic",
-            Self::Manual => "manual",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-impl From<&str> for ContentImportSourceSyncBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "api" => Self::Api,
-            "automatic" => Self::Automatic,
-            "manual" => Self::Manual,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-crate::codec::string_enum!(ContentImportSourceSyncBehavior);
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContentImportSourceType {
-    /// `content_import_source`
-    ContentImportSource,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "ai-content")]
-impl ContentImportSourceType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContentImportSource => "content_import_source",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-impl From<&str> for ContentImportSourceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "content_import_source" => Self::ContentImportSource,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-crate::codec::string_enum!(ContentImportSourceType);
-/// A page of content import sources.
-///
-/// Schema `content_import_sources_list`.
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ContentImportSourcesList {
-    /// The sources of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<ContentImportSource>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pages: Option<PagesLink>,
-    /// How many sources there are in all.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ContentImportSourcesListType>,
-}
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ContentImportSourcesListType {
-    /// `list`
-    List,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "ai-content")]
-impl ContentImportSourcesListType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-impl From<&str> for ContentImportSourcesListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-crate::codec::string_enum!(ContentImportSourcesListType);
 /// One delivery or engagement stat of an outbound message. Only sent in webhooks.
 ///
 /// Schema `content_stat`.
@@ -5066,6 +4656,21 @@ pub struct ConversationAttachmentFiles {
     /// The file name.
     pub name: String,
 }
+#[cfg(feature = "conversations")]
+impl ConversationAttachmentFiles {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        content_type: impl Into<String>,
+        data: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            content_type: content_type.into(),
+            data: data.into(),
+            name: name.into(),
+        }
+    }
+}
 /// The contacts taking part in a conversation.
 ///
 /// Schema `conversation_contacts`.
@@ -5108,51 +4713,6 @@ impl From<&str> for ConversationContactsType {
 }
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationContactsType);
-/// Confirmation that a conversation was deleted.
-///
-/// Schema `conversation_deleted`.
-#[cfg(feature = "conversations")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ConversationDeleted {
-    /// Whether the conversation was deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
-    /// The identifier of the deleted conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub object: Option<ConversationDeletedObject>,
-}
-#[cfg(feature = "conversations")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ConversationDeletedObject {
-    /// `conversation`
-    Conversation,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "conversations")]
-impl ConversationDeletedObject {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Conversation => "conversation",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "conversations")]
-impl From<&str> for ConversationDeletedObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "conversation" => Self::Conversation,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "conversations")]
-crate::codec::string_enum!(ConversationDeletedObject);
 /// The first reply the contact sent in a conversation.
 ///
 /// Schema `conversation_first_contact_reply`.
@@ -5679,17 +5239,6 @@ impl From<&str> for ConversationType {
 }
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationType);
-/// The ticket type to convert a conversation to, and the ticket's attributes.
-///
-/// Schema `convert_conversation_to_ticket_request`.
-#[cfg(feature = "conversations")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ConvertConversationToTicketRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<TicketRequestCustomAttributes>,
-    /// The identifier of a customer ticket type.
-    pub ticket_type_id: String,
-}
 /// The visitor to convert, and the contact it becomes or is merged into.
 ///
 /// Schema `convert_visitor_request`.
@@ -5703,6 +5252,21 @@ pub struct ConvertVisitorRequest {
     pub user: ConvertVisitorRequestUser,
     /// The visitor, by `id`, `user_id` or `email`.
     pub visitor: ConvertVisitorRequestVisitor,
+}
+#[cfg(feature = "visitors")]
+impl ConvertVisitorRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        type_: impl Into<String>,
+        user: impl Into<ConvertVisitorRequestUser>,
+        visitor: impl Into<ConvertVisitorRequestVisitor>,
+    ) -> Self {
+        Self {
+            type_: type_.into(),
+            user: user.into(),
+            visitor: visitor.into(),
+        }
+    }
 }
 /// The contact to keep: by `id` or by `user_id` (kept as its `external_id`), and its email.
 #[cfg(feature = "visitors")]
@@ -5718,6 +5282,24 @@ pub struct ConvertVisitorRequestUser {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+#[cfg(feature = "visitors")]
+impl ConvertVisitorRequestUser {
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `user_id`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+}
 /// The visitor, by `id`, `user_id` or `email`.
 #[cfg(feature = "visitors")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -5731,6 +5313,24 @@ pub struct ConvertVisitorRequestVisitor {
     /// The identifier the Messenger gave the visitor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+}
+#[cfg(feature = "visitors")]
+impl ConvertVisitorRequestVisitor {
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `user_id`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
 }
 /// The content of a new article.
 ///
@@ -5757,8 +5357,57 @@ pub struct CreateArticleRequest {
     pub state: Option<CreateArticleRequestState>,
     /// The title of the article.
     pub title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated_content: Option<ArticleTranslatedContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub translated_content: crate::Nullable<ArticleTranslatedContent>,
+}
+#[cfg(feature = "articles")]
+impl CreateArticleRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(author_id: i64, title: impl Into<String>) -> Self {
+        Self {
+            author_id,
+            body: None,
+            description: None,
+            parent_id: None,
+            parent_type: None,
+            state: None,
+            title: title.into(),
+            translated_content: crate::Nullable::Absent,
+        }
+    }
+    /// Sets `body`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `parent_id`.
+    pub fn parent_id(mut self, value: i64) -> Self {
+        self.parent_id = Some(value);
+        self
+    }
+    /// Sets `parent_type`.
+    pub fn parent_type(mut self, value: impl Into<String>) -> Self {
+        self.parent_type = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Into<CreateArticleRequestState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `translated_content`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn translated_content(
+        mut self,
+        value: impl Into<crate::Nullable<ArticleTranslatedContent>>,
+    ) -> Self {
+        self.translated_content = value.into();
+        self
+    }
 }
 /// Whether to publish the article at once or keep it as a draft (the default).
 #[cfg(feature = "articles")]
@@ -5795,26 +5444,6 @@ impl From<&str> for CreateArticleRequestState {
 }
 #[cfg(feature = "articles")]
 crate::codec::string_enum!(CreateArticleRequestState);
-/// A new collection, or a section of the collection named by `parent_id`.
-///
-/// Schema `create_collection_request`.
-#[cfg(feature = "help-center")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CreateCollectionRequest {
-    /// A short description, in the default language.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The help center to create it in; null for the default one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub help_center_id: Option<i64>,
-    /// The name, in the default language.
-    pub name: String,
-    /// The collection to create a section in; null for a top-level collection.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated_content: Option<GroupTranslatedContent>,
-}
 /// The attributes of a new contact. At least one of `email`, `external_id` or `role` must be given.
 ///
 /// Schema `create_contact_request`.
@@ -5849,8 +5478,8 @@ impl From<CreateContactRequestWithRole> for CreateContactRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateContactRequestWithEmail {
     /// The address of an image to use as the contact's avatar.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub avatar: crate::Nullable<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
     /// The contact's email address.
@@ -5859,34 +5488,112 @@ pub struct CreateContactRequestWithEmail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// When the contact was last seen (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_seen_at: Option<crate::Timestamp>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub last_seen_at: crate::Nullable<crate::Timestamp>,
     /// The contact's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<String>,
     /// The identifier of the admin who owns the contact's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub owner_id: crate::Nullable<i64>,
     /// The contact's phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub phone: crate::Nullable<String>,
     /// Whether the contact is a `user` or a `lead`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// When the contact signed up (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub signed_up_at: Option<crate::Timestamp>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub signed_up_at: crate::Nullable<crate::Timestamp>,
     /// Whether the contact is unsubscribed from emails.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unsubscribed_from_emails: Option<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub unsubscribed_from_emails: crate::Nullable<bool>,
+}
+#[cfg(feature = "contacts")]
+impl CreateContactRequestWithEmail {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            avatar: crate::Nullable::Absent,
+            custom_attributes: None,
+            email: email.into(),
+            external_id: None,
+            last_seen_at: crate::Nullable::Absent,
+            name: crate::Nullable::Absent,
+            owner_id: crate::Nullable::Absent,
+            phone: crate::Nullable::Absent,
+            role: None,
+            signed_up_at: crate::Nullable::Absent,
+            unsubscribed_from_emails: crate::Nullable::Absent,
+        }
+    }
+    /// Sets `avatar`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn avatar(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.avatar = value.into();
+        self
+    }
+    /// Sets `custom_attributes`.
+    pub fn custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `external_id`.
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// Sets `last_seen_at`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn last_seen_at(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Timestamp>>,
+    ) -> Self {
+        self.last_seen_at = value.into();
+        self
+    }
+    /// Sets `name`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn name(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `owner_id`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn owner_id(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
+        self.owner_id = value.into();
+        self
+    }
+    /// Sets `phone`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn phone(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.phone = value.into();
+        self
+    }
+    /// Sets `role`.
+    pub fn role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+    /// Sets `signed_up_at`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn signed_up_at(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Timestamp>>,
+    ) -> Self {
+        self.signed_up_at = value.into();
+        self
+    }
+    /// Sets `unsubscribed_from_emails`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn unsubscribed_from_emails(
+        mut self,
+        value: impl Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.unsubscribed_from_emails = value.into();
+        self
+    }
 }
 /// With external id
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateContactRequestWithExternalId {
     /// The address of an image to use as the contact's avatar.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub avatar: crate::Nullable<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
     /// The contact's email address.
@@ -5895,34 +5602,112 @@ pub struct CreateContactRequestWithExternalId {
     /// The identifier you give the contact.
     pub external_id: String,
     /// When the contact was last seen (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_seen_at: Option<crate::Timestamp>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub last_seen_at: crate::Nullable<crate::Timestamp>,
     /// The contact's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<String>,
     /// The identifier of the admin who owns the contact's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub owner_id: crate::Nullable<i64>,
     /// The contact's phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub phone: crate::Nullable<String>,
     /// Whether the contact is a `user` or a `lead`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// When the contact signed up (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub signed_up_at: Option<crate::Timestamp>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub signed_up_at: crate::Nullable<crate::Timestamp>,
     /// Whether the contact is unsubscribed from emails.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unsubscribed_from_emails: Option<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub unsubscribed_from_emails: crate::Nullable<bool>,
+}
+#[cfg(feature = "contacts")]
+impl CreateContactRequestWithExternalId {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(external_id: impl Into<String>) -> Self {
+        Self {
+            avatar: crate::Nullable::Absent,
+            custom_attributes: None,
+            email: None,
+            external_id: external_id.into(),
+            last_seen_at: crate::Nullable::Absent,
+            name: crate::Nullable::Absent,
+            owner_id: crate::Nullable::Absent,
+            phone: crate::Nullable::Absent,
+            role: None,
+            signed_up_at: crate::Nullable::Absent,
+            unsubscribed_from_emails: crate::Nullable::Absent,
+        }
+    }
+    /// Sets `avatar`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn avatar(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.avatar = value.into();
+        self
+    }
+    /// Sets `custom_attributes`.
+    pub fn custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `last_seen_at`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn last_seen_at(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Timestamp>>,
+    ) -> Self {
+        self.last_seen_at = value.into();
+        self
+    }
+    /// Sets `name`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn name(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `owner_id`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn owner_id(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
+        self.owner_id = value.into();
+        self
+    }
+    /// Sets `phone`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn phone(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.phone = value.into();
+        self
+    }
+    /// Sets `role`.
+    pub fn role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+    /// Sets `signed_up_at`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn signed_up_at(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Timestamp>>,
+    ) -> Self {
+        self.signed_up_at = value.into();
+        self
+    }
+    /// Sets `unsubscribed_from_emails`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn unsubscribed_from_emails(
+        mut self,
+        value: impl Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.unsubscribed_from_emails = value.into();
+        self
+    }
 }
 /// With role
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateContactRequestWithRole {
     /// The address of an image to use as the contact's avatar.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub avatar: crate::Nullable<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
     /// The contact's email address.
@@ -5932,108 +5717,104 @@ pub struct CreateContactRequestWithRole {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// When the contact was last seen (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_seen_at: Option<crate::Timestamp>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub last_seen_at: crate::Nullable<crate::Timestamp>,
     /// The contact's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<String>,
     /// The identifier of the admin who owns the contact's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub owner_id: crate::Nullable<i64>,
     /// The contact's phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub phone: crate::Nullable<String>,
     /// Whether the contact is a `user` or a `lead`.
     pub role: String,
     /// When the contact signed up (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub signed_up_at: Option<crate::Timestamp>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub signed_up_at: crate::Nullable<crate::Timestamp>,
     /// Whether the contact is unsubscribed from emails.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unsubscribed_from_emails: Option<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub unsubscribed_from_emails: crate::Nullable<bool>,
 }
-/// A source to add. Only sources you feed through the API can be created.
-///
-/// Schema `create_content_import_source_request`.
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CreateContentImportSourceRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audience_ids: Option<ContentImportSourceAudienceIds>,
-    /// Whether the source's pages are in use (`active` by default).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<CreateContentImportSourceRequestStatus>,
-    /// Always `api`.
-    pub sync_behavior: CreateContentImportSourceRequestSyncBehavior,
-    /// The address of the site's root.
-    pub url: String,
-}
-/// Whether the source's pages are in use (`active` by default).
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateContentImportSourceRequestStatus {
-    /// `active`
-    Active,
-    /// `deactivated`
-    Deactivated,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "ai-content")]
-impl CreateContentImportSourceRequestStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Deactivated => "deactivated",
-            Self::Unknown(value) => value,
+#[cfg(feature = "contacts")]
+impl CreateContactRequestWithRole {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(role: impl Into<String>) -> Self {
+        Self {
+            avatar: crate::Nullable::Absent,
+            custom_attributes: None,
+            email: None,
+            external_id: None,
+            last_seen_at: crate::Nullable::Absent,
+            name: crate::Nullable::Absent,
+            owner_id: crate::Nullable::Absent,
+            phone: crate::Nullable::Absent,
+            role: role.into(),
+            signed_up_at: crate::Nullable::Absent,
+            unsubscribed_from_emails: crate::Nullable::Absent,
         }
     }
-}
-#[cfg(feature = "ai-content")]
-impl From<&str> for CreateContentImportSourceRequestStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "deactivated" => Self::Deactivated,
-            other => Self::Unknown(other.to_owned()),
-        }
+    /// Sets `avatar`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn avatar(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.avatar = value.into();
+        self
+    }
+    /// Sets `custom_attributes`.
+    pub fn custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `external_id`.
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// Sets `last_seen_at`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn last_seen_at(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Timestamp>>,
+    ) -> Self {
+        self.last_seen_at = value.into();
+        self
+    }
+    /// Sets `name`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn name(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `owner_id`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn owner_id(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
+        self.owner_id = value.into();
+        self
+    }
+    /// Sets `phone`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn phone(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.phone = value.into();
+        self
+    }
+    /// Sets `signed_up_at`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn signed_up_at(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Timestamp>>,
+    ) -> Self {
+        self.signed_up_at = value.into();
+        self
+    }
+    /// Sets `unsubscribed_from_emails`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn unsubscribed_from_emails(
+        mut self,
+        value: impl Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.unsubscribed_from_emails = value.into();
+        self
     }
 }
-#[cfg(feature = "ai-content")]
-crate::codec::string_enum!(CreateContentImportSourceRequestStatus);
-/// Always `api`.
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateContentImportSourceRequestSyncBehavior {
-    /// `api`
-    Api,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "ai-content")]
-impl CreateContentImportSourceRequestSyncBehavior {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Api => "api",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-impl From<&str> for CreateContentImportSourceRequestSyncBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "api" => Self::Api,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-crate::codec::string_enum!(CreateContentImportSourceRequestSyncBehavior);
 /// A new conversation started by a contact.
 ///
 /// Schema `create_conversation_request`.
@@ -6045,6 +5826,19 @@ pub struct CreateConversationRequest {
     /// The contact who sends the first message.
     pub from: CreateConversationRequestFrom,
 }
+#[cfg(feature = "conversations")]
+impl CreateConversationRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        body: impl Into<String>,
+        from: impl Into<CreateConversationRequestFrom>,
+    ) -> Self {
+        Self {
+            body: body.into(),
+            from: from.into(),
+        }
+    }
+}
 /// The contact who sends the first message.
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -6054,6 +5848,19 @@ pub struct CreateConversationRequestFrom {
     /// The kind of sender.
     #[serde(rename = "type")]
     pub type_: CreateConversationRequestFromType,
+}
+#[cfg(feature = "conversations")]
+impl CreateConversationRequestFrom {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        id: impl Into<String>,
+        type_: impl Into<CreateConversationRequestFromType>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            type_: type_.into(),
+        }
+    }
 }
 /// The kind of sender.
 #[cfg(feature = "conversations")]
@@ -6115,6 +5922,39 @@ pub struct CreateDataAttributeRequest {
     /// The allowed values, to make a list attribute; at least two.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<String>>,
+}
+#[cfg(feature = "data-attributes")]
+impl CreateDataAttributeRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        data_type: impl Into<CreateDataAttributeRequestDataType>,
+        model: impl Into<CreateDataAttributeRequestModel>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            data_type: data_type.into(),
+            description: None,
+            messenger_writable: None,
+            model: model.into(),
+            name: name.into(),
+            options: None,
+        }
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `messenger_writable`.
+    pub fn messenger_writable(mut self, value: bool) -> Self {
+        self.messenger_writable = Some(value);
+        self
+    }
+    /// Sets `options`.
+    pub fn options(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.options = Some(value.into());
+        self
+    }
 }
 /// The type of the attribute's values.
 #[cfg(feature = "data-attributes")]
@@ -6227,28 +6067,41 @@ pub struct CreateDataEventRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
-/// An event summary of one user, named by your identifier for the user.
-///
-/// Schema `create_data_event_summaries_request`.
 #[cfg(feature = "data-events")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CreateDataEventSummariesRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub event_summaries: Option<DataEventSummaryRequestItem>,
-    /// The identifier you gave the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-}
-/// The time range of the messages to export.
-///
-/// Schema `create_data_export_request`.
-#[cfg(feature = "data-export")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CreateDataExportRequest {
-    /// The start of the range (Unix seconds).
-    pub created_at_after: i64,
-    /// The end of the range (Unix seconds).
-    pub created_at_before: i64,
+impl CreateDataEventRequest {
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `event_name`.
+    pub fn event_name(mut self, value: impl Into<String>) -> Self {
+        self.event_name = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `metadata`.
+    pub fn metadata(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `user_id`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
 }
 /// A message sent by email.
 ///
@@ -6275,6 +6128,50 @@ pub struct CreateEmailMessageRequest {
     pub subject: String,
     /// The look of the email, `plain` or `personal`.
     pub template: String,
+}
+#[cfg(feature = "messages")]
+impl CreateEmailMessageRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        body: impl Into<String>,
+        from: impl Into<MessageSender>,
+        to: impl Into<MessageRecipients>,
+        subject: impl Into<String>,
+        template: impl Into<String>,
+    ) -> Self {
+        Self {
+            bcc: None,
+            body: body.into(),
+            cc: None,
+            create_conversation_without_contact_reply: None,
+            created_at: None,
+            from: from.into(),
+            to: to.into(),
+            message_type: CreateEmailMessageRequestMessageType::Email,
+            subject: subject.into(),
+            template: template.into(),
+        }
+    }
+    /// Sets `bcc`.
+    pub fn bcc(mut self, value: impl Into<MessageRecipients>) -> Self {
+        self.bcc = Some(value.into());
+        self
+    }
+    /// Sets `cc`.
+    pub fn cc(mut self, value: impl Into<MessageRecipients>) -> Self {
+        self.cc = Some(value.into());
+        self
+    }
+    /// Sets `create_conversation_without_contact_reply`.
+    pub fn create_conversation_without_contact_reply(mut self, value: bool) -> Self {
+        self.create_conversation_without_contact_reply = Some(value);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
 }
 #[cfg(feature = "messages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6306,63 +6203,6 @@ impl From<&str> for CreateEmailMessageRequestMessageType {
 }
 #[cfg(feature = "messages")]
 crate::codec::string_enum!(CreateEmailMessageRequestMessageType);
-/// A page to add to a source (or to update, when the source has its `external_id`).
-///
-/// Schema `create_external_page_request`.
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CreateExternalPageRequest {
-    /// Whether Fin may answer from the page (false for a new page when left out).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ai_agent_availability: Option<bool>,
-    /// Whether Copilot may answer from the page (false for a new page when left out).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ai_copilot_availability: Option<bool>,
-    /// Your identifier for the page, unique within the source.
-    pub external_id: String,
-    /// The page's content, in HTML.
-    pub html: String,
-    /// The page's language; only `en`.
-    pub locale: CreateExternalPageRequestLocale,
-    /// The content import source the page belongs to (one with `sync_behavior` `api`).
-    pub source_id: i64,
-    /// The page's title.
-    pub title: String,
-    /// The page's address; without one, Fin does not link to the page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-}
-/// The page's language; only `en`.
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CreateExternalPageRequestLocale {
-    /// `en`
-    En,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "ai-content")]
-impl CreateExternalPageRequestLocale {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::En => "en",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-impl From<&str> for CreateExternalPageRequestLocale {
-    fn from(value: &str) -> Self {
-        match value {
-            "en" => Self::En,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-crate::codec::string_enum!(CreateExternalPageRequestLocale);
 /// A message shown in the Messenger.
 ///
 /// Schema `create_in_app_message_request`.
@@ -6384,6 +6224,46 @@ pub struct CreateInAppMessageRequest {
     pub from: MessageSender,
     pub to: MessageRecipients,
     pub message_type: CreateInAppMessageRequestMessageType,
+}
+#[cfg(feature = "messages")]
+impl CreateInAppMessageRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        body: impl Into<String>,
+        from: impl Into<MessageSender>,
+        to: impl Into<MessageRecipients>,
+    ) -> Self {
+        Self {
+            bcc: None,
+            body: body.into(),
+            cc: None,
+            create_conversation_without_contact_reply: None,
+            created_at: None,
+            from: from.into(),
+            to: to.into(),
+            message_type: CreateInAppMessageRequestMessageType::InApp,
+        }
+    }
+    /// Sets `bcc`.
+    pub fn bcc(mut self, value: impl Into<MessageRecipients>) -> Self {
+        self.bcc = Some(value.into());
+        self
+    }
+    /// Sets `cc`.
+    pub fn cc(mut self, value: impl Into<MessageRecipients>) -> Self {
+        self.cc = Some(value.into());
+        self
+    }
+    /// Sets `create_conversation_without_contact_reply`.
+    pub fn create_conversation_without_contact_reply(mut self, value: bool) -> Self {
+        self.create_conversation_without_contact_reply = Some(value);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
 }
 #[cfg(feature = "messages")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6415,22 +6295,6 @@ impl From<&str> for CreateInAppMessageRequestMessageType {
 }
 #[cfg(feature = "messages")]
 crate::codec::string_enum!(CreateInAppMessageRequestMessageType);
-/// The content of a new internal article.
-///
-/// Schema `create_internal_article_request`.
-#[cfg(feature = "internal-articles")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CreateInternalArticleRequest {
-    /// The identifier of the teammate who wrote it.
-    pub author_id: i64,
-    /// The body of the article, in HTML.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// The identifier of the teammate who owns it.
-    pub owner_id: i64,
-    /// The title of the article.
-    pub title: String,
-}
 /// The fields every outbound message has.
 ///
 /// Schema `create_message_base_request`.
@@ -6514,6 +6378,21 @@ pub struct CreateNoteRequest {
     /// The text of the note.
     pub body: String,
 }
+#[cfg(feature = "notes")]
+impl CreateNoteRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(body: impl Into<String>) -> Self {
+        Self {
+            admin_id: None,
+            body: body.into(),
+        }
+    }
+    /// Sets `admin_id`.
+    pub fn admin_id(mut self, value: impl Into<String>) -> Self {
+        self.admin_id = Some(value.into());
+        self
+    }
+}
 /// The attributes of a company to create, or to update when a company with the same `company_id` exists.
 ///
 /// Schema `create_or_update_company_request`.
@@ -6547,24 +6426,53 @@ pub struct CreateOrUpdateCompanyRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
 }
-/// An instance to create, or to update when one has the same `external_id`.
-///
-/// Schema `create_or_update_custom_object_instance_request`.
-#[cfg(feature = "custom-object-instances")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CreateOrUpdateCustomObjectInstanceRequest {
-    /// Attribute values by attribute name; values are strings, numbers, booleans or dates (Unix seconds), as each attribute's type says.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// When the record was created in your system (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_created_at: Option<crate::Timestamp>,
-    /// Your identifier for the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// When the record was last changed in your system (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_updated_at: Option<crate::Timestamp>,
+#[cfg(feature = "companies")]
+impl CreateOrUpdateCompanyRequest {
+    /// Sets `company_id`.
+    pub fn company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// Sets `custom_attributes`.
+    pub fn custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `industry`.
+    pub fn industry(mut self, value: impl Into<String>) -> Self {
+        self.industry = Some(value.into());
+        self
+    }
+    /// Sets `monthly_spend`.
+    pub fn monthly_spend(mut self, value: i64) -> Self {
+        self.monthly_spend = Some(value);
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `plan`.
+    pub fn plan(mut self, value: impl Into<String>) -> Self {
+        self.plan = Some(value.into());
+        self
+    }
+    /// Sets `remote_created_at`.
+    pub fn remote_created_at(mut self, value: crate::Timestamp) -> Self {
+        self.remote_created_at = Some(value);
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: i64) -> Self {
+        self.size = Some(value);
+        self
+    }
+    /// Sets `website`.
+    pub fn website(mut self, value: impl Into<String>) -> Self {
+        self.website = Some(value.into());
+        self
+    }
 }
 /// Create a tag, or rename the tag with the given `id`.
 ///
@@ -6578,16 +6486,20 @@ pub struct CreateOrUpdateTagRequest {
     /// The tag's name; the tag is created when no tag has this name (names are compared case-insensitively), or renamed to it when `id` is given.
     pub name: String,
 }
-/// The phone number to text, and attributes to set on its contact.
-///
-/// Schema `create_phone_switch_request`.
-#[cfg(feature = "switch")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CreatePhoneSwitchRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<CustomAttributes>,
-    /// The number, in E.164 format (`+353832345678`).
-    pub phone: String,
+#[cfg(feature = "tags")]
+impl CreateOrUpdateTagRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            name: name.into(),
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
 }
 /// A new ticket.
 ///
@@ -6617,6 +6529,61 @@ pub struct CreateTicketRequest {
     /// The type of the ticket.
     pub ticket_type_id: String,
 }
+#[cfg(feature = "tickets")]
+impl CreateTicketRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        contacts: impl Into<Vec<TicketContactIdentifier>>,
+        ticket_type_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            assignment: None,
+            company_id: None,
+            contacts: contacts.into(),
+            conversation_to_link_id: None,
+            created_at: None,
+            skip_notifications: None,
+            ticket_attributes: None,
+            ticket_type_id: ticket_type_id.into(),
+        }
+    }
+    /// Sets `assignment`.
+    pub fn assignment(
+        mut self,
+        value: impl Into<CreateTicketRequestAssignment>,
+    ) -> Self {
+        self.assignment = Some(value.into());
+        self
+    }
+    /// Sets `company_id`.
+    pub fn company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// Sets `conversation_to_link_id`.
+    pub fn conversation_to_link_id(mut self, value: impl Into<String>) -> Self {
+        self.conversation_to_link_id = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets `skip_notifications`.
+    pub fn skip_notifications(mut self, value: bool) -> Self {
+        self.skip_notifications = Some(value);
+        self
+    }
+    /// Sets `ticket_attributes`.
+    pub fn ticket_attributes(
+        mut self,
+        value: impl Into<TicketRequestCustomAttributes>,
+    ) -> Self {
+        self.ticket_attributes = Some(value.into());
+        self
+    }
+}
 /// Whom to assign the ticket to; unassigned by default.
 #[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -6627,6 +6594,19 @@ pub struct CreateTicketRequestAssignment {
     /// The team to assign.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub team_assignee_id: Option<String>,
+}
+#[cfg(feature = "tickets")]
+impl CreateTicketRequestAssignment {
+    /// Sets `admin_assignee_id`.
+    pub fn admin_assignee_id(mut self, value: impl Into<String>) -> Self {
+        self.admin_assignee_id = Some(value.into());
+        self
+    }
+    /// Sets `team_assignee_id`.
+    pub fn team_assignee_id(mut self, value: impl Into<String>) -> Self {
+        self.team_assignee_id = Some(value.into());
+        self
+    }
 }
 /// A new attribute of a ticket type.
 ///
@@ -6661,6 +6641,63 @@ pub struct CreateTicketTypeAttributeRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visible_to_contacts: Option<bool>,
 }
+#[cfg(feature = "ticket-type-attributes")]
+impl CreateTicketTypeAttributeRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        data_type: impl Into<TicketTypeAttributeDataType>,
+        description: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            allow_multiple_values: None,
+            data_type: data_type.into(),
+            description: description.into(),
+            list_items: None,
+            multiline: None,
+            name: name.into(),
+            required_to_create: None,
+            required_to_create_for_contacts: None,
+            visible_on_create: None,
+            visible_to_contacts: None,
+        }
+    }
+    /// Sets `allow_multiple_values`.
+    pub fn allow_multiple_values(mut self, value: bool) -> Self {
+        self.allow_multiple_values = Some(value);
+        self
+    }
+    /// Sets `list_items`.
+    pub fn list_items(mut self, value: impl Into<String>) -> Self {
+        self.list_items = Some(value.into());
+        self
+    }
+    /// Sets `multiline`.
+    pub fn multiline(mut self, value: bool) -> Self {
+        self.multiline = Some(value);
+        self
+    }
+    /// Sets `required_to_create`.
+    pub fn required_to_create(mut self, value: bool) -> Self {
+        self.required_to_create = Some(value);
+        self
+    }
+    /// Sets `required_to_create_for_contacts`.
+    pub fn required_to_create_for_contacts(mut self, value: bool) -> Self {
+        self.required_to_create_for_contacts = Some(value);
+        self
+    }
+    /// Sets `visible_on_create`.
+    pub fn visible_on_create(mut self, value: bool) -> Self {
+        self.visible_on_create = Some(value);
+        self
+    }
+    /// Sets `visible_to_contacts`.
+    pub fn visible_to_contacts(mut self, value: bool) -> Self {
+        self.visible_to_contacts = Some(value);
+        self
+    }
+}
 /// A new ticket type.
 ///
 /// Schema `create_ticket_type_request`.
@@ -6680,6 +6717,42 @@ pub struct CreateTicketTypeRequest {
     pub is_internal: Option<bool>,
     /// The name of the ticket type.
     pub name: String,
+}
+#[cfg(feature = "ticket-types")]
+impl CreateTicketTypeRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            category: None,
+            description: None,
+            icon: None,
+            is_internal: None,
+            name: name.into(),
+        }
+    }
+    /// Sets `category`.
+    pub fn category(
+        mut self,
+        value: impl Into<CreateTicketTypeRequestCategory>,
+    ) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `icon`.
+    pub fn icon(mut self, value: impl Into<String>) -> Self {
+        self.icon = Some(value.into());
+        self
+    }
+    /// Sets `is_internal`.
+    pub fn is_internal(mut self, value: bool) -> Self {
+        self.is_internal = Some(value);
+        self
+    }
 }
 #[cfg(feature = "ticket-types")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -6726,13 +6799,9 @@ crate::codec::string_enum!(CreateTicketTypeRequestCategory);
     any(
         feature = "admins",
         feature = "articles",
-        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
-        feature = "help-center",
-        feature = "internal-articles",
-        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -6757,13 +6826,9 @@ pub struct CursorPages {
     any(
         feature = "admins",
         feature = "articles",
-        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
-        feature = "help-center",
-        feature = "internal-articles",
-        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -6780,13 +6845,9 @@ pub enum CursorPagesType {
     any(
         feature = "admins",
         feature = "articles",
-        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
-        feature = "help-center",
-        feature = "internal-articles",
-        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -6804,13 +6865,9 @@ impl CursorPagesType {
     any(
         feature = "admins",
         feature = "articles",
-        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
-        feature = "help-center",
-        feature = "internal-articles",
-        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -6827,13 +6884,9 @@ impl From<&str> for CursorPagesType {
     any(
         feature = "admins",
         feature = "articles",
-        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
-        feature = "help-center",
-        feature = "internal-articles",
-        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -6847,8 +6900,6 @@ crate::codec::string_enum!(CursorPagesType);
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
-        feature = "custom-object-instances",
-        feature = "switch",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -6865,6 +6916,16 @@ pub struct CustomChannelAttribute {
     /// The value the contact gave.
     pub value: String,
 }
+#[cfg(feature = "custom-channel-events")]
+impl CustomChannelAttribute {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(id: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            value: value.into(),
+        }
+    }
+}
 /// An answer a contact gave to an attribute collector on your custom channel.
 ///
 /// Schema `custom_channel_attribute_event`.
@@ -6878,6 +6939,23 @@ pub struct CustomChannelAttributeEvent {
     pub external_conversation_id: String,
     pub attribute: CustomChannelAttribute,
 }
+#[cfg(feature = "custom-channel-events")]
+impl CustomChannelAttributeEvent {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        contact: impl Into<CustomChannelContact>,
+        event_id: impl Into<String>,
+        external_conversation_id: impl Into<String>,
+        attribute: impl Into<CustomChannelAttribute>,
+    ) -> Self {
+        Self {
+            contact: contact.into(),
+            event_id: event_id.into(),
+            external_conversation_id: external_conversation_id.into(),
+            attribute: attribute.into(),
+        }
+    }
+}
 /// The fields every custom channel notification has.
 ///
 /// Schema `custom_channel_base_event`.
@@ -6889,6 +6967,21 @@ pub struct CustomChannelBaseEvent {
     pub event_id: String,
     /// Your identifier for the conversation.
     pub external_conversation_id: String,
+}
+#[cfg(feature = "custom-channel-events")]
+impl CustomChannelBaseEvent {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        contact: impl Into<CustomChannelContact>,
+        event_id: impl Into<String>,
+        external_conversation_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            contact: contact.into(),
+            event_id: event_id.into(),
+            external_conversation_id: external_conversation_id.into(),
+        }
+    }
 }
 /// The contact on your custom channel, named by your own identifier.
 ///
@@ -6907,6 +7000,31 @@ pub struct CustomChannelContact {
     /// Whether the contact is a user or a lead.
     #[serde(rename = "type")]
     pub type_: CustomChannelContactType,
+}
+#[cfg(feature = "custom-channel-events")]
+impl CustomChannelContact {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        external_id: impl Into<String>,
+        type_: impl Into<CustomChannelContactType>,
+    ) -> Self {
+        Self {
+            email: None,
+            external_id: external_id.into(),
+            name: None,
+            type_: type_.into(),
+        }
+    }
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 /// Whether the contact is a user or a lead.
 #[cfg(feature = "custom-channel-events")]
@@ -6957,6 +7075,23 @@ pub struct CustomChannelMessageEvent {
     /// The text of the message.
     pub body: String,
 }
+#[cfg(feature = "custom-channel-events")]
+impl CustomChannelMessageEvent {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        contact: impl Into<CustomChannelContact>,
+        event_id: impl Into<String>,
+        external_conversation_id: impl Into<String>,
+        body: impl Into<String>,
+    ) -> Self {
+        Self {
+            contact: contact.into(),
+            event_id: event_id.into(),
+            external_conversation_id: external_conversation_id.into(),
+            body: body.into(),
+        }
+    }
+}
 /// How Intercom mapped your identifiers to its own.
 ///
 /// Schema `custom_channel_notification_response`.
@@ -6986,51 +7121,22 @@ pub struct CustomChannelQuickReplyEvent {
     /// The identifier of the option that was picked.
     pub quick_reply_option_id: String,
 }
-/// One record of a custom object type defined in the workspace (an order, a booking ...), with its attribute values.
-///
-/// Schema `custom_object_instance`.
-#[cfg(feature = "custom-object-instances")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CustomObjectInstance {
-    /// When the instance was created in Intercom (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_attributes: Option<CustomAttributes>,
-    /// When the record was created in your system (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_created_at: Option<crate::Timestamp>,
-    /// Your identifier for the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// When the record was last changed in your system (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_updated_at: Option<crate::Timestamp>,
-    /// The identifier Intercom gave the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The identifier of the custom object type, such as `Order`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// When the instance was last changed in Intercom (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::Timestamp>,
-}
-/// Confirmation that a custom object instance was deleted.
-///
-/// Schema `custom_object_instance_deleted`.
-#[cfg(feature = "custom-object-instances")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CustomObjectInstanceDeleted {
-    /// Whether the instance was deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
-    /// The identifier of the deleted instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The identifier of the custom object type, such as `Order`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub object: Option<String>,
+#[cfg(feature = "custom-channel-events")]
+impl CustomChannelQuickReplyEvent {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        contact: impl Into<CustomChannelContact>,
+        event_id: impl Into<String>,
+        external_conversation_id: impl Into<String>,
+        quick_reply_option_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            contact: contact.into(),
+            event_id: event_id.into(),
+            external_conversation_id: external_conversation_id.into(),
+            quick_reply_option_id: quick_reply_option_id.into(),
+        }
+    }
 }
 /// A contact named by one of three identifiers.
 ///
@@ -7068,6 +7174,13 @@ pub struct CustomerRequestEmail {
     /// The contact's email address.
     pub email: String,
 }
+#[cfg(feature = "conversations")]
+impl CustomerRequestEmail {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(email: impl Into<String>) -> Self {
+        Self { email: email.into() }
+    }
+}
 /// Intercom user id
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -7075,12 +7188,28 @@ pub struct CustomerRequestIntercomUserId {
     /// The identifier Intercom gave the contact.
     pub intercom_user_id: String,
 }
+#[cfg(feature = "conversations")]
+impl CustomerRequestIntercomUserId {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(intercom_user_id: impl Into<String>) -> Self {
+        Self {
+            intercom_user_id: intercom_user_id.into(),
+        }
+    }
+}
 /// User id
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerRequestUserId {
     /// The identifier you gave the contact.
     pub user_id: String,
+}
+#[cfg(feature = "conversations")]
+impl CustomerRequestUserId {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self { user_id: user_id.into() }
+    }
 }
 /// An attribute that describes contacts, companies or conversations.
 ///
@@ -7343,6 +7472,24 @@ pub struct DataEventFilter {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
+#[cfg(feature = "data-events")]
+impl DataEventFilter {
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `intercom_user_id`.
+    pub fn intercom_user_id(mut self, value: impl Into<String>) -> Self {
+        self.intercom_user_id = Some(value.into());
+        self
+    }
+    /// Sets `user_id`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+}
 /// The events of one contact.
 ///
 /// Schema `data_event_list`.
@@ -7439,25 +7586,6 @@ pub struct DataEventSummaryItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-/// How often and when the user triggered one event; a past-tense verb and noun, such as `updated-plan`, makes a good event name.
-///
-/// Schema `data_event_summary_request_item`.
-#[cfg(feature = "data-events")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct DataEventSummaryRequestItem {
-    /// How many times the event happened.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub count: Option<i64>,
-    /// The name of the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub event_name: Option<String>,
-    /// When the event first happened (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first: Option<crate::Timestamp>,
-    /// When the event last happened (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last: Option<crate::Timestamp>,
-}
 #[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7518,76 +7646,6 @@ impl From<&str> for DataEventType {
 }
 #[cfg(any(feature = "data-events", feature = "webhooks"))]
 crate::codec::string_enum!(DataEventType);
-/// A job exporting message delivery and engagement data: who received each outbound message, when, and what they did with it.
-///
-/// Schema `data_export`.
-#[cfg(feature = "data-export")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct DataExport {
-    /// Until when the data can be downloaded, as Unix seconds in a string; empty until the job completes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub download_expires_at: Option<String>,
-    /// Where to download the data once the job completes; empty until then.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub download_url: Option<String>,
-    /// The identifier of the job, for the status, cancel and download calls.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub job_identifier: Option<String>,
-    /// Where the job stands.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<DataExportStatus>,
-}
-/// Where the job stands.
-#[cfg(feature = "data-export")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DataExportStatus {
-    /// `pending`
-    Pending,
-    /// `in_progress`
-    InProgress,
-    /// `failed`
-    Failed,
-    /// `completed`
-    Completed,
-    /// `no_data`
-    NoData,
-    /// `canceled`
-    Canceled,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "data-export")]
-impl DataExportStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::InProgress => "in_progress",
-            Self::Failed => "failed",
-            Self::Completed => "completed",
-            Self::NoData => "no_data",
-            Self::Canceled => "canceled",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "data-export")]
-impl From<&str> for DataExportStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "in_progress" => Self::InProgress,
-            "failed" => Self::Failed,
-            "completed" => Self::Completed,
-            "no_data" => Self::NoData,
-            "canceled" => Self::Canceled,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "data-export")]
-crate::codec::string_enum!(DataExportStatus);
 /// Confirmation that an article was deleted.
 ///
 /// Schema `deleted_article_object`.
@@ -7633,51 +7691,6 @@ impl From<&str> for DeletedArticleObjectObject {
 }
 #[cfg(feature = "articles")]
 crate::codec::string_enum!(DeletedArticleObjectObject);
-/// Confirmation that a collection was deleted.
-///
-/// Schema `deleted_collection_object`.
-#[cfg(feature = "help-center")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct DeletedCollectionObject {
-    /// Whether the collection was deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
-    /// The identifier of the deleted collection.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub object: Option<DeletedCollectionObjectObject>,
-}
-#[cfg(feature = "help-center")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletedCollectionObjectObject {
-    /// `collection`
-    Collection,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "help-center")]
-impl DeletedCollectionObjectObject {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Collection => "collection",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "help-center")]
-impl From<&str> for DeletedCollectionObjectObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "collection" => Self::Collection,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "help-center")]
-crate::codec::string_enum!(DeletedCollectionObjectObject);
 /// Confirmation that a company was deleted.
 ///
 /// Schema `deleted_company_object`.
@@ -7723,96 +7736,6 @@ impl From<&str> for DeletedCompanyObjectObject {
 }
 #[cfg(feature = "companies")]
 crate::codec::string_enum!(DeletedCompanyObjectObject);
-/// Confirmation that an internal article was deleted.
-///
-/// Schema `deleted_internal_article_object`.
-#[cfg(feature = "internal-articles")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct DeletedInternalArticleObject {
-    /// Whether the internal article was deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
-    /// The identifier of the deleted internal article.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub object: Option<DeletedInternalArticleObjectObject>,
-}
-#[cfg(feature = "internal-articles")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletedInternalArticleObjectObject {
-    /// `internal_article`
-    InternalArticle,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "internal-articles")]
-impl DeletedInternalArticleObjectObject {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalArticle => "internal_article",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "internal-articles")]
-impl From<&str> for DeletedInternalArticleObjectObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "internal_article" => Self::InternalArticle,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "internal-articles")]
-crate::codec::string_enum!(DeletedInternalArticleObjectObject);
-/// Confirmation that a news item was deleted.
-///
-/// Schema `deleted_news_item_object`.
-#[cfg(feature = "news")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct DeletedNewsItemObject {
-    /// Whether the news item was deleted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
-    /// The identifier of the deleted news item.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub object: Option<DeletedNewsItemObjectObject>,
-}
-#[cfg(feature = "news")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum DeletedNewsItemObjectObject {
-    /// `news-item`
-    NewsItem,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "news")]
-impl DeletedNewsItemObjectObject {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NewsItem => "news-item",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "news")]
-impl From<&str> for DeletedNewsItemObjectObject {
-    fn from(value: &str) -> Self {
-        match value {
-            "news-item" => Self::NewsItem,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "news")]
-crate::codec::string_enum!(DeletedNewsItemObjectObject);
 /// The minimal item of a `*.deleted` topic: only what identifies the removed object, not the object itself.
 ///
 /// Schema `deleted_object`.
@@ -7840,128 +7763,49 @@ pub struct DetachContactFromConversationRequest {
     /// The identifier of the admin.
     pub admin_id: String,
 }
-/// The workspace's sender email addresses.
+#[cfg(feature = "conversations")]
+impl DetachContactFromConversationRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(admin_id: impl Into<String>) -> Self {
+        Self { admin_id: admin_id.into() }
+    }
+}
+/// The body of every failed request, listing one or more errors.
 ///
-/// Schema `email_list`.
-#[cfg(feature = "emails")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct EmailList {
-    /// The addresses.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<EmailSetting>>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<EmailListType>,
-}
-#[cfg(feature = "emails")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EmailListType {
-    /// `list`
-    List,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "emails")]
-impl EmailListType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "emails")]
-impl From<&str> for EmailListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "emails")]
-crate::codec::string_enum!(EmailListType);
-/// An address the workspace sends email from.
-///
-/// Schema `email_setting`.
-#[cfg(feature = "emails")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct EmailSetting {
-    /// The brand the address belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub brand_id: Option<String>,
-    /// When the address was added (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::Timestamp>,
-    /// The part of the address after `@`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub domain: Option<String>,
-    /// The whole address.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// When forwarded mail last arrived (Unix seconds); null if it never did.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forwarded_email_last_received_at: Option<crate::Timestamp>,
-    /// Whether mail sent to the address is forwarded into Intercom.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub forwarding_enabled: Option<bool>,
-    /// The identifier Intercom gave the address.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<EmailSettingType>,
-    /// When the address was last changed (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::Timestamp>,
-    /// Whether the workspace proved it owns the address.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub verified: Option<bool>,
-}
-#[cfg(feature = "emails")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EmailSettingType {
-    /// `email_setting`
-    EmailSetting,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "emails")]
-impl EmailSettingType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailSetting => "email_setting",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "emails")]
-impl From<&str> for EmailSettingType {
-    fn from(value: &str) -> Self {
-        match value {
-            "email_setting" => Self::EmailSetting,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "emails")]
-crate::codec::string_enum!(EmailSettingType);
-/// The dataset, its attributes and the time range to export.
-///
-/// Schema `enqueue_reporting_data_export_request`.
-#[cfg(feature = "reporting-data-export")]
+/// Schema `error`.
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "data-attributes",
+        feature = "data-events",
+        feature = "jobs",
+        feature = "messages",
+        feature = "notes",
+        feature = "segments",
+        feature = "subscription-types",
+        feature = "tags",
+        feature = "teams",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets",
+        feature = "visitors"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EnqueueReportingDataExportRequest {
-    /// The attributes of the dataset to export, at least one.
-    pub attribute_ids: Vec<String>,
-    /// The dataset to export, such as `conversation` (see `listReportingDatasets`).
-    pub dataset_id: String,
-    /// The end of the range (Unix seconds).
-    pub end_time: i64,
-    /// The start of the range (Unix seconds).
-    pub start_time: i64,
+pub struct Error2 {
+    /// The errors that happened.
+    pub errors: Vec<ErrorItem>,
+    /// The identifier of the request, useful when contacting Intercom support.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: ErrorType,
 }
 /// One error of an error list.
 ///
@@ -7969,44 +7813,29 @@ pub struct EnqueueReportingDataExportRequest {
 #[cfg(
     any(
         feature = "admins",
-        feature = "ai-content",
         feature = "articles",
-        feature = "away-status-reasons",
-        feature = "brands",
-        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
-        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
-        feature = "data-export",
-        feature = "emails",
-        feature = "fin-agent",
-        feature = "help-center",
-        feature = "internal-articles",
-        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
-        feature = "news",
         feature = "notes",
-        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
-        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors",
-        feature = "workflows"
+        feature = "visitors"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ErrorItemObject {
+pub struct ErrorItem {
     /// A short machine-readable code, such as `unauthorized` or `not_found`.
     pub code: String,
     /// The request field the error is about, when there is one.
@@ -8016,95 +7845,28 @@ pub struct ErrorItemObject {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
-/// The body of every failed request, listing one or more errors.
-///
-/// Schema `error`.
 #[cfg(
     any(
         feature = "admins",
-        feature = "ai-content",
         feature = "articles",
-        feature = "away-status-reasons",
-        feature = "brands",
-        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
-        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
-        feature = "data-export",
-        feature = "emails",
-        feature = "fin-agent",
-        feature = "help-center",
-        feature = "internal-articles",
-        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
-        feature = "news",
         feature = "notes",
-        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
-        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors",
-        feature = "workflows"
-    )
-)]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ErrorObject {
-    /// The errors that happened.
-    pub errors: Vec<ErrorItemObject>,
-    /// The identifier of the request, useful when contacting Intercom support.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    #[serde(rename = "type")]
-    pub type_: ErrorType,
-}
-#[cfg(
-    any(
-        feature = "admins",
-        feature = "ai-content",
-        feature = "articles",
-        feature = "away-status-reasons",
-        feature = "brands",
-        feature = "calls",
-        feature = "companies",
-        feature = "contacts",
-        feature = "conversations",
-        feature = "custom-channel-events",
-        feature = "custom-object-instances",
-        feature = "data-attributes",
-        feature = "data-events",
-        feature = "data-export",
-        feature = "emails",
-        feature = "fin-agent",
-        feature = "help-center",
-        feature = "internal-articles",
-        feature = "ip-allowlist",
-        feature = "jobs",
-        feature = "messages",
-        feature = "news",
-        feature = "notes",
-        feature = "reporting-data-export",
-        feature = "segments",
-        feature = "subscription-types",
-        feature = "switch",
-        feature = "tags",
-        feature = "teams",
-        feature = "ticket-states",
-        feature = "ticket-type-attributes",
-        feature = "ticket-types",
-        feature = "tickets",
-        feature = "visitors",
-        feature = "workflows"
+        feature = "visitors"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -8118,40 +7880,25 @@ pub enum ErrorType {
 #[cfg(
     any(
         feature = "admins",
-        feature = "ai-content",
         feature = "articles",
-        feature = "away-status-reasons",
-        feature = "brands",
-        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
-        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
-        feature = "data-export",
-        feature = "emails",
-        feature = "fin-agent",
-        feature = "help-center",
-        feature = "internal-articles",
-        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
-        feature = "news",
         feature = "notes",
-        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
-        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors",
-        feature = "workflows"
+        feature = "visitors"
     )
 )]
 impl ErrorType {
@@ -8166,40 +7913,25 @@ impl ErrorType {
 #[cfg(
     any(
         feature = "admins",
-        feature = "ai-content",
         feature = "articles",
-        feature = "away-status-reasons",
-        feature = "brands",
-        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
-        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
-        feature = "data-export",
-        feature = "emails",
-        feature = "fin-agent",
-        feature = "help-center",
-        feature = "internal-articles",
-        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
-        feature = "news",
         feature = "notes",
-        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
-        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors",
-        feature = "workflows"
+        feature = "visitors"
     )
 )]
 impl From<&str> for ErrorType {
@@ -8213,282 +7945,32 @@ impl From<&str> for ErrorType {
 #[cfg(
     any(
         feature = "admins",
-        feature = "ai-content",
         feature = "articles",
-        feature = "away-status-reasons",
-        feature = "brands",
-        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
-        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
-        feature = "data-export",
-        feature = "emails",
-        feature = "fin-agent",
-        feature = "help-center",
-        feature = "internal-articles",
-        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
-        feature = "news",
         feature = "notes",
-        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
-        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors",
-        feature = "workflows"
+        feature = "visitors"
     )
 )]
 crate::codec::string_enum!(ErrorType);
-/// The workflow's settings. `targeting`, `snapshot`, `attributes` and `embedded_rules` are Intercom's internal structures, given as free-form JSON.
-///
-/// Schema `exported_workflow`.
-#[cfg(feature = "workflows")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ExportedWorkflow {
-    /// The attributes the workflow defines.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
-    /// When the workflow was created (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// What the workflow is for.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Rules inside the workflow's steps.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub embedded_rules: Option<
-        Vec<std::collections::BTreeMap<String, serde_json::Value>>,
-    >,
-    /// The identifier Intercom gave the workflow.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The devices the workflow targets, such as `desktop` or `mobile`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub preferred_devices: Option<Vec<String>>,
-    /// The steps and settings of the current version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub snapshot: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Whether the workflow runs.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<ExportedWorkflowState>,
-    /// The channels the workflow runs on, such as `chat` or `email`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_channels: Option<Vec<String>>,
-    /// Who the workflow applies to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub targeting: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// The workflow's title.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// What starts the workflow, such as `inbound_conversation`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trigger_type: Option<String>,
-    /// When the workflow was last changed (ISO 8601).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-}
-/// Whether the workflow runs.
-#[cfg(feature = "workflows")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExportedWorkflowState {
-    /// `live`
-    Live,
-    /// `draft`
-    Draft,
-    /// `paused`
-    Paused,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "workflows")]
-impl ExportedWorkflowState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Live => "live",
-            Self::Draft => "draft",
-            Self::Paused => "paused",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "workflows")]
-impl From<&str> for ExportedWorkflowState {
-    fn from(value: &str) -> Self {
-        match value {
-            "live" => Self::Live,
-            "draft" => Self::Draft,
-            "paused" => Self::Paused,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "workflows")]
-crate::codec::string_enum!(ExportedWorkflowState);
-/// A page of outside content in the content library, which Fin, Copilot and the sales agent can answer from.
-///
-/// Schema `external_page`.
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ExternalPage {
-    /// Whether Fin answers customers from the page.
-    pub ai_agent_availability: bool,
-    /// Whether Copilot answers teammates from the page.
-    pub ai_copilot_availability: bool,
-    /// Whether the sales agent answers from the page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ai_sales_agent_availability: Option<bool>,
-    /// When the page was added (Unix seconds).
-    pub created_at: crate::Timestamp,
-    /// The identifier the source gave the page, unique within the source.
-    pub external_id: String,
-    /// Replaced by `ai_agent_availability` and `ai_copilot_availability`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fin_availability: Option<bool>,
-    /// The page's content, in HTML.
-    pub html: String,
-    /// The identifier Intercom gave the page.
-    pub id: String,
-    /// When Intercom last read the page's content (Unix seconds).
-    pub last_ingested_at: crate::Timestamp,
-    /// The page's language; only English is supported.
-    pub locale: ExternalPageLocale,
-    /// The content import source the page belongs to.
-    pub source_id: i64,
-    /// The page's title.
-    pub title: String,
-    #[serde(rename = "type")]
-    pub type_: ExternalPageType,
-    /// When the page was last changed (Unix seconds).
-    pub updated_at: crate::Timestamp,
-    /// The page's address, which Fin links to when it answers from the page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-}
-/// The page's language; only English is supported.
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExternalPageLocale {
-    /// `en`
-    En,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "ai-content")]
-impl ExternalPageLocale {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::En => "en",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-impl From<&str> for ExternalPageLocale {
-    fn from(value: &str) -> Self {
-        match value {
-            "en" => Self::En,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-crate::codec::string_enum!(ExternalPageLocale);
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExternalPageType {
-    /// `external_page`
-    ExternalPage,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "ai-content")]
-impl ExternalPageType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ExternalPage => "external_page",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-impl From<&str> for ExternalPageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "external_page" => Self::ExternalPage,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-crate::codec::string_enum!(ExternalPageType);
-/// A page of external pages.
-///
-/// Schema `external_pages_list`.
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ExternalPagesList {
-    /// The external pages of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<ExternalPage>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pages: Option<PagesLink>,
-    /// How many external pages there are in all.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<ExternalPagesListType>,
-}
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExternalPagesListType {
-    /// `list`
-    List,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "ai-content")]
-impl ExternalPagesListType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-impl From<&str> for ExternalPagesListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-crate::codec::string_enum!(ExternalPagesListType);
 /// A file uploaded as the value of an attribute.
 ///
 /// Schema `file_attribute`.
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FileAttribute {
     /// The file's media type.
@@ -8513,865 +7995,6 @@ pub struct FileAttribute {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
 }
-/// A file or a link sent to Fin with a message.
-///
-/// Schema `fin_agent_attachment`.
-#[cfg(feature = "fin-agent")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FinAgentAttachment {
-    /// `type: url`
-    FinAgentUrlAttachment(Box<FinAgentUrlAttachment>),
-    /// `type: file`
-    FinAgentFileAttachment(Box<FinAgentFileAttachment>),
-    /// A `type` this version of the client does not know yet, kept as JSON.
-    Unknown(serde_json::Value),
-}
-#[cfg(feature = "fin-agent")]
-impl<'de> Deserialize<'de> for FinAgentAttachment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match crate::codec::tag(&value, "type").as_deref() {
-                Some("url") => {
-                    Self::FinAgentUrlAttachment(
-                        Box::new(crate::codec::from_value(value)?),
-                    )
-                }
-                Some("file") => {
-                    Self::FinAgentFileAttachment(
-                        Box::new(crate::codec::from_value(value)?),
-                    )
-                }
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-#[cfg(feature = "fin-agent")]
-impl From<FinAgentUrlAttachment> for FinAgentAttachment {
-    fn from(value: FinAgentUrlAttachment) -> Self {
-        Self::FinAgentUrlAttachment(Box::new(value))
-    }
-}
-#[cfg(feature = "fin-agent")]
-impl From<FinAgentFileAttachment> for FinAgentAttachment {
-    fn from(value: FinAgentFileAttachment) -> Self {
-        Self::FinAgentFileAttachment(Box::new(value))
-    }
-}
-/// Attribute names and what was wrong with each.
-///
-/// Schema `fin_agent_attribute_error_map`.
-#[cfg(feature = "fin-agent")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct FinAgentAttributeErrorMap {
-    /// An error message per attribute name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<std::collections::BTreeMap<String, String>>,
-}
-/// Attributes Fin could not set, with why; the rest of the request went through.
-///
-/// Schema `fin_agent_attribute_errors`.
-#[cfg(feature = "fin-agent")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct FinAgentAttributeErrors {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conversation: Option<FinAgentAttributeErrorMap>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<FinAgentAttributeErrorMap>,
-}
-/// What Fin should know about the conversation before it joins.
-///
-/// Schema `fin_agent_conversation_metadata`.
-#[cfg(feature = "fin-agent")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct FinAgentConversationMetadata {
-    /// Up to 10 attributes of the conversation Fin can use.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// The last messages before Fin joined, at most 10, oldest first.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub history: Option<Vec<FinAgentMessage>>,
-}
-/// Fin asks the user to rate the conversation: show the options' labels, and send the chosen `key` to `submitFinCsat`.
-///
-/// Schema `fin_agent_csat_requested_event`.
-#[cfg(feature = "unreferenced-schemas")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FinAgentCsatRequestedEvent {
-    /// Your platform's identifier of the conversation.
-    pub conversation_id: String,
-    /// When the event was made (ISO 8601, with milliseconds).
-    pub created_at_ms: String,
-    /// The survey to show.
-    pub csat: FinAgentCsatRequestedEventCsat,
-    pub event_name: FinAgentCsatRequestedEventEventName,
-    /// The user's identifier, as you gave it.
-    pub user_id: String,
-}
-/// The survey to show.
-#[cfg(feature = "unreferenced-schemas")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FinAgentCsatRequestedEventCsat {
-    /// The ratings to offer, in order.
-    pub options: Vec<FinCsatOption>,
-}
-#[cfg(feature = "unreferenced-schemas")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FinAgentCsatRequestedEventEventName {
-    /// `csat_requested`
-    CsatRequested,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl FinAgentCsatRequestedEventEventName {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CsatRequested => "csat_requested",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl From<&str> for FinAgentCsatRequestedEventEventName {
-    fn from(value: &str) -> Self {
-        match value {
-            "csat_requested" => Self::CsatRequested,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-schemas")]
-crate::codec::string_enum!(FinAgentCsatRequestedEventEventName);
-/// What Fin reports about a conversation it holds, by webhook or on the server-sent events stream of `sse_subscription_url`, told apart by `event_name`. No operation returns it: decode the webhook body or each stream event's data with it.
-///
-/// Schema `fin_agent_event`.
-#[cfg(feature = "unreferenced-schemas")]
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum FinAgentEvent {
-    /// `event_name: fin_replied`
-    FinAgentRepliedEvent(Box<FinAgentRepliedEvent>),
-    /// `event_name: fin_reply_chunk`
-    FinAgentReplyChunkEvent(Box<FinAgentReplyChunkEvent>),
-    /// `event_name: fin_status_updated`
-    FinAgentStatusUpdatedEvent(Box<FinAgentStatusUpdatedEvent>),
-    /// `event_name: csat_requested`
-    FinAgentCsatRequestedEvent(Box<FinAgentCsatRequestedEvent>),
-    /// A `event_name` this version of the client does not know yet, kept as JSON.
-    Unknown(serde_json::Value),
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl<'de> Deserialize<'de> for FinAgentEvent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match crate::codec::tag(&value, "event_name").as_deref() {
-                Some("fin_replied") => {
-                    Self::FinAgentRepliedEvent(
-                        Box::new(crate::codec::from_value(value)?),
-                    )
-                }
-                Some("fin_reply_chunk") => {
-                    Self::FinAgentReplyChunkEvent(
-                        Box::new(crate::codec::from_value(value)?),
-                    )
-                }
-                Some("fin_status_updated") => {
-                    Self::FinAgentStatusUpdatedEvent(
-                        Box::new(crate::codec::from_value(value)?),
-                    )
-                }
-                Some("csat_requested") => {
-                    Self::FinAgentCsatRequestedEvent(
-                        Box::new(crate::codec::from_value(value)?),
-                    )
-                }
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl From<FinAgentRepliedEvent> for FinAgentEvent {
-    fn from(value: FinAgentRepliedEvent) -> Self {
-        Self::FinAgentRepliedEvent(Box::new(value))
-    }
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl From<FinAgentReplyChunkEvent> for FinAgentEvent {
-    fn from(value: FinAgentReplyChunkEvent) -> Self {
-        Self::FinAgentReplyChunkEvent(Box::new(value))
-    }
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl From<FinAgentStatusUpdatedEvent> for FinAgentEvent {
-    fn from(value: FinAgentStatusUpdatedEvent) -> Self {
-        Self::FinAgentStatusUpdatedEvent(Box::new(value))
-    }
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl From<FinAgentCsatRequestedEvent> for FinAgentEvent {
-    fn from(value: FinAgentCsatRequestedEvent) -> Self {
-        Self::FinAgentCsatRequestedEvent(Box::new(value))
-    }
-}
-/// A file sent inline.
-///
-/// Schema `fin_agent_file_attachment`.
-#[cfg(feature = "fin-agent")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FinAgentFileAttachment {
-    /// The file's media type, such as `image/png`.
-    pub content_type: String,
-    /// The file's content, base64-encoded.
-    pub data: String,
-    /// The file's name.
-    pub name: String,
-    #[serde(rename = "type")]
-    pub type_: FinAgentFileAttachmentType,
-}
-#[cfg(feature = "fin-agent")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FinAgentFileAttachmentType {
-    /// `file`
-    File,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "fin-agent")]
-impl FinAgentFileAttachmentType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::File => "file",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "fin-agent")]
-impl From<&str> for FinAgentFileAttachmentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "file" => Self::File,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "fin-agent")]
-crate::codec::string_enum!(FinAgentFileAttachmentType);
-/// One message of a conversation held with Fin.
-///
-/// Schema `fin_agent_message`.
-#[cfg(feature = "fin-agent")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FinAgentMessage {
-    /// Who wrote it.
-    pub author: FinAgentMessageAuthor,
-    /// The text, plain or HTML (Fin answers in HTML).
-    pub body: String,
-    /// When it was written (ISO 8601, best with milliseconds); the same message sent twice within five minutes counts once.
-    pub timestamp: String,
-    /// When it was written, with milliseconds; only in webhook notifications.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp_ms: Option<String>,
-}
-/// Who wrote it.
-#[cfg(feature = "fin-agent")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FinAgentMessageAuthor {
-    /// `user`
-    User,
-    /// `agent`
-    Agent,
-    /// `fin`
-    Fin,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "fin-agent")]
-impl FinAgentMessageAuthor {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Agent => "agent",
-            Self::Fin => "fin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "fin-agent")]
-impl From<&str> for FinAgentMessageAuthor {
-    fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "agent" => Self::Agent,
-            "fin" => Self::Fin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "fin-agent")]
-crate::codec::string_enum!(FinAgentMessageAuthor);
-/// Fin answered the user; it now waits for their reply.
-///
-/// Schema `fin_agent_replied_event`.
-#[cfg(feature = "unreferenced-schemas")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FinAgentRepliedEvent {
-    /// Your platform's identifier of the conversation.
-    pub conversation_id: String,
-    /// When the event was made (ISO 8601, with milliseconds).
-    pub created_at_ms: String,
-    pub event_name: FinAgentRepliedEventEventName,
-    pub message: FinAgentReply,
-    /// Always `awaiting_user_reply`.
-    pub status: FinAgentRepliedEventStatus,
-    /// The stream of `fin_reply_chunk` events this answer was streamed in, if it was: its HTML `body` replaces their text.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stream_id: Option<String>,
-    /// The user's identifier, as you gave it.
-    pub user_id: String,
-}
-#[cfg(feature = "unreferenced-schemas")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FinAgentRepliedEventEventName {
-    /// `fin_replied`
-    FinReplied,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl FinAgentRepliedEventEventName {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FinReplied => "fin_replied",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl From<&str> for FinAgentRepliedEventEventName {
-    fn from(value: &str) -> Self {
-        match value {
-            "fin_replied" => Self::FinReplied,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-schemas")]
-crate::codec::string_enum!(FinAgentRepliedEventEventName);
-/// Always `awaiting_user_reply`.
-#[cfg(feature = "unreferenced-schemas")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FinAgentRepliedEventStatus {
-    /// `awaiting_user_reply`
-    AwaitingUserReply,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl FinAgentRepliedEventStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwaitingUserReply => "awaiting_user_reply",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl From<&str> for FinAgentRepliedEventStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "awaiting_user_reply" => Self::AwaitingUserReply,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-schemas")]
-crate::codec::string_enum!(FinAgentRepliedEventStatus);
-/// Fin's answer.
-///
-/// Schema `fin_agent_reply`.
-#[cfg(feature = "unreferenced-schemas")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FinAgentReply {
-    /// Always `fin`.
-    pub author: FinAgentReplyAuthor,
-    /// The answer, in HTML.
-    pub body: String,
-    /// The message's identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// When Fin wrote it (ISO 8601, with milliseconds).
-    pub timestamp_ms: String,
-}
-/// Always `fin`.
-#[cfg(feature = "unreferenced-schemas")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FinAgentReplyAuthor {
-    /// `fin`
-    Fin,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl FinAgentReplyAuthor {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fin => "fin",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl From<&str> for FinAgentReplyAuthor {
-    fn from(value: &str) -> Self {
-        match value {
-            "fin" => Self::Fin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-schemas")]
-crate::codec::string_enum!(FinAgentReplyAuthor);
-/// Part of an answer while Fin writes it (server-sent events with streaming on, never webhooks). `chunk_text` is the whole text so far, so each chunk replaces the last.
-///
-/// Schema `fin_agent_reply_chunk_event`.
-#[cfg(feature = "unreferenced-schemas")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FinAgentReplyChunkEvent {
-    /// The chunk's position in its stream, from 0, without gaps.
-    pub chunk_index: i64,
-    /// The plain text of the answer so far.
-    pub chunk_text: String,
-    /// Your platform's identifier of the conversation.
-    pub conversation_id: String,
-    /// When the event was made (ISO 8601, with milliseconds).
-    pub created_at_ms: String,
-    pub event_name: FinAgentReplyChunkEventEventName,
-    /// Always `replying`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<FinAgentReplyChunkEventStatus>,
-    /// The answer this chunk belongs to; the final `fin_replied` event carries it too.
-    pub stream_id: String,
-}
-#[cfg(feature = "unreferenced-schemas")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FinAgentReplyChunkEventEventName {
-    /// `fin_reply_chunk`
-    FinReplyChunk,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl FinAgentReplyChunkEventEventName {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FinReplyChunk => "fin_reply_chunk",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl From<&str> for FinAgentReplyChunkEventEventName {
-    fn from(value: &str) -> Self {
-        match value {
-            "fin_reply_chunk" => Self::FinReplyChunk,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-schemas")]
-crate::codec::string_enum!(FinAgentReplyChunkEventEventName);
-/// Always `replying`.
-#[cfg(feature = "unreferenced-schemas")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FinAgentReplyChunkEventStatus {
-    /// `replying`
-    Replying,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl FinAgentReplyChunkEventStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Replying => "replying",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl From<&str> for FinAgentReplyChunkEventStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "replying" => Self::Replying,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-schemas")]
-crate::codec::string_enum!(FinAgentReplyChunkEventStatus);
-/// Where Fin stands after taking a message.
-///
-/// Schema `fin_agent_response`.
-#[cfg(feature = "fin-agent")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct FinAgentResponse {
-    /// Your platform's identifier of the conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conversation_id: Option<String>,
-    /// When the answer was made (ISO 8601, with milliseconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at_ms: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub errors: Option<FinAgentAttributeErrors>,
-    /// Where to follow the conversation as server-sent events, when they are turned on. Its token lives three minutes and is revoked once Fin waits for the user or is done.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sse_subscription_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<FinAgentStatus>,
-    /// The user's identifier, as you gave it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-}
-/// Fin's stage in a conversation; `complete` hands it back to you.
-///
-/// Schema `fin_agent_status`.
-#[cfg(feature = "fin-agent")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FinAgentStatus {
-    /// `thinking`
-    Thinking,
-    /// `awaiting_user_reply`
-    AwaitingUserReply,
-    /// `escalated`
-    Escalated,
-    /// `resolved`
-    Resolved,
-    /// `complete`
-    Complete,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "fin-agent")]
-impl FinAgentStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Thinking => "thinking",
-            Self::AwaitingUserReply => "awaiting_user_reply",
-            Self::Escalated => "escalated",
-            Self::Resolved => "resolved",
-            Self::Complete => "complete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "fin-agent")]
-impl From<&str> for FinAgentStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "thinking" => Self::Thinking,
-            "awaiting_user_reply" => Self::AwaitingUserReply,
-            "escalated" => Self::Escalated,
-            "resolved" => Self::Resolved,
-            "complete" => Self::Complete,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "fin-agent")]
-crate::codec::string_enum!(FinAgentStatus);
-/// Fin's status changed: it escalated to a person, resolved the question, or finished (`complete`, after which a `csat_requested` event may still come).
-///
-/// Schema `fin_agent_status_updated_event`.
-#[cfg(feature = "unreferenced-schemas")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FinAgentStatusUpdatedEvent {
-    /// Your platform's identifier of the conversation.
-    pub conversation_id: String,
-    /// When the event was made (ISO 8601, with milliseconds).
-    pub created_at_ms: String,
-    pub event_name: FinAgentStatusUpdatedEventEventName,
-    /// Why Fin escalated, in words (such as `Escalation requested by user`); only with `escalated`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// The new status.
-    pub status: FinAgentStatusUpdatedEventStatus,
-    /// The user's identifier, as you gave it.
-    pub user_id: String,
-}
-#[cfg(feature = "unreferenced-schemas")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FinAgentStatusUpdatedEventEventName {
-    /// `fin_status_updated`
-    FinStatusUpdated,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl FinAgentStatusUpdatedEventEventName {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FinStatusUpdated => "fin_status_updated",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl From<&str> for FinAgentStatusUpdatedEventEventName {
-    fn from(value: &str) -> Self {
-        match value {
-            "fin_status_updated" => Self::FinStatusUpdated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-schemas")]
-crate::codec::string_enum!(FinAgentStatusUpdatedEventEventName);
-/// The new status.
-#[cfg(feature = "unreferenced-schemas")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FinAgentStatusUpdatedEventStatus {
-    /// `escalated`
-    Escalated,
-    /// `resolved`
-    Resolved,
-    /// `complete`
-    Complete,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl FinAgentStatusUpdatedEventStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Escalated => "escalated",
-            Self::Resolved => "resolved",
-            Self::Complete => "complete",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "unreferenced-schemas")]
-impl From<&str> for FinAgentStatusUpdatedEventStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "escalated" => Self::Escalated,
-            "resolved" => Self::Resolved,
-            "complete" => Self::Complete,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "unreferenced-schemas")]
-crate::codec::string_enum!(FinAgentStatusUpdatedEventStatus);
-/// A document Fin fetches from a public address.
-///
-/// Schema `fin_agent_url_attachment`.
-#[cfg(feature = "fin-agent")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FinAgentUrlAttachment {
-    #[serde(rename = "type")]
-    pub type_: FinAgentUrlAttachmentType,
-    /// The document's public address.
-    pub url: String,
-}
-#[cfg(feature = "fin-agent")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FinAgentUrlAttachmentType {
-    /// `url`
-    Url,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "fin-agent")]
-impl FinAgentUrlAttachmentType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Url => "url",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "fin-agent")]
-impl From<&str> for FinAgentUrlAttachmentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "url" => Self::Url,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "fin-agent")]
-crate::codec::string_enum!(FinAgentUrlAttachmentType);
-/// The user Fin talks to.
-///
-/// Schema `fin_agent_user`.
-#[cfg(feature = "fin-agent")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FinAgentUser {
-    /// Up to 10 attributes Fin can use to pick content and answers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// The user's email address.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Your identifier of the user (their `user_id` in Intercom).
-    pub id: String,
-    /// The user's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-/// Why a rating was refused: messages keyed by the field they are about, or `base` for the conversation as a whole (this operation's own error shape, not an error list).
-///
-/// Schema `fin_csat_error`.
-#[cfg(feature = "fin-agent")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct FinCsatError {
-    /// A message per field, or under `base`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub errors: Option<std::collections::BTreeMap<String, String>>,
-}
-/// One rating a user can pick.
-///
-/// Schema `fin_csat_option`.
-#[cfg(feature = "unreferenced-schemas")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FinCsatOption {
-    /// The emoji shown for it.
-    pub emoji: String,
-    pub key: FinCsatRating,
-    /// Its name in the conversation's language (show this; send back `key`).
-    pub label: String,
-}
-/// A satisfaction rating, from worst to best.
-///
-/// Schema `fin_csat_rating`.
-#[cfg(any(feature = "fin-agent", feature = "unreferenced-schemas"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FinCsatRating {
-    /// `terrible`
-    Terrible,
-    /// `bad`
-    Bad,
-    /// `ok`
-    Ok,
-    /// `good`
-    Good,
-    /// `amazing`
-    Amazing,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(any(feature = "fin-agent", feature = "unreferenced-schemas"))]
-impl FinCsatRating {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Terrible => "terrible",
-            Self::Bad => "bad",
-            Self::Ok => "ok",
-            Self::Good => "good",
-            Self::Amazing => "amazing",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(any(feature = "fin-agent", feature = "unreferenced-schemas"))]
-impl From<&str> for FinCsatRating {
-    fn from(value: &str) -> Self {
-        match value {
-            "terrible" => Self::Terrible,
-            "bad" => Self::Bad,
-            "ok" => Self::Ok,
-            "good" => Self::Good,
-            "amazing" => Self::Amazing,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(any(feature = "fin-agent", feature = "unreferenced-schemas"))]
-crate::codec::string_enum!(FinCsatRating);
-/// The rating now recorded.
-///
-/// Schema `fin_csat_response`.
-#[cfg(feature = "fin-agent")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct FinCsatResponse {
-    /// Your identifier of the conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conversation_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rating: Option<FinCsatRating>,
-    /// Always `rated`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<FinCsatResponseStatus>,
-}
-/// Always `rated`.
-#[cfg(feature = "fin-agent")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum FinCsatResponseStatus {
-    /// `rated`
-    Rated,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "fin-agent")]
-impl FinCsatResponseStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rated => "rated",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "fin-agent")]
-impl From<&str> for FinCsatResponseStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "rated" => Self::Rated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "fin-agent")]
-crate::codec::string_enum!(FinCsatResponseStatus);
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -9496,511 +8119,6 @@ pub struct GranularSubscription {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
-/// The name and description of a collection or section in one language.
-///
-/// Schema `group_content`.
-#[cfg(feature = "help-center")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GroupContent {
-    /// The description in this language (collections only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The name in this language.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<GroupContentType>,
-}
-#[cfg(feature = "help-center")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GroupContentType {
-    /// `group_content`
-    GroupContent,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "help-center")]
-impl GroupContentType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GroupContent => "group_content",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "help-center")]
-impl From<&str> for GroupContentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "group_content" => Self::GroupContent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "help-center")]
-crate::codec::string_enum!(GroupContentType);
-/// The name and description of a collection or section per language, keyed by locale code.
-///
-/// Schema `group_translated_content`.
-#[cfg(feature = "help-center")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct GroupTranslatedContent {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ar: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bg: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bs: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ca: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cs: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub da: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub de: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub el: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub en: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub es: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub et: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fi: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fr: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub he: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hr: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hu: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub it: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ja: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ko: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lt: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lv: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mn: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nb: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nl: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pl: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pt: Option<GroupContent>,
-    #[serde(rename = "pt-BR", skip_serializing_if = "Option::is_none")]
-    pub pt_br: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ro: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ru: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sl: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sr: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sv: Option<GroupContent>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tr: Option<GroupContent>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<GroupTranslatedContentType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vi: Option<GroupContent>,
-    #[serde(rename = "zh-CN", skip_serializing_if = "Option::is_none")]
-    pub zh_cn: Option<GroupContent>,
-    #[serde(rename = "zh-TW", skip_serializing_if = "Option::is_none")]
-    pub zh_tw: Option<GroupContent>,
-}
-#[cfg(feature = "help-center")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum GroupTranslatedContentType {
-    /// `group_translated_content`
-    GroupTranslatedContent,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "help-center")]
-impl GroupTranslatedContentType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GroupTranslatedContent => "group_translated_content",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "help-center")]
-impl From<&str> for GroupTranslatedContentType {
-    fn from(value: &str) -> Self {
-        match value {
-            "group_translated_content" => Self::GroupTranslatedContent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "help-center")]
-crate::codec::string_enum!(GroupTranslatedContentType);
-/// A teammate paused or resumed handling a conversation.
-///
-/// Schema `handling_event`.
-#[cfg(feature = "conversations")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HandlingEvent {
-    /// Why handling was paused, such as `Away`, when one was given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    pub teammate: TeammateReference,
-    /// When it happened, as an ISO 8601 date and time.
-    pub timestamp: String,
-    /// Whether handling was paused or resumed.
-    #[serde(rename = "type")]
-    pub type_: HandlingEventType,
-}
-/// The pause and resume events of one conversation.
-///
-/// Schema `handling_event_list`.
-#[cfg(feature = "conversations")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct HandlingEventList {
-    /// The events.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub handling_events: Option<Vec<HandlingEvent>>,
-}
-/// Whether handling was paused or resumed.
-#[cfg(feature = "conversations")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum HandlingEventType {
-    /// `paused`
-    Paused,
-    /// `resumed`
-    Resumed,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "conversations")]
-impl HandlingEventType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Paused => "paused",
-            Self::Resumed => "resumed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "conversations")]
-impl From<&str> for HandlingEventType {
-    fn from(value: &str) -> Self {
-        match value {
-            "paused" => Self::Paused,
-            "resumed" => Self::Resumed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "conversations")]
-crate::codec::string_enum!(HandlingEventType);
-/// A help center of the workspace, which holds collections and articles.
-///
-/// Schema `help_center`.
-#[cfg(feature = "help-center")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct HelpCenter {
-    /// When the help center was created (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::Timestamp>,
-    /// The custom domain of the help center, if one is set up.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom_domain: Option<String>,
-    /// The name teammates see for the help center.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-    /// The identifier Intercom gave the help center.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the help center in its address.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub identifier: Option<String>,
-    /// When the help center was last changed (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::Timestamp>,
-    /// The address of the help center, on the custom domain when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Whether the help center's website is switched on (a setting of the help center).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub website_turned_on: Option<bool>,
-    /// The identifier of the workspace the help center belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub workspace_id: Option<String>,
-}
-/// The help centers of the workspace.
-///
-/// Schema `help_center_list`.
-#[cfg(feature = "help-center")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct HelpCenterList {
-    /// The help centers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<HelpCenter>>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<HelpCenterListType>,
-}
-#[cfg(feature = "help-center")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum HelpCenterListType {
-    /// `list`
-    List,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "help-center")]
-impl HelpCenterListType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "help-center")]
-impl From<&str> for HelpCenterListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "help-center")]
-crate::codec::string_enum!(HelpCenterListType);
-/// An article of the internal knowledge base, seen by teammates and Fin, not by customers.
-///
-/// Schema `internal_article`.
-#[cfg(feature = "internal-articles")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct InternalArticle {
-    /// The identifier of the teammate who wrote the article.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author_id: Option<i64>,
-    /// The body of the article, in HTML.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// When the article was created (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::Timestamp>,
-    /// The identifier Intercom gave the internal article.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The language of the article, such as `en`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locale: Option<String>,
-    /// The identifier of the teammate who owns the article.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<i64>,
-    /// The title of the article.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<InternalArticleType>,
-    /// When the article was last changed (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::Timestamp>,
-}
-/// A page of internal articles.
-///
-/// Schema `internal_article_list`.
-#[cfg(feature = "internal-articles")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct InternalArticleList {
-    /// The internal articles.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<InternalArticle>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pages: Option<CursorPages>,
-    /// How many internal articles there are in all.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<InternalArticleListType>,
-}
-#[cfg(feature = "internal-articles")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InternalArticleListType {
-    /// `list`
-    List,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "internal-articles")]
-impl InternalArticleListType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "internal-articles")]
-impl From<&str> for InternalArticleListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "internal-articles")]
-crate::codec::string_enum!(InternalArticleListType);
-/// The internal articles that match a search.
-///
-/// Schema `internal_article_search_response`.
-#[cfg(feature = "internal-articles")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct InternalArticleSearchResponse {
-    /// The matching internal articles.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<InternalArticleSearchResponseData>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pages: Option<CursorPages>,
-    /// How many internal articles match.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<InternalArticleSearchResponseType>,
-}
-/// The matching internal articles.
-#[cfg(feature = "internal-articles")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct InternalArticleSearchResponseData {
-    /// The matching internal articles.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub internal_articles: Option<Vec<InternalArticle>>,
-}
-#[cfg(feature = "internal-articles")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InternalArticleSearchResponseType {
-    /// `list`
-    List,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "internal-articles")]
-impl InternalArticleSearchResponseType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "internal-articles")]
-impl From<&str> for InternalArticleSearchResponseType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "internal-articles")]
-crate::codec::string_enum!(InternalArticleSearchResponseType);
-#[cfg(feature = "internal-articles")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InternalArticleType {
-    /// `internal_article`
-    InternalArticle,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "internal-articles")]
-impl InternalArticleType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalArticle => "internal_article",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "internal-articles")]
-impl From<&str> for InternalArticleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "internal_article" => Self::InternalArticle,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "internal-articles")]
-crate::codec::string_enum!(InternalArticleType);
-/// Which addresses may call the API for the workspace. In a request, `type` can be left out.
-///
-/// Schema `ip_allowlist`.
-#[cfg(feature = "ip-allowlist")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct IpAllowlist {
-    /// Whether requests from unlisted addresses are refused.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Single addresses (`198.51.100.7`) and CIDR ranges (`203.0.113.0/24`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ip_allowlist: Option<Vec<String>>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<IpAllowlistType>,
-}
-#[cfg(feature = "ip-allowlist")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum IpAllowlistType {
-    /// `ip_allowlist`
-    IpAllowlist,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "ip-allowlist")]
-impl IpAllowlistType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IpAllowlist => "ip_allowlist",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "ip-allowlist")]
-impl From<&str> for IpAllowlistType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ip_allowlist" => Self::IpAllowlist,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "ip-allowlist")]
-crate::codec::string_enum!(IpAllowlistType);
 /// A job Intercom runs in the background, such as creating a ticket.
 ///
 /// Schema `jobs`.
@@ -10234,15 +8352,6 @@ impl From<&str> for LinkedObjectType {
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::codec::string_enum!(LinkedObjectType);
-/// The conversations whose calls to return.
-///
-/// Schema `list_calls_with_transcripts_request`.
-#[cfg(feature = "calls")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ListCallsWithTranscriptsRequest {
-    /// Between 1 and 20 conversation identifiers.
-    pub conversation_ids: Vec<String>,
-}
 #[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -10412,6 +8521,19 @@ pub struct MergeContactsRequest {
     /// The identifier of the user that absorbs the lead.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub into: Option<String>,
+}
+#[cfg(feature = "contacts")]
+impl MergeContactsRequest {
+    /// Sets `from`.
+    pub fn with_from(mut self, value: impl Into<String>) -> Self {
+        self.from = Some(value.into());
+        self
+    }
+    /// Sets `into`.
+    pub fn with_into(mut self, value: impl Into<String>) -> Self {
+        self.into = Some(value.into());
+        self
+    }
 }
 /// The contact that remains after a merge, with a reference to the contact merged into it.
 ///
@@ -10699,6 +8821,16 @@ pub struct MessageSender {
     pub type_: MessageSenderType,
 }
 #[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+impl MessageSender {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(id: i64) -> Self {
+        Self {
+            id,
+            type_: MessageSenderType::Admin,
+        }
+    }
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MessageSenderType {
@@ -10738,6 +8870,19 @@ pub struct MultipleFilterSearchRequest {
     pub operator: MultipleFilterSearchRequestOperator,
     /// The filters to combine.
     pub value: Vec<MultipleOrSingleFilterSearchRequest>,
+}
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
+impl MultipleFilterSearchRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        operator: impl Into<MultipleFilterSearchRequestOperator>,
+        value: impl Into<Vec<MultipleOrSingleFilterSearchRequest>>,
+    ) -> Self {
+        Self {
+            operator: operator.into(),
+            value: value.into(),
+        }
+    }
 }
 /// How to combine the filters.
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
@@ -10796,341 +8941,6 @@ impl From<MultipleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
         Self::MultipleFilterSearchRequest(Box::new(value))
     }
 }
-/// An announcement shown in the Messenger's newsfeeds, such as a product update.
-///
-/// Schema `news_item`.
-#[cfg(feature = "news")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct NewsItem {
-    /// The content of the news item, in HTML.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// The address of the cover image, a `.jpg` or `.png` file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cover_image_url: Option<String>,
-    /// When the news item was created (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::Timestamp>,
-    /// When true, the news item shows up without a notification badge.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deliver_silently: Option<bool>,
-    /// The identifier Intercom gave the news item.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Labels shown to users to group news items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub labels: Option<Vec<Option<String>>>,
-    /// The newsfeeds the news item is placed in.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
-    /// The emoji users can react with, in order; none means reactions are off.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reactions: Option<Vec<Option<String>>>,
-    /// The identifier of the teammate the news item is sent by.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sender_id: Option<i64>,
-    /// Users see the news item only once it is `live`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<NewsItemState>,
-    /// The title of the news item.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<NewsItemType>,
-    /// When the news item was last changed (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::Timestamp>,
-    /// The identifier of the workspace the news item belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub workspace_id: Option<String>,
-}
-/// A page of news items.
-///
-/// Schema `news_item_list`.
-#[cfg(feature = "news")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct NewsItemList {
-    /// The news items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<NewsItem>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pages: Option<CursorPages>,
-    /// How many news items there are in all.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<NewsItemListType>,
-}
-#[cfg(feature = "news")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NewsItemListType {
-    /// `list`
-    List,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "news")]
-impl NewsItemListType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "news")]
-impl From<&str> for NewsItemListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "news")]
-crate::codec::string_enum!(NewsItemListType);
-/// The content of a news item, to create it or to replace what it has.
-///
-/// Schema `news_item_request`.
-#[cfg(feature = "news")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NewsItemRequest {
-    /// The content of the news item, in HTML.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// Show it without a notification badge.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deliver_silently: Option<bool>,
-    /// Labels shown to users to group news items.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub labels: Option<Vec<String>>,
-    /// The newsfeeds to place it in.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
-    /// The emoji users can react with, in order; an empty list turns reactions off.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reactions: Option<Vec<Option<String>>>,
-    /// The identifier of the teammate to send it as; must be a teammate of the workspace.
-    pub sender_id: i64,
-    /// Set `live` to show it to users.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub state: Option<NewsItemRequestState>,
-    /// The title of the news item.
-    pub title: String,
-}
-/// Set `live` to show it to users.
-#[cfg(feature = "news")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NewsItemRequestState {
-    /// `draft`
-    Draft,
-    /// `live`
-    Live,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "news")]
-impl NewsItemRequestState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Live => "live",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "news")]
-impl From<&str> for NewsItemRequestState {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "live" => Self::Live,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "news")]
-crate::codec::string_enum!(NewsItemRequestState);
-/// Users see the news item only once it is `live`.
-#[cfg(feature = "news")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NewsItemState {
-    /// `draft`
-    Draft,
-    /// `live`
-    Live,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "news")]
-impl NewsItemState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Live => "live",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "news")]
-impl From<&str> for NewsItemState {
-    fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "live" => Self::Live,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "news")]
-crate::codec::string_enum!(NewsItemState);
-#[cfg(feature = "news")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NewsItemType {
-    /// `news-item`
-    NewsItem,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "news")]
-impl NewsItemType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NewsItem => "news-item",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "news")]
-impl From<&str> for NewsItemType {
-    fn from(value: &str) -> Self {
-        match value {
-            "news-item" => Self::NewsItem,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "news")]
-crate::codec::string_enum!(NewsItemType);
-/// A feed of news items in the Messenger, for one audience. Newsfeeds are set up in Intercom, not through the API.
-///
-/// Schema `newsfeed`.
-#[cfg(feature = "news")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Newsfeed {
-    /// When the newsfeed was created (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::Timestamp>,
-    /// The identifier Intercom gave the newsfeed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the newsfeed, seen by teammates only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<NewsfeedType>,
-    /// When the newsfeed was last changed (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<crate::Timestamp>,
-}
-/// A newsfeed a news item is placed in, and since when.
-///
-/// Schema `newsfeed_assignment`.
-#[cfg(feature = "news")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct NewsfeedAssignment {
-    /// The identifier of the newsfeed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub newsfeed_id: Option<i64>,
-    /// When the news item was published in the newsfeed (Unix seconds); not in the future. Useful to back-date imported items; ignored for drafts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub published_at: Option<crate::Timestamp>,
-}
-/// A page of newsfeeds.
-///
-/// Schema `newsfeed_list`.
-#[cfg(feature = "news")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct NewsfeedList {
-    /// The newsfeeds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Newsfeed>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pages: Option<CursorPages>,
-    /// How many newsfeeds there are in all.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<NewsfeedListType>,
-}
-#[cfg(feature = "news")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NewsfeedListType {
-    /// `list`
-    List,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "news")]
-impl NewsfeedListType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "news")]
-impl From<&str> for NewsfeedListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "news")]
-crate::codec::string_enum!(NewsfeedListType);
-#[cfg(feature = "news")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum NewsfeedType {
-    /// `newsfeed`
-    Newsfeed,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "news")]
-impl NewsfeedType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Newsfeed => "newsfeed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "news")]
-impl From<&str> for NewsfeedType {
-    fn from(value: &str) -> Self {
-        match value {
-            "newsfeed" => Self::Newsfeed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "news")]
-crate::codec::string_enum!(NewsfeedType);
 /// A note a teammate wrote about a contact.
 ///
 /// Schema `note`.
@@ -11184,6 +8994,46 @@ pub struct NoteList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// The envelope Intercom wraps around every webhook notification, whatever the topic.
+///
+/// Schema `notification`.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Notification {
+    /// Identifier of the workspace the notification comes from.
+    pub app_id: String,
+    /// When the notification was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// Container of the object the notification is about.
+    pub data: NotificationData,
+    /// When the notification was delivered; 0 while it has not been (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<crate::Timestamp>,
+    /// How many times delivery has been attempted, this attempt included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_attempts: Option<i64>,
+    /// Delivery state of the notification, such as `pending`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_status: Option<String>,
+    /// When delivery was first attempted (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_sent_at: Option<crate::Timestamp>,
+    /// Identifier of the notification (`notif_...`). Use it to drop repeated deliveries. Pings carry `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Related links; often empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub links: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Intercom's URL for the notification, when it gives one.
+    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
+    pub self_: Option<String>,
+    /// The topic of the notification. Intercom adds topics over time: treat unknown values as possible.
+    pub topic: String,
+    /// Always `notification_event`.
+    #[serde(rename = "type")]
+    pub type_: NotificationType,
+}
 /// Container of the object the notification is about.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -11225,46 +9075,6 @@ impl From<&str> for NotificationDataType {
 }
 #[cfg(feature = "webhooks")]
 crate::codec::string_enum!(NotificationDataType);
-/// The envelope Intercom wraps around every webhook notification, whatever the topic.
-///
-/// Schema `notification`.
-#[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NotificationObject {
-    /// Identifier of the workspace the notification comes from.
-    pub app_id: String,
-    /// When the notification was created (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::Timestamp>,
-    /// Container of the object the notification is about.
-    pub data: NotificationData,
-    /// When the notification was delivered; 0 while it has not been (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivered_at: Option<crate::Timestamp>,
-    /// How many times delivery has been attempted, this attempt included.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery_attempts: Option<i64>,
-    /// Delivery state of the notification, such as `pending`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery_status: Option<String>,
-    /// When delivery was first attempted (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_sent_at: Option<crate::Timestamp>,
-    /// Identifier of the notification (`notif_...`). Use it to drop repeated deliveries. Pings carry `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Related links; often empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub links: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Intercom's URL for the notification, when it gives one.
-    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
-    pub self_: Option<String>,
-    /// The topic of the notification. Intercom adds topics over time: treat unknown values as possible.
-    pub topic: String,
-    /// Always `notification_event`.
-    #[serde(rename = "type")]
-    pub type_: NotificationType,
-}
 /// Always `notification_event`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -11307,6 +9117,16 @@ pub struct OpenConversationRequest {
     pub message_type: OpenConversationRequestMessageType,
 }
 #[cfg(feature = "conversations")]
+impl OpenConversationRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(admin_id: impl Into<String>) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            message_type: OpenConversationRequestMessageType::Open,
+        }
+    }
+}
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OpenConversationRequestMessageType {
@@ -11339,7 +9159,7 @@ crate::codec::string_enum!(OpenConversationRequestMessageType);
 /// Page-numbered pagination whose next page is given as a link.
 ///
 /// Schema `pages_link`.
-#[cfg(any(feature = "ai-content", feature = "contacts"))]
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PagesLink {
     /// The address of the next page, or null on the last page.
@@ -11357,7 +9177,7 @@ pub struct PagesLink {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<PagesLinkType>,
 }
-#[cfg(any(feature = "ai-content", feature = "contacts"))]
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PagesLinkType {
@@ -11366,7 +9186,7 @@ pub enum PagesLinkType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "ai-content", feature = "contacts"))]
+#[cfg(feature = "contacts")]
 impl PagesLinkType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11376,7 +9196,7 @@ impl PagesLinkType {
         }
     }
 }
-#[cfg(any(feature = "ai-content", feature = "contacts"))]
+#[cfg(feature = "contacts")]
 impl From<&str> for PagesLinkType {
     fn from(value: &str) -> Self {
         match value {
@@ -11385,7 +9205,7 @@ impl From<&str> for PagesLinkType {
         }
     }
 }
-#[cfg(any(feature = "ai-content", feature = "contacts"))]
+#[cfg(feature = "contacts")]
 crate::codec::string_enum!(PagesLinkType);
 /// A file attached to a message.
 ///
@@ -11415,63 +9235,6 @@ pub struct PartAttachment {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
 }
-/// The text Intercom sent to move a call to the Messenger.
-///
-/// Schema `phone_switch`.
-#[cfg(feature = "switch")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PhoneSwitch {
-    /// The number that was texted, in E.164 format.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<PhoneSwitchType>,
-    /// The Messenger link the text carries.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-}
-/// Why a phone switch failed (this operation's own error shape, not an error list).
-///
-/// Schema `phone_switch_error`.
-#[cfg(feature = "switch")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PhoneSwitchError {
-    /// A short code, such as `invalid_phone_number` or `sms_failed`.
-    pub error_key: String,
-    /// A human-readable explanation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-#[cfg(feature = "switch")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum PhoneSwitchType {
-    /// `phone_call_redirect`
-    PhoneCallRedirect,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "switch")]
-impl PhoneSwitchType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PhoneCallRedirect => "phone_call_redirect",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "switch")]
-impl From<&str> for PhoneSwitchType {
-    fn from(value: &str) -> Self {
-        match value {
-            "phone_call_redirect" => Self::PhoneCallRedirect,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "switch")]
-crate::codec::string_enum!(PhoneSwitchType);
 /// The item of a `ping` notification.
 ///
 /// Schema `ping`.
@@ -11527,6 +9290,18 @@ pub struct QuickReplyOption {
     /// Your identifier of the option, found in the part created when someone picks it.
     pub uuid: String,
 }
+#[cfg(
+    any(feature = "conversations", feature = "tickets", feature = "unreferenced-schemas")
+)]
+impl QuickReplyOption {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(text: impl Into<String>, uuid: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            uuid: uuid.into(),
+        }
+    }
+}
 /// A contact a message is sent to.
 ///
 /// Schema `recipient`.
@@ -11538,6 +9313,16 @@ pub struct Recipient {
     /// Whether the contact is a `user` or a `lead`.
     #[serde(rename = "type")]
     pub type_: RecipientType,
+}
+#[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
+impl Recipient {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(id: impl Into<String>, type_: impl Into<RecipientType>) -> Self {
+        Self {
+            id: id.into(),
+            type_: type_.into(),
+        }
+    }
 }
 /// Whether the contact is a `user` or a `lead`.
 #[cfg(any(feature = "messages", feature = "unreferenced-schemas"))]
@@ -11586,6 +9371,20 @@ pub struct RedactConversationPartRequest {
     pub conversation_part_id: String,
     #[serde(rename = "type")]
     pub type_: RedactConversationPartRequestType,
+}
+#[cfg(feature = "conversations")]
+impl RedactConversationPartRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        conversation_id: impl Into<String>,
+        conversation_part_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            conversation_id: conversation_id.into(),
+            conversation_part_id: conversation_part_id.into(),
+            type_: RedactConversationPartRequestType::ConversationPart,
+        }
+    }
 }
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -11681,6 +9480,20 @@ pub struct RedactConversationSourceRequest {
     pub type_: RedactConversationSourceRequestType,
 }
 #[cfg(feature = "conversations")]
+impl RedactConversationSourceRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        conversation_id: impl Into<String>,
+        source_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            conversation_id: conversation_id.into(),
+            source_id: source_id.into(),
+            type_: RedactConversationSourceRequestType::Source,
+        }
+    }
+}
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RedactConversationSourceRequestType {
@@ -11715,7 +9528,6 @@ crate::codec::string_enum!(RedactConversationSourceRequestType);
 /// Schema `reference`.
 #[cfg(
     any(
-        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -11734,62 +9546,6 @@ pub struct Reference {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
-/// A call held on another phone platform, to link to Intercom.
-///
-/// Schema `register_fin_voice_call_request`.
-#[cfg(feature = "calls")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RegisterFinVoiceCallRequest {
-    /// The identifier the phone platform gave the call.
-    pub call_id: String,
-    /// Anything else about the call to keep with it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// The caller's number, in E.164 format.
-    pub phone_number: String,
-    /// The phone platform; `aws_connect` when left out.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<RegisterFinVoiceCallRequestSource>,
-}
-/// The phone platform; `aws_connect` when left out.
-#[cfg(feature = "calls")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RegisterFinVoiceCallRequestSource {
-    /// `five9`
-    Five9,
-    /// `zoom_phone`
-    ZoomPhone,
-    /// `aws_connect`
-    AwsConnect,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "calls")]
-impl RegisterFinVoiceCallRequestSource {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Five9 => "five9",
-            Self::ZoomPhone => "zoom_phone",
-            Self::AwsConnect => "aws_connect",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "calls")]
-impl From<&str> for RegisterFinVoiceCallRequestSource {
-    fn from(value: &str) -> Self {
-        match value {
-            "five9" => Self::Five9,
-            "zoom_phone" => Self::ZoomPhone,
-            "aws_connect" => Self::AwsConnect,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "calls")]
-crate::codec::string_enum!(RegisterFinVoiceCallRequestSource);
 /// A reply from an admin, or on behalf of a contact.
 ///
 /// Schema `reply_conversation_request`.
@@ -11834,135 +9590,34 @@ impl From<AdminReplyTicketRequest> for ReplyTicketRequest {
         Self::AdminReplyTicketRequest(Box::new(value))
     }
 }
-/// The user's reply to Fin.
-///
-/// Schema `reply_to_fin_request`.
-#[cfg(feature = "fin-agent")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ReplyToFinRequest {
-    /// Files or links sent with the reply, at most 10.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<FinAgentAttachment>>,
-    /// Your platform's identifier of the conversation.
-    pub conversation_id: String,
-    pub message: FinAgentMessage,
-    pub user: FinAgentUser,
-}
-/// A job exporting one reporting dataset.
-///
-/// Schema `reporting_data_export`.
-#[cfg(feature = "reporting-data-export")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ReportingDataExport {
-    /// Until when the data can be downloaded; empty until the job is complete.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub download_expires_at: Option<String>,
-    /// Where to download the data once the job is complete; empty until then.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub download_url: Option<String>,
-    /// The identifier of the job, for the status and download calls.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub job_identifier: Option<String>,
-    /// Where the job stands, such as `pending`, `complete` or `failed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-}
-/// A dataset of reporting data, and the attributes an export of it can take.
-///
-/// Schema `reporting_dataset`.
-#[cfg(feature = "reporting-data-export")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ReportingDataset {
-    /// The attributes of the dataset.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Vec<ReportingDatasetAttribute>>,
-    /// The attribute the export's time range applies to by default.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub default_time_attribute_id: Option<String>,
-    /// What one row of the dataset holds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The identifier of the dataset, such as `conversation`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the dataset.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-/// An attribute of a reporting dataset.
-///
-/// Schema `reporting_dataset_attribute`.
-#[cfg(feature = "reporting-data-export")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ReportingDatasetAttribute {
-    /// The identifier of the attribute, for `attribute_ids`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The name of the attribute.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-}
-/// The datasets a reporting export can take.
-///
-/// Schema `reporting_dataset_list`.
-#[cfg(feature = "reporting-data-export")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct ReportingDatasetList {
-    /// The datasets.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<ReportingDataset>>,
-    /// Always `list`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-}
-#[cfg(feature = "articles")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SearchArticlesState {
-    /// `published`
-    Published,
-    /// `draft`
-    Draft,
-    /// `all`
-    All,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "articles")]
-impl SearchArticlesState {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Published => "published",
-            Self::Draft => "draft",
-            Self::All => "all",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "articles")]
-impl From<&str> for SearchArticlesState {
-    fn from(value: &str) -> Self {
-        match value {
-            "published" => Self::Published,
-            "draft" => Self::Draft,
-            "all" => Self::All,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "articles")]
-crate::codec::string_enum!(SearchArticlesState);
 /// A search query with optional paging.
 ///
 /// Schema `search_request`.
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pagination: Option<StartingAfterPaging>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub pagination: crate::Nullable<StartingAfterPaging>,
     /// A single filter, or filters combined with `AND` or `OR`.
     pub query: SearchRequestQuery,
+}
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
+impl SearchRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(query: impl Into<SearchRequestQuery>) -> Self {
+        Self {
+            pagination: crate::Nullable::Absent,
+            query: query.into(),
+        }
+    }
+    /// Sets `pagination`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn pagination(
+        mut self,
+        value: impl Into<crate::Nullable<StartingAfterPaging>>,
+    ) -> Self {
+        self.pagination = value.into();
+        self
+    }
 }
 /// A single filter, or filters combined with `AND` or `OR`.
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
@@ -12204,6 +9859,16 @@ pub struct SetAdminAwayRequest {
     /// True to send new replies to the admin's conversations to the default inbox.
     pub away_mode_reassign: bool,
 }
+#[cfg(feature = "admins")]
+impl SetAdminAwayRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(away_mode_enabled: bool, away_mode_reassign: bool) -> Self {
+        Self {
+            away_mode_enabled,
+            away_mode_reassign,
+        }
+    }
+}
 /// One condition on one field.
 ///
 /// Schema `single_filter_search_request`.
@@ -12217,35 +9882,54 @@ pub struct SingleFilterSearchRequest {
     /// The value to compare with; a list for `IN` and `NIN`.
     pub value: Option<SingleFilterSearchRequestValue>,
 }
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
+impl SingleFilterSearchRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        field: impl Into<String>,
+        operator: impl Into<SingleFilterSearchRequestOperator>,
+    ) -> Self {
+        Self {
+            field: field.into(),
+            operator: operator.into(),
+            value: None,
+        }
+    }
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<SingleFilterSearchRequestValue>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
 /// How to compare: equal, not equal, in, not in, less or greater (and or equal), contains, does not contain, starts with, ends with.
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SingleFilterSearchRequestOperator {
     /// `=`
-    Eq,
+    Value,
     /// `!=`
-    NotEq,
+    Value2,
     /// `IN`
     In,
     /// `NIN`
     Nin,
     /// `<`
-    Lt,
+    Value3,
     /// `<=`
-    Lte,
+    Value4,
     /// `>`
-    Gt,
+    Value5,
     /// `>=`
-    Gte,
+    Value6,
     /// `~`
-    Contains,
+    Value7,
     /// `!~`
-    NotContains,
+    Value8,
     /// `^`
-    StartsWith,
+    Value9,
     /// `$`
-    EndsWith,
+    Value10,
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
@@ -12254,18 +9938,18 @@ impl SingleFilterSearchRequestOperator {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Eq => "=",
-            Self::NotEq => "!=",
+            Self::Value => "=",
+            Self::Value2 => "!=",
             Self::In => "IN",
             Self::Nin => "NIN",
-            Self::Lt => "<",
-            Self::Lte => "<=",
-            Self::Gt => ">",
-            Self::Gte => ">=",
-            Self::Contains => "~",
-            Self::NotContains => "!~",
-            Self::StartsWith => "^",
-            Self::EndsWith => "$",
+            Self::Value3 => "<",
+            Self::Value4 => "<=",
+            Self::Value5 => ">",
+            Self::Value6 => ">=",
+            Self::Value7 => "~",
+            Self::Value8 => "!~",
+            Self::Value9 => "^",
+            Self::Value10 => "$",
             Self::Unknown(value) => value,
         }
     }
@@ -12274,18 +9958,18 @@ impl SingleFilterSearchRequestOperator {
 impl From<&str> for SingleFilterSearchRequestOperator {
     fn from(value: &str) -> Self {
         match value {
-            "=" => Self::Eq,
-            "!=" => Self::NotEq,
+            "=" => Self::Value,
+            "!=" => Self::Value2,
             "IN" => Self::In,
             "NIN" => Self::Nin,
-            "<" => Self::Lt,
-            "<=" => Self::Lte,
-            ">" => Self::Gt,
-            ">=" => Self::Gte,
-            "~" => Self::Contains,
-            "!~" => Self::NotContains,
-            "^" => Self::StartsWith,
-            "$" => Self::EndsWith,
+            "<" => Self::Value3,
+            "<=" => Self::Value4,
+            ">" => Self::Value5,
+            ">=" => Self::Value6,
+            "~" => Self::Value7,
+            "!~" => Self::Value8,
+            "^" => Self::Value9,
+            "$" => Self::Value10,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -12300,8 +9984,8 @@ pub enum SingleFilterSearchRequestValue {
     String(String),
     Integer(i64),
     Boolean(bool),
-    StringList(Vec<String>),
-    IntegerList(Vec<i64>),
+    List(Vec<String>),
+    List2(Vec<i64>),
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<String> for SingleFilterSearchRequestValue {
@@ -12324,13 +10008,13 @@ impl From<bool> for SingleFilterSearchRequestValue {
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<Vec<String>> for SingleFilterSearchRequestValue {
     fn from(value: Vec<String>) -> Self {
-        Self::StringList(value)
+        Self::List(value)
     }
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<Vec<i64>> for SingleFilterSearchRequestValue {
     fn from(value: Vec<i64>) -> Self {
-        Self::IntegerList(value)
+        Self::List2(value)
     }
 }
 /// The service level agreement applied to a conversation.
@@ -12402,6 +10086,17 @@ pub struct SnoozeConversationRequest {
     pub message_type: SnoozeConversationRequestMessageType,
     /// When the conversation should open again (Unix seconds).
     pub snoozed_until: crate::Timestamp,
+}
+#[cfg(feature = "conversations")]
+impl SnoozeConversationRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(admin_id: impl Into<String>, snoozed_until: crate::Timestamp) -> Self {
+        Self {
+            admin_id: admin_id.into(),
+            message_type: SnoozeConversationRequestMessageType::Snoozed,
+            snoozed_until,
+        }
+    }
 }
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -12513,22 +10208,6 @@ impl From<&str> for SocialProfileType {
     )
 )]
 crate::codec::string_enum!(SocialProfileType);
-/// A conversation to hand to Fin.
-///
-/// Schema `start_fin_conversation_request`.
-#[cfg(feature = "fin-agent")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StartFinConversationRequest {
-    /// Files or links sent with the message, at most 10.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attachments: Option<Vec<FinAgentAttachment>>,
-    /// Your platform's identifier of the conversation.
-    pub conversation_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conversation_metadata: Option<FinAgentConversationMetadata>,
-    pub message: FinAgentMessage,
-    pub user: FinAgentUser,
-}
 /// A cursor position. In responses it points at the next page (null on the last page); in search requests it asks for a page.
 ///
 /// Schema `starting_after_paging`.
@@ -12536,13 +10215,9 @@ pub struct StartFinConversationRequest {
     any(
         feature = "admins",
         feature = "articles",
-        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
-        feature = "help-center",
-        feature = "internal-articles",
-        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -12556,21 +10231,36 @@ pub struct StartingAfterPaging {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
     /// The cursor to send to get the page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_after: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub starting_after: crate::Nullable<String>,
 }
-/// The user's rating of a conversation with Fin.
-///
-/// Schema `submit_fin_csat_request`.
-#[cfg(feature = "fin-agent")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SubmitFinCsatRequest {
-    /// Your identifier of the conversation, as given to `startFinConversation`.
-    pub conversation_id: String,
-    pub rating: FinCsatRating,
-    /// The user's comment; only one can be added, and it locks the rating.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remark: Option<String>,
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "notes",
+        feature = "tickets"
+    )
+)]
+impl StartingAfterPaging {
+    /// Sets `page`.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// Sets `starting_after`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn starting_after(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.starting_after = value.into();
+        self
+    }
 }
 /// A kind of message that contacts can opt in to or out of.
 ///
@@ -12790,7 +10480,6 @@ impl From<crate::Timestamp> for SurveyAnswerAnsweredAt {
 /// Schema `tag`.
 #[cfg(
     any(
-        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -12873,6 +10562,19 @@ pub struct TagCompanyItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+#[cfg(feature = "tags")]
+impl TagCompanyItem {
+    /// Sets `company_id`.
+    pub fn company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}
 /// Attach a tag, by name, to one or more companies; the tag is created if needed.
 ///
 /// Schema `tag_company_request`.
@@ -12883,6 +10585,19 @@ pub struct TagCompanyRequest {
     pub companies: Vec<TagCompanyItem>,
     /// The name of the tag.
     pub name: String,
+}
+#[cfg(feature = "tags")]
+impl TagCompanyRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        companies: impl Into<Vec<TagCompanyItem>>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            companies: companies.into(),
+            name: name.into(),
+        }
+    }
 }
 /// A list of tags.
 ///
@@ -12937,6 +10652,16 @@ pub struct TagMultipleUsersRequest {
     /// The contacts to tag.
     pub users: Vec<TagUserItem>,
 }
+#[cfg(feature = "tags")]
+impl TagMultipleUsersRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(name: impl Into<String>, users: impl Into<Vec<TagUserItem>>) -> Self {
+        Self {
+            name: name.into(),
+            users: users.into(),
+        }
+    }
+}
 /// What `POST /tags` does, told apart by the fields present: untag companies, tag companies, tag contacts, or create (or rename, with `id`) a tag. The variants overlap (a body that tags companies also has the `name` of a plain create), so they are listed most specific first.
 ///
 /// Schema `tag_request`.
@@ -12975,7 +10700,6 @@ impl From<CreateOrUpdateTagRequest> for TagRequest {
 }
 #[cfg(
     any(
-        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -12994,7 +10718,6 @@ pub enum TagType {
 }
 #[cfg(
     any(
-        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -13014,7 +10737,6 @@ impl TagType {
 }
 #[cfg(
     any(
-        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -13033,7 +10755,6 @@ impl From<&str> for TagType {
 }
 #[cfg(
     any(
-        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -13053,12 +10774,19 @@ pub struct TagUserItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
+#[cfg(feature = "tags")]
+impl TagUserItem {
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}
 /// The tags attached to an object.
 ///
 /// Schema `tags`.
 #[cfg(
     any(
-        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -13076,7 +10804,6 @@ pub struct Tags {
 }
 #[cfg(
     any(
-        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -13094,7 +10821,6 @@ pub enum TagsType {
 }
 #[cfg(
     any(
-        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -13113,7 +10839,6 @@ impl TagsType {
 }
 #[cfg(
     any(
-        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -13131,7 +10856,6 @@ impl From<&str> for TagsType {
 }
 #[cfg(
     any(
-        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -13222,66 +10946,10 @@ pub struct TeamPriorityLevel {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secondary_team_ids: Option<Vec<i64>>,
 }
-/// The admin, team or bot who did something.
-///
-/// Schema `teammate_reference`.
-#[cfg(feature = "conversations")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TeammateReference {
-    /// The teammate's email address; teams and bots may have none.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// The identifier of the teammate.
-    pub id: i64,
-    /// The name the teammate is shown with.
-    pub name: String,
-    /// What kind of teammate this is.
-    #[serde(rename = "type")]
-    pub type_: TeammateReferenceType,
-}
-/// What kind of teammate this is.
-#[cfg(feature = "conversations")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TeammateReferenceType {
-    /// `admin`
-    Admin,
-    /// `team`
-    Team,
-    /// `bot`
-    Bot,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "conversations")]
-impl TeammateReferenceType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Team => "team",
-            Self::Bot => "bot",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "conversations")]
-impl From<&str> for TeammateReferenceType {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            "team" => Self::Team,
-            "bot" => Self::Bot,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "conversations")]
-crate::codec::string_enum!(TeammateReferenceType);
 /// A ticket, with its attributes, state, type, contacts and history.
 ///
 /// Schema `ticket`.
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Ticket {
     /// The assigned admin; `"0"` when there is none.
@@ -13324,7 +10992,7 @@ pub struct Ticket {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_type: Option<TicketType>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<TicketTypeEnum>,
+    pub type_: Option<TicketType2>,
     /// When the ticket last changed (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::Timestamp>,
@@ -13332,7 +11000,7 @@ pub struct Ticket {
 /// The value of one ticket attribute.
 ///
 /// Schema `ticket_attribute_value`.
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketAttributeValue {
@@ -13342,38 +11010,38 @@ pub enum TicketAttributeValue {
     List(Vec<serde_json::Value>),
     FileAttribute(Box<FileAttribute>),
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl From<String> for TicketAttributeValue {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl From<f64> for TicketAttributeValue {
     fn from(value: f64) -> Self {
         Self::Number(value)
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl From<bool> for TicketAttributeValue {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl From<Vec<serde_json::Value>> for TicketAttributeValue {
     fn from(value: Vec<serde_json::Value>) -> Self {
         Self::List(value)
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl From<FileAttribute> for TicketAttributeValue {
     fn from(value: FileAttribute) -> Self {
         Self::FileAttribute(Box::new(value))
     }
 }
 /// The ticket's category, from its type.
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketCategory {
@@ -13386,7 +11054,7 @@ pub enum TicketCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl TicketCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -13398,7 +11066,7 @@ impl TicketCategory {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl From<&str> for TicketCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -13409,7 +11077,7 @@ impl From<&str> for TicketCategory {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::codec::string_enum!(TicketCategory);
 /// A contact by email address; a contact is created when none has it.
 ///
@@ -13420,6 +11088,13 @@ pub struct TicketContactByEmail {
     /// The contact's email address.
     pub email: String,
 }
+#[cfg(feature = "tickets")]
+impl TicketContactByEmail {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(email: impl Into<String>) -> Self {
+        Self { email: email.into() }
+    }
+}
 /// A contact by the identifier your system gave it.
 ///
 /// Schema `ticket_contact_by_external_id`.
@@ -13429,6 +11104,15 @@ pub struct TicketContactByExternalId {
     /// The identifier your system gave the contact.
     pub external_id: String,
 }
+#[cfg(feature = "tickets")]
+impl TicketContactByExternalId {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(external_id: impl Into<String>) -> Self {
+        Self {
+            external_id: external_id.into(),
+        }
+    }
+}
 /// A contact by the identifier Intercom gave it.
 ///
 /// Schema `ticket_contact_by_id`.
@@ -13437,6 +11121,13 @@ pub struct TicketContactByExternalId {
 pub struct TicketContactById {
     /// The identifier Intercom gave the contact.
     pub id: String,
+}
+#[cfg(feature = "tickets")]
+impl TicketContactById {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
 }
 /// A contact, by Intercom's identifier, by your `external_id`, or by email (created if new).
 ///
@@ -13470,7 +11161,7 @@ impl From<TicketContactByEmail> for TicketContactIdentifier {
 /// The contacts a ticket is about.
 ///
 /// Schema `ticket_contacts`.
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketContacts {
     /// The contacts.
@@ -13479,7 +11170,7 @@ pub struct TicketContacts {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketContactsType>,
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketContactsType {
@@ -13488,7 +11179,7 @@ pub enum TicketContactsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl TicketContactsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -13498,7 +11189,7 @@ impl TicketContactsType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl From<&str> for TicketContactsType {
     fn from(value: &str) -> Self {
         match value {
@@ -13507,12 +11198,12 @@ impl From<&str> for TicketContactsType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::codec::string_enum!(TicketContactsType);
 /// The ticket's attribute values by attribute name (`_default_title_` and `_default_description_` for the built-in two): text, number, boolean, list or files.
 ///
 /// Schema `ticket_custom_attributes`.
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 pub type TicketCustomAttributes = std::collections::BTreeMap<
     String,
     Option<TicketAttributeValue>,
@@ -13612,7 +11303,7 @@ crate::codec::string_enum!(TicketListType);
 /// One entry of a ticket's history: a reply, a note, a state change, an assignment or an attribute change.
 ///
 /// Schema `ticket_part`.
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketPart {
     /// The app that created the part through the API; absent otherwise.
@@ -13659,7 +11350,7 @@ pub struct TicketPart {
 /// Who wrote or caused a ticket part.
 ///
 /// Schema `ticket_part_author`.
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketPartAuthor {
     /// The author's email address.
@@ -13674,7 +11365,7 @@ pub struct TicketPartAuthor {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketPartAuthorType>,
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartAuthorType {
@@ -13689,7 +11380,7 @@ pub enum TicketPartAuthorType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl TicketPartAuthorType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -13702,7 +11393,7 @@ impl TicketPartAuthorType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl From<&str> for TicketPartAuthorType {
     fn from(value: &str) -> Self {
         match value {
@@ -13714,12 +11405,12 @@ impl From<&str> for TicketPartAuthorType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::codec::string_enum!(TicketPartAuthorType);
 /// The attribute an attribute-change part changed, and its new value.
 ///
 /// Schema `ticket_part_updated_attribute`.
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketPartUpdatedAttribute {
     /// The attribute that changed.
@@ -13728,7 +11419,7 @@ pub struct TicketPartUpdatedAttribute {
     pub value: TicketPartUpdatedAttributeValue,
 }
 /// The attribute that changed.
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketPartUpdatedAttributeAttribute {
     /// The attribute's identifier.
@@ -13738,7 +11429,7 @@ pub struct TicketPartUpdatedAttributeAttribute {
     #[serde(rename = "type")]
     pub type_: TicketPartUpdatedAttributeAttributeType,
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartUpdatedAttributeAttributeType {
@@ -13747,7 +11438,7 @@ pub enum TicketPartUpdatedAttributeAttributeType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl TicketPartUpdatedAttributeAttributeType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -13757,7 +11448,7 @@ impl TicketPartUpdatedAttributeAttributeType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl From<&str> for TicketPartUpdatedAttributeAttributeType {
     fn from(value: &str) -> Self {
         match value {
@@ -13766,10 +11457,10 @@ impl From<&str> for TicketPartUpdatedAttributeAttributeType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::codec::string_enum!(TicketPartUpdatedAttributeAttributeType);
 /// The new value.
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketPartUpdatedAttributeValue {
     /// The value (or the list option's identifier) as text, or the identifiers of the files of a file attribute.
@@ -13780,46 +11471,46 @@ pub struct TicketPartUpdatedAttributeValue {
     pub type_: TicketPartUpdatedAttributeValueType,
 }
 /// The value (or the list option's identifier) as text, or the identifiers of the files of a file attribute.
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketPartUpdatedAttributeValueId {
     String(String),
     List(Vec<i64>),
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl From<String> for TicketPartUpdatedAttributeValueId {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl From<Vec<i64>> for TicketPartUpdatedAttributeValueId {
     fn from(value: Vec<i64>) -> Self {
         Self::List(value)
     }
 }
 /// The value as displayed, or the names of the files of a file attribute.
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketPartUpdatedAttributeValueLabel {
     String(String),
     List(Vec<String>),
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl From<String> for TicketPartUpdatedAttributeValueLabel {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl From<Vec<String>> for TicketPartUpdatedAttributeValueLabel {
     fn from(value: Vec<String>) -> Self {
         Self::List(value)
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartUpdatedAttributeValueType {
@@ -13828,7 +11519,7 @@ pub enum TicketPartUpdatedAttributeValueType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl TicketPartUpdatedAttributeValueType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -13838,7 +11529,7 @@ impl TicketPartUpdatedAttributeValueType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl From<&str> for TicketPartUpdatedAttributeValueType {
     fn from(value: &str) -> Self {
         match value {
@@ -13847,12 +11538,12 @@ impl From<&str> for TicketPartUpdatedAttributeValueType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::codec::string_enum!(TicketPartUpdatedAttributeValueType);
 /// The history of a ticket, at most 500 parts.
 ///
 /// Schema `ticket_parts`.
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketParts {
     /// The parts, oldest first.
@@ -13864,7 +11555,7 @@ pub struct TicketParts {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketPartsType>,
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartsType {
@@ -13873,7 +11564,7 @@ pub enum TicketPartsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl TicketPartsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -13883,7 +11574,7 @@ impl TicketPartsType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl From<&str> for TicketPartsType {
     fn from(value: &str) -> Self {
         match value {
@@ -13892,7 +11583,7 @@ impl From<&str> for TicketPartsType {
         }
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 crate::codec::string_enum!(TicketPartsType);
 /// The ticket part a reply created.
 ///
@@ -13998,13 +11689,13 @@ crate::codec::string_enum!(TicketReplyType);
 /// Attribute values by attribute name (`_default_title_`, `_default_description_`, ...); a list attribute takes the identifier of the chosen item (see the ticket type).
 ///
 /// Schema `ticket_request_custom_attributes`.
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
     String,
     Option<TicketRequestCustomAttributesValue>,
 >;
 /// The value of one attribute.
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketRequestCustomAttributesValue {
@@ -14013,25 +11704,25 @@ pub enum TicketRequestCustomAttributesValue {
     Boolean(bool),
     List(Vec<serde_json::Value>),
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl From<String> for TicketRequestCustomAttributesValue {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl From<f64> for TicketRequestCustomAttributesValue {
     fn from(value: f64) -> Self {
         Self::Number(value)
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl From<bool> for TicketRequestCustomAttributesValue {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
-#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[cfg(feature = "tickets")]
 impl From<Vec<serde_json::Value>> for TicketRequestCustomAttributesValue {
     fn from(value: Vec<serde_json::Value>) -> Self {
         Self::List(value)
@@ -14040,14 +11731,7 @@ impl From<Vec<serde_json::Value>> for TicketRequestCustomAttributesValue {
 /// A state a ticket can be in.
 ///
 /// Schema `ticket_state`.
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "ticket-states",
-        feature = "ticket-types",
-        feature = "tickets"
-    )
-)]
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketState {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -14068,14 +11752,7 @@ pub struct TicketState {
 /// The stage of a ticket's life a state belongs to.
 ///
 /// Schema `ticket_state_category`.
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "ticket-states",
-        feature = "ticket-types",
-        feature = "tickets"
-    )
-)]
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketStateCategory {
@@ -14090,14 +11767,7 @@ pub enum TicketStateCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "ticket-states",
-        feature = "ticket-types",
-        feature = "tickets"
-    )
-)]
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
 impl TicketStateCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -14110,14 +11780,7 @@ impl TicketStateCategory {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "ticket-states",
-        feature = "ticket-types",
-        feature = "tickets"
-    )
-)]
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
 impl From<&str> for TicketStateCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -14129,14 +11792,7 @@ impl From<&str> for TicketStateCategory {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "ticket-states",
-        feature = "ticket-types",
-        feature = "tickets"
-    )
-)]
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
 crate::codec::string_enum!(TicketStateCategory);
 /// A state a ticket can be in, with the ticket types that use it.
 ///
@@ -14180,14 +11836,7 @@ pub struct TicketStateList {
 /// A kind of ticket, with the attributes its tickets capture and the states they go through.
 ///
 /// Schema `ticket_type`.
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "ticket-states",
-        feature = "ticket-types",
-        feature = "tickets"
-    )
-)]
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketType {
     /// Whether the ticket type is archived.
@@ -14224,12 +11873,41 @@ pub struct TicketType {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
 }
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TicketType2 {
+    /// `ticket`
+    Ticket,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "tickets")]
+impl TicketType2 {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ticket => "ticket",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+impl From<&str> for TicketType2 {
+    fn from(value: &str) -> Self {
+        match value {
+            "ticket" => Self::Ticket,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "tickets")]
+crate::codec::string_enum!(TicketType2);
 /// A field the tickets of a type capture.
 ///
 /// Schema `ticket_type_attribute`.
 #[cfg(
     any(
-        feature = "conversations",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
@@ -14350,14 +12028,7 @@ crate::codec::string_enum!(TicketTypeAttributeDataType);
 /// The attributes of a ticket type.
 ///
 /// Schema `ticket_type_attribute_list`.
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "ticket-states",
-        feature = "ticket-types",
-        feature = "tickets"
-    )
-)]
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketTypeAttributeList {
     /// The attributes.
@@ -14367,14 +12038,7 @@ pub struct TicketTypeAttributeList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "ticket-states",
-        feature = "ticket-types",
-        feature = "tickets"
-    )
-)]
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketTypeCategory {
@@ -14387,14 +12051,7 @@ pub enum TicketTypeCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "ticket-states",
-        feature = "ticket-types",
-        feature = "tickets"
-    )
-)]
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
 impl TicketTypeCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -14406,14 +12063,7 @@ impl TicketTypeCategory {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "ticket-states",
-        feature = "ticket-types",
-        feature = "tickets"
-    )
-)]
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
 impl From<&str> for TicketTypeCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -14424,14 +12074,7 @@ impl From<&str> for TicketTypeCategory {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "ticket-states",
-        feature = "ticket-types",
-        feature = "tickets"
-    )
-)]
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
 crate::codec::string_enum!(TicketTypeCategory);
 /// The type of a ticket, as configured in the workspace (compact).
 ///
@@ -14530,36 +12173,6 @@ impl From<&str> for TicketTypeDetailsType {
 }
 #[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketTypeDetailsType);
-#[cfg(any(feature = "conversations", feature = "tickets"))]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketTypeEnum {
-    /// `ticket`
-    Ticket,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(any(feature = "conversations", feature = "tickets"))]
-impl TicketTypeEnum {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ticket => "ticket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(any(feature = "conversations", feature = "tickets"))]
-impl From<&str> for TicketTypeEnum {
-    fn from(value: &str) -> Self {
-        match value {
-            "ticket" => Self::Ticket,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(any(feature = "conversations", feature = "tickets"))]
-crate::codec::string_enum!(TicketTypeEnum);
 /// The ticket types of the workspace.
 ///
 /// Schema `ticket_type_list`.
@@ -14576,14 +12189,7 @@ pub struct TicketTypeList {
 /// The states a ticket of this type can be in.
 ///
 /// Schema `ticket_type_state_list`.
-#[cfg(
-    any(
-        feature = "conversations",
-        feature = "ticket-states",
-        feature = "ticket-types",
-        feature = "tickets"
-    )
-)]
+#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketTypeStateList {
     /// The states.
@@ -14624,6 +12230,27 @@ pub struct UntagCompanyItem {
     /// Must be `true`.
     pub untag: bool,
 }
+#[cfg(feature = "tags")]
+impl UntagCompanyItem {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(untag: bool) -> Self {
+        Self {
+            company_id: None,
+            id: None,
+            untag,
+        }
+    }
+    /// Sets `company_id`.
+    pub fn company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+}
 /// Remove a tag, by name, from one or more companies.
 ///
 /// Schema `untag_company_request`.
@@ -14634,6 +12261,19 @@ pub struct UntagCompanyRequest {
     pub companies: Vec<UntagCompanyItem>,
     /// The name of the tag to remove.
     pub name: String,
+}
+#[cfg(feature = "tags")]
+impl UntagCompanyRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        companies: impl Into<Vec<UntagCompanyItem>>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            companies: companies.into(),
+            name: name.into(),
+        }
+    }
 }
 /// The fields of an article to change.
 ///
@@ -14662,8 +12302,54 @@ pub struct UpdateArticleRequest {
     /// The new title.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated_content: Option<ArticleTranslatedContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub translated_content: crate::Nullable<ArticleTranslatedContent>,
+}
+#[cfg(feature = "articles")]
+impl UpdateArticleRequest {
+    /// Sets `author_id`.
+    pub fn author_id(mut self, value: i64) -> Self {
+        self.author_id = Some(value);
+        self
+    }
+    /// Sets `body`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `parent_id`.
+    pub fn parent_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_id = Some(value.into());
+        self
+    }
+    /// Sets `parent_type`.
+    pub fn parent_type(mut self, value: impl Into<String>) -> Self {
+        self.parent_type = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Into<UpdateArticleRequestState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+    /// Sets `translated_content`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn translated_content(
+        mut self,
+        value: impl Into<crate::Nullable<ArticleTranslatedContent>>,
+    ) -> Self {
+        self.translated_content = value.into();
+        self
+    }
 }
 /// Whether the article is published or a draft.
 #[cfg(feature = "articles")]
@@ -14700,24 +12386,6 @@ impl From<&str> for UpdateArticleRequestState {
 }
 #[cfg(feature = "articles")]
 crate::codec::string_enum!(UpdateArticleRequestState);
-/// The fields of a collection to change.
-///
-/// Schema `update_collection_request`.
-#[cfg(feature = "help-center")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct UpdateCollectionRequest {
-    /// The new description, in the default language.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The new name, in the default language.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The collection to move it into; null makes it a top-level collection.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translated_content: Option<GroupTranslatedContent>,
-}
 /// The attributes of a contact to change; fields left out keep their values.
 ///
 /// Schema `update_contact_request`.
@@ -14725,8 +12393,8 @@ pub struct UpdateCollectionRequest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateContactRequest {
     /// The address of an image to use as the contact's avatar.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub avatar: crate::Nullable<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
     /// The contact's email address.
@@ -14736,120 +12404,94 @@ pub struct UpdateContactRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// When the contact was last seen (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_seen_at: Option<crate::Timestamp>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub last_seen_at: crate::Nullable<crate::Timestamp>,
     /// The contact's name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub name: crate::Nullable<String>,
     /// The identifier of the admin who owns the contact's account.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<i64>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub owner_id: crate::Nullable<i64>,
     /// The contact's phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub phone: crate::Nullable<String>,
     /// Whether the contact is a `user` or a `lead`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
     /// When the contact signed up (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub signed_up_at: Option<crate::Timestamp>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub signed_up_at: crate::Nullable<crate::Timestamp>,
     /// Whether the contact is unsubscribed from emails.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unsubscribed_from_emails: Option<bool>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub unsubscribed_from_emails: crate::Nullable<bool>,
 }
-/// The new settings of a source.
-///
-/// Schema `update_content_import_source_request`.
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UpdateContentImportSourceRequest {
-    /// Whether the audiences also go to the pages the source already has (false by default).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub apply_audience_to_existing_content: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub audience_ids: Option<ContentImportSourceAudienceIds>,
-    /// Whether the source's pages are in use.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<UpdateContentImportSourceRequestStatus>,
-    /// The source's sync behaviour; it cannot change to or from `api`.
-    pub sync_behavior: UpdateContentImportSourceRequestSyncBehavior,
-    /// The address of the site's root; only an `api` source's can change.
-    pub url: String,
-}
-/// Whether the source's pages are in use.
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UpdateContentImportSourceRequestStatus {
-    /// `active`
-    Active,
-    /// `deactivated`
-    Deactivated,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "ai-content")]
-impl UpdateContentImportSourceRequestStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Deactivated => "deactivated",
-            Self::Unknown(value) => value,
-        }
+#[cfg(feature = "contacts")]
+impl UpdateContactRequest {
+    /// Sets `avatar`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn avatar(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.avatar = value.into();
+        self
+    }
+    /// Sets `custom_attributes`.
+    pub fn custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `external_id`.
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// Sets `last_seen_at`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn last_seen_at(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Timestamp>>,
+    ) -> Self {
+        self.last_seen_at = value.into();
+        self
+    }
+    /// Sets `name`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn name(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.name = value.into();
+        self
+    }
+    /// Sets `owner_id`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn owner_id(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
+        self.owner_id = value.into();
+        self
+    }
+    /// Sets `phone`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn phone(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.phone = value.into();
+        self
+    }
+    /// Sets `role`.
+    pub fn role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+    /// Sets `signed_up_at`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn signed_up_at(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Timestamp>>,
+    ) -> Self {
+        self.signed_up_at = value.into();
+        self
+    }
+    /// Sets `unsubscribed_from_emails`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn unsubscribed_from_emails(
+        mut self,
+        value: impl Into<crate::Nullable<bool>>,
+    ) -> Self {
+        self.unsubscribed_from_emails = value.into();
+        self
     }
 }
-#[cfg(feature = "ai-content")]
-impl From<&str> for UpdateContentImportSourceRequestStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "deactivated" => Self::Deactivated,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-crate::codec::string_enum!(UpdateContentImportSourceRequestStatus);
-/// The source's sync behaviour; it cannot change to or from `api`.
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UpdateContentImportSourceRequestSyncBehavior {
-    /// `api`
-    Api,
-    /// `automatic`
-    Automatic,
-    /// `manual`
-    Manual,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "ai-content")]
-impl UpdateContentImportSourceRequestSyncBehavior {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Api => "api",
-            Self::Automatic => "automatic",
-            Self::Manual => "manual",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-impl From<&str> for UpdateContentImportSourceRequestSyncBehavior {
-    fn from(value: &str) -> Self {
-        match value {
-            "api" => Self::Api,
-            "automatic" => Self::Automatic,
-            "manual" => Self::Manual,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-crate::codec::string_enum!(UpdateContentImportSourceRequestSyncBehavior);
 /// The attributes of a conversation to change.
 ///
 /// Schema `update_conversation_request`.
@@ -14861,6 +12503,19 @@ pub struct UpdateConversationRequest {
     /// Mark the conversation as read (true) or unread (false).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
+}
+#[cfg(feature = "conversations")]
+impl UpdateConversationRequest {
+    /// Sets `custom_attributes`.
+    pub fn custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `read`.
+    pub fn read(mut self, value: bool) -> Self {
+        self.read = Some(value);
+        self
+    }
 }
 /// The settings of a data attribute to change.
 ///
@@ -14882,83 +12537,43 @@ pub struct UpdateDataAttributeRequest {
     pub options: Option<Vec<UpdateDataAttributeRequestOptionsItem>>,
 }
 #[cfg(feature = "data-attributes")]
+impl UpdateDataAttributeRequest {
+    /// Sets `archived`.
+    pub fn archived(mut self, value: bool) -> Self {
+        self.archived = Some(value);
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `messenger_writable`.
+    pub fn messenger_writable(mut self, value: bool) -> Self {
+        self.messenger_writable = Some(value);
+        self
+    }
+    /// Sets `options`.
+    pub fn options(
+        mut self,
+        value: impl Into<Vec<UpdateDataAttributeRequestOptionsItem>>,
+    ) -> Self {
+        self.options = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UpdateDataAttributeRequestOptionsItem {
     /// One allowed value.
     pub value: String,
 }
-/// The new content of an external page.
-///
-/// Schema `update_external_page_request`.
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UpdateExternalPageRequest {
-    /// Your identifier for the page, unique within the source.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// Whether Fin may answer from the page (true when left out).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fin_availability: Option<bool>,
-    /// The page's content, in HTML.
-    pub html: String,
-    /// The page's language; only `en`.
-    pub locale: UpdateExternalPageRequestLocale,
-    /// The content import source the page belongs to.
-    pub source_id: i64,
-    /// The page's title.
-    pub title: String,
-    /// The page's address.
-    pub url: String,
-}
-/// The page's language; only `en`.
-#[cfg(feature = "ai-content")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UpdateExternalPageRequestLocale {
-    /// `en`
-    En,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "ai-content")]
-impl UpdateExternalPageRequestLocale {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::En => "en",
-            Self::Unknown(value) => value,
-        }
+#[cfg(feature = "data-attributes")]
+impl UpdateDataAttributeRequestOptionsItem {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(value: impl Into<String>) -> Self {
+        Self { value: value.into() }
     }
-}
-#[cfg(feature = "ai-content")]
-impl From<&str> for UpdateExternalPageRequestLocale {
-    fn from(value: &str) -> Self {
-        match value {
-            "en" => Self::En,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "ai-content")]
-crate::codec::string_enum!(UpdateExternalPageRequestLocale);
-/// The fields of an internal article to change.
-///
-/// Schema `update_internal_article_request`.
-#[cfg(feature = "internal-articles")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct UpdateInternalArticleRequest {
-    /// The identifier of the teammate to credit as author.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub author_id: Option<i64>,
-    /// The new body, in HTML.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// The identifier of the teammate to make owner.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner_id: Option<i64>,
-    /// The new title.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
 }
 /// The changes to make to a ticket; fields left out stay as they are.
 ///
@@ -14973,8 +12588,8 @@ pub struct UpdateTicketRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<String>,
     /// The company, by the identifier Intercom gave it; null removes it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub company_id: crate::Nullable<String>,
     /// Whether the contacts can see the ticket.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_shared: Option<bool>,
@@ -14993,6 +12608,57 @@ pub struct UpdateTicketRequest {
     /// The new state; it must belong to the ticket's type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_state_id: Option<String>,
+}
+#[cfg(feature = "tickets")]
+impl UpdateTicketRequest {
+    /// Sets `admin_id`.
+    pub fn admin_id(mut self, value: i64) -> Self {
+        self.admin_id = Some(value);
+        self
+    }
+    /// Sets `assignee_id`.
+    pub fn assignee_id(mut self, value: impl Into<String>) -> Self {
+        self.assignee_id = Some(value.into());
+        self
+    }
+    /// Sets `company_id`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn company_id(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.company_id = value.into();
+        self
+    }
+    /// Sets `is_shared`.
+    pub fn is_shared(mut self, value: bool) -> Self {
+        self.is_shared = Some(value);
+        self
+    }
+    /// Sets `open`.
+    pub fn open(mut self, value: bool) -> Self {
+        self.open = Some(value);
+        self
+    }
+    /// Sets `skip_notifications`.
+    pub fn skip_notifications(mut self, value: bool) -> Self {
+        self.skip_notifications = Some(value);
+        self
+    }
+    /// Sets `snoozed_until`.
+    pub fn snoozed_until(mut self, value: crate::Timestamp) -> Self {
+        self.snoozed_until = Some(value);
+        self
+    }
+    /// Sets `ticket_attributes`.
+    pub fn ticket_attributes(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.ticket_attributes = Some(value.into());
+        self
+    }
+    /// Sets `ticket_state_id`.
+    pub fn ticket_state_id(mut self, value: impl Into<String>) -> Self {
+        self.ticket_state_id = Some(value.into());
+        self
+    }
 }
 /// The changes to make to a ticket type's attribute; fields left out stay as they are.
 ///
@@ -15031,6 +12697,59 @@ pub struct UpdateTicketTypeAttributeRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub visible_to_contacts: Option<bool>,
 }
+#[cfg(feature = "ticket-type-attributes")]
+impl UpdateTicketTypeAttributeRequest {
+    /// Sets `allow_multiple_values`.
+    pub fn allow_multiple_values(mut self, value: bool) -> Self {
+        self.allow_multiple_values = Some(value);
+        self
+    }
+    /// Sets `archived`.
+    pub fn archived(mut self, value: bool) -> Self {
+        self.archived = Some(value);
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `list_items`.
+    pub fn list_items(mut self, value: impl Into<String>) -> Self {
+        self.list_items = Some(value.into());
+        self
+    }
+    /// Sets `multiline`.
+    pub fn multiline(mut self, value: bool) -> Self {
+        self.multiline = Some(value);
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `required_to_create`.
+    pub fn required_to_create(mut self, value: bool) -> Self {
+        self.required_to_create = Some(value);
+        self
+    }
+    /// Sets `required_to_create_for_contacts`.
+    pub fn required_to_create_for_contacts(mut self, value: bool) -> Self {
+        self.required_to_create_for_contacts = Some(value);
+        self
+    }
+    /// Sets `visible_on_create`.
+    pub fn visible_on_create(mut self, value: bool) -> Self {
+        self.visible_on_create = Some(value);
+        self
+    }
+    /// Sets `visible_to_contacts`.
+    pub fn visible_to_contacts(mut self, value: bool) -> Self {
+        self.visible_to_contacts = Some(value);
+        self
+    }
+}
 /// The changes to make to a ticket type; fields left out stay as they are.
 ///
 /// Schema `update_ticket_type_request`.
@@ -15054,6 +12773,42 @@ pub struct UpdateTicketTypeRequest {
     /// The new name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+#[cfg(feature = "ticket-types")]
+impl UpdateTicketTypeRequest {
+    /// Sets `archived`.
+    pub fn archived(mut self, value: bool) -> Self {
+        self.archived = Some(value);
+        self
+    }
+    /// Sets `category`.
+    pub fn category(
+        mut self,
+        value: impl Into<UpdateTicketTypeRequestCategory>,
+    ) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `icon`.
+    pub fn icon(mut self, value: impl Into<String>) -> Self {
+        self.icon = Some(value.into());
+        self
+    }
+    /// Sets `is_internal`.
+    pub fn is_internal(mut self, value: bool) -> Self {
+        self.is_internal = Some(value);
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 #[cfg(feature = "ticket-types")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -15111,6 +12866,32 @@ pub struct UpdateVisitorRequest {
     /// The identifier the Messenger gave the visitor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
+}
+#[cfg(feature = "visitors")]
+impl UpdateVisitorRequest {
+    /// Sets `custom_attributes`.
+    pub fn custom_attributes(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `id`.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `user_id`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
 }
 /// A person on your website or app who is not a contact yet.
 ///
@@ -15864,21 +13645,3 @@ impl From<&str> for WebhookTicketType {
 }
 #[cfg(feature = "webhooks")]
 crate::codec::string_enum!(WebhookTicketType);
-/// A workflow's whole definition, as exported.
-///
-/// Schema `workflow_export`.
-#[cfg(feature = "workflows")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct WorkflowExport {
-    /// The workspace's number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_id: Option<i64>,
-    /// The version of the export format, such as `1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub export_version: Option<String>,
-    /// When the export was made (an ISO 8601 date and time, not Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub exported_at: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub workflow: Option<ExportedWorkflow>,
-}
