@@ -6,18 +6,32 @@
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
@@ -26,7 +40,8 @@
         feature = "tickets",
         feature = "unreferenced-schemas",
         feature = "visitors",
-        feature = "webhooks"
+        feature = "webhooks",
+        feature = "workflows"
     )
 )]
 use serde::{Deserialize, Serialize};
@@ -1170,6 +1185,45 @@ impl From<&str> for AiAgentSourceType {
 }
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(AiAgentSourceType);
+/// A call registered for Fin Voice, and what Intercom made of it.
+///
+/// Schema `ai_call_response`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AiCallResponse {
+    /// The workspace's number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<i64>,
+    /// A summary of the call, at most 256 characters; empty when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_summary: Option<String>,
+    /// The transcript's entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_transcript: Option<
+        Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+    >,
+    /// The identifier the phone platform gave the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_call_id: Option<String>,
+    /// The number Intercom gave the registration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// What the caller wanted, as Intercom classified it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    /// The Intercom call it was matched to, once it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intercom_call_id: Option<String>,
+    /// The conversation created for the call, once there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intercom_conversation_id: Option<String>,
+    /// `registered`, `in-progress`, or how the call was resolved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The caller's number, in E.164 format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_phone_number: Option<String>,
+}
 /// A workspace (called an app in older parts of the API).
 ///
 /// Schema `app`.
@@ -1263,6 +1317,8 @@ pub struct Article {
     /// Whether the article is published or still a draft.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ArticleState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Tags>,
     /// The title of the article.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -1488,6 +1544,8 @@ pub struct ArticleListItem {
     /// Whether the article is published or still a draft.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ArticleListItemState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Tags>,
     /// The title of the article.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -1600,6 +1658,126 @@ impl From<&str> for ArticleListType {
 }
 #[cfg(feature = "articles")]
 crate::codec::string_enum!(ArticleListType);
+/// A piece of text, either matching the phrase (`highlight`) or around it (`plain`).
+///
+/// Schema `article_search_highlight_text`.
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ArticleSearchHighlightText {
+    /// The text of the piece.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ArticleSearchHighlightTextType>,
+}
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ArticleSearchHighlightTextType {
+    /// `highlight`
+    Highlight,
+    /// `plain`
+    Plain,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "articles")]
+impl ArticleSearchHighlightTextType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Highlight => "highlight",
+            Self::Plain => "plain",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "articles")]
+impl From<&str> for ArticleSearchHighlightTextType {
+    fn from(value: &str) -> Self {
+        match value {
+            "highlight" => Self::Highlight,
+            "plain" => Self::Plain,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "articles")]
+crate::codec::string_enum!(ArticleSearchHighlightTextType);
+/// Where the searched phrase occurs in one article.
+///
+/// Schema `article_search_highlights`.
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ArticleSearchHighlights {
+    /// The identifier of the article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub article_id: Option<String>,
+    /// Passages of the summary and body, each cut into plain and highlighted pieces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlighted_summary: Option<Vec<Vec<ArticleSearchHighlightText>>>,
+    /// The title, cut into plain and highlighted pieces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlighted_title: Option<Vec<ArticleSearchHighlightText>>,
+}
+/// The articles that match a search, with the highlighted passages when asked for.
+///
+/// Schema `article_search_response`.
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ArticleSearchResponse {
+    /// The matching articles and their highlights.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<ArticleSearchResponseData>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many articles match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ArticleSearchResponseType>,
+}
+/// The matching articles and their highlights.
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ArticleSearchResponseData {
+    /// The matching articles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub articles: Option<Vec<Article>>,
+    /// One entry per matching article (sent with `highlight=true`), naming the article by `article_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlights: Option<Vec<ArticleSearchHighlights>>,
+}
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ArticleSearchResponseType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "articles")]
+impl ArticleSearchResponseType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "articles")]
+impl From<&str> for ArticleSearchResponseType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "articles")]
+crate::codec::string_enum!(ArticleSearchResponseType);
 /// Whether the article is published or still a draft.
 #[cfg(any(feature = "articles", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -2268,6 +2446,491 @@ impl AttachTagRequest {
         Self { id: id.into() }
     }
 }
+/// A reason a teammate can pick when going away.
+///
+/// Schema `away_status_reason`.
+#[cfg(feature = "away-status-reasons")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AwayStatusReason {
+    /// When the reason was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// Whether the reason was deleted (it is still listed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The emoji shown beside the label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emoji: Option<String>,
+    /// The identifier Intercom gave the reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The text teammates see.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Where the reason sits in the list, from 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<AwayStatusReasonType>,
+    /// When the reason was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// The workspace's away status reasons.
+///
+/// Schema `away_status_reason_list`.
+#[cfg(feature = "away-status-reasons")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AwayStatusReasonList {
+    /// The reasons, in display order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<AwayStatusReason>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<AwayStatusReasonListType>,
+}
+#[cfg(feature = "away-status-reasons")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AwayStatusReasonListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "away-status-reasons")]
+impl AwayStatusReasonListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "away-status-reasons")]
+impl From<&str> for AwayStatusReasonListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "away-status-reasons")]
+crate::codec::string_enum!(AwayStatusReasonListType);
+#[cfg(feature = "away-status-reasons")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AwayStatusReasonType {
+    /// `away_status_reason`
+    AwayStatusReason,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "away-status-reasons")]
+impl AwayStatusReasonType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AwayStatusReason => "away_status_reason",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "away-status-reasons")]
+impl From<&str> for AwayStatusReasonType {
+    fn from(value: &str) -> Self {
+        match value {
+            "away_status_reason" => Self::AwayStatusReason,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "away-status-reasons")]
+crate::codec::string_enum!(AwayStatusReasonType);
+/// A brand of the workspace: a name, a help center and a default sender address. The default brand's identifier is the workspace's.
+///
+/// Schema `brand`.
+#[cfg(feature = "brands")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Brand {
+    /// When the brand was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The sender address (an email setting) the brand uses by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_address_settings_id: Option<String>,
+    /// The help center of the brand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_center_id: Option<String>,
+    /// The identifier Intercom gave the brand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Whether this is the workspace's default brand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<bool>,
+    /// The brand's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<BrandType>,
+    /// When the brand was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// The workspace's brands.
+///
+/// Schema `brand_list`.
+#[cfg(feature = "brands")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct BrandList {
+    /// The brands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Brand>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<BrandListType>,
+}
+#[cfg(feature = "brands")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BrandListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "brands")]
+impl BrandListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "brands")]
+impl From<&str> for BrandListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "brands")]
+crate::codec::string_enum!(BrandListType);
+#[cfg(feature = "brands")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BrandType {
+    /// `brand`
+    Brand,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "brands")]
+impl BrandType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Brand => "brand",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "brands")]
+impl From<&str> for BrandType {
+    fn from(value: &str) -> Self {
+        match value {
+            "brand" => Self::Brand,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "brands")]
+crate::codec::string_enum!(BrandType);
+/// A phone call held through Intercom.
+///
+/// Schema `call`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Call {
+    /// The teammate on the call, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_id: Option<String>,
+    /// When the call was picked up (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<crate::Timestamp>,
+    /// The kind of call, such as `phone`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_type: Option<String>,
+    /// The contact on the call, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+    /// The conversation the call belongs to, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    /// When Intercom recorded the call (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// `inbound` or `outbound`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// When the call ended (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<crate::Timestamp>,
+    /// Why the call ended, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_reason: Option<String>,
+    /// The API address of the recording of Fin's part of the call, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fin_recording_url: Option<String>,
+    /// The API address of the transcript of Fin's part of the call, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fin_transcription_url: Option<String>,
+    /// The identifier Intercom gave the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When the call started ringing (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initiated_at: Option<crate::Timestamp>,
+    /// The other party's number, in E.164 format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// The API address of the recording (see `retrieveCallRecording`), if there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recording_url: Option<String>,
+    /// Where the call stands, such as `completed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// The API address of the transcript, if there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcription_url: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CallType>,
+    /// When the call was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// A page of calls.
+///
+/// Schema `call_list`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CallList {
+    /// The calls of this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Call>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many calls there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CallListType>,
+}
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "calls")]
+impl CallListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "calls")]
+impl From<&str> for CallListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "calls")]
+crate::codec::string_enum!(CallListType);
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallType {
+    /// `call`
+    Call,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "calls")]
+impl CallType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Call => "call",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "calls")]
+impl From<&str> for CallType {
+    fn from(value: &str) -> Self {
+        match value {
+            "call" => Self::Call,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "calls")]
+crate::codec::string_enum!(CallType);
+/// A call, with its transcript when there is one.
+///
+/// Schema `call_with_transcript`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CallWithTranscript {
+    /// The teammate on the call, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub admin_id: Option<String>,
+    /// When the call was picked up (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<crate::Timestamp>,
+    /// The kind of call, such as `phone`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_type: Option<String>,
+    /// The contact on the call, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<String>,
+    /// The conversation the call belongs to, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    /// When Intercom recorded the call (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// `inbound` or `outbound`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// When the call ended (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<crate::Timestamp>,
+    /// Why the call ended, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_reason: Option<String>,
+    /// The API address of the recording of Fin's part of the call, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fin_recording_url: Option<String>,
+    /// The API address of the transcript of Fin's part of the call, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fin_transcription_url: Option<String>,
+    /// The identifier Intercom gave the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When the call started ringing (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initiated_at: Option<crate::Timestamp>,
+    /// The other party's number, in E.164 format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// The API address of the recording (see `retrieveCallRecording`), if there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recording_url: Option<String>,
+    /// Where the call stands, such as `completed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// The API address of the transcript, if there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcription_url: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CallWithTranscriptType>,
+    /// When the call was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// The transcript's entries (empty when there is none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    /// Where the transcript stands, such as `completed`, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transcript_status: Option<String>,
+}
+/// Calls with their transcripts.
+///
+/// Schema `call_with_transcript_list`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CallWithTranscriptList {
+    /// The calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<CallWithTranscript>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CallWithTranscriptListType>,
+}
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallWithTranscriptListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "calls")]
+impl CallWithTranscriptListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "calls")]
+impl From<&str> for CallWithTranscriptListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "calls")]
+crate::codec::string_enum!(CallWithTranscriptListType);
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallWithTranscriptType {
+    /// `call`
+    Call,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "calls")]
+impl CallWithTranscriptType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Call => "call",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "calls")]
+impl From<&str> for CallWithTranscriptType {
+    fn from(value: &str) -> Self {
+        match value {
+            "call" => Self::Call,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "calls")]
+crate::codec::string_enum!(CallWithTranscriptType);
 /// Close a conversation.
 ///
 /// Schema `close_conversation_request`.
@@ -2360,6 +3023,98 @@ impl From<&str> for CloseConversationRequestType {
 }
 #[cfg(feature = "conversations")]
 crate::codec::string_enum!(CloseConversationRequestType);
+/// A collection of a help center, or a section inside one (`parent_id` set). For multilingual help centers the top-level text fields hold the default language's content.
+///
+/// Schema `collection`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Collection {
+    /// When the collection was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The default language of the help center (only for multilingual help centers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_locale: Option<String>,
+    /// A short description of the collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The help center the collection belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_center_id: Option<i64>,
+    /// The name of the collection's icon, such as `book-bookmark`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
+    /// The identifier Intercom gave the collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The position among its siblings, from 0 (the default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<i64>,
+    /// The collection this section sits in; null for a top-level collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translated_content: Option<GroupTranslatedContent>,
+    /// When the collection was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// The public address of the collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The identifier of the workspace the collection belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+}
+/// A page of collections.
+///
+/// Schema `collection_list`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CollectionList {
+    /// The collections.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Collection>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many collections there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CollectionListType>,
+}
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CollectionListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "help-center")]
+impl CollectionListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+impl From<&str> for CollectionListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+crate::codec::string_enum!(CollectionListType);
 /// An organisation that uses your product, with the contacts that belong to it.
 ///
 /// Schema `company`.
@@ -4452,6 +5207,205 @@ impl From<&str> for ContactWithPushMessagingType {
 }
 #[cfg(feature = "contacts")]
 crate::codec::string_enum!(ContactWithPushMessagingType);
+/// An outside site whose pages are imported into the content library (as external pages), by Intercom's crawler or by your own calls.
+///
+/// Schema `content_import_source`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContentImportSource {
+    /// The audiences the source's content is shown to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience_ids: Option<Vec<i64>>,
+    /// When the source was added (Unix seconds).
+    pub created_at: crate::Timestamp,
+    /// The identifier Intercom gave the source.
+    pub id: i64,
+    /// When the source was last synchronised (Unix seconds).
+    pub last_synced_at: crate::Timestamp,
+    /// Whether the source's pages are in use.
+    pub status: ContentImportSourceStatus,
+    /// How pages arrive: `api` (you create them with `createExternalPage`), `automatic` (crawled on a schedule) or `manual` (crawled when a teammate asks).
+    pub sync_behavior: ContentImportSourceSyncBehavior,
+    #[serde(rename = "type")]
+    pub type_: ContentImportSourceType,
+    /// When the source was last changed (Unix seconds).
+    pub updated_at: crate::Timestamp,
+    /// The address of the site's root.
+    pub url: String,
+}
+/// Audiences, as one identifier or a list of them; an empty list removes every audience.
+///
+/// Schema `content_import_source_audience_ids`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ContentImportSourceAudienceIds {
+    Integer(i64),
+    List(Vec<i64>),
+}
+#[cfg(feature = "ai-content")]
+impl From<i64> for ContentImportSourceAudienceIds {
+    fn from(value: i64) -> Self {
+        Self::Integer(value)
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<Vec<i64>> for ContentImportSourceAudienceIds {
+    fn from(value: Vec<i64>) -> Self {
+        Self::List(value)
+    }
+}
+/// Whether the source's pages are in use.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContentImportSourceStatus {
+    /// `active`
+    Active,
+    /// `deactivated`
+    Deactivated,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ContentImportSourceStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Deactivated => "deactivated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ContentImportSourceStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "deactivated" => Self::Deactivated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ContentImportSourceStatus);
+/// How pages arrive: `api` (you create them with `createExternalPage`), `automatic` (crawled on a schedule) or `manual` (crawled when a teammate asks).
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContentImportSourceSyncBehavior {
+    /// `api`
+    Api,
+    /// `automatic`
+    Automatic,
+    /// `manual`
+    Manual,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ContentImportSourceSyncBehavior {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Api => "api",
+            Self::Automatic => "automatic",
+            Self::Manual => "manual",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ContentImportSourceSyncBehavior {
+    fn from(value: &str) -> Self {
+        match value {
+            "api" => Self::Api,
+            "automatic" => Self::Automatic,
+            "manual" => Self::Manual,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ContentImportSourceSyncBehavior);
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContentImportSourceType {
+    /// `content_import_source`
+    ContentImportSource,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ContentImportSourceType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ContentImportSource => "content_import_source",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ContentImportSourceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "content_import_source" => Self::ContentImportSource,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ContentImportSourceType);
+/// A page of content import sources.
+///
+/// Schema `content_import_sources_list`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ContentImportSourcesList {
+    /// The sources of this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<ContentImportSource>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<PagesLink>,
+    /// How many sources there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ContentImportSourcesListType>,
+}
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContentImportSourcesListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ContentImportSourcesListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ContentImportSourcesListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ContentImportSourcesListType);
 /// One delivery or engagement stat of an outbound message. Only sent in webhooks.
 ///
 /// Schema `content_stat`.
@@ -4713,6 +5667,51 @@ impl From<&str> for ConversationContactsType {
 }
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationContactsType);
+/// Confirmation that a conversation was deleted.
+///
+/// Schema `conversation_deleted`.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ConversationDeleted {
+    /// Whether the conversation was deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The identifier of the deleted conversation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<ConversationDeletedObject>,
+}
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConversationDeletedObject {
+    /// `conversation`
+    Conversation,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "conversations")]
+impl ConversationDeletedObject {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Conversation => "conversation",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<&str> for ConversationDeletedObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "conversation" => Self::Conversation,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "conversations")]
+crate::codec::string_enum!(ConversationDeletedObject);
 /// The first reply the contact sent in a conversation.
 ///
 /// Schema `conversation_first_contact_reply`.
@@ -5239,6 +6238,35 @@ impl From<&str> for ConversationType {
 }
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(ConversationType);
+/// The ticket type to convert a conversation to, and the ticket's attributes.
+///
+/// Schema `convert_conversation_to_ticket_request`.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConvertConversationToTicketRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<TicketRequestCustomAttributes>,
+    /// The identifier of a customer ticket type.
+    pub ticket_type_id: String,
+}
+#[cfg(feature = "conversations")]
+impl ConvertConversationToTicketRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(ticket_type_id: impl Into<String>) -> Self {
+        Self {
+            attributes: None,
+            ticket_type_id: ticket_type_id.into(),
+        }
+    }
+    /// Sets `attributes`.
+    pub fn attributes(
+        mut self,
+        value: impl Into<TicketRequestCustomAttributes>,
+    ) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+}
 /// The visitor to convert, and the contact it becomes or is merged into.
 ///
 /// Schema `convert_visitor_request`.
@@ -5444,6 +6472,62 @@ impl From<&str> for CreateArticleRequestState {
 }
 #[cfg(feature = "articles")]
 crate::codec::string_enum!(CreateArticleRequestState);
+/// A new collection, or a section of the collection named by `parent_id`.
+///
+/// Schema `create_collection_request`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateCollectionRequest {
+    /// A short description, in the default language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The help center to create it in; null for the default one.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub help_center_id: crate::Nullable<i64>,
+    /// The name, in the default language.
+    pub name: String,
+    /// The collection to create a section in; null for a top-level collection.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub parent_id: crate::Nullable<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub translated_content: crate::Nullable<GroupTranslatedContent>,
+}
+#[cfg(feature = "help-center")]
+impl CreateCollectionRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            description: None,
+            help_center_id: crate::Nullable::Absent,
+            name: name.into(),
+            parent_id: crate::Nullable::Absent,
+            translated_content: crate::Nullable::Absent,
+        }
+    }
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `help_center_id`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn help_center_id(mut self, value: impl Into<crate::Nullable<i64>>) -> Self {
+        self.help_center_id = value.into();
+        self
+    }
+    /// Sets `parent_id`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn parent_id(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.parent_id = value.into();
+        self
+    }
+    /// Sets `translated_content`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn translated_content(
+        mut self,
+        value: impl Into<crate::Nullable<GroupTranslatedContent>>,
+    ) -> Self {
+        self.translated_content = value.into();
+        self
+    }
+}
 /// The attributes of a new contact. At least one of `email`, `external_id` or `role` must be given.
 ///
 /// Schema `create_contact_request`.
@@ -5815,6 +6899,116 @@ impl CreateContactRequestWithRole {
         self
     }
 }
+/// A source to add. Only sources you feed through the API can be created.
+///
+/// Schema `create_content_import_source_request`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateContentImportSourceRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience_ids: Option<ContentImportSourceAudienceIds>,
+    /// Whether the source's pages are in use (`active` by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<CreateContentImportSourceRequestStatus>,
+    /// Always `api`.
+    pub sync_behavior: CreateContentImportSourceRequestSyncBehavior,
+    /// The address of the site's root.
+    pub url: String,
+}
+#[cfg(feature = "ai-content")]
+impl CreateContentImportSourceRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            audience_ids: None,
+            status: None,
+            sync_behavior: CreateContentImportSourceRequestSyncBehavior::Api,
+            url: url.into(),
+        }
+    }
+    /// Sets `audience_ids`.
+    pub fn audience_ids(
+        mut self,
+        value: impl Into<ContentImportSourceAudienceIds>,
+    ) -> Self {
+        self.audience_ids = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(
+        mut self,
+        value: impl Into<CreateContentImportSourceRequestStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+}
+/// Whether the source's pages are in use (`active` by default).
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateContentImportSourceRequestStatus {
+    /// `active`
+    Active,
+    /// `deactivated`
+    Deactivated,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl CreateContentImportSourceRequestStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Deactivated => "deactivated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for CreateContentImportSourceRequestStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "deactivated" => Self::Deactivated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(CreateContentImportSourceRequestStatus);
+/// Always `api`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateContentImportSourceRequestSyncBehavior {
+    /// `api`
+    Api,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl CreateContentImportSourceRequestSyncBehavior {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Api => "api",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for CreateContentImportSourceRequestSyncBehavior {
+    fn from(value: &str) -> Self {
+        match value {
+            "api" => Self::Api,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(CreateContentImportSourceRequestSyncBehavior);
 /// A new conversation started by a contact.
 ///
 /// Schema `create_conversation_request`.
@@ -6103,6 +7297,55 @@ impl CreateDataEventRequest {
         self
     }
 }
+/// An event summary of one user, named by your identifier for the user.
+///
+/// Schema `create_data_event_summaries_request`.
+#[cfg(feature = "data-events")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateDataEventSummariesRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_summaries: Option<DataEventSummaryRequestItem>,
+    /// The identifier you gave the user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+#[cfg(feature = "data-events")]
+impl CreateDataEventSummariesRequest {
+    /// Sets `event_summaries`.
+    pub fn event_summaries(
+        mut self,
+        value: impl Into<DataEventSummaryRequestItem>,
+    ) -> Self {
+        self.event_summaries = Some(value.into());
+        self
+    }
+    /// Sets `user_id`.
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.user_id = Some(value.into());
+        self
+    }
+}
+/// The time range of the messages to export.
+///
+/// Schema `create_data_export_request`.
+#[cfg(feature = "data-export")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateDataExportRequest {
+    /// The start of the range (Unix seconds).
+    pub created_at_after: i64,
+    /// The end of the range (Unix seconds).
+    pub created_at_before: i64,
+}
+#[cfg(feature = "data-export")]
+impl CreateDataExportRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(created_at_after: i64, created_at_before: i64) -> Self {
+        Self {
+            created_at_after,
+            created_at_before,
+        }
+    }
+}
 /// A message sent by email.
 ///
 /// Schema `create_email_message_request`.
@@ -6203,6 +7446,99 @@ impl From<&str> for CreateEmailMessageRequestMessageType {
 }
 #[cfg(feature = "messages")]
 crate::codec::string_enum!(CreateEmailMessageRequestMessageType);
+/// A page to add to a source (or to update, when the source has its `external_id`).
+///
+/// Schema `create_external_page_request`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateExternalPageRequest {
+    /// Whether Fin may answer from the page (false for a new page when left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ai_agent_availability: Option<bool>,
+    /// Whether Copilot may answer from the page (false for a new page when left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ai_copilot_availability: Option<bool>,
+    /// Your identifier for the page, unique within the source.
+    pub external_id: String,
+    /// The page's content, in HTML.
+    pub html: String,
+    /// The page's language; only `en`.
+    pub locale: CreateExternalPageRequestLocale,
+    /// The content import source the page belongs to (one with `sync_behavior` `api`).
+    pub source_id: i64,
+    /// The page's title.
+    pub title: String,
+    /// The page's address; without one, Fin does not link to the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+#[cfg(feature = "ai-content")]
+impl CreateExternalPageRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        external_id: impl Into<String>,
+        html: impl Into<String>,
+        source_id: i64,
+        title: impl Into<String>,
+    ) -> Self {
+        Self {
+            ai_agent_availability: None,
+            ai_copilot_availability: None,
+            external_id: external_id.into(),
+            html: html.into(),
+            locale: CreateExternalPageRequestLocale::En,
+            source_id,
+            title: title.into(),
+            url: None,
+        }
+    }
+    /// Sets `ai_agent_availability`.
+    pub fn ai_agent_availability(mut self, value: bool) -> Self {
+        self.ai_agent_availability = Some(value);
+        self
+    }
+    /// Sets `ai_copilot_availability`.
+    pub fn ai_copilot_availability(mut self, value: bool) -> Self {
+        self.ai_copilot_availability = Some(value);
+        self
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+}
+/// The page's language; only `en`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CreateExternalPageRequestLocale {
+    /// `en`
+    En,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl CreateExternalPageRequestLocale {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::En => "en",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for CreateExternalPageRequestLocale {
+    fn from(value: &str) -> Self {
+        match value {
+            "en" => Self::En,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(CreateExternalPageRequestLocale);
 /// A message shown in the Messenger.
 ///
 /// Schema `create_in_app_message_request`.
@@ -6295,6 +7631,39 @@ impl From<&str> for CreateInAppMessageRequestMessageType {
 }
 #[cfg(feature = "messages")]
 crate::codec::string_enum!(CreateInAppMessageRequestMessageType);
+/// The content of a new internal article.
+///
+/// Schema `create_internal_article_request`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateInternalArticleRequest {
+    /// The identifier of the teammate who wrote it.
+    pub author_id: i64,
+    /// The body of the article, in HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The identifier of the teammate who owns it.
+    pub owner_id: i64,
+    /// The title of the article.
+    pub title: String,
+}
+#[cfg(feature = "internal-articles")]
+impl CreateInternalArticleRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(author_id: i64, owner_id: i64, title: impl Into<String>) -> Self {
+        Self {
+            author_id,
+            body: None,
+            owner_id,
+            title: title.into(),
+        }
+    }
+    /// Sets `body`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
 /// The fields every outbound message has.
 ///
 /// Schema `create_message_base_request`.
@@ -6474,6 +7843,61 @@ impl CreateOrUpdateCompanyRequest {
         self
     }
 }
+/// An instance to create, or to update when one has the same `external_id`.
+///
+/// Schema `create_or_update_custom_object_instance_request`.
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateOrUpdateCustomObjectInstanceRequest {
+    /// Attribute values by attribute name; values are strings, numbers, booleans or dates (Unix seconds), as each attribute's type says.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub custom_attributes: crate::Nullable<
+        std::collections::BTreeMap<String, serde_json::Value>,
+    >,
+    /// When the record was created in your system (Unix seconds).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub external_created_at: crate::Nullable<crate::Timestamp>,
+    /// Your identifier for the instance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// When the record was last changed in your system (Unix seconds).
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub external_updated_at: crate::Nullable<crate::Timestamp>,
+}
+#[cfg(feature = "custom-object-instances")]
+impl CreateOrUpdateCustomObjectInstanceRequest {
+    /// Sets `custom_attributes`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn custom_attributes(
+        mut self,
+        value: impl Into<
+            crate::Nullable<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    ) -> Self {
+        self.custom_attributes = value.into();
+        self
+    }
+    /// Sets `external_created_at`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn external_created_at(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Timestamp>>,
+    ) -> Self {
+        self.external_created_at = value.into();
+        self
+    }
+    /// Sets `external_id`.
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// Sets `external_updated_at`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn external_updated_at(
+        mut self,
+        value: impl Into<crate::Nullable<crate::Timestamp>>,
+    ) -> Self {
+        self.external_updated_at = value.into();
+        self
+    }
+}
 /// Create a tag, or rename the tag with the given `id`.
 ///
 /// Schema `create_or_update_tag_request`.
@@ -6498,6 +7922,32 @@ impl CreateOrUpdateTagRequest {
     /// Sets `id`.
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
+        self
+    }
+}
+/// The phone number to text, and attributes to set on its contact.
+///
+/// Schema `create_phone_switch_request`.
+#[cfg(feature = "switch")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreatePhoneSwitchRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<CustomAttributes>,
+    /// The number, in E.164 format (`+353832345678`).
+    pub phone: String,
+}
+#[cfg(feature = "switch")]
+impl CreatePhoneSwitchRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(phone: impl Into<String>) -> Self {
+        Self {
+            custom_attributes: None,
+            phone: phone.into(),
+        }
+    }
+    /// Sets `custom_attributes`.
+    pub fn custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
+        self.custom_attributes = Some(value.into());
         self
     }
 }
@@ -6799,9 +8249,13 @@ crate::codec::string_enum!(CreateTicketTypeRequestCategory);
     any(
         feature = "admins",
         feature = "articles",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -6826,9 +8280,13 @@ pub struct CursorPages {
     any(
         feature = "admins",
         feature = "articles",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -6845,9 +8303,13 @@ pub enum CursorPagesType {
     any(
         feature = "admins",
         feature = "articles",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -6865,9 +8327,13 @@ impl CursorPagesType {
     any(
         feature = "admins",
         feature = "articles",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -6884,9 +8350,13 @@ impl From<&str> for CursorPagesType {
     any(
         feature = "admins",
         feature = "articles",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -6900,6 +8370,8 @@ crate::codec::string_enum!(CursorPagesType);
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "switch",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -7137,6 +8609,52 @@ impl CustomChannelQuickReplyEvent {
             quick_reply_option_id: quick_reply_option_id.into(),
         }
     }
+}
+/// One record of a custom object type defined in the workspace (an order, a booking ...), with its attribute values.
+///
+/// Schema `custom_object_instance`.
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CustomObjectInstance {
+    /// When the instance was created in Intercom (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<CustomAttributes>,
+    /// When the record was created in your system (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_created_at: Option<crate::Timestamp>,
+    /// Your identifier for the instance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// When the record was last changed in your system (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_updated_at: Option<crate::Timestamp>,
+    /// The identifier Intercom gave the instance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The identifier of the custom object type, such as `Order`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// When the instance was last changed in Intercom (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// Confirmation that a custom object instance was deleted.
+///
+/// Schema `custom_object_instance_deleted`.
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CustomObjectInstanceDeleted {
+    /// Whether the instance was deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The identifier of the deleted instance.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The identifier of the custom object type, such as `Order`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<String>,
 }
 /// A contact named by one of three identifiers.
 ///
@@ -7586,6 +9104,48 @@ pub struct DataEventSummaryItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+/// How often and when the user triggered one event; a past-tense verb and noun, such as `updated-plan`, makes a good event name.
+///
+/// Schema `data_event_summary_request_item`.
+#[cfg(feature = "data-events")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DataEventSummaryRequestItem {
+    /// How many times the event happened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// The name of the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_name: Option<String>,
+    /// When the event first happened (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first: Option<crate::Timestamp>,
+    /// When the event last happened (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last: Option<crate::Timestamp>,
+}
+#[cfg(feature = "data-events")]
+impl DataEventSummaryRequestItem {
+    /// Sets `count`.
+    pub fn count(mut self, value: i64) -> Self {
+        self.count = Some(value);
+        self
+    }
+    /// Sets `event_name`.
+    pub fn event_name(mut self, value: impl Into<String>) -> Self {
+        self.event_name = Some(value.into());
+        self
+    }
+    /// Sets `first`.
+    pub fn first(mut self, value: crate::Timestamp) -> Self {
+        self.first = Some(value);
+        self
+    }
+    /// Sets `last`.
+    pub fn last(mut self, value: crate::Timestamp) -> Self {
+        self.last = Some(value);
+        self
+    }
+}
 #[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7646,6 +9206,76 @@ impl From<&str> for DataEventType {
 }
 #[cfg(any(feature = "data-events", feature = "webhooks"))]
 crate::codec::string_enum!(DataEventType);
+/// A job exporting message delivery and engagement data: who received each outbound message, when, and what they did with it.
+///
+/// Schema `data_export`.
+#[cfg(feature = "data-export")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DataExport {
+    /// Until when the data can be downloaded, as Unix seconds in a string; empty until the job completes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download_expires_at: Option<String>,
+    /// Where to download the data once the job completes; empty until then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download_url: Option<String>,
+    /// The identifier of the job, for the status, cancel and download calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_identifier: Option<String>,
+    /// Where the job stands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<DataExportStatus>,
+}
+/// Where the job stands.
+#[cfg(feature = "data-export")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DataExportStatus {
+    /// `pending`
+    Pending,
+    /// `in_progress`
+    InProgress,
+    /// `failed`
+    Failed,
+    /// `completed`
+    Completed,
+    /// `no_data`
+    NoData,
+    /// `canceled`
+    Canceled,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "data-export")]
+impl DataExportStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::InProgress => "in_progress",
+            Self::Failed => "failed",
+            Self::Completed => "completed",
+            Self::NoData => "no_data",
+            Self::Canceled => "canceled",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "data-export")]
+impl From<&str> for DataExportStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "in_progress" => Self::InProgress,
+            "failed" => Self::Failed,
+            "completed" => Self::Completed,
+            "no_data" => Self::NoData,
+            "canceled" => Self::Canceled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "data-export")]
+crate::codec::string_enum!(DataExportStatus);
 /// Confirmation that an article was deleted.
 ///
 /// Schema `deleted_article_object`.
@@ -7691,6 +9321,51 @@ impl From<&str> for DeletedArticleObjectObject {
 }
 #[cfg(feature = "articles")]
 crate::codec::string_enum!(DeletedArticleObjectObject);
+/// Confirmation that a collection was deleted.
+///
+/// Schema `deleted_collection_object`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeletedCollectionObject {
+    /// Whether the collection was deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The identifier of the deleted collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<DeletedCollectionObjectObject>,
+}
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DeletedCollectionObjectObject {
+    /// `collection`
+    Collection,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "help-center")]
+impl DeletedCollectionObjectObject {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Collection => "collection",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+impl From<&str> for DeletedCollectionObjectObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "collection" => Self::Collection,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+crate::codec::string_enum!(DeletedCollectionObjectObject);
 /// Confirmation that a company was deleted.
 ///
 /// Schema `deleted_company_object`.
@@ -7736,6 +9411,96 @@ impl From<&str> for DeletedCompanyObjectObject {
 }
 #[cfg(feature = "companies")]
 crate::codec::string_enum!(DeletedCompanyObjectObject);
+/// Confirmation that an internal article was deleted.
+///
+/// Schema `deleted_internal_article_object`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeletedInternalArticleObject {
+    /// Whether the internal article was deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The identifier of the deleted internal article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<DeletedInternalArticleObjectObject>,
+}
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DeletedInternalArticleObjectObject {
+    /// `internal_article`
+    InternalArticle,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "internal-articles")]
+impl DeletedInternalArticleObjectObject {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InternalArticle => "internal_article",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+impl From<&str> for DeletedInternalArticleObjectObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "internal_article" => Self::InternalArticle,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+crate::codec::string_enum!(DeletedInternalArticleObjectObject);
+/// Confirmation that a news item was deleted.
+///
+/// Schema `deleted_news_item_object`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeletedNewsItemObject {
+    /// Whether the news item was deleted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    /// The identifier of the deleted news item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub object: Option<DeletedNewsItemObjectObject>,
+}
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DeletedNewsItemObjectObject {
+    /// `news-item`
+    NewsItem,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl DeletedNewsItemObjectObject {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NewsItem => "news-item",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for DeletedNewsItemObjectObject {
+    fn from(value: &str) -> Self {
+        match value {
+            "news-item" => Self::NewsItem,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(DeletedNewsItemObjectObject);
 /// The minimal item of a `*.deleted` topic: only what identifies the removed object, not the object itself.
 ///
 /// Schema `deleted_object`.
@@ -7770,42 +9535,145 @@ impl DetachContactFromConversationRequest {
         Self { admin_id: admin_id.into() }
     }
 }
-/// The body of every failed request, listing one or more errors.
+/// The workspace's sender email addresses.
 ///
-/// Schema `error`.
-#[cfg(
-    any(
-        feature = "admins",
-        feature = "articles",
-        feature = "companies",
-        feature = "contacts",
-        feature = "conversations",
-        feature = "custom-channel-events",
-        feature = "data-attributes",
-        feature = "data-events",
-        feature = "jobs",
-        feature = "messages",
-        feature = "notes",
-        feature = "segments",
-        feature = "subscription-types",
-        feature = "tags",
-        feature = "teams",
-        feature = "ticket-states",
-        feature = "ticket-type-attributes",
-        feature = "ticket-types",
-        feature = "tickets",
-        feature = "visitors"
-    )
-)]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Error2 {
-    /// The errors that happened.
-    pub errors: Vec<ErrorItem>,
-    /// The identifier of the request, useful when contacting Intercom support.
+/// Schema `email_list`.
+#[cfg(feature = "emails")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EmailList {
+    /// The addresses.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub request_id: Option<String>,
-    #[serde(rename = "type")]
-    pub type_: ErrorType,
+    pub data: Option<Vec<EmailSetting>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<EmailListType>,
+}
+#[cfg(feature = "emails")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum EmailListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "emails")]
+impl EmailListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "emails")]
+impl From<&str> for EmailListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "emails")]
+crate::codec::string_enum!(EmailListType);
+/// An address the workspace sends email from.
+///
+/// Schema `email_setting`.
+#[cfg(feature = "emails")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EmailSetting {
+    /// The brand the address belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub brand_id: Option<String>,
+    /// When the address was added (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The part of the address after `@`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    /// The whole address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// When forwarded mail last arrived (Unix seconds); null if it never did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forwarded_email_last_received_at: Option<crate::Timestamp>,
+    /// Whether mail sent to the address is forwarded into Intercom.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forwarding_enabled: Option<bool>,
+    /// The identifier Intercom gave the address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<EmailSettingType>,
+    /// When the address was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// Whether the workspace proved it owns the address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+}
+#[cfg(feature = "emails")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum EmailSettingType {
+    /// `email_setting`
+    EmailSetting,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "emails")]
+impl EmailSettingType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EmailSetting => "email_setting",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "emails")]
+impl From<&str> for EmailSettingType {
+    fn from(value: &str) -> Self {
+        match value {
+            "email_setting" => Self::EmailSetting,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "emails")]
+crate::codec::string_enum!(EmailSettingType);
+/// The dataset, its attributes and the time range to export.
+///
+/// Schema `enqueue_reporting_data_export_request`.
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnqueueReportingDataExportRequest {
+    /// The attributes of the dataset to export, at least one.
+    pub attribute_ids: Vec<String>,
+    /// The dataset to export, such as `conversation` (see `listReportingDatasets`).
+    pub dataset_id: String,
+    /// The end of the range (Unix seconds).
+    pub end_time: i64,
+    /// The start of the range (Unix seconds).
+    pub start_time: i64,
+}
+#[cfg(feature = "reporting-data-export")]
+impl EnqueueReportingDataExportRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        attribute_ids: impl Into<Vec<String>>,
+        dataset_id: impl Into<String>,
+        end_time: i64,
+        start_time: i64,
+    ) -> Self {
+        Self {
+            attribute_ids: attribute_ids.into(),
+            dataset_id: dataset_id.into(),
+            end_time,
+            start_time,
+        }
+    }
 }
 /// One error of an error list.
 ///
@@ -7813,29 +9681,44 @@ pub struct Error2 {
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ErrorItem {
+pub struct ErrorItemObject {
     /// A short machine-readable code, such as `unauthorized` or `not_found`.
     pub code: String,
     /// The request field the error is about, when there is one.
@@ -7845,28 +9728,95 @@ pub struct ErrorItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+/// The body of every failed request, listing one or more errors.
+///
+/// Schema `error`.
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorObject {
+    /// The errors that happened.
+    pub errors: Vec<ErrorItemObject>,
+    /// The identifier of the request, useful when contacting Intercom support.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: ErrorType,
+}
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "ai-content",
+        feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-channel-events",
+        feature = "custom-object-instances",
+        feature = "data-attributes",
+        feature = "data-events",
+        feature = "data-export",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "ip-allowlist",
+        feature = "jobs",
+        feature = "messages",
+        feature = "news",
+        feature = "notes",
+        feature = "reporting-data-export",
+        feature = "segments",
+        feature = "subscription-types",
+        feature = "switch",
+        feature = "tags",
+        feature = "teams",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets",
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -7880,25 +9830,40 @@ pub enum ErrorType {
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 impl ErrorType {
@@ -7913,25 +9878,40 @@ impl ErrorType {
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 impl From<&str> for ErrorType {
@@ -7945,32 +9925,282 @@ impl From<&str> for ErrorType {
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 crate::codec::string_enum!(ErrorType);
+/// The workflow's settings. `targeting`, `snapshot`, `attributes` and `embedded_rules` are Intercom's internal structures, given as free-form JSON.
+///
+/// Schema `exported_workflow`.
+#[cfg(feature = "workflows")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ExportedWorkflow {
+    /// The attributes the workflow defines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>,
+    /// When the workflow was created (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// What the workflow is for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Rules inside the workflow's steps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub embedded_rules: Option<
+        Vec<std::collections::BTreeMap<String, serde_json::Value>>,
+    >,
+    /// The identifier Intercom gave the workflow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The devices the workflow targets, such as `desktop` or `mobile`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preferred_devices: Option<Vec<String>>,
+    /// The steps and settings of the current version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Whether the workflow runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<ExportedWorkflowState>,
+    /// The channels the workflow runs on, such as `chat` or `email`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_channels: Option<Vec<String>>,
+    /// Who the workflow applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub targeting: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The workflow's title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// What starts the workflow, such as `inbound_conversation`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trigger_type: Option<String>,
+    /// When the workflow was last changed (ISO 8601).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+}
+/// Whether the workflow runs.
+#[cfg(feature = "workflows")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ExportedWorkflowState {
+    /// `live`
+    Live,
+    /// `draft`
+    Draft,
+    /// `paused`
+    Paused,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "workflows")]
+impl ExportedWorkflowState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Live => "live",
+            Self::Draft => "draft",
+            Self::Paused => "paused",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "workflows")]
+impl From<&str> for ExportedWorkflowState {
+    fn from(value: &str) -> Self {
+        match value {
+            "live" => Self::Live,
+            "draft" => Self::Draft,
+            "paused" => Self::Paused,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "workflows")]
+crate::codec::string_enum!(ExportedWorkflowState);
+/// A page of outside content in the content library, which Fin, Copilot and the sales agent can answer from.
+///
+/// Schema `external_page`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExternalPage {
+    /// Whether Fin answers customers from the page.
+    pub ai_agent_availability: bool,
+    /// Whether Copilot answers teammates from the page.
+    pub ai_copilot_availability: bool,
+    /// Whether the sales agent answers from the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ai_sales_agent_availability: Option<bool>,
+    /// When the page was added (Unix seconds).
+    pub created_at: crate::Timestamp,
+    /// The identifier the source gave the page, unique within the source.
+    pub external_id: String,
+    /// Replaced by `ai_agent_availability` and `ai_copilot_availability`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fin_availability: Option<bool>,
+    /// The page's content, in HTML.
+    pub html: String,
+    /// The identifier Intercom gave the page.
+    pub id: String,
+    /// When Intercom last read the page's content (Unix seconds).
+    pub last_ingested_at: crate::Timestamp,
+    /// The page's language; only English is supported.
+    pub locale: ExternalPageLocale,
+    /// The content import source the page belongs to.
+    pub source_id: i64,
+    /// The page's title.
+    pub title: String,
+    #[serde(rename = "type")]
+    pub type_: ExternalPageType,
+    /// When the page was last changed (Unix seconds).
+    pub updated_at: crate::Timestamp,
+    /// The page's address, which Fin links to when it answers from the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+/// The page's language; only English is supported.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ExternalPageLocale {
+    /// `en`
+    En,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ExternalPageLocale {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::En => "en",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ExternalPageLocale {
+    fn from(value: &str) -> Self {
+        match value {
+            "en" => Self::En,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ExternalPageLocale);
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ExternalPageType {
+    /// `external_page`
+    ExternalPage,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ExternalPageType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ExternalPage => "external_page",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ExternalPageType {
+    fn from(value: &str) -> Self {
+        match value {
+            "external_page" => Self::ExternalPage,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ExternalPageType);
+/// A page of external pages.
+///
+/// Schema `external_pages_list`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ExternalPagesList {
+    /// The external pages of this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<ExternalPage>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<PagesLink>,
+    /// How many external pages there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ExternalPagesListType>,
+}
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ExternalPagesListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl ExternalPagesListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for ExternalPagesListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(ExternalPagesListType);
 /// A file uploaded as the value of an attribute.
 ///
 /// Schema `file_attribute`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct FileAttribute {
     /// The file's media type.
@@ -7995,6 +10225,958 @@ pub struct FileAttribute {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
 }
+/// A file or a link sent to Fin with a message.
+///
+/// Schema `fin_agent_attachment`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum FinAgentAttachment {
+    /// `type: url`
+    FinAgentUrlAttachment(Box<FinAgentUrlAttachment>),
+    /// `type: file`
+    FinAgentFileAttachment(Box<FinAgentFileAttachment>),
+    /// A `type` this version of the client does not know yet, kept as JSON.
+    Unknown(serde_json::Value),
+}
+#[cfg(feature = "fin-agent")]
+impl<'de> Deserialize<'de> for FinAgentAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Ok(
+            match crate::codec::tag(&value, "type").as_deref() {
+                Some("url") => {
+                    Self::FinAgentUrlAttachment(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                Some("file") => {
+                    Self::FinAgentFileAttachment(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<FinAgentUrlAttachment> for FinAgentAttachment {
+    fn from(value: FinAgentUrlAttachment) -> Self {
+        Self::FinAgentUrlAttachment(Box::new(value))
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<FinAgentFileAttachment> for FinAgentAttachment {
+    fn from(value: FinAgentFileAttachment) -> Self {
+        Self::FinAgentFileAttachment(Box::new(value))
+    }
+}
+/// Attribute names and what was wrong with each.
+///
+/// Schema `fin_agent_attribute_error_map`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FinAgentAttributeErrorMap {
+    /// An error message per attribute name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<std::collections::BTreeMap<String, String>>,
+}
+/// Attributes Fin could not set, with why; the rest of the request went through.
+///
+/// Schema `fin_agent_attribute_errors`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FinAgentAttributeErrors {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation: Option<FinAgentAttributeErrorMap>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<FinAgentAttributeErrorMap>,
+}
+/// What Fin should know about the conversation before it joins.
+///
+/// Schema `fin_agent_conversation_metadata`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FinAgentConversationMetadata {
+    /// Up to 10 attributes of the conversation Fin can use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The last messages before Fin joined, at most 10, oldest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<FinAgentMessage>>,
+}
+#[cfg(feature = "fin-agent")]
+impl FinAgentConversationMetadata {
+    /// Sets `attributes`.
+    pub fn attributes(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+    /// Sets `history`.
+    pub fn history(mut self, value: impl Into<Vec<FinAgentMessage>>) -> Self {
+        self.history = Some(value.into());
+        self
+    }
+}
+/// Fin asks the user to rate the conversation: show the options' labels, and send the chosen `key` to `submitFinCsat`.
+///
+/// Schema `fin_agent_csat_requested_event`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentCsatRequestedEvent {
+    /// Your platform's identifier of the conversation.
+    pub conversation_id: String,
+    /// When the event was made (ISO 8601, with milliseconds).
+    pub created_at_ms: String,
+    /// The survey to show.
+    pub csat: FinAgentCsatRequestedEventCsat,
+    pub event_name: FinAgentCsatRequestedEventEventName,
+    /// The user's identifier, as you gave it.
+    pub user_id: String,
+}
+/// The survey to show.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentCsatRequestedEventCsat {
+    /// The ratings to offer, in order.
+    pub options: Vec<FinCsatOption>,
+}
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentCsatRequestedEventEventName {
+    /// `csat_requested`
+    CsatRequested,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentCsatRequestedEventEventName {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CsatRequested => "csat_requested",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentCsatRequestedEventEventName {
+    fn from(value: &str) -> Self {
+        match value {
+            "csat_requested" => Self::CsatRequested,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentCsatRequestedEventEventName);
+/// What Fin reports about a conversation it holds, by webhook or on the server-sent events stream of `sse_subscription_url`, told apart by `event_name`. No operation returns it: decode the webhook body or each stream event's data with it.
+///
+/// Schema `fin_agent_event`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum FinAgentEvent {
+    /// `event_name: fin_replied`
+    FinAgentRepliedEvent(Box<FinAgentRepliedEvent>),
+    /// `event_name: fin_reply_chunk`
+    FinAgentReplyChunkEvent(Box<FinAgentReplyChunkEvent>),
+    /// `event_name: fin_status_updated`
+    FinAgentStatusUpdatedEvent(Box<FinAgentStatusUpdatedEvent>),
+    /// `event_name: csat_requested`
+    FinAgentCsatRequestedEvent(Box<FinAgentCsatRequestedEvent>),
+    /// A `event_name` this version of the client does not know yet, kept as JSON.
+    Unknown(serde_json::Value),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl<'de> Deserialize<'de> for FinAgentEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        Ok(
+            match crate::codec::tag(&value, "event_name").as_deref() {
+                Some("fin_replied") => {
+                    Self::FinAgentRepliedEvent(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                Some("fin_reply_chunk") => {
+                    Self::FinAgentReplyChunkEvent(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                Some("fin_status_updated") => {
+                    Self::FinAgentStatusUpdatedEvent(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                Some("csat_requested") => {
+                    Self::FinAgentCsatRequestedEvent(
+                        Box::new(crate::codec::from_value(value)?),
+                    )
+                }
+                _ => Self::Unknown(value),
+            },
+        )
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<FinAgentRepliedEvent> for FinAgentEvent {
+    fn from(value: FinAgentRepliedEvent) -> Self {
+        Self::FinAgentRepliedEvent(Box::new(value))
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<FinAgentReplyChunkEvent> for FinAgentEvent {
+    fn from(value: FinAgentReplyChunkEvent) -> Self {
+        Self::FinAgentReplyChunkEvent(Box::new(value))
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<FinAgentStatusUpdatedEvent> for FinAgentEvent {
+    fn from(value: FinAgentStatusUpdatedEvent) -> Self {
+        Self::FinAgentStatusUpdatedEvent(Box::new(value))
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<FinAgentCsatRequestedEvent> for FinAgentEvent {
+    fn from(value: FinAgentCsatRequestedEvent) -> Self {
+        Self::FinAgentCsatRequestedEvent(Box::new(value))
+    }
+}
+/// A file sent inline.
+///
+/// Schema `fin_agent_file_attachment`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentFileAttachment {
+    /// The file's media type, such as `image/png`.
+    pub content_type: String,
+    /// The file's content, base64-encoded.
+    pub data: String,
+    /// The file's name.
+    pub name: String,
+    #[serde(rename = "type")]
+    pub type_: FinAgentFileAttachmentType,
+}
+#[cfg(feature = "fin-agent")]
+impl FinAgentFileAttachment {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        content_type: impl Into<String>,
+        data: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        Self {
+            content_type: content_type.into(),
+            data: data.into(),
+            name: name.into(),
+            type_: FinAgentFileAttachmentType::File,
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentFileAttachmentType {
+    /// `file`
+    File,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "fin-agent")]
+impl FinAgentFileAttachmentType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::File => "file",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<&str> for FinAgentFileAttachmentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "file" => Self::File,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+crate::codec::string_enum!(FinAgentFileAttachmentType);
+/// One message of a conversation held with Fin.
+///
+/// Schema `fin_agent_message`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentMessage {
+    /// Who wrote it.
+    pub author: FinAgentMessageAuthor,
+    /// The text, plain or HTML (Fin answers in HTML).
+    pub body: String,
+    /// When it was written (ISO 8601, best with milliseconds); the same message sent twice within five minutes counts once.
+    pub timestamp: String,
+    /// When it was written, with milliseconds; only in webhook notifications.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timestamp_ms: Option<String>,
+}
+#[cfg(feature = "fin-agent")]
+impl FinAgentMessage {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        author: impl Into<FinAgentMessageAuthor>,
+        body: impl Into<String>,
+        timestamp: impl Into<String>,
+    ) -> Self {
+        Self {
+            author: author.into(),
+            body: body.into(),
+            timestamp: timestamp.into(),
+            timestamp_ms: None,
+        }
+    }
+    /// Sets `timestamp_ms`.
+    pub fn timestamp_ms(mut self, value: impl Into<String>) -> Self {
+        self.timestamp_ms = Some(value.into());
+        self
+    }
+}
+/// Who wrote it.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentMessageAuthor {
+    /// `user`
+    User,
+    /// `agent`
+    Agent,
+    /// `fin`
+    Fin,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "fin-agent")]
+impl FinAgentMessageAuthor {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Agent => "agent",
+            Self::Fin => "fin",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<&str> for FinAgentMessageAuthor {
+    fn from(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "agent" => Self::Agent,
+            "fin" => Self::Fin,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+crate::codec::string_enum!(FinAgentMessageAuthor);
+/// Fin answered the user; it now waits for their reply.
+///
+/// Schema `fin_agent_replied_event`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentRepliedEvent {
+    /// Your platform's identifier of the conversation.
+    pub conversation_id: String,
+    /// When the event was made (ISO 8601, with milliseconds).
+    pub created_at_ms: String,
+    pub event_name: FinAgentRepliedEventEventName,
+    pub message: FinAgentReply,
+    /// Always `awaiting_user_reply`.
+    pub status: FinAgentRepliedEventStatus,
+    /// The stream of `fin_reply_chunk` events this answer was streamed in, if it was: its HTML `body` replaces their text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_id: Option<String>,
+    /// The user's identifier, as you gave it.
+    pub user_id: String,
+}
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentRepliedEventEventName {
+    /// `fin_replied`
+    FinReplied,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentRepliedEventEventName {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FinReplied => "fin_replied",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentRepliedEventEventName {
+    fn from(value: &str) -> Self {
+        match value {
+            "fin_replied" => Self::FinReplied,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentRepliedEventEventName);
+/// Always `awaiting_user_reply`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentRepliedEventStatus {
+    /// `awaiting_user_reply`
+    AwaitingUserReply,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentRepliedEventStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AwaitingUserReply => "awaiting_user_reply",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentRepliedEventStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "awaiting_user_reply" => Self::AwaitingUserReply,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentRepliedEventStatus);
+/// Fin's answer.
+///
+/// Schema `fin_agent_reply`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentReply {
+    /// Always `fin`.
+    pub author: FinAgentReplyAuthor,
+    /// The answer, in HTML.
+    pub body: String,
+    /// The message's identifier.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// When Fin wrote it (ISO 8601, with milliseconds).
+    pub timestamp_ms: String,
+}
+/// Always `fin`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentReplyAuthor {
+    /// `fin`
+    Fin,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentReplyAuthor {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Fin => "fin",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentReplyAuthor {
+    fn from(value: &str) -> Self {
+        match value {
+            "fin" => Self::Fin,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentReplyAuthor);
+/// Part of an answer while Fin writes it (server-sent events with streaming on, never webhooks). `chunk_text` is the whole text so far, so each chunk replaces the last.
+///
+/// Schema `fin_agent_reply_chunk_event`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentReplyChunkEvent {
+    /// The chunk's position in its stream, from 0, without gaps.
+    pub chunk_index: i64,
+    /// The plain text of the answer so far.
+    pub chunk_text: String,
+    /// Your platform's identifier of the conversation.
+    pub conversation_id: String,
+    /// When the event was made (ISO 8601, with milliseconds).
+    pub created_at_ms: String,
+    pub event_name: FinAgentReplyChunkEventEventName,
+    /// Always `replying`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<FinAgentReplyChunkEventStatus>,
+    /// The answer this chunk belongs to; the final `fin_replied` event carries it too.
+    pub stream_id: String,
+}
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentReplyChunkEventEventName {
+    /// `fin_reply_chunk`
+    FinReplyChunk,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentReplyChunkEventEventName {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FinReplyChunk => "fin_reply_chunk",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentReplyChunkEventEventName {
+    fn from(value: &str) -> Self {
+        match value {
+            "fin_reply_chunk" => Self::FinReplyChunk,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentReplyChunkEventEventName);
+/// Always `replying`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentReplyChunkEventStatus {
+    /// `replying`
+    Replying,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentReplyChunkEventStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Replying => "replying",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentReplyChunkEventStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "replying" => Self::Replying,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentReplyChunkEventStatus);
+/// Where Fin stands after taking a message.
+///
+/// Schema `fin_agent_response`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FinAgentResponse {
+    /// Your platform's identifier of the conversation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    /// When the answer was made (ISO 8601, with milliseconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at_ms: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<FinAgentAttributeErrors>,
+    /// Where to follow the conversation as server-sent events, when they are turned on. Its token lives three minutes and is revoked once Fin waits for the user or is done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sse_subscription_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<FinAgentStatus>,
+    /// The user's identifier, as you gave it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+}
+/// Fin's stage in a conversation; `complete` hands it back to you.
+///
+/// Schema `fin_agent_status`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentStatus {
+    /// `thinking`
+    Thinking,
+    /// `awaiting_user_reply`
+    AwaitingUserReply,
+    /// `escalated`
+    Escalated,
+    /// `resolved`
+    Resolved,
+    /// `complete`
+    Complete,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "fin-agent")]
+impl FinAgentStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Thinking => "thinking",
+            Self::AwaitingUserReply => "awaiting_user_reply",
+            Self::Escalated => "escalated",
+            Self::Resolved => "resolved",
+            Self::Complete => "complete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<&str> for FinAgentStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "thinking" => Self::Thinking,
+            "awaiting_user_reply" => Self::AwaitingUserReply,
+            "escalated" => Self::Escalated,
+            "resolved" => Self::Resolved,
+            "complete" => Self::Complete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+crate::codec::string_enum!(FinAgentStatus);
+/// Fin's status changed: it escalated to a person, resolved the question, or finished (`complete`, after which a `csat_requested` event may still come).
+///
+/// Schema `fin_agent_status_updated_event`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentStatusUpdatedEvent {
+    /// Your platform's identifier of the conversation.
+    pub conversation_id: String,
+    /// When the event was made (ISO 8601, with milliseconds).
+    pub created_at_ms: String,
+    pub event_name: FinAgentStatusUpdatedEventEventName,
+    /// Why Fin escalated, in words (such as `Escalation requested by user`); only with `escalated`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The new status.
+    pub status: FinAgentStatusUpdatedEventStatus,
+    /// The user's identifier, as you gave it.
+    pub user_id: String,
+}
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentStatusUpdatedEventEventName {
+    /// `fin_status_updated`
+    FinStatusUpdated,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentStatusUpdatedEventEventName {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FinStatusUpdated => "fin_status_updated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentStatusUpdatedEventEventName {
+    fn from(value: &str) -> Self {
+        match value {
+            "fin_status_updated" => Self::FinStatusUpdated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentStatusUpdatedEventEventName);
+/// The new status.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentStatusUpdatedEventStatus {
+    /// `escalated`
+    Escalated,
+    /// `resolved`
+    Resolved,
+    /// `complete`
+    Complete,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl FinAgentStatusUpdatedEventStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Escalated => "escalated",
+            Self::Resolved => "resolved",
+            Self::Complete => "complete",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+impl From<&str> for FinAgentStatusUpdatedEventStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "escalated" => Self::Escalated,
+            "resolved" => Self::Resolved,
+            "complete" => Self::Complete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "unreferenced-schemas")]
+crate::codec::string_enum!(FinAgentStatusUpdatedEventStatus);
+/// A document Fin fetches from a public address.
+///
+/// Schema `fin_agent_url_attachment`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentUrlAttachment {
+    #[serde(rename = "type")]
+    pub type_: FinAgentUrlAttachmentType,
+    /// The document's public address.
+    pub url: String,
+}
+#[cfg(feature = "fin-agent")]
+impl FinAgentUrlAttachment {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            type_: FinAgentUrlAttachmentType::Url,
+            url: url.into(),
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinAgentUrlAttachmentType {
+    /// `url`
+    Url,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "fin-agent")]
+impl FinAgentUrlAttachmentType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Url => "url",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<&str> for FinAgentUrlAttachmentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "url" => Self::Url,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+crate::codec::string_enum!(FinAgentUrlAttachmentType);
+/// The user Fin talks to.
+///
+/// Schema `fin_agent_user`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinAgentUser {
+    /// Up to 10 attributes Fin can use to pick content and answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The user's email address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Your identifier of the user (their `user_id` in Intercom).
+    pub id: String,
+    /// The user's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+#[cfg(feature = "fin-agent")]
+impl FinAgentUser {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(id: impl Into<String>) -> Self {
+        Self {
+            attributes: None,
+            email: None,
+            id: id.into(),
+            name: None,
+        }
+    }
+    /// Sets `attributes`.
+    pub fn attributes(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, serde_json::Value>>,
+    ) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+    /// Sets `email`.
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
+/// Why a rating was refused: messages keyed by the field they are about, or `base` for the conversation as a whole (this operation's own error shape, not an error list).
+///
+/// Schema `fin_csat_error`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FinCsatError {
+    /// A message per field, or under `base`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<std::collections::BTreeMap<String, String>>,
+}
+/// One rating a user can pick.
+///
+/// Schema `fin_csat_option`.
+#[cfg(feature = "unreferenced-schemas")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinCsatOption {
+    /// The emoji shown for it.
+    pub emoji: String,
+    pub key: FinCsatRating,
+    /// Its name in the conversation's language (show this; send back `key`).
+    pub label: String,
+}
+/// A satisfaction rating, from worst to best.
+///
+/// Schema `fin_csat_rating`.
+#[cfg(any(feature = "fin-agent", feature = "unreferenced-schemas"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinCsatRating {
+    /// `terrible`
+    Terrible,
+    /// `bad`
+    Bad,
+    /// `ok`
+    Ok,
+    /// `good`
+    Good,
+    /// `amazing`
+    Amazing,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "fin-agent", feature = "unreferenced-schemas"))]
+impl FinCsatRating {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Terrible => "terrible",
+            Self::Bad => "bad",
+            Self::Ok => "ok",
+            Self::Good => "good",
+            Self::Amazing => "amazing",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "fin-agent", feature = "unreferenced-schemas"))]
+impl From<&str> for FinCsatRating {
+    fn from(value: &str) -> Self {
+        match value {
+            "terrible" => Self::Terrible,
+            "bad" => Self::Bad,
+            "ok" => Self::Ok,
+            "good" => Self::Good,
+            "amazing" => Self::Amazing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "fin-agent", feature = "unreferenced-schemas"))]
+crate::codec::string_enum!(FinCsatRating);
+/// The rating now recorded.
+///
+/// Schema `fin_csat_response`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FinCsatResponse {
+    /// Your identifier of the conversation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rating: Option<FinCsatRating>,
+    /// Always `rated`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<FinCsatResponseStatus>,
+}
+/// Always `rated`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum FinCsatResponseStatus {
+    /// `rated`
+    Rated,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "fin-agent")]
+impl FinCsatResponseStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rated => "rated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+impl From<&str> for FinCsatResponseStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "rated" => Self::Rated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "fin-agent")]
+crate::codec::string_enum!(FinCsatResponseStatus);
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -8119,6 +11301,763 @@ pub struct GranularSubscription {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// The name and description of a collection or section in one language.
+///
+/// Schema `group_content`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GroupContent {
+    /// The description in this language (collections only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The name in this language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
+    )]
+    pub type_: crate::Nullable<GroupContentType>,
+}
+#[cfg(feature = "help-center")]
+impl GroupContent {
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `type_`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn type_(mut self, value: impl Into<crate::Nullable<GroupContentType>>) -> Self {
+        self.type_ = value.into();
+        self
+    }
+}
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GroupContentType {
+    /// `group_content`
+    GroupContent,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "help-center")]
+impl GroupContentType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GroupContent => "group_content",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+impl From<&str> for GroupContentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "group_content" => Self::GroupContent,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+crate::codec::string_enum!(GroupContentType);
+/// The name and description of a collection or section per language, keyed by locale code.
+///
+/// Schema `group_translated_content`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GroupTranslatedContent {
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ar: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub bg: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub bs: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ca: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub cs: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub da: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub de: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub el: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub en: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub es: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub et: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub fi: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub fr: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub he: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub hr: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub hu: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub id: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub it: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ja: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ko: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub lt: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub lv: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub mn: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub nb: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub nl: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub pl: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub pt: crate::Nullable<GroupContent>,
+    #[serde(
+        rename = "pt-BR",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
+    )]
+    pub pt_br: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ro: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub ru: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub sl: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub sr: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub sv: crate::Nullable<GroupContent>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub tr: crate::Nullable<GroupContent>,
+    #[serde(
+        rename = "type",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
+    )]
+    pub type_: crate::Nullable<GroupTranslatedContentType>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub vi: crate::Nullable<GroupContent>,
+    #[serde(
+        rename = "zh-CN",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
+    )]
+    pub zh_cn: crate::Nullable<GroupContent>,
+    #[serde(
+        rename = "zh-TW",
+        default,
+        skip_serializing_if = "crate::Nullable::is_absent"
+    )]
+    pub zh_tw: crate::Nullable<GroupContent>,
+}
+#[cfg(feature = "help-center")]
+impl GroupTranslatedContent {
+    /// Sets `ar`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn ar(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.ar = value.into();
+        self
+    }
+    /// Sets `bg`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn bg(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.bg = value.into();
+        self
+    }
+    /// Sets `bs`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn bs(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.bs = value.into();
+        self
+    }
+    /// Sets `ca`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn ca(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.ca = value.into();
+        self
+    }
+    /// Sets `cs`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn cs(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.cs = value.into();
+        self
+    }
+    /// Sets `da`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn da(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.da = value.into();
+        self
+    }
+    /// Sets `de`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn de(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.de = value.into();
+        self
+    }
+    /// Sets `el`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn el(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.el = value.into();
+        self
+    }
+    /// Sets `en`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn en(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.en = value.into();
+        self
+    }
+    /// Sets `es`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn es(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.es = value.into();
+        self
+    }
+    /// Sets `et`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn et(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.et = value.into();
+        self
+    }
+    /// Sets `fi`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn fi(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.fi = value.into();
+        self
+    }
+    /// Sets `fr`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn fr(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.fr = value.into();
+        self
+    }
+    /// Sets `he`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn he(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.he = value.into();
+        self
+    }
+    /// Sets `hr`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn hr(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.hr = value.into();
+        self
+    }
+    /// Sets `hu`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn hu(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.hu = value.into();
+        self
+    }
+    /// Sets `id`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn id(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.id = value.into();
+        self
+    }
+    /// Sets `it`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn it(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.it = value.into();
+        self
+    }
+    /// Sets `ja`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn ja(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.ja = value.into();
+        self
+    }
+    /// Sets `ko`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn ko(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.ko = value.into();
+        self
+    }
+    /// Sets `lt`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn lt(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.lt = value.into();
+        self
+    }
+    /// Sets `lv`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn lv(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.lv = value.into();
+        self
+    }
+    /// Sets `mn`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn mn(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.mn = value.into();
+        self
+    }
+    /// Sets `nb`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn nb(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.nb = value.into();
+        self
+    }
+    /// Sets `nl`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn nl(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.nl = value.into();
+        self
+    }
+    /// Sets `pl`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn pl(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.pl = value.into();
+        self
+    }
+    /// Sets `pt`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn pt(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.pt = value.into();
+        self
+    }
+    /// Sets `pt_br`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn pt_br(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.pt_br = value.into();
+        self
+    }
+    /// Sets `ro`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn ro(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.ro = value.into();
+        self
+    }
+    /// Sets `ru`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn ru(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.ru = value.into();
+        self
+    }
+    /// Sets `sl`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn sl(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.sl = value.into();
+        self
+    }
+    /// Sets `sr`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn sr(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.sr = value.into();
+        self
+    }
+    /// Sets `sv`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn sv(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.sv = value.into();
+        self
+    }
+    /// Sets `tr`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn tr(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.tr = value.into();
+        self
+    }
+    /// Sets `type_`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn type_(
+        mut self,
+        value: impl Into<crate::Nullable<GroupTranslatedContentType>>,
+    ) -> Self {
+        self.type_ = value.into();
+        self
+    }
+    /// Sets `vi`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn vi(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.vi = value.into();
+        self
+    }
+    /// Sets `zh_cn`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn zh_cn(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.zh_cn = value.into();
+        self
+    }
+    /// Sets `zh_tw`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn zh_tw(mut self, value: impl Into<crate::Nullable<GroupContent>>) -> Self {
+        self.zh_tw = value.into();
+        self
+    }
+}
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum GroupTranslatedContentType {
+    /// `group_translated_content`
+    GroupTranslatedContent,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "help-center")]
+impl GroupTranslatedContentType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::GroupTranslatedContent => "group_translated_content",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+impl From<&str> for GroupTranslatedContentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "group_translated_content" => Self::GroupTranslatedContent,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+crate::codec::string_enum!(GroupTranslatedContentType);
+/// A teammate paused or resumed handling a conversation.
+///
+/// Schema `handling_event`.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HandlingEvent {
+    /// Why handling was paused, such as `Away`, when one was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub teammate: TeammateReference,
+    /// When it happened, as an ISO 8601 date and time.
+    pub timestamp: String,
+    /// Whether handling was paused or resumed.
+    #[serde(rename = "type")]
+    pub type_: HandlingEventType,
+}
+/// The pause and resume events of one conversation.
+///
+/// Schema `handling_event_list`.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct HandlingEventList {
+    /// The events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handling_events: Option<Vec<HandlingEvent>>,
+}
+/// Whether handling was paused or resumed.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum HandlingEventType {
+    /// `paused`
+    Paused,
+    /// `resumed`
+    Resumed,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "conversations")]
+impl HandlingEventType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Paused => "paused",
+            Self::Resumed => "resumed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<&str> for HandlingEventType {
+    fn from(value: &str) -> Self {
+        match value {
+            "paused" => Self::Paused,
+            "resumed" => Self::Resumed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "conversations")]
+crate::codec::string_enum!(HandlingEventType);
+/// A help center of the workspace, which holds collections and articles.
+///
+/// Schema `help_center`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct HelpCenter {
+    /// When the help center was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The custom domain of the help center, if one is set up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_domain: Option<String>,
+    /// The name teammates see for the help center.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// The identifier Intercom gave the help center.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the help center in its address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identifier: Option<String>,
+    /// When the help center was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// The address of the help center, on the custom domain when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Whether the help center's website is switched on (a setting of the help center).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub website_turned_on: Option<bool>,
+    /// The identifier of the workspace the help center belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+}
+/// The help centers of the workspace.
+///
+/// Schema `help_center_list`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct HelpCenterList {
+    /// The help centers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<HelpCenter>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<HelpCenterListType>,
+}
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum HelpCenterListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "help-center")]
+impl HelpCenterListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+impl From<&str> for HelpCenterListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "help-center")]
+crate::codec::string_enum!(HelpCenterListType);
+/// An article of the internal knowledge base, seen by teammates and Fin, not by customers.
+///
+/// Schema `internal_article`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct InternalArticle {
+    /// The identifier of the teammate who wrote the article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_id: Option<i64>,
+    /// The body of the article, in HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// When the article was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The identifier Intercom gave the internal article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The language of the article, such as `en`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// The identifier of the teammate who owns the article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<i64>,
+    /// The title of the article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<InternalArticleType>,
+    /// When the article was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// A page of internal articles.
+///
+/// Schema `internal_article_list`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct InternalArticleList {
+    /// The internal articles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<InternalArticle>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many internal articles there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<InternalArticleListType>,
+}
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InternalArticleListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "internal-articles")]
+impl InternalArticleListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+impl From<&str> for InternalArticleListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+crate::codec::string_enum!(InternalArticleListType);
+/// The internal articles that match a search.
+///
+/// Schema `internal_article_search_response`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct InternalArticleSearchResponse {
+    /// The matching internal articles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<InternalArticleSearchResponseData>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many internal articles match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<InternalArticleSearchResponseType>,
+}
+/// The matching internal articles.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct InternalArticleSearchResponseData {
+    /// The matching internal articles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internal_articles: Option<Vec<InternalArticle>>,
+}
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InternalArticleSearchResponseType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "internal-articles")]
+impl InternalArticleSearchResponseType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+impl From<&str> for InternalArticleSearchResponseType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+crate::codec::string_enum!(InternalArticleSearchResponseType);
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum InternalArticleType {
+    /// `internal_article`
+    InternalArticle,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "internal-articles")]
+impl InternalArticleType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InternalArticle => "internal_article",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+impl From<&str> for InternalArticleType {
+    fn from(value: &str) -> Self {
+        match value {
+            "internal_article" => Self::InternalArticle,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "internal-articles")]
+crate::codec::string_enum!(InternalArticleType);
+/// Which addresses may call the API for the workspace. In a request, `type` can be left out.
+///
+/// Schema `ip_allowlist`.
+#[cfg(feature = "ip-allowlist")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct IpAllowlist {
+    /// Whether requests from unlisted addresses are refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Single addresses (`198.51.100.7`) and CIDR ranges (`203.0.113.0/24`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_allowlist: Option<Vec<String>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<IpAllowlistType>,
+}
+#[cfg(feature = "ip-allowlist")]
+impl IpAllowlist {
+    /// Sets `enabled`.
+    pub fn enabled(mut self, value: bool) -> Self {
+        self.enabled = Some(value);
+        self
+    }
+    /// Sets `ip_allowlist`.
+    pub fn ip_allowlist(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.ip_allowlist = Some(value.into());
+        self
+    }
+    /// Sets `type_`.
+    pub fn type_(mut self, value: impl Into<IpAllowlistType>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+}
+#[cfg(feature = "ip-allowlist")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum IpAllowlistType {
+    /// `ip_allowlist`
+    IpAllowlist,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ip-allowlist")]
+impl IpAllowlistType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IpAllowlist => "ip_allowlist",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ip-allowlist")]
+impl From<&str> for IpAllowlistType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ip_allowlist" => Self::IpAllowlist,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ip-allowlist")]
+crate::codec::string_enum!(IpAllowlistType);
 /// A job Intercom runs in the background, such as creating a ticket.
 ///
 /// Schema `jobs`.
@@ -8352,6 +12291,24 @@ impl From<&str> for LinkedObjectType {
 }
 #[cfg(any(feature = "conversations", feature = "tickets", feature = "webhooks"))]
 crate::codec::string_enum!(LinkedObjectType);
+/// The conversations whose calls to return.
+///
+/// Schema `list_calls_with_transcripts_request`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListCallsWithTranscriptsRequest {
+    /// Between 1 and 20 conversation identifiers.
+    pub conversation_ids: Vec<String>,
+}
+#[cfg(feature = "calls")]
+impl ListCallsWithTranscriptsRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(conversation_ids: impl Into<Vec<String>>) -> Self {
+        Self {
+            conversation_ids: conversation_ids.into(),
+        }
+    }
+}
 #[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8941,6 +12898,403 @@ impl From<MultipleFilterSearchRequest> for MultipleOrSingleFilterSearchRequest {
         Self::MultipleFilterSearchRequest(Box::new(value))
     }
 }
+/// An announcement shown in the Messenger's newsfeeds, such as a product update.
+///
+/// Schema `news_item`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NewsItem {
+    /// The content of the news item, in HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The address of the cover image, a `.jpg` or `.png` file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cover_image_url: Option<String>,
+    /// When the news item was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// When true, the news item shows up without a notification badge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deliver_silently: Option<bool>,
+    /// The identifier Intercom gave the news item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Labels shown to users to group news items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<Option<String>>>,
+    /// The newsfeeds the news item is placed in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
+    /// The emoji users can react with, in order; none means reactions are off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reactions: Option<Vec<Option<String>>>,
+    /// The identifier of the teammate the news item is sent by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sender_id: Option<i64>,
+    /// Users see the news item only once it is `live`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<NewsItemState>,
+    /// The title of the news item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<NewsItemType>,
+    /// When the news item was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+    /// The identifier of the workspace the news item belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+}
+/// A page of news items.
+///
+/// Schema `news_item_list`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NewsItemList {
+    /// The news items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<NewsItem>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many news items there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<NewsItemListType>,
+}
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NewsItemListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl NewsItemListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for NewsItemListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(NewsItemListType);
+/// The content of a news item, to create it or to replace what it has.
+///
+/// Schema `news_item_request`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewsItemRequest {
+    /// The content of the news item, in HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// Show it without a notification badge.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deliver_silently: Option<bool>,
+    /// Labels shown to users to group news items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
+    /// The newsfeeds to place it in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newsfeed_assignments: Option<Vec<NewsfeedAssignment>>,
+    /// The emoji users can react with, in order; an empty list turns reactions off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reactions: Option<Vec<Option<String>>>,
+    /// The identifier of the teammate to send it as; must be a teammate of the workspace.
+    pub sender_id: i64,
+    /// Set `live` to show it to users.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<NewsItemRequestState>,
+    /// The title of the news item.
+    pub title: String,
+}
+#[cfg(feature = "news")]
+impl NewsItemRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(sender_id: i64, title: impl Into<String>) -> Self {
+        Self {
+            body: None,
+            deliver_silently: None,
+            labels: None,
+            newsfeed_assignments: None,
+            reactions: None,
+            sender_id,
+            state: None,
+            title: title.into(),
+        }
+    }
+    /// Sets `body`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `deliver_silently`.
+    pub fn deliver_silently(mut self, value: bool) -> Self {
+        self.deliver_silently = Some(value);
+        self
+    }
+    /// Sets `labels`.
+    pub fn labels(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.labels = Some(value.into());
+        self
+    }
+    /// Sets `newsfeed_assignments`.
+    pub fn newsfeed_assignments(
+        mut self,
+        value: impl Into<Vec<NewsfeedAssignment>>,
+    ) -> Self {
+        self.newsfeed_assignments = Some(value.into());
+        self
+    }
+    /// Sets `reactions`.
+    pub fn reactions(mut self, value: impl Into<Vec<Option<String>>>) -> Self {
+        self.reactions = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Into<NewsItemRequestState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+}
+/// Set `live` to show it to users.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NewsItemRequestState {
+    /// `draft`
+    Draft,
+    /// `live`
+    Live,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl NewsItemRequestState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Live => "live",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for NewsItemRequestState {
+    fn from(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "live" => Self::Live,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(NewsItemRequestState);
+/// Users see the news item only once it is `live`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NewsItemState {
+    /// `draft`
+    Draft,
+    /// `live`
+    Live,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl NewsItemState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Live => "live",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for NewsItemState {
+    fn from(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "live" => Self::Live,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(NewsItemState);
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NewsItemType {
+    /// `news-item`
+    NewsItem,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl NewsItemType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NewsItem => "news-item",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for NewsItemType {
+    fn from(value: &str) -> Self {
+        match value {
+            "news-item" => Self::NewsItem,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(NewsItemType);
+/// A feed of news items in the Messenger, for one audience. Newsfeeds are set up in Intercom, not through the API.
+///
+/// Schema `newsfeed`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Newsfeed {
+    /// When the newsfeed was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// The identifier Intercom gave the newsfeed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the newsfeed, seen by teammates only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<NewsfeedType>,
+    /// When the newsfeed was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// A newsfeed a news item is placed in, and since when.
+///
+/// Schema `newsfeed_assignment`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NewsfeedAssignment {
+    /// The identifier of the newsfeed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newsfeed_id: Option<i64>,
+    /// When the news item was published in the newsfeed (Unix seconds); not in the future. Useful to back-date imported items; ignored for drafts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<crate::Timestamp>,
+}
+#[cfg(feature = "news")]
+impl NewsfeedAssignment {
+    /// Sets `newsfeed_id`.
+    pub fn newsfeed_id(mut self, value: i64) -> Self {
+        self.newsfeed_id = Some(value);
+        self
+    }
+    /// Sets `published_at`.
+    pub fn published_at(mut self, value: crate::Timestamp) -> Self {
+        self.published_at = Some(value);
+        self
+    }
+}
+/// A page of newsfeeds.
+///
+/// Schema `newsfeed_list`.
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NewsfeedList {
+    /// The newsfeeds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<Newsfeed>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many newsfeeds there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<NewsfeedListType>,
+}
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NewsfeedListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl NewsfeedListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for NewsfeedListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(NewsfeedListType);
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum NewsfeedType {
+    /// `newsfeed`
+    Newsfeed,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "news")]
+impl NewsfeedType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Newsfeed => "newsfeed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "news")]
+impl From<&str> for NewsfeedType {
+    fn from(value: &str) -> Self {
+        match value {
+            "newsfeed" => Self::Newsfeed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "news")]
+crate::codec::string_enum!(NewsfeedType);
 /// A note a teammate wrote about a contact.
 ///
 /// Schema `note`.
@@ -8994,46 +13348,6 @@ pub struct NoteList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
-/// The envelope Intercom wraps around every webhook notification, whatever the topic.
-///
-/// Schema `notification`.
-#[cfg(feature = "webhooks")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Notification {
-    /// Identifier of the workspace the notification comes from.
-    pub app_id: String,
-    /// When the notification was created (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::Timestamp>,
-    /// Container of the object the notification is about.
-    pub data: NotificationData,
-    /// When the notification was delivered; 0 while it has not been (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivered_at: Option<crate::Timestamp>,
-    /// How many times delivery has been attempted, this attempt included.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery_attempts: Option<i64>,
-    /// Delivery state of the notification, such as `pending`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivery_status: Option<String>,
-    /// When delivery was first attempted (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_sent_at: Option<crate::Timestamp>,
-    /// Identifier of the notification (`notif_...`). Use it to drop repeated deliveries. Pings carry `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Related links; often empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub links: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-    /// Intercom's URL for the notification, when it gives one.
-    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
-    pub self_: Option<String>,
-    /// The topic of the notification. Intercom adds topics over time: treat unknown values as possible.
-    pub topic: String,
-    /// Always `notification_event`.
-    #[serde(rename = "type")]
-    pub type_: NotificationType,
-}
 /// Container of the object the notification is about.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -9075,6 +13389,46 @@ impl From<&str> for NotificationDataType {
 }
 #[cfg(feature = "webhooks")]
 crate::codec::string_enum!(NotificationDataType);
+/// The envelope Intercom wraps around every webhook notification, whatever the topic.
+///
+/// Schema `notification`.
+#[cfg(feature = "webhooks")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotificationObject {
+    /// Identifier of the workspace the notification comes from.
+    pub app_id: String,
+    /// When the notification was created (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
+    /// Container of the object the notification is about.
+    pub data: NotificationData,
+    /// When the notification was delivered; 0 while it has not been (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<crate::Timestamp>,
+    /// How many times delivery has been attempted, this attempt included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_attempts: Option<i64>,
+    /// Delivery state of the notification, such as `pending`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery_status: Option<String>,
+    /// When delivery was first attempted (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_sent_at: Option<crate::Timestamp>,
+    /// Identifier of the notification (`notif_...`). Use it to drop repeated deliveries. Pings carry `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Related links; often empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub links: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Intercom's URL for the notification, when it gives one.
+    #[serde(rename = "self", skip_serializing_if = "Option::is_none")]
+    pub self_: Option<String>,
+    /// The topic of the notification. Intercom adds topics over time: treat unknown values as possible.
+    pub topic: String,
+    /// Always `notification_event`.
+    #[serde(rename = "type")]
+    pub type_: NotificationType,
+}
 /// Always `notification_event`.
 #[cfg(feature = "webhooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -9159,7 +13513,7 @@ crate::codec::string_enum!(OpenConversationRequestMessageType);
 /// Page-numbered pagination whose next page is given as a link.
 ///
 /// Schema `pages_link`.
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "ai-content", feature = "contacts"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PagesLink {
     /// The address of the next page, or null on the last page.
@@ -9177,7 +13531,7 @@ pub struct PagesLink {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<PagesLinkType>,
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "ai-content", feature = "contacts"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PagesLinkType {
@@ -9186,7 +13540,7 @@ pub enum PagesLinkType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "ai-content", feature = "contacts"))]
 impl PagesLinkType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -9196,7 +13550,7 @@ impl PagesLinkType {
         }
     }
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "ai-content", feature = "contacts"))]
 impl From<&str> for PagesLinkType {
     fn from(value: &str) -> Self {
         match value {
@@ -9205,7 +13559,7 @@ impl From<&str> for PagesLinkType {
         }
     }
 }
-#[cfg(feature = "contacts")]
+#[cfg(any(feature = "ai-content", feature = "contacts"))]
 crate::codec::string_enum!(PagesLinkType);
 /// A file attached to a message.
 ///
@@ -9235,6 +13589,63 @@ pub struct PartAttachment {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i64>,
 }
+/// The text Intercom sent to move a call to the Messenger.
+///
+/// Schema `phone_switch`.
+#[cfg(feature = "switch")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PhoneSwitch {
+    /// The number that was texted, in E.164 format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<PhoneSwitchType>,
+    /// The Messenger link the text carries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+/// Why a phone switch failed (this operation's own error shape, not an error list).
+///
+/// Schema `phone_switch_error`.
+#[cfg(feature = "switch")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhoneSwitchError {
+    /// A short code, such as `invalid_phone_number` or `sms_failed`.
+    pub error_key: String,
+    /// A human-readable explanation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+#[cfg(feature = "switch")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum PhoneSwitchType {
+    /// `phone_call_redirect`
+    PhoneCallRedirect,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "switch")]
+impl PhoneSwitchType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PhoneCallRedirect => "phone_call_redirect",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "switch")]
+impl From<&str> for PhoneSwitchType {
+    fn from(value: &str) -> Self {
+        match value {
+            "phone_call_redirect" => Self::PhoneCallRedirect,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "switch")]
+crate::codec::string_enum!(PhoneSwitchType);
 /// The item of a `ping` notification.
 ///
 /// Schema `ping`.
@@ -9528,6 +13939,7 @@ crate::codec::string_enum!(RedactConversationSourceRequestType);
 /// Schema `reference`.
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -9546,6 +13958,92 @@ pub struct Reference {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// A call held on another phone platform, to link to Intercom.
+///
+/// Schema `register_fin_voice_call_request`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegisterFinVoiceCallRequest {
+    /// The identifier the phone platform gave the call.
+    pub call_id: String,
+    /// Anything else about the call to keep with it.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub data: crate::Nullable<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The caller's number, in E.164 format.
+    pub phone_number: String,
+    /// The phone platform; `aws_connect` when left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<RegisterFinVoiceCallRequestSource>,
+}
+#[cfg(feature = "calls")]
+impl RegisterFinVoiceCallRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(call_id: impl Into<String>, phone_number: impl Into<String>) -> Self {
+        Self {
+            call_id: call_id.into(),
+            data: crate::Nullable::Absent,
+            phone_number: phone_number.into(),
+            source: None,
+        }
+    }
+    /// Sets `data`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn data(
+        mut self,
+        value: impl Into<
+            crate::Nullable<std::collections::BTreeMap<String, serde_json::Value>>,
+        >,
+    ) -> Self {
+        self.data = value.into();
+        self
+    }
+    /// Sets `source`.
+    pub fn source(
+        mut self,
+        value: impl Into<RegisterFinVoiceCallRequestSource>,
+    ) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+}
+/// The phone platform; `aws_connect` when left out.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RegisterFinVoiceCallRequestSource {
+    /// `five9`
+    Five9,
+    /// `zoom_phone`
+    ZoomPhone,
+    /// `aws_connect`
+    AwsConnect,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "calls")]
+impl RegisterFinVoiceCallRequestSource {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Five9 => "five9",
+            Self::ZoomPhone => "zoom_phone",
+            Self::AwsConnect => "aws_connect",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "calls")]
+impl From<&str> for RegisterFinVoiceCallRequestSource {
+    fn from(value: &str) -> Self {
+        match value {
+            "five9" => Self::Five9,
+            "zoom_phone" => Self::ZoomPhone,
+            "aws_connect" => Self::AwsConnect,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "calls")]
+crate::codec::string_enum!(RegisterFinVoiceCallRequestSource);
 /// A reply from an admin, or on behalf of a contact.
 ///
 /// Schema `reply_conversation_request`.
@@ -9590,6 +14088,146 @@ impl From<AdminReplyTicketRequest> for ReplyTicketRequest {
         Self::AdminReplyTicketRequest(Box::new(value))
     }
 }
+/// The user's reply to Fin.
+///
+/// Schema `reply_to_fin_request`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReplyToFinRequest {
+    /// Files or links sent with the reply, at most 10.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<FinAgentAttachment>>,
+    /// Your platform's identifier of the conversation.
+    pub conversation_id: String,
+    pub message: FinAgentMessage,
+    pub user: FinAgentUser,
+}
+#[cfg(feature = "fin-agent")]
+impl ReplyToFinRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        conversation_id: impl Into<String>,
+        message: impl Into<FinAgentMessage>,
+        user: impl Into<FinAgentUser>,
+    ) -> Self {
+        Self {
+            attachments: None,
+            conversation_id: conversation_id.into(),
+            message: message.into(),
+            user: user.into(),
+        }
+    }
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: impl Into<Vec<FinAgentAttachment>>) -> Self {
+        self.attachments = Some(value.into());
+        self
+    }
+}
+/// A job exporting one reporting dataset.
+///
+/// Schema `reporting_data_export`.
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReportingDataExport {
+    /// Until when the data can be downloaded; empty until the job is complete.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download_expires_at: Option<String>,
+    /// Where to download the data once the job is complete; empty until then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub download_url: Option<String>,
+    /// The identifier of the job, for the status and download calls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_identifier: Option<String>,
+    /// Where the job stands, such as `pending`, `complete` or `failed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+/// A dataset of reporting data, and the attributes an export of it can take.
+///
+/// Schema `reporting_dataset`.
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReportingDataset {
+    /// The attributes of the dataset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<ReportingDatasetAttribute>>,
+    /// The attribute the export's time range applies to by default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_time_attribute_id: Option<String>,
+    /// What one row of the dataset holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The identifier of the dataset, such as `conversation`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the dataset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+/// An attribute of a reporting dataset.
+///
+/// Schema `reporting_dataset_attribute`.
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReportingDatasetAttribute {
+    /// The identifier of the attribute, for `attribute_ids`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The name of the attribute.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+/// The datasets a reporting export can take.
+///
+/// Schema `reporting_dataset_list`.
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ReportingDatasetList {
+    /// The datasets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<ReportingDataset>>,
+    /// Always `list`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum SearchArticlesState {
+    /// `published`
+    Published,
+    /// `draft`
+    Draft,
+    /// `all`
+    All,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "articles")]
+impl SearchArticlesState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Published => "published",
+            Self::Draft => "draft",
+            Self::All => "all",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "articles")]
+impl From<&str> for SearchArticlesState {
+    fn from(value: &str) -> Self {
+        match value {
+            "published" => Self::Published,
+            "draft" => Self::Draft,
+            "all" => Self::All,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "articles")]
+crate::codec::string_enum!(SearchArticlesState);
 /// A search query with optional paging.
 ///
 /// Schema `search_request`.
@@ -9907,29 +14545,29 @@ impl SingleFilterSearchRequest {
 #[non_exhaustive]
 pub enum SingleFilterSearchRequestOperator {
     /// `=`
-    Value,
+    Eq,
     /// `!=`
-    Value2,
+    NotEq,
     /// `IN`
     In,
     /// `NIN`
     Nin,
     /// `<`
-    Value3,
+    Lt,
     /// `<=`
-    Value4,
+    Lte,
     /// `>`
-    Value5,
+    Gt,
     /// `>=`
-    Value6,
+    Gte,
     /// `~`
-    Value7,
+    Contains,
     /// `!~`
-    Value8,
+    NotContains,
     /// `^`
-    Value9,
+    StartsWith,
     /// `$`
-    Value10,
+    EndsWith,
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
@@ -9938,18 +14576,18 @@ impl SingleFilterSearchRequestOperator {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Value => "=",
-            Self::Value2 => "!=",
+            Self::Eq => "=",
+            Self::NotEq => "!=",
             Self::In => "IN",
             Self::Nin => "NIN",
-            Self::Value3 => "<",
-            Self::Value4 => "<=",
-            Self::Value5 => ">",
-            Self::Value6 => ">=",
-            Self::Value7 => "~",
-            Self::Value8 => "!~",
-            Self::Value9 => "^",
-            Self::Value10 => "$",
+            Self::Lt => "<",
+            Self::Lte => "<=",
+            Self::Gt => ">",
+            Self::Gte => ">=",
+            Self::Contains => "~",
+            Self::NotContains => "!~",
+            Self::StartsWith => "^",
+            Self::EndsWith => "$",
             Self::Unknown(value) => value,
         }
     }
@@ -9958,18 +14596,18 @@ impl SingleFilterSearchRequestOperator {
 impl From<&str> for SingleFilterSearchRequestOperator {
     fn from(value: &str) -> Self {
         match value {
-            "=" => Self::Value,
-            "!=" => Self::Value2,
+            "=" => Self::Eq,
+            "!=" => Self::NotEq,
             "IN" => Self::In,
             "NIN" => Self::Nin,
-            "<" => Self::Value3,
-            "<=" => Self::Value4,
-            ">" => Self::Value5,
-            ">=" => Self::Value6,
-            "~" => Self::Value7,
-            "!~" => Self::Value8,
-            "^" => Self::Value9,
-            "$" => Self::Value10,
+            "<" => Self::Lt,
+            "<=" => Self::Lte,
+            ">" => Self::Gt,
+            ">=" => Self::Gte,
+            "~" => Self::Contains,
+            "!~" => Self::NotContains,
+            "^" => Self::StartsWith,
+            "$" => Self::EndsWith,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -9984,8 +14622,8 @@ pub enum SingleFilterSearchRequestValue {
     String(String),
     Integer(i64),
     Boolean(bool),
-    List(Vec<String>),
-    List2(Vec<i64>),
+    StringList(Vec<String>),
+    IntegerList(Vec<i64>),
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<String> for SingleFilterSearchRequestValue {
@@ -10008,13 +14646,13 @@ impl From<bool> for SingleFilterSearchRequestValue {
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<Vec<String>> for SingleFilterSearchRequestValue {
     fn from(value: Vec<String>) -> Self {
-        Self::List(value)
+        Self::StringList(value)
     }
 }
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 impl From<Vec<i64>> for SingleFilterSearchRequestValue {
     fn from(value: Vec<i64>) -> Self {
-        Self::List2(value)
+        Self::IntegerList(value)
     }
 }
 /// The service level agreement applied to a conversation.
@@ -10208,6 +14846,52 @@ impl From<&str> for SocialProfileType {
     )
 )]
 crate::codec::string_enum!(SocialProfileType);
+/// A conversation to hand to Fin.
+///
+/// Schema `start_fin_conversation_request`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartFinConversationRequest {
+    /// Files or links sent with the message, at most 10.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<FinAgentAttachment>>,
+    /// Your platform's identifier of the conversation.
+    pub conversation_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_metadata: Option<FinAgentConversationMetadata>,
+    pub message: FinAgentMessage,
+    pub user: FinAgentUser,
+}
+#[cfg(feature = "fin-agent")]
+impl StartFinConversationRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        conversation_id: impl Into<String>,
+        message: impl Into<FinAgentMessage>,
+        user: impl Into<FinAgentUser>,
+    ) -> Self {
+        Self {
+            attachments: None,
+            conversation_id: conversation_id.into(),
+            conversation_metadata: None,
+            message: message.into(),
+            user: user.into(),
+        }
+    }
+    /// Sets `attachments`.
+    pub fn attachments(mut self, value: impl Into<Vec<FinAgentAttachment>>) -> Self {
+        self.attachments = Some(value.into());
+        self
+    }
+    /// Sets `conversation_metadata`.
+    pub fn conversation_metadata(
+        mut self,
+        value: impl Into<FinAgentConversationMetadata>,
+    ) -> Self {
+        self.conversation_metadata = Some(value.into());
+        self
+    }
+}
 /// A cursor position. In responses it points at the next page (null on the last page); in search requests it asks for a page.
 ///
 /// Schema `starting_after_paging`.
@@ -10215,9 +14899,13 @@ crate::codec::string_enum!(SocialProfileType);
     any(
         feature = "admins",
         feature = "articles",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -10238,9 +14926,13 @@ pub struct StartingAfterPaging {
     any(
         feature = "admins",
         feature = "articles",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "news",
         feature = "notes",
         feature = "tickets"
     )
@@ -10259,6 +14951,38 @@ impl StartingAfterPaging {
     /// Sets `starting_after`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
     pub fn starting_after(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
         self.starting_after = value.into();
+        self
+    }
+}
+/// The user's rating of a conversation with Fin.
+///
+/// Schema `submit_fin_csat_request`.
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmitFinCsatRequest {
+    /// Your identifier of the conversation, as given to `startFinConversation`.
+    pub conversation_id: String,
+    pub rating: FinCsatRating,
+    /// The user's comment; only one can be added, and it locks the rating.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
+}
+#[cfg(feature = "fin-agent")]
+impl SubmitFinCsatRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        conversation_id: impl Into<String>,
+        rating: impl Into<FinCsatRating>,
+    ) -> Self {
+        Self {
+            conversation_id: conversation_id.into(),
+            rating: rating.into(),
+            remark: None,
+        }
+    }
+    /// Sets `remark`.
+    pub fn remark(mut self, value: impl Into<String>) -> Self {
+        self.remark = Some(value.into());
         self
     }
 }
@@ -10480,6 +15204,7 @@ impl From<crate::Timestamp> for SurveyAnswerAnsweredAt {
 /// Schema `tag`.
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -10700,6 +15425,7 @@ impl From<CreateOrUpdateTagRequest> for TagRequest {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -10718,6 +15444,7 @@ pub enum TagType {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -10737,6 +15464,7 @@ impl TagType {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -10755,6 +15483,7 @@ impl From<&str> for TagType {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -10787,6 +15516,7 @@ impl TagUserItem {
 /// Schema `tags`.
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -10804,6 +15534,7 @@ pub struct Tags {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -10821,6 +15552,7 @@ pub enum TagsType {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -10839,6 +15571,7 @@ impl TagsType {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -10856,6 +15589,7 @@ impl From<&str> for TagsType {
 }
 #[cfg(
     any(
+        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -10946,10 +15680,66 @@ pub struct TeamPriorityLevel {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secondary_team_ids: Option<Vec<i64>>,
 }
+/// The admin, team or bot who did something.
+///
+/// Schema `teammate_reference`.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeammateReference {
+    /// The teammate's email address; teams and bots may have none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The identifier of the teammate.
+    pub id: i64,
+    /// The name the teammate is shown with.
+    pub name: String,
+    /// What kind of teammate this is.
+    #[serde(rename = "type")]
+    pub type_: TeammateReferenceType,
+}
+/// What kind of teammate this is.
+#[cfg(feature = "conversations")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TeammateReferenceType {
+    /// `admin`
+    Admin,
+    /// `team`
+    Team,
+    /// `bot`
+    Bot,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "conversations")]
+impl TeammateReferenceType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "admin",
+            Self::Team => "team",
+            Self::Bot => "bot",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "conversations")]
+impl From<&str> for TeammateReferenceType {
+    fn from(value: &str) -> Self {
+        match value {
+            "admin" => Self::Admin,
+            "team" => Self::Team,
+            "bot" => Self::Bot,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "conversations")]
+crate::codec::string_enum!(TeammateReferenceType);
 /// A ticket, with its attributes, state, type, contacts and history.
 ///
 /// Schema `ticket`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Ticket {
     /// The assigned admin; `"0"` when there is none.
@@ -10992,7 +15782,7 @@ pub struct Ticket {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ticket_type: Option<TicketType>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<TicketType2>,
+    pub type_: Option<TicketTypeEnum>,
     /// When the ticket last changed (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::Timestamp>,
@@ -11000,7 +15790,7 @@ pub struct Ticket {
 /// The value of one ticket attribute.
 ///
 /// Schema `ticket_attribute_value`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketAttributeValue {
@@ -11010,38 +15800,38 @@ pub enum TicketAttributeValue {
     List(Vec<serde_json::Value>),
     FileAttribute(Box<FileAttribute>),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<String> for TicketAttributeValue {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<f64> for TicketAttributeValue {
     fn from(value: f64) -> Self {
         Self::Number(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<bool> for TicketAttributeValue {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<Vec<serde_json::Value>> for TicketAttributeValue {
     fn from(value: Vec<serde_json::Value>) -> Self {
         Self::List(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<FileAttribute> for TicketAttributeValue {
     fn from(value: FileAttribute) -> Self {
         Self::FileAttribute(Box::new(value))
     }
 }
 /// The ticket's category, from its type.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketCategory {
@@ -11054,7 +15844,7 @@ pub enum TicketCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl TicketCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11066,7 +15856,7 @@ impl TicketCategory {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for TicketCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -11077,7 +15867,7 @@ impl From<&str> for TicketCategory {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(TicketCategory);
 /// A contact by email address; a contact is created when none has it.
 ///
@@ -11161,7 +15951,7 @@ impl From<TicketContactByEmail> for TicketContactIdentifier {
 /// The contacts a ticket is about.
 ///
 /// Schema `ticket_contacts`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketContacts {
     /// The contacts.
@@ -11170,7 +15960,7 @@ pub struct TicketContacts {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketContactsType>,
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketContactsType {
@@ -11179,7 +15969,7 @@ pub enum TicketContactsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl TicketContactsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11189,7 +15979,7 @@ impl TicketContactsType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for TicketContactsType {
     fn from(value: &str) -> Self {
         match value {
@@ -11198,12 +15988,12 @@ impl From<&str> for TicketContactsType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(TicketContactsType);
 /// The ticket's attribute values by attribute name (`_default_title_` and `_default_description_` for the built-in two): text, number, boolean, list or files.
 ///
 /// Schema `ticket_custom_attributes`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 pub type TicketCustomAttributes = std::collections::BTreeMap<
     String,
     Option<TicketAttributeValue>,
@@ -11303,7 +16093,7 @@ crate::codec::string_enum!(TicketListType);
 /// One entry of a ticket's history: a reply, a note, a state change, an assignment or an attribute change.
 ///
 /// Schema `ticket_part`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketPart {
     /// The app that created the part through the API; absent otherwise.
@@ -11350,7 +16140,7 @@ pub struct TicketPart {
 /// Who wrote or caused a ticket part.
 ///
 /// Schema `ticket_part_author`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketPartAuthor {
     /// The author's email address.
@@ -11365,7 +16155,7 @@ pub struct TicketPartAuthor {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketPartAuthorType>,
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartAuthorType {
@@ -11380,7 +16170,7 @@ pub enum TicketPartAuthorType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl TicketPartAuthorType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11393,7 +16183,7 @@ impl TicketPartAuthorType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for TicketPartAuthorType {
     fn from(value: &str) -> Self {
         match value {
@@ -11405,12 +16195,12 @@ impl From<&str> for TicketPartAuthorType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(TicketPartAuthorType);
 /// The attribute an attribute-change part changed, and its new value.
 ///
 /// Schema `ticket_part_updated_attribute`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketPartUpdatedAttribute {
     /// The attribute that changed.
@@ -11419,7 +16209,7 @@ pub struct TicketPartUpdatedAttribute {
     pub value: TicketPartUpdatedAttributeValue,
 }
 /// The attribute that changed.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketPartUpdatedAttributeAttribute {
     /// The attribute's identifier.
@@ -11429,7 +16219,7 @@ pub struct TicketPartUpdatedAttributeAttribute {
     #[serde(rename = "type")]
     pub type_: TicketPartUpdatedAttributeAttributeType,
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartUpdatedAttributeAttributeType {
@@ -11438,7 +16228,7 @@ pub enum TicketPartUpdatedAttributeAttributeType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl TicketPartUpdatedAttributeAttributeType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11448,7 +16238,7 @@ impl TicketPartUpdatedAttributeAttributeType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for TicketPartUpdatedAttributeAttributeType {
     fn from(value: &str) -> Self {
         match value {
@@ -11457,10 +16247,10 @@ impl From<&str> for TicketPartUpdatedAttributeAttributeType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(TicketPartUpdatedAttributeAttributeType);
 /// The new value.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TicketPartUpdatedAttributeValue {
     /// The value (or the list option's identifier) as text, or the identifiers of the files of a file attribute.
@@ -11471,46 +16261,46 @@ pub struct TicketPartUpdatedAttributeValue {
     pub type_: TicketPartUpdatedAttributeValueType,
 }
 /// The value (or the list option's identifier) as text, or the identifiers of the files of a file attribute.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketPartUpdatedAttributeValueId {
     String(String),
     List(Vec<i64>),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<String> for TicketPartUpdatedAttributeValueId {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<Vec<i64>> for TicketPartUpdatedAttributeValueId {
     fn from(value: Vec<i64>) -> Self {
         Self::List(value)
     }
 }
 /// The value as displayed, or the names of the files of a file attribute.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketPartUpdatedAttributeValueLabel {
     String(String),
     List(Vec<String>),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<String> for TicketPartUpdatedAttributeValueLabel {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<Vec<String>> for TicketPartUpdatedAttributeValueLabel {
     fn from(value: Vec<String>) -> Self {
         Self::List(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartUpdatedAttributeValueType {
@@ -11519,7 +16309,7 @@ pub enum TicketPartUpdatedAttributeValueType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl TicketPartUpdatedAttributeValueType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11529,7 +16319,7 @@ impl TicketPartUpdatedAttributeValueType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for TicketPartUpdatedAttributeValueType {
     fn from(value: &str) -> Self {
         match value {
@@ -11538,12 +16328,12 @@ impl From<&str> for TicketPartUpdatedAttributeValueType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(TicketPartUpdatedAttributeValueType);
 /// The history of a ticket, at most 500 parts.
 ///
 /// Schema `ticket_parts`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketParts {
     /// The parts, oldest first.
@@ -11555,7 +16345,7 @@ pub struct TicketParts {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TicketPartsType>,
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketPartsType {
@@ -11564,7 +16354,7 @@ pub enum TicketPartsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl TicketPartsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11574,7 +16364,7 @@ impl TicketPartsType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<&str> for TicketPartsType {
     fn from(value: &str) -> Self {
         match value {
@@ -11583,7 +16373,7 @@ impl From<&str> for TicketPartsType {
         }
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 crate::codec::string_enum!(TicketPartsType);
 /// The ticket part a reply created.
 ///
@@ -11689,13 +16479,13 @@ crate::codec::string_enum!(TicketReplyType);
 /// Attribute values by attribute name (`_default_title_`, `_default_description_`, ...); a list attribute takes the identifier of the chosen item (see the ticket type).
 ///
 /// Schema `ticket_request_custom_attributes`.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 pub type TicketRequestCustomAttributes = std::collections::BTreeMap<
     String,
     Option<TicketRequestCustomAttributesValue>,
 >;
 /// The value of one attribute.
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TicketRequestCustomAttributesValue {
@@ -11704,25 +16494,25 @@ pub enum TicketRequestCustomAttributesValue {
     Boolean(bool),
     List(Vec<serde_json::Value>),
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<String> for TicketRequestCustomAttributesValue {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<f64> for TicketRequestCustomAttributesValue {
     fn from(value: f64) -> Self {
         Self::Number(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<bool> for TicketRequestCustomAttributesValue {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
-#[cfg(feature = "tickets")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl From<Vec<serde_json::Value>> for TicketRequestCustomAttributesValue {
     fn from(value: Vec<serde_json::Value>) -> Self {
         Self::List(value)
@@ -11731,7 +16521,14 @@ impl From<Vec<serde_json::Value>> for TicketRequestCustomAttributesValue {
 /// A state a ticket can be in.
 ///
 /// Schema `ticket_state`.
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketState {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -11752,7 +16549,14 @@ pub struct TicketState {
 /// The stage of a ticket's life a state belongs to.
 ///
 /// Schema `ticket_state_category`.
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketStateCategory {
@@ -11767,7 +16571,14 @@ pub enum TicketStateCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 impl TicketStateCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -11780,7 +16591,14 @@ impl TicketStateCategory {
         }
     }
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 impl From<&str> for TicketStateCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -11792,7 +16610,14 @@ impl From<&str> for TicketStateCategory {
         }
     }
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 crate::codec::string_enum!(TicketStateCategory);
 /// A state a ticket can be in, with the ticket types that use it.
 ///
@@ -11836,7 +16661,14 @@ pub struct TicketStateList {
 /// A kind of ticket, with the attributes its tickets capture and the states they go through.
 ///
 /// Schema `ticket_type`.
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketType {
     /// Whether the ticket type is archived.
@@ -11873,41 +16705,12 @@ pub struct TicketType {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
 }
-#[cfg(feature = "tickets")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum TicketType2 {
-    /// `ticket`
-    Ticket,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "tickets")]
-impl TicketType2 {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ticket => "ticket",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "tickets")]
-impl From<&str> for TicketType2 {
-    fn from(value: &str) -> Self {
-        match value {
-            "ticket" => Self::Ticket,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "tickets")]
-crate::codec::string_enum!(TicketType2);
 /// A field the tickets of a type capture.
 ///
 /// Schema `ticket_type_attribute`.
 #[cfg(
     any(
+        feature = "conversations",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
@@ -12028,7 +16831,14 @@ crate::codec::string_enum!(TicketTypeAttributeDataType);
 /// The attributes of a ticket type.
 ///
 /// Schema `ticket_type_attribute_list`.
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketTypeAttributeList {
     /// The attributes.
@@ -12038,7 +16848,14 @@ pub struct TicketTypeAttributeList {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TicketTypeCategory {
@@ -12051,7 +16868,14 @@ pub enum TicketTypeCategory {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 impl TicketTypeCategory {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -12063,7 +16887,14 @@ impl TicketTypeCategory {
         }
     }
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 impl From<&str> for TicketTypeCategory {
     fn from(value: &str) -> Self {
         match value {
@@ -12074,7 +16905,14 @@ impl From<&str> for TicketTypeCategory {
         }
     }
 }
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 crate::codec::string_enum!(TicketTypeCategory);
 /// The type of a ticket, as configured in the workspace (compact).
 ///
@@ -12173,6 +17011,36 @@ impl From<&str> for TicketTypeDetailsType {
 }
 #[cfg(feature = "webhooks")]
 crate::codec::string_enum!(TicketTypeDetailsType);
+#[cfg(any(feature = "conversations", feature = "tickets"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum TicketTypeEnum {
+    /// `ticket`
+    Ticket,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "conversations", feature = "tickets"))]
+impl TicketTypeEnum {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ticket => "ticket",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "tickets"))]
+impl From<&str> for TicketTypeEnum {
+    fn from(value: &str) -> Self {
+        match value {
+            "ticket" => Self::Ticket,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "tickets"))]
+crate::codec::string_enum!(TicketTypeEnum);
 /// The ticket types of the workspace.
 ///
 /// Schema `ticket_type_list`.
@@ -12189,7 +17057,14 @@ pub struct TicketTypeList {
 /// The states a ticket of this type can be in.
 ///
 /// Schema `ticket_type_state_list`.
-#[cfg(any(feature = "ticket-states", feature = "ticket-types", feature = "tickets"))]
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TicketTypeStateList {
     /// The states.
@@ -12386,6 +17261,50 @@ impl From<&str> for UpdateArticleRequestState {
 }
 #[cfg(feature = "articles")]
 crate::codec::string_enum!(UpdateArticleRequestState);
+/// The fields of a collection to change.
+///
+/// Schema `update_collection_request`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateCollectionRequest {
+    /// The new description, in the default language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The new name, in the default language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The collection to move it into; null makes it a top-level collection.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub parent_id: crate::Nullable<String>,
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub translated_content: crate::Nullable<GroupTranslatedContent>,
+}
+#[cfg(feature = "help-center")]
+impl UpdateCollectionRequest {
+    /// Sets `description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `parent_id`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn parent_id(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.parent_id = value.into();
+        self
+    }
+    /// Sets `translated_content`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn translated_content(
+        mut self,
+        value: impl Into<crate::Nullable<GroupTranslatedContent>>,
+    ) -> Self {
+        self.translated_content = value.into();
+        self
+    }
+}
 /// The attributes of a contact to change; fields left out keep their values.
 ///
 /// Schema `update_contact_request`.
@@ -12492,6 +17411,136 @@ impl UpdateContactRequest {
         self
     }
 }
+/// The new settings of a source.
+///
+/// Schema `update_content_import_source_request`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateContentImportSourceRequest {
+    /// Whether the audiences also go to the pages the source already has (false by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub apply_audience_to_existing_content: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience_ids: Option<ContentImportSourceAudienceIds>,
+    /// Whether the source's pages are in use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<UpdateContentImportSourceRequestStatus>,
+    /// The source's sync behaviour; it cannot change to or from `api`.
+    pub sync_behavior: UpdateContentImportSourceRequestSyncBehavior,
+    /// The address of the site's root; only an `api` source's can change.
+    pub url: String,
+}
+#[cfg(feature = "ai-content")]
+impl UpdateContentImportSourceRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        sync_behavior: impl Into<UpdateContentImportSourceRequestSyncBehavior>,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            apply_audience_to_existing_content: None,
+            audience_ids: None,
+            status: None,
+            sync_behavior: sync_behavior.into(),
+            url: url.into(),
+        }
+    }
+    /// Sets `apply_audience_to_existing_content`.
+    pub fn apply_audience_to_existing_content(mut self, value: bool) -> Self {
+        self.apply_audience_to_existing_content = Some(value);
+        self
+    }
+    /// Sets `audience_ids`.
+    pub fn audience_ids(
+        mut self,
+        value: impl Into<ContentImportSourceAudienceIds>,
+    ) -> Self {
+        self.audience_ids = Some(value.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(
+        mut self,
+        value: impl Into<UpdateContentImportSourceRequestStatus>,
+    ) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+}
+/// Whether the source's pages are in use.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UpdateContentImportSourceRequestStatus {
+    /// `active`
+    Active,
+    /// `deactivated`
+    Deactivated,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl UpdateContentImportSourceRequestStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Deactivated => "deactivated",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for UpdateContentImportSourceRequestStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "deactivated" => Self::Deactivated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(UpdateContentImportSourceRequestStatus);
+/// The source's sync behaviour; it cannot change to or from `api`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UpdateContentImportSourceRequestSyncBehavior {
+    /// `api`
+    Api,
+    /// `automatic`
+    Automatic,
+    /// `manual`
+    Manual,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl UpdateContentImportSourceRequestSyncBehavior {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Api => "api",
+            Self::Automatic => "automatic",
+            Self::Manual => "manual",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for UpdateContentImportSourceRequestSyncBehavior {
+    fn from(value: &str) -> Self {
+        match value {
+            "api" => Self::Api,
+            "automatic" => Self::Automatic,
+            "manual" => Self::Manual,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(UpdateContentImportSourceRequestSyncBehavior);
 /// The attributes of a conversation to change.
 ///
 /// Schema `update_conversation_request`.
@@ -12573,6 +17622,132 @@ impl UpdateDataAttributeRequestOptionsItem {
     /// With the required fields; the optional ones start unset (the methods below set them).
     pub fn new(value: impl Into<String>) -> Self {
         Self { value: value.into() }
+    }
+}
+/// The new content of an external page.
+///
+/// Schema `update_external_page_request`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UpdateExternalPageRequest {
+    /// Your identifier for the page, unique within the source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Whether Fin may answer from the page (true when left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fin_availability: Option<bool>,
+    /// The page's content, in HTML.
+    pub html: String,
+    /// The page's language; only `en`.
+    pub locale: UpdateExternalPageRequestLocale,
+    /// The content import source the page belongs to.
+    pub source_id: i64,
+    /// The page's title.
+    pub title: String,
+    /// The page's address.
+    pub url: String,
+}
+#[cfg(feature = "ai-content")]
+impl UpdateExternalPageRequest {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        html: impl Into<String>,
+        source_id: i64,
+        title: impl Into<String>,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            external_id: None,
+            fin_availability: None,
+            html: html.into(),
+            locale: UpdateExternalPageRequestLocale::En,
+            source_id,
+            title: title.into(),
+            url: url.into(),
+        }
+    }
+    /// Sets `external_id`.
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = Some(value.into());
+        self
+    }
+    /// Sets `fin_availability`.
+    pub fn fin_availability(mut self, value: bool) -> Self {
+        self.fin_availability = Some(value);
+        self
+    }
+}
+/// The page's language; only `en`.
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum UpdateExternalPageRequestLocale {
+    /// `en`
+    En,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "ai-content")]
+impl UpdateExternalPageRequestLocale {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::En => "en",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+impl From<&str> for UpdateExternalPageRequestLocale {
+    fn from(value: &str) -> Self {
+        match value {
+            "en" => Self::En,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "ai-content")]
+crate::codec::string_enum!(UpdateExternalPageRequestLocale);
+/// The fields of an internal article to change.
+///
+/// Schema `update_internal_article_request`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateInternalArticleRequest {
+    /// The identifier of the teammate to credit as author.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_id: Option<i64>,
+    /// The new body, in HTML.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The identifier of the teammate to make owner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_id: Option<i64>,
+    /// The new title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+}
+#[cfg(feature = "internal-articles")]
+impl UpdateInternalArticleRequest {
+    /// Sets `author_id`.
+    pub fn author_id(mut self, value: i64) -> Self {
+        self.author_id = Some(value);
+        self
+    }
+    /// Sets `body`.
+    pub fn body(mut self, value: impl Into<String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets `owner_id`.
+    pub fn owner_id(mut self, value: i64) -> Self {
+        self.owner_id = Some(value);
+        self
+    }
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
     }
 }
 /// The changes to make to a ticket; fields left out stay as they are.
@@ -13645,3 +18820,21 @@ impl From<&str> for WebhookTicketType {
 }
 #[cfg(feature = "webhooks")]
 crate::codec::string_enum!(WebhookTicketType);
+/// A workflow's whole definition, as exported.
+///
+/// Schema `workflow_export`.
+#[cfg(feature = "workflows")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct WorkflowExport {
+    /// The workspace's number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<i64>,
+    /// The version of the export format, such as `1.0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub export_version: Option<String>,
+    /// When the export was made (an ISO 8601 date and time, not Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exported_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<ExportedWorkflow>,
+}
