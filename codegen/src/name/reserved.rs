@@ -37,10 +37,11 @@ pub const GENERATED_CODE_TYPES: &[&str] = &[
 /// sources), and what the generated `webhooks` module defines beside the types (re-exported by
 /// `webhook`): a generated type of the same name would read as the runtime's in a user's code.
 pub const RUNTIME_TYPES: &[&str] = &[
-    "ApiError", "Client", "ClientBuilder", "Page", "PageStream", "Paged", "Position", "Error", "ErrorItem", "ErrorList", "FilePart", "Files", "Multipart",
-    "Notification", "NotificationParts", "OperationRequest", "Region", "RequestOptions", "Response",
-    "ResponseCapture", "ResponseMeta", "StrVisitor", "Style", "Styles", "Timestamp", "Topic", "VerifiedNotification",
-    "WebhookError", "WebhookEvent", "WebhookVerifier",
+    "ApiError", "Client", "ClientBuilder", "Error", "ErrorItem", "ErrorList", "FilePart", "Files",
+    "Multipart", "Notification", "NotificationParts", "Nullable", "OperationRequest", "Page", "PageStream",
+    "Paged", "Position", "Region", "RequestOptions", "Response", "ResponseCapture", "ResponseMeta",
+    "StrVisitor", "Style", "Styles", "Timestamp", "Topic", "VerifiedNotification", "WebhookError",
+    "WebhookEvent", "WebhookVerifier",
 ];
 
 /// The crate's modules, and the generated ones (the crate root and `generated` hold them).
