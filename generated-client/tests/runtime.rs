@@ -1,5 +1,5 @@
 //! The hand-written runtime's public surface, as a user of the crate sees it. (The request
-//! path itself is tested against real HTTP servers in `src/client.rs`.)
+//! path itself is tested against real HTTP servers in `src/client/`.)
 
 use std::time::Duration;
 
