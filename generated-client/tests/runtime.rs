@@ -169,9 +169,11 @@ fn error_kinds() {
         body: "{}".into(),
         status: 200,
         request_id: Some("r".into()),
+        headers: Box::default(),
     };
     assert_eq!(decode.status(), Some(200));
     assert_eq!(decode.request_id(), Some("r"));
+    assert!(decode.headers().is_some_and(|headers| headers.is_empty()));
     assert!(decode.to_string().contains("data[0].created_at"));
     let encode = Error::Encode(serde_json::from_str::<u8>("x").unwrap_err());
     assert!(std::error::Error::source(&encode).is_some());

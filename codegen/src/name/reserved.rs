@@ -29,7 +29,7 @@ pub const PRELUDE: &[&str] = &[
 /// (so a glob import of both is never ambiguous). Names used only with a path (`serde::de::Visitor`,
 /// `webhooks::Notification`) need no place here.
 pub const GENERATED_CODE_TYPES: &[&str] = &[
-    "Client", "ClientBuilder", "Region", "RequestOptions", "ResponseCapture", "Error", "Method", "Serialize",
+    "Call", "Client", "ClientBuilder", "Region", "RequestOptions", "Error", "Method", "Serialize",
     "Deserialize", "Timestamp", "FilePart", "Topic", "WebhookEvent", "Value", "Map", "BTreeMap", "Scalars", "D", "E",
 ];
 
@@ -39,7 +39,7 @@ pub const CRATE_MODULES: &[&str] =
 
 /// Every method of the runtime's `Client`, public or not (an inherent method of the same name in
 /// another `impl Client` would not compile, or would hide it).
-pub const CLIENT_METHODS: &[&str] = &["new", "builder", "with_options", "base_url", "api_version", "ready", "request"];
+pub const CLIENT_METHODS: &[&str] = &["new", "builder", "with_options", "base_url", "api_version", "ready", "request", "raw"];
 
 /// Methods of the traits the generated structs implement or may (`Clone`, `Copy`, `Debug`,
 /// `ToOwned`, `Into`, ...), and the ones clippy expects to implement a std trait

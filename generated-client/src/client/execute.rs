@@ -75,9 +75,6 @@ impl OperationRequest<'_> {
                 let delay = match outcome {
                     Ok(raw) => {
                         recorder.record("status", raw.status);
-                        if let Some(capture) = &options.capture {
-                            capture.record(raw.status, &raw.headers);
-                        }
                         if (200..300).contains(&raw.status) {
                             return Ok(raw);
                         }
@@ -353,4 +350,26 @@ mod tests {
         assert!(retries[0].iter().any(|(key, value)| key == "status" && value == "503"));
         assert!(!format!("{:?}", recorded.spans).contains(TOKEN));
     }
+
+    #[tokio::test]
+    async fn a_connection_error_shows_its_cause() {
+        // A port nothing listens on.
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let client = Client::builder()
+            .access_token(TOKEN)
+            .base_url(format!("http://127.0.0.1:{port}"))
+            .max_retries(0)
+            .build()
+            .unwrap();
+        let err = client.request(Method::GET, "listTags", "/tags".into()).send::<()>().await.unwrap_err();
+        let Error::Transport(transport) = &err else { panic!("expected a transport error, got {err:?}") };
+        let mut root: &dyn std::error::Error = transport;
+        while let Some(source) = root.source() {
+            root = source;
+        }
+        let (display, debug) = (err.to_string(), format!("{err:?}"));
+        assert!(display.contains(&root.to_string()), "the root cause `{root}` is missing from `{display}`");
+        assert!(debug.contains(&format!("{root:?}")), "the root cause `{root:?}` is missing from `{debug}`");
+    }
+
 }

@@ -58,8 +58,10 @@
 //! nothing is spent, without a `tracing` subscriber.
 
 mod builder;
+mod call;
 mod execute;
 mod options;
+mod raw;
 mod request;
 mod response;
 mod retry;
@@ -71,20 +73,23 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::Method;
+use builder::AccessToken;
 use reqwest::header::HeaderMap;
+use url::UNUSABLE_SEGMENT;
 
 use crate::error::Error;
 
 pub use builder::{redirect_policy, ClientBuilder, Region, DEFAULT_TIMEOUT};
-pub use options::{RequestOptions, ResponseCapture, ResponseMeta};
+pub use call::Call;
+pub use options::RequestOptions;
+pub use raw::RawRequest;
 pub use request::OperationRequest;
 pub use response::Response;
 pub use retry::{DEFAULT_MAX_RETRIES, MAX_RETRIES_LIMIT};
 pub(crate) use url::encode_path_segment;
-use builder::AccessToken;
-use url::UNUSABLE_SEGMENT;
 pub use crate::body::{DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_RESPONSE_BYTES};
+/// The HTTP method of a [`Client::raw`] request, and the header types of [`Response::headers`].
+pub use reqwest::{header, Method};
 
 /// A client for Intercom's REST API.
 ///

@@ -1,6 +1,5 @@
 //! [`RequestOptions`]: per-handle and per-request settings over the client's own.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION};
@@ -17,53 +16,8 @@ pub struct RequestOptions {
     pub(super) timeout: Option<Option<Duration>>,
     pub(super) max_retries: Option<u32>,
     pub(super) retry_non_idempotent: Option<bool>,
-    pub(super) capture: Option<ResponseCapture>,
     pub(super) max_response_bytes: Option<usize>,
     pub(super) max_error_body_bytes: Option<usize>,
-}
-
-/// Receives the status and headers of every response to requests made with the options it is
-/// attached to ([`RequestOptions::capture_response`]): the raw side of a typed call.
-///
-/// ```
-/// # #[cfg(feature = "admins")]
-/// # async fn run(client: intercom::Client) -> Result<(), intercom::Error> {
-/// use intercom::client::{RequestOptions, ResponseCapture};
-/// let capture = ResponseCapture::new();
-/// let me = client.with_options(RequestOptions::new().capture_response(&capture)).admins().identify().await?;
-/// if let Some(meta) = capture.last() {
-///     println!("{:?}: status {}, {:?} requests left", me.name, meta.status, meta.headers.get("x-ratelimit-remaining"));
-/// }
-/// # Ok(()) }
-/// ```
-#[derive(Debug, Clone, Default)]
-pub struct ResponseCapture(Arc<std::sync::Mutex<Option<ResponseMeta>>>);
-
-/// The status and headers of one response.
-#[derive(Debug, Clone)]
-pub struct ResponseMeta {
-    /// The HTTP status code.
-    pub status: u16,
-    /// The response headers (rate-limit counters, request id, ...).
-    pub headers: HeaderMap,
-}
-
-impl ResponseCapture {
-    /// An empty capture.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The last response received, whatever its status (retried attempts included).
-    pub fn last(&self) -> Option<ResponseMeta> {
-        self.0.lock().ok().and_then(|meta| meta.clone())
-    }
-
-    pub(super) fn record(&self, status: u16, headers: &HeaderMap) {
-        // A poisoned lock only means another thread panicked mid-write; overwrite it.
-        let mut slot = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        *slot = Some(ResponseMeta { status, headers: headers.clone() });
-    }
 }
 
 impl RequestOptions {
@@ -93,8 +47,12 @@ impl RequestOptions {
         Ok(self.header(name, value))
     }
 
-    /// Sends each of `headers` as with [`header`](Self::header).
+    /// Sends each of `headers` as with [`header`](Self::header): each name's values replace
+    /// what was set before under that name (a name given several values in `headers` sends them all).
     pub fn headers(mut self, headers: HeaderMap) -> Self {
+        for name in headers.keys() {
+            self.headers.remove(name);
+        }
         let mut name = None;
         for (next, value) in headers {
             name = next.or(name);
@@ -164,15 +122,50 @@ impl RequestOptions {
             timeout: over.timeout.or(self.timeout),
             max_retries: over.max_retries.or(self.max_retries),
             retry_non_idempotent: over.retry_non_idempotent.or(self.retry_non_idempotent),
-            capture: over.capture.clone().or_else(|| self.capture.clone()),
             max_response_bytes: over.max_response_bytes.or(self.max_response_bytes),
             max_error_body_bytes: over.max_error_body_bytes.or(self.max_error_body_bytes),
         }
     }
+}
 
-    /// Records the status and headers of each response into `capture`.
-    pub fn capture_response(mut self, capture: &ResponseCapture) -> Self {
-        self.capture = Some(capture.clone());
-        self
+#[cfg(test)]
+mod tests {
+    use reqwest::header::{HeaderMap, HeaderValue};
+    use reqwest::Method;
+    use serde_json::json;
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use super::*;
+    use crate::client::test_support::{client, received};
+
+    fn map(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, HeaderValue::from_static(value));
+        }
+        map
+    }
+
+    #[tokio::test]
+    async fn headers_replace_what_was_set_under_their_names() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).mount(&server).await;
+        let options = RequestOptions::new()
+            .try_header("x-a", "first")
+            .unwrap()
+            .try_header("x-kept", "kept")
+            .unwrap()
+            .headers(map(&[("x-a", "second"), ("x-b", "1")]))
+            .headers(map(&[("x-b", "2"), ("x-b", "3"), ("intercom-version", "Unstable")]));
+        client(&server).request(Method::GET, "x", "/x".into()).options(options).send::<()>().await.unwrap();
+        let request = &received(&server).await[0];
+        let values = |name: &str| -> Vec<&str> {
+            request.headers.get_all(name).iter().map(|value| value.to_str().unwrap()).collect()
+        };
+        assert_eq!(values("x-a"), ["second"]);
+        assert_eq!(values("x-b"), ["2", "3"]);
+        assert_eq!(values("x-kept"), ["kept"]);
+        assert_eq!(values("intercom-version"), ["Unstable"], "the client's own header is replaced too");
     }
 }

@@ -8,10 +8,10 @@ use serde::de::DeserializeOwned;
 
 use crate::encoding;
 use crate::error::Error;
-use super::response::{decode_body, X_REQUEST_ID};
-use super::{Client, RequestOptions, Response};
+use super::response::{decode_body, read_text};
+use super::{Call, Client, RequestOptions};
 
-/// One request being put together by a generated operation; send it with `send`.
+/// One request being put together by a generated operation; `send` makes it a [`Call`].
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is sent"]
 pub struct OperationRequest<'a> {
@@ -152,34 +152,20 @@ impl<'a> OperationRequest<'a> {
         self
     }
 
-    /// Sends the request (retrying as configured) and decodes a 2xx JSON answer into `T`. An
-    /// empty body decodes as JSON `null`, so `()` and `Option<_>` accept it.
-    pub(crate) async fn send<T: DeserializeOwned>(self) -> Result<T, Error> {
-        self.send_with_response().await.map(Response::into_body)
+    /// The call that sends the request (retrying as configured) and decodes a 2xx JSON answer
+    /// into `T`. An empty body decodes as JSON `null`, so `()` and `Option<_>` accept it.
+    pub(crate) fn send<T: DeserializeOwned>(self) -> Call<'a, T> {
+        Call::new(self, decode_body::<T>)
     }
 
-    /// Sends the request and returns a 2xx answer's body as text (UTF-8).
-    pub(crate) async fn send_text(self) -> Result<String, Error> {
-        let raw = self.execute().await?;
-        String::from_utf8(raw.body.to_vec()).map_err(|error| Error::Decode {
-            path: ".".to_owned(),
-            message: format!("the answer is not UTF-8 text: {error}"),
-            body: String::from_utf8_lossy(&raw.body).into_owned(),
-            status: raw.status,
-            request_id: raw.headers.get(X_REQUEST_ID).and_then(|value| value.to_str().ok()).map(str::to_owned),
-        })
+    /// The call that returns a 2xx answer's body as text (UTF-8).
+    pub(crate) fn send_text(self) -> Call<'a, String> {
+        Call::new(self, read_text)
     }
 
-    /// Sends the request and returns a 2xx answer's body as it came.
-    pub(crate) async fn send_bytes(self) -> Result<Bytes, Error> {
-        self.execute().await.map(|raw| raw.body)
-    }
-
-    /// Like `send`, keeping the status and headers.
-    pub(crate) async fn send_with_response<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
-        let raw = self.execute().await?;
-        let body = decode_body(&raw)?;
-        Ok(Response { status: raw.status, headers: raw.headers, body })
+    /// The call that returns a 2xx answer's body as it came.
+    pub(crate) fn send_bytes(self) -> Call<'a, Bytes> {
+        Call::new(self, |raw| Ok(raw.body.clone()))
     }
 
 }

@@ -70,9 +70,22 @@ pub(super) fn decode_body<T: DeserializeOwned>(raw: &RawResponse) -> Result<T, E
                 body: String::from_utf8_lossy(&raw.body).into_owned(),
                 status: raw.status,
                 request_id: request_id(&raw.headers),
+                headers: Box::new(raw.headers.clone()),
             })
         }
     }
+}
+
+/// A 2xx body as text (UTF-8).
+pub(super) fn read_text(raw: &RawResponse) -> Result<String, Error> {
+    String::from_utf8(raw.body.to_vec()).map_err(|error| Error::Decode {
+        path: ".".to_owned(),
+        message: format!("the answer is not UTF-8 text: {error}"),
+        body: String::from_utf8_lossy(&raw.body).into_owned(),
+        status: raw.status,
+        request_id: request_id(&raw.headers),
+        headers: Box::new(raw.headers.clone()),
+    })
 }
 
 pub(super) fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, (String, String)> {
@@ -162,7 +175,7 @@ mod tests {
             .mount(&server)
             .await;
         let err = client(&server).request(Method::GET, "listNotes", "/notes".into()).send::<Page>().await.unwrap_err();
-        let Error::Decode { path, message, body, status, request_id } = &err else {
+        let Error::Decode { path, message, body, status, request_id, .. } = &err else {
             panic!("expected Decode, got {err:?}")
         };
         assert_eq!(path, "data[0].created_at");
@@ -200,7 +213,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn send_with_response_keeps_status_and_headers() {
+    async fn raw_keeps_status_and_headers() {
         let server = MockServer::start().await;
         Mock::given(method("POST"))
             .respond_with(
@@ -213,7 +226,7 @@ mod tests {
             .await;
         let response = client(&server)
             .request(Method::POST, "createNote", "/notes".into())
-            .send_with_response::<Note>()
+            .send::<Note>().raw()
             .await
             .unwrap();
         assert_eq!(response.status, 201);

@@ -268,7 +268,7 @@ mod tests {
             .request(Method::PUT, "updateNote", "/notes/1".into())
             .idempotent(true)
             .json(&json!({"a": 1}))
-            .send_with_response()
+            .send().raw()
             .await
             .unwrap();
         assert_eq!(response.body.id, "ok");
