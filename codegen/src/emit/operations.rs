@@ -74,7 +74,7 @@ pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
     let any_group = Gate::union_all(gates.values()).map(|gate| cfg(&gate));
     quote! {
         //! One function per operation, grouped by resource: `client.contacts().list(..).await`; each
-        //! returns a [`Call`](crate::client::Call), whose `.raw()` gives the status and headers too.
+        //! returns a `Call`, whose `.raw()` gives the status and headers too.
         // Argument types are the description's, nested as deep as it nests them.
         #![allow(clippy::type_complexity)]
         #method_import

@@ -153,7 +153,7 @@ impl ClientBuilder {
     }
 
     /// How many times a failed request may be retried (default 3; 0: never; at most
-    /// [`MAX_RETRIES_LIMIT`], larger values are clamped). See the [module documentation](self)
+    /// [`MAX_RETRIES_LIMIT`], larger values are clamped). See the [module documentation](super)
     /// for what is retried.
     pub fn max_retries(mut self, max_retries: u32) -> Self {
         self.max_retries = max_retries.min(MAX_RETRIES_LIMIT);

@@ -86,6 +86,7 @@ pub use raw::RawRequest;
 pub use request::OperationRequest;
 pub use response::Response;
 pub use retry::{DEFAULT_MAX_RETRIES, MAX_RETRIES_LIMIT};
+#[allow(unused_imports)] // Used by the generated operations that fill path parameters, when there are any.
 pub(crate) use url::encode_path_segment;
 pub use crate::body::{DEFAULT_MAX_ERROR_BODY_BYTES, DEFAULT_MAX_RESPONSE_BYTES};
 /// The HTTP method of a [`Client::raw`] request, and the header types of [`Response::headers`].

@@ -7,8 +7,8 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, COOKIE,
 use crate::error::Error;
 use super::retry::MAX_RETRIES_LIMIT;
 
-/// Settings for the requests made through a [`Client`] handle, overriding the client's own
-/// (see [`Client::with_options`]). Unset settings keep the client's values.
+/// Settings for the requests made through a [`Client`](super::Client) handle, overriding the client's own
+/// (see [`Client::with_options`](super::Client::with_options)). Unset settings keep the client's values.
 #[derive(Debug, Clone, Default)]
 pub struct RequestOptions {
     pub(super) headers: HeaderMap,
@@ -89,13 +89,13 @@ impl RequestOptions {
         self
     }
 
-    /// The longest successful answer body accepted, in bytes (see [`ClientBuilder::max_response_bytes`]).
+    /// The longest successful answer body accepted, in bytes (see [`ClientBuilder::max_response_bytes`](super::ClientBuilder::max_response_bytes)).
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = Some(limit);
         self
     }
 
-    /// How much of an error answer's body is kept, in bytes (see [`ClientBuilder::max_error_body_bytes`]).
+    /// How much of an error answer's body is kept, in bytes (see [`ClientBuilder::max_error_body_bytes`](super::ClientBuilder::max_error_body_bytes)).
     pub fn max_error_body_bytes(mut self, limit: usize) -> Self {
         self.max_error_body_bytes = Some(limit);
         self

@@ -167,7 +167,6 @@ impl<'a> OperationRequest<'a> {
     pub(crate) fn send_bytes(self) -> Call<'a, Bytes> {
         Call::new(self, |raw| Ok(raw.body.clone()))
     }
-
 }
 
 #[cfg(test)]

@@ -4,10 +4,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
 
-/// How many times a failed request is retried unless [`ClientBuilder::max_retries`] says otherwise.
+/// How many times a failed request is retried unless [`ClientBuilder::max_retries`](super::ClientBuilder::max_retries) says otherwise.
 pub const DEFAULT_MAX_RETRIES: u32 = 3;
-/// The most retries a request gets, whatever [`ClientBuilder::max_retries`] or
-/// [`RequestOptions::max_retries`] ask for.
+/// The most retries a request gets, whatever [`ClientBuilder::max_retries`](super::ClientBuilder::max_retries) or
+/// [`RequestOptions::max_retries`](super::RequestOptions::max_retries) ask for.
 pub const MAX_RETRIES_LIMIT: u32 = 10;
 
 /// The first backoff ceiling; doubles with each retry.

@@ -2,7 +2,7 @@
 // Do not edit by hand: change the description or the generator, then regenerate.
 
 //! One function per operation, grouped by resource: `client.contacts().list(..).await`; each
-//! returns a [`Call`](crate::client::Call), whose `.raw()` gives the status and headers too.
+//! returns a `Call`, whose `.raw()` gives the status and headers too.
 #![allow(clippy::type_complexity)]
 #[cfg(
     any(
