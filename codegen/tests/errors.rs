@@ -113,7 +113,7 @@ fn missing_operation_id_warns_and_derives_a_name() {
     assert_eq!(warning.location.pointer, "/paths/~1reports~1{job_id}~1download/get");
     assert_eq!(warning.location.line, Some((5, 5)));
     let ops = output.files.iter().find(|f| f.path == "operations.rs").expect("operations.rs");
-    assert!(ops.contents.contains("pub async fn get_job_id_download("), "{}", ops.contents);
+    assert!(ops.contents.contains("pub fn get_job_id_download("), "{}", ops.contents);
 
     let err = generate("missing_operation_id.yaml", true).expect_err("strict denies warnings");
     assert_eq!(err.kind, ErrorKind::Strict);

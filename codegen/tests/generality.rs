@@ -75,7 +75,8 @@ fn bound_names(text: &str) -> BTreeSet<String> {
         // Arguments: one a line inside a multi-line signature, or `(&self, a: T, b: U)` on one.
         if trimmed.starts_with("pub async fn ") || trimmed.starts_with("pub fn ") {
             if let Some(open) = trimmed.find('(') {
-                let args = &trimmed[open + 1..];
+                // Up to the signature's `)`: the return type (`Call<'a, types::T>`) binds nothing.
+                let args = trimmed[open + 1..].split(')').next().unwrap_or_default();
                 for arg in args.split(", ").filter(|a| a.contains(':')) {
                     names.insert(ident(arg));
                 }

@@ -536,7 +536,7 @@ fn generated_types_compile_warning_free() {
     std::fs::write(
         krate.join("Cargo.toml"),
         format!(
-            "[package]\nname = \"robustness-check\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = {{ version = \"1\", features = [\"raw_value\"] }}\n\n[features]\ndefault = [{}]\n{}\n[lints.rust]\nwarnings = \"deny\"\n\n[workspace]\n",
+            "[package]\nname = \"robustness-check\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = {{ version = \"1\", features = [\"raw_value\"] }}\nserde_path_to_error = \"0.1\"\n\n[features]\ndefault = [{}]\n{}\n[lints.rust]\nwarnings = \"deny\"\n\n[workspace]\n",
             features.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", "),
             features.iter().map(|f| format!("{f} = []\n")).collect::<String>(),
         ),

@@ -111,3 +111,32 @@ impl<'a> NotificationParts<'a> {
         Some(NotificationParts { topic, item, envelope })
     }
 }
+
+/// The deserializer [`item_json`] hands over: serde_json's, recording the path it reached (the
+/// same type as the REST answers' decoding uses, so the item types are not compiled twice).
+pub type TrackedJson<'t, 'j, 'de> =
+    serde_path_to_error::Deserializer<'static, 't, &'j mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>>;
+
+/// Decodes a notification's `data.item` from its JSON text with `decode`; a value that does not
+/// fit is named by its path (`data.item.author.id`) in the error, which stays a data error.
+pub fn item_json<'de, T>(
+    item: &'de str,
+    decode: impl for<'t, 'j> FnOnce(TrackedJson<'t, 'j, 'de>) -> Result<T, serde_json::Error>,
+) -> Result<T, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(item.as_bytes());
+    let mut track = serde_path_to_error::Track::new();
+    let value = decode(serde_path_to_error::Deserializer::new(&mut deserializer, &mut track)).map_err(|error| {
+        if !error.is_data() {
+            return error;
+        }
+        let path = track.path().to_string();
+        let at = match path.as_str() {
+            "." => "data.item".to_owned(),
+            index if index.starts_with('[') => format!("data.item{index}"),
+            field => format!("data.item.{field}"),
+        };
+        <serde_json::Error as serde::de::Error>::custom(format_args!("{error} (at `{at}`)"))
+    })?;
+    deserializer.end()?;
+    Ok(value)
+}

@@ -7,7 +7,7 @@ use reqwest::header::HeaderMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::redact::Escaped;
+use crate::redact::{Escaped, ShortBody, Sources};
 
 /// Why a call failed.
 ///
@@ -28,8 +28,8 @@ use crate::redact::Escaped;
 /// # }
 /// ```
 ///
-/// Neither `Display` nor `Debug` ever shows the access token.
-#[derive(Debug)]
+/// Neither `Display` nor `Debug` ever shows the access token; `Debug` shows a body's length and
+/// first 200 characters only.
 #[non_exhaustive]
 pub enum Error {
     /// Intercom answered with a non-2xx status (other than a 429 that used up the retries).
@@ -65,6 +65,8 @@ pub enum Error {
         status: u16,
         /// The request id Intercom gave the answer (`X-Request-Id`), if any.
         request_id: Option<String>,
+        /// The answer's headers.
+        headers: Box<HeaderMap>,
     },
     /// The request could not be encoded: its body or query parameters did not serialize, or a
     /// path parameter is not usable (empty, `.` or `..`).
@@ -152,6 +154,15 @@ impl Error {
         }
     }
 
+    /// The headers of the answer the error comes from: an error answer's, or a 2xx answer's that
+    /// did not decode.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::Decode { headers, .. } => Some(headers),
+            _ => self.api_error().map(|api| &api.headers),
+        }
+    }
+
     /// How long Intercom asked to wait before trying again, if it said.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
@@ -193,7 +204,7 @@ impl fmt::Display for Error {
                 write!(f, "request to Intercom timed out after {:.3}s", after.as_secs_f64())
             }
             Error::Timeout { after: None } => f.write_str("request to Intercom timed out"),
-            Error::Transport(error) => write!(f, "could not reach Intercom: {error}"),
+            Error::Transport(error) => write!(f, "could not reach Intercom: {error}{}", Sources(error)),
             Error::Decode { path, message, status, request_id, .. } => {
                 let (path, message) = (Escaped(path), Escaped(message));
                 write!(f, "could not decode Intercom's answer (status {status}) at `{path}`: {message}")?;
@@ -220,6 +231,45 @@ impl fmt::Display for Error {
     }
 }
 
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(api) => f.debug_tuple("Api").field(api).finish(),
+            Error::RateLimited { retry_after, request_id, error } => f
+                .debug_struct("RateLimited")
+                .field("retry_after", retry_after)
+                .field("request_id", request_id)
+                .field("error", error)
+                .finish(),
+            Error::Timeout { after } => f.debug_struct("Timeout").field("after", after).finish(),
+            // reqwest's `Debug` shows the sources.
+            Error::Transport(error) => f.debug_tuple("Transport").field(error).finish(),
+            Error::Decode { path, message, body, status, request_id, headers } => f
+                .debug_struct("Decode")
+                .field("path", path)
+                .field("message", message)
+                .field("body", &ShortBody(body))
+                .field("status", status)
+                .field("request_id", request_id)
+                .field("headers", headers)
+                .finish(),
+            Error::Encode(error) => f.debug_tuple("Encode").field(error).finish(),
+            Error::Config(message) => f.debug_tuple("Config").field(message).finish(),
+            Error::ResponseTooLarge { limit, declared, status, request_id } => f
+                .debug_struct("ResponseTooLarge")
+                .field("limit", limit)
+                .field("declared", declared)
+                .field("status", status)
+                .field("request_id", request_id)
+                .finish(),
+            Error::Redirect { status, location } => {
+                f.debug_struct("Redirect").field("status", status).field("location", location).finish()
+            }
+            Error::Pagination(message) => f.debug_tuple("Pagination").field(message).finish(),
+        }
+    }
+}
+
 /// ` (request id …)`, escaped, when there is one.
 fn write_request_id(f: &mut fmt::Formatter<'_>, request_id: Option<&str>) -> fmt::Result {
     match request_id {
@@ -238,8 +288,8 @@ impl std::error::Error for Error {
     }
 }
 
-/// A non-2xx answer from Intercom.
-#[derive(Debug, Clone)]
+/// A non-2xx answer from Intercom. Its `Debug` shows the body's length and first 200 characters.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ApiError {
     /// The HTTP status.
@@ -304,6 +354,19 @@ impl fmt::Display for ApiError {
             fmt::Display::fmt(item, f)?;
         }
         write_request_id(f, self.request_id.as_deref())
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("error_list", &self.error_list)
+            .field("body", &ShortBody(&self.body))
+            .field("body_truncated", &self.body_truncated)
+            .field("headers", &self.headers)
+            .finish()
     }
 }
 
@@ -480,6 +543,28 @@ mod tests {
         assert_eq!((redirect.status(), redirect.is_retryable()), (Some(307), false));
         let paging = Error::Pagination("the server handed out a cursor for the second time, after 3 pages".into());
         assert!(paging.to_string().starts_with("paging through Intercom's list stopped: the server"), "{paging}");
+    }
+
+    #[test]
+    fn debug_keeps_bodies_short() {
+        let long = format!("{{\"email\":\"jane@example.com\",\"notes\":\"{}\"}}", "é".repeat(5000));
+        let decode = Error::Decode {
+            path: "notes".into(),
+            message: "invalid type".into(),
+            body: long.clone(),
+            status: 200,
+            request_id: None,
+            headers: Box::default(),
+        };
+        let api = Error::Api(Box::new(ApiError::from_response(500, HeaderMap::new(), long.as_bytes())));
+        for error in [&decode, &api] {
+            let debug = format!("{error:?}");
+            assert!(debug.len() < 1000, "{} bytes: {debug}", debug.len());
+            assert!(debug.contains(&format!("({} bytes)", long.len())), "{debug}");
+            assert!(debug.contains(r#"{\"email\":\"jane@example.com"#), "the start is shown: {debug}");
+        }
+        let short = Error::Api(Box::new(ApiError::from_response(404, HeaderMap::new(), b"Not here")));
+        assert!(format!("{short:?}").contains(r#"body: "Not here" (8 bytes)"#), "{short:?}");
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub mod webhook;
 
 pub mod generated;
 
-pub use client::{Client, ClientBuilder, Region, RequestOptions, ResponseCapture};
+pub use client::{Call, Client, ClientBuilder, Region, RequestOptions};
 pub use encoding::FilePart;
 pub use error::Error;
 pub use nullable::Nullable;

@@ -25,6 +25,45 @@ impl fmt::Display for Escaped<'_> {
     }
 }
 
+/// How many characters of a body `Debug` shows ([`ShortBody`]).
+pub(crate) const BODY_PREFIX_CHARS: usize = 200;
+
+/// A body for `Debug`: its length and at most its first [`BODY_PREFIX_CHARS`] characters, so a
+/// logged error carries enough to recognise the answer, not a whole page of personal data.
+pub(crate) struct ShortBody<'a>(pub(crate) &'a str);
+
+impl fmt::Debug for ShortBody<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body = self.0;
+        let cut = body.char_indices().nth(BODY_PREFIX_CHARS).map_or(body.len(), |(index, _)| index);
+        fmt::Debug::fmt(&body[..cut], f)?;
+        if cut < body.len() {
+            f.write_str("…")?;
+        }
+        write!(f, " ({} bytes)", body.len())
+    }
+}
+
+/// An error's sources, each after `: ` (skipping one whose text the previous already shows), for
+/// the `Display` of an error that would otherwise hide its cause.
+pub(crate) struct Sources<'a>(pub(crate) &'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for Sources<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut shown = self.0.to_string();
+        let mut next = self.0.source();
+        while let Some(source) = next {
+            let text = source.to_string();
+            if !shown.contains(&text) {
+                write!(f, ": {}", Escaped(&text))?;
+            }
+            shown = text;
+            next = source.source();
+        }
+        Ok(())
+    }
+}
+
 fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}')

@@ -1,5 +1,5 @@
 //! The hand-written runtime's public surface, as a user of the crate sees it. (The request
-//! path itself is tested against real HTTP servers in `src/client.rs`.)
+//! path itself is tested against real HTTP servers in `src/client/`.)
 
 use std::time::Duration;
 
@@ -169,9 +169,11 @@ fn error_kinds() {
         body: "{}".into(),
         status: 200,
         request_id: Some("r".into()),
+        headers: Box::default(),
     };
     assert_eq!(decode.status(), Some(200));
     assert_eq!(decode.request_id(), Some("r"));
+    assert!(decode.headers().is_some_and(|headers| headers.is_empty()));
     assert!(decode.to_string().contains("data[0].created_at"));
     let encode = Error::Encode(serde_json::from_str::<u8>("x").unwrap_err());
     assert!(std::error::Error::source(&encode).is_some());

@@ -249,13 +249,31 @@ fn signed_invalid_json_is_refused() {
 }
 
 #[test]
+fn a_nested_value_of_the_wrong_type_is_named_by_its_path() {
+    let mut item = contact_item();
+    item["location"] = json!({ "type": "location", "city": 7 });
+    let payload = body(&notification("contact.user.created", item));
+    let signature = sign(SECRET.as_bytes(), &payload);
+    match verifier().verify_and_decode(Some(&signature), &payload) {
+        Err(WebhookError::InvalidJson(error)) => {
+            assert_eq!(error.classify(), serde_json::error::Category::Data);
+            assert!(error.to_string().contains("(at `data.item.location.city`)"), "{error}");
+        }
+        other => panic!("expected InvalidJson, got {other:?}"),
+    }
+}
+
+#[test]
 fn signed_json_of_the_wrong_shape_is_a_data_error() {
     let mut item = contact_item();
     item["id"] = json!({ "not": "a string" });
     let payload = body(&notification("contact.user.created", item));
     let signature = sign(SECRET.as_bytes(), &payload);
     match verifier().verify_and_decode(Some(&signature), &payload) {
-        Err(WebhookError::InvalidJson(error)) => assert_eq!(error.classify(), serde_json::error::Category::Data),
+        Err(WebhookError::InvalidJson(error)) => {
+            assert_eq!(error.classify(), serde_json::error::Category::Data);
+            assert!(error.to_string().contains("(at `data.item.id`)"), "{error}");
+        }
         other => panic!("expected InvalidJson, got {other:?}"),
     }
     // Still authentic: `verify` alone accepts it, for receivers that keep such payloads.

@@ -208,7 +208,7 @@ async fn search_stream_sends_the_cursor_in_the_body() {
 }
 
 #[tokio::test]
-async fn per_request_options_send_headers_and_capture_the_raw_response() {
+async fn per_call_options_and_the_raw_response() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/me"))
@@ -217,20 +217,47 @@ async fn per_request_options_send_headers_and_capture_the_raw_response() {
         .respond_with(
             ResponseTemplate::new(200)
                 .insert_header("x-ratelimit-remaining", "99")
+                .insert_header("x-request-id", "req-1")
                 .set_body_json(json!({"type": "admin", "id": "1", "name": "Ada"})),
         )
         .expect(1)
         .mount(&server)
         .await;
-    let capture = intercom::ResponseCapture::new();
     let options = intercom::RequestOptions::new()
         .try_header("x-trace", "t-1")
-        .and_then(|o| o.try_header("Intercom-Version", "2.14"))
-        .expect("valid headers")
-        .capture_response(&capture);
-    let me = client(&server).with_options(options).admins().identify().await.expect("decodes");
-    assert_eq!(me.name.as_deref(), Some("Ada"));
-    let meta = capture.last().expect("the response was captured");
-    assert_eq!(meta.status, 200);
-    assert_eq!(meta.headers.get("x-ratelimit-remaining").and_then(|v| v.to_str().ok()), Some("99"));
+        .and_then(|o| o.try_header("Intercom-Version", "2.15"))
+        .expect("valid headers");
+    let response = client(&server).admins().identify().options(options).raw().await.expect("decodes");
+    assert_eq!(response.status, 200);
+    assert_eq!(response.request_id(), Some("req-1"));
+    assert_eq!(response.headers.get("x-ratelimit-remaining").and_then(|v| v.to_str().ok()), Some("99"));
+    assert_eq!(response.body.name.as_deref(), Some("Ada"));
+}
+
+/// Each call carries its own answer: calls in flight together never see each other's headers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_raw_calls_each_get_their_own_response() {
+    let server = MockServer::start().await;
+    for id in 0..8 {
+        Mock::given(method("GET"))
+            .and(path(format!("/admins/{id}")))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .insert_header("x-request-id", format!("req-{id}").as_str())
+                    .set_delay(std::time::Duration::from_millis(50 * (8 - id)))
+                    .set_body_json(json!({"type": "admin", "id": id.to_string(), "name": "A"})),
+            )
+            .mount(&server)
+            .await;
+    }
+    let client = client(&server);
+    let calls = (0..8u64).map(|id| {
+        let client = client.clone();
+        tokio::spawn(async move { client.admins().retrieve(id as i64).raw().await })
+    });
+    for (id, task) in calls.collect::<Vec<_>>().into_iter().enumerate() {
+        let response = task.await.expect("joins").expect("decodes");
+        assert_eq!(response.request_id(), Some(format!("req-{id}").as_str()));
+        assert_eq!(response.body.id.as_deref(), Some(id.to_string().as_str()));
+    }
 }

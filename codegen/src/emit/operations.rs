@@ -1,4 +1,5 @@
-//! Emits `operations.rs`: one accessor per resource group on `Client`, one async function per operation.
+//! Emits `operations.rs`: one accessor per resource group on `Client`, one function per operation
+//! that returns the runtime's `Call` (await it for the value, `.raw()` for the whole answer).
 
 use std::collections::BTreeMap;
 
@@ -34,7 +35,7 @@ pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
     }
     if groups.is_empty() {
         return quote! {
-            //! One async function per operation, grouped by resource; this description has none.
+            //! One function per operation, grouped by resource; this description has none.
         };
     }
     let gates: BTreeMap<&str, Gate> = groups.iter().map(|(name, ops)| (*name, group_gate(api, ops[0]))).collect();
@@ -64,13 +65,16 @@ pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
     let method_import = import(&|_| true, quote!(reqwest::Method));
     let serde_import = import(&|op| op.has_params_struct(), quote!(serde::Serialize));
     let types_import = import(&|op| uses_types(api, op), quote!(super::types));
-    let client_import = import(&|_| true, quote!(crate::client::Client));
+    let client_import = import(&|_| true, quote!(crate::client::{Call, Client}));
     let encode_import = import(&encodes_path, quote!(crate::client::encode_path_segment));
-    let error_import = import(&|_| true, quote!(crate::Error));
+    // Only the streams name `Error`; the operations return a `Call`.
+    let streamed = |op: &Operation| op.pagination.as_ref().is_some_and(|p| streams::emit_stream(api, op, p).is_some());
+    let error_import = import(&streamed, quote!(crate::Error));
     // The accessors are compiled with their groups; with none, the block would name an unimported `Client`.
     let any_group = Gate::union_all(gates.values()).map(|gate| cfg(&gate));
     quote! {
-        //! One async function per operation, grouped by resource: `client.contacts().list(..)`.
+        //! One function per operation, grouped by resource: `client.contacts().list(..).await`; each
+        //! returns a `Call`, whose `.raw()` gives the status and headers too.
         // Argument types are the description's, nested as deep as it nests them.
         #![allow(clippy::type_complexity)]
         #method_import
@@ -383,7 +387,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         #docs
         #deprecated
         #many
-        pub async fn #name(&self, #(#declared),*) -> Result<#output, Error> {
+        pub fn #name(&self, #(#declared),*) -> Call<'a, #output> {
             #send
         }
     }

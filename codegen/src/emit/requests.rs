@@ -134,7 +134,7 @@ fn holds_files(api: &Api, ty: &Ty) -> bool {
     }
 }
 
-/// What the function returns, and the calls that ask for and read the answer.
+/// What the function's `Call` gives, and the calls that ask for and read the answer.
 pub fn answer(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
     match &op.response_media {
         ResponseMedia::Json => {
@@ -142,10 +142,10 @@ pub fn answer(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
                 Some(ty) => ty_tokens(api, ty, false),
                 None => quote!(()),
             };
-            (output, quote!(.send().await))
+            (output, quote!(.send()))
         }
-        ResponseMedia::Text(accept) => (quote!(String), quote!(.accept(#accept).send_text().await)),
-        ResponseMedia::Binary(accept) => (quote!(bytes::Bytes), quote!(.accept(#accept).send_bytes().await)),
+        ResponseMedia::Text(accept) => (quote!(String), quote!(.accept(#accept).send_text())),
+        ResponseMedia::Binary(accept) => (quote!(bytes::Bytes), quote!(.accept(#accept).send_bytes())),
     }
 }
 

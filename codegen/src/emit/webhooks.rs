@@ -152,12 +152,10 @@ pub fn emit(api: &Api) -> TokenStream {
                 Self::deserialize_item(topic, item)
             }
 
-            /// Decodes a notification's `data.item` from its JSON text, as the type its topic carries.
+            /// Decodes a notification's `data.item` from its JSON text, as the type its topic carries; an
+            /// error names the path of the value that does not fit.
             pub fn from_item_json(topic: &Topic, item: &str) -> Result<Self, serde_json::Error> {
-                let mut deserializer = serde_json::Deserializer::from_str(item);
-                let event = Self::deserialize_item(topic, &mut deserializer)?;
-                deserializer.end()?;
-                Ok(event)
+                crate::codec::item_json(item, |item| Self::deserialize_item(topic, item))
             }
 
             fn deserialize_item<'de, D: serde::Deserializer<'de>>(topic: &Topic, item: D) -> Result<Self, D::Error> {

@@ -12,7 +12,7 @@ use crate::resolve::Node;
 /// media types and its credentials.
 const IGNORED_HEADERS: [&str; 3] = ["Accept", "Content-Type", "Authorization"];
 
-/// Headers the client sets on every request itself (see `generated-client/src/client.rs`): a
+/// Headers the client sets on every request itself (see `generated-client/src/client/builder.rs`): a
 /// setting of the client, never an argument of each operation.
 const CLIENT_HEADERS: [&str; 1] = ["Intercom-Version"];
 

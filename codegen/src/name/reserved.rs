@@ -29,7 +29,7 @@ pub const PRELUDE: &[&str] = &[
 /// (so a glob import of both is never ambiguous). Names used only with a path (`serde::de::Visitor`,
 /// `webhooks::Notification`) need no place here.
 pub const GENERATED_CODE_TYPES: &[&str] = &[
-    "Client", "ClientBuilder", "Region", "RequestOptions", "ResponseCapture", "Error", "Method", "Serialize",
+    "Call", "Client", "ClientBuilder", "Region", "RequestOptions", "Error", "Method", "Serialize",
     "Deserialize", "Timestamp", "FilePart", "Nullable", "Topic", "WebhookEvent", "Value", "Map", "BTreeMap", "Scalars", "D", "E",
 ];
 
@@ -37,9 +37,9 @@ pub const GENERATED_CODE_TYPES: &[&str] = &[
 /// sources), and what the generated `webhooks` module defines beside the types (re-exported by
 /// `webhook`): a generated type of the same name would read as the runtime's in a user's code.
 pub const RUNTIME_TYPES: &[&str] = &[
-    "ApiError", "Client", "ClientBuilder", "Error", "ErrorItem", "ErrorList", "FilePart", "Files",
+    "ApiError", "Call", "Client", "ClientBuilder", "Error", "ErrorItem", "ErrorList", "FilePart", "Files",
     "Multipart", "Notification", "NotificationParts", "Nullable", "OperationRequest", "Page", "PageStream",
-    "Paged", "Position", "Region", "RequestOptions", "Response", "ResponseCapture", "ResponseMeta",
+    "Paged", "Position", "Region", "RequestOptions", "Response", "ResponseMeta",
     "StrVisitor", "Style", "Styles", "Timestamp", "Topic", "VerifiedNotification", "WebhookError",
     "WebhookEvent", "WebhookVerifier",
 ];
@@ -50,7 +50,7 @@ pub const CRATE_MODULES: &[&str] =
 
 /// Every method of the runtime's `Client`, public or not (an inherent method of the same name in
 /// another `impl Client` would not compile, or would hide it).
-pub const CLIENT_METHODS: &[&str] = &["new", "builder", "with_options", "base_url", "api_version", "ready", "request"];
+pub const CLIENT_METHODS: &[&str] = &["new", "builder", "with_options", "base_url", "api_version", "ready", "request", "raw"];
 
 /// Methods of the traits the generated structs implement or may (`Clone`, `Copy`, `Debug`,
 /// `ToOwned`, `Into`, ...), and the ones clippy expects to implement a std trait
@@ -80,14 +80,28 @@ mod tests {
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
+    /// The sources of the runtime's `client` module, every file of it.
+    fn client_sources() -> String {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-client/src/client");
+        let mut files: Vec<_> = std::fs::read_dir(&folder)
+            .unwrap_or_else(|e| panic!("{}: {e}", folder.display()))
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".rs"))
+            .collect();
+        files.sort();
+        files.iter().map(|name| runtime(&format!("client/{name}"))).collect::<Vec<_>>().join("\n")
+    }
+
     #[test]
     fn every_method_of_client_is_reserved() {
-        let source = runtime("client.rs");
+        let source = client_sources();
         let mut in_client = false;
         let mut found = Vec::new();
         for line in source.lines() {
             if line.starts_with("impl ") {
                 in_client = line.trim_end() == "impl Client {";
+            } else if line.starts_with('}') {
+                in_client = false;
             }
             let trimmed = line.trim_start();
             if in_client && line.starts_with("    ") && !line.starts_with("     ") {

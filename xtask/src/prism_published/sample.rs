@@ -15,7 +15,8 @@ use std::future::Future;
 use intercom::generated::operations::{
     LisDataAttributesParams, ListAdminsParams, ListConversationsParams, ListSegmentsParams, RetrieveConversationParams,
 };
-use intercom::{Client, Error, RequestOptions, ResponseCapture};
+use intercom::client::Response;
+use intercom::{Client, Error};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
@@ -60,12 +61,11 @@ struct Tally {
     other: Vec<String>,
 }
 
-/// `sl-violations` of the last answer, split into request and response ones.
-fn violations(capture: &ResponseCapture) -> (Vec<String>, Vec<String>) {
+/// The `sl-violations` headers of an answer, split into request and response ones.
+fn violations(values: &[String]) -> (Vec<String>, Vec<String>) {
     let (mut request, mut response) = (Vec::new(), Vec::new());
-    let Some(meta) = capture.last() else { return (request, response) };
-    for value in meta.headers.get_all("sl-violations") {
-        let text = value.to_str().unwrap_or_default();
+    for text in values {
+        let text = text.as_str();
         let list: Vec<Value> = serde_json::from_str(text).unwrap_or_else(|_| vec![Value::String(text.to_owned())]);
         for violation in list {
             let location: Vec<String> = violation
@@ -92,13 +92,23 @@ impl Tally {
     async fn call<T, F, Fut>(&mut self, client: &Client, operation: &str, call: F)
     where
         F: FnOnce(Client) -> Fut,
-        Fut: Future<Output = Result<T, Error>>,
+        Fut: Future<Output = Result<Response<T>, Error>>,
     {
-        let capture = ResponseCapture::new();
-        let result = call(client.with_options(RequestOptions::new().capture_response(&capture))).await;
+        // The raw answer (`.raw()`): status and headers with the value, or in the error.
+        let result = call(client.clone()).await;
         self.driven += 1;
-        let (mut request, response) = violations(&capture);
-        let status = capture.last().map_or(0, |meta| meta.status);
+        let headers = match &result {
+            Ok(answer) => Some(&answer.headers),
+            Err(error) => error.headers(),
+        };
+        let values: Vec<String> = headers
+            .map(|headers| headers.get_all("sl-violations").iter().map(|v| v.to_str().unwrap_or_default().to_owned()).collect())
+            .unwrap_or_default();
+        let (mut request, response) = violations(&values);
+        let status = match &result {
+            Ok(answer) => answer.status,
+            Err(error) => error.status().unwrap_or(0),
+        };
         if let Err(Error::Api(api)) = &result {
             // Prism's own 422 (no 4xx in the description) lists the violations in its body.
             if api.status == 422 && request.is_empty() {
@@ -167,16 +177,16 @@ async fn main() {
     let c = &client;
     let mut t = Tally::default();
 
-    t.call(c, "identifyAdmin", |c| async move { c.admins().identify().await }).await;
-    t.call(c, "listAdmins", |c| async move { c.admins().list(&ListAdminsParams::default()).await }).await;
-    t.call(c, "retrieveAdmin", |c| async move { c.admins().retrieve(991267).await }).await;
-    t.call(c, "listArticles", |c| async move { c.articles().list().await }).await;
-    t.call(c, "retrieveArticle", |c| async move { c.articles().retrieve(42).await }).await;
-    t.call(c, "ListContacts", |c| async move { c.contacts().list().await }).await;
-    t.call(c, "ShowContact", |c| async move { c.contacts().show(CONTACT).await }).await;
+    t.call(c, "identifyAdmin", |c| async move { c.admins().identify().raw().await }).await;
+    t.call(c, "listAdmins", |c| async move { c.admins().list(&ListAdminsParams::default()).raw().await }).await;
+    t.call(c, "retrieveAdmin", |c| async move { c.admins().retrieve(991267).raw().await }).await;
+    t.call(c, "listArticles", |c| async move { c.articles().list().raw().await }).await;
+    t.call(c, "retrieveArticle", |c| async move { c.articles().retrieve(42).raw().await }).await;
+    t.call(c, "ListContacts", |c| async move { c.contacts().list().raw().await }).await;
+    t.call(c, "ShowContact", |c| async move { c.contacts().show(CONTACT).raw().await }).await;
     t.call(c, "CreateContact", |c| async move {
         let request = body(json!({"email": "ada@example.com", "name": "Ada", "signed_up_at": 1700000000}));
-        c.contacts().create(Some(&request)).await
+        c.contacts().create(Some(&request)).raw().await
     })
     .await;
     t.call(c, "SearchContacts", |c| async move {
@@ -187,25 +197,25 @@ async fn main() {
             ]},
             "pagination": {"per_page": 5}
         }));
-        c.contacts().search(Some(&request)).await
+        c.contacts().search(Some(&request)).raw().await
     })
     .await;
     t.call(c, "listConversations", |c| async move {
-        c.conversations().list(&ListConversationsParams { per_page: Some(20), ..Default::default() }).await
+        c.conversations().list(&ListConversationsParams { per_page: Some(20), ..Default::default() }).raw().await
     })
     .await;
     t.call(c, "retrieveConversation", |c| async move {
-        c.conversations().retrieve(147, &RetrieveConversationParams::default()).await
+        c.conversations().retrieve(147, &RetrieveConversationParams::default()).raw().await
     })
     .await;
     t.call(c, "createConversation", |c| async move {
         let request = body(json!({"from": {"type": "user", "id": CONTACT}, "body": "Hello there"}));
-        c.conversations().create(Some(&request)).await
+        c.conversations().create(Some(&request)).raw().await
     })
     .await;
     t.call(c, "lisDataAttributes", |c| async move {
         let params = LisDataAttributesParams { model: Some(body(json!("contact"))), ..Default::default() };
-        c.data_attributes().lis(&params).await
+        c.data_attributes().lis(&params).raw().await
     })
     .await;
     t.call(c, "createDataEvent", |c| async move {
@@ -213,17 +223,17 @@ async fn main() {
             "event_name": "invited-friend", "created_at": 1700000000, "user_id": "user-2231",
             "metadata": {"invite_code": "ADDAFRIEND"}
         }));
-        c.data_events().create(Some(&request)).await
+        c.data_events().create(Some(&request)).raw().await
     })
     .await;
-    t.call(c, "listSegments", |c| async move { c.segments().list(&ListSegmentsParams::default()).await }).await;
-    t.call(c, "listTags", |c| async move { c.tags().list().await }).await;
+    t.call(c, "listSegments", |c| async move { c.segments().list(&ListSegmentsParams::default()).raw().await }).await;
+    t.call(c, "listTags", |c| async move { c.tags().list().raw().await }).await;
     t.call(c, "createTag", |c| async move {
         let request = body(json!({"name": "vip"}));
-        c.tags().create(Some(&request)).await
+        c.tags().create(Some(&request)).raw().await
     })
     .await;
-    t.call(c, "listTeams", |c| async move { c.teams().list().await }).await;
+    t.call(c, "listTeams", |c| async move { c.teams().list().raw().await }).await;
 
     let list = |title: &str, items: &[String]| {
         if !items.is_empty() {
