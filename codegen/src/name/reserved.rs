@@ -38,10 +38,10 @@ pub const GENERATED_CODE_TYPES: &[&str] = &[
 /// `webhook`): a generated type of the same name would read as the runtime's in a user's code.
 pub const RUNTIME_TYPES: &[&str] = &[
     "ApiError", "Call", "Client", "ClientBuilder", "Error", "ErrorItem", "ErrorList", "FilePart", "Files",
-    "Multipart", "Notification", "NotificationParts", "Nullable", "OperationRequest", "Page", "PageStream",
-    "Paged", "Position", "Region", "RequestOptions", "Response", "ResponseMeta",
-    "StrVisitor", "Style", "Styles", "Timestamp", "Topic", "VerifiedNotification", "WebhookError",
-    "WebhookEvent", "WebhookVerifier",
+    "Method", "Multipart", "Notification", "NotificationParts", "Nullable", "OperationRequest", "Page",
+    "PageStream", "Paged", "Position", "RawRequest", "Region", "RequestOptions", "Response", "ResponseMeta",
+    "StrVisitor", "Style", "Styles", "Timestamp", "Topic", "TrackedJson", "VerifiedNotification",
+    "WebhookError", "WebhookEvent", "WebhookVerifier",
 ];
 
 /// The crate's modules, and the generated ones (the crate root and `generated` hold them).

@@ -7,36 +7,56 @@
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 use reqwest::Method;
 #[cfg(
     any(
         feature = "admins",
+        feature = "articles",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "internal-articles",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "visitors"
     )
@@ -45,75 +65,117 @@ use serde::Serialize;
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 use super::types;
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 use crate::client::{Call, Client};
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
+        feature = "custom-object-instances",
         feature = "data-attributes",
+        feature = "data-export",
+        feature = "emails",
+        feature = "help-center",
+        feature = "internal-articles",
         feature = "jobs",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
         feature = "tags",
         feature = "teams",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
-        feature = "tickets"
+        feature = "tickets",
+        feature = "workflows"
     )
 )]
 use crate::client::encode_path_segment;
 #[cfg(
     any(
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -124,25 +186,40 @@ use crate::Error;
 #[cfg(
     any(
         feature = "admins",
+        feature = "ai-content",
         feature = "articles",
+        feature = "away-status-reasons",
+        feature = "brands",
+        feature = "calls",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "custom-channel-events",
+        feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "data-export",
+        feature = "emails",
+        feature = "fin-agent",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "ip-allowlist",
         feature = "jobs",
         feature = "messages",
+        feature = "news",
         feature = "notes",
+        feature = "reporting-data-export",
         feature = "segments",
         feature = "subscription-types",
+        feature = "switch",
         feature = "tags",
         feature = "teams",
         feature = "ticket-states",
         feature = "ticket-type-attributes",
         feature = "ticket-types",
         feature = "tickets",
-        feature = "visitors"
+        feature = "visitors",
+        feature = "workflows"
     )
 )]
 impl Client {
@@ -151,10 +228,30 @@ impl Client {
     pub fn admins(&self) -> Admins<'_> {
         Admins { client: self }
     }
+    /// Operations on AI Content. Needs the `ai-content` feature (on by default).
+    #[cfg(feature = "ai-content")]
+    pub fn ai_content(&self) -> AiContent<'_> {
+        AiContent { client: self }
+    }
     /// Operations on Articles. Needs the `articles` feature (on by default).
     #[cfg(feature = "articles")]
     pub fn articles(&self) -> Articles<'_> {
         Articles { client: self }
+    }
+    /// Operations on Away Status Reasons. Needs the `away-status-reasons` feature (on by default).
+    #[cfg(feature = "away-status-reasons")]
+    pub fn away_status_reasons(&self) -> AwayStatusReasons<'_> {
+        AwayStatusReasons { client: self }
+    }
+    /// Operations on Brands. Needs the `brands` feature (on by default).
+    #[cfg(feature = "brands")]
+    pub fn brands(&self) -> Brands<'_> {
+        Brands { client: self }
+    }
+    /// Operations on Calls. Needs the `calls` feature (on by default).
+    #[cfg(feature = "calls")]
+    pub fn calls(&self) -> Calls<'_> {
+        Calls { client: self }
     }
     /// Operations on Companies. Needs the `companies` feature (on by default).
     #[cfg(feature = "companies")]
@@ -178,6 +275,13 @@ impl Client {
             client: self,
         }
     }
+    /// Operations on Custom Object Instances. Needs the `custom-object-instances` feature (on by default).
+    #[cfg(feature = "custom-object-instances")]
+    pub fn custom_object_instances(&self) -> CustomObjectInstances<'_> {
+        CustomObjectInstances {
+            client: self,
+        }
+    }
     /// Operations on Data Attributes. Needs the `data-attributes` feature (on by default).
     #[cfg(feature = "data-attributes")]
     pub fn data_attributes(&self) -> DataAttributes<'_> {
@@ -187,6 +291,36 @@ impl Client {
     #[cfg(feature = "data-events")]
     pub fn data_events(&self) -> DataEvents<'_> {
         DataEvents { client: self }
+    }
+    /// Operations on Data Export. Needs the `data-export` feature (on by default).
+    #[cfg(feature = "data-export")]
+    pub fn data_export(&self) -> DataExport<'_> {
+        DataExport { client: self }
+    }
+    /// Operations on Emails. Needs the `emails` feature (on by default).
+    #[cfg(feature = "emails")]
+    pub fn emails(&self) -> Emails<'_> {
+        Emails { client: self }
+    }
+    /// Operations on Fin Agent. Needs the `fin-agent` feature (on by default).
+    #[cfg(feature = "fin-agent")]
+    pub fn fin_agent(&self) -> FinAgent<'_> {
+        FinAgent { client: self }
+    }
+    /// Operations on Help Center. Needs the `help-center` feature (on by default).
+    #[cfg(feature = "help-center")]
+    pub fn help_center(&self) -> HelpCenter<'_> {
+        HelpCenter { client: self }
+    }
+    /// Operations on Internal Articles. Needs the `internal-articles` feature (on by default).
+    #[cfg(feature = "internal-articles")]
+    pub fn internal_articles(&self) -> InternalArticles<'_> {
+        InternalArticles { client: self }
+    }
+    /// Operations on IP Allowlist. Needs the `ip-allowlist` feature (on by default).
+    #[cfg(feature = "ip-allowlist")]
+    pub fn ip_allowlist(&self) -> IpAllowlist<'_> {
+        IpAllowlist { client: self }
     }
     /// Operations on Jobs. Needs the `jobs` feature (on by default).
     #[cfg(feature = "jobs")]
@@ -198,10 +332,22 @@ impl Client {
     pub fn messages(&self) -> Messages<'_> {
         Messages { client: self }
     }
+    /// Operations on News. Needs the `news` feature (on by default).
+    #[cfg(feature = "news")]
+    pub fn news(&self) -> News<'_> {
+        News { client: self }
+    }
     /// Operations on Notes. Needs the `notes` feature (on by default).
     #[cfg(feature = "notes")]
     pub fn notes(&self) -> Notes<'_> {
         Notes { client: self }
+    }
+    /// Operations on Reporting Data Export. Needs the `reporting-data-export` feature (on by default).
+    #[cfg(feature = "reporting-data-export")]
+    pub fn reporting_data_export(&self) -> ReportingDataExport<'_> {
+        ReportingDataExport {
+            client: self,
+        }
     }
     /// Operations on Segments. Needs the `segments` feature (on by default).
     #[cfg(feature = "segments")]
@@ -212,6 +358,11 @@ impl Client {
     #[cfg(feature = "subscription-types")]
     pub fn subscription_types(&self) -> SubscriptionTypes<'_> {
         SubscriptionTypes { client: self }
+    }
+    /// Operations on Switch. Needs the `switch` feature (on by default).
+    #[cfg(feature = "switch")]
+    pub fn switch(&self) -> Switch<'_> {
+        Switch { client: self }
     }
     /// Operations on Tags. Needs the `tags` feature (on by default).
     #[cfg(feature = "tags")]
@@ -249,6 +400,11 @@ impl Client {
     #[cfg(feature = "visitors")]
     pub fn visitors(&self) -> Visitors<'_> {
         Visitors { client: self }
+    }
+    /// Operations on Workflows. Needs the `workflows` feature (on by default).
+    #[cfg(feature = "workflows")]
+    pub fn workflows(&self) -> Workflows<'_> {
+        Workflows { client: self }
     }
 }
 /// Admins: Teammates who have access to a workspace, and the log of what they did.
@@ -304,7 +460,7 @@ impl<'a> Admins<'a> {
     /// Turns away mode on or off for an admin in the Inbox, and chooses whether new replies to their conversations are reassigned to the default inbox.
     ///
     /// `PUT /admins/{id}/away` (operation `setAdminAway`).
-    pub fn set_admin_away(
+    pub fn set_away(
         &self,
         id: i64,
         body: &types::SetAdminAwayRequest,
@@ -337,6 +493,206 @@ pub struct ListActivityLogsParams {
     /// End of the window, as a Unix timestamp.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at_before: Option<String>,
+}
+#[cfg(feature = "admins")]
+impl ListActivityLogsParams {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(created_at_after: impl Into<String>) -> Self {
+        Self {
+            created_at_after: created_at_after.into(),
+            created_at_before: None,
+        }
+    }
+    /// Sets `created_at_before`.
+    pub fn created_at_before(mut self, value: impl Into<String>) -> Self {
+        self.created_at_before = Some(value.into());
+        self
+    }
+}
+/// AI Content: Outside content for Fin and Copilot to answer from: the sources it is imported from, and its pages.
+///
+/// Needs the `ai-content` feature (on by default).
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, Copy)]
+pub struct AiContent<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "ai-content")]
+impl<'a> AiContent<'a> {
+    /// List content import sources
+    ///
+    /// Returns the workspace's content import sources: the outside sites whose pages Fin and Copilot may answer from.
+    ///
+    /// `GET /ai/content_import_sources` (operation `listContentImportSources`).
+    pub fn list_content_import_sources(
+        &self,
+    ) -> Call<'a, types::ContentImportSourcesList> {
+        self.client
+            .request(
+                Method::GET,
+                "listContentImportSources",
+                "/ai/content_import_sources".to_owned(),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// Create a content import source
+    ///
+    /// Adds a source whose pages you will push yourself (`sync_behavior` `api`), to hold the external pages you create.
+    ///
+    /// `POST /ai/content_import_sources` (operation `createContentImportSource`).
+    pub fn create_content_import_source(
+        &self,
+        body: &types::CreateContentImportSourceRequest,
+    ) -> Call<'a, types::ContentImportSource> {
+        self.client
+            .request(
+                Method::POST,
+                "createContentImportSource",
+                "/ai/content_import_sources".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+    }
+    /// Retrieve a content import source
+    ///
+    /// Returns one source.
+    ///
+    /// `GET /ai/content_import_sources/{source_id}` (operation `retrieveContentImportSource`).
+    pub fn retrieve_content_import_source(
+        &self,
+        source_id: i64,
+    ) -> Call<'a, types::ContentImportSource> {
+        let source_id = encode_path_segment(&source_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveContentImportSource",
+                format!("/ai/content_import_sources/{source_id}"),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// Update a content import source
+    ///
+    /// Changes a source's address, status or audiences. `sync_behavior` cannot be changed to or from `api`, and the address only of an `api` source.
+    ///
+    /// `PUT /ai/content_import_sources/{source_id}` (operation `updateContentImportSource`).
+    pub fn update_content_import_source(
+        &self,
+        source_id: i64,
+        body: &types::UpdateContentImportSourceRequest,
+    ) -> Call<'a, types::ContentImportSource> {
+        let source_id = encode_path_segment(&source_id);
+        self.client
+            .request(
+                Method::PUT,
+                "updateContentImportSource",
+                format!("/ai/content_import_sources/{source_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+    }
+    /// Delete a content import source
+    ///
+    /// Deletes a source and every external page imported from it.
+    ///
+    /// `DELETE /ai/content_import_sources/{source_id}` (operation `deleteContentImportSource`).
+    pub fn delete_content_import_source(&self, source_id: i64) -> Call<'a, ()> {
+        let source_id = encode_path_segment(&source_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteContentImportSource",
+                format!("/ai/content_import_sources/{source_id}"),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// List external pages
+    ///
+    /// Returns the external pages of the workspace's content library.
+    ///
+    /// `GET /ai/external_pages` (operation `listExternalPages`).
+    pub fn list_external_pages(&self) -> Call<'a, types::ExternalPagesList> {
+        self.client
+            .request(Method::GET, "listExternalPages", "/ai/external_pages".to_owned())
+            .idempotent(true)
+            .send()
+    }
+    /// Create or update an external page
+    ///
+    /// Adds a page to a source's content; a page with the same `source_id` and `external_id` is updated instead.
+    ///
+    /// `POST /ai/external_pages` (operation `createExternalPage`).
+    pub fn create_external_page(
+        &self,
+        body: &types::CreateExternalPageRequest,
+    ) -> Call<'a, types::ExternalPage> {
+        self.client
+            .request(Method::POST, "createExternalPage", "/ai/external_pages".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+    }
+    /// Retrieve an external page
+    ///
+    /// Returns one external page.
+    ///
+    /// `GET /ai/external_pages/{page_id}` (operation `retrieveExternalPage`).
+    pub fn retrieve_external_page(
+        &self,
+        page_id: &str,
+    ) -> Call<'a, types::ExternalPage> {
+        let page_id = encode_path_segment(&page_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveExternalPage",
+                format!("/ai/external_pages/{page_id}"),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// Update an external page
+    ///
+    /// Replaces the content of a page that was created through the API.
+    ///
+    /// `PUT /ai/external_pages/{page_id}` (operation `updateExternalPage`).
+    pub fn update_external_page(
+        &self,
+        page_id: &str,
+        body: &types::UpdateExternalPageRequest,
+    ) -> Call<'a, types::ExternalPage> {
+        let page_id = encode_path_segment(&page_id);
+        self.client
+            .request(
+                Method::PUT,
+                "updateExternalPage",
+                format!("/ai/external_pages/{page_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+    }
+    /// Delete an external page
+    ///
+    /// Removes a page from the content library, so Fin and Copilot stop using it; answers with the page as it was.
+    ///
+    /// `DELETE /ai/external_pages/{page_id}` (operation `deleteExternalPage`).
+    pub fn delete_external_page(&self, page_id: &str) -> Call<'a, types::ExternalPage> {
+        let page_id = encode_path_segment(&page_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteExternalPage",
+                format!("/ai/external_pages/{page_id}"),
+            )
+            .idempotent(true)
+            .send()
+    }
 }
 /// Articles: Help center articles, including their translations.
 ///
@@ -372,6 +728,21 @@ impl<'a> Articles<'a> {
             .request(Method::POST, "createArticle", "/articles".to_owned())
             .idempotent(false)
             .json(body)
+            .send()
+    }
+    /// Search articles
+    ///
+    /// Finds the articles whose text matches a phrase, optionally limited to one help center and one state. With `highlight` the answer also marks where the phrase occurs.
+    ///
+    /// `GET /articles/search` (operation `searchArticles`).
+    pub fn search(
+        &self,
+        params: &SearchArticlesParams,
+    ) -> Call<'a, types::ArticleSearchResponse> {
+        self.client
+            .request(Method::GET, "searchArticles", "/articles/search".to_owned())
+            .idempotent(true)
+            .query(params)
             .send()
     }
     /// Retrieve an article
@@ -416,6 +787,343 @@ impl<'a> Articles<'a> {
             .send()
     }
 }
+/// Query parameters of `searchArticles`.
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct SearchArticlesParams {
+    /// The words to look for in titles, summaries and bodies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phrase: Option<String>,
+    /// Which articles to search, by state; `all` takes drafts and published ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<types::SearchArticlesState>,
+    /// Limits the search to one help center.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_center_id: Option<i64>,
+    /// Also return the matching parts of each article, split into plain and highlighted text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub highlight: Option<bool>,
+}
+#[cfg(feature = "articles")]
+impl SearchArticlesParams {
+    /// Sets `phrase`.
+    pub fn phrase(mut self, value: impl Into<String>) -> Self {
+        self.phrase = Some(value.into());
+        self
+    }
+    /// Sets `state`.
+    pub fn state(mut self, value: impl Into<types::SearchArticlesState>) -> Self {
+        self.state = Some(value.into());
+        self
+    }
+    /// Sets `help_center_id`.
+    pub fn help_center_id(mut self, value: i64) -> Self {
+        self.help_center_id = Some(value);
+        self
+    }
+    /// Sets `highlight`.
+    pub fn highlight(mut self, value: bool) -> Self {
+        self.highlight = Some(value);
+        self
+    }
+}
+/// Away Status Reasons: The reasons teammates give when they set themselves away.
+///
+/// Needs the `away-status-reasons` feature (on by default).
+#[cfg(feature = "away-status-reasons")]
+#[derive(Debug, Clone, Copy)]
+pub struct AwayStatusReasons<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "away-status-reasons")]
+impl<'a> AwayStatusReasons<'a> {
+    /// List away status reasons
+    ///
+    /// Returns the reasons teammates can give when they set themselves away, deleted ones included (`deleted` tells them apart).
+    ///
+    /// `GET /away_status_reasons` (operation `listAwayStatusReasons`).
+    pub fn list(&self) -> Call<'a, types::AwayStatusReasonList> {
+        self.client
+            .request(
+                Method::GET,
+                "listAwayStatusReasons",
+                "/away_status_reasons".to_owned(),
+            )
+            .idempotent(true)
+            .send()
+    }
+}
+/// Brands: The brands of a workspace, each with its help center and sender address.
+///
+/// Needs the `brands` feature (on by default).
+#[cfg(feature = "brands")]
+#[derive(Debug, Clone, Copy)]
+pub struct Brands<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "brands")]
+impl<'a> Brands<'a> {
+    /// List brands
+    ///
+    /// Returns the workspace's brands, the default one included; the default brand's `id` is the workspace's identifier.
+    ///
+    /// `GET /brands` (operation `listBrands`).
+    pub fn list(&self) -> Call<'a, types::BrandList> {
+        self.client
+            .request(Method::GET, "listBrands", "/brands".to_owned())
+            .idempotent(true)
+            .send()
+    }
+    /// Retrieve a brand
+    ///
+    /// Returns one brand.
+    ///
+    /// `GET /brands/{id}` (operation `retrieveBrand`).
+    pub fn retrieve(&self, id: &str) -> Call<'a, types::Brand> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(Method::GET, "retrieveBrand", format!("/brands/{id}"))
+            .idempotent(true)
+            .send()
+    }
+}
+/// Calls: Phone calls with their recordings and transcripts, and Fin Voice calls held on other phone platforms.
+///
+/// Needs the `calls` feature (on by default).
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, Copy)]
+pub struct Calls<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "calls")]
+impl<'a> Calls<'a> {
+    /// List calls
+    ///
+    /// Returns the workspace's phone calls, a page at a time.
+    ///
+    /// `GET /calls` (operation `listCalls`).
+    pub fn list(&self, params: &ListCallsParams) -> Call<'a, types::CallList> {
+        self.client
+            .request(Method::GET, "listCalls", "/calls".to_owned())
+            .idempotent(true)
+            .query(params)
+            .send()
+    }
+    /// Every item of [`Self::list`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
+    pub fn list_stream(
+        &self,
+        params: &ListCallsParams,
+    ) -> crate::pagination::Paged<types::CallObject, types::CallList> {
+        let client = self.client.clone();
+        let params = params.to_owned();
+        crate::pagination::numbered(
+            params.page.unwrap_or(1),
+            move |page_number| {
+                let client = client.clone();
+                let mut params = params.clone();
+                params.page = Some(page_number);
+                async move {
+                    let mut page = client.calls().list(&params).await?;
+                    let next = page
+                        .pages
+                        .as_ref()
+                        .and_then(|v| v.total_pages.as_ref())
+                        .copied();
+                    Ok((
+                        crate::pagination::Page::new(
+                            page.data.take().unwrap_or_default(),
+                            page.total_count.as_ref().copied(),
+                            page,
+                        ),
+                        next,
+                    ))
+                }
+            },
+        )
+    }
+    /// List the calls of conversations, with transcripts
+    ///
+    /// Returns the calls of up to 20 conversations, each with its transcript when there is one. No identifiers, or more than 20, is a 400.
+    ///
+    /// `POST /calls/search` (operation `listCallsWithTranscripts`).
+    pub fn list_with_transcripts(
+        &self,
+        body: &types::ListCallsWithTranscriptsRequest,
+    ) -> Call<'a, types::CallWithTranscriptList> {
+        self.client
+            .request(
+                Method::POST,
+                "listCallsWithTranscripts",
+                "/calls/search".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+    }
+    /// Retrieve a call
+    ///
+    /// Returns one call.
+    ///
+    /// `GET /calls/{call_id}` (operation `retrieveCall`).
+    pub fn retrieve(&self, call_id: &str) -> Call<'a, types::CallObject> {
+        let call_id = encode_path_segment(&call_id);
+        self.client
+            .request(Method::GET, "retrieveCall", format!("/calls/{call_id}"))
+            .idempotent(true)
+            .send()
+    }
+    /// Retrieve a call's recording
+    ///
+    /// Answers with a redirect to a short-lived signed address of the recording. The client follows no redirect to another host, so the call ends in `Error::Redirect`; the whole address (its query is the signature) is the `Location` header of the answer, which `RequestOptions::capture_response` keeps.
+    ///
+    /// `GET /calls/{call_id}/recording` (operation `retrieveCallRecording`).
+    pub fn retrieve_recording(&self, call_id: &str) -> Call<'a, ()> {
+        let call_id = encode_path_segment(&call_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveCallRecording",
+                format!("/calls/{call_id}/recording"),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// Retrieve a call's transcript
+    ///
+    /// Returns the call's transcript as plain text, one timestamped line per utterance.
+    ///
+    /// Returns the answer's body as text (`text/plain`).
+    ///
+    /// `GET /calls/{call_id}/transcript` (operation `retrieveCallTranscript`).
+    pub fn retrieve_transcript(&self, call_id: &str) -> Call<'a, String> {
+        let call_id = encode_path_segment(&call_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveCallTranscript",
+                format!("/calls/{call_id}/transcript"),
+            )
+            .idempotent(true)
+            .accept("text/plain")
+            .send_text()
+    }
+    /// Retrieve a Fin Voice call
+    ///
+    /// Returns a registered call by the `id` Intercom gave its record.
+    ///
+    /// `GET /fin_voice/collect/{id}` (operation `retrieveFinVoiceCall`).
+    pub fn retrieve_fin_voice_call(&self, id: i64) -> Call<'a, types::AiCallResponse> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveFinVoiceCall",
+                format!("/fin_voice/collect/{id}"),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// List the Fin Voice calls of a conversation
+    ///
+    /// Returns every registered call linked to the conversation (a bare array).
+    ///
+    /// `GET /fin_voice/conversation/{conversation_id}` (operation `listFinVoiceCallsByConversation`).
+    pub fn list_fin_voice_calls_by_conversation(
+        &self,
+        conversation_id: &str,
+    ) -> Call<'a, Vec<types::AiCallResponse>> {
+        let conversation_id = encode_path_segment(&conversation_id);
+        self.client
+            .request(
+                Method::GET,
+                "listFinVoiceCallsByConversation",
+                format!("/fin_voice/conversation/{conversation_id}"),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// Retrieve a Fin Voice call by its platform identifier
+    ///
+    /// Returns a registered call by the identifier its phone platform gave it.
+    ///
+    /// `GET /fin_voice/external_id/{external_id}` (operation `retrieveFinVoiceCallByExternalId`).
+    pub fn retrieve_fin_voice_call_by_external_id(
+        &self,
+        external_id: &str,
+    ) -> Call<'a, types::AiCallResponse> {
+        let external_id = encode_path_segment(&external_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveFinVoiceCallByExternalId",
+                format!("/fin_voice/external_id/{external_id}"),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// Retrieve the latest Fin Voice call from a number
+    ///
+    /// Returns the most recently created registered call from the given number.
+    ///
+    /// `GET /fin_voice/phone_number/{phone_number}` (operation `retrieveFinVoiceCallByPhoneNumber`).
+    pub fn retrieve_fin_voice_call_by_phone_number(
+        &self,
+        phone_number: &str,
+    ) -> Call<'a, types::AiCallResponse> {
+        let phone_number = encode_path_segment(&phone_number);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveFinVoiceCallByPhoneNumber",
+                format!("/fin_voice/phone_number/{phone_number}"),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// Register a Fin Voice call
+    ///
+    /// Tells Intercom about a call held on another phone platform (Amazon Connect unless `source` says Five9 or Zoom Phone), so that it is linked to an Intercom call and conversation.
+    ///
+    /// `POST /fin_voice/register` (operation `registerFinVoiceCall`).
+    pub fn register_fin_voice_call(
+        &self,
+        body: &types::RegisterFinVoiceCallRequest,
+    ) -> Call<'a, types::AiCallResponse> {
+        self.client
+            .request(
+                Method::POST,
+                "registerFinVoiceCall",
+                "/fin_voice/register".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+    }
+}
+/// Query parameters of `listCalls`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ListCallsParams {
+    /// The page to return, from 1 (the first by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// How many calls a page holds (25 at most, and by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<i64>,
+}
+#[cfg(feature = "calls")]
+impl ListCallsParams {
+    /// Sets `page`.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+}
 /// Companies: Organisations that your contacts belong to.
 ///
 /// Needs the `companies` feature (on by default).
@@ -446,7 +1154,7 @@ impl<'a> Companies<'a> {
     /// Creates a company, or updates the one that already has the given `company_id`. The `company_id` can only be set when the company is created. A company only shows up in Intercom once at least one contact is attached to it.
     ///
     /// `POST /companies` (operation `createOrUpdateCompany`).
-    pub fn create_or_update_company(
+    pub fn create_or_update(
         &self,
         body: &types::CreateOrUpdateCompanyRequest,
     ) -> Call<'a, types::Company> {
@@ -468,25 +1176,34 @@ impl<'a> Companies<'a> {
             .query(params)
             .send()
     }
-    /// Every item of [`Self::list`], one page after another: the next page is fetched when the stream is read past the current one.
+    /// Every item of [`Self::list`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
     pub fn list_stream(
         &self,
         params: &ListCompaniesParams,
-    ) -> impl futures::Stream<Item = Result<types::Company, Error>> + 'a {
-        let group = *self;
+    ) -> crate::pagination::Paged<types::Company, types::CompanyList> {
+        let client = self.client.clone();
         let params = params.to_owned();
         crate::pagination::numbered(
             params.page.unwrap_or(1),
             move |page_number| {
+                let client = client.clone();
                 let mut params = params.clone();
                 params.page = Some(page_number);
                 async move {
-                    let page = group.list(&params).await?;
-                    let next = Some(&page)
-                        .and_then(|v| v.pages.as_ref())
+                    let mut page = client.companies().list(&params).await?;
+                    let next = page
+                        .pages
+                        .as_ref()
                         .and_then(|v| v.total_pages.as_ref())
                         .copied();
-                    Ok((page.data.unwrap_or_default(), next))
+                    Ok((
+                        crate::pagination::Page::new(
+                            page.data.take().unwrap_or_default(),
+                            page.total_count.as_ref().copied(),
+                            page,
+                        ),
+                        next,
+                    ))
                 }
             },
         )
@@ -505,6 +1222,33 @@ impl<'a> Companies<'a> {
             .idempotent(true)
             .query(params)
             .send()
+    }
+    /// Every item of [`Self::scroll`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
+    pub fn scroll_stream(
+        &self,
+        params: &ScrollCompaniesParams,
+    ) -> crate::pagination::Paged<types::Company, types::CompanyScroll> {
+        let client = self.client.clone();
+        let params = params.to_owned();
+        crate::pagination::scroll(move |cursor| {
+            let client = client.clone();
+            let mut params = params.clone();
+            if let Some(cursor) = cursor {
+                params.scroll_param = Some(cursor);
+            }
+            async move {
+                let mut page = client.companies().scroll(&params).await?;
+                let next = page.scroll_param.as_ref().cloned();
+                Ok((
+                    crate::pagination::Page::new(
+                        page.data.take().unwrap_or_default(),
+                        page.total_count.as_ref().copied(),
+                        page,
+                    ),
+                    next,
+                ))
+            }
+        })
     }
     /// Retrieve a company
     ///
@@ -547,10 +1291,7 @@ impl<'a> Companies<'a> {
     /// Returns the contacts attached to a company.
     ///
     /// `GET /companies/{id}/contacts` (operation `listCompanyContacts`).
-    pub fn list_company_contacts(
-        &self,
-        id: &str,
-    ) -> Call<'a, types::CompanyAttachedContacts> {
+    pub fn list_contacts(&self, id: &str) -> Call<'a, types::CompanyAttachedContacts> {
         let id = encode_path_segment(&id);
         self.client
             .request(
@@ -566,10 +1307,7 @@ impl<'a> Companies<'a> {
     /// Returns the segments a company belongs to.
     ///
     /// `GET /companies/{id}/segments` (operation `listCompanySegments`).
-    pub fn list_company_segments(
-        &self,
-        id: &str,
-    ) -> Call<'a, types::CompanyAttachedSegments> {
+    pub fn list_segments(&self, id: &str) -> Call<'a, types::CompanyAttachedSegments> {
         let id = encode_path_segment(&id);
         self.client
             .request(
@@ -585,7 +1323,7 @@ impl<'a> Companies<'a> {
     /// Removes a contact from a company it belongs to.
     ///
     /// `DELETE /contacts/{contact_id}/companies/{id}` (operation `detachContactFromCompany`).
-    pub fn detach_contact_from_company(
+    pub fn detach_contact(
         &self,
         contact_id: &str,
         id: &str,
@@ -606,7 +1344,7 @@ impl<'a> Companies<'a> {
     /// Makes a contact a member of a company.
     ///
     /// `POST /contacts/{id}/companies` (operation `attachContactToCompany`).
-    pub fn attach_contact_to_company(
+    pub fn attach_contact(
         &self,
         id: &str,
         body: &types::AttachContactToCompanyRequest,
@@ -646,6 +1384,39 @@ pub struct FindCompaniesParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
 }
+#[cfg(feature = "companies")]
+impl FindCompaniesParams {
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `company_id`.
+    pub fn company_id(mut self, value: impl Into<String>) -> Self {
+        self.company_id = Some(value.into());
+        self
+    }
+    /// Sets `tag_id`.
+    pub fn tag_id(mut self, value: impl Into<String>) -> Self {
+        self.tag_id = Some(value.into());
+        self
+    }
+    /// Sets `segment_id`.
+    pub fn segment_id(mut self, value: impl Into<String>) -> Self {
+        self.segment_id = Some(value.into());
+        self
+    }
+    /// Sets `page`.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+}
 /// Query parameters of `listCompanies`.
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -660,6 +1431,24 @@ pub struct ListCompaniesParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<String>,
 }
+#[cfg(feature = "companies")]
+impl ListCompaniesParams {
+    /// Sets `page`.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// Sets `order`.
+    pub fn order(mut self, value: impl Into<String>) -> Self {
+        self.order = Some(value.into());
+        self
+    }
+}
 /// Query parameters of `scrollCompanies`.
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -667,6 +1456,14 @@ pub struct ScrollCompaniesParams {
     /// The `scroll_param` of the previous response; left out for the first batch.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scroll_param: Option<String>,
+}
+#[cfg(feature = "companies")]
+impl ScrollCompaniesParams {
+    /// Sets `scroll_param`.
+    pub fn scroll_param(mut self, value: impl Into<String>) -> Self {
+        self.scroll_param = Some(value.into());
+        self
+    }
 }
 /// Contacts: The people you talk to, either users or leads.
 ///
@@ -690,26 +1487,35 @@ impl<'a> Contacts<'a> {
             .query(params)
             .send()
     }
-    /// Every item of [`Self::list`], one page after another: the next page is fetched when the stream is read past the current one.
+    /// Every item of [`Self::list`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
     pub fn list_stream(
         &self,
         params: &ListContactsParams,
-    ) -> impl futures::Stream<Item = Result<types::Contact, Error>> + 'a {
-        let group = *self;
+    ) -> crate::pagination::Paged<types::Contact, types::ContactList> {
+        let client = self.client.clone();
         let params = params.to_owned();
         crate::pagination::cursor(move |cursor| {
+            let client = client.clone();
             let mut params = params.clone();
             if let Some(cursor) = cursor {
                 params.starting_after = Some(cursor);
             }
             async move {
-                let page = group.list(&params).await?;
-                let next = Some(&page)
-                    .and_then(|v| v.pages.as_ref())
+                let mut page = client.contacts().list(&params).await?;
+                let next = page
+                    .pages
+                    .as_ref()
                     .and_then(|v| v.next.as_ref())
                     .and_then(|v| v.starting_after.as_ref())
                     .cloned();
-                Ok((page.data.unwrap_or_default(), next))
+                Ok((
+                    crate::pagination::Page::new(
+                        page.data.take().unwrap_or_default(),
+                        page.total_count.as_ref().copied(),
+                        page,
+                    ),
+                    next,
+                ))
             }
         })
     }
@@ -720,8 +1526,9 @@ impl<'a> Contacts<'a> {
     /// `POST /contacts` (operation `createContact`).
     pub fn create(
         &self,
-        body: &types::CreateContactRequest,
+        body: impl Into<types::CreateContactRequest>,
     ) -> Call<'a, types::Contact> {
+        let body: &types::CreateContactRequest = &body.into();
         self.client
             .request(Method::POST, "createContact", "/contacts".to_owned())
             .idempotent(false)
@@ -733,7 +1540,7 @@ impl<'a> Contacts<'a> {
     /// Returns the user with the given `external_id` (users only, not leads).
     ///
     /// `GET /contacts/find_by_external_id/{external_id}` (operation `retrieveContactByExternalId`).
-    pub fn retrieve_contact_by_external_id(
+    pub fn retrieve_by_external_id(
         &self,
         external_id: &str,
     ) -> Call<'a, types::ContactWithPushMessaging> {
@@ -771,28 +1578,37 @@ impl<'a> Contacts<'a> {
             .json(body)
             .send()
     }
-    /// Every item of [`Self::search`], one page after another: the next page is fetched when the stream is read past the current one.
+    /// Every item of [`Self::search`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
     pub fn search_stream(
         &self,
         body: &types::SearchRequest,
-    ) -> impl futures::Stream<Item = Result<types::Contact, Error>> + 'a {
-        let group = *self;
+    ) -> crate::pagination::Paged<types::Contact, types::ContactList> {
+        let client = self.client.clone();
         let body = body.to_owned();
         crate::pagination::cursor(move |cursor| {
+            let client = client.clone();
             let mut body = body.clone();
             if let Some(cursor) = cursor {
-                body.pagination.get_or_insert_with(Default::default).starting_after = Some(
+                body.pagination.get_or_insert_with(Default::default).starting_after = crate::Nullable::Value(
                     cursor,
                 );
             }
             async move {
-                let page = group.search(&body).await?;
-                let next = Some(&page)
-                    .and_then(|v| v.pages.as_ref())
+                let mut page = client.contacts().search(&body).await?;
+                let next = page
+                    .pages
+                    .as_ref()
                     .and_then(|v| v.next.as_ref())
                     .and_then(|v| v.starting_after.as_ref())
                     .cloned();
-                Ok((page.data.unwrap_or_default(), next))
+                Ok((
+                    crate::pagination::Page::new(
+                        page.data.take().unwrap_or_default(),
+                        page.total_count.as_ref().copied(),
+                        page,
+                    ),
+                    next,
+                ))
             }
         })
     }
@@ -817,10 +1633,7 @@ impl<'a> Contacts<'a> {
     /// Returns the segments a contact belongs to.
     ///
     /// `GET /contacts/{contact_id}/segments` (operation `listContactSegments`).
-    pub fn list_contact_segments(
-        &self,
-        contact_id: &str,
-    ) -> Call<'a, types::ContactSegments> {
+    pub fn list_segments(&self, contact_id: &str) -> Call<'a, types::ContactSegments> {
         let contact_id = encode_path_segment(&contact_id);
         self.client
             .request(
@@ -836,7 +1649,7 @@ impl<'a> Contacts<'a> {
     /// Returns the subscription types a contact has opted in to, together with the opt-out subscription types the contact has opted out of.
     ///
     /// `GET /contacts/{contact_id}/subscriptions` (operation `listContactSubscriptions`).
-    pub fn list_contact_subscriptions(
+    pub fn list_subscriptions(
         &self,
         contact_id: &str,
     ) -> Call<'a, types::SubscriptionTypeList> {
@@ -855,7 +1668,7 @@ impl<'a> Contacts<'a> {
     /// Returns the tags attached to a contact.
     ///
     /// `GET /contacts/{contact_id}/tags` (operation `listContactTags`).
-    pub fn list_contact_tags(&self, contact_id: &str) -> Call<'a, types::TagList> {
+    pub fn list_tags(&self, contact_id: &str) -> Call<'a, types::TagList> {
         let contact_id = encode_path_segment(&contact_id);
         self.client
             .request(
@@ -924,10 +1737,7 @@ impl<'a> Contacts<'a> {
     /// Returns the companies a contact is attached to.
     ///
     /// `GET /contacts/{id}/companies` (operation `listContactCompanies`).
-    pub fn list_contact_companies(
-        &self,
-        id: &str,
-    ) -> Call<'a, types::ContactAttachedCompanies> {
+    pub fn list_companies(&self, id: &str) -> Call<'a, types::ContactAttachedCompanies> {
         let id = encode_path_segment(&id);
         self.client
             .request(
@@ -966,6 +1776,19 @@ pub struct ListContactsParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<String>,
 }
+#[cfg(feature = "contacts")]
+impl ListContactsParams {
+    /// Sets `per_page`.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// Sets `starting_after`.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+}
 /// Conversations: Conversations between contacts and teammates, and the actions taken on them.
 ///
 /// Needs the `conversations` feature (on by default).
@@ -991,26 +1814,35 @@ impl<'a> Conversations<'a> {
             .query(params)
             .send()
     }
-    /// Every item of [`Self::list`], one page after another: the next page is fetched when the stream is read past the current one.
+    /// Every item of [`Self::list`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
     pub fn list_stream(
         &self,
         params: &ListConversationsParams,
-    ) -> impl futures::Stream<Item = Result<types::Conversation, Error>> + 'a {
-        let group = *self;
+    ) -> crate::pagination::Paged<types::Conversation, types::ConversationList> {
+        let client = self.client.clone();
         let params = params.to_owned();
         crate::pagination::cursor(move |cursor| {
+            let client = client.clone();
             let mut params = params.clone();
             if let Some(cursor) = cursor {
                 params.starting_after = Some(cursor);
             }
             async move {
-                let page = group.list(&params).await?;
-                let next = Some(&page)
-                    .and_then(|v| v.pages.as_ref())
+                let mut page = client.conversations().list(&params).await?;
+                let next = page
+                    .pages
+                    .as_ref()
                     .and_then(|v| v.next.as_ref())
                     .and_then(|v| v.starting_after.as_ref())
                     .cloned();
-                Ok((page.conversations.unwrap_or_default(), next))
+                Ok((
+                    crate::pagination::Page::new(
+                        page.conversations.take().unwrap_or_default(),
+                        page.total_count.as_ref().copied(),
+                        page,
+                    ),
+                    next,
+                ))
             }
         })
     }
@@ -1036,8 +1868,9 @@ impl<'a> Conversations<'a> {
     /// `POST /conversations/redact` (operation `redactConversation`).
     pub fn redact(
         &self,
-        body: &types::RedactConversationRequest,
+        body: impl Into<types::RedactConversationRequest>,
     ) -> Call<'a, types::Conversation> {
+        let body: &types::RedactConversationRequest = &body.into();
         self.client
             .request(
                 Method::POST,
@@ -1067,28 +1900,37 @@ impl<'a> Conversations<'a> {
             .json(body)
             .send()
     }
-    /// Every item of [`Self::search`], one page after another: the next page is fetched when the stream is read past the current one.
+    /// Every item of [`Self::search`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
     pub fn search_stream(
         &self,
         body: &types::SearchRequest,
-    ) -> impl futures::Stream<Item = Result<types::Conversation, Error>> + 'a {
-        let group = *self;
+    ) -> crate::pagination::Paged<types::Conversation, types::ConversationList> {
+        let client = self.client.clone();
         let body = body.to_owned();
         crate::pagination::cursor(move |cursor| {
+            let client = client.clone();
             let mut body = body.clone();
             if let Some(cursor) = cursor {
-                body.pagination.get_or_insert_with(Default::default).starting_after = Some(
+                body.pagination.get_or_insert_with(Default::default).starting_after = crate::Nullable::Value(
                     cursor,
                 );
             }
             async move {
-                let page = group.search(&body).await?;
-                let next = Some(&page)
-                    .and_then(|v| v.pages.as_ref())
+                let mut page = client.conversations().search(&body).await?;
+                let next = page
+                    .pages
+                    .as_ref()
                     .and_then(|v| v.next.as_ref())
                     .and_then(|v| v.starting_after.as_ref())
                     .cloned();
-                Ok((page.conversations.unwrap_or_default(), next))
+                Ok((
+                    crate::pagination::Page::new(
+                        page.conversations.take().unwrap_or_default(),
+                        page.total_count.as_ref().copied(),
+                        page,
+                    ),
+                    next,
+                ))
             }
         })
     }
@@ -1097,7 +1939,7 @@ impl<'a> Conversations<'a> {
     /// Removes a contact from a group conversation, on behalf of an admin. The last remaining contact cannot be removed.
     ///
     /// `DELETE /conversations/{conversation_id}/customers/{contact_id}` (operation `detachContactFromConversation`).
-    pub fn detach_contact_from_conversation(
+    pub fn detach_contact(
         &self,
         conversation_id: &str,
         contact_id: &str,
@@ -1151,12 +1993,49 @@ impl<'a> Conversations<'a> {
             .json(body)
             .send()
     }
+    /// Delete a conversation
+    ///
+    /// Deletes a conversation for good: it leaves the inbox with its replies, attributes and uploads. Reports keep counting it, with some details gone. Cannot be undone.
+    ///
+    /// `DELETE /conversations/{id}` (operation `deleteConversation`).
+    pub fn delete(&self, id: i64) -> Call<'a, types::ConversationDeleted> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteConversation",
+                format!("/conversations/{id}"),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// Convert a conversation to a ticket
+    ///
+    /// Turns a conversation into a ticket of the given customer ticket type, optionally setting the ticket's attributes, and returns the new ticket.
+    ///
+    /// `POST /conversations/{id}/convert` (operation `convertConversationToTicket`).
+    pub fn convert_to_ticket(
+        &self,
+        id: &str,
+        body: &types::ConvertConversationToTicketRequest,
+    ) -> Call<'a, types::Ticket> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(
+                Method::POST,
+                "convertConversationToTicket",
+                format!("/conversations/{id}/convert"),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+    }
     /// Attach a contact to a conversation
     ///
     /// Adds a contact as a participant of a conversation, on behalf of an admin or another contact. Giving an email that matches no contact creates a new lead.
     ///
     /// `POST /conversations/{id}/customers` (operation `attachContactToConversation`).
-    pub fn attach_contact_to_conversation(
+    pub fn attach_contact(
         &self,
         id: &str,
         body: &types::AttachContactToConversationRequest,
@@ -1172,6 +2051,22 @@ impl<'a> Conversations<'a> {
             .json(body)
             .send()
     }
+    /// List the handling events of a conversation
+    ///
+    /// Returns when teammates paused or resumed handling a conversation, oldest first. Needs the `read_conversations` scope.
+    ///
+    /// `GET /conversations/{id}/handling_events` (operation `listHandlingEvents`).
+    pub fn list_handling_events(&self, id: &str) -> Call<'a, types::HandlingEventList> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(
+                Method::GET,
+                "listHandlingEvents",
+                format!("/conversations/{id}/handling_events"),
+            )
+            .idempotent(true)
+            .send()
+    }
     /// Close, snooze, open or assign a conversation
     ///
     /// Takes an action on a conversation on behalf of an admin: close it, snooze it until a given time, open it again, or assign it to an admin or team.
@@ -1180,8 +2075,9 @@ impl<'a> Conversations<'a> {
     pub fn manage(
         &self,
         id: &str,
-        body: &types::ManageConversationRequest,
+        body: impl Into<types::ManageConversationRequest>,
     ) -> Call<'a, types::Conversation> {
+        let body: &types::ManageConversationRequest = &body.into();
         let id = encode_path_segment(&id);
         self.client
             .request(
@@ -1198,11 +2094,12 @@ impl<'a> Conversations<'a> {
     /// Adds a reply to a conversation, either from an admin (a comment or an internal note) or on behalf of a contact.
     ///
     /// `POST /conversations/{id}/reply` (operation `replyToConversation`).
-    pub fn reply_to_conversation(
+    pub fn reply(
         &self,
         id: &str,
-        body: &types::ReplyConversationRequest,
+        body: impl Into<types::ReplyConversationRequest>,
     ) -> Call<'a, types::Conversation> {
+        let body: &types::ReplyConversationRequest = &body.into();
         let id = encode_path_segment(&id);
         self.client
             .request(
@@ -1242,6 +2139,19 @@ pub struct ListConversationsParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_after: Option<String>,
 }
+#[cfg(feature = "conversations")]
+impl ListConversationsParams {
+    /// Sets `per_page`.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
+    }
+    /// Sets `starting_after`.
+    pub fn starting_after(mut self, value: impl Into<String>) -> Self {
+        self.starting_after = Some(value.into());
+        self
+    }
+}
 /// Query parameters of `retrieveConversation`.
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -1250,6 +2160,14 @@ pub struct RetrieveConversationParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_as: Option<String>,
 }
+#[cfg(feature = "conversations")]
+impl RetrieveConversationParams {
+    /// Sets `display_as`.
+    pub fn display_as(mut self, value: impl Into<String>) -> Self {
+        self.display_as = Some(value.into());
+        self
+    }
+}
 /// Query parameters of `updateConversation`.
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
@@ -1257,6 +2175,14 @@ pub struct UpdateConversationParams {
     /// Set to `plaintext` to get the message bodies as plain text instead of HTML.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_as: Option<String>,
+}
+#[cfg(feature = "conversations")]
+impl UpdateConversationParams {
+    /// Sets `display_as`.
+    pub fn display_as(mut self, value: impl Into<String>) -> Self {
+        self.display_as = Some(value.into());
+        self
+    }
 }
 /// Custom Channel Events: Notifications that a custom channel integration sends to Intercom, so that Fin and workflows can take part in conversations held on your own platform.
 ///
@@ -1345,6 +2271,168 @@ impl<'a> CustomChannelEvents<'a> {
             .send()
     }
 }
+/// Custom Object Instances: Records of the custom object types a workspace defines, such as orders or bookings.
+///
+/// Needs the `custom-object-instances` feature (on by default).
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, Copy)]
+pub struct CustomObjectInstances<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "custom-object-instances")]
+impl<'a> CustomObjectInstances<'a> {
+    /// Retrieve a custom object instance by external id
+    ///
+    /// Returns the instance of the custom object type that has the given `external_id`.
+    ///
+    /// `GET /custom_object_instances/{custom_object_type_identifier}` (operation `retrieveCustomObjectInstanceByExternalId`).
+    pub fn retrieve_by_external_id(
+        &self,
+        custom_object_type_identifier: &str,
+        params: &RetrieveCustomObjectInstanceByExternalIdParams,
+    ) -> Call<'a, types::CustomObjectInstance> {
+        let custom_object_type_identifier = encode_path_segment(
+            &custom_object_type_identifier,
+        );
+        self.client
+            .request(
+                Method::GET,
+                "retrieveCustomObjectInstanceByExternalId",
+                format!("/custom_object_instances/{custom_object_type_identifier}"),
+            )
+            .idempotent(true)
+            .query(params)
+            .send()
+    }
+    /// Create or update a custom object instance
+    ///
+    /// Creates an instance of the custom object type, or updates the one that has the same `external_id`, and returns it.
+    ///
+    /// `POST /custom_object_instances/{custom_object_type_identifier}` (operation `createOrUpdateCustomObjectInstance`).
+    pub fn create_or_update(
+        &self,
+        custom_object_type_identifier: &str,
+        body: &types::CreateOrUpdateCustomObjectInstanceRequest,
+    ) -> Call<'a, types::CustomObjectInstance> {
+        let custom_object_type_identifier = encode_path_segment(
+            &custom_object_type_identifier,
+        );
+        self.client
+            .request(
+                Method::POST,
+                "createOrUpdateCustomObjectInstance",
+                format!("/custom_object_instances/{custom_object_type_identifier}"),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+    }
+    /// Delete a custom object instance by external id
+    ///
+    /// Deletes the instance of the custom object type that has the given `external_id`.
+    ///
+    /// `DELETE /custom_object_instances/{custom_object_type_identifier}` (operation `deleteCustomObjectInstanceByExternalId`).
+    pub fn delete_by_external_id(
+        &self,
+        custom_object_type_identifier: &str,
+        params: &DeleteCustomObjectInstanceByExternalIdParams,
+    ) -> Call<'a, types::CustomObjectInstanceDeleted> {
+        let custom_object_type_identifier = encode_path_segment(
+            &custom_object_type_identifier,
+        );
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteCustomObjectInstanceByExternalId",
+                format!("/custom_object_instances/{custom_object_type_identifier}"),
+            )
+            .idempotent(true)
+            .query(params)
+            .send()
+    }
+    /// Retrieve a custom object instance
+    ///
+    /// Returns one instance of the custom object type, by Intercom's identifier.
+    ///
+    /// `GET /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}` (operation `retrieveCustomObjectInstance`).
+    pub fn retrieve(
+        &self,
+        custom_object_type_identifier: &str,
+        custom_object_instance_id: &str,
+    ) -> Call<'a, types::CustomObjectInstance> {
+        let custom_object_type_identifier = encode_path_segment(
+            &custom_object_type_identifier,
+        );
+        let custom_object_instance_id = encode_path_segment(&custom_object_instance_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveCustomObjectInstance",
+                format!(
+                    "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}"
+                ),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// Delete a custom object instance
+    ///
+    /// Deletes one instance of the custom object type, by Intercom's identifier.
+    ///
+    /// `DELETE /custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}` (operation `deleteCustomObjectInstance`).
+    pub fn delete(
+        &self,
+        custom_object_type_identifier: &str,
+        custom_object_instance_id: &str,
+    ) -> Call<'a, types::CustomObjectInstanceDeleted> {
+        let custom_object_type_identifier = encode_path_segment(
+            &custom_object_type_identifier,
+        );
+        let custom_object_instance_id = encode_path_segment(&custom_object_instance_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteCustomObjectInstance",
+                format!(
+                    "/custom_object_instances/{custom_object_type_identifier}/{custom_object_instance_id}"
+                ),
+            )
+            .idempotent(true)
+            .send()
+    }
+}
+/// Query parameters of `retrieveCustomObjectInstanceByExternalId`.
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RetrieveCustomObjectInstanceByExternalIdParams {
+    /// Your identifier for the instance.
+    pub external_id: String,
+}
+#[cfg(feature = "custom-object-instances")]
+impl RetrieveCustomObjectInstanceByExternalIdParams {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(external_id: impl Into<String>) -> Self {
+        Self {
+            external_id: external_id.into(),
+        }
+    }
+}
+/// Query parameters of `deleteCustomObjectInstanceByExternalId`.
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeleteCustomObjectInstanceByExternalIdParams {
+    /// Your identifier for the instance.
+    pub external_id: String,
+}
+#[cfg(feature = "custom-object-instances")]
+impl DeleteCustomObjectInstanceByExternalIdParams {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(external_id: impl Into<String>) -> Self {
+        Self {
+            external_id: external_id.into(),
+        }
+    }
+}
 /// Data Attributes: The attributes that describe contacts, companies and conversations.
 ///
 /// Needs the `data-attributes` feature (on by default).
@@ -1418,6 +2506,19 @@ pub struct ListDataAttributesParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_archived: Option<bool>,
 }
+#[cfg(feature = "data-attributes")]
+impl ListDataAttributesParams {
+    /// Sets `model`.
+    pub fn model(mut self, value: impl Into<types::ListDataAttributesModel>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+    /// Sets `include_archived`.
+    pub fn include_archived(mut self, value: bool) -> Self {
+        self.include_archived = Some(value);
+        self
+    }
+}
 /// Data Events: Events that record what your contacts did in your product.
 ///
 /// Needs the `data-events` feature (on by default).
@@ -1455,6 +2556,25 @@ impl<'a> DataEvents<'a> {
             .json(body)
             .send()
     }
+    /// Submit event summaries
+    ///
+    /// Records, for one user, how many times an event happened and when it first and last happened, instead of sending each event. The answer has no body.
+    ///
+    /// `POST /events/summaries` (operation `createDataEventSummaries`).
+    pub fn create_summaries(
+        &self,
+        body: &types::CreateDataEventSummariesRequest,
+    ) -> Call<'a, ()> {
+        self.client
+            .request(
+                Method::POST,
+                "createDataEventSummaries",
+                "/events/summaries".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+    }
 }
 /// Query parameters of `listDataEvents`.
 #[cfg(feature = "data-events")]
@@ -1468,6 +2588,500 @@ pub struct ListDataEventsParams {
     /// Return a count per event name instead of the individual events.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<bool>,
+}
+#[cfg(feature = "data-events")]
+impl ListDataEventsParams {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(
+        filter: impl Into<types::DataEventFilter>,
+        type_: impl Into<String>,
+    ) -> Self {
+        Self {
+            filter: filter.into(),
+            type_: type_.into(),
+            summary: None,
+        }
+    }
+    /// Sets `summary`.
+    pub fn summary(mut self, value: bool) -> Self {
+        self.summary = Some(value);
+        self
+    }
+}
+/// Data Export: Exports of message delivery and engagement data, run as background jobs.
+///
+/// Needs the `data-export` feature (on by default).
+#[cfg(feature = "data-export")]
+#[derive(Debug, Clone, Copy)]
+pub struct DataExport<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "data-export")]
+impl<'a> DataExport<'a> {
+    /// Download a content data export
+    ///
+    /// Returns the data of a completed export job as a gzip-compressed CSV file (the client asks for `application/octet-stream`, which Intercom requires).
+    ///
+    /// Returns the answer's body as bytes (`application/octet-stream`).
+    ///
+    /// `GET /download/content/data/{job_identifier}` (operation `downloadDataExport`).
+    pub fn download(&self, job_identifier: &str) -> Call<'a, bytes::Bytes> {
+        let job_identifier = encode_path_segment(&job_identifier);
+        self.client
+            .request(
+                Method::GET,
+                "downloadDataExport",
+                format!("/download/content/data/{job_identifier}"),
+            )
+            .idempotent(true)
+            .accept("application/octet-stream")
+            .send_bytes()
+    }
+    /// Cancel a content data export
+    ///
+    /// Stops an export job that has not finished yet.
+    ///
+    /// `POST /export/cancel/{job_identifier}` (operation `cancelDataExport`).
+    pub fn cancel(&self, job_identifier: &str) -> Call<'a, types::DataExport> {
+        let job_identifier = encode_path_segment(&job_identifier);
+        self.client
+            .request(
+                Method::POST,
+                "cancelDataExport",
+                format!("/export/cancel/{job_identifier}"),
+            )
+            .idempotent(false)
+            .send()
+    }
+    /// Start a content data export
+    ///
+    /// Queues a job that exports who received your outbound messages (emails, posts, tours, surveys, series ...) between two times and how they engaged with them; not the messages' content. Poll the job with `retrieveDataExport`, then download it.
+    ///
+    /// `POST /export/content/data` (operation `createDataExport`).
+    pub fn create(
+        &self,
+        body: &types::CreateDataExportRequest,
+    ) -> Call<'a, types::DataExport> {
+        self.client
+            .request(Method::POST, "createDataExport", "/export/content/data".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+    }
+    /// Retrieve a content data export
+    ///
+    /// Returns the state of an export job. A completed job has a download address, valid for two days after the job finished.
+    ///
+    /// `GET /export/content/data/{job_identifier}` (operation `retrieveDataExport`).
+    pub fn retrieve(&self, job_identifier: &str) -> Call<'a, types::DataExport> {
+        let job_identifier = encode_path_segment(&job_identifier);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveDataExport",
+                format!("/export/content/data/{job_identifier}"),
+            )
+            .idempotent(true)
+            .send()
+    }
+}
+/// Emails: The addresses a workspace sends email from.
+///
+/// Needs the `emails` feature (on by default).
+#[cfg(feature = "emails")]
+#[derive(Debug, Clone, Copy)]
+pub struct Emails<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "emails")]
+impl<'a> Emails<'a> {
+    /// List sender email addresses
+    ///
+    /// Returns the addresses the workspace sends email from, with their verification and forwarding state.
+    ///
+    /// `GET /emails` (operation `listEmails`).
+    pub fn list(&self) -> Call<'a, types::EmailList> {
+        self.client
+            .request(Method::GET, "listEmails", "/emails".to_owned())
+            .idempotent(true)
+            .send()
+    }
+    /// Retrieve a sender email address
+    ///
+    /// Returns one sender address.
+    ///
+    /// `GET /emails/{id}` (operation `retrieveEmail`).
+    pub fn retrieve(&self, id: &str) -> Call<'a, types::EmailSetting> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(Method::GET, "retrieveEmail", format!("/emails/{id}"))
+            .idempotent(true)
+            .send()
+    }
+}
+/// Fin Agent: Fin answering conversations held on your own platform: hand a conversation over, pass on the user's replies, record their rating.
+///
+/// Needs the `fin-agent` feature (on by default).
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, Copy)]
+pub struct FinAgent<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "fin-agent")]
+impl<'a> FinAgent<'a> {
+    /// Submit the user's rating of Fin
+    ///
+    /// Records the rating (and optional remark) the user picked after Fin asked for one (the `csat_requested` event). Sending the same rating again is harmless, so retries are safe; a different rating replaces the first while the rating window is open; once a remark is recorded the rating no longer changes. Access is granted by Intercom on request.
+    ///
+    /// `POST /fin/csat` (operation `submitFinCsat`).
+    pub fn submit_fin_csat(
+        &self,
+        body: &types::SubmitFinCsatRequest,
+    ) -> Call<'a, types::FinCsatResponse> {
+        self.client
+            .request(Method::POST, "submitFinCsat", "/fin/csat".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+    }
+    /// Send the user's reply to Fin
+    ///
+    /// Passes on what the user answered once Fin's status is `awaiting_user_reply`. Access is granted by Intercom on request.
+    ///
+    /// `POST /fin/reply` (operation `replyToFin`).
+    pub fn reply_to_fin(
+        &self,
+        body: &types::ReplyToFinRequest,
+    ) -> Call<'a, types::FinAgentResponse> {
+        self.client
+            .request(Method::POST, "replyToFin", "/fin/reply".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+    }
+    /// Hand a conversation to Fin
+    ///
+    /// Starts Fin on a conversation held on your own platform: the user's message, who they are and, optionally, the conversation so far. Fin then moves through statuses (`thinking`, `awaiting_user_reply`, `escalated`, `resolved`) and hands the conversation back with `complete`, reported by webhook or on the `sse_subscription_url` stream. Access is granted by Intercom on request.
+    ///
+    /// `POST /fin/start` (operation `startFinConversation`).
+    pub fn start_fin_conversation(
+        &self,
+        body: &types::StartFinConversationRequest,
+    ) -> Call<'a, types::FinAgentResponse> {
+        self.client
+            .request(Method::POST, "startFinConversation", "/fin/start".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+    }
+}
+/// Help Center: Help centers and the collections and sections that organise their articles.
+///
+/// Needs the `help-center` feature (on by default).
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, Copy)]
+pub struct HelpCenter<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "help-center")]
+impl<'a> HelpCenter<'a> {
+    /// List all collections
+    ///
+    /// Returns the collections and sections of every help center of the workspace, most recently updated first.
+    ///
+    /// `GET /help_center/collections` (operation `listCollections`).
+    pub fn list_collections(&self) -> Call<'a, types::CollectionList> {
+        self.client
+            .request(
+                Method::GET,
+                "listCollections",
+                "/help_center/collections".to_owned(),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// Create a collection
+    ///
+    /// Creates a collection, or a section inside the collection named by `parent_id`, in the given help center or else the default one.
+    ///
+    /// `POST /help_center/collections` (operation `createCollection`).
+    pub fn create_collection(
+        &self,
+        body: &types::CreateCollectionRequest,
+    ) -> Call<'a, types::Collection> {
+        self.client
+            .request(
+                Method::POST,
+                "createCollection",
+                "/help_center/collections".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+    }
+    /// Retrieve a collection
+    ///
+    /// Returns one collection or section, with its content in every language.
+    ///
+    /// `GET /help_center/collections/{collection_id}` (operation `retrieveCollection`).
+    pub fn retrieve_collection(
+        &self,
+        collection_id: &str,
+    ) -> Call<'a, types::Collection> {
+        let collection_id = encode_path_segment(&collection_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveCollection",
+                format!("/help_center/collections/{collection_id}"),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// Update a collection
+    ///
+    /// Changes the given fields of a collection or section; a `parent_id` of null makes it a top-level collection.
+    ///
+    /// `PUT /help_center/collections/{collection_id}` (operation `updateCollection`).
+    pub fn update_collection(
+        &self,
+        collection_id: &str,
+        body: &types::UpdateCollectionRequest,
+    ) -> Call<'a, types::Collection> {
+        let collection_id = encode_path_segment(&collection_id);
+        self.client
+            .request(
+                Method::PUT,
+                "updateCollection",
+                format!("/help_center/collections/{collection_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+    }
+    /// Delete a collection
+    ///
+    /// Deletes a collection or section for good.
+    ///
+    /// `DELETE /help_center/collections/{collection_id}` (operation `deleteCollection`).
+    pub fn delete_collection(
+        &self,
+        collection_id: &str,
+    ) -> Call<'a, types::DeletedCollectionObject> {
+        let collection_id = encode_path_segment(&collection_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteCollection",
+                format!("/help_center/collections/{collection_id}"),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// List all help centers
+    ///
+    /// Returns every help center of the workspace.
+    ///
+    /// `GET /help_center/help_centers` (operation `listHelpCenters`).
+    pub fn list_help_centers(&self) -> Call<'a, types::HelpCenterList> {
+        self.client
+            .request(
+                Method::GET,
+                "listHelpCenters",
+                "/help_center/help_centers".to_owned(),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// Retrieve a help center
+    ///
+    /// Returns one help center.
+    ///
+    /// `GET /help_center/help_centers/{help_center_id}` (operation `retrieveHelpCenter`).
+    pub fn retrieve(&self, help_center_id: &str) -> Call<'a, types::HelpCenter> {
+        let help_center_id = encode_path_segment(&help_center_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveHelpCenter",
+                format!("/help_center/help_centers/{help_center_id}"),
+            )
+            .idempotent(true)
+            .send()
+    }
+}
+/// Internal Articles: The internal knowledge base, articles that teammates and Fin read and customers do not.
+///
+/// Needs the `internal-articles` feature (on by default).
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, Copy)]
+pub struct InternalArticles<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "internal-articles")]
+impl<'a> InternalArticles<'a> {
+    /// List all internal articles
+    ///
+    /// Returns the internal articles of the workspace, the knowledge only teammates and Fin see.
+    ///
+    /// `GET /internal_articles` (operation `listInternalArticles`).
+    pub fn list(&self) -> Call<'a, types::InternalArticleList> {
+        self.client
+            .request(
+                Method::GET,
+                "listInternalArticles",
+                "/internal_articles".to_owned(),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// Create an internal article
+    ///
+    /// Creates an internal article, written by one teammate and owned by another (or the same).
+    ///
+    /// `POST /internal_articles` (operation `createInternalArticle`).
+    pub fn create(
+        &self,
+        body: &types::CreateInternalArticleRequest,
+    ) -> Call<'a, types::InternalArticle> {
+        self.client
+            .request(
+                Method::POST,
+                "createInternalArticle",
+                "/internal_articles".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+    }
+    /// Search internal articles
+    ///
+    /// Returns the internal articles, optionally only those of one folder.
+    ///
+    /// `GET /internal_articles/search` (operation `searchInternalArticles`).
+    pub fn search(
+        &self,
+        params: &SearchInternalArticlesParams,
+    ) -> Call<'a, types::InternalArticleSearchResponse> {
+        self.client
+            .request(
+                Method::GET,
+                "searchInternalArticles",
+                "/internal_articles/search".to_owned(),
+            )
+            .idempotent(true)
+            .query(params)
+            .send()
+    }
+    /// Retrieve an internal article
+    ///
+    /// Returns one internal article.
+    ///
+    /// `GET /internal_articles/{internal_article_id}` (operation `retrieveInternalArticle`).
+    pub fn retrieve(
+        &self,
+        internal_article_id: &str,
+    ) -> Call<'a, types::InternalArticle> {
+        let internal_article_id = encode_path_segment(&internal_article_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveInternalArticle",
+                format!("/internal_articles/{internal_article_id}"),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// Update an internal article
+    ///
+    /// Changes the given fields of an internal article; fields left out keep their values.
+    ///
+    /// `PUT /internal_articles/{internal_article_id}` (operation `updateInternalArticle`).
+    pub fn update(
+        &self,
+        internal_article_id: &str,
+        body: &types::UpdateInternalArticleRequest,
+    ) -> Call<'a, types::InternalArticle> {
+        let internal_article_id = encode_path_segment(&internal_article_id);
+        self.client
+            .request(
+                Method::PUT,
+                "updateInternalArticle",
+                format!("/internal_articles/{internal_article_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+    }
+    /// Delete an internal article
+    ///
+    /// Deletes an internal article for good.
+    ///
+    /// `DELETE /internal_articles/{internal_article_id}` (operation `deleteInternalArticle`).
+    pub fn delete(
+        &self,
+        internal_article_id: &str,
+    ) -> Call<'a, types::DeletedInternalArticleObject> {
+        let internal_article_id = encode_path_segment(&internal_article_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteInternalArticle",
+                format!("/internal_articles/{internal_article_id}"),
+            )
+            .idempotent(true)
+            .send()
+    }
+}
+/// Query parameters of `searchInternalArticles`.
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct SearchInternalArticlesParams {
+    /// The folder to search in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<String>,
+}
+#[cfg(feature = "internal-articles")]
+impl SearchInternalArticlesParams {
+    /// Sets `folder_id`.
+    pub fn folder_id(mut self, value: impl Into<String>) -> Self {
+        self.folder_id = Some(value.into());
+        self
+    }
+}
+/// IP Allowlist: The addresses allowed to call the API for a workspace.
+///
+/// Needs the `ip-allowlist` feature (on by default).
+#[cfg(feature = "ip-allowlist")]
+#[derive(Debug, Clone, Copy)]
+pub struct IpAllowlist<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "ip-allowlist")]
+impl<'a> IpAllowlist<'a> {
+    /// Retrieve the IP allowlist
+    ///
+    /// Returns whether API access is limited to listed addresses, and the list.
+    ///
+    /// `GET /ip_allowlist` (operation `retrieveIpAllowlist`).
+    pub fn retrieve(&self) -> Call<'a, types::IpAllowlist> {
+        self.client
+            .request(Method::GET, "retrieveIpAllowlist", "/ip_allowlist".to_owned())
+            .idempotent(true)
+            .send()
+    }
+    /// Update the IP allowlist
+    ///
+    /// Turns the allowlist on or off and replaces its entries. Intercom refuses (422) a change that would shut out the address the request comes from.
+    ///
+    /// `PUT /ip_allowlist` (operation `updateIpAllowlist`).
+    pub fn update(&self, body: &types::IpAllowlist) -> Call<'a, types::IpAllowlist> {
+        self.client
+            .request(Method::PUT, "updateIpAllowlist", "/ip_allowlist".to_owned())
+            .idempotent(true)
+            .json(body)
+            .send()
+    }
 }
 /// Jobs: Work Intercom runs in the background after a request queues it, and its status.
 ///
@@ -1484,7 +3098,7 @@ impl<'a> Jobs<'a> {
     /// Returns how far a background job got; once it succeeded, `resource_id` and `resource_url` name what it created.
     ///
     /// `GET /jobs/status/{job_id}` (operation `retrieveJobStatus`).
-    pub fn retrieve_job_status(&self, job_id: &str) -> Call<'a, types::Jobs> {
+    pub fn retrieve_status(&self, job_id: &str) -> Call<'a, types::Jobs> {
         let job_id = encode_path_segment(&job_id);
         self.client
             .request(Method::GET, "retrieveJobStatus", format!("/jobs/status/{job_id}"))
@@ -1509,12 +3123,152 @@ impl<'a> Messages<'a> {
     /// `POST /messages` (operation `createMessage`).
     pub fn create(
         &self,
-        body: &types::CreateMessageRequest,
+        body: impl Into<types::CreateMessageRequest>,
     ) -> Call<'a, types::Message> {
+        let body: &types::CreateMessageRequest = &body.into();
         self.client
             .request(Method::POST, "createMessage", "/messages".to_owned())
             .idempotent(false)
             .json(body)
+            .send()
+    }
+}
+/// News: Announcements shown in the Messenger (news items), and the newsfeeds that hold them.
+///
+/// Needs the `news` feature (on by default).
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, Copy)]
+pub struct News<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "news")]
+impl<'a> News<'a> {
+    /// List all news items
+    ///
+    /// Returns the news items of the workspace, drafts and live ones.
+    ///
+    /// `GET /news/news_items` (operation `listNewsItems`).
+    pub fn list_items(&self) -> Call<'a, types::NewsItemList> {
+        self.client
+            .request(Method::GET, "listNewsItems", "/news/news_items".to_owned())
+            .idempotent(true)
+            .send()
+    }
+    /// Create a news item
+    ///
+    /// Creates a news item, sent by a teammate, and places it in the given newsfeeds. It is shown to users only once its state is `live`.
+    ///
+    /// `POST /news/news_items` (operation `createNewsItem`).
+    pub fn create_item(
+        &self,
+        body: &types::NewsItemRequest,
+    ) -> Call<'a, types::NewsItem> {
+        self.client
+            .request(Method::POST, "createNewsItem", "/news/news_items".to_owned())
+            .idempotent(false)
+            .json(body)
+            .send()
+    }
+    /// Retrieve a news item
+    ///
+    /// Returns one news item.
+    ///
+    /// `GET /news/news_items/{news_item_id}` (operation `retrieveNewsItem`).
+    pub fn retrieve_item(&self, news_item_id: &str) -> Call<'a, types::NewsItem> {
+        let news_item_id = encode_path_segment(&news_item_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveNewsItem",
+                format!("/news/news_items/{news_item_id}"),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// Update a news item
+    ///
+    /// Replaces the content of a news item; `title` and `sender_id` are always required.
+    ///
+    /// `PUT /news/news_items/{news_item_id}` (operation `updateNewsItem`).
+    pub fn update_item(
+        &self,
+        news_item_id: &str,
+        body: &types::NewsItemRequest,
+    ) -> Call<'a, types::NewsItem> {
+        let news_item_id = encode_path_segment(&news_item_id);
+        self.client
+            .request(
+                Method::PUT,
+                "updateNewsItem",
+                format!("/news/news_items/{news_item_id}"),
+            )
+            .idempotent(true)
+            .json(body)
+            .send()
+    }
+    /// Delete a news item
+    ///
+    /// Deletes a news item for good, removing it from every newsfeed.
+    ///
+    /// `DELETE /news/news_items/{news_item_id}` (operation `deleteNewsItem`).
+    pub fn delete_item(
+        &self,
+        news_item_id: &str,
+    ) -> Call<'a, types::DeletedNewsItemObject> {
+        let news_item_id = encode_path_segment(&news_item_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteNewsItem",
+                format!("/news/news_items/{news_item_id}"),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// List all newsfeeds
+    ///
+    /// Returns the newsfeeds of the workspace. Newsfeeds are set up in Intercom, not through the API.
+    ///
+    /// `GET /news/newsfeeds` (operation `listNewsfeeds`).
+    pub fn list_newsfeeds(&self) -> Call<'a, types::NewsfeedList> {
+        self.client
+            .request(Method::GET, "listNewsfeeds", "/news/newsfeeds".to_owned())
+            .idempotent(true)
+            .send()
+    }
+    /// Retrieve a newsfeed
+    ///
+    /// Returns one newsfeed.
+    ///
+    /// `GET /news/newsfeeds/{newsfeed_id}` (operation `retrieveNewsfeed`).
+    pub fn retrieve_newsfeed(&self, newsfeed_id: &str) -> Call<'a, types::Newsfeed> {
+        let newsfeed_id = encode_path_segment(&newsfeed_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveNewsfeed",
+                format!("/news/newsfeeds/{newsfeed_id}"),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// List the live news items of a newsfeed
+    ///
+    /// Returns the news items of one newsfeed whose state is `live`.
+    ///
+    /// `GET /news/newsfeeds/{newsfeed_id}/items` (operation `listLiveNewsfeedItems`).
+    pub fn list_live_newsfeed_items(
+        &self,
+        newsfeed_id: &str,
+    ) -> Call<'a, types::NewsItemList> {
+        let newsfeed_id = encode_path_segment(&newsfeed_id);
+        self.client
+            .request(
+                Method::GET,
+                "listLiveNewsfeedItems",
+                format!("/news/newsfeeds/{newsfeed_id}/items"),
+            )
+            .idempotent(true)
             .send()
     }
 }
@@ -1586,6 +3340,129 @@ impl<'a> Notes<'a> {
             .send()
     }
 }
+/// Reporting Data Export: Exports of reporting datasets (conversations, tickets ...), run as background jobs.
+///
+/// Needs the `reporting-data-export` feature (on by default).
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, Copy)]
+pub struct ReportingDataExport<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "reporting-data-export")]
+impl<'a> ReportingDataExport<'a> {
+    /// Download a reporting data export
+    ///
+    /// Returns the data of a complete reporting export job as a file (the client asks for `application/octet-stream`, which Intercom requires).
+    ///
+    /// Returns the answer's body as bytes (`application/octet-stream`).
+    ///
+    /// `GET /download/reporting_data/{job_identifier}` (operation `downloadReportingDataExport`).
+    pub fn download(
+        &self,
+        job_identifier: &str,
+        params: &DownloadReportingDataExportParams,
+    ) -> Call<'a, bytes::Bytes> {
+        let job_identifier = encode_path_segment(&job_identifier);
+        self.client
+            .request(
+                Method::GET,
+                "downloadReportingDataExport",
+                format!("/download/reporting_data/{job_identifier}"),
+            )
+            .idempotent(true)
+            .query(params)
+            .accept("application/octet-stream")
+            .send_bytes()
+    }
+    /// Start a reporting data export
+    ///
+    /// Queues a job that exports the chosen attributes of one reporting dataset over a time range. At most five jobs may wait at once; a sixth is refused with a 429.
+    ///
+    /// `POST /export/reporting_data/enqueue` (operation `enqueueReportingDataExport`).
+    pub fn enqueue(
+        &self,
+        body: &types::EnqueueReportingDataExportRequest,
+    ) -> Call<'a, types::ReportingDataExport> {
+        self.client
+            .request(
+                Method::POST,
+                "enqueueReportingDataExport",
+                "/export/reporting_data/enqueue".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+    }
+    /// List the reporting datasets
+    ///
+    /// Returns the datasets a reporting export can take, with the attributes of each.
+    ///
+    /// `GET /export/reporting_data/get_datasets` (operation `listReportingDatasets`).
+    pub fn list_reporting_datasets(&self) -> Call<'a, types::ReportingDatasetList> {
+        self.client
+            .request(
+                Method::GET,
+                "listReportingDatasets",
+                "/export/reporting_data/get_datasets".to_owned(),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// Retrieve a reporting data export
+    ///
+    /// Returns the state of a reporting export job, and where to download it once it is complete.
+    ///
+    /// `GET /export/reporting_data/{job_identifier}` (operation `retrieveReportingDataExport`).
+    pub fn retrieve(
+        &self,
+        job_identifier: &str,
+        params: &RetrieveReportingDataExportParams,
+    ) -> Call<'a, types::ReportingDataExport> {
+        let job_identifier = encode_path_segment(&job_identifier);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveReportingDataExport",
+                format!("/export/reporting_data/{job_identifier}"),
+            )
+            .idempotent(true)
+            .query(params)
+            .send()
+    }
+}
+/// Query parameters of `downloadReportingDataExport`.
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DownloadReportingDataExportParams {
+    /// The identifier of the workspace (its app id) the export job belongs to.
+    pub app_id: String,
+}
+#[cfg(feature = "reporting-data-export")]
+impl DownloadReportingDataExportParams {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(app_id: impl Into<String>) -> Self {
+        Self { app_id: app_id.into() }
+    }
+}
+/// Query parameters of `retrieveReportingDataExport`.
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RetrieveReportingDataExportParams {
+    /// The identifier of the workspace (its app id) the export job belongs to.
+    pub app_id: String,
+    /// Required by Intercom; the published description says nothing of it beyond its name.
+    pub client_id: String,
+}
+#[cfg(feature = "reporting-data-export")]
+impl RetrieveReportingDataExportParams {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(app_id: impl Into<String>, client_id: impl Into<String>) -> Self {
+        Self {
+            app_id: app_id.into(),
+            client_id: client_id.into(),
+        }
+    }
+}
 /// Segments: Saved groups of contacts that match a set of filters.
 ///
 /// Needs the `segments` feature (on by default).
@@ -1629,6 +3506,14 @@ pub struct ListSegmentsParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub include_count: Option<bool>,
 }
+#[cfg(feature = "segments")]
+impl ListSegmentsParams {
+    /// Sets `include_count`.
+    pub fn include_count(mut self, value: bool) -> Self {
+        self.include_count = Some(value);
+        self
+    }
+}
 /// Subscription Types: The kinds of message contacts can opt in to or out of, and a contact's choices.
 ///
 /// Needs the `subscription-types` feature (on by default).
@@ -1644,7 +3529,7 @@ impl<'a> SubscriptionTypes<'a> {
     /// Adds a subscription type to a contact's choices: an opt-in type opts the contact in to its messages, an opt-out type opts the contact out of them. Returns the subscription type.
     ///
     /// `POST /contacts/{contact_id}/subscriptions` (operation `attachSubscriptionTypeToContact`).
-    pub fn attach_subscription_type_to_contact(
+    pub fn attach_to_contact(
         &self,
         contact_id: &str,
         body: &types::AttachSubscriptionTypeRequest,
@@ -1665,7 +3550,7 @@ impl<'a> SubscriptionTypes<'a> {
     /// Takes a subscription type off a contact's choices (the contact is no longer opted in, or no longer opted out), and returns the subscription type.
     ///
     /// `DELETE /contacts/{contact_id}/subscriptions/{subscription_id}` (operation `detachSubscriptionTypeFromContact`).
-    pub fn detach_subscription_type_from_contact(
+    pub fn detach_from_contact(
         &self,
         contact_id: &str,
         subscription_id: &str,
@@ -1697,6 +3582,36 @@ impl<'a> SubscriptionTypes<'a> {
             .send()
     }
 }
+/// Switch: Moving a phone call to the Messenger by texting the caller a link.
+///
+/// Needs the `switch` feature (on by default).
+#[cfg(feature = "switch")]
+#[derive(Debug, Clone, Copy)]
+pub struct Switch<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "switch")]
+impl<'a> Switch<'a> {
+    /// Move a phone call to the Messenger
+    ///
+    /// Texts the given phone number a link that continues the conversation in the Messenger, and sets the given custom attributes on the matching user or lead.
+    ///
+    /// `POST /phone_call_redirects` (operation `createPhoneSwitch`).
+    pub fn create_phone_switch(
+        &self,
+        body: &types::CreatePhoneSwitchRequest,
+    ) -> Call<'a, types::PhoneSwitch> {
+        self.client
+            .request(
+                Method::POST,
+                "createPhoneSwitch",
+                "/phone_call_redirects".to_owned(),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+    }
+}
 /// Tags: Labels for contacts, companies, conversations and tickets: the workspace's tags, and attaching them to or removing them from one object.
 ///
 /// Needs the `tags` feature (on by default).
@@ -1712,7 +3627,7 @@ impl<'a> Tags<'a> {
     /// Attaches an existing tag to a contact and returns the tag.
     ///
     /// `POST /contacts/{contact_id}/tags` (operation `attachTagToContact`).
-    pub fn attach_tag_to_contact(
+    pub fn attach_to_contact(
         &self,
         contact_id: &str,
         body: &types::AttachTagRequest,
@@ -1733,7 +3648,7 @@ impl<'a> Tags<'a> {
     /// Removes a tag from a contact and returns the tag that was removed.
     ///
     /// `DELETE /contacts/{contact_id}/tags/{tag_id}` (operation `detachTagFromContact`).
-    pub fn detach_tag_from_contact(
+    pub fn detach_from_contact(
         &self,
         contact_id: &str,
         tag_id: &str,
@@ -1754,7 +3669,7 @@ impl<'a> Tags<'a> {
     /// Attaches an existing tag to a conversation on behalf of an admin, and returns the tag.
     ///
     /// `POST /conversations/{conversation_id}/tags` (operation `attachTagToConversation`).
-    pub fn attach_tag_to_conversation(
+    pub fn attach_to_conversation(
         &self,
         conversation_id: &str,
         body: &types::AdminTagRequest,
@@ -1775,7 +3690,7 @@ impl<'a> Tags<'a> {
     /// Removes a tag from a conversation on behalf of an admin, and returns the tag that was removed.
     ///
     /// `DELETE /conversations/{conversation_id}/tags/{tag_id}` (operation `detachTagFromConversation`).
-    pub fn detach_tag_from_conversation(
+    pub fn detach_from_conversation(
         &self,
         conversation_id: &str,
         tag_id: &str,
@@ -1809,7 +3724,11 @@ impl<'a> Tags<'a> {
     /// One endpoint for five actions, chosen by the body: create a tag by name, rename one by `id`, tag companies, untag companies (`untag: true` on each company) or tag contacts. Tagging creates the tag when no tag has that name. Returns the tag.
     ///
     /// `POST /tags` (operation `createTag`).
-    pub fn create(&self, body: &types::TagRequest) -> Call<'a, types::TagBasic> {
+    pub fn create(
+        &self,
+        body: impl Into<types::TagRequest>,
+    ) -> Call<'a, types::TagBasic> {
+        let body: &types::TagRequest = &body.into();
         self.client
             .request(Method::POST, "createTag", "/tags".to_owned())
             .idempotent(false)
@@ -1845,7 +3764,7 @@ impl<'a> Tags<'a> {
     /// Attaches an existing tag to a ticket on behalf of an admin, and returns the tag.
     ///
     /// `POST /tickets/{ticket_id}/tags` (operation `attachTagToTicket`).
-    pub fn attach_tag_to_ticket(
+    pub fn attach_to_ticket(
         &self,
         ticket_id: &str,
         body: &types::AdminTagRequest,
@@ -1866,7 +3785,7 @@ impl<'a> Tags<'a> {
     /// Removes a tag from a ticket on behalf of an admin, and returns the tag that was removed.
     ///
     /// `DELETE /tickets/{ticket_id}/tags/{tag_id}` (operation `detachTagFromTicket`).
-    pub fn detach_tag_from_ticket(
+    pub fn detach_from_ticket(
         &self,
         ticket_id: &str,
         tag_id: &str,
@@ -2119,28 +4038,37 @@ impl<'a> Tickets<'a> {
             .json(body)
             .send()
     }
-    /// Every item of [`Self::search`], one page after another: the next page is fetched when the stream is read past the current one.
+    /// Every item of [`Self::search`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
     pub fn search_stream(
         &self,
         body: &types::SearchRequest,
-    ) -> impl futures::Stream<Item = Result<types::Ticket, Error>> + 'a {
-        let group = *self;
+    ) -> crate::pagination::Paged<types::Ticket, types::TicketList> {
+        let client = self.client.clone();
         let body = body.to_owned();
         crate::pagination::cursor(move |cursor| {
+            let client = client.clone();
             let mut body = body.clone();
             if let Some(cursor) = cursor {
-                body.pagination.get_or_insert_with(Default::default).starting_after = Some(
+                body.pagination.get_or_insert_with(Default::default).starting_after = crate::Nullable::Value(
                     cursor,
                 );
             }
             async move {
-                let page = group.search(&body).await?;
-                let next = Some(&page)
-                    .and_then(|v| v.pages.as_ref())
+                let mut page = client.tickets().search(&body).await?;
+                let next = page
+                    .pages
+                    .as_ref()
                     .and_then(|v| v.next.as_ref())
                     .and_then(|v| v.starting_after.as_ref())
                     .cloned();
-                Ok((page.tickets.unwrap_or_default(), next))
+                Ok((
+                    crate::pagination::Page::new(
+                        page.tickets.take().unwrap_or_default(),
+                        page.total_count.as_ref().copied(),
+                        page,
+                    ),
+                    next,
+                ))
             }
         })
     }
@@ -2190,11 +4118,12 @@ impl<'a> Tickets<'a> {
     /// Adds a reply to a ticket: a comment or note from an admin, quick reply options, or a comment on behalf of a contact. Returns the new ticket part.
     ///
     /// `POST /tickets/{ticket_id}/reply` (operation `replyToTicket`).
-    pub fn reply_to_ticket(
+    pub fn reply(
         &self,
         ticket_id: &str,
-        body: &types::ReplyTicketRequest,
+        body: impl Into<types::ReplyTicketRequest>,
     ) -> Call<'a, types::TicketReply> {
+        let body: &types::ReplyTicketRequest = &body.into();
         let ticket_id = encode_path_segment(&ticket_id);
         self.client
             .request(
@@ -2266,4 +4195,34 @@ impl<'a> Visitors<'a> {
 pub struct RetrieveVisitorParams {
     /// The visitor's `user_id`.
     pub user_id: String,
+}
+#[cfg(feature = "visitors")]
+impl RetrieveVisitorParams {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self { user_id: user_id.into() }
+    }
+}
+/// Workflows: Exports of a workspace's workflows.
+///
+/// Needs the `workflows` feature (on by default).
+#[cfg(feature = "workflows")]
+#[derive(Debug, Clone, Copy)]
+pub struct Workflows<'a> {
+    client: &'a Client,
+}
+#[cfg(feature = "workflows")]
+impl<'a> Workflows<'a> {
+    /// Export a workflow
+    ///
+    /// Returns the whole definition of one workflow (steps, targeting, attributes), for keeping a copy outside Intercom. Not every plan offers it (403).
+    ///
+    /// `GET /export/workflows/{id}` (operation `exportWorkflow`).
+    pub fn export(&self, id: &str) -> Call<'a, types::WorkflowExport> {
+        let id = encode_path_segment(&id);
+        self.client
+            .request(Method::GET, "exportWorkflow", format!("/export/workflows/{id}"))
+            .idempotent(true)
+            .send()
+    }
 }

@@ -2650,12 +2650,59 @@ impl From<&str> for BrandType {
 }
 #[cfg(feature = "brands")]
 crate::codec::string_enum!(BrandType);
+/// A page of calls.
+///
+/// Schema `call_list`.
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CallList {
+    /// The calls of this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<CallObject>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<CursorPages>,
+    /// How many calls there are in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CallListType>,
+}
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CallListType {
+    /// `list`
+    List,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(feature = "calls")]
+impl CallListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(feature = "calls")]
+impl From<&str> for CallListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(feature = "calls")]
+crate::codec::string_enum!(CallListType);
 /// A phone call held through Intercom.
 ///
 /// Schema `call`.
 #[cfg(feature = "calls")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Call {
+pub struct CallObject {
     /// The teammate on the call, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub admin_id: Option<String>,
@@ -2713,53 +2760,6 @@ pub struct Call {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<crate::Timestamp>,
 }
-/// A page of calls.
-///
-/// Schema `call_list`.
-#[cfg(feature = "calls")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct CallList {
-    /// The calls of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<Call>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pages: Option<CursorPages>,
-    /// How many calls there are in all.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<CallListType>,
-}
-#[cfg(feature = "calls")]
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum CallListType {
-    /// `list`
-    List,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-#[cfg(feature = "calls")]
-impl CallListType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::List => "list",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-#[cfg(feature = "calls")]
-impl From<&str> for CallListType {
-    fn from(value: &str) -> Self {
-        match value {
-            "list" => Self::List,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-#[cfg(feature = "calls")]
-crate::codec::string_enum!(CallListType);
 #[cfg(feature = "calls")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
