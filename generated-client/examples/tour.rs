@@ -44,28 +44,15 @@ pub async fn tour(client: &Client) -> Result<Report, Error> {
     let mut report = Report::default();
     let contacts = client.contacts();
 
-    // Create, then update: only the fields given are sent.
-    let new = types::CreateContactRequestWithEmail {
-        email: "ada@example.com".to_owned(),
-        name: Some("Ada".to_owned()),
-        avatar: None,
-        custom_attributes: None,
-        external_id: None,
-        last_seen_at: None,
-        owner_id: None,
-        phone: None,
-        role: None,
-        signed_up_at: None,
-        unsubscribed_from_emails: None,
-    };
-    let contact = contacts.create(&types::CreateContactRequest::WithEmail(Box::new(new))).await?;
+    // Create from the one required field, then update: only the fields set are sent.
+    let contact = contacts.create(types::CreateContactRequestWithEmail::new("ada@example.com").name("Ada")).await?;
     let id = contact.id.clone().unwrap_or_default();
-    let rename = types::UpdateContactRequest { name: Some("Ada Lovelace".to_owned()), ..Default::default() };
+    let rename = types::UpdateContactRequest::default().name("Ada Lovelace");
     report.renamed_to = contacts.update(&id, &rename).await?.name;
     report.created = Some(id);
 
     // One page, as the server sends it.
-    let params = ListContactsParams { per_page: Some(2), ..Default::default() };
+    let params = ListContactsParams::default().per_page(2);
     let page = contacts.list(&params).await?;
     report.first_page = page.data.as_ref().map_or(0, Vec::len);
     report.total_count = page.total_count;
@@ -76,15 +63,9 @@ pub async fn tour(client: &Client) -> Result<Report, Error> {
     report.streamed = all.into_iter().filter_map(|c| c.id).collect();
 
     // Search by email, every page of the answer.
-    let by_email = types::SingleFilterSearchRequest {
-        field: "email".to_owned(),
-        operator: "=".parse().expect("any operator parses"),
-        value: Some("ada@example.com".to_owned().into()),
-    };
-    let search = types::SearchRequest {
-        query: types::SearchRequestQuery::SingleFilterSearchRequest(Box::new(by_email)),
-        pagination: Some(types::StartingAfterPaging { per_page: Some(50), ..Default::default() }),
-    };
+    let by_email = types::SingleFilterSearchRequest::new("email", types::SingleFilterSearchRequestOperator::Eq)
+        .value("ada@example.com".to_owned());
+    let search = types::SearchRequest::new(by_email).pagination(types::StartingAfterPaging::default().per_page(50));
     let found: Vec<types::Contact> = contacts.search_stream(&search).try_collect().await?;
     report.found = found.into_iter().filter_map(|c| c.id).collect();
 

@@ -67,9 +67,6 @@ pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
     let types_import = import(&|op| uses_types(api, op), quote!(super::types));
     let client_import = import(&|_| true, quote!(crate::client::{Call, Client}));
     let encode_import = import(&encodes_path, quote!(crate::client::encode_path_segment));
-    // Only the streams name `Error`; the operations return a `Call`.
-    let streamed = |op: &Operation| op.pagination.as_ref().is_some_and(|p| streams::emit_stream(api, op, p).is_some());
-    let error_import = import(&streamed, quote!(crate::Error));
     // The accessors are compiled with their groups; with none, the block would name an unimported `Client`.
     let any_group = Gate::union_all(gates.values()).map(|gate| cfg(&gate));
     quote! {
@@ -82,7 +79,6 @@ pub fn emit(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
         #types_import
         #client_import
         #encode_import
-        #error_import
 
         #any_group
         impl Client {

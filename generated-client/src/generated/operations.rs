@@ -175,16 +175,6 @@ use crate::client::{Call, Client};
 use crate::client::encode_path_segment;
 #[cfg(
     any(
-        feature = "calls",
-        feature = "companies",
-        feature = "contacts",
-        feature = "conversations",
-        feature = "tickets"
-    )
-)]
-use crate::Error;
-#[cfg(
-    any(
         feature = "admins",
         feature = "ai-content",
         feature = "articles",
@@ -974,7 +964,7 @@ impl<'a> Calls<'a> {
     }
     /// Retrieve a call's recording
     ///
-    /// Answers with a redirect to a short-lived signed address of the recording. The client follows no redirect to another host, so the call ends in `Error::Redirect`; the whole address (its query is the signature) is the `Location` header of the answer, which `RequestOptions::capture_response` keeps.
+    /// Answers with a redirect to a short-lived signed address of the recording. The client follows no redirect to another host, so the call ends in `Error::Redirect`, whose `location` shows the address without its query (the signature).
     ///
     /// `GET /calls/{call_id}/recording` (operation `retrieveCallRecording`).
     pub fn retrieve_recording(&self, call_id: &str) -> Call<'a, ()> {
