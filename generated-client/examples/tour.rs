@@ -1,5 +1,8 @@
-//! A user program: creates a contact and renames it, reads one page of contacts, streams them all
-//! in a spawned task, searches, and tells a missing contact from other failures.
+//! A user program: creates a contact from its one required field, renames it and clears its phone
+//! with an explicit `null`, reads one page of contacts, streams them all in a spawned task and page
+//! by page, searches, reads the status and headers of one call, calls an endpoint the description
+//! lacks through the raw builder, tells a missing contact from other failures, and receives a
+//! signed webhook notification.
 //!
 //! ```text
 //! INTERCOM_TOKEN=... cargo run --example tour                          # your workspace
@@ -9,16 +12,18 @@
 //! `tests/tour.rs` runs [`tour`] against a server on 127.0.0.1.
 
 use futures::TryStreamExt;
+use intercom::client::Method;
 use intercom::generated::operations::ListContactsParams;
-use intercom::{types, Client, Error};
+use intercom::webhook::{WebhookEvent, WebhookVerifier};
+use intercom::{types, Client, Nullable};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let mut builder = Client::builder().access_token(std::env::var("INTERCOM_TOKEN").unwrap_or_default());
     if let Ok(url) = std::env::var("INTERCOM_BASE_URL") {
         builder = builder.base_url(url);
     }
-    let report = tour(&builder.build()?).await?;
+    let report = tour(&builder.build()?, None).await?;
     println!("{report:#?}");
     Ok(())
 }
@@ -38,9 +43,28 @@ pub struct Report {
     pub found: Vec<String>,
     /// Whether looking up an unknown contact answered 404.
     pub missing_is_404: bool,
+    /// Whether the phone was cleared (the answer has none).
+    pub phone_cleared: bool,
+    /// How many pages the page-level stream gave.
+    pub pages: usize,
+    /// Status and request id of the call whose raw answer was read.
+    pub status: u16,
+    pub request_id: Option<String>,
+    /// What the raw request to an endpoint outside the description answered.
+    pub raw_answer: Option<serde_json::Value>,
+    /// The email of the contact a verified webhook notification carried.
+    pub webhook_email: Option<String>,
 }
 
-pub async fn tour(client: &Client) -> Result<Report, Error> {
+/// A webhook delivery as an HTTP handler receives it: the client secret, the `X-Hub-Signature`
+/// header and the raw body.
+pub struct Delivery<'a> {
+    pub secret: &'a str,
+    pub signature: Option<&'a str>,
+    pub body: &'a [u8],
+}
+
+pub async fn tour(client: &Client, delivery: Option<Delivery<'_>>) -> Result<Report, Box<dyn std::error::Error + Send + Sync>> {
     let mut report = Report::default();
     let contacts = client.contacts();
 
@@ -49,6 +73,9 @@ pub async fn tour(client: &Client) -> Result<Report, Error> {
     let id = contact.id.clone().unwrap_or_default();
     let rename = types::UpdateContactRequest::default().name("Ada Lovelace");
     report.renamed_to = contacts.update(&id, &rename).await?.name;
+    // `Nullable::Null` sends `null`: the phone is removed, where leaving it out keeps it.
+    let cleared = contacts.update(&id, &types::UpdateContactRequest::default().phone(Nullable::Null)).await?;
+    report.phone_cleared = cleared.phone.is_none();
     report.created = Some(id);
 
     // One page, as the server sends it.
@@ -61,6 +88,8 @@ pub async fn tour(client: &Client) -> Result<Report, Error> {
     let all = tokio::spawn(contacts.list_stream(&params).try_collect::<Vec<_>>());
     let all = all.await.expect("the listing task does not panic")?;
     report.streamed = all.into_iter().filter_map(|c| c.id).collect();
+    // The same list a page at a time, with each page's metadata.
+    report.pages = contacts.list_stream(&params).pages().try_collect::<Vec<_>>().await?.len();
 
     // Search by email, every page of the answer.
     let by_email = types::SingleFilterSearchRequest::new("email", types::SingleFilterSearchRequestOperator::Eq)
@@ -73,7 +102,25 @@ pub async fn tour(client: &Client) -> Result<Report, Error> {
     match contacts.retrieve("no-such-contact").await {
         Ok(_) => {}
         Err(err) if err.status() == Some(404) => report.missing_is_404 = true,
-        Err(err) => return Err(err),
+        Err(err) => return Err(err.into()),
+    }
+
+    // Status and headers of one call: `.raw()` instead of awaiting the value alone.
+    let me = client.admins().identify().raw().await?;
+    report.status = me.status;
+    report.request_id = me.request_id().map(str::to_owned);
+
+    // An endpoint the description lacks, with the same auth, version header, retries and errors.
+    let answer: serde_json::Value =
+        client.raw(Method::GET, "/export/reporting/weekly").query(&serde_json::json!({"week": 47})).send().await?;
+    report.raw_answer = Some(answer);
+
+    // A webhook notification: the signature checked before anything is decoded.
+    if let Some(delivery) = delivery {
+        let notification = WebhookVerifier::new(delivery.secret).verify_and_decode(delivery.signature, delivery.body)?;
+        if let WebhookEvent::ContactUserCreated(contact) = notification.event {
+            report.webhook_email = contact.email;
+        }
     }
     Ok(report)
 }

@@ -5,7 +5,9 @@
 #[allow(dead_code)] // the example's `main`
 mod tour;
 
+use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
+use sha1::Sha1;
 use wiremock::matchers::{body_partial_json, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -37,11 +39,31 @@ async fn the_tour_runs_against_a_local_server() {
         .and(path("/contacts/search"))
         .and(body_partial_json(json!({"query": {"field": "email", "operator": "=", "value": "ada@example.com"}})));
     answer(&server, search, 200, list(vec![contact("c1", "Ada")], None)).await;
+    let cleared = Mock::given(method("PUT")).and(path("/contacts/c1")).and(body_partial_json(json!({"phone": null})));
+    answer(&server, cleared, 200, contact("c1", "Ada Lovelace")).await;
+    let me = ResponseTemplate::new(200)
+        .insert_header("x-request-id", "req-me")
+        .set_body_json(json!({"type": "admin", "id": "991", "name": "Ada", "email": "ada@example.com"}));
+    Mock::given(method("GET")).and(path("/me")).respond_with(me).mount(&server).await;
+    let weekly = Mock::given(method("GET")).and(path("/export/reporting/weekly")).and(query_param("week", "47"));
+    answer(&server, weekly, 200, json!({"week": 47, "conversations": 12})).await;
     let missing = json!({"type": "error.list", "errors": [{"code": "not_found", "message": "Contact not found"}]});
     answer(&server, Mock::given(method("GET")).and(path("/contacts/no-such-contact")), 404, missing).await;
 
     let client = intercom::Client::builder().access_token("token").base_url(server.uri()).max_retries(0).build().expect("a client");
-    let report = tour::tour(&client).await.expect("the tour succeeds");
+    let secret = "tour-secret";
+    let body = serde_json::to_vec(&json!({
+        "type": "notification_event", "app_id": "a1", "id": "notif_1", "topic": "contact.user.created",
+        "data": {"type": "notification_event_data", "item": {"type": "contact", "id": "c9", "email": "new@example.com"}},
+        "delivery_status": "pending", "delivery_attempts": 1, "delivered_at": 0, "first_sent_at": 1717000002,
+        "created_at": 1717000002, "links": {}, "self": null
+    }))
+    .expect("serializes");
+    let mut mac = Hmac::<Sha1>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(&body);
+    let signature = format!("sha1={}", hex::encode(mac.finalize().into_bytes()));
+    let delivery = tour::Delivery { secret, signature: Some(&signature), body: &body };
+    let report = tour::tour(&client, Some(delivery)).await.expect("the tour succeeds");
     assert_eq!(
         report,
         tour::Report {
@@ -52,6 +74,12 @@ async fn the_tour_runs_against_a_local_server() {
             streamed: vec!["c1".to_owned(), "c2".to_owned(), "c3".to_owned()],
             found: vec!["c1".to_owned()],
             missing_is_404: true,
+            phone_cleared: true,
+            pages: 2,
+            status: 200,
+            request_id: Some("req-me".to_owned()),
+            raw_answer: Some(json!({"week": 47, "conversations": 12})),
+            webhook_email: Some("new@example.com".to_owned()),
         }
     );
 }

@@ -762,9 +762,13 @@ async fn every_operation_passes_prism() {
     d.call("retrieveCallRecording", |c| async move {
         // The only success is a redirect to another host, which the client does not follow.
         match c.calls().retrieve_recording("5301").raw().await {
-            Err(Error::Redirect { status: 302, location: Some(_), .. }) => Ok(()),
+            // A redirect carries no headers to read violations from: the request reached Prism's
+            // routing, which is what this call can show.
+            Err(Error::Redirect { status: 302, location: Some(_), .. }) => {
+                Ok(Response { status: 302, headers: Default::default(), body: () })
+            }
             Err(other) => Err(other),
-            Ok(()) => panic!("retrieveCallRecording: a redirect to another host was followed"),
+            Ok(_) => panic!("retrieveCallRecording: a redirect to another host was followed"),
         }
     })
     .await;
