@@ -225,7 +225,7 @@ async fn per_call_options_and_the_raw_response() {
         .await;
     let options = intercom::RequestOptions::new()
         .try_header("x-trace", "t-1")
-        .and_then(|o| o.try_header("Intercom-Version", "2.15"))
+        .and_then(|o| o.try_header("Intercom-Version", "2.14"))
         .expect("valid headers");
     let response = client(&server).admins().identify().options(options).raw().await.expect("decodes");
     assert_eq!(response.status, 200);

@@ -8,6 +8,9 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     // Inside a markdown list item, continuation lines are indented to its content (clippy's
     // `doc_lazy_continuation`); this is that indent, 0 outside a list item.
     let mut list_indent = 0;
+    // After a quote line, a line without `>` would continue the quote lazily (clippy's
+    // `doc_lazy_continuation`): a blank line ends the quote first.
+    let mut in_quote = false;
     let text: std::borrow::Cow<str> =
         if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n").into() } else { text.into() };
     let text = clean_chars(&text);
@@ -21,7 +24,11 @@ pub fn doc_lines(text: &str) -> Vec<String> {
             list_indent = 0;
             let quoted = trimmed[1..].trim_start();
             out.push(if quoted.is_empty() { ">".to_owned() } else { format!("> {}", escape_line(quoted)) });
+            in_quote = true;
             continue;
+        }
+        if std::mem::take(&mut in_quote) && !in_fence && !trimmed.is_empty() {
+            out.push(String::new());
         }
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             // Every code block is shown as text: descriptions hold JSON and curl, never Rust doctests.
@@ -503,6 +510,8 @@ mod tests {
         let text = "{% admonition type=\"info\" %}\nAsk first.\n\nThen call.\n{% /admonition %}";
         assert_eq!(doc_lines(text), vec!["> **Note:** Ask first.", ">", "> Then call."]);
         assert_eq!(doc_lines("{% admonition type=\"danger\" %}No end"), vec!["> **Danger:** No end"]);
+        // A line right after a quote ends it rather than continuing it lazily.
+        assert_eq!(doc_lines("> quoted\nnot quoted"), vec!["> quoted", "", "not quoted"]);
     }
 
     #[test]
