@@ -154,16 +154,57 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         }
     }
     println!("{} of {} operations covered", coverage.covered(), coverage.total);
-    if coverage.missing.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("coverage: {} operations of {version} missing", coverage.missing.len()))
+    // Ours is written in its own words: facts carry over, sentences do not.
+    let ours_text = std::fs::read_to_string(&ours).map_err(|e| format!("{}: {e}", ours.display()))?;
+    let published_text = std::fs::read_to_string(&published).map_err(|e| format!("{}: {e}", published.display()))?;
+    let copied = shared_sentences(&published_text, &ours_text);
+    println!("sentences of {MIN_WORDS} words or more shared with {version}: {}", copied.len());
+    for sentence in copied.iter().take(10) {
+        println!("  {sentence}");
     }
+    if !coverage.missing.is_empty() {
+        Err(format!("coverage: {} operations of {version} missing", coverage.missing.len()))
+    } else if !copied.is_empty() {
+        Err(format!("coverage: {} sentences of {version} copied into {}", copied.len(), ours.display()))
+    } else {
+        Ok(())
+    }
+}
+
+/// A sentence this long shared with the published text is copied, not a fact carried over.
+const MIN_WORDS: usize = 8;
+
+/// The sentences of `ours` (of [`MIN_WORDS`] words or more, whitespace folded) that `published` has too.
+fn shared_sentences(published: &str, ours: &str) -> Vec<String> {
+    fn sentences(text: &str) -> std::collections::BTreeSet<String> {
+        let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut out = std::collections::BTreeSet::new();
+        let mut start = 0;
+        for (at, c) in folded.char_indices() {
+            if matches!(c, '.' | '!' | '?') && folded[at + 1..].starts_with(' ') {
+                out.insert(folded[start..=at].trim().to_owned());
+                start = at + 1;
+            }
+        }
+        out.insert(folded[start..].trim().to_owned());
+        out.retain(|s| s.split(' ').count() >= MIN_WORDS);
+        out
+    }
+    let published = sentences(published);
+    sentences(ours).into_iter().filter(|s| published.contains(s)).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_shared_with_the_published_text_are_found() {
+        let published = "description: Contacts. Lists every contact of the workspace, newest first. Short one.";
+        let copied = "description: >-\n  Ours. Lists every contact of the workspace,\n  newest first. Ours.";
+        assert_eq!(shared_sentences(published, copied), ["Lists every contact of the workspace, newest first."]);
+        assert!(shared_sentences(published, "Every contact, the newest first, page by page here.").is_empty());
+    }
 
     fn document(yaml: &str) -> Value {
         codegen::load::parse(Path::new("test.yaml"), yaml.to_owned()).expect("the test description parses").value
