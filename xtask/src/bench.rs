@@ -331,7 +331,7 @@ fn codegen_table(versions: &[Version]) -> String {
     let mut out = String::from(
         "\n### Codegen time per stage (ms)\n\n\
          `floor` is `serde_yaml::from_str::<serde_yaml::Value>` of the text alone, in one thread; `load` reads \
-         the file and turns the YAML into a JSON tree (in one pass, aliases bounded); `check` is \
+         the file and turns the YAML into a JSON tree (a large block-style document in pieces on every core, aliases bounded); `check` is \
          `load::check_openapi` (the openapiv3 model); `emit` builds the token streams, `format` is syn + \
          prettyplease; `write` writes into an empty folder: each stage timed alone, in one thread, \
          and `sum` adds them up. `total` is the pipeline as `cargo xtask codegen` runs it \
