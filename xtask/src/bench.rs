@@ -638,6 +638,10 @@ fn one_tag_table(versions: &[Version]) -> String {
             Some(Err(err)) => {
                 let _ = writeln!(out, "| {} | {features} | failed: {} |", v.label, cell(err));
             }
+            // `--check-only` builds nothing but the crate with every feature.
+            None if compile.build.is_none() => {
+                let _ = writeln!(out, "| {} | {features} | not measured (`--check-only`) |", v.label);
+            }
             None => {
                 let _ = writeln!(out, "| {} | {features} | no `{ONE_TAG}` group in this description |", v.label);
             }
