@@ -50,23 +50,19 @@ pub struct Output {
 
 /// Runs load -> resolve -> model -> name.
 pub fn build_model(config: &Config) -> Result<Model, Error> {
-    let (mut api, warnings, docs) = lower(config)?;
-    // Freeing the documents' trees takes a few milliseconds: on the other core, beside naming.
-    std::thread::scope(|scope| {
-        scope.spawn(move || drop(docs));
-        name::assign(&mut api);
-    });
+    let (api, warnings, docs) = lower(config)?;
+    // Freeing the documents' trees takes a few milliseconds: on another thread, beside emit.
+    std::thread::spawn(move || drop(docs));
     Ok(Model { api, warnings })
 }
 
 /// Like [`build_model`], also giving the loaded documents (to check examples against their schemas).
 pub fn build_model_with_documents(config: &Config) -> Result<(Model, Documents), Error> {
-    let (mut api, warnings, docs) = lower(config)?;
-    name::assign(&mut api);
+    let (api, warnings, docs) = lower(config)?;
     Ok((Model { api, warnings }, docs))
 }
 
-/// Runs load -> resolve -> model: the model not yet named, the sorted warnings and the documents.
+/// Runs load -> resolve -> model -> name: the model, the sorted warnings and the documents.
 fn lower(config: &Config) -> Result<(model::Api, Vec<Warning>, Documents), Error> {
     let mut diags = Diagnostics::new(config.strict);
     let openapi = load::load_file(&config.openapi)?;
@@ -87,7 +83,11 @@ fn lower(config: &Config) -> Result<(model::Api, Vec<Warning>, Documents), Error
             openapi.index_lines();
             load::check_openapi(&openapi).map(drop)
         });
-        let built = resolve_and_lower(config, std::sync::Arc::clone(&openapi), &mut diags);
+        // Naming needs only the model: it runs while the check may still be going.
+        let built = resolve_and_lower(config, std::sync::Arc::clone(&openapi), &mut diags).map(|(mut api, docs)| {
+            name::assign(&mut api);
+            (api, docs)
+        });
         let checked = check.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (checked, built)
     });

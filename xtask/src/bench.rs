@@ -335,7 +335,7 @@ fn codegen_table(versions: &[Version]) -> String {
          `load::check_openapi` (the openapiv3 model); `emit` builds the token streams, `format` is syn + \
          prettyplease; `write` writes into an empty folder: each stage timed alone, in one thread, \
          and `sum` adds them up. `total` is the pipeline as `cargo xtask codegen` runs it \
-         (`codegen::generate` + `write`), where the check runs beside resolve and model, and the parts of \
+         (`codegen::generate` + `write`), where the check runs beside resolve, model and name, and the parts of \
          the files are emitted and formatted on every core. Target: total < 3x floor.\n\n\
          | version | input | floor | load | check | resolve | model | name | emit | format | write | sum | total | total / floor |\n\
          |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
