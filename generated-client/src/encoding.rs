@@ -95,19 +95,50 @@ impl<'de> serde::Deserialize<'de> for FilePart {
 }
 
 /// The query string (without `?`) of a struct or map of parameters: each field by its style in
-/// `styles`, `form` exploded when not listed.
+/// `styles`, `form` exploded when not listed. A list of `(name, value)` pairs (`&[("tag", "a"),
+/// ("tag", "b")]`) is written in its order, a name as often as it comes, as form pairs.
 pub(crate) fn query<Q: Serialize + ?Sized>(params: &Q, styles: Styles<'_>) -> Result<String, Error> {
     let map = match serde_json::to_value(params).map_err(Error::Encode)? {
         Value::Null => return Ok(String::new()),
         Value::Object(map) => map,
+        Value::Array(pairs) => return query_pairs(pairs),
         other => {
-            return Err(Error::encode(format!("query parameters must serialize to a struct or map, not {}", json_kind(&other))))
+            return Err(Error::encode(format!(
+                "query parameters must serialize to a struct, a map or a list of (name, value) pairs, not {}",
+                json_kind(&other)
+            )))
         }
     };
     let mut out = String::new();
     for (key, value) in &map {
         let (style, explode) = style_of(styles, key).unwrap_or((Style::Form, true));
         write_param(&mut out, key, value, style, explode);
+    }
+    Ok(out)
+}
+
+/// The query string of `(name, value)` pairs, in order.
+fn query_pairs(pairs: Vec<Value>) -> Result<String, Error> {
+    let mut out = String::new();
+    for pair in pairs {
+        match pair {
+            Value::Array(mut name_value) if name_value.len() == 2 => {
+                let value = name_value.pop().unwrap_or_default();
+                let name = match name_value.pop().unwrap_or_default() {
+                    Value::String(name) => name,
+                    other => {
+                        return Err(Error::encode(format!("a query parameter's name must be a string, not {}", json_kind(&other))))
+                    }
+                };
+                write_param(&mut out, &name, &value, Style::Form, true);
+            }
+            other => {
+                return Err(Error::encode(format!(
+                    "query parameters given as a list must be (name, value) pairs, not {}",
+                    json_kind(&other)
+                )))
+            }
+        }
     }
     Ok(out)
 }
@@ -470,7 +501,19 @@ mod tests {
         assert_eq!(query(&params, &[]).unwrap(), "a=x%20y%2Fz&b=1.5&c=1&c=two&k=true&l=m&l=n");
         assert_eq!(query(&(), &[]).unwrap(), "");
         let err = query(&"just a string", &[]).unwrap_err();
-        assert!(err.to_string().contains("struct or map"), "{err}");
+        assert!(err.to_string().contains("struct, a map or a list"), "{err}");
+    }
+
+    #[test]
+    fn pairs_are_written_in_order_and_may_repeat() {
+        let pairs = [("tag", "a b"), ("page", "2"), ("tag", "c")];
+        assert_eq!(query(&pairs[..], &[]).unwrap(), "tag=a%20b&page=2&tag=c");
+        assert_eq!(query(&vec![("n", 1)], &[]).unwrap(), "n=1");
+        assert_eq!(query(&[("skip", None::<u32>)], &[]).unwrap(), "");
+        for refused in [json!([["a"]]), json!([[1, "x"]]), json!(["a"])] {
+            let err = query(&refused, &[]).unwrap_err().to_string();
+            assert!(err.contains("pairs") || err.contains("name must be a string"), "{refused}: {err}");
+        }
     }
 
     #[test]

@@ -54,8 +54,9 @@ impl Client {
 }
 
 impl<'a> RawRequest<'a> {
-    /// Adds query parameters from a struct or map, written as the operations write theirs
-    /// (`None` skipped, arrays one pair per element, keys and values percent-encoded).
+    /// Adds query parameters from a struct, a map or a list of `(name, value)` pairs, written as
+    /// the operations write theirs (`None` skipped, arrays one pair per element, keys and values
+    /// percent-encoded); pairs keep their order and a name may repeat.
     pub fn query<Q: Serialize + ?Sized>(mut self, params: &Q) -> Self {
         self.request = self.request.query(params);
         self
@@ -130,7 +131,8 @@ mod tests {
         let request = || {
             client
                 .raw(Method::POST, "/not/described")
-                .query(&json!({"page": 2, "q": "a b", "skip": null}))
+                .query(&json!({"page": 2, "skip": null}))
+                .query(&[("q", "a b")])
                 .json(&json!({"name": "vip"}))
                 .header(HeaderName::from_static("x-extra"), HeaderValue::from_static("1"))
         };

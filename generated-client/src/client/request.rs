@@ -288,7 +288,7 @@ mod tests {
         );
         let err = encoding::query(&"just a string", &[]).unwrap_err();
         assert!(matches!(err, Error::Encode(_)));
-        assert!(err.to_string().contains("struct or map"), "{err}");
+        assert!(err.to_string().contains("struct, a map or a list"), "{err}");
     }
 
     #[tokio::test]
