@@ -29,8 +29,12 @@
 //!
 //! Every difference is a [`WireChange`] located from the operation down, e.g.
 //! `GET /contacts/{id} 200 .companies.data[].id` (`[]` an array's items, `.*` a map's values or
-//! extra keys, `<type=email>` the variant of a tagged union, `<object>` that of an untagged
-//! one). *Missing* means in OLD only, *extra* in NEW only.
+//! extra keys, `<type=email>` the variant of a tagged union, `<object>` that of an untagged one,
+//! `<object #2>` when the union has several of that kind: numbered on the old side, and on the
+//! new side for a variant only it has). Path parameters are named as the new side names them.
+//! *Missing* means in OLD only, *extra* in NEW only. Differences that change nothing on the
+//! wire give no line: a type alias, `type: object` against a map of anything, `null` allowed
+//! where anything is.
 //!
 //! Operations are listed by path, then method; inside one operation, the path, query and header
 //! parameters, the body, then the responses by status; then the webhook topics.
