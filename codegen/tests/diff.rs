@@ -523,6 +523,13 @@ components:
         "{}",
         wire.to_text()
     );
+    // The same lines as JSON and Markdown.
+    let json: serde_json::Value = serde_json::from_str(&wire.to_json()).expect("valid JSON");
+    assert_eq!(json["changes"].as_array().map(Vec::len), Some(12));
+    assert_eq!(json["counts"]["enum_value_missing"], 1);
+    assert_eq!(json["changes"][0]["location"], "POST /messages query dry_run");
+    let markdown = wire.to_markdown();
+    assert!(markdown.contains("| parameter required | `POST /messages query dry_run` | `optional` | `required` |"), "{markdown}");
 }
 
 #[test]
