@@ -756,11 +756,36 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// How many field names two object types share (0 for anything else).
-    fn overlap(&self, a: &'a Ty, b: &'a Ty) -> usize {
+    /// How alike two object types are: the field names they share (and those of the objects,
+    /// or arrays of objects, in these fields, three levels down), then fewer names only one of
+    /// them has; `(0, 0)` for anything but objects.
+    fn overlap(&self, a: &'a Ty, b: &'a Ty) -> (usize, std::cmp::Reverse<usize>) {
+        let (shared, apart) = self.overlap_depth(a, b, 0);
+        (shared, std::cmp::Reverse(apart))
+    }
+
+    fn overlap_depth(&self, a: &'a Ty, b: &'a Ty, depth: usize) -> (usize, usize) {
+        if depth > 3 {
+            return (0, 0);
+        }
         match (resolve(self.old, a).shape, resolve(self.new, b).shape) {
-            (Shape::Struct(p), Shape::Struct(q)) => p.fields.iter().filter(|f| q.fields.iter().any(|g| g.wire_name == f.wire_name)).count(),
-            _ => 0,
+            (Shape::Struct(p), Shape::Struct(q)) => {
+                let (mut shared, mut apart) = (0, 0);
+                for f in &p.fields {
+                    match q.fields.iter().find(|g| g.wire_name == f.wire_name) {
+                        Some(g) => {
+                            let (s, d) = self.overlap_depth(&f.ty, &g.ty, depth + 1);
+                            shared += 1 + s;
+                            apart += d;
+                        }
+                        None => apart += 1,
+                    }
+                }
+                apart += q.fields.iter().filter(|g| !p.fields.iter().any(|f| f.wire_name == g.wire_name)).count();
+                (shared, apart)
+            }
+            (Shape::Array(p), Shape::Array(q)) => self.overlap_depth(p, q, depth + 1),
+            _ => (0, 0),
         }
     }
 }
