@@ -19,9 +19,10 @@
 //! - Schemas are walked in parallel, by position: a field's type in one against the same
 //!   field's type in the other (fields by wire name), array items against items, map values
 //!   (and the values of extra keys) against map values, union variants by their tag value, or,
-//!   for untagged unions, by structure (the same kind of value; among objects, the one sharing
-//!   the most field names). A union against a non-union pairs the one with the variant of its
-//!   kind. Type aliases are followed throughout.
+//!   for untagged unions, by structure (the same kind of value; among objects, the most alike:
+//!   sharing the most field names, nested ones too, then with the fewest only one has). A union
+//!   against a non-union pairs the one with the variant of its kind. Type aliases are followed
+//!   throughout.
 //! - Each pair of types (old, new) is walked once, at the first place it is met in report
 //!   order: its differences show there only, and recursive types stop.
 //!
