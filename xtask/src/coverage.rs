@@ -1,6 +1,9 @@
-//! `cargo xtask coverage [PUBLISHED] [--ours PATH] [--table]`: takes a published description and
-//! ours, gives the operations (method + path) of the published one that ours lacks, and with
-//! `--table` the operation counts per group (tag) of the published description.
+//! `cargo xtask coverage [PUBLISHED] [--ours PATH] [--differences PATH] [--table | --list-differences]`:
+//! takes a published description and ours, gives the operations (method + path) of the published
+//! one that ours lacks, the sentences ours copies, and the differences on the wire
+//! (`codegen::diff::wire`) that the differences file does not document; with `--table` the
+//! operation counts per group (tag) of the published description, with `--list-differences` every
+//! difference on the wire as a line of the differences file.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -9,6 +12,8 @@ use serde_json::Value;
 
 const DEFAULT_PUBLISHED: &str = "../shared/specs/intercom/2.15/api.intercom.io.yaml";
 const OURS: &str = "specs/openapi.yaml";
+/// Every difference on the wire between the published description and ours, each group with why.
+const DIFFERENCES: &str = "specs/published-differences.txt";
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// One operation of a description.
@@ -120,15 +125,19 @@ fn load(path: &Path) -> Result<Value, String> {
 }
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    const USAGE: &str = "usage: cargo xtask coverage [PUBLISHED] [--ours PATH] [--table]";
+    const USAGE: &str =
+        "usage: cargo xtask coverage [PUBLISHED] [--ours PATH] [--differences PATH] [--table | --list-differences]";
     let mut published = root.join(DEFAULT_PUBLISHED);
     let mut ours = root.join(OURS);
-    let mut table = false;
+    let mut differences = root.join(DIFFERENCES);
+    let (mut table, mut list) = (false, false);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--table" => table = true,
+            "--list-differences" => list = true,
             "--ours" => ours = PathBuf::from(args.next().ok_or(USAGE)?),
+            "--differences" => differences = PathBuf::from(args.next().ok_or(USAGE)?),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(());
@@ -137,21 +146,33 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
             path => published = PathBuf::from(path),
         }
     }
+    let wire = || {
+        let config = |openapi: &Path| codegen::Config { openapi: openapi.to_path_buf(), ..Default::default() };
+        codegen::diff::compare_wire_configs(&config(&published), &config(&ours))
+            .map(|report| report.changes.iter().map(difference_line).collect::<Vec<_>>())
+            .map_err(|e| format!("coverage: cannot compare the descriptions on the wire: {e}"))
+    };
+    if list {
+        for line in wire()? {
+            println!("{line}");
+        }
+        return Ok(());
+    }
     let published_doc = load(&published)?;
     let coverage = compare(&published_doc, &load(&ours)?);
     let version = published_doc.pointer("/info/version").and_then(Value::as_str).unwrap_or("published");
     if table {
         print!("{}", coverage.table(version));
-    } else {
-        if !coverage.missing.is_empty() {
-            println!("operations of {} that {} lacks:", published.display(), ours.display());
-            for operation in &coverage.missing {
-                println!("  {:<7} {:<70} {}", operation.method, operation.path, operation.group);
-            }
+        return Ok(());
+    }
+    if !coverage.missing.is_empty() {
+        println!("operations of {} that {} lacks:", published.display(), ours.display());
+        for operation in &coverage.missing {
+            println!("  {:<7} {:<70} {}", operation.method, operation.path, operation.group);
         }
-        if !coverage.extra.is_empty() {
-            println!("operations of ours that {version} does not have: {}", coverage.extra.len());
-        }
+    }
+    if !coverage.extra.is_empty() {
+        println!("operations of ours that {version} does not have: {}", coverage.extra.len());
     }
     println!("{} of {} operations covered", coverage.covered(), coverage.total);
     // Ours is written in its own words: facts carry over, sentences do not.
@@ -162,13 +183,49 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     for sentence in copied.iter().take(10) {
         println!("  {sentence}");
     }
+    // Every difference on the wire is a documented, deliberate one.
+    let documented_text =
+        std::fs::read_to_string(&differences).map_err(|e| format!("coverage: {}: {e}", differences.display()))?;
+    let (documented, not_documented, gone) = audit_differences(&wire()?, &documented_text);
+    println!("differences on the wire: {documented} documented, {} not documented", not_documented.len());
+    for line in &not_documented {
+        println!("  not documented: {line}");
+    }
+    for line in &gone {
+        println!("  documented, no longer a difference: {line}");
+    }
     if !coverage.missing.is_empty() {
         Err(format!("coverage: {} operations of {version} missing", coverage.missing.len()))
     } else if !copied.is_empty() {
         Err(format!("coverage: {} sentences of {version} copied into {}", copied.len(), ours.display()))
+    } else if !not_documented.is_empty() || !gone.is_empty() {
+        Err(format!(
+            "coverage: {} differences on the wire not documented in {} and {} documented ones gone \
+             (`cargo xtask coverage --list-differences` prints them all as lines of that file)",
+            not_documented.len(),
+            differences.display(),
+            gone.len()
+        ))
     } else {
         Ok(())
     }
+}
+
+/// One difference as a line of the differences file: `kind location: old -> new`.
+fn difference_line(change: &codegen::diff::wire::WireChange) -> String {
+    format!("{} {}: {}", change.kind.as_str(), change.location, change.transition())
+}
+
+/// Compares the differences found with the lines of the differences file (`#` starts a comment
+/// line; blank lines are skipped): how many are documented, those that are not, and documented
+/// lines that are no longer differences.
+fn audit_differences(found: &[String], documented_text: &str) -> (usize, Vec<String>, Vec<String>) {
+    let documented: BTreeSet<&str> =
+        documented_text.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#')).collect();
+    let found_set: BTreeSet<&str> = found.iter().map(String::as_str).collect();
+    let not_documented = found.iter().filter(|line| !documented.contains(line.as_str())).cloned().collect::<Vec<_>>();
+    let gone = documented.iter().filter(|line| !found_set.contains(*line)).map(|line| line.to_string()).collect();
+    (found.len() - not_documented.len(), not_documented, gone)
 }
 
 /// A sentence this long shared with the published text is copied, not a fact carried over.
@@ -251,6 +308,17 @@ paths:
             "| group | operations in 9.9 | in ours | missing |\n|---|---:|---:|---:|\n\
              | (untagged) | 1 | 0 | 1 |\n| Things | 4 | 2 | 2 |\n| **all** | **5** | **2** | **3** |\n"
         );
+    }
+
+    #[test]
+    fn differences_are_documented_exactly() {
+        let found = ["type GET /a 200 .id: integer -> string".to_owned(), "field_extra GET /b 200 .x: string".to_owned()];
+        let file = "# why the ids differ\ntype GET /a 200 .id: integer -> string\n\n# fixed since\nrequired POST /c body .n: required\n";
+        let (documented, not_documented, gone) = audit_differences(&found, file);
+        assert_eq!(documented, 1);
+        assert_eq!(not_documented, ["field_extra GET /b 200 .x: string"]);
+        assert_eq!(gone, ["required POST /c body .n: required"]);
+        assert_eq!(audit_differences(&[], "# nothing\n"), (0, vec![], vec![]));
     }
 
     #[test]

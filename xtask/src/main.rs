@@ -53,11 +53,15 @@ tasks:
                                  codegen/tests/fixtures/fuzz-found/ (--replay runs one;
                                  --dump writes the descriptions and runs nothing;
                                  --target-dir: the cargo target folder every case shares)
-  coverage [PUBLISHED] [--ours PATH] [--table]
+  coverage [PUBLISHED] [--ours PATH] [--differences PATH] [--table | --list-differences]
                                  the operations (method + path) of a published description
                                  (default ../shared/specs/intercom/2.15) that specs/openapi.yaml
-                                 lacks, and `N of M operations covered`; fails if any is missing;
-                                 --table: operation counts per group, as a markdown table
+                                 lacks, and `N of M operations covered`; fails if any is missing,
+                                 if ours shares a sentence of 8 words or more with it, or if a
+                                 difference on the wire (`diff --wire`) is not documented in
+                                 specs/published-differences.txt (or a documented one is gone);
+                                 --table: operation counts per group, as a markdown table;
+                                 --list-differences: every difference, as lines of that file
   diff [--wire] OLD NEW [--asyncapi-old PATH --asyncapi-new PATH] [--json | --markdown]
                                  the change report between two descriptions: what was added,
                                  removed or changed, breaking or not, and the semver bump
