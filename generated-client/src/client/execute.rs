@@ -13,6 +13,20 @@ use super::retry::{backoff, millis, retry_hint, MAX_HINTED_WAIT, MAX_RETRIES_LIM
 use super::url::build_url;
 use super::{OperationRequest, RequestOptions};
 
+/// A next-page link, once more checked to be on the origin of the base URL (it was checked
+/// against the base URL of the client whose stream made it, which this one may not be).
+fn same_origin(base_url: &str, link: &Url) -> Result<Url, Error> {
+    let base = Url::parse(base_url).map_err(|error| Error::encode(format!("invalid base URL: {error}")))?;
+    if base.origin() != link.origin() {
+        return Err(Error::Pagination(format!(
+            "the next-page link leads off the client's origin ({}), to {}; it is not followed",
+            base.origin().ascii_serialization(),
+            crate::redact::redacted(link),
+        )));
+    }
+    Ok(link.clone())
+}
+
 /// How much of an answer's body is read.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct BodyLimits {
@@ -25,7 +39,7 @@ pub(super) struct BodyLimits {
 impl OperationRequest<'_> {
     /// Sends the request until a 2xx answer, a final failure, or the retries run out.
     pub(super) async fn execute(self) -> Result<RawResponse, Error> {
-        let OperationRequest { client, method, operation_id, path, query, body, headers: own_headers, idempotent, options, error } = self;
+        let OperationRequest { client, method, operation_id, path, query, body, headers: own_headers, idempotent, options, link, error } = self;
         if let Some(error) = error {
             return Err(error);
         }
@@ -36,7 +50,10 @@ impl OperationRequest<'_> {
             (None, Some(options)) => options,
             (None, None) => RequestOptions::default(),
         };
-        let url = build_url(&inner.base_url, &path, &query)?;
+        let url = match link {
+            None => build_url(&inner.base_url, &path, &query)?,
+            Some(link) => same_origin(&inner.base_url, link.url())?,
+        };
         let mut headers = inner.headers.clone();
         if body.is_some() {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
