@@ -150,11 +150,11 @@ impl Unpaged {
     /// The warning, for the operation it names.
     pub fn message(&self, op: &Operation) -> String {
         let why = match &self.link {
-            Some(link) => format!("its answer links to the next page (`{link}`), but a link is followed only for a GET"),
+            Some(link) => format!("its answer links to the next page (`{link}`), and a link is followed only for a GET"),
             None => "it takes no position back (an optional `starting_after` or `scroll_param` string, or an integer `page`, as a query parameter; a `pagination.starting_after` in its body) and its answer has no link to the next page".to_owned(),
         };
         format!(
-            "`{}` answers with a page of a list (`{}`), but {why}: it gets no stream, only its first page (`x-pagination: none` on the operation says this is known)",
+            "`{}` answers with a page of a list (`{}`) but gets no stream, only its first page: {why} (`x-pagination: none` on the operation says this is known)",
             op.id, self.sign
         )
     }
