@@ -115,7 +115,7 @@ impl PageLink {
     /// `text` resolved against `base` (a link relative to the base URL, such as `/articles?page=2`
     /// or `articles?page=2`, lands under it), without fragment; an error message when it does
     /// not resolve, leaves the base's origin or holds credentials.
-    fn resolve(base: Option<&Url>, text: &str) -> Result<PageLink, String> {
+    pub(crate) fn resolve(base: Option<&Url>, text: &str) -> Result<PageLink, String> {
         let Some(base) = base else {
             return Err("the client has no usable base URL to follow a next-page link from".to_owned());
         };

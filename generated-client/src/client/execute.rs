@@ -234,6 +234,29 @@ mod tests {
     use crate::error::Error;
 
     #[tokio::test]
+    async fn a_page_link_is_sent_only_on_the_clients_origin() {
+        let (server, elsewhere) = (MockServer::start().await, MockServer::start().await);
+        for target in [&server, &elsewhere] {
+            Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).mount(target).await;
+        }
+        let base = |server: &MockServer| reqwest::Url::parse(&format!("{}/", server.uri())).ok();
+        let client = client(&server);
+        let call = |link| client.request(Method::GET, "listThings", "/things".to_owned()).query(&json!({"a": 1})).send::<serde_json::Value>().at_link(Some(link));
+
+        // On the client's origin: the link's path and query, in place of the operation's.
+        let here = crate::pagination::PageLink::resolve(base(&server).as_ref(), "/things?page=2").unwrap();
+        call(&here).await.unwrap();
+        let sent = received(&server).await;
+        assert_eq!((sent.len(), sent[0].url.path(), sent[0].url.query()), (1, "/things", Some("page=2")));
+
+        // A link made for another client's origin is refused before anything is sent.
+        let there = crate::pagination::PageLink::resolve(base(&elsewhere).as_ref(), "/things?page=2").unwrap();
+        let err = call(&there).await.unwrap_err();
+        assert!(matches!(err, Error::Pagination(_)), "{err:?}");
+        assert!(received(&elsewhere).await.is_empty() && received(&server).await.len() == 1);
+    }
+
+    #[tokio::test]
     async fn client_timeout() {
         let server = MockServer::start().await;
         Mock::given(method("GET"))
