@@ -112,9 +112,9 @@ impl PageLink {
         &self.url
     }
 
-    /// `text` resolved against `base` (a link relative to the base URL, such as `/articles?page=2`
-    /// or `articles?page=2`, lands under it), without fragment; an error message when it does
-    /// not resolve, leaves the base's origin or holds credentials.
+    /// `text` resolved against `base` (`/articles?page=2` from its host's root, `articles?page=2`
+    /// under its path), without fragment; an error message when it does not resolve, leaves the
+    /// base's origin or holds credentials.
     pub(crate) fn resolve(base: Option<&Url>, text: &str) -> Result<PageLink, String> {
         let Some(base) = base else {
             return Err("the client has no usable base URL to follow a next-page link from".to_owned());
