@@ -124,8 +124,8 @@ pub(super) fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) ->
 }
 
 /// How a stream walks the pages: the runtime's driver (with its first page number, for numbered
-/// pages, or the client, for links), the closure's argument, the statements that put the position in the next request,
-/// and the expression of what the answer says about the next page.
+/// pages, or the client, for links), the closure's argument, the statements that put the
+/// position in the next request, and the expression of what the answer says about the next page.
 struct PageWalk {
     driver: TokenStream,
     first: TokenStream,
