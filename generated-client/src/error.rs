@@ -96,8 +96,10 @@ pub enum Error {
         /// Where it pointed, without credentials or query, when it said.
         location: Option<String>,
     },
-    /// A paged list did not advance: the server handed out a cursor it had handed out before
-    /// in the same stream, or the page number ran out of range. Following it would loop forever.
+    /// A paged list did not advance: the server handed out a cursor or next-page link it had
+    /// handed out before in the same stream, or the page number ran out of range (following it
+    /// would loop forever); or it gave a next-page link off the client's origin, which is not
+    /// followed (nothing is sent there).
     Pagination(String),
 }
 

@@ -10,10 +10,15 @@
 //! Pages are fetched lazily: the next request goes out only when the stream is polled past the
 //! items already received, so a consumer that stops early costs no extra requests.
 //!
-//! A server cannot make a cursor stream run forever by going round in circles: a cursor handed
-//! out twice in one stream, or a page number past `i64::MAX`, ends it with [`Error::Pagination`].
-//! Scroll parameters may repeat (Intercom's stays the same through a scroll): a scroll ends on an
-//! empty page.
+//! A server cannot make a cursor stream run forever by going round in circles: a cursor or
+//! next-page link handed out twice in one stream, or a page number past `i64::MAX`, ends it with
+//! [`Error::Pagination`]. Scroll parameters may repeat (Intercom's stays the same through a
+//! scroll): a scroll ends on an empty page.
+//!
+//! A list whose answer gives the next page as a link ([`linked`]) is followed only on the
+//! client's own origin (the scheme, host and port of its base URL): a link anywhere else ends the
+//! stream with [`Error::Pagination`] before anything is sent there, so the access token never
+//! leaves for another host.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -23,8 +28,9 @@ use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
 use futures::Stream;
+use reqwest::Url;
 
-use crate::Error;
+use crate::{Client, Error};
 
 /// One page of a paged list.
 #[derive(Debug, Clone)]
@@ -54,6 +60,15 @@ impl<T, R> Page<T, R> {
             _ => None,
         }
     }
+
+    /// The address of the next page, for a list that gives its next page as a link (resolved
+    /// against the client's base URL, and on its origin).
+    pub fn next_link(&self) -> Option<&str> {
+        match &self.next {
+            Some(Position::Link(link)) => Some(link),
+            _ => None,
+        }
+    }
 }
 
 /// Where a page starts, as the list takes it back.
@@ -66,6 +81,59 @@ pub enum Position {
     Page(i64),
     /// A scroll parameter, sent back as `scroll_param`.
     Scroll(String),
+    /// The absolute address of the next page, as the answer linked to it (resolved against the
+    /// client's base URL); asked for as it is.
+    Link(String),
+}
+
+/// The next page of a list that gives it as a link, checked: an absolute `http` or `https`
+/// address on the origin (scheme, host and port) of the client's base URL, without credentials.
+/// Only [`linked`] makes one, from the link the answer gave; the generated streams ask for it
+/// with the operation's own method and headers, in place of the operation's path and query.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct PageLink {
+    url: Url,
+}
+
+impl fmt::Debug for PageLink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The query may hold what a log should not (the link comes from the server).
+        f.debug_tuple("PageLink").field(&crate::redact::redacted(&self.url).as_str()).finish()
+    }
+}
+
+impl PageLink {
+    /// The address, as the next request goes to it.
+    pub fn as_str(&self) -> &str {
+        self.url.as_str()
+    }
+
+    pub(crate) fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// `text` resolved against `base` (`/articles?page=2` from its host's root, `articles?page=2`
+    /// under its path), without fragment; an error message when it does not resolve, leaves the
+    /// base's origin or holds credentials.
+    pub(crate) fn resolve(base: Option<&Url>, text: &str) -> Result<PageLink, String> {
+        let Some(base) = base else {
+            return Err("the client has no usable base URL to follow a next-page link from".to_owned());
+        };
+        // The link is not shown: it is the server's text, and its query may hold what a log should not.
+        let mut url = base.join(text.trim()).map_err(|error| format!("the next-page link does not resolve to a URL: {error}"))?;
+        url.set_fragment(None);
+        if url.origin() != base.origin() {
+            return Err(format!(
+                "the next-page link leads off the client's origin ({}), to {}; it is not followed, so the access token is not sent there",
+                base.origin().ascii_serialization(),
+                crate::redact::redacted(&url),
+            ));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(format!("the next-page link ({}) holds credentials; it is not followed", crate::redact::redacted(&url)));
+        }
+        Ok(PageLink { url })
+    }
 }
 
 type BoxedPages<T, R> = Pin<Box<dyn Stream<Item = Result<Page<T, R>, Error>> + Send>>;
@@ -212,6 +280,40 @@ where
         let Some(next) = next else { return (page, Next::Done) };
         page.next = Some(Position::Scroll(next.clone()));
         (page, Next::Page(Some(next)))
+    })
+}
+
+/// Link paging: `fetch(link)` gives a page and the link the answer gives to the next page (as the
+/// server wrote it, absolute or relative to the client's base URL). The first call gets `None`,
+/// and makes the list's first request; the next ones get the checked link to ask for.
+///
+/// Ends on a missing or empty link or an empty page. A link that leaves the origin (scheme, host
+/// and port) of the client's base URL, holds credentials or does not parse ends the stream with
+/// [`Error::Pagination`] after the page that gave it, before anything is sent; so does a link
+/// handed out before in the same stream.
+pub fn linked<T, R, F, Fut>(client: &Client, fetch: F) -> Paged<T, R>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+    F: FnMut(Option<PageLink>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(Page<T, R>, Option<String>), Error>> + Send + 'static,
+{
+    // With a trailing slash, so that a relative link lands under the base URL's path.
+    let base = client.base_url().and_then(|base| Url::parse(&format!("{base}/")).ok());
+    let mut seen = SeenCursors::default();
+    walk(None, fetch, move |mut page, next: Option<String>| {
+        let next = next.filter(|link| !link.trim().is_empty() && !page.items.is_empty());
+        let Some(next) = next else { return (page, Next::Done) };
+        let link = match PageLink::resolve(base.as_ref(), &next) {
+            Ok(link) => link,
+            Err(message) => return (page, Next::Fail(Error::Pagination(message))),
+        };
+        if !seen.first_time(link.as_str()) {
+            let message = format!("the server handed out a next-page link for the second time, after {} pages", seen.pages());
+            return (page, Next::Fail(Error::Pagination(message)));
+        }
+        page.next = Some(Position::Link(link.as_str().to_owned()));
+        (page, Next::Page(Some(link)))
     })
 }
 

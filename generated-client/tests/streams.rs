@@ -1,5 +1,6 @@
 //! The generated `*_stream` functions against a server on 127.0.0.1 (wiremock), one paging style
-//! each: items, pages with their metadata, and a stream moved into `tokio::spawn`.
+//! each (cursor, page numbers, scroll, next-page links): items, pages with their metadata, and a
+//! stream moved into `tokio::spawn`; next-page links off the origin or repeated are refused.
 
 use futures::{StreamExt, TryStreamExt};
 use intercom::generated::operations::{ListCompaniesParams, ListContactsParams, ScrollCompaniesParams};
@@ -172,4 +173,93 @@ async fn scroll_items_pages_and_spawned() {
     let next: Vec<_> = pages.iter().map(|p| p.next.clone()).collect();
     let scroll = Some(Position::Scroll("s-1".to_owned()));
     assert_eq!(next, [scroll.clone(), scroll, None], "the empty batch ends the scroll");
+}
+
+fn sources(ids: &[i64], next: Option<String>) -> Value {
+    let data: Vec<Value> = ids
+        .iter()
+        .map(|id| {
+            json!({"type": "content_import_source", "id": id, "url": "https://docs.example.com", "sync_behavior": "api",
+                   "status": "active", "created_at": 1, "updated_at": 1, "last_synced_at": 1})
+        })
+        .collect();
+    json!({"type": "list", "data": data, "total_count": 4, "pages": {"type": "pages", "page": 1, "per_page": 2, "next": next}})
+}
+
+fn source_ids(items: &[types::ContentImportSource]) -> Vec<i64> {
+    items.iter().map(|s| s.id).collect()
+}
+
+const SOURCES: &str = "/ai/content_import_sources";
+
+/// `GET /ai/content_import_sources`: the answer's `pages.next` link, absolute then relative to
+/// the base URL, asked for as it is until an answer has none.
+async fn linked_server() -> MockServer {
+    let server = MockServer::start().await;
+    let first = Mock::given(method("GET")).and(path(SOURCES)).and(query_param_is_missing("page"));
+    answer(&server, first, sources(&[1, 2], Some(format!("{}{SOURCES}?page=2&per_page=2", server.uri())))).await;
+    let second = Mock::given(method("GET")).and(path(SOURCES)).and(query_param("page", "2")).and(query_param("per_page", "2"));
+    answer(&server, second, sources(&[3], Some(format!("{SOURCES}?page=3&per_page=2")))).await;
+    let third = Mock::given(method("GET")).and(path(SOURCES)).and(query_param("page", "3"));
+    answer(&server, third, sources(&[4], None)).await;
+    server
+}
+
+#[tokio::test]
+async fn links_items_pages_and_spawned() {
+    let server = linked_server().await;
+    let stream = client(&server).ai_content().list_content_import_sources_stream();
+    let all = tokio::spawn(stream.try_collect::<Vec<_>>()).await.expect("the task finishes").expect("three pages");
+    assert_eq!(source_ids(&all), [1, 2, 3, 4]);
+    // Every page went with the client's credentials and version header.
+    for request in server.received_requests().await.unwrap_or_default() {
+        assert_eq!(request.headers.get("authorization").and_then(|v| v.to_str().ok()), Some("Bearer token"));
+        assert!(request.headers.get("intercom-version").is_some());
+    }
+
+    let server = linked_server().await;
+    let pages: Vec<_> =
+        client(&server).ai_content().list_content_import_sources_stream().pages().try_collect().await.expect("three pages");
+    let next: Vec<_> = pages.iter().map(|p| p.next_link().map(ToOwned::to_owned)).collect();
+    let at = |query: &str| Some(format!("{}{SOURCES}?{query}", server.uri()));
+    assert_eq!(next, [at("page=2&per_page=2"), at("page=3&per_page=2"), None]);
+    assert_eq!(pages[0].next, Some(Position::Link(format!("{}{SOURCES}?page=2&per_page=2", server.uri()))));
+    assert_eq!((pages[0].total_count, pages[0].next_cursor()), (Some(4), None));
+}
+
+#[tokio::test]
+async fn a_link_to_another_origin_is_not_followed() {
+    let server = MockServer::start().await;
+    // Another port of the same host is another origin: it must never see a request (or the token).
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&elsewhere).await;
+    let first = Mock::given(method("GET")).and(path(SOURCES));
+    answer(&server, first, sources(&[1, 2], Some(format!("{}{SOURCES}?page=2&secret=s3", elsewhere.uri())))).await;
+
+    let mut stream = client(&server).ai_content().list_content_import_sources_stream().pages();
+    let page = stream.try_next().await.expect("the first page").expect("a page");
+    assert_eq!((source_ids(&page.items), &page.next), (vec![1, 2], &None));
+    let error = stream.try_next().await.expect_err("the link is refused");
+    assert!(matches!(error, intercom::Error::Pagination(_)), "{error:?}");
+    let message = error.to_string();
+    assert!(message.contains("origin") && !message.contains("s3"), "{message}");
+    assert!(stream.try_next().await.expect("the stream ended").is_none());
+    assert!(elsewhere.received_requests().await.unwrap_or_default().is_empty());
+}
+
+#[tokio::test]
+async fn a_repeated_link_ends_the_stream_with_an_error() {
+    let server = MockServer::start().await;
+    let first = Mock::given(method("GET")).and(path(SOURCES)).and(query_param_is_missing("page"));
+    answer(&server, first, sources(&[1, 2], Some(format!("{SOURCES}?page=2")))).await;
+    // Page 2 links to itself (absolute this time): the same address, once resolved.
+    let second = Mock::given(method("GET")).and(path(SOURCES)).and(query_param("page", "2"));
+    answer(&server, second, sources(&[3], Some(format!("{}{SOURCES}?page=2", server.uri())))).await;
+
+    let results: Vec<_> = client(&server).ai_content().list_content_import_sources_stream().collect().await;
+    let ids: Vec<i64> = results.iter().filter_map(|r| r.as_ref().ok()).map(|s| s.id).collect();
+    assert_eq!(ids, [1, 2, 3]);
+    let last = results.last().and_then(|r| r.as_ref().err()).map(ToString::to_string).unwrap_or_default();
+    assert!(last.contains("second time"), "{last}");
+    assert_eq!(server.received_requests().await.unwrap_or_default().len(), 2, "the repeated link is not asked for");
 }

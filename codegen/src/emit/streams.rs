@@ -74,6 +74,8 @@ pub(super) fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) ->
     let paged = match &pagination.request {
         PageRequest::Query(_) => "params",
         PageRequest::Body(_) => "body",
+        // The link replaces path and query: every argument is copied as it is.
+        PageRequest::Link => "",
     };
     // A cursor in the body needs a body to write into: the stream takes one even where the call may go without.
     let mut body_made_required = false;
@@ -98,6 +100,8 @@ pub(super) fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) ->
     let PageWalk { driver, first, position, set_page, next } = page_walk(api, op, pagination, response)?;
     // A stream of a deprecated operation is deprecated too, and calls it without a warning.
     let deprecated = op.deprecated.then(|| quote!(#[deprecated] #[allow(deprecated)]));
+    // After the first page, a list paged by links asks for the link the answer gave.
+    let at_link = (pagination.request == PageRequest::Link).then(|| quote!(.at_link(link.as_ref())));
     Some(quote! {
         #doc
         #deprecated
@@ -110,7 +114,7 @@ pub(super) fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) ->
                 #set_page
                 #(#copies)*
                 async move {
-                    let mut page = client.#accessor().#single(#(#pass),*).await?;
+                    let mut page = client.#accessor().#single(#(#pass),*)#at_link.await?;
                     let next = #next;
                     Ok((crate::pagination::Page::new(#items, #total, page), next))
                 }
@@ -120,8 +124,8 @@ pub(super) fn emit_stream(api: &Api, op: &Operation, pagination: &Pagination) ->
 }
 
 /// How a stream walks the pages: the runtime's driver (with its first page number, for numbered
-/// pages), the closure's argument, the statements that put the position in the next request,
-/// and the expression of what the answer says about the next page.
+/// pages, or the client, for links), the closure's argument, the statements that put the
+/// position in the next request, and the expression of what the answer says about the next page.
 struct PageWalk {
     driver: TokenStream,
     first: TokenStream,
@@ -199,13 +203,21 @@ fn page_walk(api: &Api, op: &Operation, pagination: &Pagination, response: &Ty) 
                 total,
             )
         }
-        (PageStyle::PageNumber | PageStyle::Scroll, PageRequest::Body(_)) => return None,
+        (PageStyle::Link, PageRequest::Link) => {
+            let next = reach(api, quote!(page), response, &path)?;
+            (quote!(crate::pagination::linked), TokenStream::new(), quote!(#next.cloned()))
+        }
+        (PageStyle::PageNumber | PageStyle::Scroll, PageRequest::Body(_))
+        | (PageStyle::Link, _)
+        | (_, PageRequest::Link) => return None,
     };
     let (position, first) = match (pagination.style, &pagination.request) {
         (PageStyle::PageNumber, PageRequest::Query(param)) => {
             let field = format_ident!("{}", query_field(param)?.rust_name);
             (quote!(page_number), quote!(params.#field.unwrap_or(1),))
         }
+        // The client (for its base URL, which links are checked against) before the closure.
+        (PageStyle::Link, _) => (quote!(link), quote!(self.client,)),
         _ => (quote!(cursor), TokenStream::new()),
     };
     Some(PageWalk { driver, first, position, set_page, next })

@@ -381,9 +381,9 @@ pub struct Pagination {
     pub skip_null_items: bool,
     /// Where the next page is asked for.
     pub request: PageRequest,
-    /// Wire names from the response down to what the next page needs: the cursor or scroll
-    /// parameter (a string), or the number of pages (an integer). Empty when the response does
-    /// not say (page numbers then run to an empty page).
+    /// Wire names from the response down to what the next page needs: the cursor, scroll
+    /// parameter or next-page link (a string), or the number of pages (an integer). Empty when
+    /// the response does not say (page numbers then run to an empty page).
     pub next: Vec<String>,
     /// The response's integer field holding the size of the whole list (`total_count`), if any.
     pub total_count: Option<String>,
@@ -397,6 +397,9 @@ pub enum PageStyle {
     PageNumber,
     /// `scroll_param` is sent back as `scroll_param` until a page is empty.
     Scroll,
+    /// The answer's link to the next page (`pages.next` as a URL) is asked for as it is, on the
+    /// client's origin only.
+    Link,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -405,6 +408,8 @@ pub enum PageRequest {
     Query(String),
     /// A field of the request body holding `{ starting_after, per_page }` (search operations).
     Body(String),
+    /// The next page's address replaces the operation's path and query (GET operations).
+    Link,
 }
 
 /// Webhook topics from an AsyncAPI description.
@@ -498,22 +503,35 @@ pub fn build(docs: &Documents, openapi: FileId, webhooks: Option<FileId>, diags:
         warn_cut(docs, &api.types, &cut, diags)?;
     }
     recursion::mark_boxed(&mut api.types);
-    pagination::detect(&mut api);
+    for unpaged in pagination::detect(&mut api) {
+        let op = &api.operations[unpaged.operation];
+        let node = node_of(docs, &op.origin);
+        // A description can say it knows: `x-pagination: none` on the operation.
+        if docs.get(&node.child("x-pagination")).and_then(serde_json::Value::as_str) == Some("none") {
+            continue;
+        }
+        diags.warn(docs.locate(&node), unpaged.message(op))?;
+    }
     access::relax_required(&mut api);
     api.features = features::compute(&api);
     Ok(api)
+}
+
+/// The node an `origin` (`file#pointer`) names.
+fn node_of(docs: &Documents, origin: &str) -> crate::resolve::Node {
+    let (file, pointer) = origin.split_once('#').unwrap_or(("", origin));
+    let file = (0..docs.sources.len())
+        .map(FileId)
+        .find(|&id| docs.describe(&docs.root(id)).strip_suffix('#') == Some(file))
+        .unwrap_or(FileId(0));
+    crate::resolve::Node { file, pointer: pointer.to_owned() }
 }
 
 /// The warning for a member [`recursion::cut_deep_nesting`] made free-form JSON, located at the
 /// type that holds it.
 fn warn_cut(docs: &Documents, types: &[TypeDef], cut: &recursion::Cut, diags: &mut Diagnostics) -> Result<(), Error> {
     let owner = &types[cut.owner.0];
-    let (file, pointer) = owner.origin.split_once('#').unwrap_or(("", &owner.origin));
-    let file = (0..docs.sources.len())
-        .map(FileId)
-        .find(|&id| docs.describe(&docs.root(id)).strip_suffix('#') == Some(file))
-        .unwrap_or(FileId(0));
-    let location = docs.locate(&crate::resolve::Node { file, pointer: pointer.to_owned() });
+    let location = docs.locate(&node_of(docs, &owner.origin));
     let member = if cut.member.is_empty() { "the alias".to_owned() } else { format!("`{}`", cut.member) };
     let held = cut.held.map(|id| types[id.0].schema_name.clone().unwrap_or_else(|| types[id.0].name_hint.join(" "))).unwrap_or_default();
     diags.warn(

@@ -39,7 +39,7 @@ pub const GENERATED_CODE_TYPES: &[&str] = &[
 pub const RUNTIME_TYPES: &[&str] = &[
     "ApiError", "Call", "Client", "ClientBuilder", "Error", "ErrorItem", "ErrorList", "FilePart", "Files",
     "Method", "Multipart", "Notification", "NotificationParts", "Nullable", "OperationRequest", "Page",
-    "PageStream", "Paged", "Position", "RawRequest", "Region", "RequestOptions", "Response", "ResponseMeta",
+    "PageLink", "PageStream", "Paged", "Position", "RawRequest", "Region", "RequestOptions", "Response", "ResponseMeta",
     "StrVisitor", "Style", "Styles", "Timestamp", "Topic", "TrackedJson", "VerifiedNotification",
     "WebhookError", "WebhookEvent", "WebhookVerifier",
 ];
@@ -67,7 +67,7 @@ pub const TRAIT_METHODS: &[&str] = &[
 /// bodies call unqualified: a parameter named like one would shadow it.
 pub const OPERATION_LOCALS: &[&str] = &[
     "self", "client", "params", "body", "options", "request", "response", "path", "group", "page", "next", "cursor",
-    "page_number", "encode_path_segment", "query", "headers", "url", "form", "parts",
+    "link", "page_number", "encode_path_segment", "query", "headers", "url", "form", "parts",
 ];
 
 #[cfg(test)]

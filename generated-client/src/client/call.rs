@@ -58,6 +58,17 @@ impl<'a, T> Call<'a, T> {
         self
     }
 
+    /// Sends the request to `link` (the next page of a list that gives it as a link), when there
+    /// is one, in place of the operation's path and query; method, headers and body stay.
+    #[allow(dead_code)] // Called by the generated streams of lists paged by links, when there are any.
+    pub(crate) fn at_link(mut self, link: Option<&crate::pagination::PageLink>) -> Self {
+        if let Some(link) = link {
+            self.request.path = link.url().path().to_owned();
+            self.request.link = Some(link.clone());
+        }
+        self
+    }
+
     /// Sends the request and gives the answer's status and headers with its decoded body.
     pub async fn raw(self) -> Result<Response<T>, Error> {
         let Call { request, read } = self;

@@ -13,6 +13,20 @@ use super::retry::{backoff, millis, retry_hint, MAX_HINTED_WAIT, MAX_RETRIES_LIM
 use super::url::build_url;
 use super::{OperationRequest, RequestOptions};
 
+/// A next-page link, once more checked to be on the origin of the base URL (it was checked
+/// against the base URL of the client whose stream made it, which this one may not be).
+fn same_origin(base_url: &str, link: &Url) -> Result<Url, Error> {
+    let base = Url::parse(base_url).map_err(|error| Error::encode(format!("invalid base URL: {error}")))?;
+    if base.origin() != link.origin() {
+        return Err(Error::Pagination(format!(
+            "the next-page link leads off the client's origin ({}), to {}; it is not followed",
+            base.origin().ascii_serialization(),
+            crate::redact::redacted(link),
+        )));
+    }
+    Ok(link.clone())
+}
+
 /// How much of an answer's body is read.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct BodyLimits {
@@ -25,7 +39,7 @@ pub(super) struct BodyLimits {
 impl OperationRequest<'_> {
     /// Sends the request until a 2xx answer, a final failure, or the retries run out.
     pub(super) async fn execute(self) -> Result<RawResponse, Error> {
-        let OperationRequest { client, method, operation_id, path, query, body, headers: own_headers, idempotent, options, error } = self;
+        let OperationRequest { client, method, operation_id, path, query, body, headers: own_headers, idempotent, options, link, error } = self;
         if let Some(error) = error {
             return Err(error);
         }
@@ -36,7 +50,10 @@ impl OperationRequest<'_> {
             (None, Some(options)) => options,
             (None, None) => RequestOptions::default(),
         };
-        let url = build_url(&inner.base_url, &path, &query)?;
+        let url = match link {
+            None => build_url(&inner.base_url, &path, &query)?,
+            Some(link) => same_origin(&inner.base_url, link.url())?,
+        };
         let mut headers = inner.headers.clone();
         if body.is_some() {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -215,6 +232,29 @@ mod tests {
     use crate::client::test_support::*;
     use crate::client::{Client, RequestOptions};
     use crate::error::Error;
+
+    #[tokio::test]
+    async fn a_page_link_is_sent_only_on_the_clients_origin() {
+        let (server, elsewhere) = (MockServer::start().await, MockServer::start().await);
+        for target in [&server, &elsewhere] {
+            Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!({}))).mount(target).await;
+        }
+        let base = |server: &MockServer| reqwest::Url::parse(&format!("{}/", server.uri())).ok();
+        let client = client(&server);
+        let call = |link| client.request(Method::GET, "listThings", "/things".to_owned()).query(&json!({"a": 1})).send::<serde_json::Value>().at_link(Some(link));
+
+        // On the client's origin: the link's path and query, in place of the operation's.
+        let here = crate::pagination::PageLink::resolve(base(&server).as_ref(), "/things?page=2").unwrap();
+        call(&here).await.unwrap();
+        let sent = received(&server).await;
+        assert_eq!((sent.len(), sent[0].url.path(), sent[0].url.query()), (1, "/things", Some("page=2")));
+
+        // A link made for another client's origin is refused before anything is sent.
+        let there = crate::pagination::PageLink::resolve(base(&elsewhere).as_ref(), "/things?page=2").unwrap();
+        let err = call(&there).await.unwrap_err();
+        assert!(matches!(err, Error::Pagination(_)), "{err:?}");
+        assert!(received(&elsewhere).await.is_empty() && received(&server).await.len() == 1);
+    }
 
     #[tokio::test]
     async fn client_timeout() {

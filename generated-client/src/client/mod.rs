@@ -218,6 +218,7 @@ impl Client {
             headers: HeaderMap::new(),
             idempotent,
             options: None,
+            link: None,
             error,
         }
     }

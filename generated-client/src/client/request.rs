@@ -27,6 +27,9 @@ pub struct OperationRequest<'a> {
     pub(super) headers: HeaderMap,
     pub(super) idempotent: bool,
     pub(super) options: Option<RequestOptions>,
+    /// The next page of a list that gives it as a link: the request goes there, in place of
+    /// `path` and `query` (see [`Call::at_link`]).
+    pub(super) link: Option<crate::pagination::PageLink>,
     /// The first problem met while building; returned by `send` without sending anything.
     pub(super) error: Option<Error>,
 }

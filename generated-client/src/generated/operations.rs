@@ -55,7 +55,9 @@ use reqwest::Method;
         feature = "custom-object-instances",
         feature = "data-attributes",
         feature = "data-events",
+        feature = "help-center",
         feature = "internal-articles",
+        feature = "notes",
         feature = "reporting-data-export",
         feature = "segments",
         feature = "visitors"
@@ -526,6 +528,41 @@ impl<'a> AiContent<'a> {
             .idempotent(true)
             .send()
     }
+    /// Every item of [`Self::list_content_import_sources`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
+    pub fn list_content_import_sources_stream(
+        &self,
+    ) -> crate::pagination::Paged<
+        types::ContentImportSource,
+        types::ContentImportSourcesList,
+    > {
+        let client = self.client.clone();
+        crate::pagination::linked(
+            self.client,
+            move |link| {
+                let client = client.clone();
+                async move {
+                    let mut page = client
+                        .ai_content()
+                        .list_content_import_sources()
+                        .at_link(link.as_ref())
+                        .await?;
+                    let next = page
+                        .pages
+                        .as_ref()
+                        .and_then(|v| v.next.as_ref())
+                        .cloned();
+                    Ok((
+                        crate::pagination::Page::new(
+                            page.data.take().unwrap_or_default(),
+                            page.total_count.as_ref().copied(),
+                            page,
+                        ),
+                        next,
+                    ))
+                }
+            },
+        )
+    }
     /// Create a content import source
     ///
     /// Adds a source whose pages you will push yourself (`sync_behavior` `api`), to hold the external pages you create.
@@ -611,6 +648,38 @@ impl<'a> AiContent<'a> {
             .request(Method::GET, "listExternalPages", "/ai/external_pages".to_owned())
             .idempotent(true)
             .send()
+    }
+    /// Every item of [`Self::list_external_pages`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
+    pub fn list_external_pages_stream(
+        &self,
+    ) -> crate::pagination::Paged<types::ExternalPage, types::ExternalPagesList> {
+        let client = self.client.clone();
+        crate::pagination::linked(
+            self.client,
+            move |link| {
+                let client = client.clone();
+                async move {
+                    let mut page = client
+                        .ai_content()
+                        .list_external_pages()
+                        .at_link(link.as_ref())
+                        .await?;
+                    let next = page
+                        .pages
+                        .as_ref()
+                        .and_then(|v| v.next.as_ref())
+                        .cloned();
+                    Ok((
+                        crate::pagination::Page::new(
+                            page.data.take().unwrap_or_default(),
+                            page.total_count.as_ref().copied(),
+                            page,
+                        ),
+                        next,
+                    ))
+                }
+            },
+        )
     }
     /// Create or update an external page
     ///
@@ -699,11 +768,44 @@ impl<'a> Articles<'a> {
     /// Returns the help center articles of the workspace, most recently updated first.
     ///
     /// `GET /articles` (operation `listArticles`).
-    pub fn list(&self) -> Call<'a, types::ArticleList> {
+    pub fn list(&self, params: &ListArticlesParams) -> Call<'a, types::ArticleList> {
         self.client
             .request(Method::GET, "listArticles", "/articles".to_owned())
             .idempotent(true)
+            .query(params)
             .send()
+    }
+    /// Every item of [`Self::list`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
+    pub fn list_stream(
+        &self,
+        params: &ListArticlesParams,
+    ) -> crate::pagination::Paged<types::ArticleListItem, types::ArticleList> {
+        let client = self.client.clone();
+        let params = params.to_owned();
+        crate::pagination::numbered(
+            params.page.unwrap_or(1),
+            move |page_number| {
+                let client = client.clone();
+                let mut params = params.clone();
+                params.page = Some(page_number);
+                async move {
+                    let mut page = client.articles().list(&params).await?;
+                    let next = page
+                        .pages
+                        .as_ref()
+                        .and_then(|v| v.total_pages.as_ref())
+                        .copied();
+                    Ok((
+                        crate::pagination::Page::new(
+                            page.data.take().unwrap_or_default(),
+                            page.total_count.as_ref().copied(),
+                            page,
+                        ),
+                        next,
+                    ))
+                }
+            },
+        )
     }
     /// Create an article
     ///
@@ -775,6 +877,30 @@ impl<'a> Articles<'a> {
             .request(Method::DELETE, "deleteArticle", format!("/articles/{id}"))
             .idempotent(true)
             .send()
+    }
+}
+/// Query parameters of `listArticles`.
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ListArticlesParams {
+    /// The page to return, from 1 (the first by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// How many articles a page holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<i64>,
+}
+#[cfg(feature = "articles")]
+impl ListArticlesParams {
+    /// Sets `page`.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
     }
 }
 /// Query parameters of `searchArticles`.
@@ -1281,7 +1407,11 @@ impl<'a> Companies<'a> {
     /// Returns the contacts attached to a company.
     ///
     /// `GET /companies/{id}/contacts` (operation `listCompanyContacts`).
-    pub fn list_contacts(&self, id: &str) -> Call<'a, types::CompanyAttachedContacts> {
+    pub fn list_contacts(
+        &self,
+        id: &str,
+        params: &ListCompanyContactsParams,
+    ) -> Call<'a, types::CompanyAttachedContacts> {
         let id = encode_path_segment(&id);
         self.client
             .request(
@@ -1290,7 +1420,43 @@ impl<'a> Companies<'a> {
                 format!("/companies/{id}/contacts"),
             )
             .idempotent(true)
+            .query(params)
             .send()
+    }
+    /// Every item of [`Self::list_contacts`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
+    pub fn list_contacts_stream(
+        &self,
+        id: &str,
+        params: &ListCompanyContactsParams,
+    ) -> crate::pagination::Paged<types::Contact, types::CompanyAttachedContacts> {
+        let client = self.client.clone();
+        let id = id.to_owned();
+        let params = params.to_owned();
+        crate::pagination::numbered(
+            params.page.unwrap_or(1),
+            move |page_number| {
+                let client = client.clone();
+                let mut params = params.clone();
+                params.page = Some(page_number);
+                let id = id.clone();
+                async move {
+                    let mut page = client.companies().list_contacts(&id, &params).await?;
+                    let next = page
+                        .pages
+                        .as_ref()
+                        .and_then(|v| v.total_pages.as_ref())
+                        .copied();
+                    Ok((
+                        crate::pagination::Page::new(
+                            page.data.take().unwrap_or_default(),
+                            page.total_count.as_ref().copied(),
+                            page,
+                        ),
+                        next,
+                    ))
+                }
+            },
+        )
     }
     /// List the segments of a company
     ///
@@ -1452,6 +1618,30 @@ impl ScrollCompaniesParams {
     /// Sets `scroll_param`.
     pub fn scroll_param(mut self, value: impl Into<String>) -> Self {
         self.scroll_param = Some(value.into());
+        self
+    }
+}
+/// Query parameters of `listCompanyContacts`.
+#[cfg(feature = "companies")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ListCompanyContactsParams {
+    /// The page to return, from 1 (the first by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// How many contacts a page holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<i64>,
+}
+#[cfg(feature = "companies")]
+impl ListCompanyContactsParams {
+    /// Sets `page`.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
         self
     }
 }
@@ -1727,7 +1917,11 @@ impl<'a> Contacts<'a> {
     /// Returns the companies a contact is attached to.
     ///
     /// `GET /contacts/{id}/companies` (operation `listContactCompanies`).
-    pub fn list_companies(&self, id: &str) -> Call<'a, types::ContactAttachedCompanies> {
+    pub fn list_companies(
+        &self,
+        id: &str,
+        params: &ListContactCompaniesParams,
+    ) -> Call<'a, types::ContactAttachedCompanies> {
         let id = encode_path_segment(&id);
         self.client
             .request(
@@ -1736,7 +1930,43 @@ impl<'a> Contacts<'a> {
                 format!("/contacts/{id}/companies"),
             )
             .idempotent(true)
+            .query(params)
             .send()
+    }
+    /// Every item of [`Self::list_companies`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
+    pub fn list_companies_stream(
+        &self,
+        id: &str,
+        params: &ListContactCompaniesParams,
+    ) -> crate::pagination::Paged<types::Company, types::ContactAttachedCompanies> {
+        let client = self.client.clone();
+        let id = id.to_owned();
+        let params = params.to_owned();
+        crate::pagination::numbered(
+            params.page.unwrap_or(1),
+            move |page_number| {
+                let client = client.clone();
+                let mut params = params.clone();
+                params.page = Some(page_number);
+                let id = id.clone();
+                async move {
+                    let mut page = client.contacts().list_companies(&id, &params).await?;
+                    let next = page
+                        .pages
+                        .as_ref()
+                        .and_then(|v| v.total_pages.as_ref())
+                        .copied();
+                    Ok((
+                        crate::pagination::Page::new(
+                            page.companies.take().unwrap_or_default(),
+                            page.total_count.as_ref().copied(),
+                            page,
+                        ),
+                        next,
+                    ))
+                }
+            },
+        )
     }
     /// Unarchive a contact
     ///
@@ -1776,6 +2006,30 @@ impl ListContactsParams {
     /// Sets `starting_after`.
     pub fn starting_after(mut self, value: impl Into<String>) -> Self {
         self.starting_after = Some(value.into());
+        self
+    }
+}
+/// Query parameters of `listContactCompanies`.
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ListContactCompaniesParams {
+    /// The page to return, from 1 (the first by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// How many companies a page holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<i64>,
+}
+#[cfg(feature = "contacts")]
+impl ListContactCompaniesParams {
+    /// Sets `page`.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
         self
     }
 }
@@ -2780,7 +3034,10 @@ impl<'a> HelpCenter<'a> {
     /// Returns the collections and sections of every help center of the workspace, most recently updated first.
     ///
     /// `GET /help_center/collections` (operation `listCollections`).
-    pub fn list_collections(&self) -> Call<'a, types::CollectionList> {
+    pub fn list_collections(
+        &self,
+        params: &ListCollectionsParams,
+    ) -> Call<'a, types::CollectionList> {
         self.client
             .request(
                 Method::GET,
@@ -2788,7 +3045,40 @@ impl<'a> HelpCenter<'a> {
                 "/help_center/collections".to_owned(),
             )
             .idempotent(true)
+            .query(params)
             .send()
+    }
+    /// Every item of [`Self::list_collections`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
+    pub fn list_collections_stream(
+        &self,
+        params: &ListCollectionsParams,
+    ) -> crate::pagination::Paged<types::Collection, types::CollectionList> {
+        let client = self.client.clone();
+        let params = params.to_owned();
+        crate::pagination::numbered(
+            params.page.unwrap_or(1),
+            move |page_number| {
+                let client = client.clone();
+                let mut params = params.clone();
+                params.page = Some(page_number);
+                async move {
+                    let mut page = client.help_center().list_collections(&params).await?;
+                    let next = page
+                        .pages
+                        .as_ref()
+                        .and_then(|v| v.total_pages.as_ref())
+                        .copied();
+                    Ok((
+                        crate::pagination::Page::new(
+                            page.data.take().unwrap_or_default(),
+                            page.total_count.as_ref().copied(),
+                            page,
+                        ),
+                        next,
+                    ))
+                }
+            },
+        )
     }
     /// Create a collection
     ///
@@ -2898,6 +3188,30 @@ impl<'a> HelpCenter<'a> {
             )
             .idempotent(true)
             .send()
+    }
+}
+/// Query parameters of `listCollections`.
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ListCollectionsParams {
+    /// The page to return, from 1 (the first by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// How many collections a page holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<i64>,
+}
+#[cfg(feature = "help-center")]
+impl ListCollectionsParams {
+    /// Sets `page`.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
     }
 }
 /// Internal Articles: The internal knowledge base, articles that teammates and Fin read and customers do not.
@@ -3293,12 +3607,52 @@ impl<'a> Notes<'a> {
     /// Returns the notes written about a contact, newest first.
     ///
     /// `GET /contacts/{contact_id}/notes` (operation `listNotes`).
-    pub fn list(&self, contact_id: &str) -> Call<'a, types::NoteList> {
+    pub fn list(
+        &self,
+        contact_id: &str,
+        params: &ListNotesParams,
+    ) -> Call<'a, types::NoteList> {
         let contact_id = encode_path_segment(&contact_id);
         self.client
             .request(Method::GET, "listNotes", format!("/contacts/{contact_id}/notes"))
             .idempotent(true)
+            .query(params)
             .send()
+    }
+    /// Every item of [`Self::list`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
+    pub fn list_stream(
+        &self,
+        contact_id: &str,
+        params: &ListNotesParams,
+    ) -> crate::pagination::Paged<types::Note, types::NoteList> {
+        let client = self.client.clone();
+        let contact_id = contact_id.to_owned();
+        let params = params.to_owned();
+        crate::pagination::numbered(
+            params.page.unwrap_or(1),
+            move |page_number| {
+                let client = client.clone();
+                let mut params = params.clone();
+                params.page = Some(page_number);
+                let contact_id = contact_id.clone();
+                async move {
+                    let mut page = client.notes().list(&contact_id, &params).await?;
+                    let next = page
+                        .pages
+                        .as_ref()
+                        .and_then(|v| v.total_pages.as_ref())
+                        .copied();
+                    Ok((
+                        crate::pagination::Page::new(
+                            page.data.take().unwrap_or_default(),
+                            page.total_count.as_ref().copied(),
+                            page,
+                        ),
+                        next,
+                    ))
+                }
+            },
+        )
     }
     /// Add a note to a contact
     ///
@@ -3328,6 +3682,30 @@ impl<'a> Notes<'a> {
             .request(Method::GET, "retrieveNote", format!("/notes/{note_id}"))
             .idempotent(true)
             .send()
+    }
+}
+/// Query parameters of `listNotes`.
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ListNotesParams {
+    /// The page to return, from 1 (the first by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<i64>,
+    /// How many notes a page holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_page: Option<i64>,
+}
+#[cfg(feature = "notes")]
+impl ListNotesParams {
+    /// Sets `page`.
+    pub fn page(mut self, value: i64) -> Self {
+        self.page = Some(value);
+        self
+    }
+    /// Sets `per_page`.
+    pub fn per_page(mut self, value: i64) -> Self {
+        self.per_page = Some(value);
+        self
     }
 }
 /// Reporting Data Export: Exports of reporting datasets (conversations, tickets ...), run as background jobs.

@@ -2,8 +2,8 @@ use std::sync::{Arc, Mutex};
 
 use futures::{StreamExt, TryStreamExt};
 
-use super::{cursor, numbered, scroll, Page, Position};
-use crate::Error;
+use super::{cursor, linked, numbered, scroll, Page, PageLink, Position};
+use crate::{Client, Error};
 
 /// A page of these items (its raw answer is `()`).
 fn page<T>(items: Vec<T>) -> Page<T, ()> {
@@ -165,10 +165,78 @@ async fn numbered_without_a_total_stops_on_an_empty_page_and_errors_end_the_stre
     assert!(items.is_empty() && error.is_some());
 }
 
+fn client_at(base_url: &str) -> Client {
+    Client::builder().access_token("token").base_url(base_url).build().expect("a client")
+}
+
+/// A link stream over `links`: the page asked with no link, then with each link it handed out,
+/// gives one item (the address it was asked with) and the next link of `links`.
+fn link_stream(base_url: &str, links: &'static [&'static str], asked: &Asked<Option<String>>) -> super::Paged<String, ()> {
+    let log = asked.clone();
+    linked(&client_at(base_url), move |link: Option<PageLink>| {
+        let at = link.as_ref().map(|link| link.as_str().to_owned());
+        log.push(at.clone());
+        let next = links.get(log.all().len() - 1).map(|link| (*link).to_owned());
+        async move { Ok::<_, Error>((page(vec![at.unwrap_or_default()]), next)) }
+    })
+}
+
+#[tokio::test]
+async fn links_resolve_against_the_base_url_and_end_without_a_next_link() {
+    let asked = Asked::default();
+    let links = &["/articles?page=2", "articles?page=3", "https://api.example.com:443/p/articles?page=4#top", ""];
+    let pages: Vec<_> = link_stream("https://api.example.com/p", links, &asked).pages().try_collect().await.expect("four pages");
+    let expected = ["https://api.example.com/articles?page=2", "https://api.example.com/p/articles?page=3", "https://api.example.com/p/articles?page=4"];
+    let next: Vec<_> = pages.iter().map(|p| p.next_link()).collect();
+    assert_eq!(next, [Some(expected[0]), Some(expected[1]), Some(expected[2]), None], "an empty link ends the stream");
+    assert_eq!(pages[0].next, Some(Position::Link(expected[0].to_owned())));
+    assert_eq!(pages[0].next_cursor(), None);
+    let expected: Vec<_> = std::iter::once(None).chain(expected.iter().map(|e| Some((*e).to_owned()))).collect();
+    assert_eq!(asked.all(), expected);
+}
+
+#[tokio::test]
+async fn a_link_off_the_base_urls_origin_ends_the_stream_before_anything_is_asked() {
+    for foreign in [
+        "https://elsewhere.example.com/articles?page=2",
+        "http://api.example.com/articles?page=2",
+        "https://api.example.com:8443/articles?page=2",
+        "//elsewhere.example.com/articles",
+        "file:///etc/passwd",
+        "https://user:secret@api.example.com/articles",
+        "https://[::1",
+    ] {
+        let asked = Asked::default();
+        let links: &'static [&'static str] = Box::leak(Box::new([foreign]));
+        let (items, error) = drain(link_stream("https://api.example.com", links, &asked), 10).await;
+        assert_eq!(items.len(), 1, "{foreign}: the first page is read");
+        assert_eq!(asked.all(), [None], "{foreign}: nothing is asked of the link");
+        let message = error.as_ref().map(ToString::to_string).unwrap_or_default();
+        assert!(matches!(error, Some(Error::Pagination(_))), "{foreign}: {message}");
+        assert!(!message.contains("secret") && !message.contains("page=2"), "{foreign}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn a_repeated_link_ends_the_stream_with_an_error() {
+    let asked = Asked::default();
+    let links = &["/a?page=2", "/a?page=3", "https://api.example.com/a?page=2", "/a?page=4"];
+    let (items, error) = drain(link_stream("https://api.example.com", links, &asked), 10).await;
+    assert_eq!(items.len(), 3, "the page that repeats a link is read, its link is not followed");
+    assert_eq!(asked.all().len(), 3);
+    let message = error.as_ref().map(ToString::to_string).unwrap_or_default();
+    assert!(matches!(error, Some(Error::Pagination(_))) && message.contains("second time"), "{message}");
+    // The debug form does not show the query the server put in the link.
+    let link = super::PageLink::resolve(reqwest::Url::parse("https://h/").ok().as_ref(), "/a?token=s3cret").expect("a link");
+    assert!(!format!("{link:?}").contains("s3cret"));
+}
+
 #[test]
 fn streams_are_send_and_static() {
     fn spawnable<S: futures::Stream + Send + 'static>(_: &S) {}
     let stream = cursor(|_| async { Ok::<_, Error>((page(vec![1]), None)) });
     spawnable(&stream);
     spawnable(&stream.pages());
+    let links = linked(&client_at("https://api.example.com"), |_| async { Ok::<_, Error>((page(vec![1]), None)) });
+    spawnable(&links);
 }
