@@ -3,7 +3,10 @@
 //!
 //! # Matching
 //!
-//! - Operations are matched by operationId, webhook topics by their topic string.
+//! - Operations are matched by operationId; an operation whose operationId the other side lacks
+//!   is then paired by HTTP method and path, placeholder names aside (`/contacts/{id}` is
+//!   `/contacts/{contact_id}`), and reported as one [`ChangeKind::OperationRenamed`] line.
+//!   Webhook topics are matched by their topic string.
 //! - Types are matched by their schema name (`components/schemas/<name>`), and inline types by
 //!   their Rust name. Types are compared structurally: a [`Ty`] is rendered with the Rust names
 //!   of the types it names (`Vec<Contact>`), never with [`TypeId`]s, which differ between documents.
@@ -42,9 +45,19 @@
 //!   values an existing one decoded).
 //! - A new operation or type is not breaking; a changed HTTP method or path, or a newly
 //!   deprecated operation, is not breaking (the Rust signature stays).
+//! - A new operationId for the same method and path is breaking when the Rust method's name or
+//!   group changes with it (it is named from the operationId), and not otherwise.
 //!
 //! Each change carries the version bump it needs ([`Bump`]); the report's suggestion is the
 //! largest: major for anything breaking, minor when something was added, patch otherwise.
+//!
+//! # Wire mode
+//!
+//! [`wire`] compares the same two models for what goes over the wire instead, ignoring every
+//! Rust and schema name (`cargo xtask diff --wire`): for two independently written descriptions
+//! of one API, where this report would see renamed types everywhere.
+
+pub mod wire;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -64,6 +77,8 @@ pub enum ChangeKind {
     OperationRemoved,
     /// HTTP method, path, deprecation, or the Rust method/group/params-struct name.
     OperationChanged,
+    /// Another operationId for the same HTTP method and path (placeholder names aside).
+    OperationRenamed,
     /// A path or query parameter only the new operation has.
     ParameterAdded,
     /// A path or query parameter only the old operation has.
@@ -116,10 +131,11 @@ pub enum ChangeKind {
 
 impl ChangeKind {
     /// Every kind, in report order.
-    pub const ALL: [ChangeKind; 27] = [
+    pub const ALL: [ChangeKind; 28] = [
         ChangeKind::OperationAdded,
         ChangeKind::OperationRemoved,
         ChangeKind::OperationChanged,
+        ChangeKind::OperationRenamed,
         ChangeKind::ParameterAdded,
         ChangeKind::ParameterRemoved,
         ChangeKind::ParameterRetyped,
@@ -152,6 +168,7 @@ impl ChangeKind {
             ChangeKind::OperationAdded => "operation_added",
             ChangeKind::OperationRemoved => "operation_removed",
             ChangeKind::OperationChanged => "operation_changed",
+            ChangeKind::OperationRenamed => "operation_renamed",
             ChangeKind::ParameterAdded => "parameter_added",
             ChangeKind::ParameterRemoved => "parameter_removed",
             ChangeKind::ParameterRetyped => "parameter_retyped",
@@ -451,13 +468,24 @@ fn md_cell(text: &str) -> String {
 
 /// Builds both models (in parallel) and compares them. A description that fails to load gives its located error.
 pub fn compare_configs(old: &Config, new: &Config) -> Result<ChangeReport, Error> {
+    let (old, new) = build_both(old, new)?;
+    Ok(compare(&old.api, &new.api))
+}
+
+/// Builds both models (in parallel) and compares what they put on the wire ([`wire`]).
+pub fn compare_wire_configs(old: &Config, new: &Config) -> Result<wire::WireReport, Error> {
+    let (old, new) = build_both(old, new)?;
+    Ok(wire::compare(&old.api, &new.api))
+}
+
+fn build_both(old: &Config, new: &Config) -> Result<(crate::Model, crate::Model), Error> {
     let (old, new) = std::thread::scope(|scope| {
         let old = scope.spawn(|| crate::build_model(old));
         let new = crate::build_model(new);
         let old = old.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (old, new)
     });
-    Ok(compare(&old?.api, &new?.api))
+    Ok((old?, new?))
 }
 
 /// Compares two named models (from [`crate::build_model`]).
@@ -611,6 +639,33 @@ fn endpoint(op: &Operation) -> String {
     format!("{} {}", op.method.key().to_uppercase(), op.path)
 }
 
+/// The operations whose operationId the other side lacks, paired by HTTP method and path
+/// (placeholder names aside) when exactly one such operation on each side has them: old id -> new operation.
+fn pair_renamed<'a>(old: &BTreeMap<&'a str, &'a Operation>, new: &BTreeMap<&'a str, &'a Operation>) -> BTreeMap<&'a str, &'a Operation> {
+    fn lonely<'a>(
+        mine: &BTreeMap<&'a str, &'a Operation>,
+        other: &BTreeMap<&'a str, &'a Operation>,
+    ) -> BTreeMap<(crate::model::Method, String), Vec<&'a Operation>> {
+        let mut by_endpoint: BTreeMap<(crate::model::Method, String), Vec<&'a Operation>> = BTreeMap::new();
+        for (id, op) in mine {
+            if !other.contains_key(id) {
+                by_endpoint.entry((op.method, path_shape(&op.path))).or_default().push(*op);
+            }
+        }
+        by_endpoint
+    }
+    let (old_lonely, new_lonely) = (lonely(old, new), lonely(new, old));
+    let mut pairs = BTreeMap::new();
+    for (key, a) in &old_lonely {
+        if let (Some(b), [a]) = (new_lonely.get(key), a.as_slice()) {
+            if let [b] = b.as_slice() {
+                pairs.insert(a.id.as_str(), *b);
+            }
+        }
+    }
+    pairs
+}
+
 struct Diff<'a> {
     old: SideIndex<'a>,
     new: SideIndex<'a>,
@@ -667,10 +722,18 @@ impl Diff<'_> {
     fn operations(&mut self) {
         let old: BTreeMap<&str, &Operation> = self.old.api.operations.iter().map(|o| (o.id.as_str(), o)).collect();
         let new: BTreeMap<&str, &Operation> = self.new.api.operations.iter().map(|o| (o.id.as_str(), o)).collect();
+        let renamed = pair_renamed(&old, &new);
+        let renamed_to: BTreeSet<&str> = renamed.values().map(|op| op.id.as_str()).collect();
         let mut ids: Vec<&str> = old.keys().chain(new.keys()).copied().collect::<BTreeSet<&str>>().into_iter().collect();
         ids.sort_by_key(|id| (id.to_ascii_lowercase(), *id));
         for id in ids {
             match (old.get(id), new.get(id)) {
+                (None, Some(_)) if renamed_to.contains(id) => {}
+                (Some(a), None) if renamed.contains_key(id) => {
+                    let b = renamed[id];
+                    self.operation_renamed(a, b);
+                    self.operation(a, b);
+                }
                 (None, Some(op)) => self.push(
                     ChangeKind::OperationAdded,
                     Bump::Minor,
@@ -695,10 +758,23 @@ impl Diff<'_> {
         }
     }
 
+    /// The one line for an operationId that changed on the same method and path: it carries the
+    /// change of the Rust method, if any.
+    fn operation_renamed(&mut self, a: &Operation, b: &Operation) {
+        let call = |op: &Operation| format!("{} ({}().{})", op.id, op.group_accessor, op.rust_name);
+        let (bump, reason) = if (&a.group_accessor, &a.rust_name) == (&b.group_accessor, &b.rust_name) {
+            (Bump::Patch, "another operationId for the same method and path; the Rust method keeps its name")
+        } else {
+            (Bump::Major, "another operationId for the same method and path: the Rust method was renamed, calls stop compiling")
+        };
+        self.push(ChangeKind::OperationRenamed, bump, &a.id, None, Some(call(a)), Some(call(b)), reason);
+    }
+
     fn operation(&mut self, a: &Operation, b: &Operation) {
         let id = a.id.as_str();
         let call = |op: &Operation| format!("{}().{}", op.group_accessor, op.rust_name);
-        if call(a) != call(b) {
+        // A renamed operation's line already says where its Rust method went.
+        if call(a) != call(b) && a.id == b.id {
             self.push(
                 ChangeKind::OperationChanged,
                 Bump::Major,

@@ -58,9 +58,13 @@ tasks:
                                  (default ../shared/specs/intercom/2.15) that specs/openapi.yaml
                                  lacks, and `N of M operations covered`; fails if any is missing;
                                  --table: operation counts per group, as a markdown table
-  diff OLD NEW [--asyncapi-old PATH --asyncapi-new PATH] [--json | --markdown]
+  diff [--wire] OLD NEW [--asyncapi-old PATH --asyncapi-new PATH] [--json | --markdown]
                                  the change report between two descriptions: what was added,
                                  removed or changed, breaking or not, and the semver bump
+                                 (operations by operationId, else by method + path);
+                                 --wire: only what differs on the wire, whatever the types are
+                                 named (operations by method + path, schemas walked side by
+                                 side), each difference located (`GET /x 200 .data[].id`)
   bump --spec PATH [--asyncapi PATH] [--json | --markdown]
                                  replace the vendored description(s), regenerate, run the
                                  snapshot and workspace tests, print the change report;
