@@ -2645,7 +2645,7 @@ impl<'a> DataExport<'a> {
     }
     /// Start a content data export
     ///
-    /// Queues a job that exports who received your outbound messages (emails, posts, tours, surveys, series ...) between two times and how they engaged with them; not the messages' content. Poll the job with `retrieveDataExport`, then download it.
+    /// Queues a job that exports who received your outbound messages (emails, posts, tours, surveys, series ...) between two times and how they engaged with them; not the messages' content. Poll the job with `getDataExport`, then download it.
     ///
     /// `POST /export/content/data` (operation `createDataExport`).
     pub fn create(
@@ -2662,13 +2662,13 @@ impl<'a> DataExport<'a> {
     ///
     /// Returns the state of an export job. A completed job has a download address, valid for two days after the job finished.
     ///
-    /// `GET /export/content/data/{job_identifier}` (operation `retrieveDataExport`).
-    pub fn retrieve(&self, job_identifier: &str) -> Call<'a, types::DataExport> {
+    /// `GET /export/content/data/{job_identifier}` (operation `getDataExport`).
+    pub fn get(&self, job_identifier: &str) -> Call<'a, types::DataExport> {
         let job_identifier = encode_path_segment(&job_identifier);
         self.client
             .request(
                 Method::GET,
-                "retrieveDataExport",
+                "getDataExport",
                 format!("/export/content/data/{job_identifier}"),
             )
             .idempotent(true)
@@ -2779,12 +2779,12 @@ impl<'a> HelpCenter<'a> {
     ///
     /// Returns the collections and sections of every help center of the workspace, most recently updated first.
     ///
-    /// `GET /help_center/collections` (operation `listCollections`).
-    pub fn list_collections(&self) -> Call<'a, types::CollectionList> {
+    /// `GET /help_center/collections` (operation `listAllCollections`).
+    pub fn list_all_collections(&self) -> Call<'a, types::CollectionList> {
         self.client
             .request(
                 Method::GET,
-                "listCollections",
+                "listAllCollections",
                 "/help_center/collections".to_owned(),
             )
             .idempotent(true)
@@ -3053,10 +3053,10 @@ impl<'a> IpAllowlist<'a> {
     ///
     /// Returns whether API access is limited to listed addresses, and the list.
     ///
-    /// `GET /ip_allowlist` (operation `retrieveIpAllowlist`).
-    pub fn retrieve(&self) -> Call<'a, types::IpAllowlist> {
+    /// `GET /ip_allowlist` (operation `getIpAllowlist`).
+    pub fn get(&self) -> Call<'a, types::IpAllowlist> {
         self.client
-            .request(Method::GET, "retrieveIpAllowlist", "/ip_allowlist".to_owned())
+            .request(Method::GET, "getIpAllowlist", "/ip_allowlist".to_owned())
             .idempotent(true)
             .send()
     }
@@ -3729,11 +3729,11 @@ impl<'a> Tags<'a> {
     ///
     /// Returns one tag of the workspace by its identifier.
     ///
-    /// `GET /tags/{tag_id}` (operation `retrieveTag`).
-    pub fn retrieve(&self, tag_id: &str) -> Call<'a, types::TagBasic> {
+    /// `GET /tags/{tag_id}` (operation `findTag`).
+    pub fn find(&self, tag_id: &str) -> Call<'a, types::TagBasic> {
         let tag_id = encode_path_segment(&tag_id);
         self.client
-            .request(Method::GET, "retrieveTag", format!("/tags/{tag_id}"))
+            .request(Method::GET, "findTag", format!("/tags/{tag_id}"))
             .idempotent(true)
             .send()
     }
@@ -3945,13 +3945,13 @@ impl<'a> TicketTypes<'a> {
     ///
     /// Returns one ticket type, with its attributes and states.
     ///
-    /// `GET /ticket_types/{ticket_type_id}` (operation `retrieveTicketType`).
-    pub fn retrieve(&self, ticket_type_id: &str) -> Call<'a, types::TicketType> {
+    /// `GET /ticket_types/{ticket_type_id}` (operation `getTicketType`).
+    pub fn get(&self, ticket_type_id: &str) -> Call<'a, types::TicketType> {
         let ticket_type_id = encode_path_segment(&ticket_type_id);
         self.client
             .request(
                 Method::GET,
-                "retrieveTicketType",
+                "getTicketType",
                 format!("/ticket_types/{ticket_type_id}"),
             )
             .idempotent(true)
@@ -4066,11 +4066,11 @@ impl<'a> Tickets<'a> {
     ///
     /// Returns one ticket by Intercom's `id` (not the `ticket_id` number shown in the inbox).
     ///
-    /// `GET /tickets/{ticket_id}` (operation `retrieveTicket`).
-    pub fn retrieve(&self, ticket_id: &str) -> Call<'a, types::Ticket> {
+    /// `GET /tickets/{ticket_id}` (operation `getTicket`).
+    pub fn get(&self, ticket_id: &str) -> Call<'a, types::Ticket> {
         let ticket_id = encode_path_segment(&ticket_id);
         self.client
-            .request(Method::GET, "retrieveTicket", format!("/tickets/{ticket_id}"))
+            .request(Method::GET, "getTicket", format!("/tickets/{ticket_id}"))
             .idempotent(true)
             .send()
     }
@@ -4107,7 +4107,7 @@ impl<'a> Tickets<'a> {
     ///
     /// Adds a reply to a ticket: a comment or note from an admin, quick reply options, or a comment on behalf of a contact. Returns the new ticket part.
     ///
-    /// `POST /tickets/{ticket_id}/reply` (operation `replyToTicket`).
+    /// `POST /tickets/{ticket_id}/reply` (operation `replyTicket`).
     pub fn reply(
         &self,
         ticket_id: &str,
@@ -4116,11 +4116,7 @@ impl<'a> Tickets<'a> {
         let body: &types::ReplyTicketRequest = &body.into();
         let ticket_id = encode_path_segment(&ticket_id);
         self.client
-            .request(
-                Method::POST,
-                "replyToTicket",
-                format!("/tickets/{ticket_id}/reply"),
-            )
+            .request(Method::POST, "replyTicket", format!("/tickets/{ticket_id}/reply"))
             .idempotent(false)
             .json(body)
             .send()
@@ -4140,10 +4136,13 @@ impl<'a> Visitors<'a> {
     ///
     /// Returns the visitor with the given `user_id` (the identifier the Messenger gave it).
     ///
-    /// `GET /visitors` (operation `retrieveVisitor`).
-    pub fn retrieve(&self, params: &RetrieveVisitorParams) -> Call<'a, types::Visitor> {
+    /// `GET /visitors` (operation `retrieveVisitorWithUserId`).
+    pub fn retrieve_with_user_id(
+        &self,
+        params: &RetrieveVisitorWithUserIdParams,
+    ) -> Call<'a, types::Visitor> {
         self.client
-            .request(Method::GET, "retrieveVisitor", "/visitors".to_owned())
+            .request(Method::GET, "retrieveVisitorWithUserId", "/visitors".to_owned())
             .idempotent(true)
             .query(params)
             .send()
@@ -4179,15 +4178,15 @@ impl<'a> Visitors<'a> {
             .send()
     }
 }
-/// Query parameters of `retrieveVisitor`.
+/// Query parameters of `retrieveVisitorWithUserId`.
 #[cfg(feature = "visitors")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RetrieveVisitorParams {
+pub struct RetrieveVisitorWithUserIdParams {
     /// The visitor's `user_id`.
     pub user_id: String,
 }
 #[cfg(feature = "visitors")]
-impl RetrieveVisitorParams {
+impl RetrieveVisitorWithUserIdParams {
     /// With the required fields; the optional ones start unset (the methods below set them).
     pub fn new(user_id: impl Into<String>) -> Self {
         Self { user_id: user_id.into() }
