@@ -519,8 +519,8 @@ async fn every_operation_passes_prism() {
     .await;
     d.call("createDataAttribute", |c| async move {
         let request = body(json!({
-            "name": "plan_tier", "model": "contact", "data_type": "string",
-            "description": "The customer's plan", "options": ["free", "pro"]
+            "name": "plan_tier", "model": "contact", "data_type": "options",
+            "description": "The customer's plan", "options": [{"value": "free"}, {"value": "pro"}]
         }));
         c.data_attributes().create(&request).raw().await
     })
