@@ -15,7 +15,7 @@ use intercom::generated::operations::{
     DeleteCustomObjectInstanceByExternalIdParams, DownloadReportingDataExportParams, FindCompaniesParams,
     ListActivityLogsParams, ListCompaniesParams, ListContactsParams, ListConversationsParams,
     ListDataAttributesParams, ListDataEventsParams, ListSegmentsParams, RetrieveConversationParams,
-    RetrieveCustomObjectInstanceByExternalIdParams, RetrieveReportingDataExportParams, RetrieveVisitorParams,
+    RetrieveCustomObjectInstanceByExternalIdParams, RetrieveReportingDataExportParams, RetrieveVisitorWithUserIdParams,
     ScrollCompaniesParams, SearchArticlesParams, SearchInternalArticlesParams, UpdateConversationParams,
 };
 use intercom::client::Response;
@@ -219,7 +219,7 @@ async fn every_operation_passes_prism() {
     .await;
 
     // Help Center
-    d.call("listCollections", |c| async move { c.help_center().list_collections().raw().await }).await;
+    d.call("listAllCollections", |c| async move { c.help_center().list_all_collections().raw().await }).await;
     d.call("createCollection", |c| async move {
         let request = body(json!({
             "name": "Getting started", "description": "First steps", "parent_id": null, "help_center_id": 11,
@@ -288,7 +288,7 @@ async fn every_operation_passes_prism() {
         c.data_export().create(&request).raw().await
     })
     .await;
-    d.call("retrieveDataExport", |c| async move { c.data_export().retrieve("k2v8r5w1q9zt3m4a").raw().await }).await;
+    d.call("getDataExport", |c| async move { c.data_export().get("k2v8r5w1q9zt3m4a").raw().await }).await;
     d.call("cancelDataExport", |c| async move { c.data_export().cancel("p7c3x6n2d8hb5f1e").raw().await }).await;
     d.call("downloadDataExport", |c| async move { c.data_export().download("k2v8r5w1q9zt3m4a").raw().await }).await;
 
@@ -519,8 +519,8 @@ async fn every_operation_passes_prism() {
     .await;
     d.call("createDataAttribute", |c| async move {
         let request = body(json!({
-            "name": "plan_tier", "model": "contact", "data_type": "string",
-            "description": "The customer's plan", "options": ["free", "pro"]
+            "name": "plan_tier", "model": "contact", "data_type": "options",
+            "description": "The customer's plan", "options": [{"value": "free"}, {"value": "pro"}]
         }));
         c.data_attributes().create(&request).raw().await
     })
@@ -567,7 +567,7 @@ async fn every_operation_passes_prism() {
         c.tags().create(request).raw().await
     })
     .await;
-    d.call("retrieveTag", |c| async move { c.tags().retrieve(TAG).raw().await }).await;
+    d.call("findTag", |c| async move { c.tags().find(TAG).raw().await }).await;
     d.call("deleteTag", |c| async move { c.tags().delete(TAG).raw().await }).await;
     d.call("attachTagToContact", |c| async move {
         c.tags().attach_to_contact(CONTACT, &body(json!({"id": TAG}))).raw().await
@@ -616,7 +616,7 @@ async fn every_operation_passes_prism() {
         c.tickets().search(&request).raw().await
     })
     .await;
-    d.call("retrieveTicket", |c| async move { c.tickets().retrieve(TICKET).raw().await }).await;
+    d.call("getTicket", |c| async move { c.tickets().get(TICKET).raw().await }).await;
     d.call("updateTicket", |c| async move {
         let request = body(json!({
             "ticket_state_id": "4014", "assignee_id": "991268", "admin_id": ADMIN,
@@ -626,7 +626,7 @@ async fn every_operation_passes_prism() {
     })
     .await;
     d.call("deleteTicket", |c| async move { c.tickets().delete(TICKET).raw().await }).await;
-    d.call("replyToTicket", |c| async move {
+    d.call("replyTicket", |c| async move {
         let request = types::ReplyTicketRequest::AdminReplyTicketRequest(Box::new(body(json!({
             "message_type": "note", "type": "admin", "admin_id": ADMIN.to_string(),
             "body": "<p>Replacement roller shipped today.</p>"
@@ -642,7 +642,7 @@ async fn every_operation_passes_prism() {
         c.ticket_types().create(&request).raw().await
     })
     .await;
-    d.call("retrieveTicketType", |c| async move { c.ticket_types().retrieve("88").raw().await }).await;
+    d.call("getTicketType", |c| async move { c.ticket_types().get("88").raw().await }).await;
     d.call("updateTicketType", |c| async move {
         c.ticket_types().update("88", &body(json!({"name": "Device fault", "archived": false}))).raw().await
     })
@@ -703,9 +703,9 @@ async fn every_operation_passes_prism() {
     .await;
 
     // Visitors
-    d.call("retrieveVisitor", |c| async move {
-        let params = RetrieveVisitorParams { user_id: "0c5d7e2a-8f31-4b6a-9e04-2d7c1f9a3b55".to_owned() };
-        c.visitors().retrieve(&params).raw().await
+    d.call("retrieveVisitorWithUserId", |c| async move {
+        let params = RetrieveVisitorWithUserIdParams { user_id: "0c5d7e2a-8f31-4b6a-9e04-2d7c1f9a3b55".to_owned() };
+        c.visitors().retrieve_with_user_id(&params).raw().await
     })
     .await;
     d.call("updateVisitor", |c| async move {
@@ -739,7 +739,7 @@ async fn every_operation_passes_prism() {
     d.call("retrieveBrand", |c| async move { c.brands().retrieve("27").raw().await }).await;
     d.call("listEmails", |c| async move { c.emails().list().raw().await }).await;
     d.call("retrieveEmail", |c| async move { c.emails().retrieve("812").raw().await }).await;
-    d.call("retrieveIpAllowlist", |c| async move { c.ip_allowlist().retrieve().raw().await }).await;
+    d.call("getIpAllowlist", |c| async move { c.ip_allowlist().get().raw().await }).await;
     d.call("updateIpAllowlist", |c| async move {
         let request = body(json!({"enabled": true, "ip_allowlist": ["203.0.113.0/24", "198.51.100.7"]}));
         c.ip_allowlist().update(&request).raw().await

@@ -2899,7 +2899,7 @@ impl<'a> DataExport<'a> {
     }
     /// Start a content data export
     ///
-    /// Queues a job that exports who received your outbound messages (emails, posts, tours, surveys, series ...) between two times and how they engaged with them; not the messages' content. Poll the job with `retrieveDataExport`, then download it.
+    /// Queues a job that exports who received your outbound messages (emails, posts, tours, surveys, series ...) between two times and how they engaged with them; not the messages' content. Poll the job with `getDataExport`, then download it.
     ///
     /// `POST /export/content/data` (operation `createDataExport`).
     pub fn create(
@@ -2916,13 +2916,13 @@ impl<'a> DataExport<'a> {
     ///
     /// Returns the state of an export job. A completed job has a download address, valid for two days after the job finished.
     ///
-    /// `GET /export/content/data/{job_identifier}` (operation `retrieveDataExport`).
-    pub fn retrieve(&self, job_identifier: &str) -> Call<'a, types::DataExport> {
+    /// `GET /export/content/data/{job_identifier}` (operation `getDataExport`).
+    pub fn get(&self, job_identifier: &str) -> Call<'a, types::DataExport> {
         let job_identifier = encode_path_segment(&job_identifier);
         self.client
             .request(
                 Method::GET,
-                "retrieveDataExport",
+                "getDataExport",
                 format!("/export/content/data/{job_identifier}"),
             )
             .idempotent(true)
@@ -3033,25 +3033,25 @@ impl<'a> HelpCenter<'a> {
     ///
     /// Returns the collections and sections of every help center of the workspace, most recently updated first.
     ///
-    /// `GET /help_center/collections` (operation `listCollections`).
-    pub fn list_collections(
+    /// `GET /help_center/collections` (operation `listAllCollections`).
+    pub fn list_all_collections(
         &self,
-        params: &ListCollectionsParams,
+        params: &ListAllCollectionsParams,
     ) -> Call<'a, types::CollectionList> {
         self.client
             .request(
                 Method::GET,
-                "listCollections",
+                "listAllCollections",
                 "/help_center/collections".to_owned(),
             )
             .idempotent(true)
             .query(params)
             .send()
     }
-    /// Every item of [`Self::list_collections`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
-    pub fn list_collections_stream(
+    /// Every item of [`Self::list_all_collections`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
+    pub fn list_all_collections_stream(
         &self,
-        params: &ListCollectionsParams,
+        params: &ListAllCollectionsParams,
     ) -> crate::pagination::Paged<types::Collection, types::CollectionList> {
         let client = self.client.clone();
         let params = params.to_owned();
@@ -3062,7 +3062,10 @@ impl<'a> HelpCenter<'a> {
                 let mut params = params.clone();
                 params.page = Some(page_number);
                 async move {
-                    let mut page = client.help_center().list_collections(&params).await?;
+                    let mut page = client
+                        .help_center()
+                        .list_all_collections(&params)
+                        .await?;
                     let next = page
                         .pages
                         .as_ref()
@@ -3190,10 +3193,10 @@ impl<'a> HelpCenter<'a> {
             .send()
     }
 }
-/// Query parameters of `listCollections`.
+/// Query parameters of `listAllCollections`.
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-pub struct ListCollectionsParams {
+pub struct ListAllCollectionsParams {
     /// The page to return, from 1 (the first by default).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
@@ -3202,7 +3205,7 @@ pub struct ListCollectionsParams {
     pub per_page: Option<i64>,
 }
 #[cfg(feature = "help-center")]
-impl ListCollectionsParams {
+impl ListAllCollectionsParams {
     /// Sets `page`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -3367,10 +3370,10 @@ impl<'a> IpAllowlist<'a> {
     ///
     /// Returns whether API access is limited to listed addresses, and the list.
     ///
-    /// `GET /ip_allowlist` (operation `retrieveIpAllowlist`).
-    pub fn retrieve(&self) -> Call<'a, types::IpAllowlist> {
+    /// `GET /ip_allowlist` (operation `getIpAllowlist`).
+    pub fn get(&self) -> Call<'a, types::IpAllowlist> {
         self.client
-            .request(Method::GET, "retrieveIpAllowlist", "/ip_allowlist".to_owned())
+            .request(Method::GET, "getIpAllowlist", "/ip_allowlist".to_owned())
             .idempotent(true)
             .send()
     }
@@ -4107,11 +4110,11 @@ impl<'a> Tags<'a> {
     ///
     /// Returns one tag of the workspace by its identifier.
     ///
-    /// `GET /tags/{tag_id}` (operation `retrieveTag`).
-    pub fn retrieve(&self, tag_id: &str) -> Call<'a, types::TagBasic> {
+    /// `GET /tags/{tag_id}` (operation `findTag`).
+    pub fn find(&self, tag_id: &str) -> Call<'a, types::TagBasic> {
         let tag_id = encode_path_segment(&tag_id);
         self.client
-            .request(Method::GET, "retrieveTag", format!("/tags/{tag_id}"))
+            .request(Method::GET, "findTag", format!("/tags/{tag_id}"))
             .idempotent(true)
             .send()
     }
@@ -4323,13 +4326,13 @@ impl<'a> TicketTypes<'a> {
     ///
     /// Returns one ticket type, with its attributes and states.
     ///
-    /// `GET /ticket_types/{ticket_type_id}` (operation `retrieveTicketType`).
-    pub fn retrieve(&self, ticket_type_id: &str) -> Call<'a, types::TicketType> {
+    /// `GET /ticket_types/{ticket_type_id}` (operation `getTicketType`).
+    pub fn get(&self, ticket_type_id: &str) -> Call<'a, types::TicketType> {
         let ticket_type_id = encode_path_segment(&ticket_type_id);
         self.client
             .request(
                 Method::GET,
-                "retrieveTicketType",
+                "getTicketType",
                 format!("/ticket_types/{ticket_type_id}"),
             )
             .idempotent(true)
@@ -4444,11 +4447,11 @@ impl<'a> Tickets<'a> {
     ///
     /// Returns one ticket by Intercom's `id` (not the `ticket_id` number shown in the inbox).
     ///
-    /// `GET /tickets/{ticket_id}` (operation `retrieveTicket`).
-    pub fn retrieve(&self, ticket_id: &str) -> Call<'a, types::Ticket> {
+    /// `GET /tickets/{ticket_id}` (operation `getTicket`).
+    pub fn get(&self, ticket_id: &str) -> Call<'a, types::Ticket> {
         let ticket_id = encode_path_segment(&ticket_id);
         self.client
-            .request(Method::GET, "retrieveTicket", format!("/tickets/{ticket_id}"))
+            .request(Method::GET, "getTicket", format!("/tickets/{ticket_id}"))
             .idempotent(true)
             .send()
     }
@@ -4485,7 +4488,7 @@ impl<'a> Tickets<'a> {
     ///
     /// Adds a reply to a ticket: a comment or note from an admin, quick reply options, or a comment on behalf of a contact. Returns the new ticket part.
     ///
-    /// `POST /tickets/{ticket_id}/reply` (operation `replyToTicket`).
+    /// `POST /tickets/{ticket_id}/reply` (operation `replyTicket`).
     pub fn reply(
         &self,
         ticket_id: &str,
@@ -4494,11 +4497,7 @@ impl<'a> Tickets<'a> {
         let body: &types::ReplyTicketRequest = &body.into();
         let ticket_id = encode_path_segment(&ticket_id);
         self.client
-            .request(
-                Method::POST,
-                "replyToTicket",
-                format!("/tickets/{ticket_id}/reply"),
-            )
+            .request(Method::POST, "replyTicket", format!("/tickets/{ticket_id}/reply"))
             .idempotent(false)
             .json(body)
             .send()
@@ -4518,10 +4517,13 @@ impl<'a> Visitors<'a> {
     ///
     /// Returns the visitor with the given `user_id` (the identifier the Messenger gave it).
     ///
-    /// `GET /visitors` (operation `retrieveVisitor`).
-    pub fn retrieve(&self, params: &RetrieveVisitorParams) -> Call<'a, types::Visitor> {
+    /// `GET /visitors` (operation `retrieveVisitorWithUserId`).
+    pub fn retrieve_with_user_id(
+        &self,
+        params: &RetrieveVisitorWithUserIdParams,
+    ) -> Call<'a, types::Visitor> {
         self.client
-            .request(Method::GET, "retrieveVisitor", "/visitors".to_owned())
+            .request(Method::GET, "retrieveVisitorWithUserId", "/visitors".to_owned())
             .idempotent(true)
             .query(params)
             .send()
@@ -4557,15 +4559,15 @@ impl<'a> Visitors<'a> {
             .send()
     }
 }
-/// Query parameters of `retrieveVisitor`.
+/// Query parameters of `retrieveVisitorWithUserId`.
 #[cfg(feature = "visitors")]
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RetrieveVisitorParams {
+pub struct RetrieveVisitorWithUserIdParams {
     /// The visitor's `user_id`.
     pub user_id: String,
 }
 #[cfg(feature = "visitors")]
-impl RetrieveVisitorParams {
+impl RetrieveVisitorWithUserIdParams {
     /// With the required fields; the optional ones start unset (the methods below set them).
     pub fn new(user_id: impl Into<String>) -> Self {
         Self { user_id: user_id.into() }

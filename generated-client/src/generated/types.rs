@@ -7101,7 +7101,7 @@ crate::codec::string_enum!(CreateConversationRequestFromType);
 #[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateDataAttributeRequest {
-    /// The type of the attribute's values.
+    /// The type of the attribute's values; `options` makes a list attribute, whose allowed values `options` gives.
     pub data_type: CreateDataAttributeRequestDataType,
     /// What the attribute means.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -7113,9 +7113,9 @@ pub struct CreateDataAttributeRequest {
     pub model: CreateDataAttributeRequestModel,
     /// The name of the attribute.
     pub name: String,
-    /// The allowed values, to make a list attribute; at least two.
+    /// The allowed values of a list attribute (`data_type` `options`); at least two.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<Vec<String>>,
+    pub options: Option<Vec<DataAttributeOption>>,
 }
 #[cfg(feature = "data-attributes")]
 impl CreateDataAttributeRequest {
@@ -7145,12 +7145,12 @@ impl CreateDataAttributeRequest {
         self
     }
     /// Sets `options`.
-    pub fn options(mut self, value: impl Into<Vec<String>>) -> Self {
+    pub fn options(mut self, value: impl Into<Vec<DataAttributeOption>>) -> Self {
         self.options = Some(value.into());
         self
     }
 }
-/// The type of the attribute's values.
+/// The type of the attribute's values; `options` makes a list attribute, whose allowed values `options` gives.
 #[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -7167,6 +7167,8 @@ pub enum CreateDataAttributeRequestDataType {
     Datetime,
     /// `date`
     Date,
+    /// `options`
+    Options,
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
@@ -7181,6 +7183,7 @@ impl CreateDataAttributeRequestDataType {
             Self::Boolean => "boolean",
             Self::Datetime => "datetime",
             Self::Date => "date",
+            Self::Options => "options",
             Self::Unknown(value) => value,
         }
     }
@@ -7195,6 +7198,7 @@ impl From<&str> for CreateDataAttributeRequestDataType {
             "boolean" => Self::Boolean,
             "datetime" => Self::Datetime,
             "date" => Self::Date,
+            "options" => Self::Options,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -7240,17 +7244,15 @@ crate::codec::string_enum!(CreateDataAttributeRequestModel);
 ///
 /// Schema `create_data_event_request`.
 #[cfg(feature = "data-events")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateDataEventRequest {
     /// When the event happened (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::Timestamp>,
+    pub created_at: crate::Timestamp,
     /// The contact's email address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The name of the event; past-tense verb and noun, such as `updated-plan`, work best.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub event_name: Option<String>,
+    pub event_name: String,
     /// The identifier Intercom gave the contact; needed for leads.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -7263,19 +7265,20 @@ pub struct CreateDataEventRequest {
 }
 #[cfg(feature = "data-events")]
 impl CreateDataEventRequest {
-    /// Sets `created_at`.
-    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
-        self.created_at = Some(value);
-        self
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(created_at: crate::Timestamp, event_name: impl Into<String>) -> Self {
+        Self {
+            created_at,
+            email: None,
+            event_name: event_name.into(),
+            id: None,
+            metadata: None,
+            user_id: None,
+        }
     }
     /// Sets `email`.
     pub fn email(mut self, value: impl Into<String>) -> Self {
         self.email = Some(value.into());
-        self
-    }
-    /// Sets `event_name`.
-    pub fn event_name(mut self, value: impl Into<String>) -> Self {
-        self.event_name = Some(value.into());
         self
     }
     /// Sets `id`.
@@ -8914,6 +8917,22 @@ impl From<&str> for DataAttributeModel {
 }
 #[cfg(feature = "data-attributes")]
 crate::codec::string_enum!(DataAttributeModel);
+/// One allowed value of a list attribute.
+///
+/// Schema `data_attribute_option`.
+#[cfg(feature = "data-attributes")]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataAttributeOption {
+    /// The value, as contacts or companies will carry it.
+    pub value: String,
+}
+#[cfg(feature = "data-attributes")]
+impl DataAttributeOption {
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(value: impl Into<String>) -> Self {
+        Self { value: value.into() }
+    }
+}
 #[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -8948,17 +8967,15 @@ crate::codec::string_enum!(DataAttributeType);
 ///
 /// Schema `data_event`.
 #[cfg(any(feature = "data-events", feature = "webhooks"))]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DataEvent {
     /// When the event happened (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::Timestamp>,
+    pub created_at: crate::Timestamp,
     /// The contact's email address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The name of the event, such as `invited-friend`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub event_name: Option<String>,
+    pub event_name: String,
     /// The identifier of the event, or of the contact when submitting one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -9094,6 +9111,9 @@ pub struct DataEventSummaryItem {
     /// How many times the event happened.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
+    /// What the event stands for, when a description was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// When the event first happened, as an ISO 8601 date and time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first: Option<String>,
@@ -17583,7 +17603,7 @@ pub struct UpdateDataAttributeRequest {
     pub messenger_writable: Option<bool>,
     /// The allowed values of a list attribute; at least two.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<Vec<UpdateDataAttributeRequestOptionsItem>>,
+    pub options: Option<Vec<DataAttributeOption>>,
 }
 #[cfg(feature = "data-attributes")]
 impl UpdateDataAttributeRequest {
@@ -17603,25 +17623,9 @@ impl UpdateDataAttributeRequest {
         self
     }
     /// Sets `options`.
-    pub fn options(
-        mut self,
-        value: impl Into<Vec<UpdateDataAttributeRequestOptionsItem>>,
-    ) -> Self {
+    pub fn options(mut self, value: impl Into<Vec<DataAttributeOption>>) -> Self {
         self.options = Some(value.into());
         self
-    }
-}
-#[cfg(feature = "data-attributes")]
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct UpdateDataAttributeRequestOptionsItem {
-    /// One allowed value.
-    pub value: String,
-}
-#[cfg(feature = "data-attributes")]
-impl UpdateDataAttributeRequestOptionsItem {
-    /// With the required fields; the optional ones start unset (the methods below set them).
-    pub fn new(value: impl Into<String>) -> Self {
-        Self { value: value.into() }
     }
 }
 /// The new content of an external page.
