@@ -189,7 +189,7 @@ async fn every_operation_passes_prism() {
     d.call("identifyAdmin", |c| async move { c.admins().identify().raw().await }).await;
 
     // Articles
-    d.call("listArticles", |c| async move { c.articles().list().raw().await }).await;
+    d.call("listArticles", |c| async move { c.articles().list(&Default::default()).raw().await }).await;
     d.call("createArticle", |c| async move {
         let request = body(json!({
             "title": "Getting started", "author_id": ADMIN, "body": "<p>Welcome</p>",
@@ -219,7 +219,7 @@ async fn every_operation_passes_prism() {
     .await;
 
     // Help Center
-    d.call("listAllCollections", |c| async move { c.help_center().list_all_collections().raw().await }).await;
+    d.call("listAllCollections", |c| async move { c.help_center().list_all_collections(&Default::default()).raw().await }).await;
     d.call("createCollection", |c| async move {
         let request = body(json!({
             "name": "Getting started", "description": "First steps", "parent_id": null, "help_center_id": 11,
@@ -363,7 +363,7 @@ async fn every_operation_passes_prism() {
     d.call("retrieveCompany", |c| async move { c.companies().retrieve(COMPANY).raw().await }).await;
     d.call("updateCompany", |c| async move { c.companies().update(COMPANY).raw().await }).await;
     d.call("deleteCompany", |c| async move { c.companies().delete(COMPANY).raw().await }).await;
-    d.call("listCompanyContacts", |c| async move { c.companies().list_contacts(COMPANY).raw().await }).await;
+    d.call("listCompanyContacts", |c| async move { c.companies().list_contacts(COMPANY, &Default::default()).raw().await }).await;
     d.call("listCompanySegments", |c| async move { c.companies().list_segments(COMPANY).raw().await }).await;
     d.call("detachContactFromCompany", |c| async move {
         c.companies().detach_contact(CONTACT, COMPANY).raw().await
@@ -413,7 +413,7 @@ async fn every_operation_passes_prism() {
     .await;
     d.call("deleteContact", |c| async move { c.contacts().delete(CONTACT).raw().await }).await;
     d.call("archiveContact", |c| async move { c.contacts().archive(CONTACT).raw().await }).await;
-    d.call("listContactCompanies", |c| async move { c.contacts().list_companies(CONTACT).raw().await }).await;
+    d.call("listContactCompanies", |c| async move { c.contacts().list_companies(CONTACT, &Default::default()).raw().await }).await;
     d.call("unarchiveContact", |c| async move { c.contacts().unarchive(CONTACT).raw().await }).await;
 
     // Conversations
@@ -663,7 +663,7 @@ async fn every_operation_passes_prism() {
     d.call("listTicketStates", |c| async move { c.ticket_states().list().raw().await }).await;
 
     // Notes
-    d.call("listNotes", |c| async move { c.notes().list(CONTACT).raw().await }).await;
+    d.call("listNotes", |c| async move { c.notes().list(CONTACT, &Default::default()).raw().await }).await;
     d.call("createNote", |c| async move {
         let request = body(json!({"body": "<p>Sent the migration guide.</p>", "admin_id": ADMIN.to_string()}));
         c.notes().create(CONTACT, &request).raw().await
