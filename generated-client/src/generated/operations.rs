@@ -412,10 +412,11 @@ impl<'a> Admins<'a> {
     /// Returns every admin (teammate) of the workspace.
     ///
     /// `GET /admins` (operation `listAdmins`).
-    pub fn list(&self) -> Call<'a, types::AdminList> {
+    pub fn list(&self, params: &ListAdminsParams) -> Call<'a, types::AdminList> {
         self.client
             .request(Method::GET, "listAdmins", "/admins".to_owned())
             .idempotent(true)
+            .query(params)
             .send()
     }
     /// List admin activity logs
@@ -472,6 +473,22 @@ impl<'a> Admins<'a> {
             .request(Method::GET, "identifyAdmin", "/me".to_owned())
             .idempotent(true)
             .send()
+    }
+}
+/// Query parameters of `listAdmins`.
+#[cfg(feature = "admins")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ListAdminsParams {
+    /// True to have each admin's `avatar` in the answer; false (the default) leaves it out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_avatar: Option<bool>,
+}
+#[cfg(feature = "admins")]
+impl ListAdminsParams {
+    /// Sets `display_avatar`.
+    pub fn display_avatar(mut self, value: bool) -> Self {
+        self.display_avatar = Some(value);
+        self
     }
 }
 /// Query parameters of `listActivityLogs`.

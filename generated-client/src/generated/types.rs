@@ -63,9 +63,8 @@ pub struct ActivityLog {
     /// The identifier of the log entry.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Details of the action; which fields appear depends on the activity type.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Value>,
+    pub metadata: Option<ActivityLogMetadata>,
     /// The admin who took the action.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub performed_by: Option<ActivityLogPerformedBy>,
@@ -75,14 +74,20 @@ pub struct ActivityLog {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ActivityLogActivityType {
-    /// `admin_assignment_limit_change`
-    AdminAssignmentLimitChange,
+    /// `admin_avatar_change`
+    AdminAvatarChange,
     /// `admin_away_mode_change`
     AdminAwayModeChange,
+    /// `admin_conversation_assignment_limit_change`
+    AdminConversationAssignmentLimitChange,
     /// `admin_deletion`
     AdminDeletion,
     /// `admin_deprovisioned`
     AdminDeprovisioned,
+    /// `admin_impersonation_consent_approved`
+    AdminImpersonationConsentApproved,
+    /// `admin_impersonation_consent_revoked`
+    AdminImpersonationConsentRevoked,
     /// `admin_impersonation_end`
     AdminImpersonationEnd,
     /// `admin_impersonation_start`
@@ -99,6 +104,10 @@ pub enum ActivityLogActivityType {
     AdminLoginSuccess,
     /// `admin_logout`
     AdminLogout,
+    /// `admin_occupancy_setting_change`
+    AdminOccupancySettingChange,
+    /// `admin_occupancy_state_change`
+    AdminOccupancyStateChange,
     /// `admin_password_reset_request`
     AdminPasswordResetRequest,
     /// `admin_password_reset_success`
@@ -107,10 +116,14 @@ pub enum ActivityLogActivityType {
     AdminPermissionChange,
     /// `admin_provisioned`
     AdminProvisioned,
+    /// `admin_ticket_assignment_limit_change`
+    AdminTicketAssignmentLimitChange,
     /// `admin_two_factor_auth_change`
     AdminTwoFactorAuthChange,
     /// `admin_unauthorized_sign_in_method`
     AdminUnauthorizedSignInMethod,
+    /// `allowed_attachment_filetypes_setting_change`
+    AllowedAttachmentFiletypesSettingChange,
     /// `app_admin_join`
     AppAdminJoin,
     /// `app_authentication_method_change`
@@ -147,6 +160,10 @@ pub enum ActivityLogActivityType {
     AppWebhookDeletion,
     /// `articles_in_messenger_enabled_change`
     ArticlesInMessengerEnabledChange,
+    /// `attach_uploads_inline_setting_change`
+    AttachUploadsInlineSettingChange,
+    /// `automatic_away_mode_setting_change`
+    AutomaticAwayModeSettingChange,
     /// `bulk_delete`
     BulkDelete,
     /// `bulk_export`
@@ -155,30 +172,72 @@ pub enum ActivityLogActivityType {
     CampaignDeletion,
     /// `campaign_state_change`
     CampaignStateChange,
+    /// `content_redaction_rule_creation`
+    ContentRedactionRuleCreation,
+    /// `content_redaction_rule_deletion`
+    ContentRedactionRuleDeletion,
+    /// `content_redaction_rule_update`
+    ContentRedactionRuleUpdate,
+    /// `conversation_deletion_schedule_creation`
+    ConversationDeletionScheduleCreation,
+    /// `conversation_deletion_schedule_deletion`
+    ConversationDeletionScheduleDeletion,
+    /// `conversation_deletion_schedule_state_change`
+    ConversationDeletionScheduleStateChange,
+    /// `conversation_deletion_schedule_update`
+    ConversationDeletionScheduleUpdate,
     /// `conversation_part_deletion`
     ConversationPartDeletion,
+    /// `conversation_pdf_export`
+    ConversationPdfExport,
     /// `conversation_topic_change`
     ConversationTopicChange,
     /// `conversation_topic_creation`
     ConversationTopicCreation,
     /// `conversation_topic_deletion`
     ConversationTopicDeletion,
+    /// `csv_import_completion`
+    CsvImportCompletion,
+    /// `csv_import_creation`
+    CsvImportCreation,
+    /// `custom_authentication_token_creation`
+    CustomAuthenticationTokenCreation,
     /// `help_center_settings_change`
     HelpCenterSettingsChange,
+    /// `hide_csat_from_agents_setting_change`
+    HideCsatFromAgentsSettingChange,
     /// `inbound_conversations_change`
     InboundConversationsChange,
     /// `inbox_access_change`
     InboxAccessChange,
+    /// `inbox_bulk_action`
+    InboxBulkAction,
+    /// `macro_creation`
+    MacroCreation,
+    /// `macro_deletion`
+    MacroDeletion,
+    /// `macro_update`
+    MacroUpdate,
+    /// `macro_usage_export`
+    MacroUsageExport,
+    /// `malicious_domains_setting_change`
+    MaliciousDomainsSettingChange,
     /// `message_deletion`
     MessageDeletion,
     /// `message_state_change`
     MessageStateChange,
+    /// `messenger_api_secret_creation`
+    MessengerApiSecretCreation,
+    /// `messenger_api_secret_deletion`
+    MessengerApiSecretDeletion,
     /// `messenger_look_and_feel_change`
     MessengerLookAndFeelChange,
     /// `messenger_search_required_change`
     MessengerSearchRequiredChange,
     /// `messenger_spaces_change`
     MessengerSpacesChange,
+    /// `oauth_token_revocation`
+    OauthTokenRevocation,
     /// `office_hours_change`
     OfficeHoursChange,
     /// `role_change`
@@ -203,12 +262,48 @@ pub enum ActivityLogActivityType {
     SeatRevoke,
     /// `security_settings_change`
     SecuritySettingsChange,
+    /// `series_creation`
+    SeriesCreation,
+    /// `series_deletion`
+    SeriesDeletion,
+    /// `series_settings_update`
+    SeriesSettingsUpdate,
+    /// `series_status_change`
+    SeriesStatusChange,
+    /// `series_update`
+    SeriesUpdate,
+    /// `strip_inbound_email_links_change`
+    StripInboundEmailLinksChange,
+    /// `team_assignment_limit_change`
+    TeamAssignmentLimitChange,
+    /// `teammate_gifs_setting_change`
+    TeammateGifsSettingChange,
     /// `temporary_expectation_change`
     TemporaryExpectationChange,
+    /// `trusted_domains_setting_change`
+    TrustedDomainsSettingChange,
+    /// `unassign_unsnoozed_at_capacity_setting_change`
+    UnassignUnsnoozedAtCapacitySettingChange,
+    /// `unassign_unsnoozed_when_away_setting_change`
+    UnassignUnsnoozedWhenAwaySettingChange,
     /// `upfront_email_collection_change`
     UpfrontEmailCollectionChange,
+    /// `user_camera_attachments_setting_change`
+    UserCameraAttachmentsSettingChange,
+    /// `user_conversation_attachments_setting_change`
+    UserConversationAttachmentsSettingChange,
+    /// `user_file_attachments_setting_change`
+    UserFileAttachmentsSettingChange,
+    /// `user_gifs_setting_change`
+    UserGifsSettingChange,
+    /// `user_media_attachments_setting_change`
+    UserMediaAttachmentsSettingChange,
+    /// `user_voice_notes_setting_change`
+    UserVoiceNotesSettingChange,
     /// `welcome_message_change`
     WelcomeMessageChange,
+    /// `workspace_deletion_request`
+    WorkspaceDeletionRequest,
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
@@ -217,10 +312,19 @@ impl ActivityLogActivityType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::AdminAssignmentLimitChange => "admin_assignment_limit_change",
+            Self::AdminAvatarChange => "admin_avatar_change",
             Self::AdminAwayModeChange => "admin_away_mode_change",
+            Self::AdminConversationAssignmentLimitChange => {
+                "admin_conversation_assignment_limit_change"
+            }
             Self::AdminDeletion => "admin_deletion",
             Self::AdminDeprovisioned => "admin_deprovisioned",
+            Self::AdminImpersonationConsentApproved => {
+                "admin_impersonation_consent_approved"
+            }
+            Self::AdminImpersonationConsentRevoked => {
+                "admin_impersonation_consent_revoked"
+            }
             Self::AdminImpersonationEnd => "admin_impersonation_end",
             Self::AdminImpersonationStart => "admin_impersonation_start",
             Self::AdminInviteChange => "admin_invite_change",
@@ -229,12 +333,20 @@ impl ActivityLogActivityType {
             Self::AdminLoginFailure => "admin_login_failure",
             Self::AdminLoginSuccess => "admin_login_success",
             Self::AdminLogout => "admin_logout",
+            Self::AdminOccupancySettingChange => "admin_occupancy_setting_change",
+            Self::AdminOccupancyStateChange => "admin_occupancy_state_change",
             Self::AdminPasswordResetRequest => "admin_password_reset_request",
             Self::AdminPasswordResetSuccess => "admin_password_reset_success",
             Self::AdminPermissionChange => "admin_permission_change",
             Self::AdminProvisioned => "admin_provisioned",
+            Self::AdminTicketAssignmentLimitChange => {
+                "admin_ticket_assignment_limit_change"
+            }
             Self::AdminTwoFactorAuthChange => "admin_two_factor_auth_change",
             Self::AdminUnauthorizedSignInMethod => "admin_unauthorized_sign_in_method",
+            Self::AllowedAttachmentFiletypesSettingChange => {
+                "allowed_attachment_filetypes_setting_change"
+            }
             Self::AppAdminJoin => "app_admin_join",
             Self::AppAuthenticationMethodChange => "app_authentication_method_change",
             Self::AppDataDeletion => "app_data_deletion",
@@ -255,22 +367,59 @@ impl ActivityLogActivityType {
             Self::ArticlesInMessengerEnabledChange => {
                 "articles_in_messenger_enabled_change"
             }
+            Self::AttachUploadsInlineSettingChange => {
+                "attach_uploads_inline_setting_change"
+            }
+            Self::AutomaticAwayModeSettingChange => "automatic_away_mode_setting_change",
             Self::BulkDelete => "bulk_delete",
             Self::BulkExport => "bulk_export",
             Self::CampaignDeletion => "campaign_deletion",
             Self::CampaignStateChange => "campaign_state_change",
+            Self::ContentRedactionRuleCreation => "content_redaction_rule_creation",
+            Self::ContentRedactionRuleDeletion => "content_redaction_rule_deletion",
+            Self::ContentRedactionRuleUpdate => "content_redaction_rule_update",
+            Self::ConversationDeletionScheduleCreation => {
+                "conversation_deletion_schedule_creation"
+            }
+            Self::ConversationDeletionScheduleDeletion => {
+                "conversation_deletion_schedule_deletion"
+            }
+            Self::ConversationDeletionScheduleStateChange => {
+                "conversation_deletion_schedule_state_change"
+            }
+            Self::ConversationDeletionScheduleUpdate => {
+                "conversation_deletion_schedule_update"
+            }
             Self::ConversationPartDeletion => "conversation_part_deletion",
+            Self::ConversationPdfExport => "conversation_pdf_export",
             Self::ConversationTopicChange => "conversation_topic_change",
             Self::ConversationTopicCreation => "conversation_topic_creation",
             Self::ConversationTopicDeletion => "conversation_topic_deletion",
+            Self::CsvImportCompletion => "csv_import_completion",
+            Self::CsvImportCreation => "csv_import_creation",
+            Self::CustomAuthenticationTokenCreation => {
+                "custom_authentication_token_creation"
+            }
             Self::HelpCenterSettingsChange => "help_center_settings_change",
+            Self::HideCsatFromAgentsSettingChange => {
+                "hide_csat_from_agents_setting_change"
+            }
             Self::InboundConversationsChange => "inbound_conversations_change",
             Self::InboxAccessChange => "inbox_access_change",
+            Self::InboxBulkAction => "inbox_bulk_action",
+            Self::MacroCreation => "macro_creation",
+            Self::MacroDeletion => "macro_deletion",
+            Self::MacroUpdate => "macro_update",
+            Self::MacroUsageExport => "macro_usage_export",
+            Self::MaliciousDomainsSettingChange => "malicious_domains_setting_change",
             Self::MessageDeletion => "message_deletion",
             Self::MessageStateChange => "message_state_change",
+            Self::MessengerApiSecretCreation => "messenger_api_secret_creation",
+            Self::MessengerApiSecretDeletion => "messenger_api_secret_deletion",
             Self::MessengerLookAndFeelChange => "messenger_look_and_feel_change",
             Self::MessengerSearchRequiredChange => "messenger_search_required_change",
             Self::MessengerSpacesChange => "messenger_spaces_change",
+            Self::OauthTokenRevocation => "oauth_token_revocation",
             Self::OfficeHoursChange => "office_hours_change",
             Self::RoleChange => "role_change",
             Self::RoleCreation => "role_creation",
@@ -283,9 +432,39 @@ impl ActivityLogActivityType {
             Self::SeatChange => "seat_change",
             Self::SeatRevoke => "seat_revoke",
             Self::SecuritySettingsChange => "security_settings_change",
+            Self::SeriesCreation => "series_creation",
+            Self::SeriesDeletion => "series_deletion",
+            Self::SeriesSettingsUpdate => "series_settings_update",
+            Self::SeriesStatusChange => "series_status_change",
+            Self::SeriesUpdate => "series_update",
+            Self::StripInboundEmailLinksChange => "strip_inbound_email_links_change",
+            Self::TeamAssignmentLimitChange => "team_assignment_limit_change",
+            Self::TeammateGifsSettingChange => "teammate_gifs_setting_change",
             Self::TemporaryExpectationChange => "temporary_expectation_change",
+            Self::TrustedDomainsSettingChange => "trusted_domains_setting_change",
+            Self::UnassignUnsnoozedAtCapacitySettingChange => {
+                "unassign_unsnoozed_at_capacity_setting_change"
+            }
+            Self::UnassignUnsnoozedWhenAwaySettingChange => {
+                "unassign_unsnoozed_when_away_setting_change"
+            }
             Self::UpfrontEmailCollectionChange => "upfront_email_collection_change",
+            Self::UserCameraAttachmentsSettingChange => {
+                "user_camera_attachments_setting_change"
+            }
+            Self::UserConversationAttachmentsSettingChange => {
+                "user_conversation_attachments_setting_change"
+            }
+            Self::UserFileAttachmentsSettingChange => {
+                "user_file_attachments_setting_change"
+            }
+            Self::UserGifsSettingChange => "user_gifs_setting_change",
+            Self::UserMediaAttachmentsSettingChange => {
+                "user_media_attachments_setting_change"
+            }
+            Self::UserVoiceNotesSettingChange => "user_voice_notes_setting_change",
             Self::WelcomeMessageChange => "welcome_message_change",
+            Self::WorkspaceDeletionRequest => "workspace_deletion_request",
             Self::Unknown(value) => value,
         }
     }
@@ -294,10 +473,19 @@ impl ActivityLogActivityType {
 impl From<&str> for ActivityLogActivityType {
     fn from(value: &str) -> Self {
         match value {
-            "admin_assignment_limit_change" => Self::AdminAssignmentLimitChange,
+            "admin_avatar_change" => Self::AdminAvatarChange,
             "admin_away_mode_change" => Self::AdminAwayModeChange,
+            "admin_conversation_assignment_limit_change" => {
+                Self::AdminConversationAssignmentLimitChange
+            }
             "admin_deletion" => Self::AdminDeletion,
             "admin_deprovisioned" => Self::AdminDeprovisioned,
+            "admin_impersonation_consent_approved" => {
+                Self::AdminImpersonationConsentApproved
+            }
+            "admin_impersonation_consent_revoked" => {
+                Self::AdminImpersonationConsentRevoked
+            }
             "admin_impersonation_end" => Self::AdminImpersonationEnd,
             "admin_impersonation_start" => Self::AdminImpersonationStart,
             "admin_invite_change" => Self::AdminInviteChange,
@@ -306,12 +494,20 @@ impl From<&str> for ActivityLogActivityType {
             "admin_login_failure" => Self::AdminLoginFailure,
             "admin_login_success" => Self::AdminLoginSuccess,
             "admin_logout" => Self::AdminLogout,
+            "admin_occupancy_setting_change" => Self::AdminOccupancySettingChange,
+            "admin_occupancy_state_change" => Self::AdminOccupancyStateChange,
             "admin_password_reset_request" => Self::AdminPasswordResetRequest,
             "admin_password_reset_success" => Self::AdminPasswordResetSuccess,
             "admin_permission_change" => Self::AdminPermissionChange,
             "admin_provisioned" => Self::AdminProvisioned,
+            "admin_ticket_assignment_limit_change" => {
+                Self::AdminTicketAssignmentLimitChange
+            }
             "admin_two_factor_auth_change" => Self::AdminTwoFactorAuthChange,
             "admin_unauthorized_sign_in_method" => Self::AdminUnauthorizedSignInMethod,
+            "allowed_attachment_filetypes_setting_change" => {
+                Self::AllowedAttachmentFiletypesSettingChange
+            }
             "app_admin_join" => Self::AppAdminJoin,
             "app_authentication_method_change" => Self::AppAuthenticationMethodChange,
             "app_data_deletion" => Self::AppDataDeletion,
@@ -332,22 +528,59 @@ impl From<&str> for ActivityLogActivityType {
             "articles_in_messenger_enabled_change" => {
                 Self::ArticlesInMessengerEnabledChange
             }
+            "attach_uploads_inline_setting_change" => {
+                Self::AttachUploadsInlineSettingChange
+            }
+            "automatic_away_mode_setting_change" => Self::AutomaticAwayModeSettingChange,
             "bulk_delete" => Self::BulkDelete,
             "bulk_export" => Self::BulkExport,
             "campaign_deletion" => Self::CampaignDeletion,
             "campaign_state_change" => Self::CampaignStateChange,
+            "content_redaction_rule_creation" => Self::ContentRedactionRuleCreation,
+            "content_redaction_rule_deletion" => Self::ContentRedactionRuleDeletion,
+            "content_redaction_rule_update" => Self::ContentRedactionRuleUpdate,
+            "conversation_deletion_schedule_creation" => {
+                Self::ConversationDeletionScheduleCreation
+            }
+            "conversation_deletion_schedule_deletion" => {
+                Self::ConversationDeletionScheduleDeletion
+            }
+            "conversation_deletion_schedule_state_change" => {
+                Self::ConversationDeletionScheduleStateChange
+            }
+            "conversation_deletion_schedule_update" => {
+                Self::ConversationDeletionScheduleUpdate
+            }
             "conversation_part_deletion" => Self::ConversationPartDeletion,
+            "conversation_pdf_export" => Self::ConversationPdfExport,
             "conversation_topic_change" => Self::ConversationTopicChange,
             "conversation_topic_creation" => Self::ConversationTopicCreation,
             "conversation_topic_deletion" => Self::ConversationTopicDeletion,
+            "csv_import_completion" => Self::CsvImportCompletion,
+            "csv_import_creation" => Self::CsvImportCreation,
+            "custom_authentication_token_creation" => {
+                Self::CustomAuthenticationTokenCreation
+            }
             "help_center_settings_change" => Self::HelpCenterSettingsChange,
+            "hide_csat_from_agents_setting_change" => {
+                Self::HideCsatFromAgentsSettingChange
+            }
             "inbound_conversations_change" => Self::InboundConversationsChange,
             "inbox_access_change" => Self::InboxAccessChange,
+            "inbox_bulk_action" => Self::InboxBulkAction,
+            "macro_creation" => Self::MacroCreation,
+            "macro_deletion" => Self::MacroDeletion,
+            "macro_update" => Self::MacroUpdate,
+            "macro_usage_export" => Self::MacroUsageExport,
+            "malicious_domains_setting_change" => Self::MaliciousDomainsSettingChange,
             "message_deletion" => Self::MessageDeletion,
             "message_state_change" => Self::MessageStateChange,
+            "messenger_api_secret_creation" => Self::MessengerApiSecretCreation,
+            "messenger_api_secret_deletion" => Self::MessengerApiSecretDeletion,
             "messenger_look_and_feel_change" => Self::MessengerLookAndFeelChange,
             "messenger_search_required_change" => Self::MessengerSearchRequiredChange,
             "messenger_spaces_change" => Self::MessengerSpacesChange,
+            "oauth_token_revocation" => Self::OauthTokenRevocation,
             "office_hours_change" => Self::OfficeHoursChange,
             "role_change" => Self::RoleChange,
             "role_creation" => Self::RoleCreation,
@@ -360,9 +593,39 @@ impl From<&str> for ActivityLogActivityType {
             "seat_change" => Self::SeatChange,
             "seat_revoke" => Self::SeatRevoke,
             "security_settings_change" => Self::SecuritySettingsChange,
+            "series_creation" => Self::SeriesCreation,
+            "series_deletion" => Self::SeriesDeletion,
+            "series_settings_update" => Self::SeriesSettingsUpdate,
+            "series_status_change" => Self::SeriesStatusChange,
+            "series_update" => Self::SeriesUpdate,
+            "strip_inbound_email_links_change" => Self::StripInboundEmailLinksChange,
+            "team_assignment_limit_change" => Self::TeamAssignmentLimitChange,
+            "teammate_gifs_setting_change" => Self::TeammateGifsSettingChange,
             "temporary_expectation_change" => Self::TemporaryExpectationChange,
+            "trusted_domains_setting_change" => Self::TrustedDomainsSettingChange,
+            "unassign_unsnoozed_at_capacity_setting_change" => {
+                Self::UnassignUnsnoozedAtCapacitySettingChange
+            }
+            "unassign_unsnoozed_when_away_setting_change" => {
+                Self::UnassignUnsnoozedWhenAwaySettingChange
+            }
             "upfront_email_collection_change" => Self::UpfrontEmailCollectionChange,
+            "user_camera_attachments_setting_change" => {
+                Self::UserCameraAttachmentsSettingChange
+            }
+            "user_conversation_attachments_setting_change" => {
+                Self::UserConversationAttachmentsSettingChange
+            }
+            "user_file_attachments_setting_change" => {
+                Self::UserFileAttachmentsSettingChange
+            }
+            "user_gifs_setting_change" => Self::UserGifsSettingChange,
+            "user_media_attachments_setting_change" => {
+                Self::UserMediaAttachmentsSettingChange
+            }
+            "user_voice_notes_setting_change" => Self::UserVoiceNotesSettingChange,
             "welcome_message_change" => Self::WelcomeMessageChange,
+            "workspace_deletion_request" => Self::WorkspaceDeletionRequest,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -413,6 +676,114 @@ impl From<&str> for ActivityLogListType {
 }
 #[cfg(feature = "admins")]
 crate::codec::string_enum!(ActivityLogListType);
+/// Details of a logged action. Each activity type fills in its own few fields; the others are left out or null.
+///
+/// Schema `activity_log_metadata`.
+#[cfg(feature = "admins")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ActivityLogMetadata {
+    /// Values after the change; their shape depends on the activity type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<serde_json::Value>,
+    /// Whether the state changed on its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto: Option<bool>,
+    /// Whether the change was made automatically rather than by the admin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_changed: Option<String>,
+    /// Whether away mode was turned on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub away_mode: Option<bool>,
+    /// The away status reason chosen, as shown to teammates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub away_status_reason: Option<String>,
+    /// Values before the change; their shape depends on the activity type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<serde_json::Value>,
+    /// Each changed setting by name, with its old and new value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<
+        std::collections::BTreeMap<String, ActivityLogMetadataChangesValue>,
+    >,
+    /// The identifier of the impersonation consent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consent_id: Option<i64>,
+    /// The new limit of open conversations for the admin; null when removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_assignment_limit: Option<i64>,
+    /// Whether the setting is now on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// When the impersonation consent runs out, as an ISO 8601 date and time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expired_at: Option<String>,
+    /// An external identifier tied to the action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// When the admin was last active (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_activity_at: Option<crate::Timestamp>,
+    /// The mode the setting is now in, such as `when_away_only`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// The occupancy state after the change, such as `occupied`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_state: Option<String>,
+    /// The occupancy state before the change, such as `idle`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_state: Option<String>,
+    /// Whether conversations get reassigned while the admin is away.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reassign_conversations: Option<bool>,
+    /// Which setting changed, such as `teammate_occupancy`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setting_type: Option<String>,
+    /// How the admin signed in, such as `email_password`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sign_in_method: Option<String>,
+    /// Where the change came from, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The team a team-level change applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<ActivityLogMetadataTeam>,
+    /// The new assignment limit of the team; null when removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_assignment_limit: Option<i64>,
+    /// The idle time, in minutes, that triggers the change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold_minutes: Option<i64>,
+    /// The new limit of open tickets for the admin; null when removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_assignment_limit: Option<i64>,
+    /// The identifier of the admin who made the change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_by: Option<i64>,
+    /// The name of the admin who made the change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_by_name: Option<String>,
+}
+#[cfg(feature = "admins")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ActivityLogMetadataChangesValue {
+    /// The value after the change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<serde_json::Value>,
+    /// The value before the change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<serde_json::Value>,
+}
+/// The team a team-level change applies to.
+#[cfg(feature = "admins")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ActivityLogMetadataTeam {
+    /// The identifier of the team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// The name of the team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
 /// The admin who took the action.
 #[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -497,6 +868,9 @@ pub struct Admin {
     /// Whether new replies to the admin's conversations go to the default inbox while away.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub away_mode_reassign: Option<bool>,
+    /// The away status reason the admin chose, if any (see `GET /away_status_reasons`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub away_status_reason_id: Option<i64>,
     /// The admin's email address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -14496,6 +14870,9 @@ pub struct SetAdminAwayRequest {
     pub away_mode_enabled: bool,
     /// True to send new replies to the admin's conversations to the default inbox.
     pub away_mode_reassign: bool,
+    /// The away status reason to show (see `GET /away_status_reasons`); a workspace can make one mandatory when an admin goes away.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub away_status_reason_id: Option<i64>,
 }
 #[cfg(feature = "admins")]
 impl SetAdminAwayRequest {
@@ -14504,7 +14881,13 @@ impl SetAdminAwayRequest {
         Self {
             away_mode_enabled,
             away_mode_reassign,
+            away_status_reason_id: None,
         }
+    }
+    /// Sets `away_status_reason_id`.
+    pub fn away_status_reason_id(mut self, value: i64) -> Self {
+        self.away_status_reason_id = Some(value);
+        self
     }
 }
 /// One condition on one field.
