@@ -1274,11 +1274,16 @@ impl<'a> Companies<'a> {
     /// Updates one company, looked up by the identifier Intercom gave it. The `company_id` you chose at creation cannot be changed.
     ///
     /// `PUT /companies/{company_id}` (operation `UpdateCompany`).
-    pub fn update(&self, company_id: &str) -> Call<'a, types::Company> {
+    pub fn update(
+        &self,
+        company_id: &str,
+        body: &types::UpdateCompanyRequest,
+    ) -> Call<'a, types::Company> {
         let company_id = encode_path_segment(&company_id);
         self.client
             .request(Method::PUT, "UpdateCompany", format!("/companies/{company_id}"))
             .idempotent(true)
+            .json(body)
             .send()
     }
     /// Delete a company

@@ -3543,8 +3543,9 @@ pub struct Company {
     /// How many people the company employs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+    /// The tags attached to the company.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Tags>,
+    pub tags: Option<CompanyTags>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyType>,
     /// When the company was last changed (Unix seconds).
@@ -3896,6 +3897,81 @@ impl From<&str> for CompanySegmentsType {
     )
 )]
 crate::codec::string_enum!(CompanySegmentsType);
+/// The tags attached to the company.
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CompanyTags {
+    /// The tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<TagBasic>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CompanyTagsType>,
+}
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CompanyTagsType {
+    /// `tag.list`
+    TagList,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
+impl CompanyTagsType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TagList => "tag.list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
+impl From<&str> for CompanyTagsType {
+    fn from(value: &str) -> Self {
+        match value {
+            "tag.list" => Self::TagList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
+crate::codec::string_enum!(CompanyTagsType);
 #[cfg(
     any(
         feature = "companies",
@@ -14314,12 +14390,10 @@ crate::codec::string_enum!(RedactConversationSourceRequestType);
 #[cfg(
     any(
         feature = "articles",
-        feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "tags",
         feature = "tickets",
-        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -15588,11 +15662,9 @@ impl From<crate::Timestamp> for SurveyAnswerAnsweredAt {
 #[cfg(
     any(
         feature = "articles",
-        feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "tags",
-        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -15615,7 +15687,15 @@ pub struct Tag {
 /// A tag of the workspace, without the details of where it was applied.
 ///
 /// Schema `tag_basic`.
-#[cfg(any(feature = "tags", feature = "visitors", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "tags",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TagBasic {
     /// The identifier Intercom gave the tag.
@@ -15627,7 +15707,15 @@ pub struct TagBasic {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagBasicType>,
 }
-#[cfg(any(feature = "tags", feature = "visitors", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "tags",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TagBasicType {
@@ -15636,7 +15724,15 @@ pub enum TagBasicType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "tags", feature = "visitors", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "tags",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl TagBasicType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -15646,7 +15742,15 @@ impl TagBasicType {
         }
     }
 }
-#[cfg(any(feature = "tags", feature = "visitors", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "tags",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for TagBasicType {
     fn from(value: &str) -> Self {
         match value {
@@ -15655,7 +15759,15 @@ impl From<&str> for TagBasicType {
         }
     }
 }
-#[cfg(any(feature = "tags", feature = "visitors", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "tags",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(TagBasicType);
 /// A company to tag, by Intercom's identifier or by yours.
 ///
@@ -15809,11 +15921,9 @@ impl From<CreateOrUpdateTagRequest> for TagRequest {
 #[cfg(
     any(
         feature = "articles",
-        feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "tags",
-        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -15828,11 +15938,9 @@ pub enum TagType {
 #[cfg(
     any(
         feature = "articles",
-        feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "tags",
-        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -15848,11 +15956,9 @@ impl TagType {
 #[cfg(
     any(
         feature = "articles",
-        feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "tags",
-        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -15867,11 +15973,9 @@ impl From<&str> for TagType {
 #[cfg(
     any(
         feature = "articles",
-        feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "tags",
-        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -15897,16 +16001,7 @@ impl TagUserItem {
 /// The tags attached to an object.
 ///
 /// Schema `tags`.
-#[cfg(
-    any(
-        feature = "articles",
-        feature = "companies",
-        feature = "contacts",
-        feature = "conversations",
-        feature = "visitors",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "articles", feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Tags {
     /// The tags.
@@ -15915,16 +16010,7 @@ pub struct Tags {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagsType>,
 }
-#[cfg(
-    any(
-        feature = "articles",
-        feature = "companies",
-        feature = "contacts",
-        feature = "conversations",
-        feature = "visitors",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "articles", feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TagsType {
@@ -15933,16 +16019,7 @@ pub enum TagsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(
-    any(
-        feature = "articles",
-        feature = "companies",
-        feature = "contacts",
-        feature = "conversations",
-        feature = "visitors",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "articles", feature = "conversations", feature = "webhooks"))]
 impl TagsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -15952,16 +16029,7 @@ impl TagsType {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "articles",
-        feature = "companies",
-        feature = "contacts",
-        feature = "conversations",
-        feature = "visitors",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "articles", feature = "conversations", feature = "webhooks"))]
 impl From<&str> for TagsType {
     fn from(value: &str) -> Self {
         match value {
@@ -15970,16 +16038,7 @@ impl From<&str> for TagsType {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "articles",
-        feature = "companies",
-        feature = "contacts",
-        feature = "conversations",
-        feature = "visitors",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "articles", feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(TagsType);
 /// A group of admins that conversations and tickets can be assigned to.
 ///
@@ -17685,6 +17744,71 @@ impl UpdateCollectionRequest {
         value: impl Into<crate::Nullable<GroupTranslatedContent>>,
     ) -> Self {
         self.translated_content = value.into();
+        self
+    }
+}
+/// The attributes of a company to change; those left out keep their value.
+///
+/// Schema `update_company_request`.
+#[cfg(feature = "companies")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateCompanyRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<CustomAttributes>,
+    /// The industry the company works in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub industry: Option<String>,
+    /// How much revenue the company brings you each month.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_spend: Option<i64>,
+    /// The name of the company.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The name of the plan the company is on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
+    /// How many people the company employs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// The address of the company's website.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+}
+#[cfg(feature = "companies")]
+impl UpdateCompanyRequest {
+    /// Sets `custom_attributes`.
+    pub fn custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `industry`.
+    pub fn industry(mut self, value: impl Into<String>) -> Self {
+        self.industry = Some(value.into());
+        self
+    }
+    /// Sets `monthly_spend`.
+    pub fn monthly_spend(mut self, value: i64) -> Self {
+        self.monthly_spend = Some(value);
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `plan`.
+    pub fn plan(mut self, value: impl Into<String>) -> Self {
+        self.plan = Some(value.into());
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: i64) -> Self {
+        self.size = Some(value);
+        self
+    }
+    /// Sets `website`.
+    pub fn website(mut self, value: impl Into<String>) -> Self {
+        self.website = Some(value.into());
         self
     }
 }
