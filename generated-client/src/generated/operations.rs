@@ -1545,7 +1545,7 @@ impl<'a> Contacts<'a> {
     pub fn create(
         &self,
         body: impl Into<types::CreateContactRequest>,
-    ) -> Call<'a, types::Contact> {
+    ) -> Call<'a, types::ContactWithPushMessaging> {
         let body: &types::CreateContactRequest = &body.into();
         self.client
             .request(Method::POST, "CreateContact", "/contacts".to_owned())
@@ -1577,7 +1577,10 @@ impl<'a> Contacts<'a> {
     /// Merges a contact with the lead role into a contact with the user role.
     ///
     /// `POST /contacts/merge` (operation `MergeContact`).
-    pub fn merge(&self, body: &types::MergeContactsRequest) -> Call<'a, types::Contact> {
+    pub fn merge(
+        &self,
+        body: &types::MergeContactsRequest,
+    ) -> Call<'a, types::ContactWithPushMessaging> {
         self.client
             .request(Method::POST, "MergeContact", "/contacts/merge".to_owned())
             .idempotent(false)
@@ -1635,7 +1638,10 @@ impl<'a> Contacts<'a> {
     /// Returns one contact, looked up by the identifier Intercom gave it.
     ///
     /// `GET /contacts/{contact_id}` (operation `retrieveContact`).
-    pub fn retrieve(&self, contact_id: &str) -> Call<'a, types::Contact> {
+    pub fn retrieve(
+        &self,
+        contact_id: &str,
+    ) -> Call<'a, types::ContactWithPushMessaging> {
         let contact_id = encode_path_segment(&contact_id);
         self.client
             .request(Method::GET, "retrieveContact", format!("/contacts/{contact_id}"))
@@ -1651,7 +1657,7 @@ impl<'a> Contacts<'a> {
         &self,
         contact_id: &str,
         body: &types::UpdateContactRequest,
-    ) -> Call<'a, types::Contact> {
+    ) -> Call<'a, types::ContactWithPushMessaging> {
         let contact_id = encode_path_segment(&contact_id);
         self.client
             .request(Method::PUT, "UpdateContact", format!("/contacts/{contact_id}"))

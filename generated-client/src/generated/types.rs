@@ -12920,26 +12920,21 @@ impl From<AssignConversationRequest> for ManageConversationRequest {
 ///
 /// Schema `merge_contacts_request`.
 #[cfg(feature = "contacts")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MergeContactsRequest {
     /// The identifier of the lead to merge away.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
+    pub from: String,
     /// The identifier of the user that absorbs the lead.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub into: Option<String>,
+    pub into: String,
 }
 #[cfg(feature = "contacts")]
 impl MergeContactsRequest {
-    /// Sets `from`.
-    pub fn with_from(mut self, value: impl Into<String>) -> Self {
-        self.from = Some(value.into());
-        self
-    }
-    /// Sets `into`.
-    pub fn with_into(mut self, value: impl Into<String>) -> Self {
-        self.into = Some(value.into());
-        self
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(from: impl Into<String>, into: impl Into<String>) -> Self {
+        Self {
+            from: from.into(),
+            into: into.into(),
+        }
     }
 }
 /// The contact that remains after a merge, with a reference to the contact merged into it.
