@@ -2201,12 +2201,20 @@ pub struct RetrieveConversationParams {
     /// Set to `plaintext` to get the message bodies as plain text instead of HTML.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_as: Option<String>,
+    /// True to have the parts translated into the language Intercom detected for the conversation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_translations: Option<bool>,
 }
 #[cfg(feature = "conversations")]
 impl RetrieveConversationParams {
     /// Sets `display_as`.
     pub fn display_as(mut self, value: impl Into<String>) -> Self {
         self.display_as = Some(value.into());
+        self
+    }
+    /// Sets `include_translations`.
+    pub fn include_translations(mut self, value: bool) -> Self {
+        self.include_translations = Some(value);
         self
     }
 }

@@ -969,8 +969,14 @@ pub struct AdminReplyConversationRequest {
     /// When the reply was written (Unix seconds); now when left out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::Timestamp>,
-    /// A `comment` the contact sees, or a `note` only teammates see.
+    /// A `comment` the contact sees, a `note` only teammates see, or a `quick_reply` that offers the contact the buttons of `reply_options`.
     pub message_type: AdminReplyConversationRequestMessageType,
+    /// The buttons of a `quick_reply`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_options: Option<Vec<QuickReplyOption>>,
+    /// True to send the reply without notifying anyone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_notifications: Option<bool>,
     #[serde(rename = "type")]
     pub type_: AdminReplyConversationRequestType,
 }
@@ -988,6 +994,8 @@ impl AdminReplyConversationRequest {
             body: None,
             created_at: None,
             message_type: message_type.into(),
+            reply_options: None,
+            skip_notifications: None,
             type_: AdminReplyConversationRequestType::Admin,
         }
     }
@@ -1014,8 +1022,18 @@ impl AdminReplyConversationRequest {
         self.created_at = Some(value);
         self
     }
+    /// Sets `reply_options`.
+    pub fn reply_options(mut self, value: impl Into<Vec<QuickReplyOption>>) -> Self {
+        self.reply_options = Some(value.into());
+        self
+    }
+    /// Sets `skip_notifications`.
+    pub fn skip_notifications(mut self, value: bool) -> Self {
+        self.skip_notifications = Some(value);
+        self
+    }
 }
-/// A `comment` the contact sees, or a `note` only teammates see.
+/// A `comment` the contact sees, a `note` only teammates see, or a `quick_reply` that offers the contact the buttons of `reply_options`.
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -1024,6 +1042,8 @@ pub enum AdminReplyConversationRequestMessageType {
     Comment,
     /// `note`
     Note,
+    /// `quick_reply`
+    QuickReply,
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
@@ -1034,6 +1054,7 @@ impl AdminReplyConversationRequestMessageType {
         match self {
             Self::Comment => "comment",
             Self::Note => "note",
+            Self::QuickReply => "quick_reply",
             Self::Unknown(value) => value,
         }
     }
@@ -1044,6 +1065,7 @@ impl From<&str> for AdminReplyConversationRequestMessageType {
         match value {
             "comment" => Self::Comment,
             "note" => Self::Note,
+            "quick_reply" => Self::QuickReply,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -1406,15 +1428,17 @@ impl From<&str> for AdminWithAppType {
 }
 #[cfg(feature = "admins")]
 crate::codec::string_enum!(AdminWithAppType);
-/// How Fin (the AI agent) took part in a conversation. The list of content sources it used is kept as a plain object here.
+/// How Fin (the AI agent) took part in a conversation.
 ///
 /// Schema `ai_agent`.
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AiAgent {
-    /// The content Fin used to answer, as Intercom sends it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub content_sources: Option<serde_json::Value>,
+    pub content_sources: Option<ContentSourcesList>,
+    /// When the contact rated Fin (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
     /// The kind of answer Fin gave last.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_answer_type: Option<AiAgentLastAnswerType>,
@@ -1433,6 +1457,9 @@ pub struct AiAgent {
     /// What brought Fin into the conversation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_type: Option<AiAgentSourceType>,
+    /// When that rating last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
 }
 /// The kind of answer Fin gave last.
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
@@ -1478,10 +1505,12 @@ pub enum AiAgentResolutionState {
     AssumedResolution,
     /// `confirmed_resolution`
     ConfirmedResolution,
-    /// `routed_to_team`
-    RoutedToTeam,
-    /// `abandoned`
-    Abandoned,
+    /// `escalated`
+    Escalated,
+    /// `negative_feedback`
+    NegativeFeedback,
+    /// `procedure_handoff`
+    ProcedureHandoff,
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
@@ -1492,8 +1521,9 @@ impl AiAgentResolutionState {
         match self {
             Self::AssumedResolution => "assumed_resolution",
             Self::ConfirmedResolution => "confirmed_resolution",
-            Self::RoutedToTeam => "routed_to_team",
-            Self::Abandoned => "abandoned",
+            Self::Escalated => "escalated",
+            Self::NegativeFeedback => "negative_feedback",
+            Self::ProcedureHandoff => "procedure_handoff",
             Self::Unknown(value) => value,
         }
     }
@@ -1504,8 +1534,9 @@ impl From<&str> for AiAgentResolutionState {
         match value {
             "assumed_resolution" => Self::AssumedResolution,
             "confirmed_resolution" => Self::ConfirmedResolution,
-            "routed_to_team" => Self::RoutedToTeam,
-            "abandoned" => Self::Abandoned,
+            "escalated" => Self::Escalated,
+            "negative_feedback" => Self::NegativeFeedback,
+            "procedure_handoff" => Self::ProcedureHandoff,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -3496,6 +3527,7 @@ crate::codec::string_enum!(CollectionListType);
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3699,6 +3731,7 @@ crate::codec::string_enum!(CompanyListType);
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3718,6 +3751,7 @@ pub struct CompanyPlan {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3734,6 +3768,7 @@ pub enum CompanyPlanType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3751,6 +3786,7 @@ impl CompanyPlanType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3767,6 +3803,7 @@ impl From<&str> for CompanyPlanType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3827,6 +3864,7 @@ crate::codec::string_enum!(CompanyScrollType);
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3843,6 +3881,7 @@ pub struct CompanySegments {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3859,6 +3898,7 @@ pub enum CompanySegmentsType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3876,6 +3916,7 @@ impl CompanySegmentsType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3892,6 +3933,7 @@ impl From<&str> for CompanySegmentsType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3902,6 +3944,7 @@ crate::codec::string_enum!(CompanySegmentsType);
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3918,6 +3961,7 @@ pub struct CompanyTags {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3934,6 +3978,7 @@ pub enum CompanyTagsType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3951,6 +3996,7 @@ impl CompanyTagsType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3967,6 +4013,7 @@ impl From<&str> for CompanyTagsType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3976,6 +4023,7 @@ crate::codec::string_enum!(CompanyTagsType);
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3992,6 +4040,7 @@ pub enum CompanyType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -4009,6 +4058,7 @@ impl CompanyType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -4025,6 +4075,7 @@ impl From<&str> for CompanyType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -4802,6 +4853,9 @@ pub struct ContactReplyEmailRequest {
     pub reply_options: Option<Vec<QuickReplyOption>>,
     #[serde(rename = "type")]
     pub type_: ContactReplyEmailRequestType,
+    /// Files to attach, sent inline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The contact's email address.
     pub email: String,
 }
@@ -4816,6 +4870,7 @@ impl ContactReplyEmailRequest {
             message_type: ContactReplyEmailRequestMessageType::Comment,
             reply_options: None,
             type_: ContactReplyEmailRequestType::User,
+            attachment_files: None,
             email: email.into(),
         }
     }
@@ -4832,6 +4887,14 @@ impl ContactReplyEmailRequest {
     /// Sets `reply_options`.
     pub fn reply_options(mut self, value: impl Into<Vec<QuickReplyOption>>) -> Self {
         self.reply_options = Some(value.into());
+        self
+    }
+    /// Sets `attachment_files`.
+    pub fn attachment_files(
+        mut self,
+        value: impl Into<Vec<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into());
         self
     }
 }
@@ -4915,6 +4978,9 @@ pub struct ContactReplyIntercomUserIdRequest {
     pub reply_options: Option<Vec<QuickReplyOption>>,
     #[serde(rename = "type")]
     pub type_: ContactReplyIntercomUserIdRequestType,
+    /// Files to attach, sent inline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The identifier Intercom gave the contact.
     pub intercom_user_id: String,
 }
@@ -4929,6 +4995,7 @@ impl ContactReplyIntercomUserIdRequest {
             message_type: ContactReplyIntercomUserIdRequestMessageType::Comment,
             reply_options: None,
             type_: ContactReplyIntercomUserIdRequestType::User,
+            attachment_files: None,
             intercom_user_id: intercom_user_id.into(),
         }
     }
@@ -4945,6 +5012,14 @@ impl ContactReplyIntercomUserIdRequest {
     /// Sets `reply_options`.
     pub fn reply_options(mut self, value: impl Into<Vec<QuickReplyOption>>) -> Self {
         self.reply_options = Some(value.into());
+        self
+    }
+    /// Sets `attachment_files`.
+    pub fn attachment_files(
+        mut self,
+        value: impl Into<Vec<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into());
         self
     }
 }
@@ -5028,6 +5103,9 @@ pub struct ContactReplyUserIdRequest {
     pub reply_options: Option<Vec<QuickReplyOption>>,
     #[serde(rename = "type")]
     pub type_: ContactReplyUserIdRequestType,
+    /// Files to attach, sent inline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The identifier you gave the contact.
     pub user_id: String,
 }
@@ -5042,6 +5120,7 @@ impl ContactReplyUserIdRequest {
             message_type: ContactReplyUserIdRequestMessageType::Comment,
             reply_options: None,
             type_: ContactReplyUserIdRequestType::User,
+            attachment_files: None,
             user_id: user_id.into(),
         }
     }
@@ -5058,6 +5137,14 @@ impl ContactReplyUserIdRequest {
     /// Sets `reply_options`.
     pub fn reply_options(mut self, value: impl Into<Vec<QuickReplyOption>>) -> Self {
         self.reply_options = Some(value.into());
+        self
+    }
+    /// Sets `attachment_files`.
+    pub fn attachment_files(
+        mut self,
+        value: impl Into<Vec<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into());
         self
     }
 }
@@ -5856,6 +5943,117 @@ impl From<&str> for ContentImportSourcesListType {
 }
 #[cfg(feature = "ai-content")]
 crate::codec::string_enum!(ContentImportSourcesListType);
+/// One piece of content Fin used to answer.
+///
+/// Schema `content_source`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ContentSource {
+    /// What kind of content it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<ContentSourceContentType>,
+    /// The language of the content, as an ISO 639 code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// The title of the content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The address where teammates can open the content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+/// What kind of content it is.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContentSourceContentType {
+    /// `file`
+    File,
+    /// `article`
+    Article,
+    /// `external_content`
+    ExternalContent,
+    /// `content_snippet`
+    ContentSnippet,
+    /// `workflow_connector_action`
+    WorkflowConnectorAction,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+impl ContentSourceContentType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::File => "file",
+            Self::Article => "article",
+            Self::ExternalContent => "external_content",
+            Self::ContentSnippet => "content_snippet",
+            Self::WorkflowConnectorAction => "workflow_connector_action",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+impl From<&str> for ContentSourceContentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "file" => Self::File,
+            "article" => Self::Article,
+            "external_content" => Self::ExternalContent,
+            "content_snippet" => Self::ContentSnippet,
+            "workflow_connector_action" => Self::WorkflowConnectorAction,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+crate::codec::string_enum!(ContentSourceContentType);
+/// The content Fin used to answer in a conversation.
+///
+/// Schema `content_sources_list`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ContentSourcesList {
+    /// The sources.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_sources: Option<Vec<ContentSource>>,
+    /// How many sources Fin used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ContentSourcesListType>,
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContentSourcesListType {
+    /// `content_source.list`
+    ContentSourceList,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+impl ContentSourcesListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ContentSourceList => "content_source.list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+impl From<&str> for ContentSourcesListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "content_source.list" => Self::ContentSourceList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+crate::codec::string_enum!(ContentSourcesListType);
 /// One delivery or engagement stat of an outbound message. Only sent in webhooks.
 ///
 /// Schema `content_stat`.
@@ -5990,6 +6188,8 @@ pub struct Conversation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ai_agent_participated: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub company: Option<Company>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<ConversationContacts>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_parts: Option<ConversationParts>,
@@ -6050,7 +6250,7 @@ pub struct Conversation {
 /// A file to attach to a reply, sent inline.
 ///
 /// Schema `conversation_attachment_files`.
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConversationAttachmentFiles {
     /// The media type of the file.
@@ -6060,7 +6260,7 @@ pub struct ConversationAttachmentFiles {
     /// The file name.
     pub name: String,
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl ConversationAttachmentFiles {
     /// With the required fields; the optional ones start unset (the methods below set them).
     pub fn new(
@@ -6231,6 +6431,9 @@ crate::codec::string_enum!(ConversationListType);
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationPart {
+    /// The code of the app package that added the part through the API; null otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_package_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<Reference>,
     /// The files attached to the part.
@@ -6244,12 +6447,18 @@ pub struct ConversationPart {
     /// When the part was created (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_message_metadata: Option<EmailMessageMetadata>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_details: Option<EventDetails>,
     /// An identifier you gave the part, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// The identifier of the part.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<ConversationPartMetadata>,
     /// When the contact was notified of the part (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notified_at: Option<crate::Timestamp>,
@@ -6259,6 +6468,12 @@ pub struct ConversationPart {
     /// Whether the part has been redacted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redacted: Option<bool>,
+    /// The state the conversation was in when the part was added.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<ConversationPartState>,
+    /// The tags attached to this part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<TagBasic>>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationPartType>,
     /// When the part was last changed (Unix seconds).
@@ -6274,9 +6489,15 @@ pub struct ConversationPartAuthor {
     /// The author's email address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Whether the AI agent (Fin) sent the part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_ai_agent: Option<bool>,
     /// The identifier of the author.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Whether the AI agent wrote the text of the part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_ai_answer: Option<bool>,
     /// The author's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -6284,6 +6505,69 @@ pub struct ConversationPartAuthor {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// Extra details of a part, such as the quick replies it offered.
+///
+/// Schema `conversation_part_metadata`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ConversationPartMetadata {
+    /// The quick reply buttons the part showed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quick_reply_options: Option<Vec<ConversationPartMetadataQuickReplyOptionsItem>>,
+    /// The quick reply option the contact picked, for a part recording that choice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quick_reply_uuid: Option<String>,
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationPartMetadataQuickReplyOptionsItem {
+    /// The option's text.
+    pub text: String,
+    /// Your identifier of the option, found in the part created when someone picks it.
+    pub uuid: String,
+    /// The label of the option in other languages, by locale.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translations: Option<serde_json::Value>,
+}
+/// The state the conversation was in when the part was added.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConversationPartState {
+    /// `open`
+    Open,
+    /// `closed`
+    Closed,
+    /// `snoozed`
+    Snoozed,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+impl ConversationPartState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Snoozed => "snoozed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+impl From<&str> for ConversationPartState {
+    fn from(value: &str) -> Self {
+        match value {
+            "open" => Self::Open,
+            "closed" => Self::Closed,
+            "snoozed" => Self::Snoozed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+crate::codec::string_enum!(ConversationPartState);
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -6413,6 +6697,25 @@ pub struct ConversationRating {
     pub remark: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub teammate: Option<Reference>,
+    /// When the rating was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// How long an assigned team took to answer first.
+///
+/// Schema `conversation_response_time`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ConversationResponseTime {
+    /// The time to the first response, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_time: Option<i64>,
+    /// The identifier of the team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<i64>,
+    /// The name of the team; `Unassigned` when no team was assigned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_name: Option<String>,
 }
 /// The message that started a conversation.
 ///
@@ -6559,6 +6862,17 @@ crate::codec::string_enum!(ConversationState);
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationStatistics {
+    /// Seconds of handling time when teammates were active, leaving out idle periods.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjusted_handling_time: Option<i64>,
+    /// The first response time of each team the conversation was assigned to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assigned_team_first_response_time: Option<Vec<ConversationResponseTime>>,
+    /// The same, counting office hours only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assigned_team_first_response_time_in_office_hours: Option<
+        Vec<ConversationResponseTime>,
+    >,
     /// How many times the conversation was assigned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count_assignments: Option<i64>,
@@ -6580,6 +6894,9 @@ pub struct ConversationStatistics {
     /// When the contact first replied (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_contact_reply_at: Option<crate::Timestamp>,
+    /// Seconds from assignment to close.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handling_time: Option<i64>,
     /// When a teammate last replied (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_admin_reply_at: Option<crate::Timestamp>,
@@ -7465,10 +7782,19 @@ crate::codec::string_enum!(CreateContentImportSourceRequestSyncBehavior);
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateConversationRequest {
-    /// The text of the first message.
+    /// Addresses of up to 10 images to attach.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_urls: Option<Vec<String>>,
+    /// The text of the first message (plain text, no HTML).
     pub body: String,
+    /// When the conversation started (Unix seconds); now when left out. Meant for importing conversations from another tool.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
     /// The contact who sends the first message.
     pub from: CreateConversationRequestFrom,
+    /// The subject line, for a message sent as an email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
 }
 #[cfg(feature = "conversations")]
 impl CreateConversationRequest {
@@ -7478,9 +7804,27 @@ impl CreateConversationRequest {
         from: impl Into<CreateConversationRequestFrom>,
     ) -> Self {
         Self {
+            attachment_urls: None,
             body: body.into(),
+            created_at: None,
             from: from.into(),
+            subject: None,
         }
+    }
+    /// Sets `attachment_urls`.
+    pub fn attachment_urls(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.attachment_urls = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets `subject`.
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Some(value.into());
+        self
     }
 }
 /// The contact who sends the first message.
@@ -9985,6 +10329,22 @@ impl DetachContactFromConversationRequest {
         Self { admin_id: admin_id.into() }
     }
 }
+/// One address of an email, with the header it came in.
+///
+/// Schema `email_address_header`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EmailAddressHeader {
+    /// The address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+    /// The display name given with the address, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The header the address is in, such as `from`, `to` or `cc`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
 /// The workspace's sender email addresses.
 ///
 /// Schema `email_list`.
@@ -10027,6 +10387,22 @@ impl From<&str> for EmailListType {
 }
 #[cfg(feature = "emails")]
 crate::codec::string_enum!(EmailListType);
+/// Details of a part that arrived or went out as an email.
+///
+/// Schema `email_message_metadata`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EmailMessageMetadata {
+    /// The addresses of the email (from, to, cc ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_address_headers: Option<Vec<EmailAddressHeader>>,
+    /// The `Message-ID` header of the email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// The subject line of the email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+}
 /// An address the workspace sends email from.
 ///
 /// Schema `email_setting`.
@@ -10412,6 +10788,112 @@ impl From<&str> for ErrorType {
     )
 )]
 crate::codec::string_enum!(ErrorType);
+/// What a workflow or custom action part records. Which members appear depends on the part type: `attribute` and `value` for a conversation attribute update (by a workflow, admin or user; `workflow` too for a workflow), `action` for a custom action started or finished, `event` and `workflow` for an operator workflow event. The published description gives one schema per part type, with nothing that tells them apart.
+///
+/// Schema `event_details`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EventDetails {
+    /// The custom action involved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<EventDetailsAction>,
+    /// The conversation attribute that changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<EventDetailsAttribute>,
+    /// The operator workflow event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<EventDetailsEvent>,
+    /// The value the attribute was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<EventDetailsValue>,
+    /// The workflow involved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<EventDetailsWorkflow>,
+}
+/// The custom action involved.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EventDetailsAction {
+    /// The name of the action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// How a finished action ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<EventDetailsActionResult>,
+}
+/// How a finished action ended.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum EventDetailsActionResult {
+    /// `success`
+    Success,
+    /// `failed`
+    Failed,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+impl EventDetailsActionResult {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Failed => "failed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+impl From<&str> for EventDetailsActionResult {
+    fn from(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "failed" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+crate::codec::string_enum!(EventDetailsActionResult);
+/// The conversation attribute that changed.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EventDetailsAttribute {
+    /// The name of the attribute.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+/// The operator workflow event.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EventDetailsEvent {
+    /// How the event ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    /// What kind of event was started.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+/// The value the attribute was given.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EventDetailsValue {
+    /// The new value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The value before, when known (admin and user updates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+}
+/// The workflow involved.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EventDetailsWorkflow {
+    /// The name of the workflow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
 /// The workflow's settings. `targeting`, `snapshot`, `attributes` and `embedded_rules` are Intercom's internal structures, given as free-form JSON.
 ///
 /// Schema `exported_workflow`.
@@ -13122,29 +13604,25 @@ crate::codec::string_enum!(MergedContactType);
 ///
 /// Schema `message`.
 #[cfg(any(feature = "conversations", feature = "messages"))]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     /// The body of the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
+    pub body: String,
     /// The conversation the message belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<String>,
     /// When the message was created (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::Timestamp>,
+    pub created_at: crate::Timestamp,
     /// The identifier of the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: String,
     /// The channel the message was sent on.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_type: Option<MessageMessageType>,
+    pub message_type: MessageMessageType,
     /// The subject, for email messages.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// The kind of message, such as `user_message` or `admin_message`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: String,
 }
 /// The channel the message was sent on.
 #[cfg(any(feature = "conversations", feature = "messages"))]
@@ -14727,6 +15205,7 @@ impl From<MultipleFilterSearchRequest> for SearchRequestQuery {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "segments",
         feature = "visitors",
         feature = "webhooks"
@@ -14805,6 +15284,7 @@ crate::codec::string_enum!(SegmentListType);
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "segments",
         feature = "visitors",
         feature = "webhooks"
@@ -14824,6 +15304,7 @@ pub enum SegmentPersonType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "segments",
         feature = "visitors",
         feature = "webhooks"
@@ -14843,6 +15324,7 @@ impl SegmentPersonType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "segments",
         feature = "visitors",
         feature = "webhooks"
@@ -14861,6 +15343,7 @@ impl From<&str> for SegmentPersonType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "segments",
         feature = "visitors",
         feature = "webhooks"
@@ -14871,6 +15354,7 @@ crate::codec::string_enum!(SegmentPersonType);
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "segments",
         feature = "visitors",
         feature = "webhooks"
@@ -14888,6 +15372,7 @@ pub enum SegmentType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "segments",
         feature = "visitors",
         feature = "webhooks"
@@ -14906,6 +15391,7 @@ impl SegmentType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "segments",
         feature = "visitors",
         feature = "webhooks"
@@ -14923,6 +15409,7 @@ impl From<&str> for SegmentType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "segments",
         feature = "visitors",
         feature = "webhooks"
@@ -15686,6 +16173,7 @@ pub struct Tag {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "tags",
         feature = "visitors",
         feature = "webhooks"
@@ -15706,6 +16194,7 @@ pub struct TagBasic {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "tags",
         feature = "visitors",
         feature = "webhooks"
@@ -15723,6 +16212,7 @@ pub enum TagBasicType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "tags",
         feature = "visitors",
         feature = "webhooks"
@@ -15741,6 +16231,7 @@ impl TagBasicType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "tags",
         feature = "visitors",
         feature = "webhooks"
@@ -15758,6 +16249,7 @@ impl From<&str> for TagBasicType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "tags",
         feature = "visitors",
         feature = "webhooks"
@@ -18049,14 +18541,25 @@ crate::codec::string_enum!(UpdateContentImportSourceRequestSyncBehavior);
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateConversationRequest {
+    /// The company (its identifier from Intercom) to tie the conversation to; null removes the company.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub company_id: crate::Nullable<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
     /// Mark the conversation as read (true) or unread (false).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
+    /// The new title of the conversation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 #[cfg(feature = "conversations")]
 impl UpdateConversationRequest {
+    /// Sets `company_id`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn company_id(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.company_id = value.into();
+        self
+    }
     /// Sets `custom_attributes`.
     pub fn custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
         self.custom_attributes = Some(value.into());
@@ -18065,6 +18568,11 @@ impl UpdateConversationRequest {
     /// Sets `read`.
     pub fn read(mut self, value: bool) -> Self {
         self.read = Some(value);
+        self
+    }
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
         self
     }
 }
