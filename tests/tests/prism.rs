@@ -13,7 +13,7 @@ use std::future::Future;
 
 use intercom::generated::operations::{
     DeleteCustomObjectInstanceByExternalIdParams, DownloadReportingDataExportParams, FindCompaniesParams,
-    ListActivityLogsParams, ListCompaniesParams, ListContactsParams, ListConversationsParams,
+    ListActivityLogsParams, ListAdminsParams, ListCompaniesParams, ListContactsParams, ListConversationsParams,
     ListDataAttributesParams, ListDataEventsParams, ListSegmentsParams, RetrieveConversationParams,
     RetrieveCustomObjectInstanceByExternalIdParams, RetrieveReportingDataExportParams, RetrieveVisitorParams,
     ScrollCompaniesParams, SearchArticlesParams, SearchInternalArticlesParams, UpdateConversationParams,
@@ -171,7 +171,8 @@ async fn every_operation_passes_prism() {
     let mut d = Driver { client, driven: Vec::new(), problems: Vec::new() };
 
     // Admins
-    d.call("listAdmins", |c| async move { c.admins().list().raw().await }).await;
+    d.call("listAdmins", |c| async move { c.admins().list(&ListAdminsParams { display_avatar: Some(true) }).raw().await })
+        .await;
     d.call("listActivityLogs", |c| async move {
         let params = ListActivityLogsParams {
             created_at_after: "1700000000".to_owned(),
@@ -361,7 +362,11 @@ async fn every_operation_passes_prism() {
     .await;
     d.call("scrollCompanies", |c| async move { c.companies().scroll(&ScrollCompaniesParams::default()).raw().await }).await;
     d.call("retrieveCompany", |c| async move { c.companies().retrieve(COMPANY).raw().await }).await;
-    d.call("UpdateCompany", |c| async move { c.companies().update(COMPANY).raw().await }).await;
+    d.call("UpdateCompany", |c| async move {
+        let request = body(json!({"name": "Acme Group", "size": 45, "custom_attributes": {"tier": "platinum"}}));
+        c.companies().update(COMPANY, &request).raw().await
+    })
+    .await;
     d.call("deleteCompany", |c| async move { c.companies().delete(COMPANY).raw().await }).await;
     d.call("listCompanyContacts", |c| async move { c.companies().list_contacts(COMPANY).raw().await }).await;
     d.call("listCompanySegments", |c| async move { c.companies().list_segments(COMPANY).raw().await }).await;
@@ -444,7 +449,7 @@ async fn every_operation_passes_prism() {
     })
     .await;
     d.call("retrieveConversation", |c| async move {
-        let params = RetrieveConversationParams { display_as: Some("plaintext".to_owned()) };
+        let params = RetrieveConversationParams { display_as: Some("plaintext".to_owned()), include_translations: Some(false) };
         c.conversations().retrieve(CONVERSATION, &params).raw().await
     })
     .await;

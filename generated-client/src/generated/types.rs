@@ -766,10 +766,10 @@ pub struct ActivityLogMetadata {
 #[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ActivityLogMetadataChangesValue {
-    /// The value after the change.
+    /// What the setting became.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub after: Option<serde_json::Value>,
-    /// The value before the change.
+    /// What the setting was.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub before: Option<serde_json::Value>,
 }
