@@ -98,7 +98,7 @@ async fn put_sends_path_and_body() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = types::SetAdminAwayRequest { away_mode_enabled: true, away_mode_reassign: false };
+    let body = types::SetAdminAwayRequest { away_mode_enabled: true, away_mode_reassign: false, away_status_reason_id: None };
     let admin = client(&server).admins().set_away(7, &body).await.expect("decodes");
     assert_eq!(admin.away_mode_enabled, Some(true));
 }

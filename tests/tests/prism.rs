@@ -13,7 +13,7 @@ use std::future::Future;
 
 use intercom::generated::operations::{
     DeleteCustomObjectInstanceByExternalIdParams, DownloadReportingDataExportParams, FindCompaniesParams,
-    ListActivityLogsParams, ListCompaniesParams, ListContactsParams, ListConversationsParams,
+    ListActivityLogsParams, ListAdminsParams, ListCompaniesParams, ListContactsParams, ListConversationsParams,
     ListDataAttributesParams, ListDataEventsParams, ListSegmentsParams, RetrieveConversationParams,
     RetrieveCustomObjectInstanceByExternalIdParams, RetrieveReportingDataExportParams, RetrieveVisitorWithUserIdParams,
     ScrollCompaniesParams, SearchArticlesParams, SearchInternalArticlesParams, UpdateConversationParams,
@@ -171,7 +171,8 @@ async fn every_operation_passes_prism() {
     let mut d = Driver { client, driven: Vec::new(), problems: Vec::new() };
 
     // Admins
-    d.call("listAdmins", |c| async move { c.admins().list().raw().await }).await;
+    d.call("listAdmins", |c| async move { c.admins().list(&ListAdminsParams { display_avatar: Some(true) }).raw().await })
+        .await;
     d.call("listActivityLogs", |c| async move {
         let params = ListActivityLogsParams {
             created_at_after: "1700000000".to_owned(),
@@ -361,36 +362,40 @@ async fn every_operation_passes_prism() {
     .await;
     d.call("scrollCompanies", |c| async move { c.companies().scroll(&ScrollCompaniesParams::default()).raw().await }).await;
     d.call("retrieveCompany", |c| async move { c.companies().retrieve(COMPANY).raw().await }).await;
-    d.call("updateCompany", |c| async move { c.companies().update(COMPANY).raw().await }).await;
+    d.call("UpdateCompany", |c| async move {
+        let request = body(json!({"name": "Acme Group", "size": 45, "custom_attributes": {"tier": "platinum"}}));
+        c.companies().update(COMPANY, &request).raw().await
+    })
+    .await;
     d.call("deleteCompany", |c| async move { c.companies().delete(COMPANY).raw().await }).await;
     d.call("listCompanyContacts", |c| async move { c.companies().list_contacts(COMPANY, &Default::default()).raw().await }).await;
     d.call("listCompanySegments", |c| async move { c.companies().list_segments(COMPANY).raw().await }).await;
-    d.call("detachContactFromCompany", |c| async move {
+    d.call("detachContactFromACompany", |c| async move {
         c.companies().detach_contact(CONTACT, COMPANY).raw().await
     })
     .await;
-    d.call("attachContactToCompany", |c| async move {
+    d.call("attachContactToACompany", |c| async move {
         let request = body(json!({"id": COMPANY}));
         c.companies().attach_contact(CONTACT, &request).raw().await
     })
     .await;
 
     // Contacts
-    d.call("listContacts", |c| async move {
+    d.call("ListContacts", |c| async move {
         c.contacts().list(&ListContactsParams { per_page: Some(50), starting_after: None }).raw().await
     })
     .await;
-    d.call("createContact", |c| async move {
+    d.call("CreateContact", |c| async move {
         let request: types::CreateContactRequest = body(json!({"role": "user", "email": "ada@example.com", "name": "Ada", "signed_up_at": 1700000000}));
         c.contacts().create(request).raw().await
     })
     .await;
-    d.call("mergeContacts", |c| async move {
+    d.call("MergeContact", |c| async move {
         let request = body(json!({"from": OTHER_CONTACT, "into": CONTACT}));
         c.contacts().merge(&request).raw().await
     })
     .await;
-    d.call("searchContacts", |c| async move {
+    d.call("SearchContacts", |c| async move {
         let request = body(json!({
             "query": {"operator": "AND", "value": [
                 {"field": "email", "operator": "~", "value": "example.com"},
@@ -401,20 +406,20 @@ async fn every_operation_passes_prism() {
         c.contacts().search(&request).raw().await
     })
     .await;
-    d.call("listContactSegments", |c| async move { c.contacts().list_segments(CONTACT).raw().await }).await;
-    d.call("listContactSubscriptions", |c| async move { c.contacts().list_subscriptions(CONTACT).raw().await })
+    d.call("listSegmentsForAContact", |c| async move { c.contacts().list_segments(CONTACT).raw().await }).await;
+    d.call("listSubscriptionsForAContact", |c| async move { c.contacts().list_subscriptions(CONTACT).raw().await })
         .await;
-    d.call("listContactTags", |c| async move { c.contacts().list_tags(CONTACT).raw().await }).await;
+    d.call("listTagsForAContact", |c| async move { c.contacts().list_tags(CONTACT).raw().await }).await;
     d.call("retrieveContact", |c| async move { c.contacts().retrieve(CONTACT).raw().await }).await;
-    d.call("updateContact", |c| async move {
+    d.call("UpdateContact", |c| async move {
         let request = body(json!({"name": "Ada Lovelace", "custom_attributes": {"plan": "pro"}}));
         c.contacts().update(CONTACT, &request).raw().await
     })
     .await;
-    d.call("deleteContact", |c| async move { c.contacts().delete(CONTACT).raw().await }).await;
-    d.call("archiveContact", |c| async move { c.contacts().archive(CONTACT).raw().await }).await;
-    d.call("listContactCompanies", |c| async move { c.contacts().list_companies(CONTACT, &Default::default()).raw().await }).await;
-    d.call("unarchiveContact", |c| async move { c.contacts().unarchive(CONTACT).raw().await }).await;
+    d.call("DeleteContact", |c| async move { c.contacts().delete(CONTACT).raw().await }).await;
+    d.call("ArchiveContact", |c| async move { c.contacts().archive(CONTACT).raw().await }).await;
+    d.call("listCompaniesForAContact", |c| async move { c.contacts().list_companies(CONTACT, &Default::default()).raw().await }).await;
+    d.call("UnarchiveContact", |c| async move { c.contacts().unarchive(CONTACT).raw().await }).await;
 
     // Conversations
     d.call("listConversations", |c| async move {
@@ -444,7 +449,7 @@ async fn every_operation_passes_prism() {
     })
     .await;
     d.call("retrieveConversation", |c| async move {
-        let params = RetrieveConversationParams { display_as: Some("plaintext".to_owned()) };
+        let params = RetrieveConversationParams { display_as: Some("plaintext".to_owned()), include_translations: Some(false) };
         c.conversations().retrieve(CONVERSATION, &params).raw().await
     })
     .await;
@@ -465,7 +470,7 @@ async fn every_operation_passes_prism() {
         c.conversations().manage("147", request).raw().await
     })
     .await;
-    d.call("replyToConversation", |c| async move {
+    d.call("replyConversation", |c| async move {
         let request: types::ReplyConversationRequest = body(json!({
             "message_type": "comment", "type": "admin", "admin_id": ADMIN.to_string(), "body": "On it"
         }));
@@ -731,7 +736,7 @@ async fn every_operation_passes_prism() {
         c.contacts().retrieve_by_external_id("user-2231").raw().await
     })
     .await;
-    d.call("blockContact", |c| async move { c.contacts().block(OTHER_CONTACT).raw().await }).await;
+    d.call("BlockContact", |c| async move { c.contacts().block(OTHER_CONTACT).raw().await }).await;
 
     // Away status reasons, brands, sender emails, the IP allowlist, Switch, workflows
     d.call("listAwayStatusReasons", |c| async move { c.away_status_reasons().list().raw().await }).await;

@@ -414,10 +414,11 @@ impl<'a> Admins<'a> {
     /// Returns every admin (teammate) of the workspace.
     ///
     /// `GET /admins` (operation `listAdmins`).
-    pub fn list(&self) -> Call<'a, types::AdminList> {
+    pub fn list(&self, params: &ListAdminsParams) -> Call<'a, types::AdminList> {
         self.client
             .request(Method::GET, "listAdmins", "/admins".to_owned())
             .idempotent(true)
+            .query(params)
             .send()
     }
     /// List admin activity logs
@@ -439,11 +440,11 @@ impl<'a> Admins<'a> {
     ///
     /// Returns one admin, looked up by identifier.
     ///
-    /// `GET /admins/{id}` (operation `retrieveAdmin`).
-    pub fn retrieve(&self, id: i64) -> Call<'a, types::Admin> {
-        let id = encode_path_segment(&id);
+    /// `GET /admins/{admin_id}` (operation `retrieveAdmin`).
+    pub fn retrieve(&self, admin_id: i64) -> Call<'a, types::Admin> {
+        let admin_id = encode_path_segment(&admin_id);
         self.client
-            .request(Method::GET, "retrieveAdmin", format!("/admins/{id}"))
+            .request(Method::GET, "retrieveAdmin", format!("/admins/{admin_id}"))
             .idempotent(true)
             .send()
     }
@@ -451,15 +452,15 @@ impl<'a> Admins<'a> {
     ///
     /// Turns away mode on or off for an admin in the Inbox, and chooses whether new replies to their conversations are reassigned to the default inbox.
     ///
-    /// `PUT /admins/{id}/away` (operation `setAdminAway`).
+    /// `PUT /admins/{admin_id}/away` (operation `setAdminAway`).
     pub fn set_away(
         &self,
-        id: i64,
+        admin_id: i64,
         body: &types::SetAdminAwayRequest,
     ) -> Call<'a, types::Admin> {
-        let id = encode_path_segment(&id);
+        let admin_id = encode_path_segment(&admin_id);
         self.client
-            .request(Method::PUT, "setAdminAway", format!("/admins/{id}/away"))
+            .request(Method::PUT, "setAdminAway", format!("/admins/{admin_id}/away"))
             .idempotent(true)
             .json(body)
             .send()
@@ -474,6 +475,22 @@ impl<'a> Admins<'a> {
             .request(Method::GET, "identifyAdmin", "/me".to_owned())
             .idempotent(true)
             .send()
+    }
+}
+/// Query parameters of `listAdmins`.
+#[cfg(feature = "admins")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ListAdminsParams {
+    /// True to have each admin's `avatar` in the answer; false (the default) leaves it out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_avatar: Option<bool>,
+}
+#[cfg(feature = "admins")]
+impl ListAdminsParams {
+    /// Sets `display_avatar`.
+    pub fn display_avatar(mut self, value: bool) -> Self {
+        self.display_avatar = Some(value);
+        self
     }
 }
 /// Query parameters of `listActivityLogs`.
@@ -841,11 +858,11 @@ impl<'a> Articles<'a> {
     ///
     /// Returns one article, looked up by identifier.
     ///
-    /// `GET /articles/{id}` (operation `retrieveArticle`).
-    pub fn retrieve(&self, id: i64) -> Call<'a, types::Article> {
-        let id = encode_path_segment(&id);
+    /// `GET /articles/{article_id}` (operation `retrieveArticle`).
+    pub fn retrieve(&self, article_id: i64) -> Call<'a, types::Article> {
+        let article_id = encode_path_segment(&article_id);
         self.client
-            .request(Method::GET, "retrieveArticle", format!("/articles/{id}"))
+            .request(Method::GET, "retrieveArticle", format!("/articles/{article_id}"))
             .idempotent(true)
             .send()
     }
@@ -853,15 +870,15 @@ impl<'a> Articles<'a> {
     ///
     /// Changes the given fields of an article; fields left out keep their values.
     ///
-    /// `PUT /articles/{id}` (operation `updateArticle`).
+    /// `PUT /articles/{article_id}` (operation `updateArticle`).
     pub fn update(
         &self,
-        id: i64,
+        article_id: i64,
         body: &types::UpdateArticleRequest,
     ) -> Call<'a, types::Article> {
-        let id = encode_path_segment(&id);
+        let article_id = encode_path_segment(&article_id);
         self.client
-            .request(Method::PUT, "updateArticle", format!("/articles/{id}"))
+            .request(Method::PUT, "updateArticle", format!("/articles/{article_id}"))
             .idempotent(true)
             .json(body)
             .send()
@@ -870,11 +887,11 @@ impl<'a> Articles<'a> {
     ///
     /// Deletes one article, looked up by identifier.
     ///
-    /// `DELETE /articles/{id}` (operation `deleteArticle`).
-    pub fn delete(&self, id: i64) -> Call<'a, types::DeletedArticleObject> {
-        let id = encode_path_segment(&id);
+    /// `DELETE /articles/{article_id}` (operation `deleteArticle`).
+    pub fn delete(&self, article_id: i64) -> Call<'a, types::DeletedArticleObject> {
+        let article_id = encode_path_segment(&article_id);
         self.client
-            .request(Method::DELETE, "deleteArticle", format!("/articles/{id}"))
+            .request(Method::DELETE, "deleteArticle", format!("/articles/{article_id}"))
             .idempotent(true)
             .send()
     }
@@ -1370,11 +1387,11 @@ impl<'a> Companies<'a> {
     ///
     /// Returns one company, looked up by the identifier Intercom gave it.
     ///
-    /// `GET /companies/{id}` (operation `retrieveCompany`).
-    pub fn retrieve(&self, id: &str) -> Call<'a, types::Company> {
-        let id = encode_path_segment(&id);
+    /// `GET /companies/{company_id}` (operation `retrieveCompany`).
+    pub fn retrieve(&self, company_id: &str) -> Call<'a, types::Company> {
+        let company_id = encode_path_segment(&company_id);
         self.client
-            .request(Method::GET, "retrieveCompany", format!("/companies/{id}"))
+            .request(Method::GET, "retrieveCompany", format!("/companies/{company_id}"))
             .idempotent(true)
             .send()
     }
@@ -1382,23 +1399,28 @@ impl<'a> Companies<'a> {
     ///
     /// Updates one company, looked up by the identifier Intercom gave it. The `company_id` you chose at creation cannot be changed.
     ///
-    /// `PUT /companies/{id}` (operation `updateCompany`).
-    pub fn update(&self, id: &str) -> Call<'a, types::Company> {
-        let id = encode_path_segment(&id);
+    /// `PUT /companies/{company_id}` (operation `UpdateCompany`).
+    pub fn update(
+        &self,
+        company_id: &str,
+        body: &types::UpdateCompanyRequest,
+    ) -> Call<'a, types::Company> {
+        let company_id = encode_path_segment(&company_id);
         self.client
-            .request(Method::PUT, "updateCompany", format!("/companies/{id}"))
+            .request(Method::PUT, "UpdateCompany", format!("/companies/{company_id}"))
             .idempotent(true)
+            .json(body)
             .send()
     }
     /// Delete a company
     ///
     /// Deletes one company, looked up by the identifier Intercom gave it.
     ///
-    /// `DELETE /companies/{id}` (operation `deleteCompany`).
-    pub fn delete(&self, id: &str) -> Call<'a, types::DeletedCompanyObject> {
-        let id = encode_path_segment(&id);
+    /// `DELETE /companies/{company_id}` (operation `deleteCompany`).
+    pub fn delete(&self, company_id: &str) -> Call<'a, types::DeletedCompanyObject> {
+        let company_id = encode_path_segment(&company_id);
         self.client
-            .request(Method::DELETE, "deleteCompany", format!("/companies/{id}"))
+            .request(Method::DELETE, "deleteCompany", format!("/companies/{company_id}"))
             .idempotent(true)
             .send()
     }
@@ -1406,18 +1428,18 @@ impl<'a> Companies<'a> {
     ///
     /// Returns the contacts attached to a company.
     ///
-    /// `GET /companies/{id}/contacts` (operation `listCompanyContacts`).
+    /// `GET /companies/{company_id}/contacts` (operation `listCompanyContacts`).
     pub fn list_contacts(
         &self,
-        id: &str,
+        company_id: &str,
         params: &ListCompanyContactsParams,
     ) -> Call<'a, types::CompanyAttachedContacts> {
-        let id = encode_path_segment(&id);
+        let company_id = encode_path_segment(&company_id);
         self.client
             .request(
                 Method::GET,
                 "listCompanyContacts",
-                format!("/companies/{id}/contacts"),
+                format!("/companies/{company_id}/contacts"),
             )
             .idempotent(true)
             .query(params)
@@ -1426,11 +1448,11 @@ impl<'a> Companies<'a> {
     /// Every item of [`Self::list_contacts`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
     pub fn list_contacts_stream(
         &self,
-        id: &str,
+        company_id: &str,
         params: &ListCompanyContactsParams,
     ) -> crate::pagination::Paged<types::Contact, types::CompanyAttachedContacts> {
         let client = self.client.clone();
-        let id = id.to_owned();
+        let company_id = company_id.to_owned();
         let params = params.to_owned();
         crate::pagination::numbered(
             params.page.unwrap_or(1),
@@ -1438,9 +1460,12 @@ impl<'a> Companies<'a> {
                 let client = client.clone();
                 let mut params = params.clone();
                 params.page = Some(page_number);
-                let id = id.clone();
+                let company_id = company_id.clone();
                 async move {
-                    let mut page = client.companies().list_contacts(&id, &params).await?;
+                    let mut page = client
+                        .companies()
+                        .list_contacts(&company_id, &params)
+                        .await?;
                     let next = page
                         .pages
                         .as_ref()
@@ -1462,35 +1487,17 @@ impl<'a> Companies<'a> {
     ///
     /// Returns the segments a company belongs to.
     ///
-    /// `GET /companies/{id}/segments` (operation `listCompanySegments`).
-    pub fn list_segments(&self, id: &str) -> Call<'a, types::CompanyAttachedSegments> {
-        let id = encode_path_segment(&id);
+    /// `GET /companies/{company_id}/segments` (operation `listCompanySegments`).
+    pub fn list_segments(
+        &self,
+        company_id: &str,
+    ) -> Call<'a, types::CompanyAttachedSegments> {
+        let company_id = encode_path_segment(&company_id);
         self.client
             .request(
                 Method::GET,
                 "listCompanySegments",
-                format!("/companies/{id}/segments"),
-            )
-            .idempotent(true)
-            .send()
-    }
-    /// Detach a contact from a company
-    ///
-    /// Removes a contact from a company it belongs to.
-    ///
-    /// `DELETE /contacts/{contact_id}/companies/{id}` (operation `detachContactFromCompany`).
-    pub fn detach_contact(
-        &self,
-        contact_id: &str,
-        id: &str,
-    ) -> Call<'a, types::Company> {
-        let contact_id = encode_path_segment(&contact_id);
-        let id = encode_path_segment(&id);
-        self.client
-            .request(
-                Method::DELETE,
-                "detachContactFromCompany",
-                format!("/contacts/{contact_id}/companies/{id}"),
+                format!("/companies/{company_id}/segments"),
             )
             .idempotent(true)
             .send()
@@ -1499,21 +1506,42 @@ impl<'a> Companies<'a> {
     ///
     /// Makes a contact a member of a company.
     ///
-    /// `POST /contacts/{id}/companies` (operation `attachContactToCompany`).
+    /// `POST /contacts/{contact_id}/companies` (operation `attachContactToACompany`).
     pub fn attach_contact(
         &self,
-        id: &str,
+        contact_id: &str,
         body: &types::AttachContactToCompanyRequest,
     ) -> Call<'a, types::Company> {
-        let id = encode_path_segment(&id);
+        let contact_id = encode_path_segment(&contact_id);
         self.client
             .request(
                 Method::POST,
-                "attachContactToCompany",
-                format!("/contacts/{id}/companies"),
+                "attachContactToACompany",
+                format!("/contacts/{contact_id}/companies"),
             )
             .idempotent(false)
             .json(body)
+            .send()
+    }
+    /// Detach a contact from a company
+    ///
+    /// Removes a contact from a company it belongs to.
+    ///
+    /// `DELETE /contacts/{contact_id}/companies/{company_id}` (operation `detachContactFromACompany`).
+    pub fn detach_contact(
+        &self,
+        contact_id: &str,
+        company_id: &str,
+    ) -> Call<'a, types::Company> {
+        let contact_id = encode_path_segment(&contact_id);
+        let company_id = encode_path_segment(&company_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "detachContactFromACompany",
+                format!("/contacts/{contact_id}/companies/{company_id}"),
+            )
+            .idempotent(true)
             .send()
     }
 }
@@ -1659,10 +1687,10 @@ impl<'a> Contacts<'a> {
     ///
     /// Returns the contacts (users and leads) of the workspace, one page at a time; follow `pages.next.starting_after` for the next page.
     ///
-    /// `GET /contacts` (operation `listContacts`).
+    /// `GET /contacts` (operation `ListContacts`).
     pub fn list(&self, params: &ListContactsParams) -> Call<'a, types::ContactList> {
         self.client
-            .request(Method::GET, "listContacts", "/contacts".to_owned())
+            .request(Method::GET, "ListContacts", "/contacts".to_owned())
             .idempotent(true)
             .query(params)
             .send()
@@ -1703,14 +1731,14 @@ impl<'a> Contacts<'a> {
     ///
     /// Creates a user or a lead. At least one of `email`, `external_id` or `role` must be given.
     ///
-    /// `POST /contacts` (operation `createContact`).
+    /// `POST /contacts` (operation `CreateContact`).
     pub fn create(
         &self,
         body: impl Into<types::CreateContactRequest>,
-    ) -> Call<'a, types::Contact> {
+    ) -> Call<'a, types::ContactWithPushMessaging> {
         let body: &types::CreateContactRequest = &body.into();
         self.client
-            .request(Method::POST, "createContact", "/contacts".to_owned())
+            .request(Method::POST, "CreateContact", "/contacts".to_owned())
             .idempotent(false)
             .json(body)
             .send()
@@ -1738,10 +1766,13 @@ impl<'a> Contacts<'a> {
     ///
     /// Merges a contact with the lead role into a contact with the user role.
     ///
-    /// `POST /contacts/merge` (operation `mergeContacts`).
-    pub fn merge(&self, body: &types::MergeContactsRequest) -> Call<'a, types::Contact> {
+    /// `POST /contacts/merge` (operation `MergeContact`).
+    pub fn merge(
+        &self,
+        body: &types::MergeContactsRequest,
+    ) -> Call<'a, types::ContactWithPushMessaging> {
         self.client
-            .request(Method::POST, "mergeContacts", "/contacts/merge".to_owned())
+            .request(Method::POST, "MergeContact", "/contacts/merge".to_owned())
             .idempotent(false)
             .json(body)
             .send()
@@ -1750,10 +1781,10 @@ impl<'a> Contacts<'a> {
     ///
     /// Finds contacts whose attributes match a query of filters, which can be nested with `AND` and `OR`. Timestamps are compared by day only. A freshly created contact may take a few minutes to become searchable.
     ///
-    /// `POST /contacts/search` (operation `searchContacts`).
+    /// `POST /contacts/search` (operation `SearchContacts`).
     pub fn search(&self, body: &types::SearchRequest) -> Call<'a, types::ContactList> {
         self.client
-            .request(Method::POST, "searchContacts", "/contacts/search".to_owned())
+            .request(Method::POST, "SearchContacts", "/contacts/search".to_owned())
             .idempotent(false)
             .json(body)
             .send()
@@ -1792,82 +1823,18 @@ impl<'a> Contacts<'a> {
             }
         })
     }
-    /// Block a contact
-    ///
-    /// Blocks a contact (for spam, say); the contact's conversations are archived too.
-    ///
-    /// `POST /contacts/{contact_id}/block` (operation `blockContact`).
-    pub fn block(&self, contact_id: &str) -> Call<'a, types::ContactBlocked> {
-        let contact_id = encode_path_segment(&contact_id);
-        self.client
-            .request(
-                Method::POST,
-                "blockContact",
-                format!("/contacts/{contact_id}/block"),
-            )
-            .idempotent(false)
-            .send()
-    }
-    /// List the segments of a contact
-    ///
-    /// Returns the segments a contact belongs to.
-    ///
-    /// `GET /contacts/{contact_id}/segments` (operation `listContactSegments`).
-    pub fn list_segments(&self, contact_id: &str) -> Call<'a, types::ContactSegments> {
-        let contact_id = encode_path_segment(&contact_id);
-        self.client
-            .request(
-                Method::GET,
-                "listContactSegments",
-                format!("/contacts/{contact_id}/segments"),
-            )
-            .idempotent(true)
-            .send()
-    }
-    /// List the subscription types of a contact
-    ///
-    /// Returns the subscription types a contact has opted in to, together with the opt-out subscription types the contact has opted out of.
-    ///
-    /// `GET /contacts/{contact_id}/subscriptions` (operation `listContactSubscriptions`).
-    pub fn list_subscriptions(
-        &self,
-        contact_id: &str,
-    ) -> Call<'a, types::SubscriptionTypeList> {
-        let contact_id = encode_path_segment(&contact_id);
-        self.client
-            .request(
-                Method::GET,
-                "listContactSubscriptions",
-                format!("/contacts/{contact_id}/subscriptions"),
-            )
-            .idempotent(true)
-            .send()
-    }
-    /// List the tags of a contact
-    ///
-    /// Returns the tags attached to a contact.
-    ///
-    /// `GET /contacts/{contact_id}/tags` (operation `listContactTags`).
-    pub fn list_tags(&self, contact_id: &str) -> Call<'a, types::TagList> {
-        let contact_id = encode_path_segment(&contact_id);
-        self.client
-            .request(
-                Method::GET,
-                "listContactTags",
-                format!("/contacts/{contact_id}/tags"),
-            )
-            .idempotent(true)
-            .send()
-    }
     /// Retrieve a contact
     ///
     /// Returns one contact, looked up by the identifier Intercom gave it.
     ///
-    /// `GET /contacts/{id}` (operation `retrieveContact`).
-    pub fn retrieve(&self, id: &str) -> Call<'a, types::Contact> {
-        let id = encode_path_segment(&id);
+    /// `GET /contacts/{contact_id}` (operation `retrieveContact`).
+    pub fn retrieve(
+        &self,
+        contact_id: &str,
+    ) -> Call<'a, types::ContactWithPushMessaging> {
+        let contact_id = encode_path_segment(&contact_id);
         self.client
-            .request(Method::GET, "retrieveContact", format!("/contacts/{id}"))
+            .request(Method::GET, "retrieveContact", format!("/contacts/{contact_id}"))
             .idempotent(true)
             .send()
     }
@@ -1875,15 +1842,15 @@ impl<'a> Contacts<'a> {
     ///
     /// Changes the given fields of a user or lead; fields left out keep their values.
     ///
-    /// `PUT /contacts/{id}` (operation `updateContact`).
+    /// `PUT /contacts/{contact_id}` (operation `UpdateContact`).
     pub fn update(
         &self,
-        id: &str,
+        contact_id: &str,
         body: &types::UpdateContactRequest,
-    ) -> Call<'a, types::Contact> {
-        let id = encode_path_segment(&id);
+    ) -> Call<'a, types::ContactWithPushMessaging> {
+        let contact_id = encode_path_segment(&contact_id);
         self.client
-            .request(Method::PUT, "updateContact", format!("/contacts/{id}"))
+            .request(Method::PUT, "UpdateContact", format!("/contacts/{contact_id}"))
             .idempotent(true)
             .json(body)
             .send()
@@ -1892,11 +1859,11 @@ impl<'a> Contacts<'a> {
     ///
     /// Deletes one contact, looked up by the identifier Intercom gave it.
     ///
-    /// `DELETE /contacts/{id}` (operation `deleteContact`).
-    pub fn delete(&self, id: &str) -> Call<'a, types::ContactDeleted> {
-        let id = encode_path_segment(&id);
+    /// `DELETE /contacts/{contact_id}` (operation `DeleteContact`).
+    pub fn delete(&self, contact_id: &str) -> Call<'a, types::ContactDeleted> {
+        let contact_id = encode_path_segment(&contact_id);
         self.client
-            .request(Method::DELETE, "deleteContact", format!("/contacts/{id}"))
+            .request(Method::DELETE, "DeleteContact", format!("/contacts/{contact_id}"))
             .idempotent(true)
             .send()
     }
@@ -1904,11 +1871,31 @@ impl<'a> Contacts<'a> {
     ///
     /// Archives one contact, hiding it from lists while keeping its data.
     ///
-    /// `POST /contacts/{id}/archive` (operation `archiveContact`).
-    pub fn archive(&self, id: &str) -> Call<'a, types::ContactArchived> {
-        let id = encode_path_segment(&id);
+    /// `POST /contacts/{contact_id}/archive` (operation `ArchiveContact`).
+    pub fn archive(&self, contact_id: &str) -> Call<'a, types::ContactArchived> {
+        let contact_id = encode_path_segment(&contact_id);
         self.client
-            .request(Method::POST, "archiveContact", format!("/contacts/{id}/archive"))
+            .request(
+                Method::POST,
+                "ArchiveContact",
+                format!("/contacts/{contact_id}/archive"),
+            )
+            .idempotent(false)
+            .send()
+    }
+    /// Block a contact
+    ///
+    /// Blocks a contact (for spam, say); the contact's conversations are archived too.
+    ///
+    /// `POST /contacts/{contact_id}/block` (operation `BlockContact`).
+    pub fn block(&self, contact_id: &str) -> Call<'a, types::ContactBlocked> {
+        let contact_id = encode_path_segment(&contact_id);
+        self.client
+            .request(
+                Method::POST,
+                "BlockContact",
+                format!("/contacts/{contact_id}/block"),
+            )
             .idempotent(false)
             .send()
     }
@@ -1916,18 +1903,18 @@ impl<'a> Contacts<'a> {
     ///
     /// Returns the companies a contact is attached to.
     ///
-    /// `GET /contacts/{id}/companies` (operation `listContactCompanies`).
+    /// `GET /contacts/{contact_id}/companies` (operation `listCompaniesForAContact`).
     pub fn list_companies(
         &self,
-        id: &str,
-        params: &ListContactCompaniesParams,
+        contact_id: &str,
+        params: &ListCompaniesForAContactParams,
     ) -> Call<'a, types::ContactAttachedCompanies> {
-        let id = encode_path_segment(&id);
+        let contact_id = encode_path_segment(&contact_id);
         self.client
             .request(
                 Method::GET,
-                "listContactCompanies",
-                format!("/contacts/{id}/companies"),
+                "listCompaniesForAContact",
+                format!("/contacts/{contact_id}/companies"),
             )
             .idempotent(true)
             .query(params)
@@ -1936,11 +1923,11 @@ impl<'a> Contacts<'a> {
     /// Every item of [`Self::list_companies`], fetched a page at a time as the stream is read; `.pages()` on it gives the pages with their metadata. It owns its arguments and a clone of the client, so it can be spawned.
     pub fn list_companies_stream(
         &self,
-        id: &str,
-        params: &ListContactCompaniesParams,
+        contact_id: &str,
+        params: &ListCompaniesForAContactParams,
     ) -> crate::pagination::Paged<types::Company, types::ContactAttachedCompanies> {
         let client = self.client.clone();
-        let id = id.to_owned();
+        let contact_id = contact_id.to_owned();
         let params = params.to_owned();
         crate::pagination::numbered(
             params.page.unwrap_or(1),
@@ -1948,9 +1935,12 @@ impl<'a> Contacts<'a> {
                 let client = client.clone();
                 let mut params = params.clone();
                 params.page = Some(page_number);
-                let id = id.clone();
+                let contact_id = contact_id.clone();
                 async move {
-                    let mut page = client.contacts().list_companies(&id, &params).await?;
+                    let mut page = client
+                        .contacts()
+                        .list_companies(&contact_id, &params)
+                        .await?;
                     let next = page
                         .pages
                         .as_ref()
@@ -1968,24 +1958,75 @@ impl<'a> Contacts<'a> {
             },
         )
     }
+    /// List the segments of a contact
+    ///
+    /// Returns the segments a contact belongs to.
+    ///
+    /// `GET /contacts/{contact_id}/segments` (operation `listSegmentsForAContact`).
+    pub fn list_segments(&self, contact_id: &str) -> Call<'a, types::ContactSegments> {
+        let contact_id = encode_path_segment(&contact_id);
+        self.client
+            .request(
+                Method::GET,
+                "listSegmentsForAContact",
+                format!("/contacts/{contact_id}/segments"),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// List the subscription types of a contact
+    ///
+    /// Returns the subscription types a contact has opted in to, together with the opt-out subscription types the contact has opted out of.
+    ///
+    /// `GET /contacts/{contact_id}/subscriptions` (operation `listSubscriptionsForAContact`).
+    pub fn list_subscriptions(
+        &self,
+        contact_id: &str,
+    ) -> Call<'a, types::SubscriptionTypeList> {
+        let contact_id = encode_path_segment(&contact_id);
+        self.client
+            .request(
+                Method::GET,
+                "listSubscriptionsForAContact",
+                format!("/contacts/{contact_id}/subscriptions"),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// List the tags of a contact
+    ///
+    /// Returns the tags attached to a contact.
+    ///
+    /// `GET /contacts/{contact_id}/tags` (operation `listTagsForAContact`).
+    pub fn list_tags(&self, contact_id: &str) -> Call<'a, types::TagList> {
+        let contact_id = encode_path_segment(&contact_id);
+        self.client
+            .request(
+                Method::GET,
+                "listTagsForAContact",
+                format!("/contacts/{contact_id}/tags"),
+            )
+            .idempotent(true)
+            .send()
+    }
     /// Unarchive a contact
     ///
     /// Brings an archived contact back.
     ///
-    /// `POST /contacts/{id}/unarchive` (operation `unarchiveContact`).
-    pub fn unarchive(&self, id: &str) -> Call<'a, types::ContactUnarchived> {
-        let id = encode_path_segment(&id);
+    /// `POST /contacts/{contact_id}/unarchive` (operation `UnarchiveContact`).
+    pub fn unarchive(&self, contact_id: &str) -> Call<'a, types::ContactUnarchived> {
+        let contact_id = encode_path_segment(&contact_id);
         self.client
             .request(
                 Method::POST,
-                "unarchiveContact",
-                format!("/contacts/{id}/unarchive"),
+                "UnarchiveContact",
+                format!("/contacts/{contact_id}/unarchive"),
             )
             .idempotent(false)
             .send()
     }
 }
-/// Query parameters of `listContacts`.
+/// Query parameters of `ListContacts`.
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ListContactsParams {
@@ -2009,10 +2050,10 @@ impl ListContactsParams {
         self
     }
 }
-/// Query parameters of `listContactCompanies`.
+/// Query parameters of `listCompaniesForAContact`.
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
-pub struct ListContactCompaniesParams {
+pub struct ListCompaniesForAContactParams {
     /// The page to return, from 1 (the first by default).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
@@ -2021,7 +2062,7 @@ pub struct ListContactCompaniesParams {
     pub per_page: Option<i64>,
 }
 #[cfg(feature = "contacts")]
-impl ListContactCompaniesParams {
+impl ListCompaniesForAContactParams {
     /// Sets `page`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
@@ -2178,6 +2219,108 @@ impl<'a> Conversations<'a> {
             }
         })
     }
+    /// Retrieve a conversation
+    ///
+    /// Returns one conversation with its parts. At most the 500 most recent parts are returned.
+    ///
+    /// `GET /conversations/{conversation_id}` (operation `retrieveConversation`).
+    pub fn retrieve(
+        &self,
+        conversation_id: i64,
+        params: &RetrieveConversationParams,
+    ) -> Call<'a, types::Conversation> {
+        let conversation_id = encode_path_segment(&conversation_id);
+        self.client
+            .request(
+                Method::GET,
+                "retrieveConversation",
+                format!("/conversations/{conversation_id}"),
+            )
+            .idempotent(true)
+            .query(params)
+            .send()
+    }
+    /// Update a conversation
+    ///
+    /// Marks a conversation as read or unread, or changes its custom attributes. Replies and actions such as assigning, closing or snoozing go through the reply and parts endpoints instead.
+    ///
+    /// `PUT /conversations/{conversation_id}` (operation `updateConversation`).
+    pub fn update(
+        &self,
+        conversation_id: i64,
+        params: &UpdateConversationParams,
+        body: &types::UpdateConversationRequest,
+    ) -> Call<'a, types::Conversation> {
+        let conversation_id = encode_path_segment(&conversation_id);
+        self.client
+            .request(
+                Method::PUT,
+                "updateConversation",
+                format!("/conversations/{conversation_id}"),
+            )
+            .idempotent(true)
+            .query(params)
+            .json(body)
+            .send()
+    }
+    /// Delete a conversation
+    ///
+    /// Deletes a conversation for good: it leaves the inbox with its replies, attributes and uploads. Reports keep counting it, with some details gone. Cannot be undone.
+    ///
+    /// `DELETE /conversations/{conversation_id}` (operation `deleteConversation`).
+    pub fn delete(&self, conversation_id: i64) -> Call<'a, types::ConversationDeleted> {
+        let conversation_id = encode_path_segment(&conversation_id);
+        self.client
+            .request(
+                Method::DELETE,
+                "deleteConversation",
+                format!("/conversations/{conversation_id}"),
+            )
+            .idempotent(true)
+            .send()
+    }
+    /// Convert a conversation to a ticket
+    ///
+    /// Turns a conversation into a ticket of the given customer ticket type, optionally setting the ticket's attributes, and returns the new ticket.
+    ///
+    /// `POST /conversations/{conversation_id}/convert` (operation `convertConversationToTicket`).
+    pub fn convert_to_ticket(
+        &self,
+        conversation_id: &str,
+        body: &types::ConvertConversationToTicketRequest,
+    ) -> Call<'a, types::Ticket> {
+        let conversation_id = encode_path_segment(&conversation_id);
+        self.client
+            .request(
+                Method::POST,
+                "convertConversationToTicket",
+                format!("/conversations/{conversation_id}/convert"),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+    }
+    /// Attach a contact to a conversation
+    ///
+    /// Adds a contact as a participant of a conversation, on behalf of an admin or another contact. Giving an email that matches no contact creates a new lead.
+    ///
+    /// `POST /conversations/{conversation_id}/customers` (operation `attachContactToConversation`).
+    pub fn attach_contact(
+        &self,
+        conversation_id: &str,
+        body: &types::AttachContactToConversationRequest,
+    ) -> Call<'a, types::Conversation> {
+        let conversation_id = encode_path_segment(&conversation_id);
+        self.client
+            .request(
+                Method::POST,
+                "attachContactToConversation",
+                format!("/conversations/{conversation_id}/customers"),
+            )
+            .idempotent(false)
+            .json(body)
+            .send()
+    }
     /// Detach a contact from a conversation
     ///
     /// Removes a contact from a group conversation, on behalf of an admin. The last remaining contact cannot be removed.
@@ -2201,98 +2344,67 @@ impl<'a> Conversations<'a> {
             .json(body)
             .send()
     }
-    /// Retrieve a conversation
+    /// Close, snooze, open or assign a conversation
     ///
-    /// Returns one conversation with its parts. At most the 500 most recent parts are returned.
+    /// Takes an action on a conversation on behalf of an admin: close it, snooze it until a given time, open it again, or assign it to an admin or team.
     ///
-    /// `GET /conversations/{id}` (operation `retrieveConversation`).
-    pub fn retrieve(
+    /// `POST /conversations/{conversation_id}/parts` (operation `manageConversation`).
+    pub fn manage(
         &self,
-        id: i64,
-        params: &RetrieveConversationParams,
+        conversation_id: &str,
+        body: impl Into<types::ManageConversationRequest>,
     ) -> Call<'a, types::Conversation> {
-        let id = encode_path_segment(&id);
-        self.client
-            .request(Method::GET, "retrieveConversation", format!("/conversations/{id}"))
-            .idempotent(true)
-            .query(params)
-            .send()
-    }
-    /// Update a conversation
-    ///
-    /// Marks a conversation as read or unread, or changes its custom attributes. Replies and actions such as assigning, closing or snoozing go through the reply and parts endpoints instead.
-    ///
-    /// `PUT /conversations/{id}` (operation `updateConversation`).
-    pub fn update(
-        &self,
-        id: i64,
-        params: &UpdateConversationParams,
-        body: &types::UpdateConversationRequest,
-    ) -> Call<'a, types::Conversation> {
-        let id = encode_path_segment(&id);
-        self.client
-            .request(Method::PUT, "updateConversation", format!("/conversations/{id}"))
-            .idempotent(true)
-            .query(params)
-            .json(body)
-            .send()
-    }
-    /// Delete a conversation
-    ///
-    /// Deletes a conversation for good: it leaves the inbox with its replies, attributes and uploads. Reports keep counting it, with some details gone. Cannot be undone.
-    ///
-    /// `DELETE /conversations/{id}` (operation `deleteConversation`).
-    pub fn delete(&self, id: i64) -> Call<'a, types::ConversationDeleted> {
-        let id = encode_path_segment(&id);
-        self.client
-            .request(
-                Method::DELETE,
-                "deleteConversation",
-                format!("/conversations/{id}"),
-            )
-            .idempotent(true)
-            .send()
-    }
-    /// Convert a conversation to a ticket
-    ///
-    /// Turns a conversation into a ticket of the given customer ticket type, optionally setting the ticket's attributes, and returns the new ticket.
-    ///
-    /// `POST /conversations/{id}/convert` (operation `convertConversationToTicket`).
-    pub fn convert_to_ticket(
-        &self,
-        id: &str,
-        body: &types::ConvertConversationToTicketRequest,
-    ) -> Call<'a, types::Ticket> {
-        let id = encode_path_segment(&id);
+        let body: &types::ManageConversationRequest = &body.into();
+        let conversation_id = encode_path_segment(&conversation_id);
         self.client
             .request(
                 Method::POST,
-                "convertConversationToTicket",
-                format!("/conversations/{id}/convert"),
+                "manageConversation",
+                format!("/conversations/{conversation_id}/parts"),
             )
             .idempotent(false)
             .json(body)
             .send()
     }
-    /// Attach a contact to a conversation
+    /// Reply to a conversation
     ///
-    /// Adds a contact as a participant of a conversation, on behalf of an admin or another contact. Giving an email that matches no contact creates a new lead.
+    /// Adds a reply to a conversation, either from an admin (a comment or an internal note) or on behalf of a contact.
     ///
-    /// `POST /conversations/{id}/customers` (operation `attachContactToConversation`).
-    pub fn attach_contact(
+    /// `POST /conversations/{conversation_id}/reply` (operation `replyConversation`).
+    pub fn reply(
         &self,
-        id: &str,
-        body: &types::AttachContactToConversationRequest,
+        conversation_id: &str,
+        body: impl Into<types::ReplyConversationRequest>,
     ) -> Call<'a, types::Conversation> {
-        let id = encode_path_segment(&id);
+        let body: &types::ReplyConversationRequest = &body.into();
+        let conversation_id = encode_path_segment(&conversation_id);
         self.client
             .request(
                 Method::POST,
-                "attachContactToConversation",
-                format!("/conversations/{id}/customers"),
+                "replyConversation",
+                format!("/conversations/{conversation_id}/reply"),
             )
             .idempotent(false)
             .json(body)
+            .send()
+    }
+    /// Run assignment rules on a conversation
+    ///
+    /// Assigns a conversation automatically by running the workspace's assignment rules on it. This does not work with Workflows.
+    ///
+    /// `POST /conversations/{conversation_id}/run_assignment_rules` (operation `autoAssignConversation`).
+    pub fn auto_assign_conversation(
+        &self,
+        conversation_id: &str,
+    ) -> Call<'a, types::Conversation> {
+        let conversation_id = encode_path_segment(&conversation_id);
+        self.client
+            .request(
+                Method::POST,
+                "autoAssignConversation",
+                format!("/conversations/{conversation_id}/run_assignment_rules"),
+            )
+            .idempotent(false)
             .send()
     }
     /// List the handling events of a conversation
@@ -2309,66 +2421,6 @@ impl<'a> Conversations<'a> {
                 format!("/conversations/{id}/handling_events"),
             )
             .idempotent(true)
-            .send()
-    }
-    /// Close, snooze, open or assign a conversation
-    ///
-    /// Takes an action on a conversation on behalf of an admin: close it, snooze it until a given time, open it again, or assign it to an admin or team.
-    ///
-    /// `POST /conversations/{id}/parts` (operation `manageConversation`).
-    pub fn manage(
-        &self,
-        id: &str,
-        body: impl Into<types::ManageConversationRequest>,
-    ) -> Call<'a, types::Conversation> {
-        let body: &types::ManageConversationRequest = &body.into();
-        let id = encode_path_segment(&id);
-        self.client
-            .request(
-                Method::POST,
-                "manageConversation",
-                format!("/conversations/{id}/parts"),
-            )
-            .idempotent(false)
-            .json(body)
-            .send()
-    }
-    /// Reply to a conversation
-    ///
-    /// Adds a reply to a conversation, either from an admin (a comment or an internal note) or on behalf of a contact.
-    ///
-    /// `POST /conversations/{id}/reply` (operation `replyToConversation`).
-    pub fn reply(
-        &self,
-        id: &str,
-        body: impl Into<types::ReplyConversationRequest>,
-    ) -> Call<'a, types::Conversation> {
-        let body: &types::ReplyConversationRequest = &body.into();
-        let id = encode_path_segment(&id);
-        self.client
-            .request(
-                Method::POST,
-                "replyToConversation",
-                format!("/conversations/{id}/reply"),
-            )
-            .idempotent(false)
-            .json(body)
-            .send()
-    }
-    /// Run assignment rules on a conversation
-    ///
-    /// Assigns a conversation automatically by running the workspace's assignment rules on it. This does not work with Workflows.
-    ///
-    /// `POST /conversations/{id}/run_assignment_rules` (operation `autoAssignConversation`).
-    pub fn auto_assign_conversation(&self, id: &str) -> Call<'a, types::Conversation> {
-        let id = encode_path_segment(&id);
-        self.client
-            .request(
-                Method::POST,
-                "autoAssignConversation",
-                format!("/conversations/{id}/run_assignment_rules"),
-            )
-            .idempotent(false)
             .send()
     }
 }
@@ -2403,12 +2455,20 @@ pub struct RetrieveConversationParams {
     /// Set to `plaintext` to get the message bodies as plain text instead of HTML.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub display_as: Option<String>,
+    /// True to have the parts translated into the language Intercom detected for the conversation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub include_translations: Option<bool>,
 }
 #[cfg(feature = "conversations")]
 impl RetrieveConversationParams {
     /// Sets `display_as`.
     pub fn display_as(mut self, value: impl Into<String>) -> Self {
         self.display_as = Some(value.into());
+        self
+    }
+    /// Sets `include_translations`.
+    pub fn include_translations(mut self, value: bool) -> Self {
+        self.include_translations = Some(value);
         self
     }
 }

@@ -63,9 +63,8 @@ pub struct ActivityLog {
     /// The identifier of the log entry.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Details of the action; which fields appear depends on the activity type.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<serde_json::Value>,
+    pub metadata: Option<ActivityLogMetadata>,
     /// The admin who took the action.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub performed_by: Option<ActivityLogPerformedBy>,
@@ -75,14 +74,20 @@ pub struct ActivityLog {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ActivityLogActivityType {
-    /// `admin_assignment_limit_change`
-    AdminAssignmentLimitChange,
+    /// `admin_avatar_change`
+    AdminAvatarChange,
     /// `admin_away_mode_change`
     AdminAwayModeChange,
+    /// `admin_conversation_assignment_limit_change`
+    AdminConversationAssignmentLimitChange,
     /// `admin_deletion`
     AdminDeletion,
     /// `admin_deprovisioned`
     AdminDeprovisioned,
+    /// `admin_impersonation_consent_approved`
+    AdminImpersonationConsentApproved,
+    /// `admin_impersonation_consent_revoked`
+    AdminImpersonationConsentRevoked,
     /// `admin_impersonation_end`
     AdminImpersonationEnd,
     /// `admin_impersonation_start`
@@ -99,6 +104,10 @@ pub enum ActivityLogActivityType {
     AdminLoginSuccess,
     /// `admin_logout`
     AdminLogout,
+    /// `admin_occupancy_setting_change`
+    AdminOccupancySettingChange,
+    /// `admin_occupancy_state_change`
+    AdminOccupancyStateChange,
     /// `admin_password_reset_request`
     AdminPasswordResetRequest,
     /// `admin_password_reset_success`
@@ -107,10 +116,14 @@ pub enum ActivityLogActivityType {
     AdminPermissionChange,
     /// `admin_provisioned`
     AdminProvisioned,
+    /// `admin_ticket_assignment_limit_change`
+    AdminTicketAssignmentLimitChange,
     /// `admin_two_factor_auth_change`
     AdminTwoFactorAuthChange,
     /// `admin_unauthorized_sign_in_method`
     AdminUnauthorizedSignInMethod,
+    /// `allowed_attachment_filetypes_setting_change`
+    AllowedAttachmentFiletypesSettingChange,
     /// `app_admin_join`
     AppAdminJoin,
     /// `app_authentication_method_change`
@@ -147,6 +160,10 @@ pub enum ActivityLogActivityType {
     AppWebhookDeletion,
     /// `articles_in_messenger_enabled_change`
     ArticlesInMessengerEnabledChange,
+    /// `attach_uploads_inline_setting_change`
+    AttachUploadsInlineSettingChange,
+    /// `automatic_away_mode_setting_change`
+    AutomaticAwayModeSettingChange,
     /// `bulk_delete`
     BulkDelete,
     /// `bulk_export`
@@ -155,30 +172,72 @@ pub enum ActivityLogActivityType {
     CampaignDeletion,
     /// `campaign_state_change`
     CampaignStateChange,
+    /// `content_redaction_rule_creation`
+    ContentRedactionRuleCreation,
+    /// `content_redaction_rule_deletion`
+    ContentRedactionRuleDeletion,
+    /// `content_redaction_rule_update`
+    ContentRedactionRuleUpdate,
+    /// `conversation_deletion_schedule_creation`
+    ConversationDeletionScheduleCreation,
+    /// `conversation_deletion_schedule_deletion`
+    ConversationDeletionScheduleDeletion,
+    /// `conversation_deletion_schedule_state_change`
+    ConversationDeletionScheduleStateChange,
+    /// `conversation_deletion_schedule_update`
+    ConversationDeletionScheduleUpdate,
     /// `conversation_part_deletion`
     ConversationPartDeletion,
+    /// `conversation_pdf_export`
+    ConversationPdfExport,
     /// `conversation_topic_change`
     ConversationTopicChange,
     /// `conversation_topic_creation`
     ConversationTopicCreation,
     /// `conversation_topic_deletion`
     ConversationTopicDeletion,
+    /// `csv_import_completion`
+    CsvImportCompletion,
+    /// `csv_import_creation`
+    CsvImportCreation,
+    /// `custom_authentication_token_creation`
+    CustomAuthenticationTokenCreation,
     /// `help_center_settings_change`
     HelpCenterSettingsChange,
+    /// `hide_csat_from_agents_setting_change`
+    HideCsatFromAgentsSettingChange,
     /// `inbound_conversations_change`
     InboundConversationsChange,
     /// `inbox_access_change`
     InboxAccessChange,
+    /// `inbox_bulk_action`
+    InboxBulkAction,
+    /// `macro_creation`
+    MacroCreation,
+    /// `macro_deletion`
+    MacroDeletion,
+    /// `macro_update`
+    MacroUpdate,
+    /// `macro_usage_export`
+    MacroUsageExport,
+    /// `malicious_domains_setting_change`
+    MaliciousDomainsSettingChange,
     /// `message_deletion`
     MessageDeletion,
     /// `message_state_change`
     MessageStateChange,
+    /// `messenger_api_secret_creation`
+    MessengerApiSecretCreation,
+    /// `messenger_api_secret_deletion`
+    MessengerApiSecretDeletion,
     /// `messenger_look_and_feel_change`
     MessengerLookAndFeelChange,
     /// `messenger_search_required_change`
     MessengerSearchRequiredChange,
     /// `messenger_spaces_change`
     MessengerSpacesChange,
+    /// `oauth_token_revocation`
+    OauthTokenRevocation,
     /// `office_hours_change`
     OfficeHoursChange,
     /// `role_change`
@@ -203,12 +262,48 @@ pub enum ActivityLogActivityType {
     SeatRevoke,
     /// `security_settings_change`
     SecuritySettingsChange,
+    /// `series_creation`
+    SeriesCreation,
+    /// `series_deletion`
+    SeriesDeletion,
+    /// `series_settings_update`
+    SeriesSettingsUpdate,
+    /// `series_status_change`
+    SeriesStatusChange,
+    /// `series_update`
+    SeriesUpdate,
+    /// `strip_inbound_email_links_change`
+    StripInboundEmailLinksChange,
+    /// `team_assignment_limit_change`
+    TeamAssignmentLimitChange,
+    /// `teammate_gifs_setting_change`
+    TeammateGifsSettingChange,
     /// `temporary_expectation_change`
     TemporaryExpectationChange,
+    /// `trusted_domains_setting_change`
+    TrustedDomainsSettingChange,
+    /// `unassign_unsnoozed_at_capacity_setting_change`
+    UnassignUnsnoozedAtCapacitySettingChange,
+    /// `unassign_unsnoozed_when_away_setting_change`
+    UnassignUnsnoozedWhenAwaySettingChange,
     /// `upfront_email_collection_change`
     UpfrontEmailCollectionChange,
+    /// `user_camera_attachments_setting_change`
+    UserCameraAttachmentsSettingChange,
+    /// `user_conversation_attachments_setting_change`
+    UserConversationAttachmentsSettingChange,
+    /// `user_file_attachments_setting_change`
+    UserFileAttachmentsSettingChange,
+    /// `user_gifs_setting_change`
+    UserGifsSettingChange,
+    /// `user_media_attachments_setting_change`
+    UserMediaAttachmentsSettingChange,
+    /// `user_voice_notes_setting_change`
+    UserVoiceNotesSettingChange,
     /// `welcome_message_change`
     WelcomeMessageChange,
+    /// `workspace_deletion_request`
+    WorkspaceDeletionRequest,
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
@@ -217,10 +312,19 @@ impl ActivityLogActivityType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::AdminAssignmentLimitChange => "admin_assignment_limit_change",
+            Self::AdminAvatarChange => "admin_avatar_change",
             Self::AdminAwayModeChange => "admin_away_mode_change",
+            Self::AdminConversationAssignmentLimitChange => {
+                "admin_conversation_assignment_limit_change"
+            }
             Self::AdminDeletion => "admin_deletion",
             Self::AdminDeprovisioned => "admin_deprovisioned",
+            Self::AdminImpersonationConsentApproved => {
+                "admin_impersonation_consent_approved"
+            }
+            Self::AdminImpersonationConsentRevoked => {
+                "admin_impersonation_consent_revoked"
+            }
             Self::AdminImpersonationEnd => "admin_impersonation_end",
             Self::AdminImpersonationStart => "admin_impersonation_start",
             Self::AdminInviteChange => "admin_invite_change",
@@ -229,12 +333,20 @@ impl ActivityLogActivityType {
             Self::AdminLoginFailure => "admin_login_failure",
             Self::AdminLoginSuccess => "admin_login_success",
             Self::AdminLogout => "admin_logout",
+            Self::AdminOccupancySettingChange => "admin_occupancy_setting_change",
+            Self::AdminOccupancyStateChange => "admin_occupancy_state_change",
             Self::AdminPasswordResetRequest => "admin_password_reset_request",
             Self::AdminPasswordResetSuccess => "admin_password_reset_success",
             Self::AdminPermissionChange => "admin_permission_change",
             Self::AdminProvisioned => "admin_provisioned",
+            Self::AdminTicketAssignmentLimitChange => {
+                "admin_ticket_assignment_limit_change"
+            }
             Self::AdminTwoFactorAuthChange => "admin_two_factor_auth_change",
             Self::AdminUnauthorizedSignInMethod => "admin_unauthorized_sign_in_method",
+            Self::AllowedAttachmentFiletypesSettingChange => {
+                "allowed_attachment_filetypes_setting_change"
+            }
             Self::AppAdminJoin => "app_admin_join",
             Self::AppAuthenticationMethodChange => "app_authentication_method_change",
             Self::AppDataDeletion => "app_data_deletion",
@@ -255,22 +367,59 @@ impl ActivityLogActivityType {
             Self::ArticlesInMessengerEnabledChange => {
                 "articles_in_messenger_enabled_change"
             }
+            Self::AttachUploadsInlineSettingChange => {
+                "attach_uploads_inline_setting_change"
+            }
+            Self::AutomaticAwayModeSettingChange => "automatic_away_mode_setting_change",
             Self::BulkDelete => "bulk_delete",
             Self::BulkExport => "bulk_export",
             Self::CampaignDeletion => "campaign_deletion",
             Self::CampaignStateChange => "campaign_state_change",
+            Self::ContentRedactionRuleCreation => "content_redaction_rule_creation",
+            Self::ContentRedactionRuleDeletion => "content_redaction_rule_deletion",
+            Self::ContentRedactionRuleUpdate => "content_redaction_rule_update",
+            Self::ConversationDeletionScheduleCreation => {
+                "conversation_deletion_schedule_creation"
+            }
+            Self::ConversationDeletionScheduleDeletion => {
+                "conversation_deletion_schedule_deletion"
+            }
+            Self::ConversationDeletionScheduleStateChange => {
+                "conversation_deletion_schedule_state_change"
+            }
+            Self::ConversationDeletionScheduleUpdate => {
+                "conversation_deletion_schedule_update"
+            }
             Self::ConversationPartDeletion => "conversation_part_deletion",
+            Self::ConversationPdfExport => "conversation_pdf_export",
             Self::ConversationTopicChange => "conversation_topic_change",
             Self::ConversationTopicCreation => "conversation_topic_creation",
             Self::ConversationTopicDeletion => "conversation_topic_deletion",
+            Self::CsvImportCompletion => "csv_import_completion",
+            Self::CsvImportCreation => "csv_import_creation",
+            Self::CustomAuthenticationTokenCreation => {
+                "custom_authentication_token_creation"
+            }
             Self::HelpCenterSettingsChange => "help_center_settings_change",
+            Self::HideCsatFromAgentsSettingChange => {
+                "hide_csat_from_agents_setting_change"
+            }
             Self::InboundConversationsChange => "inbound_conversations_change",
             Self::InboxAccessChange => "inbox_access_change",
+            Self::InboxBulkAction => "inbox_bulk_action",
+            Self::MacroCreation => "macro_creation",
+            Self::MacroDeletion => "macro_deletion",
+            Self::MacroUpdate => "macro_update",
+            Self::MacroUsageExport => "macro_usage_export",
+            Self::MaliciousDomainsSettingChange => "malicious_domains_setting_change",
             Self::MessageDeletion => "message_deletion",
             Self::MessageStateChange => "message_state_change",
+            Self::MessengerApiSecretCreation => "messenger_api_secret_creation",
+            Self::MessengerApiSecretDeletion => "messenger_api_secret_deletion",
             Self::MessengerLookAndFeelChange => "messenger_look_and_feel_change",
             Self::MessengerSearchRequiredChange => "messenger_search_required_change",
             Self::MessengerSpacesChange => "messenger_spaces_change",
+            Self::OauthTokenRevocation => "oauth_token_revocation",
             Self::OfficeHoursChange => "office_hours_change",
             Self::RoleChange => "role_change",
             Self::RoleCreation => "role_creation",
@@ -283,9 +432,39 @@ impl ActivityLogActivityType {
             Self::SeatChange => "seat_change",
             Self::SeatRevoke => "seat_revoke",
             Self::SecuritySettingsChange => "security_settings_change",
+            Self::SeriesCreation => "series_creation",
+            Self::SeriesDeletion => "series_deletion",
+            Self::SeriesSettingsUpdate => "series_settings_update",
+            Self::SeriesStatusChange => "series_status_change",
+            Self::SeriesUpdate => "series_update",
+            Self::StripInboundEmailLinksChange => "strip_inbound_email_links_change",
+            Self::TeamAssignmentLimitChange => "team_assignment_limit_change",
+            Self::TeammateGifsSettingChange => "teammate_gifs_setting_change",
             Self::TemporaryExpectationChange => "temporary_expectation_change",
+            Self::TrustedDomainsSettingChange => "trusted_domains_setting_change",
+            Self::UnassignUnsnoozedAtCapacitySettingChange => {
+                "unassign_unsnoozed_at_capacity_setting_change"
+            }
+            Self::UnassignUnsnoozedWhenAwaySettingChange => {
+                "unassign_unsnoozed_when_away_setting_change"
+            }
             Self::UpfrontEmailCollectionChange => "upfront_email_collection_change",
+            Self::UserCameraAttachmentsSettingChange => {
+                "user_camera_attachments_setting_change"
+            }
+            Self::UserConversationAttachmentsSettingChange => {
+                "user_conversation_attachments_setting_change"
+            }
+            Self::UserFileAttachmentsSettingChange => {
+                "user_file_attachments_setting_change"
+            }
+            Self::UserGifsSettingChange => "user_gifs_setting_change",
+            Self::UserMediaAttachmentsSettingChange => {
+                "user_media_attachments_setting_change"
+            }
+            Self::UserVoiceNotesSettingChange => "user_voice_notes_setting_change",
             Self::WelcomeMessageChange => "welcome_message_change",
+            Self::WorkspaceDeletionRequest => "workspace_deletion_request",
             Self::Unknown(value) => value,
         }
     }
@@ -294,10 +473,19 @@ impl ActivityLogActivityType {
 impl From<&str> for ActivityLogActivityType {
     fn from(value: &str) -> Self {
         match value {
-            "admin_assignment_limit_change" => Self::AdminAssignmentLimitChange,
+            "admin_avatar_change" => Self::AdminAvatarChange,
             "admin_away_mode_change" => Self::AdminAwayModeChange,
+            "admin_conversation_assignment_limit_change" => {
+                Self::AdminConversationAssignmentLimitChange
+            }
             "admin_deletion" => Self::AdminDeletion,
             "admin_deprovisioned" => Self::AdminDeprovisioned,
+            "admin_impersonation_consent_approved" => {
+                Self::AdminImpersonationConsentApproved
+            }
+            "admin_impersonation_consent_revoked" => {
+                Self::AdminImpersonationConsentRevoked
+            }
             "admin_impersonation_end" => Self::AdminImpersonationEnd,
             "admin_impersonation_start" => Self::AdminImpersonationStart,
             "admin_invite_change" => Self::AdminInviteChange,
@@ -306,12 +494,20 @@ impl From<&str> for ActivityLogActivityType {
             "admin_login_failure" => Self::AdminLoginFailure,
             "admin_login_success" => Self::AdminLoginSuccess,
             "admin_logout" => Self::AdminLogout,
+            "admin_occupancy_setting_change" => Self::AdminOccupancySettingChange,
+            "admin_occupancy_state_change" => Self::AdminOccupancyStateChange,
             "admin_password_reset_request" => Self::AdminPasswordResetRequest,
             "admin_password_reset_success" => Self::AdminPasswordResetSuccess,
             "admin_permission_change" => Self::AdminPermissionChange,
             "admin_provisioned" => Self::AdminProvisioned,
+            "admin_ticket_assignment_limit_change" => {
+                Self::AdminTicketAssignmentLimitChange
+            }
             "admin_two_factor_auth_change" => Self::AdminTwoFactorAuthChange,
             "admin_unauthorized_sign_in_method" => Self::AdminUnauthorizedSignInMethod,
+            "allowed_attachment_filetypes_setting_change" => {
+                Self::AllowedAttachmentFiletypesSettingChange
+            }
             "app_admin_join" => Self::AppAdminJoin,
             "app_authentication_method_change" => Self::AppAuthenticationMethodChange,
             "app_data_deletion" => Self::AppDataDeletion,
@@ -332,22 +528,59 @@ impl From<&str> for ActivityLogActivityType {
             "articles_in_messenger_enabled_change" => {
                 Self::ArticlesInMessengerEnabledChange
             }
+            "attach_uploads_inline_setting_change" => {
+                Self::AttachUploadsInlineSettingChange
+            }
+            "automatic_away_mode_setting_change" => Self::AutomaticAwayModeSettingChange,
             "bulk_delete" => Self::BulkDelete,
             "bulk_export" => Self::BulkExport,
             "campaign_deletion" => Self::CampaignDeletion,
             "campaign_state_change" => Self::CampaignStateChange,
+            "content_redaction_rule_creation" => Self::ContentRedactionRuleCreation,
+            "content_redaction_rule_deletion" => Self::ContentRedactionRuleDeletion,
+            "content_redaction_rule_update" => Self::ContentRedactionRuleUpdate,
+            "conversation_deletion_schedule_creation" => {
+                Self::ConversationDeletionScheduleCreation
+            }
+            "conversation_deletion_schedule_deletion" => {
+                Self::ConversationDeletionScheduleDeletion
+            }
+            "conversation_deletion_schedule_state_change" => {
+                Self::ConversationDeletionScheduleStateChange
+            }
+            "conversation_deletion_schedule_update" => {
+                Self::ConversationDeletionScheduleUpdate
+            }
             "conversation_part_deletion" => Self::ConversationPartDeletion,
+            "conversation_pdf_export" => Self::ConversationPdfExport,
             "conversation_topic_change" => Self::ConversationTopicChange,
             "conversation_topic_creation" => Self::ConversationTopicCreation,
             "conversation_topic_deletion" => Self::ConversationTopicDeletion,
+            "csv_import_completion" => Self::CsvImportCompletion,
+            "csv_import_creation" => Self::CsvImportCreation,
+            "custom_authentication_token_creation" => {
+                Self::CustomAuthenticationTokenCreation
+            }
             "help_center_settings_change" => Self::HelpCenterSettingsChange,
+            "hide_csat_from_agents_setting_change" => {
+                Self::HideCsatFromAgentsSettingChange
+            }
             "inbound_conversations_change" => Self::InboundConversationsChange,
             "inbox_access_change" => Self::InboxAccessChange,
+            "inbox_bulk_action" => Self::InboxBulkAction,
+            "macro_creation" => Self::MacroCreation,
+            "macro_deletion" => Self::MacroDeletion,
+            "macro_update" => Self::MacroUpdate,
+            "macro_usage_export" => Self::MacroUsageExport,
+            "malicious_domains_setting_change" => Self::MaliciousDomainsSettingChange,
             "message_deletion" => Self::MessageDeletion,
             "message_state_change" => Self::MessageStateChange,
+            "messenger_api_secret_creation" => Self::MessengerApiSecretCreation,
+            "messenger_api_secret_deletion" => Self::MessengerApiSecretDeletion,
             "messenger_look_and_feel_change" => Self::MessengerLookAndFeelChange,
             "messenger_search_required_change" => Self::MessengerSearchRequiredChange,
             "messenger_spaces_change" => Self::MessengerSpacesChange,
+            "oauth_token_revocation" => Self::OauthTokenRevocation,
             "office_hours_change" => Self::OfficeHoursChange,
             "role_change" => Self::RoleChange,
             "role_creation" => Self::RoleCreation,
@@ -360,9 +593,39 @@ impl From<&str> for ActivityLogActivityType {
             "seat_change" => Self::SeatChange,
             "seat_revoke" => Self::SeatRevoke,
             "security_settings_change" => Self::SecuritySettingsChange,
+            "series_creation" => Self::SeriesCreation,
+            "series_deletion" => Self::SeriesDeletion,
+            "series_settings_update" => Self::SeriesSettingsUpdate,
+            "series_status_change" => Self::SeriesStatusChange,
+            "series_update" => Self::SeriesUpdate,
+            "strip_inbound_email_links_change" => Self::StripInboundEmailLinksChange,
+            "team_assignment_limit_change" => Self::TeamAssignmentLimitChange,
+            "teammate_gifs_setting_change" => Self::TeammateGifsSettingChange,
             "temporary_expectation_change" => Self::TemporaryExpectationChange,
+            "trusted_domains_setting_change" => Self::TrustedDomainsSettingChange,
+            "unassign_unsnoozed_at_capacity_setting_change" => {
+                Self::UnassignUnsnoozedAtCapacitySettingChange
+            }
+            "unassign_unsnoozed_when_away_setting_change" => {
+                Self::UnassignUnsnoozedWhenAwaySettingChange
+            }
             "upfront_email_collection_change" => Self::UpfrontEmailCollectionChange,
+            "user_camera_attachments_setting_change" => {
+                Self::UserCameraAttachmentsSettingChange
+            }
+            "user_conversation_attachments_setting_change" => {
+                Self::UserConversationAttachmentsSettingChange
+            }
+            "user_file_attachments_setting_change" => {
+                Self::UserFileAttachmentsSettingChange
+            }
+            "user_gifs_setting_change" => Self::UserGifsSettingChange,
+            "user_media_attachments_setting_change" => {
+                Self::UserMediaAttachmentsSettingChange
+            }
+            "user_voice_notes_setting_change" => Self::UserVoiceNotesSettingChange,
             "welcome_message_change" => Self::WelcomeMessageChange,
+            "workspace_deletion_request" => Self::WorkspaceDeletionRequest,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -413,6 +676,114 @@ impl From<&str> for ActivityLogListType {
 }
 #[cfg(feature = "admins")]
 crate::codec::string_enum!(ActivityLogListType);
+/// Details of a logged action. Each activity type fills in its own few fields; the others are left out or null.
+///
+/// Schema `activity_log_metadata`.
+#[cfg(feature = "admins")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ActivityLogMetadata {
+    /// Values after the change; their shape depends on the activity type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<serde_json::Value>,
+    /// Whether the state changed on its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto: Option<bool>,
+    /// Whether the change was made automatically rather than by the admin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_changed: Option<String>,
+    /// Whether away mode was turned on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub away_mode: Option<bool>,
+    /// The away status reason chosen, as shown to teammates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub away_status_reason: Option<String>,
+    /// Values before the change; their shape depends on the activity type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<serde_json::Value>,
+    /// Each changed setting by name, with its old and new value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<
+        std::collections::BTreeMap<String, ActivityLogMetadataChangesValue>,
+    >,
+    /// The identifier of the impersonation consent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consent_id: Option<i64>,
+    /// The new limit of open conversations for the admin; null when removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conversation_assignment_limit: Option<i64>,
+    /// Whether the setting is now on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// When the impersonation consent runs out, as an ISO 8601 date and time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expired_at: Option<String>,
+    /// An external identifier tied to the action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// When the admin was last active (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_activity_at: Option<crate::Timestamp>,
+    /// The mode the setting is now in, such as `when_away_only`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// The occupancy state after the change, such as `occupied`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_state: Option<String>,
+    /// The occupancy state before the change, such as `idle`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous_state: Option<String>,
+    /// Whether conversations get reassigned while the admin is away.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reassign_conversations: Option<bool>,
+    /// Which setting changed, such as `teammate_occupancy`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setting_type: Option<String>,
+    /// How the admin signed in, such as `email_password`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sign_in_method: Option<String>,
+    /// Where the change came from, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The team a team-level change applies to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<ActivityLogMetadataTeam>,
+    /// The new assignment limit of the team; null when removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_assignment_limit: Option<i64>,
+    /// The idle time, in minutes, that triggers the change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold_minutes: Option<i64>,
+    /// The new limit of open tickets for the admin; null when removed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket_assignment_limit: Option<i64>,
+    /// The identifier of the admin who made the change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_by: Option<i64>,
+    /// The name of the admin who made the change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_by_name: Option<String>,
+}
+#[cfg(feature = "admins")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ActivityLogMetadataChangesValue {
+    /// What the setting became.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<serde_json::Value>,
+    /// What the setting was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<serde_json::Value>,
+}
+/// The team a team-level change applies to.
+#[cfg(feature = "admins")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ActivityLogMetadataTeam {
+    /// The identifier of the team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// The name of the team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
 /// The admin who took the action.
 #[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -497,6 +868,9 @@ pub struct Admin {
     /// Whether new replies to the admin's conversations go to the default inbox while away.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub away_mode_reassign: Option<bool>,
+    /// The away status reason the admin chose, if any (see `GET /away_status_reasons`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub away_status_reason_id: Option<i64>,
     /// The admin's email address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
@@ -595,8 +969,14 @@ pub struct AdminReplyConversationRequest {
     /// When the reply was written (Unix seconds); now when left out.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::Timestamp>,
-    /// A `comment` the contact sees, or a `note` only teammates see.
+    /// A `comment` the contact sees, a `note` only teammates see, or a `quick_reply` that offers the contact the buttons of `reply_options`.
     pub message_type: AdminReplyConversationRequestMessageType,
+    /// The buttons of a `quick_reply`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_options: Option<Vec<QuickReplyOption>>,
+    /// True to send the reply without notifying anyone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_notifications: Option<bool>,
     #[serde(rename = "type")]
     pub type_: AdminReplyConversationRequestType,
 }
@@ -614,6 +994,8 @@ impl AdminReplyConversationRequest {
             body: None,
             created_at: None,
             message_type: message_type.into(),
+            reply_options: None,
+            skip_notifications: None,
             type_: AdminReplyConversationRequestType::Admin,
         }
     }
@@ -640,8 +1022,18 @@ impl AdminReplyConversationRequest {
         self.created_at = Some(value);
         self
     }
+    /// Sets `reply_options`.
+    pub fn reply_options(mut self, value: impl Into<Vec<QuickReplyOption>>) -> Self {
+        self.reply_options = Some(value.into());
+        self
+    }
+    /// Sets `skip_notifications`.
+    pub fn skip_notifications(mut self, value: bool) -> Self {
+        self.skip_notifications = Some(value);
+        self
+    }
 }
-/// A `comment` the contact sees, or a `note` only teammates see.
+/// A `comment` the contact sees, a `note` only teammates see, or a `quick_reply` that offers the contact the buttons of `reply_options`.
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -650,6 +1042,8 @@ pub enum AdminReplyConversationRequestMessageType {
     Comment,
     /// `note`
     Note,
+    /// `quick_reply`
+    QuickReply,
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
@@ -660,6 +1054,7 @@ impl AdminReplyConversationRequestMessageType {
         match self {
             Self::Comment => "comment",
             Self::Note => "note",
+            Self::QuickReply => "quick_reply",
             Self::Unknown(value) => value,
         }
     }
@@ -670,6 +1065,7 @@ impl From<&str> for AdminReplyConversationRequestMessageType {
         match value {
             "comment" => Self::Comment,
             "note" => Self::Note,
+            "quick_reply" => Self::QuickReply,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -1032,15 +1428,17 @@ impl From<&str> for AdminWithAppType {
 }
 #[cfg(feature = "admins")]
 crate::codec::string_enum!(AdminWithAppType);
-/// How Fin (the AI agent) took part in a conversation. The list of content sources it used is kept as a plain object here.
+/// How Fin (the AI agent) took part in a conversation.
 ///
 /// Schema `ai_agent`.
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AiAgent {
-    /// The content Fin used to answer, as Intercom sends it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub content_sources: Option<serde_json::Value>,
+    pub content_sources: Option<ContentSourcesList>,
+    /// When the contact rated Fin (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
     /// The kind of answer Fin gave last.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_answer_type: Option<AiAgentLastAnswerType>,
@@ -1059,6 +1457,9 @@ pub struct AiAgent {
     /// What brought Fin into the conversation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_type: Option<AiAgentSourceType>,
+    /// When that rating last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
 }
 /// The kind of answer Fin gave last.
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
@@ -1104,10 +1505,12 @@ pub enum AiAgentResolutionState {
     AssumedResolution,
     /// `confirmed_resolution`
     ConfirmedResolution,
-    /// `routed_to_team`
-    RoutedToTeam,
-    /// `abandoned`
-    Abandoned,
+    /// `escalated`
+    Escalated,
+    /// `negative_feedback`
+    NegativeFeedback,
+    /// `procedure_handoff`
+    ProcedureHandoff,
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
@@ -1118,8 +1521,9 @@ impl AiAgentResolutionState {
         match self {
             Self::AssumedResolution => "assumed_resolution",
             Self::ConfirmedResolution => "confirmed_resolution",
-            Self::RoutedToTeam => "routed_to_team",
-            Self::Abandoned => "abandoned",
+            Self::Escalated => "escalated",
+            Self::NegativeFeedback => "negative_feedback",
+            Self::ProcedureHandoff => "procedure_handoff",
             Self::Unknown(value) => value,
         }
     }
@@ -1130,8 +1534,9 @@ impl From<&str> for AiAgentResolutionState {
         match value {
             "assumed_resolution" => Self::AssumedResolution,
             "confirmed_resolution" => Self::ConfirmedResolution,
-            "routed_to_team" => Self::RoutedToTeam,
-            "abandoned" => Self::Abandoned,
+            "escalated" => Self::Escalated,
+            "negative_feedback" => Self::NegativeFeedback,
+            "procedure_handoff" => Self::ProcedureHandoff,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -3122,6 +3527,7 @@ crate::codec::string_enum!(CollectionListType);
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3169,8 +3575,9 @@ pub struct Company {
     /// How many people the company employs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
+    /// The tags attached to the company.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Tags>,
+    pub tags: Option<CompanyTags>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CompanyType>,
     /// When the company was last changed (Unix seconds).
@@ -3324,6 +3731,7 @@ crate::codec::string_enum!(CompanyListType);
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3343,6 +3751,7 @@ pub struct CompanyPlan {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3359,6 +3768,7 @@ pub enum CompanyPlanType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3376,6 +3786,7 @@ impl CompanyPlanType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3392,6 +3803,7 @@ impl From<&str> for CompanyPlanType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3452,6 +3864,7 @@ crate::codec::string_enum!(CompanyScrollType);
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3468,6 +3881,7 @@ pub struct CompanySegments {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3484,6 +3898,7 @@ pub enum CompanySegmentsType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3501,6 +3916,7 @@ impl CompanySegmentsType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3517,15 +3933,97 @@ impl From<&str> for CompanySegmentsType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
 )]
 crate::codec::string_enum!(CompanySegmentsType);
+/// The tags attached to the company.
 #[cfg(
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CompanyTags {
+    /// The tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<TagBasic>>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<CompanyTagsType>,
+}
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum CompanyTagsType {
+    /// `tag.list`
+    TagList,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
+impl CompanyTagsType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TagList => "tag.list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
+impl From<&str> for CompanyTagsType {
+    fn from(value: &str) -> Self {
+        match value {
+            "tag.list" => Self::TagList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
+crate::codec::string_enum!(CompanyTagsType);
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3542,6 +4040,7 @@ pub enum CompanyType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3559,6 +4058,7 @@ impl CompanyType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -3575,6 +4075,7 @@ impl From<&str> for CompanyType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "visitors",
         feature = "webhooks"
     )
@@ -4352,6 +4853,9 @@ pub struct ContactReplyEmailRequest {
     pub reply_options: Option<Vec<QuickReplyOption>>,
     #[serde(rename = "type")]
     pub type_: ContactReplyEmailRequestType,
+    /// Files to attach, sent inline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The contact's email address.
     pub email: String,
 }
@@ -4366,6 +4870,7 @@ impl ContactReplyEmailRequest {
             message_type: ContactReplyEmailRequestMessageType::Comment,
             reply_options: None,
             type_: ContactReplyEmailRequestType::User,
+            attachment_files: None,
             email: email.into(),
         }
     }
@@ -4382,6 +4887,14 @@ impl ContactReplyEmailRequest {
     /// Sets `reply_options`.
     pub fn reply_options(mut self, value: impl Into<Vec<QuickReplyOption>>) -> Self {
         self.reply_options = Some(value.into());
+        self
+    }
+    /// Sets `attachment_files`.
+    pub fn attachment_files(
+        mut self,
+        value: impl Into<Vec<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into());
         self
     }
 }
@@ -4465,6 +4978,9 @@ pub struct ContactReplyIntercomUserIdRequest {
     pub reply_options: Option<Vec<QuickReplyOption>>,
     #[serde(rename = "type")]
     pub type_: ContactReplyIntercomUserIdRequestType,
+    /// Files to attach, sent inline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The identifier Intercom gave the contact.
     pub intercom_user_id: String,
 }
@@ -4479,6 +4995,7 @@ impl ContactReplyIntercomUserIdRequest {
             message_type: ContactReplyIntercomUserIdRequestMessageType::Comment,
             reply_options: None,
             type_: ContactReplyIntercomUserIdRequestType::User,
+            attachment_files: None,
             intercom_user_id: intercom_user_id.into(),
         }
     }
@@ -4495,6 +5012,14 @@ impl ContactReplyIntercomUserIdRequest {
     /// Sets `reply_options`.
     pub fn reply_options(mut self, value: impl Into<Vec<QuickReplyOption>>) -> Self {
         self.reply_options = Some(value.into());
+        self
+    }
+    /// Sets `attachment_files`.
+    pub fn attachment_files(
+        mut self,
+        value: impl Into<Vec<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into());
         self
     }
 }
@@ -4578,6 +5103,9 @@ pub struct ContactReplyUserIdRequest {
     pub reply_options: Option<Vec<QuickReplyOption>>,
     #[serde(rename = "type")]
     pub type_: ContactReplyUserIdRequestType,
+    /// Files to attach, sent inline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_files: Option<Vec<ConversationAttachmentFiles>>,
     /// The identifier you gave the contact.
     pub user_id: String,
 }
@@ -4592,6 +5120,7 @@ impl ContactReplyUserIdRequest {
             message_type: ContactReplyUserIdRequestMessageType::Comment,
             reply_options: None,
             type_: ContactReplyUserIdRequestType::User,
+            attachment_files: None,
             user_id: user_id.into(),
         }
     }
@@ -4608,6 +5137,14 @@ impl ContactReplyUserIdRequest {
     /// Sets `reply_options`.
     pub fn reply_options(mut self, value: impl Into<Vec<QuickReplyOption>>) -> Self {
         self.reply_options = Some(value.into());
+        self
+    }
+    /// Sets `attachment_files`.
+    pub fn attachment_files(
+        mut self,
+        value: impl Into<Vec<ConversationAttachmentFiles>>,
+    ) -> Self {
+        self.attachment_files = Some(value.into());
         self
     }
 }
@@ -5406,6 +5943,117 @@ impl From<&str> for ContentImportSourcesListType {
 }
 #[cfg(feature = "ai-content")]
 crate::codec::string_enum!(ContentImportSourcesListType);
+/// One piece of content Fin used to answer.
+///
+/// Schema `content_source`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ContentSource {
+    /// What kind of content it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<ContentSourceContentType>,
+    /// The language of the content, as an ISO 639 code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// The title of the content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The address where teammates can open the content.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+/// What kind of content it is.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContentSourceContentType {
+    /// `file`
+    File,
+    /// `article`
+    Article,
+    /// `external_content`
+    ExternalContent,
+    /// `content_snippet`
+    ContentSnippet,
+    /// `workflow_connector_action`
+    WorkflowConnectorAction,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+impl ContentSourceContentType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::File => "file",
+            Self::Article => "article",
+            Self::ExternalContent => "external_content",
+            Self::ContentSnippet => "content_snippet",
+            Self::WorkflowConnectorAction => "workflow_connector_action",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+impl From<&str> for ContentSourceContentType {
+    fn from(value: &str) -> Self {
+        match value {
+            "file" => Self::File,
+            "article" => Self::Article,
+            "external_content" => Self::ExternalContent,
+            "content_snippet" => Self::ContentSnippet,
+            "workflow_connector_action" => Self::WorkflowConnectorAction,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+crate::codec::string_enum!(ContentSourceContentType);
+/// The content Fin used to answer in a conversation.
+///
+/// Schema `content_sources_list`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ContentSourcesList {
+    /// The sources.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_sources: Option<Vec<ContentSource>>,
+    /// How many sources Fin used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<ContentSourcesListType>,
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ContentSourcesListType {
+    /// `content_source.list`
+    ContentSourceList,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+impl ContentSourcesListType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ContentSourceList => "content_source.list",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+impl From<&str> for ContentSourcesListType {
+    fn from(value: &str) -> Self {
+        match value {
+            "content_source.list" => Self::ContentSourceList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+crate::codec::string_enum!(ContentSourcesListType);
 /// One delivery or engagement stat of an outbound message. Only sent in webhooks.
 ///
 /// Schema `content_stat`.
@@ -5540,6 +6188,8 @@ pub struct Conversation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ai_agent_participated: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub company: Option<Company>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub contacts: Option<ConversationContacts>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_parts: Option<ConversationParts>,
@@ -5600,7 +6250,7 @@ pub struct Conversation {
 /// A file to attach to a reply, sent inline.
 ///
 /// Schema `conversation_attachment_files`.
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConversationAttachmentFiles {
     /// The media type of the file.
@@ -5610,7 +6260,7 @@ pub struct ConversationAttachmentFiles {
     /// The file name.
     pub name: String,
 }
-#[cfg(feature = "conversations")]
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 impl ConversationAttachmentFiles {
     /// With the required fields; the optional ones start unset (the methods below set them).
     pub fn new(
@@ -5781,6 +6431,9 @@ crate::codec::string_enum!(ConversationListType);
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationPart {
+    /// The code of the app package that added the part through the API; null otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_package_code: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<Reference>,
     /// The files attached to the part.
@@ -5794,12 +6447,18 @@ pub struct ConversationPart {
     /// When the part was created (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<crate::Timestamp>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_message_metadata: Option<EmailMessageMetadata>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_details: Option<EventDetails>,
     /// An identifier you gave the part, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// The identifier of the part.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<ConversationPartMetadata>,
     /// When the contact was notified of the part (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notified_at: Option<crate::Timestamp>,
@@ -5809,6 +6468,12 @@ pub struct ConversationPart {
     /// Whether the part has been redacted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub redacted: Option<bool>,
+    /// The state the conversation was in when the part was added.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<ConversationPartState>,
+    /// The tags attached to this part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<TagBasic>>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ConversationPartType>,
     /// When the part was last changed (Unix seconds).
@@ -5824,9 +6489,15 @@ pub struct ConversationPartAuthor {
     /// The author's email address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// Whether the AI agent (Fin) sent the part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_ai_agent: Option<bool>,
     /// The identifier of the author.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Whether the AI agent wrote the text of the part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_ai_answer: Option<bool>,
     /// The author's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -5834,6 +6505,69 @@ pub struct ConversationPartAuthor {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
 }
+/// Extra details of a part, such as the quick replies it offered.
+///
+/// Schema `conversation_part_metadata`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ConversationPartMetadata {
+    /// The quick reply buttons the part showed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quick_reply_options: Option<Vec<ConversationPartMetadataQuickReplyOptionsItem>>,
+    /// The quick reply option the contact picked, for a part recording that choice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quick_reply_uuid: Option<String>,
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConversationPartMetadataQuickReplyOptionsItem {
+    /// The option's text.
+    pub text: String,
+    /// Your identifier of the option, found in the part created when someone picks it.
+    pub uuid: String,
+    /// The label of the option in other languages, by locale.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translations: Option<serde_json::Value>,
+}
+/// The state the conversation was in when the part was added.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConversationPartState {
+    /// `open`
+    Open,
+    /// `closed`
+    Closed,
+    /// `snoozed`
+    Snoozed,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+impl ConversationPartState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Snoozed => "snoozed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+impl From<&str> for ConversationPartState {
+    fn from(value: &str) -> Self {
+        match value {
+            "open" => Self::Open,
+            "closed" => Self::Closed,
+            "snoozed" => Self::Snoozed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+crate::codec::string_enum!(ConversationPartState);
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -5963,6 +6697,25 @@ pub struct ConversationRating {
     pub remark: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub teammate: Option<Reference>,
+    /// When the rating was last changed (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<crate::Timestamp>,
+}
+/// How long an assigned team took to answer first.
+///
+/// Schema `conversation_response_time`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ConversationResponseTime {
+    /// The time to the first response, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_time: Option<i64>,
+    /// The identifier of the team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_id: Option<i64>,
+    /// The name of the team; `Unassigned` when no team was assigned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_name: Option<String>,
 }
 /// The message that started a conversation.
 ///
@@ -6109,6 +6862,17 @@ crate::codec::string_enum!(ConversationState);
 #[cfg(any(feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ConversationStatistics {
+    /// Seconds of handling time when teammates were active, leaving out idle periods.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjusted_handling_time: Option<i64>,
+    /// The first response time of each team the conversation was assigned to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assigned_team_first_response_time: Option<Vec<ConversationResponseTime>>,
+    /// The same, counting office hours only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assigned_team_first_response_time_in_office_hours: Option<
+        Vec<ConversationResponseTime>,
+    >,
     /// How many times the conversation was assigned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count_assignments: Option<i64>,
@@ -6130,6 +6894,9 @@ pub struct ConversationStatistics {
     /// When the contact first replied (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_contact_reply_at: Option<crate::Timestamp>,
+    /// Seconds from assignment to close.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handling_time: Option<i64>,
     /// When a teammate last replied (Unix seconds).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_admin_reply_at: Option<crate::Timestamp>,
@@ -7015,10 +7782,19 @@ crate::codec::string_enum!(CreateContentImportSourceRequestSyncBehavior);
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateConversationRequest {
-    /// The text of the first message.
+    /// Addresses of up to 10 images to attach.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment_urls: Option<Vec<String>>,
+    /// The text of the first message (plain text, no HTML).
     pub body: String,
+    /// When the conversation started (Unix seconds); now when left out. Meant for importing conversations from another tool.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<crate::Timestamp>,
     /// The contact who sends the first message.
     pub from: CreateConversationRequestFrom,
+    /// The subject line, for a message sent as an email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
 }
 #[cfg(feature = "conversations")]
 impl CreateConversationRequest {
@@ -7028,9 +7804,27 @@ impl CreateConversationRequest {
         from: impl Into<CreateConversationRequestFrom>,
     ) -> Self {
         Self {
+            attachment_urls: None,
             body: body.into(),
+            created_at: None,
             from: from.into(),
+            subject: None,
         }
+    }
+    /// Sets `attachment_urls`.
+    pub fn attachment_urls(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.attachment_urls = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, value: crate::Timestamp) -> Self {
+        self.created_at = Some(value);
+        self
+    }
+    /// Sets `subject`.
+    pub fn subject(mut self, value: impl Into<String>) -> Self {
+        self.subject = Some(value.into());
+        self
     }
 }
 /// The contact who sends the first message.
@@ -9555,6 +10349,22 @@ impl DetachContactFromConversationRequest {
         Self { admin_id: admin_id.into() }
     }
 }
+/// One address of an email, with the header it came in.
+///
+/// Schema `email_address_header`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EmailAddressHeader {
+    /// The address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+    /// The display name given with the address, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The header the address is in, such as `from`, `to` or `cc`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
 /// The workspace's sender email addresses.
 ///
 /// Schema `email_list`.
@@ -9597,6 +10407,22 @@ impl From<&str> for EmailListType {
 }
 #[cfg(feature = "emails")]
 crate::codec::string_enum!(EmailListType);
+/// Details of a part that arrived or went out as an email.
+///
+/// Schema `email_message_metadata`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EmailMessageMetadata {
+    /// The addresses of the email (from, to, cc ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_address_headers: Option<Vec<EmailAddressHeader>>,
+    /// The `Message-ID` header of the email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// The subject line of the email.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+}
 /// An address the workspace sends email from.
 ///
 /// Schema `email_setting`.
@@ -9982,6 +10808,112 @@ impl From<&str> for ErrorType {
     )
 )]
 crate::codec::string_enum!(ErrorType);
+/// What a workflow or custom action part records. Which members appear depends on the part type: `attribute` and `value` for a conversation attribute update (by a workflow, admin or user; `workflow` too for a workflow), `action` for a custom action started or finished, `event` and `workflow` for an operator workflow event. The published description gives one schema per part type, with nothing that tells them apart.
+///
+/// Schema `event_details`.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EventDetails {
+    /// The custom action involved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<EventDetailsAction>,
+    /// The conversation attribute that changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<EventDetailsAttribute>,
+    /// The operator workflow event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<EventDetailsEvent>,
+    /// The value the attribute was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<EventDetailsValue>,
+    /// The workflow involved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<EventDetailsWorkflow>,
+}
+/// The custom action involved.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EventDetailsAction {
+    /// The name of the action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// How a finished action ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<EventDetailsActionResult>,
+}
+/// How a finished action ended.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum EventDetailsActionResult {
+    /// `success`
+    Success,
+    /// `failed`
+    Failed,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+impl EventDetailsActionResult {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Failed => "failed",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+impl From<&str> for EventDetailsActionResult {
+    fn from(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "failed" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+crate::codec::string_enum!(EventDetailsActionResult);
+/// The conversation attribute that changed.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EventDetailsAttribute {
+    /// The name of the attribute.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+/// The operator workflow event.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EventDetailsEvent {
+    /// How the event ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    /// What kind of event was started.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+}
+/// The value the attribute was given.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EventDetailsValue {
+    /// The new value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The value before, when known (admin and user updates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+}
+/// The workflow involved.
+#[cfg(any(feature = "conversations", feature = "webhooks"))]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EventDetailsWorkflow {
+    /// The name of the workflow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
 /// The workflow's settings. `targeting`, `snapshot`, `attributes` and `embedded_rules` are Intercom's internal structures, given as free-form JSON.
 ///
 /// Schema `exported_workflow`.
@@ -12490,26 +13422,21 @@ impl From<AssignConversationRequest> for ManageConversationRequest {
 ///
 /// Schema `merge_contacts_request`.
 #[cfg(feature = "contacts")]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MergeContactsRequest {
     /// The identifier of the lead to merge away.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
+    pub from: String,
     /// The identifier of the user that absorbs the lead.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub into: Option<String>,
+    pub into: String,
 }
 #[cfg(feature = "contacts")]
 impl MergeContactsRequest {
-    /// Sets `from`.
-    pub fn with_from(mut self, value: impl Into<String>) -> Self {
-        self.from = Some(value.into());
-        self
-    }
-    /// Sets `into`.
-    pub fn with_into(mut self, value: impl Into<String>) -> Self {
-        self.into = Some(value.into());
-        self
+    /// With the required fields; the optional ones start unset (the methods below set them).
+    pub fn new(from: impl Into<String>, into: impl Into<String>) -> Self {
+        Self {
+            from: from.into(),
+            into: into.into(),
+        }
     }
 }
 /// The contact that remains after a merge, with a reference to the contact merged into it.
@@ -12697,29 +13624,25 @@ crate::codec::string_enum!(MergedContactType);
 ///
 /// Schema `message`.
 #[cfg(any(feature = "conversations", feature = "messages"))]
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     /// The body of the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
+    pub body: String,
     /// The conversation the message belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<String>,
     /// When the message was created (Unix seconds).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<crate::Timestamp>,
+    pub created_at: crate::Timestamp,
     /// The identifier of the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: String,
     /// The channel the message was sent on.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_type: Option<MessageMessageType>,
+    pub message_type: MessageMessageType,
     /// The subject, for email messages.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// The kind of message, such as `user_message` or `admin_message`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: String,
 }
 /// The channel the message was sent on.
 #[cfg(any(feature = "conversations", feature = "messages"))]
@@ -13960,12 +14883,10 @@ crate::codec::string_enum!(RedactConversationSourceRequestType);
 #[cfg(
     any(
         feature = "articles",
-        feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "tags",
         feature = "tickets",
-        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -14304,6 +15225,7 @@ impl From<MultipleFilterSearchRequest> for SearchRequestQuery {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "segments",
         feature = "visitors",
         feature = "webhooks"
@@ -14382,6 +15304,7 @@ crate::codec::string_enum!(SegmentListType);
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "segments",
         feature = "visitors",
         feature = "webhooks"
@@ -14401,6 +15324,7 @@ pub enum SegmentPersonType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "segments",
         feature = "visitors",
         feature = "webhooks"
@@ -14420,6 +15344,7 @@ impl SegmentPersonType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "segments",
         feature = "visitors",
         feature = "webhooks"
@@ -14438,6 +15363,7 @@ impl From<&str> for SegmentPersonType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "segments",
         feature = "visitors",
         feature = "webhooks"
@@ -14448,6 +15374,7 @@ crate::codec::string_enum!(SegmentPersonType);
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "segments",
         feature = "visitors",
         feature = "webhooks"
@@ -14465,6 +15392,7 @@ pub enum SegmentType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "segments",
         feature = "visitors",
         feature = "webhooks"
@@ -14483,6 +15411,7 @@ impl SegmentType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "segments",
         feature = "visitors",
         feature = "webhooks"
@@ -14500,6 +15429,7 @@ impl From<&str> for SegmentType {
     any(
         feature = "companies",
         feature = "contacts",
+        feature = "conversations",
         feature = "segments",
         feature = "visitors",
         feature = "webhooks"
@@ -14516,6 +15446,9 @@ pub struct SetAdminAwayRequest {
     pub away_mode_enabled: bool,
     /// True to send new replies to the admin's conversations to the default inbox.
     pub away_mode_reassign: bool,
+    /// The away status reason to show (see `GET /away_status_reasons`); a workspace can make one mandatory when an admin goes away.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub away_status_reason_id: Option<i64>,
 }
 #[cfg(feature = "admins")]
 impl SetAdminAwayRequest {
@@ -14524,7 +15457,13 @@ impl SetAdminAwayRequest {
         Self {
             away_mode_enabled,
             away_mode_reassign,
+            away_status_reason_id: None,
         }
+    }
+    /// Sets `away_status_reason_id`.
+    pub fn away_status_reason_id(mut self, value: i64) -> Self {
+        self.away_status_reason_id = Some(value);
+        self
     }
 }
 /// One condition on one field.
@@ -15225,11 +16164,9 @@ impl From<crate::Timestamp> for SurveyAnswerAnsweredAt {
 #[cfg(
     any(
         feature = "articles",
-        feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "tags",
-        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -15252,7 +16189,16 @@ pub struct Tag {
 /// A tag of the workspace, without the details of where it was applied.
 ///
 /// Schema `tag_basic`.
-#[cfg(any(feature = "tags", feature = "visitors", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "tags",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct TagBasic {
     /// The identifier Intercom gave the tag.
@@ -15264,7 +16210,16 @@ pub struct TagBasic {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagBasicType>,
 }
-#[cfg(any(feature = "tags", feature = "visitors", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "tags",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TagBasicType {
@@ -15273,7 +16228,16 @@ pub enum TagBasicType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(any(feature = "tags", feature = "visitors", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "tags",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl TagBasicType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -15283,7 +16247,16 @@ impl TagBasicType {
         }
     }
 }
-#[cfg(any(feature = "tags", feature = "visitors", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "tags",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 impl From<&str> for TagBasicType {
     fn from(value: &str) -> Self {
         match value {
@@ -15292,7 +16265,16 @@ impl From<&str> for TagBasicType {
         }
     }
 }
-#[cfg(any(feature = "tags", feature = "visitors", feature = "webhooks"))]
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "tags",
+        feature = "visitors",
+        feature = "webhooks"
+    )
+)]
 crate::codec::string_enum!(TagBasicType);
 /// A company to tag, by Intercom's identifier or by yours.
 ///
@@ -15446,11 +16428,9 @@ impl From<CreateOrUpdateTagRequest> for TagRequest {
 #[cfg(
     any(
         feature = "articles",
-        feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "tags",
-        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -15465,11 +16445,9 @@ pub enum TagType {
 #[cfg(
     any(
         feature = "articles",
-        feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "tags",
-        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -15485,11 +16463,9 @@ impl TagType {
 #[cfg(
     any(
         feature = "articles",
-        feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "tags",
-        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -15504,11 +16480,9 @@ impl From<&str> for TagType {
 #[cfg(
     any(
         feature = "articles",
-        feature = "companies",
         feature = "contacts",
         feature = "conversations",
         feature = "tags",
-        feature = "visitors",
         feature = "webhooks"
     )
 )]
@@ -15534,16 +16508,7 @@ impl TagUserItem {
 /// The tags attached to an object.
 ///
 /// Schema `tags`.
-#[cfg(
-    any(
-        feature = "articles",
-        feature = "companies",
-        feature = "contacts",
-        feature = "conversations",
-        feature = "visitors",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "articles", feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Tags {
     /// The tags.
@@ -15552,16 +16517,7 @@ pub struct Tags {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<TagsType>,
 }
-#[cfg(
-    any(
-        feature = "articles",
-        feature = "companies",
-        feature = "contacts",
-        feature = "conversations",
-        feature = "visitors",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "articles", feature = "conversations", feature = "webhooks"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TagsType {
@@ -15570,16 +16526,7 @@ pub enum TagsType {
     /// A value this version of the client does not know yet.
     Unknown(String),
 }
-#[cfg(
-    any(
-        feature = "articles",
-        feature = "companies",
-        feature = "contacts",
-        feature = "conversations",
-        feature = "visitors",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "articles", feature = "conversations", feature = "webhooks"))]
 impl TagsType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -15589,16 +16536,7 @@ impl TagsType {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "articles",
-        feature = "companies",
-        feature = "contacts",
-        feature = "conversations",
-        feature = "visitors",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "articles", feature = "conversations", feature = "webhooks"))]
 impl From<&str> for TagsType {
     fn from(value: &str) -> Self {
         match value {
@@ -15607,16 +16545,7 @@ impl From<&str> for TagsType {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "articles",
-        feature = "companies",
-        feature = "contacts",
-        feature = "conversations",
-        feature = "visitors",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "articles", feature = "conversations", feature = "webhooks"))]
 crate::codec::string_enum!(TagsType);
 /// A group of admins that conversations and tickets can be assigned to.
 ///
@@ -17325,6 +18254,71 @@ impl UpdateCollectionRequest {
         self
     }
 }
+/// The attributes of a company to change; those left out keep their value.
+///
+/// Schema `update_company_request`.
+#[cfg(feature = "companies")]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateCompanyRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_attributes: Option<CustomAttributes>,
+    /// The industry the company works in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub industry: Option<String>,
+    /// How much revenue the company brings you each month.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly_spend: Option<i64>,
+    /// The name of the company.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The name of the plan the company is on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<String>,
+    /// How many people the company employs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// The address of the company's website.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+}
+#[cfg(feature = "companies")]
+impl UpdateCompanyRequest {
+    /// Sets `custom_attributes`.
+    pub fn custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
+        self.custom_attributes = Some(value.into());
+        self
+    }
+    /// Sets `industry`.
+    pub fn industry(mut self, value: impl Into<String>) -> Self {
+        self.industry = Some(value.into());
+        self
+    }
+    /// Sets `monthly_spend`.
+    pub fn monthly_spend(mut self, value: i64) -> Self {
+        self.monthly_spend = Some(value);
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `plan`.
+    pub fn plan(mut self, value: impl Into<String>) -> Self {
+        self.plan = Some(value.into());
+        self
+    }
+    /// Sets `size`.
+    pub fn size(mut self, value: i64) -> Self {
+        self.size = Some(value);
+        self
+    }
+    /// Sets `website`.
+    pub fn website(mut self, value: impl Into<String>) -> Self {
+        self.website = Some(value.into());
+        self
+    }
+}
 /// The attributes of a contact to change; fields left out keep their values.
 ///
 /// Schema `update_contact_request`.
@@ -17567,14 +18561,25 @@ crate::codec::string_enum!(UpdateContentImportSourceRequestSyncBehavior);
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateConversationRequest {
+    /// The company (its identifier from Intercom) to tie the conversation to; null removes the company.
+    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    pub company_id: crate::Nullable<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<CustomAttributes>,
     /// Mark the conversation as read (true) or unread (false).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read: Option<bool>,
+    /// The new title of the conversation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 #[cfg(feature = "conversations")]
 impl UpdateConversationRequest {
+    /// Sets `company_id`: a value, or [`Nullable::Null`](crate::Nullable::Null) to send `null`.
+    pub fn company_id(mut self, value: impl Into<crate::Nullable<String>>) -> Self {
+        self.company_id = value.into();
+        self
+    }
     /// Sets `custom_attributes`.
     pub fn custom_attributes(mut self, value: impl Into<CustomAttributes>) -> Self {
         self.custom_attributes = Some(value.into());
@@ -17583,6 +18588,11 @@ impl UpdateConversationRequest {
     /// Sets `read`.
     pub fn read(mut self, value: bool) -> Self {
         self.read = Some(value);
+        self
+    }
+    /// Sets `title`.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
         self
     }
 }
