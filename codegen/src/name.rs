@@ -19,7 +19,9 @@ use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
 use crate::model::{Api, FeatureKind, TypeKind};
 pub use reserved::OPERATION_LOCALS;
-use reserved::{CLIENT_METHODS, CRATE_MODULES, GENERATED_CODE_TYPES, KEYWORDS, PRELUDE, RUNTIME_TYPES, TRAIT_METHODS};
+use reserved::{
+    CLIENT_METHODS, CONSTRUCTOR_NAMES, CRATE_MODULES, GENERATED_CODE_TYPES, KEYWORDS, PRELUDE, RUNTIME_TYPES, TRAIT_METHODS,
+};
 
 /// Keeps ASCII letters and digits, turning everything else into word breaks.
 fn ascii_words(raw: &str) -> String {
@@ -131,7 +133,7 @@ pub fn feature_name(tag: &str) -> String {
 pub fn assign(api: &mut Api) {
     // Types and the operation module's structs (groups, parameters) live beside the prelude, the
     // names the generated modules use unqualified and the runtime's.
-    let type_scope = || Scope::reserving(&[KEYWORDS, PRELUDE, GENERATED_CODE_TYPES, RUNTIME_TYPES]);
+    let type_scope = || Scope::reserving(&[KEYWORDS, PRELUDE, GENERATED_CODE_TYPES, RUNTIME_TYPES, CONSTRUCTOR_NAMES]);
     let mut types = type_scope();
     types::assign(&mut api.types, &mut types);
 

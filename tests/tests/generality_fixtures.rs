@@ -68,12 +68,15 @@ fn constructs_lints_dislike() {
 }
 
 /// Findings of `cargo xtask fuzz`, kept once fixed: a paged operation's stream with parameters
-/// and a body (E0507, a captured variable moved out of the closure), and a paged operation with
-/// two parameters in one path segment (an unused argument).
+/// and a body (E0507, a captured variable moved out of the closure), a paged operation with
+/// two parameters in one path segment (an unused argument), a paged operation with a number body
+/// (a clone of a `Copy` value), and a schema named `new` (a struct `New` with a `new`).
 #[test]
 fn fuzz_findings() {
     check(&fixtures().into_iter().find(|p| p.ends_with("fuzz_stream_captures.yaml")).expect("fuzz_stream_captures.yaml"));
     check(&fixtures().into_iter().find(|p| p.ends_with("fuzz_paged_segment_params.yaml")).expect("fuzz_paged_segment_params.yaml"));
+    check(&fixtures().into_iter().find(|p| p.ends_with("fuzz_copy_body_stream.yaml")).expect("fuzz_copy_body_stream.yaml"));
+    check(&fixtures().into_iter().find(|p| p.ends_with("fuzz_self_named_constructor.yaml")).expect("fuzz_self_named_constructor.yaml"));
 }
 
 /// Every fixture of the folder has a test above.

@@ -187,13 +187,25 @@ fn decode_entities(code: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-/// Where the text of a list item starts (`- item`: 2, `10. item`: 4), `None` for other lines.
+/// Where the text of a list item starts (`- item`: 2, `10. item`: 4, `*   item`: 4), `None` for
+/// other lines. As in CommonMark, the spaces after the marker count up to four; past four, the
+/// text is an indented block and the item's content starts one space after the marker.
 fn list_item_content(line: &str) -> Option<usize> {
-    if let Some(rest) = line.strip_prefix(['-', '*', '+']) {
-        return rest.starts_with(' ').then_some(2);
+    let marker = if line.starts_with(['-', '*', '+']) {
+        1
+    } else {
+        let digits = line.chars().take_while(char::is_ascii_digit).count();
+        if digits == 0 || !line[digits..].starts_with(['.', ')']) {
+            return None;
+        }
+        digits + 1
+    };
+    let spaces = line[marker..].chars().take_while(|c| *c == ' ').count();
+    match spaces {
+        0 => None,
+        1..=4 => Some(marker + spaces),
+        _ => Some(marker + 1),
     }
-    let digits = line.chars().take_while(char::is_ascii_digit).count();
-    (digits > 0 && (line[digits..].starts_with(". ") || line[digits..].starts_with(") "))).then_some(digits + 2)
 }
 
 /// Characters no doc comment should hold: tabs become spaces (clippy's `tabs_in_doc_comments`);
@@ -466,6 +478,9 @@ mod tests {
         assert_eq!(doc_lines("- first\nmore of first\n\nafter"), vec!["- first", "  more of first", "", "after"]);
         assert_eq!(doc_lines("1. one\ntwo"), vec!["1. one", "   two"]);
         assert_eq!(doc_lines("10) ten\ntwo"), vec!["10) ten", "    two"]);
+        // The text of an item starts after every space that follows its marker (up to four).
+        assert_eq!(doc_lines("*   wide\nmore"), vec!["*   wide", "    more"]);
+        assert_eq!(doc_lines("1.  one\ntwo"), vec!["1.  one", "    two"]);
     }
 
     #[test]

@@ -219,6 +219,9 @@ pub(super) struct Arg {
     /// The type taken, behind the reference when `passing` is one.
     ty: TokenStream,
     pub(super) passing: Passing,
+    /// The owned form is `Copy` (a number or boolean body): each page's request takes it as it
+    /// is, without a clone (clippy's `clone_on_copy`).
+    copy: bool,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -268,7 +271,7 @@ impl Arg {
     /// A fresh copy of the owned local, for one page's request; nothing for a value.
     pub(super) fn copy(&self) -> Option<TokenStream> {
         let name = &self.name;
-        (self.passing != Passing::Value).then(|| quote!(let #name = #name.clone();))
+        (self.passing != Passing::Value && !self.copy).then(|| quote!(let #name = #name.clone();))
     }
 
     /// The owned local, passed as the function takes the argument.
@@ -302,11 +305,11 @@ pub(super) fn operation_args(api: &Api, op: &Operation) -> Vec<Arg> {
             }
             _ => (quote!(str), Passing::Ref { slice_like: true }),
         };
-        args.push(Arg { name, ty, passing });
+        args.push(Arg { name, ty, passing, copy: false });
     }
     if op.has_params_struct() {
         let ty = format_ident!("{}", op.params_rust_name);
-        args.push(Arg { name: format_ident!("params"), ty: quote!(#ty), passing: Passing::Ref { slice_like: false } });
+        args.push(Arg { name: format_ident!("params"), ty: quote!(#ty), passing: Passing::Ref { slice_like: false }, copy: false });
     }
     if let Some(body) = &op.body {
         // `str` and slices are taken unsized; a stream owns them as `String` and `Vec`.
@@ -318,7 +321,9 @@ pub(super) fn operation_args(api: &Api, op: &Operation) -> Vec<Arg> {
             true => Passing::Ref { slice_like },
             false => Passing::OptionalRef { slice_like },
         };
-        args.push(Arg { name: format_ident!("body"), ty, passing });
+        let copy = matches!(body.media, BodyMedia::Json)
+            && matches!(unalias(api, &body.ty), Ty::Integer | Ty::UInt64 | Ty::Int128 | Ty::Number | Ty::Boolean);
+        args.push(Arg { name: format_ident!("body"), ty, passing, copy });
     }
     args
 }

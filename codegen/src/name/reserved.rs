@@ -33,6 +33,10 @@ pub const GENERATED_CODE_TYPES: &[&str] = &[
     "Deserialize", "Timestamp", "FilePart", "Nullable", "Topic", "WebhookEvent", "Value", "Map", "BTreeMap", "Scalars", "D", "E",
 ];
 
+/// Type names that clash with a method the generated code gives the type: a struct built with
+/// `new(..)` must not be named `New` (clippy's `self_named_constructors`).
+pub const CONSTRUCTOR_NAMES: &[&str] = &["New"];
+
 /// Every public type, trait and re-exported item of the hand-written runtime (a test reads its
 /// sources), and what the generated `webhooks` module defines beside the types (re-exported by
 /// `webhook`): a generated type of the same name would read as the runtime's in a user's code.

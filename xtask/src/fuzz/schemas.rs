@@ -14,7 +14,7 @@ pub const ODD_DOCS: &[&str] = &[
     "`unbalanced tick and <b>html</b> and [a link](#nowhere)",
     "```\nfn not_rust( {\n```",
     "Ends with a backslash \\",
-    "Line one.\n\n    indented like code\n* a list\n# a heading",
+    "Line one.\n\n    indented like code\n* a list\n*   a wide list item\nlazily continued\n# a heading",
     "http://bare.example.com/url and an email someone@example.com",
     "",
 ];
