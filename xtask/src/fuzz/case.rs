@@ -52,6 +52,21 @@ impl Failure {
 /// Runs the case in `work` (a folder of its own; `target` is the cargo target folder shared by
 /// every case). `feature_configs`: clippy also without features and with one group alone.
 pub fn run(root: &Path, work: &Path, target: &Path, doc: &Value, until: Stage, feature_configs: bool) -> Vec<Failure> {
+    let failures = run_in(root, work, target, doc, until, feature_configs);
+    // Each case's crate builds to some 300 MB of its own in the shared folder, never reused by the
+    // next case (its path differs): an hour of cases would fill the disk. The dependencies stay.
+    let manifest = work.join("crate/Cargo.toml");
+    if until != Stage::Generate && manifest.is_file() {
+        let _ = Command::new(conformance::cargo())
+            .args(["clean", "--quiet", "-p", "intercom-conformance", "--manifest-path"])
+            .arg(&manifest)
+            .env("CARGO_TARGET_DIR", target)
+            .output();
+    }
+    failures
+}
+
+fn run_in(root: &Path, work: &Path, target: &Path, doc: &Value, until: Stage, feature_configs: bool) -> Vec<Failure> {
     let spec = work.join("description.yaml");
     let text = serde_yaml::to_string(doc).unwrap_or_default();
     if let Err(err) = std::fs::create_dir_all(work).and_then(|()| std::fs::write(&spec, text)) {
