@@ -259,7 +259,7 @@ fn wire_and_default(old: &str, new: &str) -> (WireReport, ChangeReport) {
 }
 
 fn lines(report: &WireReport) -> Vec<String> {
-    report.changes.iter().map(|c| format!("{} {}: {}", c.kind.as_str(), c.location, c.transition())).collect()
+    report.changes.iter().map(ToString::to_string).collect()
 }
 
 /// Intercom's way: a named `contact` whose companies are a list of named `company_ref`s.

@@ -149,7 +149,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let wire = || {
         let config = |openapi: &Path| codegen::Config { openapi: openapi.to_path_buf(), ..Default::default() };
         codegen::diff::compare_wire_configs(&config(&published), &config(&ours))
-            .map(|report| report.changes.iter().map(difference_line).collect::<Vec<_>>())
+            .map(|report| report.changes.iter().map(ToString::to_string).collect::<Vec<_>>())
             .map_err(|e| format!("coverage: cannot compare the descriptions on the wire: {e}"))
     };
     if list {
@@ -209,11 +209,6 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     } else {
         Ok(())
     }
-}
-
-/// One difference as a line of the differences file: `kind location: old -> new`.
-fn difference_line(change: &codegen::diff::wire::WireChange) -> String {
-    format!("{} {}: {}", change.kind.as_str(), change.location, change.transition())
 }
 
 /// Compares the differences found with the lines of the differences file (`#` starts a comment

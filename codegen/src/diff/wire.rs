@@ -186,6 +186,14 @@ pub struct WireChange {
     pub new: Option<String>,
 }
 
+/// One difference as one line: `kind location: old -> new` (as `specs/published-differences.txt`
+/// lists them).
+impl std::fmt::Display for WireChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.kind.as_str(), self.location, self.transition())
+    }
+}
+
 impl WireChange {
     /// `old -> new`, or the one side there is.
     pub fn transition(&self) -> String {
