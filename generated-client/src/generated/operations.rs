@@ -599,7 +599,7 @@ impl<'a> AiContent<'a> {
             .json(body)
             .send()
     }
-    /// Retrieve a content import source
+    /// Get one content import source by id
     ///
     /// Returns one source.
     ///
@@ -2279,7 +2279,7 @@ impl<'a> Conversations<'a> {
             .idempotent(true)
             .send()
     }
-    /// Convert a conversation to a ticket
+    /// Turn a conversation into a ticket
     ///
     /// Turns a conversation into a ticket of the given customer ticket type, optionally setting the ticket's attributes, and returns the new ticket.
     ///
@@ -2300,7 +2300,7 @@ impl<'a> Conversations<'a> {
             .json(body)
             .send()
     }
-    /// Attach a contact to a conversation
+    /// Add a contact to a conversation as a participant
     ///
     /// Adds a contact as a participant of a conversation, on behalf of an admin or another contact. Giving an email that matches no contact creates a new lead.
     ///

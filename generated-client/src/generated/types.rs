@@ -3569,7 +3569,7 @@ pub struct Company {
     /// The segments the company belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<CompanySegments>,
-    /// How many sessions the company has recorded.
+    /// Number of sessions recorded for the company.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_count: Option<i64>,
     /// How many people the company employs.
@@ -7356,7 +7356,7 @@ pub struct CreateContactRequestWithEmail {
     /// When the contact signed up (Unix seconds).
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub signed_up_at: crate::Nullable<crate::Timestamp>,
-    /// Whether the contact is unsubscribed from emails.
+    /// True when the contact has opted out of email.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub unsubscribed_from_emails: crate::Nullable<bool>,
 }
@@ -7470,7 +7470,7 @@ pub struct CreateContactRequestWithExternalId {
     /// When the contact signed up (Unix seconds).
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub signed_up_at: crate::Nullable<crate::Timestamp>,
-    /// Whether the contact is unsubscribed from emails.
+    /// True when the contact has opted out of email.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub unsubscribed_from_emails: crate::Nullable<bool>,
 }
@@ -7584,7 +7584,7 @@ pub struct CreateContactRequestWithRole {
     /// When the contact signed up (Unix seconds).
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub signed_up_at: crate::Nullable<crate::Timestamp>,
-    /// Whether the contact is unsubscribed from emails.
+    /// True when the contact has opted out of email.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub unsubscribed_from_emails: crate::Nullable<bool>,
 }
@@ -8962,7 +8962,7 @@ pub struct CreateTicketTypeRequest {
     /// Whether its tickets are for internal use only, not shared with contacts (a limited feature).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_internal: Option<bool>,
-    /// The name of the ticket type.
+    /// Display name of the ticket type.
     pub name: String,
 }
 #[cfg(feature = "ticket-types")]
@@ -17637,7 +17637,7 @@ pub struct TicketType {
     /// The identifier Intercom gave the ticket type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// The name of the ticket type.
+    /// Display name of the ticket type.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -18354,7 +18354,7 @@ pub struct UpdateContactRequest {
     /// When the contact signed up (Unix seconds).
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub signed_up_at: crate::Nullable<crate::Timestamp>,
-    /// Whether the contact is unsubscribed from emails.
+    /// True when the contact has opted out of email.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub unsubscribed_from_emails: crate::Nullable<bool>,
 }
